@@ -1,0 +1,268 @@
+/**
+ * The benchmark configuration: one typed, validated object in the spirit of
+ * Playwright's defineConfig. `bench.config.ts` (or .json) exports it; the CLI
+ * narrows it with filters. Every error names the key, the bad value and the fix.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import { ALPHAS, RESOLUTIONS } from '../models/spec.ts';
+
+/** Implementations and the backends each can run on. */
+export const BACKENDS = {
+  reference: ['js'],
+  tfjs: ['cpu', 'wasm', 'webgl', 'webgpu'],
+  'ort-web': ['wasm', 'webgl', 'webgpu'],
+  'ort-node': ['cpu'],
+} as const;
+
+export type ImplName = keyof typeof BACKENDS;
+const IMPL_NAMES = Object.keys(BACKENDS) as ImplName[];
+/** Every `impl:backend` spelling the config accepts. */
+export const IMPLEMENTATION_IDS = IMPL_NAMES.flatMap((impl) => BACKENDS[impl].map((b) => (impl === 'reference' ? impl : `${impl}:${b}`)));
+
+/** One implementation × backend × thread count to benchmark. */
+export interface Implementation {
+  impl: ImplName;
+  backend: string;
+  /** Threads asked for; null = the runtime's default. */
+  threads: number | null;
+}
+
+/** `'ort-web:wasm@2'` → { impl: 'ort-web', backend: 'wasm', threads: 2 }. */
+export function parseImplementation(spec: string): Implementation | string {
+  const m = /^([a-z-]+)(?::([a-z0-9]+))?(?:@(\d+))?$/.exec(spec.trim());
+  if (!m) return `'${spec}' is not of the form impl[:backend][@threads]`;
+  const impl = m[1] as ImplName;
+  if (!(impl in BACKENDS)) return `unknown implementation '${m[1]}'`;
+  const backends: readonly string[] = BACKENDS[impl];
+  const backend = m[2] ?? backends[0];
+  if (!backends.includes(backend)) return `${impl} has no backend '${backend}' (it has ${backends.join(', ')})`;
+  const threads = m[3] === undefined ? null : Number(m[3]);
+  if (threads !== null && threads < 1) return `threads must be ≥ 1 in '${spec}'`;
+  return { impl, backend, threads };
+}
+
+/** Canonical short form, used in job ids: `ort-web-wasm-t2`, `reference`. */
+export function implementationLabel(i: Implementation): string {
+  const base = i.impl === 'reference' ? 'reference' : `${i.impl}-${i.backend}`;
+  return i.threads === null ? base : `${base}-t${i.threads}`;
+}
+
+const ImplementationSchema = z.union([
+  z.string().transform((s, ctx) => {
+    const parsed = parseImplementation(s);
+    if (typeof parsed === 'string') {
+      ctx.addIssue({ code: 'custom', message: `${parsed}; allowed: ${IMPLEMENTATION_IDS.join(', ')} (append @N for N threads)` });
+      return z.NEVER;
+    }
+    return parsed;
+  }),
+  z
+    .strictObject({
+      impl: z.enum(IMPL_NAMES),
+      backend: z.string(),
+      threads: z.number().int().min(1).nullable().default(null),
+    })
+    .superRefine((v, ctx) => {
+      const backends: readonly string[] = BACKENDS[v.impl];
+      if (!backends.includes(v.backend)) {
+        ctx.addIssue({ code: 'custom', path: ['backend'], message: `${v.impl} has no backend '${v.backend}'; allowed: ${backends.join(', ')}` });
+      }
+    }),
+]);
+
+/** A number restricted to a fixed list, with an error that lists it. */
+function oneOf(allowed: readonly number[]) {
+  return z.number().refine((v) => allowed.includes(v), { message: `expected one of ${allowed.join(', ')}` });
+}
+
+const NodeTargetSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, . _ - only (it is part of job ids)').default('node'),
+  type: z.literal('node'),
+  /** Kill a job's child process after this long. */
+  jobTimeoutMs: z.number().int().positive().optional(),
+});
+
+/** Where jobs run. More target types (browser, appium, ssh) join this union. */
+export const TargetSchema = z.discriminatedUnion('type', [NodeTargetSchema]);
+
+/** When to stop sampling: at least minSamples and minTimeMs, capped by maxSamples and maxTimeMs (MLPerf-style). */
+export const SamplingSchema = z.strictObject({
+  warmupSamples: z.number().int().min(0).default(5),
+  warmupTimeMs: z.number().min(0).default(250),
+  minSamples: z.number().int().min(1).default(30),
+  minTimeMs: z.number().min(0).default(2000),
+  maxSamples: z.number().int().min(1).default(1000),
+  maxTimeMs: z.number().positive().default(20000),
+  /** Relative change between the first and last quarter of samples that flags drift. */
+  driftThreshold: z.number().positive().default(0.1),
+});
+
+/** Where the weights come from. */
+export const WeightsSchema = z.discriminatedUnion('source', [
+  z.strictObject({ source: z.literal('synthetic'), seed: z.number().int().default(0) }),
+  z.strictObject({
+    source: z.literal('official'),
+    /** A local folder laid out like shared/data/weights (tflite/, tfjs/); env MOBILENET_BENCH_MIRROR. */
+    mirror: z.string().optional(),
+    /** Download cache for the official URLs. */
+    cacheDir: z.string().optional(),
+  }),
+]);
+
+const AccuracyConfigSchema = z.strictObject({
+  /** Folder of labelled images; unset = agreement with the reference on synthetic inputs only. */
+  evalSet: z.string().optional(),
+  /** At most this many images per job (a seeded subset when the set is larger). */
+  samples: z.number().int().min(1).default(100),
+  seed: z.number().int().default(0),
+});
+
+/** The whole configuration, as written by a user (defaults not yet applied). */
+export const ConfigSchema = z.strictObject({
+  targets: z.array(TargetSchema).min(1).default([{ name: 'node', type: 'node' }]),
+  variants: z
+    .strictObject({
+      alpha: z.array(oneOf(ALPHAS)).min(1).default([...ALPHAS]),
+      resolution: z.array(oneOf(RESOLUTIONS)).min(1).default([...RESOLUTIONS]),
+    })
+    .prefault({}),
+  implementations: z.array(ImplementationSchema).min(1).default(['reference', 'tfjs:wasm', 'ort-web:wasm', 'ort-node:cpu'].map((s) => parseImplementation(s) as Implementation)),
+  precision: z.array(z.enum(['float32', 'uint8'])).min(1).default(['float32']),
+  weights: WeightsSchema.default({ source: 'synthetic', seed: 0 }),
+  sampling: SamplingSchema.prefault({}),
+  accuracy: AccuracyConfigSchema.prefault({}),
+  order: z.strictObject({ mode: z.enum(['interleaved', 'shuffled', 'grouped']).default('interleaved'), seed: z.number().int().default(1) }).prefault({}),
+  /** Default per-job time limit (load + sampling + accuracy), milliseconds. */
+  jobTimeoutMs: z.number().int().positive().default(180_000),
+  /** Where run folders are written. */
+  outDir: z.string().default('results'),
+});
+
+/** What a user writes (every key optional). */
+export type UserConfig = z.input<typeof ConfigSchema>;
+/** The resolved configuration, defaults applied. */
+export type Config = z.output<typeof ConfigSchema>;
+export type Target = z.output<typeof TargetSchema>;
+export type Sampling = z.output<typeof SamplingSchema>;
+
+/** Typed identity for `bench.config.ts`: `export default defineConfig({ ... })`. */
+export function defineConfig(config: UserConfig): UserConfig {
+  return config;
+}
+
+/** The configuration could not be used: the message names the key, the value and what is allowed. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function describeValue(root: unknown, path: PropertyKey[]): string {
+  let v: unknown = root;
+  for (const key of path) v = v != null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined;
+  return v === undefined ? 'missing' : JSON.stringify(v);
+}
+
+/** Unwrap defaults, optionals, arrays, pipes and unions down to the object schemas found at `path`. */
+function objectShapesAt(schema: z.core.$ZodType, path: PropertyKey[]): Record<string, unknown>[] {
+  const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
+  switch (def.type) {
+    case 'default': case 'prefault': case 'optional': case 'nullable':
+      return objectShapesAt(def.innerType as z.core.$ZodType, path);
+    case 'pipe':
+      return objectShapesAt(def.in as z.core.$ZodType, path);
+    case 'union':
+      return (def.options as z.core.$ZodType[]).flatMap((o) => objectShapesAt(o, path));
+    case 'array':
+      return typeof path[0] === 'number' ? objectShapesAt(def.element as z.core.$ZodType, path.slice(1)) : [];
+    case 'object': {
+      const shape = def.shape as Record<string, z.core.$ZodType>;
+      if (path.length === 0) return [shape];
+      const next = shape[String(path[0])];
+      return next ? objectShapesAt(next, path.slice(1)) : [];
+    }
+    default:
+      return [];
+  }
+}
+
+/** Keys allowed at a path of the config. */
+function allowedKeys(path: PropertyKey[]): string[] {
+  return [...new Set(objectShapesAt(ConfigSchema, path).flatMap((s) => Object.keys(s)))];
+}
+
+/** The allowed key closest to a misspelt one (edit distance ≤ 3). */
+function closest(word: string, candidates: string[]): string | undefined {
+  const distance = (a: string, b: string) => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) d[0][j] = j;
+    for (let i = 1; i <= a.length; i++) {
+      for (let j = 1; j <= b.length; j++) {
+        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      }
+    }
+    return d[a.length][b.length];
+  };
+  const best = candidates.map((c) => [c, distance(word.toLowerCase(), c.toLowerCase())] as const).sort((x, y) => x[1] - y[1])[0];
+  return best && best[1] <= 3 ? best[0] : undefined;
+}
+
+/** Turn zod issues into one readable message per problem. */
+export function formatConfigIssues(issues: z.core.$ZodIssue[], input: unknown, origin: string): string {
+  const lines = issues.map((issue) => {
+    const key = issue.path.length ? issue.path.map(String).join('.') : '(root)';
+    if (issue.code === 'unrecognized_keys') {
+      const where = issue.path.length ? `${key}.` : '';
+      const allowed = allowedKeys(issue.path);
+      return issue.keys
+        .map((k) => {
+          const guess = closest(k, allowed);
+          return `${where}${k}: unknown key${guess ? ` (did you mean '${guess}'?)` : ''}; allowed keys: ${allowed.join(', ')}`;
+        })
+        .join('\n  - ');
+    }
+    const value = describeValue(input, issue.path);
+    let msg = issue.message;
+    if (issue.code === 'invalid_value') msg = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    if (issue.code === 'invalid_union' && Array.isArray(issue.errors)) {
+      const inner = issue.errors.flat().find((e) => e.code === 'custom' || e.code === 'invalid_value');
+      if (inner) msg = inner.code === 'invalid_value' ? `expected one of ${inner.values.map((v) => JSON.stringify(v)).join(', ')}` : inner.message;
+    }
+    return `${key}: ${msg} (got ${value})`;
+  });
+  return `Invalid configuration in ${origin}:\n  - ${lines.join('\n  - ')}\nSee the README's "Configuration" section for every key.`;
+}
+
+/** Validate a user config and apply defaults. */
+export function resolveConfig(input: unknown, origin = 'config'): Config {
+  const parsed = ConfigSchema.safeParse(input ?? {});
+  if (!parsed.success) throw new ConfigError(formatConfigIssues(parsed.error.issues, input, origin));
+  return parsed.data;
+}
+
+/** Config files looked for in the working directory when none is given. */
+export const DEFAULT_CONFIG_FILES = ['bench.config.ts', 'bench.config.js', 'bench.config.json'];
+
+/** Load `path` (TS/JS module with a default export, or JSON), or the first default file found, or the built-in defaults. */
+export async function loadConfig(path?: string, cwd = process.cwd()): Promise<{ config: Config; origin: string }> {
+  const file = path ? resolve(cwd, path) : DEFAULT_CONFIG_FILES.map((f) => resolve(cwd, f)).find(existsSync);
+  if (!file) return { config: resolveConfig({}, 'built-in defaults'), origin: 'built-in defaults' };
+  if (!existsSync(file)) throw new ConfigError(`Config file ${file} not found. Pass an existing file with --config, or omit it to use the defaults.`);
+  let raw: unknown;
+  if (extname(file) === '.json') {
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new ConfigError(`${file}: not valid JSON (${(e as Error).message})`);
+    }
+  } else {
+    const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    if (mod.default === undefined) throw new ConfigError(`${file}: no default export; write \`export default defineConfig({ ... })\``);
+    raw = mod.default;
+  }
+  return { config: resolveConfig(raw, file), origin: file };
+}
