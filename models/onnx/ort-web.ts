@@ -1,0 +1,91 @@
+/**
+ * MobileNet V1 in ONNX Runtime Web's WebAssembly backend (onnxruntime-web/wasm), in pages and
+ * in Node, from the ONNX graph that models/onnx/export.ts writes from canonical weights.
+ *
+ * ORT-web's wasm runtime is one per process/page and initializes once, on the first session:
+ * `ort.env.wasm.numThreads` and `wasmPaths` set after that have no effect, so effective()
+ * reports the thread count the runtime was initialized with, whatever a later model asked.
+ * In Node, `wasmPaths` must be the package's dist folder as a plain file path: with the
+ * default (a file: URL) more than one thread fails with "fetch failed"; and an unset thread
+ * count must be resolved here (ORT's default calls require('node:os'), which fails in Node).
+ */
+import * as ort from 'onnxruntime-web/wasm';
+import type { CreateModel, LoadedModel, RuntimeOptions } from '../runtime.ts';
+import type { CanonicalWeights } from '../weights/canonical.ts';
+import { exportOnnx } from './export.ts';
+
+/** The only binary onnxruntime-web 1.30's wasm entry ships (SIMD + threads in one build). */
+const WASM_BINARY = 'ort-wasm-simd-threaded.wasm';
+
+/** A minimal module using a SIMD instruction (the probe tfjs-backend-wasm uses, from wasm-feature-detect). */
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 9, 1, 7, 0, 65, 0, 253, 15, 26, 11]);
+
+/** Threads the wasm runtime was initialized with (set at the first session), or null before. */
+let initializedThreads: number | null = null;
+
+const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+/** onnxruntime-web's dist folder as a file path (Node only). */
+async function nodeDistFolder(): Promise<string> {
+  const { fileURLToPath } = await import('node:url');
+  return fileURLToPath(new URL('.', import.meta.resolve('onnxruntime-web/wasm')));
+}
+
+/** Apply wasm settings; only the first call before initialization matters to ORT. */
+async function configure(options: RuntimeOptions): Promise<void> {
+  if (initializedThreads !== null) return;
+  if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
+  else if (isNode) ort.env.wasm.wasmPaths = (await nodeDistFolder()) + '/';
+  if (options.threads !== undefined) ort.env.wasm.numThreads = options.threads;
+  else if (isNode) {
+    // ORT's own default needs require('node:os'), which its ESM bundle cannot do in Node
+    // ("Dynamic require of node:os is not supported"): apply the same rule here.
+    const { cpus } = await import('node:os');
+    ort.env.wasm.numThreads = Math.min(4, Math.ceil((cpus().length || 1) / 2));
+  }
+}
+
+/** Build an onnxruntime-web session on the 'wasm' execution provider. */
+export const createOrtWebModel: CreateModel = async (weights: CanonicalWeights, options: RuntimeOptions): Promise<LoadedModel> => {
+  if (options.backend !== 'wasm') throw new Error(`ort-web is wired for the 'wasm' backend only, not '${options.backend}'`);
+  await configure(options);
+  const session = await ort.InferenceSession.create(exportOnnx(weights), {
+    executionProviders: ['wasm'],
+    graphOptimizationLevel: 'all',
+  });
+  // ORT resolves an unset numThreads at init (and may lower it without cross-origin isolation).
+  initializedThreads ??= ort.env.wasm.numThreads ?? null;
+  const threads = initializedThreads;
+  const simd = WebAssembly.validate(SIMD_PROBE);
+  const R = weights.resolution;
+  let released = false;
+  return {
+    async run(input: Float32Array): Promise<Float32Array> {
+      if (released) throw new Error('ort-web session was released');
+      if (input.length !== R * R * 3) throw new RangeError(`input has ${input.length} values, expected ${R * R * 3} (NHWC [1,${R},${R},3])`);
+      const out = await session.run({ input: new ort.Tensor('float32', input, [1, R, R, 3]) });
+      const logits = out.logits;
+      const data = Float32Array.from(logits.data as Float32Array);
+      logits.dispose();
+      return data;
+    },
+    effective: () => ({
+      impl: 'ort-web',
+      backend: 'wasm',
+      threads,
+      simd,
+      version: ort.env.versions.web ?? ort.env.versions.common,
+      details: {
+        wasmBinary: WASM_BINARY,
+        requestedThreads: options.threads ?? null,
+        proxy: ort.env.wasm.proxy ?? false,
+        crossOriginIsolated: typeof crossOriginIsolated === 'boolean' ? crossOriginIsolated : null,
+      },
+    }),
+    async dispose(): Promise<void> {
+      if (released) return;
+      released = true;
+      await session.release();
+    },
+  };
+};
