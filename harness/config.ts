@@ -83,6 +83,8 @@ const NodeTargetSchema = z.strictObject({
   type: z.literal('node'),
   /** Kill a job's child process after this long. */
   jobTimeoutMs: z.number().int().positive().optional(),
+  /** Extra Node flags for each job's process, e.g. ['--jitless'] to approximate engines without a JIT. */
+  execArgv: z.array(z.string()).default([]),
 });
 
 /** Where jobs run. More target types (browser, appium, ssh) join this union. */
@@ -122,7 +124,7 @@ const AccuracyConfigSchema = z.strictObject({
 
 /** The whole configuration, as written by a user (defaults not yet applied). */
 export const ConfigSchema = z.strictObject({
-  targets: z.array(TargetSchema).min(1).default([{ name: 'node', type: 'node' }]),
+  targets: z.array(TargetSchema).min(1).default([{ name: 'node', type: 'node', execArgv: [] }]),
   variants: z
     .strictObject({
       alpha: z.array(oneOf(ALPHAS)).min(1).default([...ALPHAS]),
@@ -247,10 +249,17 @@ export function resolveConfig(input: unknown, origin = 'config'): Config {
 /** Config files looked for in the working directory when none is given. */
 export const DEFAULT_CONFIG_FILES = ['bench.config.ts', 'bench.config.js', 'bench.config.json'];
 
-/** Load `path` (TS/JS module with a default export, or JSON), or the first default file found, or the built-in defaults. */
-export async function loadConfig(path?: string, cwd = process.cwd()): Promise<{ config: Config; origin: string }> {
+/**
+ * Load `path` (TS/JS module with a default export, or JSON), or the first default file
+ * found, or the built-in defaults; `adjust` edits the raw config (command-line options)
+ * before validation, so their errors name config keys too.
+ */
+export async function loadConfig(
+  path?: string,
+  { cwd = process.cwd(), adjust = (c: UserConfig) => c }: { cwd?: string; adjust?: (c: UserConfig) => UserConfig } = {},
+): Promise<{ config: Config; origin: string }> {
   const file = path ? resolve(cwd, path) : DEFAULT_CONFIG_FILES.map((f) => resolve(cwd, f)).find(existsSync);
-  if (!file) return { config: resolveConfig({}, 'built-in defaults'), origin: 'built-in defaults' };
+  if (!file) return { config: resolveConfig(adjust({}), 'built-in defaults'), origin: 'built-in defaults' };
   if (!existsSync(file)) throw new ConfigError(`Config file ${file} not found. Pass an existing file with --config, or omit it to use the defaults.`);
   let raw: unknown;
   if (extname(file) === '.json') {
@@ -264,5 +273,6 @@ export async function loadConfig(path?: string, cwd = process.cwd()): Promise<{ 
     if (mod.default === undefined) throw new ConfigError(`${file}: no default export; write \`export default defineConfig({ ... })\``);
     raw = mod.default;
   }
-  return { config: resolveConfig(raw, file), origin: file };
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${file}: the config must be an object`);
+  return { config: resolveConfig(adjust(structuredClone(raw) as UserConfig), file), origin: file };
 }

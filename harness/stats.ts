@@ -102,9 +102,9 @@ export interface DriftCheck {
   flagged: boolean;
 }
 
-/** Compare the median of the first and last quarter of time-ordered samples; needs at least 8 samples. */
+/** Compare the median of the first and last quarter of time-ordered samples; needs at least 20 (quarters of 5). */
 export function checkDrift(samplesInOrder: readonly number[], threshold = 0.1): DriftCheck | null {
-  if (samplesInOrder.length < 8) return null;
+  if (samplesInOrder.length < 20) return null;
   const q = Math.floor(samplesInOrder.length / 4);
   const first = median(samplesInOrder.slice(0, q));
   const last = median(samplesInOrder.slice(-q));

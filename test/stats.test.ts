@@ -48,5 +48,5 @@ test('drift: flags a series that slows down by 30 %, not a flat noisy one', () =
   const d = checkDrift(slowing)!;
   assert.equal(d.flagged, true);
   assert.ok(d.ratio > 1.2);
-  assert.equal(checkDrift([1, 2, 3]), null);
+  assert.equal(checkDrift(flat.slice(0, 19)), null);
 });

@@ -1,22 +1,42 @@
 /** The `mobilenet-bench` command line: parses the subcommand and hands over. */
+import { ConfigError } from '../config.ts';
 import { printModelsTable } from './models-table.ts';
+import { listCommand, runCommand, RUN_USAGE } from './run.ts';
 
 const USAGE = `mobilenet-bench <command>
 
 Commands:
-  models table [--json]     analytic MACs and parameters of the 16 MobileNet V1 variants
+${RUN_USAGE}
+mobilenet-bench models table [--json]    analytic MACs and parameters of the 16 MobileNet V1 variants
 `;
+
+/** Errors that describe bad input, not a bug: printed without a stack trace. */
+const EXPECTED_ERRORS = new Set(['ConfigError', 'ResultsError', 'WeightsError', 'EvalSetError', 'ImageDecodeError']);
 
 /** Run one CLI invocation; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === 'models' && rest[0] === 'table') {
-    printModelsTable(rest.includes('--json'));
-    return 0;
-  }
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(USAGE);
-    return 0;
+  try {
+    switch (command) {
+      case 'run': return await runCommand(rest);
+      case 'list': return await listCommand(rest);
+      case 'models':
+        if (rest[0] === 'table') {
+          printModelsTable(rest.includes('--json'));
+          return 0;
+        }
+        break;
+      case undefined: case '--help': case '-h': case 'help':
+        process.stdout.write(USAGE);
+        return 0;
+    }
+  } catch (e) {
+    // Expected problems (bad config, bad option, unreadable run folder) get their message alone, no stack.
+    if (e instanceof ConfigError || EXPECTED_ERRORS.has((e as Error).name)) {
+      process.stderr.write(`mobilenet-bench: ${(e as Error).message}\n`);
+      return 2;
+    }
+    throw e;
   }
   process.stderr.write(`mobilenet-bench: unknown command '${argv.join(' ')}'\n\n${USAGE}`);
   return 2;

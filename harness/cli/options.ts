@@ -1,0 +1,75 @@
+/** Command-line options shared by `run` and `list`, and how they narrow the configuration. */
+import { parseArgs } from 'node:util';
+import { ConfigError, type UserConfig } from '../config.ts';
+
+/** Options accepted by run/list (parseArgs spec). */
+export const MATRIX_OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  target: { type: 'string' },
+  impl: { type: 'string' },
+  alpha: { type: 'string' },
+  resolution: { type: 'string' },
+  precision: { type: 'string' },
+  quick: { type: 'boolean' },
+  'weights-mirror': { type: 'string' },
+  'eval-set': { type: 'string' },
+  'accuracy-samples': { type: 'string' },
+  out: { type: 'string', short: 'o' },
+  resume: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export type MatrixArgs = ReturnType<typeof parseMatrixArgs>;
+
+/** Parse argv, turning unknown options into a readable error. */
+export function parseMatrixArgs(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: MATRIX_OPTIONS, allowPositionals: false, strict: true }).values;
+  } catch (e) {
+    throw new ConfigError(`${(e as Error).message}. Options: ${Object.keys(MATRIX_OPTIONS).map((o) => `--${o}`).join(' ')}`);
+  }
+}
+
+const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+const numbers = (flag: string, s: string) =>
+  list(s).map((x) => {
+    const n = Number(x);
+    if (!Number.isFinite(n)) throw new ConfigError(`--${flag}: '${x}' is not a number`);
+    return n;
+  });
+
+/** Settings of `--quick`: a fast pass that still yields medians with a confidence interval. */
+export const QUICK_SAMPLING = { warmupSamples: 2, warmupTimeMs: 0, minSamples: 10, minTimeMs: 0, maxSamples: 50, maxTimeMs: 3000 };
+/** Images per job in `--quick` (a fixed, seeded subset). */
+export const QUICK_ACCURACY_SAMPLES = 16;
+
+/** Apply command-line options to a raw user config. */
+export function applyMatrixArgs(args: MatrixArgs) {
+  return (c: UserConfig): UserConfig => {
+    const out: UserConfig = { ...c };
+    if (args.target) {
+      const wanted = list(args.target);
+      const targets = (c.targets ?? [{ name: 'node', type: 'node' as const }]) as Array<{ name?: string }>;
+      const names = targets.map((t) => t.name ?? 'node');
+      const unknown = wanted.filter((w) => !names.includes(w));
+      if (unknown.length) throw new ConfigError(`--target: no target named ${unknown.join(', ')} in the config; targets: ${names.join(', ')}`);
+      out.targets = targets.filter((t) => wanted.includes(t.name ?? 'node')) as UserConfig['targets'];
+    }
+    if (args.impl) out.implementations = list(args.impl);
+    if (args.alpha || args.resolution) {
+      out.variants = { ...c.variants };
+      if (args.alpha) out.variants.alpha = numbers('alpha', args.alpha);
+      if (args.resolution) out.variants.resolution = numbers('resolution', args.resolution);
+    }
+    if (args.precision) out.precision = list(args.precision) as UserConfig['precision'];
+    if (args['weights-mirror']) out.weights = { source: 'official', mirror: args['weights-mirror'] };
+    if (args.quick) {
+      out.sampling = { ...c.sampling, ...QUICK_SAMPLING };
+      out.accuracy = { ...c.accuracy, samples: Math.min(c.accuracy?.samples ?? QUICK_ACCURACY_SAMPLES, QUICK_ACCURACY_SAMPLES) };
+    }
+    if (args['eval-set']) out.accuracy = { ...out.accuracy, evalSet: args['eval-set'] };
+    if (args['accuracy-samples']) out.accuracy = { ...out.accuracy, samples: numbers('accuracy-samples', args['accuracy-samples'])[0] };
+    if (args.out && !args.resume) out.outDir = out.outDir ?? 'results';
+    return out;
+  };
+}

@@ -1,0 +1,59 @@
+/** `mobilenet-bench run` and `mobilenet-bench list`. */
+import { runnerFor } from '../../runners/index.ts';
+import { loadConfig } from '../config.ts';
+import { planJobs } from '../plan.ts';
+import { runBenchmark } from '../run.ts';
+import { applyMatrixArgs, parseMatrixArgs } from './options.ts';
+import { progressReporter } from './progress.ts';
+import { summaryTable } from './summary.ts';
+
+export const RUN_USAGE = `mobilenet-bench run [options]      run the matrix and write results/<run>/results.jsonl + run.json
+mobilenet-bench list [options]     print the planned jobs (and skipped ones, with the reason)
+
+Options:
+  -c, --config FILE          bench.config.ts|.js|.json (default: ./bench.config.* or built-in defaults)
+  --target NAMES             only these targets (comma-separated names from the config)
+  --impl SPECS               implementations, e.g. reference,tfjs:wasm,ort-web:wasm@2,ort-node:cpu
+  --alpha LIST               e.g. 1,0.5
+  --resolution LIST          e.g. 224,128
+  --precision LIST           float32,uint8
+  --weights-mirror DIR       official weights from a local folder (env MOBILENET_BENCH_MIRROR)
+  --eval-set DIR             labelled images for top-1/top-5
+  --accuracy-samples N       images per job (seeded subset)
+  --quick                    a fast pass: ${'10 samples, ≤ 3 s per job, 16 images'}
+  -o, --out DIR              the run folder (default results/<run id>)
+  --resume DIR               finish an interrupted run without redoing finished jobs
+`;
+
+/** `run`: returns the exit code (0 when every job is ok or skipped, 1 otherwise). */
+export async function runCommand(argv: string[]): Promise<number> {
+  const args = parseMatrixArgs(argv);
+  if (args.help) {
+    process.stdout.write(RUN_USAGE);
+    return 0;
+  }
+  const { config } = await loadConfig(args.config, { adjust: applyMatrixArgs(args) });
+  const { dir, results } = await runBenchmark({
+    config,
+    runnerFor,
+    ...(args.out ? { outDir: args.out } : {}),
+    ...(args.resume ? { resumeDir: args.resume } : {}),
+    onEvent: progressReporter(),
+  });
+  process.stdout.write(`\n${summaryTable(results)}\n\nResults: ${dir}/results.jsonl\n`);
+  return results.some((r) => r.status === 'failed' || r.status === 'invalid') ? 1 : 0;
+}
+
+/** `list`: the plan without running it. */
+export async function listCommand(argv: string[]): Promise<number> {
+  const args = parseMatrixArgs(argv);
+  const { config, origin } = await loadConfig(args.config, { adjust: applyMatrixArgs(args) });
+  const plan = planJobs(config);
+  process.stdout.write(`${plan.jobs.length} jobs (${config.order.mode} order, seed ${plan.orderSeed}) from ${origin}:\n`);
+  for (const j of plan.jobs) process.stdout.write(`  ${j.id}\n`);
+  if (plan.skipped.length) {
+    process.stdout.write(`\n${plan.skipped.length} skipped:\n`);
+    for (const s of plan.skipped) process.stdout.write(`  ${s.id}: ${s.reason}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,193 @@
+/**
+ * Labelled evaluation sets on disk, preprocessed once per resolution (and cached), so
+ * every implementation gets the identical tensors. Layouts:
+ * - flat:        <dir>/<wnid>_<anything>.JPEG            (the ImageNet sample in shared/data)
+ * - imagefolder: <dir>/<wnid>/<anything>.JPEG            (torchvision's ImageFolder)
+ * - ilsvrc-val:  <dir>/ILSVRC2012_val_NNNNNNNN.JPEG + a ground-truth file (see README)
+ * Class indices follow the standard order: the 1000 wnids sorted (synsets file).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { preprocessImage } from '../models/preprocess.ts';
+import { mulberry32 } from './stats.ts';
+
+/** One labelled image file. */
+export interface EvalItem {
+  file: string;
+  /** 0-based class in the 1000-class order (sorted wnids). */
+  label1000: number;
+}
+
+/** An eval set ready for one resolution and class space. */
+export interface PreparedEvalSet {
+  tensors: Float32Array[];
+  /** Labels in the model's class space (1001-class models: label1000 + 1). */
+  labels: number[];
+  files: string[];
+  /** Identity of (images, resolution), for caches of derived data. */
+  key: string;
+  /** Files skipped because they could not be read or decoded, with the reason. */
+  skipped: Array<{ file: string; reason: string }>;
+  note?: string;
+}
+
+/** The eval set cannot be used: names the folder or file and the fix. */
+export class EvalSetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EvalSetError';
+  }
+}
+
+const IMAGE_EXT = /\.(jpe?g|png)$/i;
+const WNID = /^n\d{8}$/;
+const SYNSET_FILES = ['synsets_1000.txt', 'synsets.txt', 'synset_words.txt', 'LOC_synset_mapping.txt'];
+const ILSVRC_VAL = /^ILSVRC2012_val_\d{8}\.(jpe?g|png)$/i;
+const GROUND_TRUTH_FILES = ['val.txt', 'ILSVRC2012_val_labels.txt', 'ground_truth.txt'];
+
+/** Find the synsets list beside the set (the folder, its parents, or their labels/), first word of each line a wnid. */
+export function findSynsets(dir: string): string[] | null {
+  const places = [dir, dirname(dir), dirname(dirname(dir))].flatMap((d) => [d, join(d, 'labels')]);
+  for (const place of places) {
+    for (const name of SYNSET_FILES) {
+      const file = join(place, name);
+      if (!existsSync(file)) continue;
+      const wnids = readFileSync(file, 'utf8').split('\n').map((l) => l.trim().split(/\s+/)[0]).filter((w) => WNID.test(w));
+      if (wnids.length === 1000) return wnids;
+    }
+  }
+  return null;
+}
+
+/** List the labelled images of a folder in any supported layout, sorted by path. */
+export function listEvalItems(dir: string): EvalItem[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new EvalSetError(`eval set ${dir}: not a folder`);
+  const entries = readdirSync(dir, { withFileTypes: true });
+  const files = entries.filter((e) => e.isFile() && IMAGE_EXT.test(e.name)).map((e) => e.name).sort();
+  const subdirs = entries.filter((e) => e.isDirectory() && WNID.test(e.name)).map((e) => e.name).sort();
+
+  if (files.length && files.every((f) => ILSVRC_VAL.test(f))) return ilsvrcVal(dir, files);
+
+  let pairs: Array<{ file: string; wnid: string }>;
+  if (subdirs.length) {
+    pairs = subdirs.flatMap((wnid) =>
+      readdirSync(join(dir, wnid)).filter((f) => IMAGE_EXT.test(f)).sort().map((f) => ({ file: join(dir, wnid, f), wnid })),
+    );
+  } else {
+    pairs = files.filter((f) => WNID.test(f.slice(0, 9))).map((f) => ({ file: join(dir, f), wnid: f.slice(0, 9) }));
+  }
+  if (pairs.length === 0) {
+    throw new EvalSetError(
+      `eval set ${dir}: no labelled images found. Expected <wnid>_*.JPEG files, one sub-folder per wnid, or ILSVRC2012_val_*.JPEG with a ground-truth file`,
+    );
+  }
+  const distinct = [...new Set(pairs.map((p) => p.wnid))].sort();
+  const synsets = findSynsets(dir) ?? (distinct.length === 1000 ? distinct : null);
+  if (!synsets) {
+    throw new EvalSetError(
+      `eval set ${dir}: its images cover ${distinct.length} classes, so the class order cannot be inferred; put synsets.txt (the 1000 wnids in standard order) in the folder or its parent`,
+    );
+  }
+  const index = new Map(synsets.map((w, i) => [w, i]));
+  return pairs.map(({ file, wnid }) => {
+    const label1000 = index.get(wnid);
+    if (label1000 === undefined) throw new EvalSetError(`${file}: wnid ${wnid} is not one of the 1000 ImageNet classes`);
+    return { file, label1000 };
+  });
+}
+
+/** ILSVRC2012 validation: a ground-truth file of `<file> <class>` lines (caffe's val.txt) or one class per line in file order. */
+function ilsvrcVal(dir: string, files: string[]): EvalItem[] {
+  const gtFile = [dir, dirname(dir)].flatMap((d) => GROUND_TRUTH_FILES.map((n) => join(d, n))).find(existsSync);
+  if (!gtFile) {
+    throw new EvalSetError(`eval set ${dir}: ILSVRC2012 validation images need a ground-truth file (${GROUND_TRUTH_FILES.join(' or ')}) with 0-based class indices in sorted-wnid order`);
+  }
+  const lines = readFileSync(gtFile, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+  const byName = new Map<string, number>();
+  lines.forEach((line, i) => {
+    const parts = line.split(/\s+/);
+    const [name, cls] = parts.length >= 2 ? [parts[0], Number(parts[1])] : [`ILSVRC2012_val_${String(i + 1).padStart(8, '0')}.JPEG`, Number(parts[0])];
+    if (!Number.isInteger(cls) || cls < 0 || cls > 999) throw new EvalSetError(`${gtFile}:${i + 1}: expected a class index 0..999, got '${line}'`);
+    byName.set(name, cls);
+  });
+  return files.map((f) => {
+    const label1000 = byName.get(f);
+    if (label1000 === undefined) throw new EvalSetError(`${gtFile}: no ground truth for ${f}`);
+    return { file: join(dir, f), label1000 };
+  });
+}
+
+/** A seeded subset of `n` items (all of them, in order, when n ≥ the set). */
+export function seededSubset<T>(items: T[], n: number, seed: number): T[] {
+  if (n >= items.length) return items;
+  const idx = items.map((_, i) => i);
+  const random = mulberry32(seed);
+  for (let i = idx.length - 1; i > 0; i--) {
+    const k = Math.floor(random() * (i + 1));
+    [idx[i], idx[k]] = [idx[k], idx[i]];
+  }
+  return idx.slice(0, n).sort((a, b) => a - b).map((i) => items[i]);
+}
+
+/** Options for preparing a set. */
+export interface PrepareOptions {
+  resolution: number;
+  classes: 1000 | 1001;
+  samples: number;
+  seed: number;
+  /** Folder for the preprocessed-tensor cache; none = no cache. */
+  cacheDir?: string;
+}
+
+/** List, subset, decode and preprocess (cached per file list and resolution). */
+export async function loadEvalSet(dir: string, o: PrepareOptions): Promise<PreparedEvalSet> {
+  const chosen = seededSubset(listEvalItems(dir), o.samples, o.seed);
+  const stamp = chosen.map((it) => `${it.file}:${statSync(it.file).size}:${statSync(it.file).mtimeMs}`).join('\n');
+  const key = createHash('sha256').update(`${o.resolution}\n${stamp}`).digest('hex').slice(0, 32);
+  const cacheFile = o.cacheDir ? join(o.cacheDir, 'eval-tensors', `${key}.json`) : undefined;
+  const size = o.resolution * o.resolution * 3;
+
+  type Cached = { files: string[]; labels1000: number[]; skipped: PreparedEvalSet['skipped'] };
+  let meta: Cached | undefined;
+  let tensors: Float32Array[] = [];
+  if (cacheFile && existsSync(cacheFile) && existsSync(`${cacheFile}.f32`)) {
+    meta = JSON.parse(readFileSync(cacheFile, 'utf8')) as Cached;
+    const buf = readFileSync(`${cacheFile}.f32`);
+    const all = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+    if (all.length === meta.files.length * size) tensors = meta.files.map((_, i) => all.slice(i * size, (i + 1) * size));
+    else meta = undefined;
+  }
+  if (!meta) {
+    meta = { files: [], labels1000: [], skipped: [] };
+    for (const item of chosen) {
+      try {
+        tensors.push(preprocessImage(readFileSync(item.file), o.resolution, item.file));
+        meta.files.push(item.file);
+        meta.labels1000.push(item.label1000);
+      } catch (e) {
+        meta.skipped.push({ file: item.file, reason: (e as Error).message });
+      }
+    }
+    if (cacheFile) {
+      mkdirSync(dirname(cacheFile), { recursive: true });
+      const joined = new Float32Array(tensors.length * size);
+      tensors.forEach((t, i) => joined.set(t, i * size));
+      writeFileSync(`${cacheFile}.f32.tmp`, new Uint8Array(joined.buffer));
+      renameSync(`${cacheFile}.f32.tmp`, `${cacheFile}.f32`);
+      writeFileSync(cacheFile, JSON.stringify(meta));
+    }
+  }
+  if (tensors.length === 0) throw new EvalSetError(`eval set ${dir}: none of the ${chosen.length} chosen images could be decoded (first: ${meta.skipped[0]?.reason})`);
+  const note = meta.skipped.length
+    ? `${meta.skipped.length} unreadable image(s) skipped: ${meta.skipped.slice(0, 5).map((s) => basename(s.file)).join(', ')}${meta.skipped.length > 5 ? ', …' : ''}`
+    : undefined;
+  return {
+    tensors,
+    labels: meta.labels1000.map((l) => (o.classes === 1001 ? l + 1 : l)),
+    files: meta.files,
+    key,
+    skipped: meta.skipped,
+    ...(note ? { note } : {}),
+  };
+}

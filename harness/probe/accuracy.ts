@@ -1,0 +1,61 @@
+/** The accuracy pass: top-1/top-5 against labels and agreement with the reference implementation. */
+import type { Accuracy } from '../results.ts';
+
+/** Preprocessed inputs for the accuracy pass, identical for every implementation. */
+export interface EvalInputs {
+  /** NHWC float32 tensors in [-1, 1]. */
+  tensors: Float32Array[];
+  /** Class index per tensor in the model's class space (1000 or 1001), null when unlabelled. */
+  labels: Array<number | null>;
+  /** The reference implementation's logits per tensor; null when this job is the reference itself. */
+  referenceLogits: Float32Array[] | null;
+  /** Why accuracy is partial or missing (e.g. images skipped, weights synthetic). */
+  note?: string;
+}
+
+/** Indices of the k largest values, largest first. */
+export function topK(values: Float32Array, k: number): number[] {
+  const best: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    let pos = best.length;
+    while (pos > 0 && values[i] > values[best[pos - 1]]) pos--;
+    if (pos < k) {
+      best.splice(pos, 0, i);
+      if (best.length > k) best.pop();
+    }
+  }
+  return best;
+}
+
+/** Run every input through `run` and score it. */
+export async function measureAccuracy(inputs: EvalInputs, run: (x: Float32Array) => Promise<Float32Array>): Promise<Accuracy> {
+  let labelled = 0, top1 = 0, top5 = 0, agree = 0, maxDelta = 0;
+  const predictions: number[] = [];
+  for (let i = 0; i < inputs.tensors.length; i++) {
+    const logits = await run(inputs.tensors[i]);
+    const best = topK(logits, 5);
+    predictions.push(best[0]);
+    const label = inputs.labels[i];
+    if (label !== null && label !== undefined) {
+      labelled++;
+      if (best[0] === label) top1++;
+      if (best.includes(label)) top5++;
+    }
+    const ref = inputs.referenceLogits?.[i];
+    if (ref) {
+      if (topK(ref, 1)[0] === best[0]) agree++;
+      for (let c = 0; c < ref.length; c++) maxDelta = Math.max(maxDelta, Math.abs(ref[c] - logits[c]));
+    }
+  }
+  const n = inputs.tensors.length;
+  const isReference = inputs.referenceLogits === null;
+  return {
+    n,
+    top1: labelled ? top1 / labelled : null,
+    top5: labelled ? top5 / labelled : null,
+    agreementTop1: isReference ? 1 : n ? agree / n : null,
+    maxAbsLogitDelta: isReference ? 0 : n ? maxDelta : null,
+    predictions,
+    ...(inputs.note ? { note: inputs.note } : {}),
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * The probe's platform binding for Node: weights from local files, every runtime
+ * that Node can run, memory from /proc and process.memoryUsage(), and reference
+ * logits cached on disk so that four implementations of one variant compute them once.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { CreateModel } from '../../models/runtime.ts';
+import type { CanonicalWeights } from '../../models/weights/canonical.ts';
+import type { Implementation } from '../config.ts';
+import type { Job, WeightsRef } from '../plan.ts';
+import type { Effective, Memory } from '../results.ts';
+import { loadEvalSet } from '../eval-set.ts';
+import type { EvalInputs } from './accuracy.ts';
+import type { ProbeEnvironment } from './probe.ts';
+import { syntheticInput } from './probe.ts';
+import { wasmMemoryBytes } from './wasm-memory.ts';
+
+/** Where derived data (reference logits, preprocessed images) is cached between jobs and runs. */
+export function cacheDir(): string {
+  return process.env.MOBILENET_BENCH_CACHE ?? join(import.meta.dirname, '..', '..', 'node_modules', '.cache', 'mobilenet-bench');
+}
+
+/** Synthetic inputs used for agreement when no eval set is configured. */
+const SYNTHETIC_AGREEMENT_INPUTS = 4;
+
+/** Runtime factories by implementation, imported on demand (onnxruntime-node must not load unless asked). */
+async function factory(impl: Implementation['impl']): Promise<CreateModel> {
+  switch (impl) {
+    case 'reference': return (await import('../../models/reference/index.ts')).createReferenceModel;
+    case 'tfjs': return (await import('../../models/tfjs.ts')).createTfjsModel;
+    case 'ort-web': return (await import('../../models/onnx/ort-web.ts')).createOrtWebModel;
+    case 'ort-node': return (await import('../../models/onnx/ort-node.ts')).createOrtNodeModel;
+  }
+}
+
+/** Load canonical weights for a job in Node. */
+export async function loadWeightsInNode(ref: WeightsRef, job: Pick<Job, 'alpha' | 'resolution'>): Promise<CanonicalWeights> {
+  if (ref.kind === 'synthetic') {
+    const { syntheticWeights } = await import('../../models/weights/synthetic.ts');
+    return syntheticWeights(job.alpha, job.resolution, { seed: ref.seed });
+  }
+  const { loadWeightsFile } = await import('../../models/weights/load.ts');
+  return loadWeightsFile(ref.path);
+}
+
+/** Identity of a set of weights, for cache keys. */
+function weightsKey(w: CanonicalWeights): string {
+  const src = w.source.kind === 'synthetic' ? `synthetic:${w.source.seed}` : `${w.source.kind}:${w.source.sha256}`;
+  return `${src}:${w.alpha}:${w.resolution}:${w.classes}:${w.precision}`;
+}
+
+/** Reference logits for the inputs, from the disk cache or computed once. */
+async function referenceLogits(weights: CanonicalWeights, inputsKey: string, tensors: Float32Array[]): Promise<Float32Array[]> {
+  const key = createHash('sha256').update(`${weightsKey(weights)}|${inputsKey}`).digest('hex').slice(0, 32);
+  const dir = join(cacheDir(), 'reference-logits');
+  const file = join(dir, `${key}.f32`);
+  if (existsSync(file)) {
+    const buf = readFileSync(file);
+    const all = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+    if (all.length === tensors.length * weights.classes) {
+      return tensors.map((_, i) => all.slice(i * weights.classes, (i + 1) * weights.classes));
+    }
+  }
+  const { ReferenceNetwork } = await import('../../models/reference/index.ts');
+  const net = new ReferenceNetwork(weights);
+  const out = tensors.map((t) => net.infer(t).slice());
+  mkdirSync(dir, { recursive: true });
+  const joined = new Float32Array(out.length * weights.classes);
+  out.forEach((l, i) => joined.set(l, i * weights.classes));
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, new Uint8Array(joined.buffer));
+  renameSync(tmp, file);
+  return out;
+}
+
+/** Eval inputs for a job: labelled images from the configured set, else seeded synthetic tensors (agreement only). */
+export async function evalInputsInNode(job: Job, weights: CanonicalWeights): Promise<EvalInputs> {
+  let tensors: Float32Array[];
+  let labels: Array<number | null>;
+  let inputsKey: string;
+  let note: string | undefined;
+  if (job.accuracy.evalSet) {
+    const set = await loadEvalSet(job.accuracy.evalSet, {
+      resolution: job.resolution, classes: weights.classes, samples: job.accuracy.samples, seed: job.accuracy.seed, cacheDir: cacheDir(),
+    });
+    tensors = set.tensors;
+    labels = set.labels;
+    inputsKey = set.key;
+    note = set.note;
+  } else {
+    const n = Math.min(job.accuracy.samples, SYNTHETIC_AGREEMENT_INPUTS);
+    tensors = Array.from({ length: n }, (_, i) => syntheticInput(job.resolution, 1000 + i));
+    labels = tensors.map(() => null);
+    inputsKey = `synthetic:${job.resolution}:${n}`;
+    note = 'no eval set configured: agreement with the reference on seeded synthetic inputs only';
+  }
+  if (weights.source.kind === 'synthetic') {
+    note = `${note ? `${note}; ` : ''}synthetic weights: top-1/top-5 are meaningless and not reported`;
+    labels = labels.map(() => null);
+  }
+  const ref = job.implementation.impl === 'reference' ? null : await referenceLogits(weights, inputsKey, tensors);
+  return { tensors, labels, referenceLogits: ref, ...(note ? { note } : {}) };
+}
+
+/** Peak RSS of this process (VmHWM), in bytes, or null off Linux. */
+export function peakRssBytes(): number | null {
+  try {
+    const m = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Memory of this process after sampling; tf.memory() when tfjs ran. */
+export async function readMemoryInNode(effective: Effective): Promise<Memory> {
+  const usage = process.memoryUsage();
+  let tfjs: Memory['tfjs'] = null;
+  if (effective.impl === 'tfjs') {
+    const tf = await import('@tensorflow/tfjs-core');
+    const m = tf.memory();
+    tfjs = { numBytes: m.numBytes, numTensors: m.numTensors, numDataBuffers: m.numDataBuffers };
+  }
+  const rss = peakRssBytes();
+  return {
+    peakRssBytes: rss,
+    peakRssSource: rss === null ? null : "VmHWM of the job's own child process",
+    jsHeapUsedBytes: usage.heapUsed,
+    jsHeapTotalBytes: usage.heapTotal,
+    externalBytes: usage.external,
+    arrayBuffersBytes: usage.arrayBuffers,
+    wasmMemoryBytes: wasmMemoryBytes(),
+    tfjs,
+  };
+}
+
+/** The Node environment for runProbe. */
+export function nodeProbeEnvironment(): ProbeEnvironment {
+  return {
+    loadWeights: loadWeightsInNode,
+    createModel: async (impl, weights) => (await factory(impl.impl))(weights, { backend: impl.backend, ...(impl.threads !== null ? { threads: impl.threads } : {}) }),
+    readMemory: readMemoryInNode,
+    evalInputs: evalInputsInNode,
+    crossOriginIsolated: null,
+    now: () => performance.now(),
+  };
+}

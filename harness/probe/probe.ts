@@ -1,0 +1,206 @@
+/**
+ * The probe: runs one job inside its target (a Node child process, a page) and
+ * returns its JobResult. Load → init → first inference → warm-up → timed samples
+ * (tinybench, at least N samples and T ms, capped) → memory → accuracy → validity.
+ * Platform specifics (reading files, which runtimes exist, memory figures) come in
+ * through ProbeEnvironment, so the same code runs everywhere.
+ */
+import { Bench } from 'tinybench';
+import type { CanonicalWeights } from '../../models/weights/canonical.ts';
+import type { LoadedModel } from '../../models/runtime.ts';
+import type { Implementation } from '../config.ts';
+import type { Job, SkippedJob, WeightsRef } from '../plan.ts';
+import { SCHEMA_VERSION, type Accuracy, type Effective, type JobResult, type Memory } from '../results.ts';
+import { checkDrift, mulberry32, summarizeLatency } from '../stats.ts';
+import { measureAccuracy, type EvalInputs } from './accuracy.ts';
+
+/** What the probe needs from the platform it runs on. */
+export interface ProbeEnvironment {
+  /** Read and parse weights into canonical form. */
+  loadWeights(ref: WeightsRef, job: Job): Promise<CanonicalWeights>;
+  /** Build the network in a runtime (session creation, backend init, weight upload). */
+  createModel(implementation: Implementation, weights: CanonicalWeights): Promise<LoadedModel>;
+  /** Memory figures after the timed samples. */
+  readMemory(effective: Effective): Promise<Memory>;
+  /** Inputs for the accuracy pass: labelled images or seeded synthetic tensors, with reference logits. */
+  evalInputs(job: Job, weights: CanonicalWeights): Promise<EvalInputs>;
+  /** Whether the page/process is cross-origin isolated (browsers), null elsewhere. */
+  crossOriginIsolated: boolean | null;
+  /** Monotonic clock in milliseconds. */
+  now(): number;
+}
+
+/** A seeded input in [-1, 1] of the variant's shape, used for latency (content does not change MobileNet's cost). */
+export function syntheticInput(resolution: number, seed: number): Float32Array {
+  const random = mulberry32(seed);
+  const x = new Float32Array(resolution * resolution * 3);
+  for (let i = 0; i < x.length; i++) x[i] = random() * 2 - 1;
+  return x;
+}
+
+interface SamplingOutcome {
+  samplesMs: number[];
+  warmupSamples: number;
+  stoppedBy: 'minimums' | 'maxSamples' | 'maxTime';
+}
+
+/** Timed samples with tinybench: at least minSamples and minTimeMs, capped by maxSamples and maxTimeMs. */
+export async function sampleLatency(run: () => Promise<unknown>, s: Job['sampling'], now: () => number): Promise<SamplingOutcome> {
+  // tinybench keeps its samples sorted; we keep them in time order (for the drift check) and hand
+  // it the same duration through overriddenDuration, so both agree on every sample.
+  let phase: 'warmup' | 'run' = 'warmup';
+  const ordered: number[] = [];
+  let warmupSamples = 0;
+  let stoppedBy: SamplingOutcome['stoppedBy'] = 'minimums';
+  const stop = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const bench = new Bench({
+    iterations: s.minSamples,
+    time: s.minTimeMs,
+    warmup: s.warmupSamples > 0,
+    warmupIterations: s.warmupSamples,
+    warmupTime: s.warmupTimeMs,
+    signal: stop.signal,
+    now,
+    throws: true,
+  });
+  bench.add(
+    'inference',
+    async () => {
+      const t0 = now();
+      await run();
+      const ms = now() - t0;
+      if (phase === 'warmup') warmupSamples++;
+      else {
+        ordered.push(ms);
+        if (ordered.length >= s.maxSamples && !stop.signal.aborted) {
+          stoppedBy = 'maxSamples';
+          stop.abort();
+        }
+      }
+      return { overriddenDuration: ms };
+    },
+    {
+      beforeAll(mode) {
+        phase = mode === 'run' ? 'run' : 'warmup';
+        if (phase === 'run') {
+          timer = setTimeout(() => {
+            if (!stop.signal.aborted) {
+              stoppedBy = 'maxTime';
+              stop.abort();
+            }
+          }, s.maxTimeMs);
+        }
+      },
+    },
+  );
+  try {
+    await bench.run();
+  } finally {
+    clearTimeout(timer);
+  }
+  if (ordered.length === 0) throw new Error(`no timed sample completed within maxTimeMs = ${s.maxTimeMs} ms`);
+  return { samplesMs: ordered, warmupSamples, stoppedBy };
+}
+
+/** Reasons why what ran is not what was asked (a silent fallback is a different experiment). */
+export function validityProblems(asked: Implementation, effective: Effective, coiRequired: boolean): string[] {
+  const problems: string[] = [];
+  if (effective.backend !== asked.backend) problems.push(`asked for backend ${asked.backend}, ${effective.impl} ran ${effective.backend}`);
+  if (asked.threads !== null && effective.threads !== null && effective.threads !== asked.threads) {
+    problems.push(`asked for ${asked.threads} threads, ${effective.threads} ran`);
+  }
+  if (coiRequired && effective.crossOriginIsolated === false) problems.push('threads need crossOriginIsolated, and the page is not');
+  return problems;
+}
+
+/** A result with the job's identity filled in and nothing measured yet (status 'failed' until proven otherwise). */
+export function baseResult(job: Job | SkippedJob, status: JobResult['status'] = 'failed', error?: string): JobResult {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    id: job.id,
+    target: job.target.name,
+    impl: job.implementation.impl,
+    backend: job.implementation.backend,
+    threads: job.implementation.threads,
+    alpha: job.alpha,
+    resolution: job.resolution,
+    precision: job.precision,
+    weightsSource: job.weights ? describeWeights(job.weights) : 'none',
+    status,
+    ...(error !== undefined ? { error } : {}),
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    effective: null,
+    coldStart: null,
+    latency: null,
+    memory: null,
+    analytic: { ...job.analytic, gmacPerSecond: null },
+    accuracy: null,
+  };
+}
+
+/** Run one job; never throws: failures come back as status 'failed' with the reason. */
+export async function runProbe(job: Job, env: ProbeEnvironment): Promise<JobResult> {
+  const t0 = env.now();
+  const result = baseResult(job);
+  let model: LoadedModel | undefined;
+  let stage = 'loading weights';
+  try {
+    const tLoad = env.now();
+    const weights = await env.loadWeights(job.weights, job);
+    const loadMs = env.now() - tLoad;
+
+    stage = `initialising ${job.implementation.impl}:${job.implementation.backend}`;
+    const tInit = env.now();
+    model = await env.createModel(job.implementation, weights);
+    const initMs = env.now() - tInit;
+
+    stage = 'first inference';
+    const input = syntheticInput(job.resolution, 12345);
+    const tFirst = env.now();
+    await model.run(input);
+    const firstInferenceMs = env.now() - tFirst;
+    result.coldStart = { loadMs, initMs, firstInferenceMs };
+    result.effective = { ...model.effective(), crossOriginIsolated: env.crossOriginIsolated };
+
+    stage = 'sampling';
+    const sampled = await sampleLatency(() => model!.run(input), job.sampling, () => env.now());
+    const summary = summarizeLatency(sampled.samplesMs);
+    result.latency = {
+      samplesMs: sampled.samplesMs,
+      ...summary,
+      warmupSamples: sampled.warmupSamples,
+      stoppedBy: sampled.stoppedBy,
+      drift: checkDrift(sampled.samplesMs, job.sampling.driftThreshold),
+    };
+    result.analytic.gmacPerSecond = job.analytic.macs / (summary.medianMs * 1e6);
+
+    stage = 'reading memory';
+    result.memory = await env.readMemory(result.effective);
+
+    stage = 'accuracy pass';
+    result.accuracy = await accuracyOf(job, weights, model, env);
+
+    const problems = validityProblems(job.implementation, result.effective, (job.implementation.threads ?? 1) > 1 && env.crossOriginIsolated !== null);
+    result.status = problems.length ? 'invalid' : 'ok';
+    if (problems.length) result.error = problems.join('; ');
+  } catch (e) {
+    result.status = 'failed';
+    result.error = `${stage}: ${(e as Error)?.message ?? String(e)}`;
+  } finally {
+    await model?.dispose().catch(() => {});
+    result.durationMs = env.now() - t0;
+  }
+  return result;
+}
+
+async function accuracyOf(job: Job, weights: CanonicalWeights, model: LoadedModel, env: ProbeEnvironment): Promise<Accuracy> {
+  const inputs = await env.evalInputs(job, weights);
+  return measureAccuracy(inputs, (x) => model.run(x));
+}
+
+/** Short human description of a weights reference, e.g. `synthetic(seed 0)` or `tflite:…/mobilenet_v1_0.25_224.tflite`. */
+export function describeWeights(w: WeightsRef): string {
+  return w.kind === 'synthetic' ? `synthetic(seed ${w.seed})` : `${w.format}:${w.path}`;
+}

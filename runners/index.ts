@@ -1,0 +1,12 @@
+/** Which runner serves which target type; the CLI is the only place that picks. */
+import type { Target } from '../harness/config.ts';
+import { createNodeRunner } from './node.ts';
+import type { Runner } from './runner.ts';
+
+/** Create the runner for a target. */
+export async function runnerFor(target: Target): Promise<Runner> {
+  switch (target.type) {
+    case 'node':
+      return createNodeRunner();
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * Entry point of a job's child process: receives one Job over IPC, runs the probe,
+ * sends the JobResult back and exits. One process per job, so peak RSS is the job's own.
+ */
+import { installWasmMemoryTracker } from '../harness/probe/wasm-memory.ts';
+
+installWasmMemoryTracker();
+process.env.ORT_DISABLE_TELEMETRY = '1';
+
+const { runProbe } = await import('../harness/probe/probe.ts');
+const { nodeProbeEnvironment } = await import('../harness/probe/node-env.ts');
+type Job = import('../harness/plan.ts').Job;
+
+process.once('message', async (job: Job) => {
+  const result = await runProbe(job, nodeProbeEnvironment());
+  process.send!({ type: 'result', result }, () => process.exit(0));
+});
+process.send!({ type: 'ready' });

@@ -1,0 +1,63 @@
+/**
+ * The Node target: each job runs in its own child process (so peaks are its own and a
+ * crash takes only that job), killed when it exceeds its time limit.
+ */
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
+import { baseResult } from '../harness/probe/probe.ts';
+import type { Job } from '../harness/plan.ts';
+import type { JobResult } from '../harness/results.ts';
+import type { Runner } from './runner.ts';
+
+const CHILD = join(import.meta.dirname, 'node-child.ts');
+/** tsx's loader by absolute URL: a bare `--import tsx` would resolve from the user's working directory. */
+const TSX_LOADER = import.meta.resolve('tsx');
+/** Lines of the child's stderr kept for a failure message. */
+const STDERR_TAIL_CHARS = 2000;
+
+/** Run one job in a fresh child process. */
+export function runJobInChild(job: Job, extraEnv: NodeJS.ProcessEnv = {}): Promise<JobResult> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = fork(CHILD, [], {
+      execArgv: ['--import', TSX_LOADER, ...(job.target.type === 'node' ? job.target.execArgv : [])],
+      env: { ...process.env, ORT_DISABLE_TELEMETRY: '1', ...extraEnv },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-STDERR_TAIL_CHARS);
+    });
+    let result: JobResult | undefined;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, job.timeoutMs);
+    child.on('message', (msg: { type: string; result?: JobResult }) => {
+      if (msg.type === 'ready') child.send(job);
+      if (msg.type === 'result') result = msg.result;
+    });
+    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+      clearTimeout(timer);
+      if (result) return resolve(result);
+      const failed = baseResult(job);
+      failed.durationMs = Date.now() - started;
+      const tail = stderr.trim().split('\n').slice(-8).join('\n');
+      failed.error = timedOut
+        ? `exceeded its time limit of ${Math.round(job.timeoutMs / 1000)} s and was killed (raise jobTimeoutMs, or lower sampling.maxTimeMs / accuracy.samples)`
+        : `the job's process died (${signal ? `signal ${signal}` : `exit code ${code}`}) before reporting${tail ? `; its last output:\n${tail}` : ''}`;
+      resolve(failed);
+    };
+    child.on('exit', finish);
+    child.on('error', (e) => {
+      stderr += `\n${e.message}`;
+    });
+  });
+}
+
+/** Runner for `type: 'node'` targets. */
+export function createNodeRunner(): Runner {
+  return { runJob: (job) => runJobInChild(job), close: async () => {} };
+}

@@ -1,0 +1,56 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, parseImplementation, resolveConfig } from '../../harness/config.ts';
+
+const rejects = (input: unknown, ...patterns: RegExp[]) =>
+  assert.throws(() => resolveConfig(input, 'test'), (e: unknown) => {
+    assert.ok(e instanceof ConfigError, String(e));
+    for (const p of patterns) assert.match(e.message, p);
+    return true;
+  });
+
+test('defaults: the four Node implementations over all 16 variants', () => {
+  const c = resolveConfig({});
+  assert.deepEqual(c.variants, { alpha: [1, 0.75, 0.5, 0.25], resolution: [224, 192, 160, 128] });
+  assert.deepEqual(c.implementations.map((i) => `${i.impl}:${i.backend}`), ['reference:js', 'tfjs:wasm', 'ort-web:wasm', 'ort-node:cpu']);
+  assert.equal(c.weights.source, 'synthetic');
+  assert.ok(c.sampling.minSamples > 0 && c.sampling.maxTimeMs > c.sampling.minTimeMs);
+});
+
+test('a misspelt key is named, with the closest allowed key and the full list', () => {
+  rejects({ sampling: { minSampels: 5 } }, /sampling\.minSampels: unknown key/, /did you mean 'minSamples'/, /allowed keys: .*maxTimeMs/);
+  rejects({ implementation: ['reference'] }, /implementation: unknown key/, /did you mean 'implementations'/);
+});
+
+test('a bad value names the key, the value and the allowed ones', () => {
+  rejects({ variants: { alpha: [0.3] } }, /variants\.alpha\.0: expected one of 1, 0\.75, 0\.5, 0\.25 \(got 0\.3\)/);
+  rejects({ variants: { resolution: [256] } }, /variants\.resolution\.0: expected one of 224, 192, 160, 128 \(got 256\)/);
+  rejects({ implementations: ['tfjs:gpu'] }, /implementations\.0: tfjs has no backend 'gpu'/, /allowed: reference, tfjs:cpu/);
+  rejects({ implementations: [{ impl: 'ort-web', backend: 'cpu' }] }, /implementations\.0\.backend: ort-web has no backend 'cpu'; allowed: wasm, webgl, webgpu/);
+  rejects({ sampling: { minSamples: -1 } }, /sampling\.minSamples/, /got -1/);
+  rejects({ order: { mode: 'random' } }, /order\.mode: expected one of "interleaved", "shuffled", "grouped" \(got "random"\)/);
+});
+
+test('implementation shorthand: impl[:backend][@threads]', () => {
+  assert.deepEqual(parseImplementation('ort-web:wasm@2'), { impl: 'ort-web', backend: 'wasm', threads: 2 });
+  assert.deepEqual(parseImplementation('ort-node'), { impl: 'ort-node', backend: 'cpu', threads: null });
+  assert.match(parseImplementation('onnx') as string, /unknown implementation 'onnx'/);
+});
+
+test('config files: JSON and TypeScript load; a broken one names the file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mnb-config-'));
+  writeFileSync(join(dir, 'a.json'), JSON.stringify({ variants: { alpha: [0.5] } }));
+  assert.deepEqual((await loadConfig('a.json', { cwd: dir })).config.variants.alpha, [0.5]);
+  writeFileSync(join(dir, 'bench.config.ts'), `export default { variants: { resolution: [128] } };\n`);
+  const found = await loadConfig(undefined, { cwd: dir });
+  assert.equal(found.origin, join(dir, 'bench.config.ts'));
+  assert.deepEqual(found.config.variants.resolution, [128]);
+  writeFileSync(join(dir, 'bad.json'), '{ "variants": ');
+  await assert.rejects(loadConfig('bad.json', { cwd: dir }), /bad\.json: not valid JSON/);
+  await assert.rejects(loadConfig('missing.json', { cwd: dir }), /missing\.json not found/);
+  writeFileSync(join(dir, 'typo.json'), JSON.stringify({ sampling: { maxTime: 5 } }));
+  await assert.rejects(loadConfig('typo.json', { cwd: dir }), /typo\.json[\s\S]*sampling\.maxTime: unknown key \(did you mean 'maxTimeMs'\?\)/);
+});
