@@ -56,8 +56,10 @@ export const AccuracySchema = z.object({
   top5: nullableNum,
   /** Fraction of images whose top-1 equals the reference implementation's. */
   agreementTop1: nullableNum,
-  /** Largest |logit − reference logit| over all images and classes. */
+  /** Largest |logit − reference logit| over the compared images and all classes. */
   maxAbsLogitDelta: nullableNum,
+  /** Images compared with the reference (the first accuracy.referenceSamples of the n). */
+  agreementN: num.int().optional(),
   /** Top-1 class per image, in eval-set order (lets compare count changed predictions). */
   predictions: z.array(num.int()).optional(),
   /** Why accuracy is missing or partial. */

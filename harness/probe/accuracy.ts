@@ -7,10 +7,12 @@ export interface EvalInputs {
   tensors: Float32Array[];
   /** Class index per tensor in the model's class space (1000 or 1001), null when unlabelled. */
   labels: Array<number | null>;
-  /** The reference implementation's logits per tensor; null when this job is the reference itself. */
+  /** The reference implementation's logits for the first tensors (maybe not all); null when this job is the reference itself. */
   referenceLogits: Float32Array[] | null;
   /** Why accuracy is partial or missing (e.g. images skipped, weights synthetic). */
   note?: string;
+  /** For the reference job: keep its logits so other implementations need not recompute them. */
+  rememberReferenceLogits?: (logits: Float32Array[]) => void;
 }
 
 /** Indices of the k largest values, largest first. */
@@ -29,10 +31,12 @@ export function topK(values: Float32Array, k: number): number[] {
 
 /** Run every input through `run` and score it. */
 export async function measureAccuracy(inputs: EvalInputs, run: (x: Float32Array) => Promise<Float32Array>): Promise<Accuracy> {
-  let labelled = 0, top1 = 0, top5 = 0, agree = 0, maxDelta = 0;
+  let labelled = 0, top1 = 0, top5 = 0, agree = 0, compared = 0, maxDelta = 0;
   const predictions: number[] = [];
+  const kept: Float32Array[] = [];
   for (let i = 0; i < inputs.tensors.length; i++) {
     const logits = await run(inputs.tensors[i]);
+    if (inputs.rememberReferenceLogits) kept.push(logits.slice());
     const best = topK(logits, 5);
     predictions.push(best[0]);
     const label = inputs.labels[i];
@@ -43,18 +47,21 @@ export async function measureAccuracy(inputs: EvalInputs, run: (x: Float32Array)
     }
     const ref = inputs.referenceLogits?.[i];
     if (ref) {
+      compared++;
       if (topK(ref, 1)[0] === best[0]) agree++;
       for (let c = 0; c < ref.length; c++) maxDelta = Math.max(maxDelta, Math.abs(ref[c] - logits[c]));
     }
   }
+  inputs.rememberReferenceLogits?.(kept);
   const n = inputs.tensors.length;
   const isReference = inputs.referenceLogits === null;
   return {
     n,
     top1: labelled ? top1 / labelled : null,
     top5: labelled ? top5 / labelled : null,
-    agreementTop1: isReference ? 1 : n ? agree / n : null,
-    maxAbsLogitDelta: isReference ? 0 : n ? maxDelta : null,
+    agreementTop1: isReference ? 1 : compared ? agree / compared : null,
+    maxAbsLogitDelta: isReference ? 0 : compared ? maxDelta : null,
+    agreementN: isReference ? n : compared,
     predictions,
     ...(inputs.note ? { note: inputs.note } : {}),
   };

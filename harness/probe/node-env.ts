@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CreateModel } from '../../models/runtime.ts';
 import type { CanonicalWeights } from '../../models/weights/canonical.ts';
@@ -13,15 +13,12 @@ import type { Implementation } from '../config.ts';
 import type { Job, WeightsRef } from '../plan.ts';
 import type { Effective, Memory } from '../results.ts';
 import { loadEvalSet } from '../eval-set.ts';
+import { cacheDir } from '../cache.ts';
 import type { EvalInputs } from './accuracy.ts';
 import type { ProbeEnvironment } from './probe.ts';
 import { syntheticInput } from './probe.ts';
 import { wasmMemoryBytes } from './wasm-memory.ts';
 
-/** Where derived data (reference logits, preprocessed images) is cached between jobs and runs. */
-export function cacheDir(): string {
-  return process.env.MOBILENET_BENCH_CACHE ?? join(import.meta.dirname, '..', '..', 'node_modules', '.cache', 'mobilenet-bench');
-}
 
 /** Synthetic inputs used for agreement when no eval set is configured. */
 const SYNTHETIC_AGREEMENT_INPUTS = 4;
@@ -52,11 +49,24 @@ function weightsKey(w: CanonicalWeights): string {
   return `${src}:${w.alpha}:${w.resolution}:${w.classes}:${w.precision}`;
 }
 
-/** Reference logits for the inputs, from the disk cache or computed once. */
-async function referenceLogits(weights: CanonicalWeights, inputsKey: string, tensors: Float32Array[]): Promise<Float32Array[]> {
+/** Cache file of the reference logits for these weights and inputs. */
+function referenceCacheFile(weights: CanonicalWeights, inputsKey: string): string {
   const key = createHash('sha256').update(`${weightsKey(weights)}|${inputsKey}`).digest('hex').slice(0, 32);
-  const dir = join(cacheDir(), 'reference-logits');
-  const file = join(dir, `${key}.f32`);
+  return join(cacheDir(), 'reference-logits', `${key}.f32`);
+}
+
+function saveLogits(file: string, classes: number, logits: Float32Array[]): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const joined = new Float32Array(logits.length * classes);
+  logits.forEach((l, i) => joined.set(l, i * classes));
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, new Uint8Array(joined.buffer));
+  renameSync(tmp, file);
+}
+
+/** Reference logits for the inputs, from the disk cache or computed once (and cached). */
+async function referenceLogits(weights: CanonicalWeights, inputsKey: string, tensors: Float32Array[]): Promise<Float32Array[]> {
+  const file = referenceCacheFile(weights, inputsKey);
   if (existsSync(file)) {
     const buf = readFileSync(file);
     const all = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
@@ -67,12 +77,7 @@ async function referenceLogits(weights: CanonicalWeights, inputsKey: string, ten
   const { ReferenceNetwork } = await import('../../models/reference/index.ts');
   const net = new ReferenceNetwork(weights);
   const out = tensors.map((t) => net.infer(t).slice());
-  mkdirSync(dir, { recursive: true });
-  const joined = new Float32Array(out.length * weights.classes);
-  out.forEach((l, i) => joined.set(l, i * weights.classes));
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, new Uint8Array(joined.buffer));
-  renameSync(tmp, file);
+  saveLogits(file, weights.classes, out);
   return out;
 }
 
@@ -84,25 +89,32 @@ export async function evalInputsInNode(job: Job, weights: CanonicalWeights): Pro
   let note: string | undefined;
   if (job.accuracy.evalSet) {
     const set = await loadEvalSet(job.accuracy.evalSet, {
-      resolution: job.resolution, classes: weights.classes, samples: job.accuracy.samples, seed: job.accuracy.seed, cacheDir: cacheDir(),
+      resolution: job.resolution, classes: weights.classes, samples: job.accuracy.samples ?? Number.POSITIVE_INFINITY, seed: job.accuracy.seed, cacheDir: cacheDir(),
     });
     tensors = set.tensors;
     labels = set.labels;
     inputsKey = set.key;
     note = set.note;
   } else {
-    const n = Math.min(job.accuracy.samples, SYNTHETIC_AGREEMENT_INPUTS);
+    const n = Math.min(job.accuracy.samples ?? SYNTHETIC_AGREEMENT_INPUTS, SYNTHETIC_AGREEMENT_INPUTS);
     tensors = Array.from({ length: n }, (_, i) => syntheticInput(job.resolution, 1000 + i));
     labels = tensors.map(() => null);
     inputsKey = `synthetic:${job.resolution}:${n}`;
     note = 'no eval set configured: agreement with the reference on seeded synthetic inputs only';
   }
-  if (weights.source.kind === 'synthetic') {
-    note = `${note ? `${note}; ` : ''}synthetic weights: top-1/top-5 are meaningless and not reported`;
+  if (job.weights.kind === 'synthetic') {
+    const why = job.weights.unavailable ?? 'synthetic weights: top-1/top-5 are meaningless and not reported';
+    note = job.weights.unavailable ? why : `${note ? `${note}; ` : ''}${why}`;
     labels = labels.map(() => null);
   }
-  const ref = job.implementation.impl === 'reference' ? null : await referenceLogits(weights, inputsKey, tensors);
-  return { tensors, labels, referenceLogits: ref, ...(note ? { note } : {}) };
+  // Agreement uses the first referenceSamples inputs: the reference is slow by design.
+  const k = Math.min(tensors.length, job.accuracy.referenceSamples);
+  const refKey = `${inputsKey}:first${k}`;
+  if (job.implementation.impl === 'reference') {
+    const file = referenceCacheFile(weights, refKey);
+    return { tensors, labels, referenceLogits: null, ...(note ? { note } : {}), rememberReferenceLogits: (l) => saveLogits(file, weights.classes, l.slice(0, k)) };
+  }
+  return { tensors, labels, referenceLogits: await referenceLogits(weights, refKey, tensors.slice(0, k)), ...(note ? { note } : {}) };
 }
 
 /** Peak RSS of this process (VmHWM), in bytes, or null off Linux. */

@@ -202,5 +202,6 @@ async function accuracyOf(job: Job, weights: CanonicalWeights, model: LoadedMode
 
 /** Short human description of a weights reference, e.g. `synthetic(seed 0)` or `tflite:…/mobilenet_v1_0.25_224.tflite`. */
 export function describeWeights(w: WeightsRef): string {
-  return w.kind === 'synthetic' ? `synthetic(seed ${w.seed})` : `${w.format}:${w.path}`;
+  if (w.kind === 'file') return `${w.format}:${w.path}`;
+  return w.unavailable ? `synthetic(seed ${w.seed}; official weights not available)` : `synthetic(seed ${w.seed})`;
 }

@@ -3,7 +3,7 @@
  * (and like shared/data/weights): tflite/mobilenet_v1_<α>_<res>[_quant].tflite and
  * tfjs/mobilenet_v1_<α>_<res>/model.json.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { variantName, type Variant } from '../spec.ts';
 import type { Precision } from './canonical.ts';
@@ -20,8 +20,9 @@ export function officialFileNames(v: Variant, precision: Precision): Array<Omit<
   const name = `mobilenet_v1_${variantName(v)}`;
   return precision === 'float32'
     ? [
-        { format: 'tflite', precision, relative: join('tflite', `${name}.tflite`) },
+        // Keras/tfjs Layers first: the official float release for all 16 variants (what `models fetch` gets).
         { format: 'tfjs-layers', precision, relative: join('tfjs', name, 'model.json') },
+        { format: 'tflite', precision, relative: join('tflite', `${name}.tflite`) },
       ]
     : [{ format: 'tflite', precision, relative: join('tflite', `${name}_quant.tflite`) }];
 }
@@ -31,4 +32,17 @@ export function findWeightsFiles(dir: string, v: Variant, precision: Precision):
   return officialFileNames(v, precision)
     .map(({ relative, ...rest }) => ({ ...rest, path: join(dir, relative) }))
     .filter((f) => existsSync(f.path));
+}
+
+/** A mirror may be the weights folder itself or a data folder holding weights/ (and images/, labels/) like shared/data. */
+export function mirrorWeightsDir(mirror: string): string {
+  return existsSync(join(mirror, 'weights')) && !existsSync(join(mirror, 'tflite')) && !existsSync(join(mirror, 'tfjs')) ? join(mirror, 'weights') : mirror;
+}
+
+/** The labelled image folder a data-folder mirror carries (images/<set>/), if any. */
+export function mirrorEvalSet(mirror: string): string | undefined {
+  const images = join(mirror, 'images');
+  if (!existsSync(images)) return undefined;
+  const sets = readdirSync(images, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return sets.length ? join(images, sets[0]) : undefined;
 }

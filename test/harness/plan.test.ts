@@ -42,9 +42,13 @@ test('official weights from a mirror: files found per variant, missing α = 1.0 
     weights: { source: 'official', mirror: WEIGHTS_DIR }, precision: ['float32', 'uint8'], implementations: ['reference'],
     variants: { alpha: [1, 0.25], resolution: [224] },
   }));
-  assert.deepEqual(plan.jobs.map((j) => j.id).sort(), ['node/reference/0.25_224', 'node/reference/0.25_224-uint8']);
-  const float = plan.jobs.find((j) => j.id === 'node/reference/0.25_224')!;
-  assert.equal(float.weights.kind === 'file' && float.weights.format, 'tflite');
-  const missing = plan.skipped.find((s) => s.id === 'node/reference/1.0_224')!;
-  assert.match(missing.reason, /weights not available: no tflite\/mobilenet_v1_1\.0_224\.tflite or tfjs\/mobilenet_v1_1\.0_224\/model\.json/);
+  // Two float trainings of 0.25-224 (Keras/tfjs and TF-slim/TFLite) are two rows; α = 1.0 float falls back to synthetic.
+  assert.deepEqual(plan.jobs.map((j) => j.id).sort(), ['node/reference/0.25_224', 'node/reference/0.25_224-tflite', 'node/reference/0.25_224-uint8', 'node/reference/1.0_224']);
+  const format = (id: string) => { const w = plan.jobs.find((j) => j.id === id)!.weights; return w.kind === 'file' ? w.format : w.kind; };
+  assert.equal(format('node/reference/0.25_224'), 'tfjs-layers');
+  assert.equal(format('node/reference/0.25_224-tflite'), 'tflite');
+  const big = plan.jobs.find((j) => j.id === 'node/reference/1.0_224')!.weights;
+  assert.ok(big.kind === 'synthetic' && /weights not available: no tfjs\/mobilenet_v1_1\.0_224\/model\.json or tflite\/mobilenet_v1_1\.0_224\.tflite/.test(big.unavailable!));
+  const missing = plan.skipped.find((s) => s.id === 'node/reference/1.0_224-uint8')!;
+  assert.match(missing.reason, /weights not available: no tflite\/mobilenet_v1_1\.0_224_quant\.tflite/);
 });
