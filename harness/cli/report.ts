@@ -1,0 +1,41 @@
+/** `mobilenet-bench report <run dir>`: the HTML or Markdown report of a run, from its results files alone. */
+import { parseArgs } from 'node:util';
+import { renderReport, writeReport, type ReportFormat } from '../../reports/build.ts';
+import { ConfigError } from '../config.ts';
+
+export const REPORT_USAGE = `mobilenet-bench report <run dir> [options]   build the report from results.jsonl + run.json
+
+Options:
+  --format html|markdown     self-contained HTML (default) or a compact Markdown summary
+  -o, --out FILE             where to write it (default <run dir>/report.html or report.md; '-' = stdout)
+`;
+
+/** `report`: returns the exit code. */
+export async function reportCommand(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { format: { type: 'string', default: 'html' }, out: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (e) {
+    throw new ConfigError(`${(e as Error).message}\n\n${REPORT_USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(REPORT_USAGE);
+    return 0;
+  }
+  const format = values.format === 'md' ? 'markdown' : values.format;
+  if (format !== 'html' && format !== 'markdown') throw new ConfigError(`--format must be html or markdown, not '${values.format}'`);
+  if (positionals.length !== 1) throw new ConfigError(`report needs exactly one run folder (got ${positionals.length})\n\n${REPORT_USAGE}`);
+  const [dir] = positionals;
+  if (values.out === '-') {
+    process.stdout.write(renderReport(dir, format as ReportFormat));
+    return 0;
+  }
+  const path = writeReport(dir, { format: format as ReportFormat, ...(values.out ? { out: values.out } : {}) });
+  process.stdout.write(`Report: ${path}\n`);
+  return 0;
+}

@@ -1,0 +1,81 @@
+/**
+ * The compact Markdown report, for a CI job summary or a pull-request comment: counts,
+ * per-target recommendation and a table of the headline numbers, and the problems.
+ * Every cell from the data is escaped (GitHub renders inline HTML in Markdown).
+ */
+import type { JobResult } from '../harness/results.ts';
+import { gmacPerSecond, precisionLabel, type ReportModel } from './data.ts';
+import { escapeMarkdownCell as cell } from './escape.ts';
+import { fmtMiB, fmtMs, fmtNum, fmtPct, fmtTime } from './format.ts';
+
+function row(cells: string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+function jobsTable(jobs: readonly JobResult[]): string[] {
+  const header = ['job', 'precision', 'median ms', '95 % CI ms', 'p90 ms', 'GMAC/s', 'peak RSS MiB', 'top-1', 'agrees with ref.'];
+  const align = ['---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:'];
+  return [
+    row(header),
+    row(align),
+    ...jobs.map((r) =>
+      row([
+        cell(r.id),
+        cell(precisionLabel(r.precision)),
+        fmtMs(r.latency?.medianMs),
+        r.latency ? `${fmtMs(r.latency.ci95Ms[0])}–${fmtMs(r.latency.ci95Ms[1])}` : '–',
+        fmtMs(r.latency?.p90Ms),
+        fmtNum(gmacPerSecond(r), 2),
+        fmtMiB(r.memory?.peakRssBytes),
+        fmtPct(r.accuracy?.top1),
+        fmtPct(r.accuracy?.agreementTop1, 0),
+      ]),
+    ),
+  ];
+}
+
+/** Render the report model as Markdown. */
+export function renderMarkdownReport(model: ReportModel): string {
+  const { run, counts } = model;
+  const out: string[] = [
+    `## MobileNet V1 benchmark — run ${cell(run.runId)}`,
+    '',
+    `${fmtTime(run.startedAt)} · ${cell(run.host.cpuModel)} (${run.host.cores} cores) · ${cell(run.host.os)} · Node.js ${cell(run.host.nodeVersion)}${run.gitCommit ? ` · commit \`${run.gitCommit.slice(0, 10).replace(/`/g, '')}\`` : ''}`,
+    '',
+    `**${counts.ok} ok**, ${counts.invalid} invalid, ${counts.failed} failed, ${counts.skipped} skipped.`,
+  ];
+  for (const t of model.targets) {
+    out.push('', `### Target ${cell(t.name)}`, '');
+    if (t.withAccuracy.length) {
+      for (const rec of t.recommendations) {
+        const r = t.jobs.find((j) => j.id === rec.jobId);
+        const budget = rec.kind === 'latency' ? `median ≤ ${rec.budget} ms` : `peak RSS ≤ ${rec.budget} MiB`;
+        out.push(r
+          ? `- Best top-1 with ${budget}: ${cell(r.id)} — ${fmtPct(r.accuracy!.top1)} top-1 (n = ${r.accuracy!.n}), ${fmtMs(r.latency!.medianMs)} ms, ${fmtMiB(r.memory?.peakRssBytes)} MiB`
+          : `- Best top-1 with ${budget}: no job fits`);
+      }
+    } else if (t.ok.length) {
+      out.push(`- Accuracy not measured: ${cell(t.accuracyMissingReason ?? '')}.`);
+    }
+    if (t.ok.length) {
+      out.push('', ...jobsTable(t.ok));
+    } else {
+      out.push('No job finished ok on this target.');
+    }
+  }
+  const problems = model.results.filter((r) => r.status === 'failed' || r.status === 'invalid');
+  const skipped = model.results.filter((r) => r.status === 'skipped');
+  if (problems.length) {
+    out.push('', '### Failed and invalid jobs', '', row(['job', 'status', 'reason']), row(['---', '---', '---']));
+    for (const r of problems) out.push(row([cell(r.id), r.status, cell((r.error ?? '').split('\n')[0])]));
+  }
+  if (skipped.length) {
+    const reasons = new Map<string, number>();
+    for (const r of skipped) reasons.set(r.error ?? '(no reason)', (reasons.get(r.error ?? '(no reason)') ?? 0) + 1);
+    out.push('', `<details><summary>${skipped.length} skipped</summary>`, '');
+    for (const [reason, n] of reasons) out.push(`- ${n} × ${cell(reason)}`);
+    out.push('', '</details>');
+  }
+  out.push('', `<sub>From results.jsonl and run.json (schema v${run.schemaVersion}); latency is per inference, CI is a bootstrap 95 % interval of the median.</sub>`, '');
+  return out.join('\n');
+}

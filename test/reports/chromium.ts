@@ -1,0 +1,70 @@
+/** Open a report in headless Chromium and collect what the browser tests check: console errors, requests, canvases, tables. */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+
+/** Chromium to use: CHROMIUM_PATH, or Debian's. */
+export const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p): p is string => Boolean(p && existsSync(p)));
+
+/** `{ skip }` for tests that need it. */
+export function skipWithoutChromium(): false | string {
+  return CHROMIUM ? false : 'no Chromium found (set CHROMIUM_PATH or install Debian chromium; CI installs it)';
+}
+
+/** Launch headless Chromium with the flags that work here and a fresh profile. */
+export function launchChromium(): Promise<Browser> {
+  return puppeteer.launch({
+    executablePath: CHROMIUM!,
+    headless: true,
+    userDataDir: mkdtempSync(join(tmpdir(), 'mnb-chromium-')),
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--font-render-hinting=none'],
+  });
+}
+
+/** What happened while the page loaded. */
+export interface PageLog {
+  /** Console messages of type error (and warnings, kept apart), page errors, CSP violations. */
+  errors: string[];
+  warnings: string[];
+  /** URLs the page asked for other than itself. */
+  requests: string[];
+  dialogs: string[];
+}
+
+/** Open a report file at 1280 px width, waiting until its script marked the charts drawn. */
+export async function openReport(browser: Browser, file: string): Promise<{ page: Page; log: PageLog }> {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1280, height: 900, deviceScaleFactor: 1 });
+  const log: PageLog = { errors: [], warnings: [], requests: [], dialogs: [] };
+  const self = pathToFileURL(file).href;
+  page.on('console', (m) => {
+    if (m.type() === 'error') log.errors.push(m.text());
+    else if (m.type() === 'warn') log.warnings.push(m.text());
+  });
+  page.on('pageerror', (e) => log.errors.push(`pageerror: ${(e as Error).message}`));
+  page.on('request', (r) => {
+    if (r.url() !== self) log.requests.push(r.url());
+  });
+  page.on('dialog', (d) => {
+    log.dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.goto(self, { waitUntil: 'load' });
+  await page.waitForFunction(() => document.documentElement.dataset.chartsDrawn !== undefined, { timeout: 20_000 }).catch(() => {});
+  return { page, log };
+}
+
+/** Per canvas: id and whether it holds more than one colour (something drew). */
+export function canvasInk(page: Page): Promise<{ id: string; inked: boolean; width: number; height: number }[]> {
+  return page.$$eval('canvas', (canvases) =>
+    canvases.map((c) => {
+      const ctx = c.getContext('2d')!;
+      const { data } = ctx.getImageData(0, 0, c.width, c.height);
+      let painted = 0;
+      for (let i = 3; i < data.length; i += 4 * 7) if (data[i] !== 0) painted++;
+      return { id: c.id, inked: painted > 50, width: c.width, height: c.height };
+    }),
+  );
+}
