@@ -1,0 +1,178 @@
+/**
+ * Read the two sides of a comparison (a run folder or a saved baseline file) and save
+ * baselines. Every problem becomes a CompareError that names the file and what is wrong.
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { JobResultSchema, readResults, readRunInfo, resultsPath, runInfoPath, RunInfoSchema, SCHEMA_VERSION, type JobResult, type RunInfo } from '../results.ts';
+import { CompareError, type RunData } from './compare.ts';
+
+/** Where `baseline save` writes by default (relative to the working directory). */
+export const DEFAULT_BASELINE_DIR = join('results', 'baselines');
+/** Marker and version of baseline files. */
+export const BASELINE_FORMAT = 'mobilenet-bench-baseline';
+export const BASELINE_FORMAT_VERSION = 1;
+
+/** A saved baseline: a run's run.json and results in one file, so it can be committed or cached. */
+export const BaselineFileSchema = z.object({
+  format: z.literal(BASELINE_FORMAT),
+  formatVersion: z.literal(BASELINE_FORMAT_VERSION),
+  name: z.string(),
+  savedAt: z.string(),
+  /** The run folders it was saved from. */
+  savedFrom: z.array(z.string()).min(1),
+  /** One or more runs of the same config; several runs let compare measure the between-run noise. */
+  runs: z.array(z.object({ run: RunInfoSchema, results: z.array(JobResultSchema) })).min(1),
+});
+export type BaselineFile = z.infer<typeof BaselineFileSchema>;
+
+/** Names a baseline may have (it becomes a file name). */
+const NAME = /^[A-Za-z0-9._-]+$/;
+
+function schemaVersionProblem(raw: unknown, where: string): string | null {
+  const v = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (v === SCHEMA_VERSION) return null;
+  return `incompatible schema: ${where} has schemaVersion ${JSON.stringify(v ?? null)}, this harness reads schemaVersion ${SCHEMA_VERSION}`;
+}
+
+function parseJson(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CompareError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CompareError(`${file}: not valid JSON`);
+  }
+}
+
+/** Read a run folder; schema mismatches and unreadable lines become CompareErrors. */
+export function loadRunDir(dir: string): RunData {
+  if (!existsSync(runInfoPath(dir))) throw new CompareError(`${dir}: no run.json (not a run folder or a baseline file)`);
+  const rawInfo = parseJson(runInfoPath(dir));
+  const infoProblem = schemaVersionProblem(rawInfo, runInfoPath(dir));
+  if (infoProblem) throw new CompareError(infoProblem);
+  if (!existsSync(resultsPath(dir))) throw new CompareError(`${dir}: no results.jsonl`);
+  const firstLine = readFileSync(resultsPath(dir), 'utf8').split('\n').find((l) => l.trim() !== '');
+  if (firstLine) {
+    let raw: unknown = null;
+    try {
+      raw = JSON.parse(firstLine);
+    } catch {
+      /* readResults names the line */
+    }
+    const problem = raw ? schemaVersionProblem(raw, `${resultsPath(dir)}:1`) : null;
+    if (problem) throw new CompareError(problem);
+  }
+  let info: RunInfo;
+  let results: JobResult[];
+  try {
+    info = readRunInfo(dir);
+    results = readResults(dir);
+  } catch (e) {
+    throw new CompareError((e as Error).message);
+  }
+  return { source: dir, label: info.runId, info, results };
+}
+
+/** Read a baseline file written by `baseline save`. */
+export function loadBaselineFile(file: string): RunData {
+  const raw = parseJson(file);
+  if ((raw as { format?: unknown } | null)?.format !== BASELINE_FORMAT) {
+    throw new CompareError(`${file}: not a run folder, run.json, results.jsonl or ${BASELINE_FORMAT} file`);
+  }
+  const r = raw as { formatVersion?: unknown; runs?: { run?: unknown; results?: unknown[] }[] };
+  if (r.formatVersion !== BASELINE_FORMAT_VERSION) {
+    throw new CompareError(`incompatible baseline format: ${file} has formatVersion ${JSON.stringify(r.formatVersion ?? null)}, this harness reads ${BASELINE_FORMAT_VERSION}`);
+  }
+  for (const [i, run] of (Array.isArray(r.runs) ? r.runs : []).entries()) {
+    const infoProblem = schemaVersionProblem(run?.run, `${file} (runs[${i}].run)`);
+    if (infoProblem) throw new CompareError(infoProblem);
+    const bad = (run?.results ?? []).findIndex((x) => schemaVersionProblem(x, '') !== null);
+    if (bad >= 0) throw new CompareError(schemaVersionProblem(run.results![bad], `${file} (runs[${i}].results[${bad}])`)!);
+  }
+  const parsed = BaselineFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CompareError(`${file}: ${issue.path.join('.') || '(file)'}: ${issue.message}`);
+  }
+  const [first, ...rest] = parsed.data.runs;
+  return { source: file, label: parsed.data.name, info: first.run, results: first.results, repeats: rest.map((x) => ({ info: x.run, results: x.results })) };
+}
+
+/**
+ * Read one side of a comparison from a path: a run folder, its run.json or results.jsonl,
+ * a baseline file, or the bare name of a baseline in `baselineDir` (`main` → results/baselines/main.json).
+ */
+export function loadComparable(path: string, baselineDir = DEFAULT_BASELINE_DIR): RunData {
+  if (!existsSync(path)) {
+    const named = join(baselineDir, `${path}.json`);
+    if (NAME.test(path) && existsSync(named)) return loadBaselineFile(named);
+    throw new CompareError(`${path}: not found (expected a run folder, a baseline file, or the name of a baseline in ${baselineDir})`);
+  }
+  if (statSync(path).isDirectory()) return loadRunDir(path);
+  const name = basename(path);
+  if (name === 'run.json' || name === 'results.jsonl') return loadRunDir(dirname(path));
+  return loadBaselineFile(path);
+}
+
+/**
+ * Write `<dir>/<name>.json` from one or more finished run folders of the same config (the
+ * first run's id names it by default); returns the file. Refuses to overwrite unless `force`.
+ */
+export function saveBaseline(runDirs: string | string[], { name, dir = DEFAULT_BASELINE_DIR, force = false }: { name?: string; dir?: string; force?: boolean } = {}): { file: string; data: BaselineFile } {
+  const dirs = Array.isArray(runDirs) ? runDirs : [runDirs];
+  if (dirs.length === 0) throw new CompareError('baseline save needs at least one run folder');
+  const runs = dirs.map(loadRunDir);
+  for (const [i, run] of runs.entries()) {
+    if (!run.info.endedAt) throw new CompareError(`${dirs[i]}: the run has not finished (run.json has no endedAt); finish it with --resume ${dirs[i]} first`);
+    if (run.results.length === 0) throw new CompareError(`${dirs[i]}: no job results`);
+  }
+  const ids = (d: RunData) => [...d.results.map((r) => r.id)].sort().join('\n');
+  for (const [i, run] of runs.entries()) {
+    if (i > 0 && ids(run) !== ids(runs[0])) throw new CompareError(`different variants: ${dirs[i]} ran other jobs than ${dirs[0]}; a baseline's runs must share one config`);
+  }
+  const finalName = name ?? runs[0].info.runId;
+  if (!NAME.test(finalName)) throw new CompareError(`--name '${finalName}': use letters, digits, . _ - only (it becomes a file name)`);
+  const file = join(dir, `${finalName}.json`);
+  if (existsSync(file) && !force) throw new CompareError(`${file} already exists; pass --force to replace it`);
+  const data: BaselineFile = {
+    format: BASELINE_FORMAT,
+    formatVersion: BASELINE_FORMAT_VERSION,
+    name: finalName,
+    savedAt: new Date().toISOString(),
+    savedFrom: dirs.map((d) => resolve(d)),
+    runs: runs.map((r) => ({ run: r.info, results: r.results })),
+  };
+  BaselineFileSchema.parse(data);
+  mkdirSync(dir, { recursive: true });
+  // One job per line keeps diffs of a committed baseline readable.
+  const { runs: parts, ...head } = data;
+  const body = parts.map((p) => `{"run":${JSON.stringify(p.run)},"results":[\n${p.results.map((r) => JSON.stringify(r)).join(',\n')}\n]}`).join(',\n');
+  const text = `${JSON.stringify(head).slice(0, -1)},"runs":[\n${body}\n]}\n`;
+  const tmp = `${file}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+  return { file, data };
+}
+
+/** Saved baselines in `dir`: name, file, run id, when saved, job count. */
+export function listBaselines(dir = DEFAULT_BASELINE_DIR): { name: string; file: string; runId: string; savedAt: string; jobs: number; runs: number }[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .flatMap((f) => {
+      try {
+        const d = loadBaselineFile(join(dir, f));
+        const raw = parseJson(join(dir, f)) as { savedAt: string };
+        return [{ name: d.label, file: join(dir, f), runId: d.info.runId, savedAt: raw.savedAt, jobs: d.results.length, runs: 1 + (d.repeats?.length ?? 0) }];
+      } catch {
+        return [];
+      }
+    });
+}
