@@ -8,5 +8,10 @@ export async function runnerFor(target: Target): Promise<Runner> {
   switch (target.type) {
     case 'node':
       return createNodeRunner();
+    case 'chromium':
+    case 'firefox':
+      return (await import('./browser.ts')).createPuppeteerRunner(target);
+    case 'webkit':
+      return (await import('./webkit.ts')).createWebkitRunner(target);
   }
 }

@@ -1,6 +1,10 @@
 /**
- * MobileNet V1 in ONNX Runtime Web's WebAssembly backend (onnxruntime-web/wasm), in pages and
- * in Node, from the ONNX graph that models/onnx/export.ts writes from canonical weights.
+ * MobileNet V1 in ONNX Runtime Web, in pages and in Node, from the ONNX graph that
+ * models/onnx/export.ts writes from canonical weights. Backends: 'wasm' (onnxruntime-web/wasm,
+ * Node and pages), 'webgpu' (onnxruntime-web/webgpu) and 'webgl' (onnxruntime-web/webgl), pages
+ * only; each entry is imported on demand, so a page loads only the one its job asks for.
+ * A session is created with that one execution provider and no fallback list, so when the
+ * provider cannot start the job fails instead of silently running on wasm.
  *
  * ORT-web's wasm runtime is one per process/page and initializes once, on the first session:
  * `ort.env.wasm.numThreads` and `wasmPaths` set after that have no effect, so effective()
@@ -9,7 +13,27 @@
  * default (a file: URL) more than one thread fails with "fetch failed"; and an unset thread
  * count must be resolved here (ORT's default calls require('node:os'), which fails in Node).
  */
-import * as ort from 'onnxruntime-web/wasm';
+import type * as OrtModule from 'onnxruntime-web/wasm';
+
+type Ort = typeof OrtModule;
+
+/** Loaded ORT entry points by backend (one runtime instance per entry and page/process). */
+const entries = new Map<string, Promise<Ort>>();
+
+/** The onnxruntime-web entry for a backend. */
+function ortFor(backend: string): Promise<Ort> {
+  let entry = entries.get(backend);
+  if (!entry) {
+    switch (backend) {
+      case 'wasm': entry = import('onnxruntime-web/wasm'); break;
+      case 'webgpu': entry = import('onnxruntime-web/webgpu'); break;
+      case 'webgl': entry = import('onnxruntime-web/webgl'); break;
+      default: throw new Error(`ort-web has no backend '${backend}' (it has wasm, webgpu, webgl)`);
+    }
+    entries.set(backend, entry);
+  }
+  return entry;
+}
 import type { CreateModel, LoadedModel, RuntimeOptions } from '../runtime.ts';
 import type { CanonicalWeights } from '../weights/canonical.ts';
 import { exportOnnx } from './export.ts';
@@ -32,7 +56,7 @@ async function nodeDistFolder(): Promise<string> {
 }
 
 /** Apply wasm settings; only the first call before initialization matters to ORT. */
-async function configure(options: RuntimeOptions): Promise<void> {
+async function configure(ort: Ort, options: RuntimeOptions): Promise<void> {
   if (initializedThreads !== null) return;
   if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
   else if (isNode) ort.env.wasm.wasmPaths = (await nodeDistFolder()) + '/';
@@ -45,12 +69,14 @@ async function configure(options: RuntimeOptions): Promise<void> {
   }
 }
 
-/** Build an onnxruntime-web session on the 'wasm' execution provider. */
+/** Build an onnxruntime-web session on exactly the requested execution provider. */
 export const createOrtWebModel: CreateModel = async (weights: CanonicalWeights, options: RuntimeOptions): Promise<LoadedModel> => {
-  if (options.backend !== 'wasm') throw new Error(`ort-web is wired for the 'wasm' backend only, not '${options.backend}'`);
-  await configure(options);
+  const backend = options.backend;
+  if (isNode && backend !== 'wasm') throw new Error(`ort-web '${backend}' needs a browser; in Node only 'wasm' runs`);
+  const ort = await ortFor(backend);
+  await configure(ort, options);
   const session = await ort.InferenceSession.create(exportOnnx(weights), {
-    executionProviders: ['wasm'],
+    executionProviders: [backend],
     graphOptimizationLevel: 'all',
   });
   // ORT resolves an unset numThreads at init (and may lower it without cross-origin isolation).
@@ -71,12 +97,14 @@ export const createOrtWebModel: CreateModel = async (weights: CanonicalWeights, 
     },
     effective: () => ({
       impl: 'ort-web',
-      backend: 'wasm',
+      // The session was created with this provider alone (no fallback list), so it is what ran.
+      backend,
       threads,
       simd,
       version: ort.env.versions.web ?? ort.env.versions.common,
       details: {
-        wasmBinary: WASM_BINARY,
+        wasmBinary: backend === 'webgl' ? null : backend === 'wasm' ? WASM_BINARY : 'ort-wasm-simd-threaded.(jsep|asyncify).wasm',
+        executionProviders: backend,
         requestedThreads: options.threads ?? null,
         proxy: ort.env.wasm.proxy ?? false,
         crossOriginIsolated: typeof crossOriginIsolated === 'boolean' ? crossOriginIsolated : null,

@@ -4,7 +4,6 @@
  * from canonical weights (batch norm folded), ReLU6 after every conv layer,
  * logits (before softmax) out. Single-threaded, synchronous, no WASM.
  */
-import { readFileSync } from 'node:fs';
 import type { CreateModel, EffectiveConfig, LoadedModel } from '../runtime.ts';
 import { specOf, validateWeights, type CanonicalWeights } from '../weights/canonical.ts';
 import type { LayerSpec, NetworkSpec } from '../spec.ts';
@@ -124,9 +123,14 @@ export class ReferenceNetwork {
   }
 }
 
-/** This package's version, read once (the reference has no runtime package of its own). */
-function packageVersion(): string {
+/** Set by the page bundle (esbuild `define`), where there is no package.json to read. */
+declare const __MOBILENET_BENCH_VERSION__: string | undefined;
+
+/** This package's version (the reference has no runtime package of its own): injected in pages, read from package.json in Node. */
+async function packageVersion(): Promise<string> {
+  if (typeof __MOBILENET_BENCH_VERSION__ === 'string') return __MOBILENET_BENCH_VERSION__;
   try {
+    const { readFileSync } = await import('node:fs');
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
     return typeof pkg.version === 'string' ? pkg.version : '0.1.0';
   } catch {
@@ -137,7 +141,7 @@ function packageVersion(): string {
 /** Build the reference model; `options` are ignored (it is always plain JS on one thread). */
 export const createReferenceModel: CreateModel = async (weights) => {
   const net = new ReferenceNetwork(weights);
-  const config: EffectiveConfig = { impl: 'reference', backend: 'js', threads: 1, simd: false, version: packageVersion() };
+  const config: EffectiveConfig = { impl: 'reference', backend: 'js', threads: 1, simd: false, version: await packageVersion() };
   const model: LoadedModel = {
     run: async (input) => net.infer(input),
     effective: () => ({ ...config }),

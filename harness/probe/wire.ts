@@ -1,0 +1,90 @@
+/**
+ * A small binary form for float32 data that crosses from the harness to a page: a JSON
+ * header followed by the arrays, each 4-byte aligned. Used for canonical weights (when the
+ * page cannot read the original files) and for the accuracy pass's inputs and reference
+ * logits, so the page gets bit-identical tensors to the ones Node uses. Browser-safe.
+ */
+import type { CanonicalWeights, LayerWeights } from '../../models/weights/canonical.ts';
+import type { EvalInputs } from './accuracy.ts';
+
+const MAGIC = 0x4d4e4231; // 'MNB1'
+
+/** Pack a JSON header and float32 arrays: [magic u32][header bytes u32][header][pad][arrays…]. */
+export function packArrays(header: unknown, arrays: Float32Array[]): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify({ header, lengths: arrays.map((a) => a.length) }));
+  const start = Math.ceil((8 + json.length) / 4) * 4;
+  const total = start + arrays.reduce((s, a) => s + a.byteLength, 0);
+  const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, MAGIC, true);
+  view.setUint32(4, json.length, true);
+  out.set(json, 8);
+  let offset = start;
+  for (const a of arrays) {
+    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), offset);
+    offset += a.byteLength;
+  }
+  return out;
+}
+
+/** Inverse of packArrays; the arrays are copies (aligned, owned). Little-endian hosts only, as every browser is. */
+export function unpackArrays<H>(bytes: ArrayBuffer | Uint8Array): { header: H; arrays: Float32Array[] } {
+  const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  const view = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
+  if (u8.byteLength < 8 || view.getUint32(0, true) !== MAGIC) throw new Error('not a mobilenet-bench data file (bad magic)');
+  const jsonLength = view.getUint32(4, true);
+  const { header, lengths } = JSON.parse(new TextDecoder().decode(u8.subarray(8, 8 + jsonLength))) as { header: H; lengths: number[] };
+  let offset = Math.ceil((8 + jsonLength) / 4) * 4;
+  const arrays = lengths.map((n) => {
+    if (offset + n * 4 > u8.byteLength) throw new Error('mobilenet-bench data file is truncated');
+    const a = new Float32Array(n);
+    new Uint8Array(a.buffer).set(u8.subarray(offset, offset + n * 4));
+    offset += n * 4;
+    return a;
+  });
+  return { header, arrays };
+}
+
+type WeightsHeader = Omit<CanonicalWeights, 'layers'> & { layers: Array<Omit<LayerWeights, 'kernel' | 'bias'>> };
+
+/** Canonical weights → bytes. */
+export function encodeWeights(w: CanonicalWeights): Uint8Array {
+  const { layers, ...rest } = w;
+  const header: WeightsHeader = { ...rest, layers: layers.map(({ kernel: _k, bias: _b, ...meta }) => meta) };
+  return packArrays(header, layers.flatMap((l) => [l.kernel, l.bias]));
+}
+
+/** Bytes → canonical weights. */
+export function decodeWeights(bytes: ArrayBuffer | Uint8Array): CanonicalWeights {
+  const { header, arrays } = unpackArrays<WeightsHeader>(bytes);
+  return { ...header, layers: header.layers.map((meta, i) => ({ ...meta, kernel: arrays[2 * i], bias: arrays[2 * i + 1] })) };
+}
+
+interface InputsHeader {
+  labels: Array<number | null>;
+  note?: string;
+  tensors: number;
+  hasReference: boolean;
+}
+
+/** Eval inputs (tensors, labels, reference logits) → bytes. */
+export function encodeEvalInputs(inputs: EvalInputs): Uint8Array {
+  const header: InputsHeader = {
+    labels: inputs.labels,
+    tensors: inputs.tensors.length,
+    hasReference: inputs.referenceLogits !== null,
+    ...(inputs.note !== undefined ? { note: inputs.note } : {}),
+  };
+  return packArrays(header, [...inputs.tensors, ...(inputs.referenceLogits ?? [])]);
+}
+
+/** Bytes → eval inputs. */
+export function decodeEvalInputs(bytes: ArrayBuffer | Uint8Array): EvalInputs {
+  const { header, arrays } = unpackArrays<InputsHeader>(bytes);
+  return {
+    tensors: arrays.slice(0, header.tensors),
+    labels: header.labels,
+    referenceLogits: header.hasReference ? arrays.slice(header.tensors) : null,
+    ...(header.note !== undefined ? { note: header.note } : {}),
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * What every browser runner shares: the probe page (built on demand), the static server
+ * that serves it with the runtimes' files, and per-job data (canonical weights, eval inputs
+ * and reference logits computed in Node, so every engine scores the identical tensors).
+ */
+import { join } from 'node:path';
+import { packageDir } from '../harness/browsers.ts';
+import { baseResult } from '../harness/probe/probe.ts';
+import { evalInputsInNode, loadWeightsInNode } from '../harness/probe/node-env.ts';
+import { encodeEvalInputs, encodeWeights } from '../harness/probe/wire.ts';
+import type { PageAssets } from '../harness/probe/browser-env.ts';
+import { UNSUPPORTED_PREFIX } from '../harness/probe/browser-env.ts';
+import type { Job } from '../harness/plan.ts';
+import type { JobResult } from '../harness/results.ts';
+import { buildProbePage } from './page/build.ts';
+import { startStaticServer, type StaticServer, type StaticServerOptions } from './server.ts';
+
+/** The dist/ folder of an installed package. */
+function distOf(pkg: string): string {
+  const dir = packageDir(pkg);
+  if (!dir) throw new Error(`${pkg} is not installed (npm install)`);
+  return join(dir, 'dist');
+}
+
+/** A job's data, served while it runs. */
+export interface PreparedJob {
+  assets: PageAssets;
+  /** Stop serving the job's data. */
+  release(): void;
+}
+
+/** The served probe page and its data. */
+export interface PageHost {
+  server: StaticServer;
+  /** URL of the probe page. */
+  pageUrl: string;
+  /** Compute and serve a job's weights and eval inputs. */
+  prepareJob(job: Job): Promise<PreparedJob>;
+  close(): Promise<void>;
+}
+
+/** Default wait for performance.measureUserAgentSpecificMemory() (ForceEagerMeasureMemory makes it quick in Chromium). */
+export const MEASURE_MEMORY_TIMEOUT_MS = 5000;
+
+/** Build the page (if its sources changed) and serve it with onnxruntime-web's and tfjs-backend-wasm's files. */
+export async function startPageHost(options: Pick<StaticServerOptions, 'host' | 'port' | 'requireToken'> & { measureMemoryTimeoutMs?: number } = {}): Promise<PageHost> {
+  const pageDir = await buildProbePage();
+  const server = await startStaticServer({
+    ...options,
+    mounts: {
+      '/page/': pageDir,
+      '/ort/': distOf('onnxruntime-web'),
+      '/tfjs-wasm/': distOf('@tensorflow/tfjs-backend-wasm'),
+    },
+  });
+  let counter = 0;
+  return {
+    server,
+    pageUrl: `${server.url}page/index.html`,
+    async prepareJob(job) {
+      const n = ++counter;
+      const weights = await loadWeightsInNode(job.weights, job);
+      const inputs = await evalInputsInNode(job, weights);
+      server.put(`/jobs/${n}/weights.bin`, encodeWeights(weights));
+      server.put(`/jobs/${n}/inputs.bin`, encodeEvalInputs(inputs));
+      return {
+        assets: {
+          weightsUrl: `${server.url}jobs/${n}/weights.bin`,
+          inputsUrl: `${server.url}jobs/${n}/inputs.bin`,
+          ortWasmPaths: `${server.url}ort/`,
+          tfjsWasmPaths: `${server.url}tfjs-wasm/`,
+          measureMemoryTimeoutMs: options.measureMemoryTimeoutMs ?? MEASURE_MEMORY_TIMEOUT_MS,
+        },
+        release: () => server.remove(`/jobs/${n}/`),
+      };
+    },
+    close: () => server.close(),
+  };
+}
+
+/** A failed result for a job that did not come back from its page, with the reason. */
+export function failedResult(job: Job, reason: string, startedMs: number): JobResult {
+  const r = baseResult(job, 'failed', reason);
+  r.durationMs = Date.now() - startedMs;
+  return r;
+}
+
+/** A page that found its engine lacks what the backend needs reports a skip, not a failure. */
+export function skipIfUnsupported(result: JobResult): JobResult {
+  const at = result.status === 'failed' ? result.error?.indexOf(UNSUPPORTED_PREFIX) ?? -1 : -1;
+  if (at < 0) return result;
+  return { ...result, status: 'skipped', error: result.error!.slice(at + UNSUPPORTED_PREFIX.length) };
+}
+
+/** Resolve after `ms`, with a way to cancel. */
+export function delay(ms: number): { promise: Promise<void>; cancel(): void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const promise = new Promise<void>((done) => {
+    timer = setTimeout(done, ms);
+  });
+  return { promise, cancel: () => clearTimeout(timer) };
+}

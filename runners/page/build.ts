@@ -1,0 +1,95 @@
+/**
+ * Builds the probe page on demand: esbuild bundles runners/page/main.ts (the probe, the
+ * browser environment and, split into their own chunks, the reference, tfjs and
+ * onnxruntime-web) into node_modules/.cache/mobilenet-bench/page/<hash>/, keyed by a hash of
+ * every source that can reach the page and the lockfile, so no build step can be forgotten
+ * and an unchanged tree is not rebuilt.
+ */
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+/** Folders whose sources can end up in the page. */
+const SOURCE_DIRS = ['harness', 'models', 'runners/page'];
+const EXTRA_FILES = ['package.json', 'package-lock.json'];
+
+function listSources(dir: string, out: string[]): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) listSources(p, out);
+    else if (/\.(ts|html)$/.test(entry.name)) out.push(p);
+  }
+}
+
+/** Hash of the page's possible inputs (paths and contents). */
+export function pageSourceHash(): string {
+  const files: string[] = [];
+  for (const d of SOURCE_DIRS) listSources(join(ROOT, d), files);
+  for (const f of EXTRA_FILES) if (existsSync(join(ROOT, f))) files.push(join(ROOT, f));
+  const h = createHash('sha256');
+  for (const f of files.sort()) h.update(relative(ROOT, f)).update('\0').update(readFileSync(f)).update('\0');
+  return h.digest('hex').slice(0, 16);
+}
+
+/** Folder of built pages (MOBILENET_BENCH_CACHE/page, default node_modules/.cache/mobilenet-bench/page). */
+export function pageCacheDir(): string {
+  return join(process.env.MOBILENET_BENCH_CACHE ?? join(ROOT, 'node_modules', '.cache', 'mobilenet-bench'), 'page');
+}
+
+let inFlight: Promise<string> | null = null;
+
+/** Build the page when its sources changed; resolves to the folder holding index.html and main.js. */
+export function buildProbePage(): Promise<string> {
+  inFlight ??= build().finally(() => {
+    inFlight = null;
+  });
+  return inFlight;
+}
+
+async function build(): Promise<string> {
+  const hash = pageSourceHash();
+  const out = join(pageCacheDir(), hash);
+  if (existsSync(join(out, 'main.js')) && existsSync(join(out, 'index.html'))) return out;
+  const { build: esbuild } = await import('esbuild');
+  const tmp = `${out}.${process.pid}.tmp`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  await esbuild({
+    entryPoints: { main: join(ROOT, 'runners', 'page', 'main.ts') },
+    outdir: tmp,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: false,
+    sourcemap: false,
+    logLevel: 'silent',
+    // onnxruntime-web: load its emscripten glue (ort-wasm-simd-threaded*.mjs) from wasmPaths,
+    // so its worker threads start from that file and not from our bundle.
+    conditions: ['onnxruntime-web-use-extern-wasm'],
+    define: { __MOBILENET_BENCH_VERSION__: JSON.stringify(version) },
+    // Node-only code (results.ts's file store, package.json and node:os lookups behind runtime
+    // checks) never runs in a page: node: modules become empty stand-ins instead of imports that would fail to load.
+    plugins: [{
+      name: 'node-builtins-stub',
+      setup(b) {
+        b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: 'node-stub' }));
+        b.onLoad({ filter: /.*/, namespace: 'node-stub' }, (args) => ({
+          contents: `module.exports = {}; // ${args.path} is not available in a page`,
+          loader: 'js',
+        }));
+      },
+    }],
+  });
+  cpSync(join(ROOT, 'runners', 'page', 'index.html'), join(tmp, 'index.html'));
+  writeFileSync(join(tmp, 'BUILD'), `${hash}\n${new Date().toISOString()}\n`);
+  rmSync(out, { recursive: true, force: true });
+  renameSync(tmp, out);
+  // Keep the cache small: drop builds older than the last three.
+  const builds = readdirSync(pageCacheDir()).filter((d) => /^[0-9a-f]{16}$/.test(d)).map((d) => join(pageCacheDir(), d));
+  builds.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs).slice(3).forEach((d) => rmSync(d, { recursive: true, force: true }));
+  return out;
+}
