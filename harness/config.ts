@@ -8,6 +8,7 @@ import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { ALPHAS, RESOLUTIONS } from '../models/spec.ts';
+import { findBrowserExecutable } from './browsers.ts';
 
 /** Implementations and the backends each can run on. */
 export const BACKENDS = {
@@ -87,8 +88,78 @@ const NodeTargetSchema = z.strictObject({
   execArgv: z.array(z.string()).default([]),
 });
 
-/** Where jobs run. More target types (browser, appium, ssh) join this union. */
-export const TargetSchema = z.discriminatedUnion('type', [NodeTargetSchema]);
+const targetName = (fallback: string) => z.string().regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, . _ - only (it is part of job ids)').default(fallback);
+
+/** Desktop Chromium driven by puppeteer-core over CDP (Debian's chromium, found via executablePath, CHROME_PATH or the usual paths). */
+const ChromiumTargetSchema = z.strictObject({
+  name: targetName('chromium'),
+  type: z.literal('chromium'),
+  /** The browser binary; default CHROME_PATH, then /usr/bin/chromium and the other usual paths. */
+  executablePath: z.string().optional(),
+  /** Run without a window (default true). */
+  headless: z.boolean().default(true),
+  /** Extra command-line flags, appended to the harness's own. */
+  args: z.array(z.string()).default([]),
+  /** CDP Emulation.setCPUThrottlingRate (e.g. 4 = a phone-ish 4× slowdown); unset = none. */
+  cpuThrottlingRate: z.number().min(1).optional(),
+  /** navigator.hardwareConcurrency reported to the page (CDP override); unset = the real core count. */
+  hardwareConcurrency: z.number().int().min(1).optional(),
+  /** Per-job time limit, milliseconds (default: the config's jobTimeoutMs). */
+  jobTimeoutMs: z.number().int().positive().optional(),
+  /** Implementations for this target only (instead of the config's); `--impl` overrides both. */
+  implementations: z.array(ImplementationSchema).min(1).optional(),
+});
+
+/** Firefox (Debian's firefox-esr) driven by puppeteer-core over WebDriver BiDi. */
+const FirefoxTargetSchema = z.strictObject({
+  name: targetName('firefox'),
+  type: z.literal('firefox'),
+  executablePath: z.string().optional(),
+  headless: z.boolean().default(true),
+  args: z.array(z.string()).default([]),
+  jobTimeoutMs: z.number().int().positive().optional(),
+  implementations: z.array(ImplementationSchema).min(1).optional(),
+});
+
+/** WebKit (WebKitGTK's MiniBrowser via WebKitWebDriver, classic WebDriver, under Xvfb): the stand-in for Safari's engine. */
+const WebkitTargetSchema = z.strictObject({
+  name: targetName('webkit'),
+  type: z.literal('webkit'),
+  /** WebKitWebDriver; default WEBKIT_WEBDRIVER_PATH, then /usr/bin/WebKitWebDriver. */
+  driverPath: z.string().optional(),
+  /** MiniBrowser; default the webkit2gtk-4.1 one next to the driver's library. */
+  browserPath: z.string().optional(),
+  /** Start a private Xvfb display when DISPLAY is unset (default true). */
+  xvfb: z.boolean().default(true),
+  jobTimeoutMs: z.number().int().positive().optional(),
+  implementations: z.array(ImplementationSchema).min(1).optional(),
+});
+
+/** Where jobs run. More target types (appium, ssh) join this union. */
+export const TargetSchema = z.discriminatedUnion('type', [NodeTargetSchema, ChromiumTargetSchema, FirefoxTargetSchema, WebkitTargetSchema]);
+
+/**
+ * Named targets that `--target NAME` adds when the config does not define NAME (Playwright-style
+ * presets): node, chromium, firefox, webkit with their defaults. Browser presets carry their own
+ * implementation list (BROWSER_PRESET_IMPLEMENTATIONS); `--impl` or a config's own target replaces it.
+ */
+/** What desktop browser presets run by default: every browser-capable CPU implementation, ORT-web on 1 and 2 threads. */
+export const BROWSER_PRESET_IMPLEMENTATIONS = ['reference', 'tfjs:wasm', 'ort-web:wasm@1', 'ort-web:wasm@2'];
+
+export const TARGET_PRESETS = {
+  node: { name: 'node', type: 'node' },
+  chromium: { name: 'chromium', type: 'chromium', implementations: BROWSER_PRESET_IMPLEMENTATIONS },
+  firefox: { name: 'firefox', type: 'firefox', implementations: BROWSER_PRESET_IMPLEMENTATIONS },
+  webkit: { name: 'webkit', type: 'webkit', implementations: BROWSER_PRESET_IMPLEMENTATIONS },
+} as const satisfies Record<string, z.input<typeof TargetSchema>>;
+
+/**
+ * Targets of the built-in defaults (no config file): node, plus chromium when a Chromium is
+ * found (CHROME_PATH or the usual paths). A config file's `targets` is always taken as written.
+ */
+export function builtInTargets(): Array<z.input<typeof TargetSchema>> {
+  return findBrowserExecutable('chromium') ? [TARGET_PRESETS.node, TARGET_PRESETS.chromium] : [TARGET_PRESETS.node];
+}
 
 /** When to stop sampling: at least minSamples and minTimeMs, capped by maxSamples and maxTimeMs (MLPerf-style). */
 export const SamplingSchema = z.strictObject({
@@ -111,14 +182,18 @@ export const WeightsSchema = z.discriminatedUnion('source', [
     mirror: z.string().optional(),
     /** Download cache for the official URLs. */
     cacheDir: z.string().optional(),
+    /** A float variant without official weights: run it on synthetic weights (latency only) or skip it. */
+    fallback: z.enum(['synthetic', 'skip']).default('synthetic'),
   }),
 ]);
 
 const AccuracyConfigSchema = z.strictObject({
   /** Folder of labelled images; unset = agreement with the reference on synthetic inputs only. */
   evalSet: z.string().optional(),
-  /** At most this many images per job (a seeded subset when the set is larger). */
-  samples: z.number().int().min(1).default(100),
+  /** At most this many images per job (a seeded subset when the set is larger); default: all of them. */
+  samples: z.number().int().min(1).optional(),
+  /** Agreement with the reference implementation is measured on the first N of those images (the reference is slow by design). */
+  referenceSamples: z.number().int().min(1).default(100),
   seed: z.number().int().default(0),
 });
 
@@ -132,7 +207,8 @@ export const ConfigSchema = z.strictObject({
     })
     .prefault({}),
   implementations: z.array(ImplementationSchema).min(1).default(['reference', 'tfjs:wasm', 'ort-web:wasm', 'ort-node:cpu'].map((s) => parseImplementation(s) as Implementation)),
-  precision: z.array(z.enum(['float32', 'uint8'])).min(1).default(['float32']),
+  /** Default: float32 with synthetic weights; float32 and uint8 with official ones. */
+  precision: z.array(z.enum(['float32', 'uint8'])).min(1).optional(),
   weights: WeightsSchema.default({ source: 'synthetic', seed: 0 }),
   sampling: SamplingSchema.prefault({}),
   accuracy: AccuracyConfigSchema.prefault({}),
@@ -141,7 +217,10 @@ export const ConfigSchema = z.strictObject({
   jobTimeoutMs: z.number().int().positive().default(180_000),
   /** Where run folders are written. */
   outDir: z.string().default('results'),
-});
+}).transform((c) => ({
+  ...c,
+  precision: c.precision ?? (c.weights.source === 'official' ? (['float32', 'uint8'] as const) : (['float32'] as const)).slice(),
+}));
 
 /** What a user writes (every key optional). */
 export type UserConfig = z.input<typeof ConfigSchema>;
@@ -259,7 +338,7 @@ export async function loadConfig(
   { cwd = process.cwd(), adjust = (c: UserConfig) => c }: { cwd?: string; adjust?: (c: UserConfig) => UserConfig } = {},
 ): Promise<{ config: Config; origin: string }> {
   const file = path ? resolve(cwd, path) : DEFAULT_CONFIG_FILES.map((f) => resolve(cwd, f)).find(existsSync);
-  if (!file) return { config: resolveConfig(adjust({}), 'built-in defaults'), origin: 'built-in defaults' };
+  if (!file) return { config: resolveConfig(adjust({ targets: builtInTargets() }), 'built-in defaults'), origin: 'built-in defaults' };
   if (!existsSync(file)) throw new ConfigError(`Config file ${file} not found. Pass an existing file with --config, or omit it to use the defaults.`);
   let raw: unknown;
   if (extname(file) === '.json') {

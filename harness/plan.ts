@@ -4,14 +4,17 @@
  * reason, and an order chosen so that drift does not line up with one variant.
  */
 import { mobilenetV1, variantName } from '../models/spec.ts';
-import { findWeightsFiles, officialFileNames, type WeightsFile } from '../models/weights/mirror.ts';
+import { findWeightsFiles, mirrorWeightsDir, officialFileNames, type WeightsFile } from '../models/weights/mirror.ts';
 import type { Precision } from '../models/weights/canonical.ts';
 import { implementationLabel, type Config, type Implementation, type Sampling, type Target } from './config.ts';
 import { mulberry32 } from './stats.ts';
+import { browserUnsupported } from './browsers.ts';
+import { defaultWeightsCache } from '../models/weights/fetch.ts';
 
 /** Which weights a job loads. */
 export type WeightsRef =
-  | { kind: 'synthetic'; seed: number }
+  /** `unavailable`: official weights were asked for but not found; synthetic ones stand in for latency only. */
+  | { kind: 'synthetic'; seed: number; unavailable?: string }
   | ({ kind: 'file' } & WeightsFile);
 
 /** Everything a probe needs to run one job; plain data so it crosses process and page boundaries. */
@@ -47,40 +50,58 @@ const SUPPORTED: Record<Target['type'], (i: Implementation) => string | null> = 
     i.backend === 'webgl' || i.backend === 'webgpu'
       ? `${i.impl}:${i.backend} needs a browser; Node has no ${i.backend === 'webgl' ? 'WebGL' : 'WebGPU'} (use a browser target)`
       : null,
+  chromium: (i) => browserUnsupported('chromium', i),
+  firefox: (i) => browserUnsupported('firefox', i),
+  webkit: (i) => browserUnsupported('webkit', i),
 };
 
-/** Mirror folder from the config or MOBILENET_BENCH_MIRROR. */
-export function mirrorDir(config: Config): string | undefined {
-  return (config.weights.source === 'official' ? config.weights.mirror : undefined) ?? process.env.MOBILENET_BENCH_MIRROR;
-}
 
 const precisionOf = (p: 'float32' | 'uint8'): Precision => (p === 'uint8' ? 'uint8-dequantized' : 'float32');
 
-/** Weights for one variant and precision, or why there are none. */
-function resolveWeights(config: Config, alpha: number, resolution: number, precision: Precision): WeightsRef | string {
+/** Folders searched for official files: the mirror, then the `models fetch` cache. */
+export function weightsFolders(config: Config): string[] {
+  if (config.weights.source !== 'official') return [];
+  const mirror = config.weights.mirror ?? process.env.MOBILENET_BENCH_MIRROR;
+  return [mirror && mirrorWeightsDir(mirror), config.weights.cacheDir ?? defaultWeightsCache()].filter((d): d is string => Boolean(d));
+}
+
+/**
+ * Weights for one variant and precision: every official file found (a variant may have
+ * two float trainings, Keras/tfjs and TF-slim/TFLite: each becomes its own row), or
+ * synthetic weights for float32 when none is found (latency stays meaningful, accuracy is
+ * marked unavailable), or the reason a uint8 job cannot run.
+ */
+function resolveWeights(config: Config, alpha: number, resolution: number, precision: Precision): WeightsRef[] | string {
   if (config.weights.source === 'synthetic') {
     return precision === 'float32'
-      ? { kind: 'synthetic', seed: config.weights.seed }
+      ? [{ kind: 'synthetic', seed: config.weights.seed }]
       : 'synthetic weights are float32 only (use weights.source "official" for uint8 models)';
   }
-  const dir = mirrorDir(config);
-  if (!dir) return 'weights.source is "official" but no mirror folder is set (weights.mirror or MOBILENET_BENCH_MIRROR)';
-  const found = findWeightsFiles(dir, { alpha, resolution }, precision);
-  if (found.length === 0) {
-    const expected = officialFileNames({ alpha, resolution }, precision).map((f) => f.relative).join(' or ');
-    return `weights not available: no ${expected} in ${dir}`;
+  const folders = weightsFolders(config);
+  for (const dir of folders) {
+    const found = findWeightsFiles(dir, { alpha, resolution }, precision);
+    if (found.length) return found.map((f) => ({ kind: 'file', ...f }));
   }
-  return { kind: 'file', ...found[0] };
+  const expected = officialFileNames({ alpha, resolution }, precision).map((f) => f.relative).join(' or ');
+  const why = `weights not available: no ${expected} in ${folders.join(' or ') || 'any folder'} (run \`mobilenet-bench models fetch\`, or set weights.mirror / MOBILENET_BENCH_MIRROR)`;
+  return precision === 'float32' && config.weights.fallback === 'synthetic' ? [{ kind: 'synthetic', seed: 0, unavailable: why }] : why;
 }
 
 /** Keras/tfjs Layers models have 1000 classes; TF-slim, TFLite and our synthetic ones 1001. */
-function classesOf(weights: WeightsRef | string): 1000 | 1001 {
-  return typeof weights === 'object' && weights.kind === 'file' && weights.format === 'tfjs-layers' ? 1000 : 1001;
+function classesOf(weights: WeightsRef | null): 1000 | 1001 {
+  return weights?.kind === 'file' && weights.format === 'tfjs-layers' ? 1000 : 1001;
 }
 
-/** Stable job id: `<target>/<impl>[-<backend>][-t<threads>]/<α>_<res>[-uint8]`. */
-export function jobId(target: string, impl: Implementation, alpha: number, resolution: number, precision: Precision): string {
-  return `${target}/${implementationLabel(impl)}/${variantName({ alpha, resolution })}${precision === 'uint8-dequantized' ? '-uint8' : ''}`;
+/** Tag of a second set of weights for the same variant and precision, so its rows stay apart. */
+const WEIGHTS_TAG = { 'tfjs-layers': 'keras', tflite: 'tflite' } as const;
+
+/**
+ * Stable job id: `<target>/<impl>[-<backend>][-t<threads>]/<α>_<res>[-uint8][-<weights tag>]`.
+ * The tag appears only on the second weights file of a variant (e.g. `0.25_224-tflite`).
+ */
+export function jobId(target: string, impl: Implementation, alpha: number, resolution: number, precision: Precision, weightsTag?: string): string {
+  const variant = variantName({ alpha, resolution });
+  return `${target}/${implementationLabel(impl)}/${variant}${precision === 'uint8-dequantized' ? '-uint8' : ''}${weightsTag ? `-${weightsTag}` : ''}`;
 }
 
 /** Expand and order the matrix. */
@@ -94,20 +115,24 @@ export function planJobs(config: Config): Plan {
       for (const resolution of config.variants.resolution) {
         for (const p of config.precision) {
           const precision = precisionOf(p);
-          const weights = resolveWeights(config, alpha, resolution, precision);
-          for (const implementation of config.implementations) {
+          const resolved = resolveWeights(config, alpha, resolution, precision);
+          const choices: Array<WeightsRef | null> = typeof resolved === 'string' ? [null] : resolved;
+          for (const [w, weights] of choices.entries()) {
+          const tag = w > 0 && weights?.kind === 'file' ? WEIGHTS_TAG[weights.format] : undefined;
+          for (const implementation of ('implementations' in target ? target.implementations : undefined) ?? config.implementations) {
             const net = mobilenetV1(alpha, resolution, classesOf(weights));
             const base = {
-              id: jobId(target.name, implementation, alpha, resolution, precision),
+              id: jobId(target.name, implementation, alpha, resolution, precision, tag),
               target, implementation, alpha, resolution, precision,
               sampling: config.sampling, accuracy: config.accuracy,
-              timeoutMs: (target.type === 'node' ? target.jobTimeoutMs : undefined) ?? config.jobTimeoutMs,
+              timeoutMs: target.jobTimeoutMs ?? config.jobTimeoutMs,
               analytic: { macs: net.macs, params: net.params },
             };
             const unsupported = SUPPORTED[target.type](implementation);
-            if (unsupported) skipped.push({ ...base, weights: typeof weights === 'string' ? null : weights, reason: unsupported });
-            else if (typeof weights === 'string') skipped.push({ ...base, weights: null, reason: weights });
+            if (unsupported) skipped.push({ ...base, weights, reason: unsupported });
+            else if (weights === null) skipped.push({ ...base, weights, reason: resolved as string });
             else jobs.push({ ...base, weights });
+          }
           }
         }
       }

@@ -14,10 +14,13 @@ import { planJobs, type Job, type Plan } from './plan.ts';
 import { baseResult } from './probe/probe.ts';
 import { appendResult, readResults, readRunInfo, writeRunInfo, SCHEMA_VERSION, type JobResult, type RunInfo } from './results.ts';
 import type { Runner } from '../runners/runner.ts';
+import { warmEvalSetCache } from './eval-set.ts';
+import { cacheDir } from './cache.ts';
 
 /** Progress events for displays. */
 export type RunEvent =
   | { type: 'start'; dir: string; total: number; done: number; resumed: boolean }
+  | { type: 'preparing'; what: string }
   | { type: 'job-start'; job: Job; index: number; total: number }
   | { type: 'job-end'; result: JobResult; index: number; total: number }
   | { type: 'end'; dir: string; results: JobResult[] };
@@ -140,6 +143,18 @@ export async function runBenchmark(opts: RunOptions & { resumeDir?: string }): P
     appendResult(dir, r);
     results.push(r);
     done.add(s.id);
+  }
+
+  // Decode the eval set once for every resolution now, outside any job (jobs read the cache).
+  const pending = plan.jobs.filter((j) => !done.has(j.id));
+  if (config.accuracy.evalSet && pending.length) {
+    opts.onEvent?.({ type: 'preparing', what: `eval set ${config.accuracy.evalSet}` });
+    warmEvalSetCache(config.accuracy.evalSet, {
+      resolutions: [...new Set(pending.map((j) => j.resolution))],
+      samples: config.accuracy.samples ?? Number.POSITIVE_INFINITY,
+      seed: config.accuracy.seed,
+      cacheDir: cacheDir(),
+    });
   }
 
   const runners = new Map<string, Runner>();

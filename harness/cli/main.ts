@@ -1,14 +1,18 @@
 /** The `mobilenet-bench` command line: parses the subcommand and hands over. */
 import { ConfigError } from '../config.ts';
 import { printModelsTable } from './models-table.ts';
+import { FETCH_USAGE, modelsFetchCommand } from './models-fetch.ts';
 import { listCommand, runCommand, RUN_USAGE } from './run.ts';
+import { compareCommand, COMPARE_USAGE } from './compare.ts';
+import { baselineCommand, BASELINE_USAGE } from './baseline.ts';
+import { reportCommand, REPORT_USAGE } from './report.ts';
 
 const USAGE = `mobilenet-bench <command>
 
 Commands:
 ${RUN_USAGE}
 mobilenet-bench models table [--json]    analytic MACs and parameters of the 16 MobileNet V1 variants
-`;
+${FETCH_USAGE}${COMPARE_USAGE}${BASELINE_USAGE}${REPORT_USAGE}`;
 
 /** Errors that describe bad input, not a bug: printed without a stack trace. */
 const EXPECTED_ERRORS = new Set(['ConfigError', 'ResultsError', 'WeightsError', 'EvalSetError', 'ImageDecodeError']);
@@ -20,11 +24,15 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'run': return await runCommand(rest);
       case 'list': return await listCommand(rest);
+      case 'compare': return await compareCommand(rest);
+      case 'baseline': return await baselineCommand(rest);
+      case 'report': return await reportCommand(rest);
       case 'models':
         if (rest[0] === 'table') {
           printModelsTable(rest.includes('--json'));
           return 0;
         }
+        if (rest[0] === 'fetch') return await modelsFetchCommand(rest.slice(1));
         break;
       case undefined: case '--help': case '-h': case 'help':
         process.stdout.write(USAGE);

@@ -1,6 +1,7 @@
 /** Command-line options shared by `run` and `list`, and how they narrow the configuration. */
 import { parseArgs } from 'node:util';
-import { ConfigError, type UserConfig } from '../config.ts';
+import { ConfigError, TARGET_PRESETS, type UserConfig } from '../config.ts';
+import { mirrorEvalSet } from '../../models/weights/mirror.ts';
 
 /** Options accepted by run/list (parseArgs spec). */
 export const MATRIX_OPTIONS = {
@@ -51,21 +52,37 @@ export function applyMatrixArgs(args: MatrixArgs) {
       const wanted = list(args.target);
       const targets = (c.targets ?? [{ name: 'node', type: 'node' as const }]) as Array<{ name?: string }>;
       const names = targets.map((t) => t.name ?? 'node');
-      const unknown = wanted.filter((w) => !names.includes(w));
-      if (unknown.length) throw new ConfigError(`--target: no target named ${unknown.join(', ')} in the config; targets: ${names.join(', ')}`);
-      out.targets = targets.filter((t) => wanted.includes(t.name ?? 'node')) as UserConfig['targets'];
+      // A name the config does not define may be a built-in preset (node, chromium, firefox, webkit).
+      const presets = TARGET_PRESETS as Record<string, { name: string }>;
+      const unknown = wanted.filter((w) => !names.includes(w) && !(w in presets));
+      if (unknown.length) {
+        throw new ConfigError(`--target: no target named ${unknown.join(', ')} in the config; targets: ${names.join(', ')}; presets: ${Object.keys(presets).join(', ')}`);
+      }
+      out.targets = wanted.map((w) => (names.includes(w) ? targets[names.indexOf(w)] : { ...presets[w] })) as UserConfig['targets'];
     }
-    if (args.impl) out.implementations = list(args.impl);
+    if (args.impl) {
+      out.implementations = list(args.impl);
+      // --impl wins over a target's own implementation list (browser presets carry one).
+      out.targets = (out.targets ?? c.targets)?.map((t) => {
+        const { implementations: _own, ...rest } = t as typeof t & { implementations?: unknown };
+        return rest;
+      }) as UserConfig['targets'];
+    }
     if (args.alpha || args.resolution) {
       out.variants = { ...c.variants };
       if (args.alpha) out.variants.alpha = numbers('alpha', args.alpha);
       if (args.resolution) out.variants.resolution = numbers('resolution', args.resolution);
     }
     if (args.precision) out.precision = list(args.precision) as UserConfig['precision'];
-    if (args['weights-mirror']) out.weights = { source: 'official', mirror: args['weights-mirror'] };
+    if (args['weights-mirror']) out.weights = { ...(c.weights?.source === 'official' ? c.weights : {}), source: 'official', mirror: args['weights-mirror'] };
+    else if (!c.weights && process.env.MOBILENET_BENCH_MIRROR) out.weights = { source: 'official' };
+    // A data-folder mirror (weights/, images/) also supplies the default eval set.
+    const mirror = args['weights-mirror'] ?? (out.weights?.source === 'official' ? out.weights.mirror : undefined) ?? process.env.MOBILENET_BENCH_MIRROR;
+    const mirrorImages = mirror && out.weights?.source === 'official' ? mirrorEvalSet(mirror) : undefined;
+    if (mirrorImages && !c.accuracy?.evalSet && !args['eval-set']) out.accuracy = { ...c.accuracy, evalSet: mirrorImages };
     if (args.quick) {
       out.sampling = { ...c.sampling, ...QUICK_SAMPLING };
-      out.accuracy = { ...c.accuracy, samples: Math.min(c.accuracy?.samples ?? QUICK_ACCURACY_SAMPLES, QUICK_ACCURACY_SAMPLES) };
+      out.accuracy = { ...out.accuracy, samples: Math.min(c.accuracy?.samples ?? QUICK_ACCURACY_SAMPLES, QUICK_ACCURACY_SAMPLES) };
     }
     if (args['eval-set']) out.accuracy = { ...out.accuracy, evalSet: args['eval-set'] };
     if (args['accuracy-samples']) out.accuracy = { ...out.accuracy, samples: numbers('accuracy-samples', args['accuracy-samples'])[0] };

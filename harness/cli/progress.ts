@@ -32,6 +32,9 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr): (
       case 'start':
         stream.write(`${e.resumed ? 'Resuming' : 'Running'} ${e.total} jobs into ${e.dir}${e.done ? ` (${e.done} already done)` : ''}\n`);
         break;
+      case 'preparing':
+        stream.write(`Preparing ${e.what} …\n`);
+        break;
       case 'job-start':
         if (tty) stream.write(`\r\x1b[K[${e.index}/${e.total}] ${e.job.id} …${eta(e.index, e.total)}`);
         break;

@@ -6,8 +6,9 @@ import { runBenchmark } from '../run.ts';
 import { applyMatrixArgs, parseMatrixArgs } from './options.ts';
 import { progressReporter } from './progress.ts';
 import { summaryTable } from './summary.ts';
+import { writeReport } from '../../reports/build.ts';
 
-export const RUN_USAGE = `mobilenet-bench run [options]      run the matrix and write results/<run>/results.jsonl + run.json
+export const RUN_USAGE = `mobilenet-bench run [options]      run the matrix and write results/<run>/results.jsonl + run.json + report.html
 mobilenet-bench list [options]     print the planned jobs (and skipped ones, with the reason)
 
 Options:
@@ -41,6 +42,12 @@ export async function runCommand(argv: string[]): Promise<number> {
     onEvent: progressReporter(),
   });
   process.stdout.write(`\n${summaryTable(results)}\n\nResults: ${dir}/results.jsonl\n`);
+  // The HTML report is a view of the results: if it cannot be built, the run still stands.
+  try {
+    process.stdout.write(`Report: ${writeReport(dir)}\n`);
+  } catch (e) {
+    process.stderr.write(`mobilenet-bench: the report could not be built (${(e as Error).message}); try \`mobilenet-bench report ${dir}\`\n`);
+  }
   return results.some((r) => r.status === 'failed' || r.status === 'invalid') ? 1 : 0;
 }
 
