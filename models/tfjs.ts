@@ -89,11 +89,14 @@ function forward(x: tf.Tensor4D, layers: TfLayer[]): tf.Tensor2D {
   return logits;
 }
 
-/** Build the network in tfjs on `options.backend` ('cpu' or 'wasm'). */
+/** Build the network in tfjs on `options.backend` ('cpu', 'wasm', and in browsers 'webgl', 'webgpu'). */
 export const createTfjsModel: CreateModel = async (weights: CanonicalWeights, options: RuntimeOptions): Promise<LoadedModel> => {
   validateWeights(weights);
   const requested = options.backend;
   if (requested === 'wasm') configureWasm(options);
+  // The GPU backends are registered only when asked for (their code is large and browser-only).
+  if (requested === 'webgl') await import('@tensorflow/tfjs-backend-webgl');
+  if (requested === 'webgpu') await import('@tensorflow/tfjs-backend-webgpu');
   // setBackend throws for an unregistered name (a config error); it resolves false when the
   // backend failed to initialize, and tfjs keeps the previous one: effective() shows that.
   const switched = await tf.setBackend(requested);
@@ -130,6 +133,8 @@ export const createTfjsModel: CreateModel = async (weights: CanonicalWeights, op
       wasmMultithreadSupported: multithread,
       tensorsHeld: layers.length * 2,
       tensorsBeforeCreate: before,
+      // WebGL may compute in float16 where float32 render targets are missing: a different experiment.
+      ...(backend === 'webgl' ? { webglFloat32: tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED') } : {}),
     },
   });
 

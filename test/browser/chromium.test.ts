@@ -69,11 +69,11 @@ test('Node and Chromium agree: same top-1 on the same inputs, and the browser re
   assert.ok(ref.memory!.extra?.userAgentSpecificMemoryBytes! > 0, 'measureUserAgentSpecificMemory returned in time');
 });
 
-test('WebGL and WebGPU run on software adapters and say so; a browser-less pair is skipped with the reason', { skip, timeout: 180_000 }, async () => {
+test('WebGL and WebGPU (tfjs and ORT) run on software adapters and say so; a browser-less pair is skipped with the reason', { skip, timeout: 240_000 }, async () => {
   const config = resolveConfig({
     targets: [{ name: 'chromium', type: 'chromium' }],
     variants: { alpha: [0.25], resolution: [128] },
-    implementations: ['ort-web:webgl', 'ort-web:webgpu', 'ort-node:cpu'],
+    implementations: ['ort-web:webgl', 'ort-web:webgpu', 'tfjs:webgl', 'tfjs:webgpu', 'ort-node:cpu'],
     sampling: { ...FAST, minSamples: 2, maxSamples: 3 },
     accuracy: { samples: 2 },
   });
@@ -81,21 +81,25 @@ test('WebGL and WebGPU run on software adapters and say so; a browser-less pair 
   assert.match(plan.skipped.find((s) => s.id === 'chromium/ort-node-cpu/0.25_128')!.reason, /browser cannot load it/);
   const runner = await createPuppeteerRunner(config.targets[0] as Extract<typeof config.targets[0], { type: 'chromium' }>);
   try {
-    const results: JobResult[] = [];
-    for (const job of plan.jobs) results.push(await runner.runJob(job));
-    const [webgl, webgpu] = results;
-    assert.equal(webgl.status, 'ok', webgl.error);
-    assert.equal(webgl.effective!.backend, 'webgl');
-    assert.match(String(webgl.effective!.details!.webglRenderer), /SwiftShader/i);
-    assert.equal(webgl.effective!.details!.webglSoftware, true);
-    // WebGPU needs --enable-unsafe-webgpu; with it Chromium offers a software adapter here.
-    if (webgpu.status === 'skipped') assert.match(webgpu.error!, /WebGPU/);
-    else {
+    const byId = new Map<string, JobResult>();
+    for (const job of plan.jobs) byId.set(job.id, await runner.runJob(job));
+    for (const impl of ['ort-web', 'tfjs']) {
+      const webgl = byId.get(`chromium/${impl}-webgl/0.25_128`)!;
+      assert.equal(webgl.status, 'ok', webgl.error);
+      assert.equal(webgl.effective!.backend, 'webgl');
+      assert.match(String(webgl.effective!.details!.webglRenderer), /SwiftShader/i);
+      assert.equal(webgl.effective!.details!.webglSoftware, true);
+      // WebGPU needs --enable-unsafe-webgpu; with it Chromium offers a software adapter here.
+      const webgpu = byId.get(`chromium/${impl}-webgpu/0.25_128`)!;
       assert.equal(webgpu.status, 'ok', webgpu.error);
       assert.equal(webgpu.effective!.backend, 'webgpu');
       assert.equal(webgpu.effective!.details!.webgpuSoftware, true);
     }
-    for (const r of results.filter((x) => x.status === 'ok')) assert.equal(r.accuracy!.agreementTop1, 1, r.id);
+    assert.equal(byId.get('chromium/tfjs-webgl/0.25_128')!.effective!.details!.webglFloat32, true, 'tfjs-webgl computed in float32');
+    for (const r of byId.values()) {
+      assert.equal(r.accuracy!.agreementTop1, 1, r.id);
+      assert.ok(r.accuracy!.maxAbsLogitDelta! < 1e-3, `${r.id}: max |Δ logit| ${r.accuracy!.maxAbsLogitDelta}`);
+    }
   } finally {
     await runner.close();
   }
