@@ -2,6 +2,7 @@
  * Statistics as pure functions over arrays of samples (milliseconds unless said).
  * Nothing here knows about jobs, runners or files.
  */
+import { mulberry32 } from '../models/random.ts';
 
 /** Ascending copy. */
 export function sorted(xs: readonly number[]): number[] {
@@ -34,17 +35,8 @@ export function mad(xs: readonly number[]): number {
   return median(xs.map((x) => Math.abs(x - m)));
 }
 
-/** A small, fast, seeded PRNG (mulberry32): the same seed gives the same stream everywhere. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG every statistic here uses (shared with the synthetic weights). */
+export { mulberry32 };
 
 /** Percentile-bootstrap confidence interval of the median: [low, high] at `level` (default 95 %), seeded. */
 export function bootstrapMedianCI(xs: readonly number[], level = 0.95, resamples = 2000, seed = 1): [number, number] {

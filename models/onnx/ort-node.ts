@@ -6,6 +6,7 @@ import type * as OrtNode from 'onnxruntime-node';
 import type { CreateModel, LoadedModel, RuntimeOptions } from '../runtime.ts';
 import type { CanonicalWeights } from '../weights/canonical.ts';
 import { exportOnnx } from './export.ts';
+import { logitsRunner } from './run-session.ts';
 
 /** Load onnxruntime-node with telemetry off (the variable must be set before the native module loads). */
 export async function loadOrtNode(): Promise<typeof OrtNode> {
@@ -25,15 +26,7 @@ export const createOrtNodeModel: CreateModel = async (weights: CanonicalWeights,
   const R = weights.resolution;
   let released = false;
   return {
-    async run(input: Float32Array): Promise<Float32Array> {
-      if (released) throw new Error('ort-node session was released');
-      if (input.length !== R * R * 3) throw new RangeError(`input has ${input.length} values, expected ${R * R * 3} (NHWC [1,${R},${R},3])`);
-      const out = await session.run({ input: new ort.Tensor('float32', input, [1, R, R, 3]) });
-      const logits = out.logits;
-      const data = Float32Array.from(logits.data as Float32Array);
-      logits.dispose();
-      return data;
-    },
+    run: logitsRunner(session, ort.Tensor, R, () => released, 'ort-node'),
     effective: () => ({
       impl: 'ort-node',
       backend: 'cpu',

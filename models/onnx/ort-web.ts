@@ -37,6 +37,7 @@ function ortFor(backend: string): Promise<Ort> {
 import type { CreateModel, LoadedModel, RuntimeOptions } from '../runtime.ts';
 import type { CanonicalWeights } from '../weights/canonical.ts';
 import { exportOnnx } from './export.ts';
+import { logitsRunner } from './run-session.ts';
 
 /** The only binary onnxruntime-web 1.30's wasm entry ships (SIMD + threads in one build). */
 const WASM_BINARY = 'ort-wasm-simd-threaded.wasm';
@@ -86,15 +87,7 @@ export const createOrtWebModel: CreateModel = async (weights: CanonicalWeights, 
   const R = weights.resolution;
   let released = false;
   return {
-    async run(input: Float32Array): Promise<Float32Array> {
-      if (released) throw new Error('ort-web session was released');
-      if (input.length !== R * R * 3) throw new RangeError(`input has ${input.length} values, expected ${R * R * 3} (NHWC [1,${R},${R},3])`);
-      const out = await session.run({ input: new ort.Tensor('float32', input, [1, R, R, 3]) });
-      const logits = out.logits;
-      const data = Float32Array.from(logits.data as Float32Array);
-      logits.dispose();
-      return data;
-    },
+    run: logitsRunner(session, ort.Tensor, R, () => released, 'ort-web'),
     effective: () => ({
       impl: 'ort-web',
       // The session was created with this provider alone (no fallback list), so it is what ran.

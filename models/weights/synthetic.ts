@@ -13,6 +13,7 @@
  */
 import { mobilenetV1, type LayerSpec } from '../spec.ts';
 import { kernelShape, validateWeights, type CanonicalWeights, type LayerWeights } from './canonical.ts';
+import { mulberry32 } from '../random.ts';
 
 /** Target mean and standard deviation of every conv layer's pre-activation. */
 const PRE_MEAN = 0.5;
@@ -26,18 +27,6 @@ const INPUT_MEAN = 0;
 const INPUT_VAR = 1 / 3;
 /** Below this a float32 is denormal (or close enough to it to be flushed). */
 const TINY = 1e-30;
-
-/** mulberry32: a small, fast 32-bit PRNG; same seed, same stream on every platform. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Standard normal samples by Box-Muller (both outputs of each pair are used). */
 function gaussian(uniform: () => number): () => number {

@@ -4,17 +4,9 @@
  */
 process.env.ORT_DISABLE_TELEMETRY = '1';
 
-/** mulberry32: a small seeded PRNG returning [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG, under the name these tests use. */
+export { mulberry32 as prng } from '../../models/random.ts';
+import { mulberry32 as prng } from '../../models/random.ts';
 
 /** A seeded NHWC [1,R,R,3] input, uniform in [-1, 1] like a preprocessed photo. */
 export function seededInput(resolution: number, seed = 7): Float32Array {
