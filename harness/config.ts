@@ -171,6 +171,8 @@ export const SamplingSchema = z.strictObject({
   maxTimeMs: z.number().positive().default(20000),
   /** Relative change between the first and last quarter of samples that flags drift. */
   driftThreshold: z.number().positive().default(0.1),
+  /** Run each job this many times, each in a fresh process (Node) or page (browsers), and pool the samples. */
+  repeats: z.number().int().min(1).default(1),
 });
 
 /** Where the weights come from. */

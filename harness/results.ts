@@ -103,6 +103,8 @@ export const JobResultSchema = z.object({
       /** Why sampling stopped: minimums met, sample cap, or time cap. */
       stoppedBy: z.enum(['minimums', 'maxSamples', 'maxTime']),
       drift: z.object({ firstQuarterMedianMs: num, lastQuarterMedianMs: num, ratio: num, flagged: z.boolean() }).nullable(),
+      /** With sampling.repeats > 1: each process's median and sample count, in order (samplesMs holds them back to back). */
+      processes: z.array(z.object({ medianMs: num, samples: num.int() })).optional(),
     })
     .nullable(),
   memory: MemorySchema.nullable(),

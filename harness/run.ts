@@ -15,6 +15,7 @@ import { baseResult } from './probe/probe.ts';
 import { appendResult, readResults, readRunInfo, writeRunInfo, SCHEMA_VERSION, type JobResult, type RunInfo } from './results.ts';
 import type { Runner } from '../runners/runner.ts';
 import { warmEvalSetCache } from './eval-set.ts';
+import { mergeRepeats } from './repeats.ts';
 import { cacheDir } from './cache.ts';
 
 /** Progress events for displays. */
@@ -176,7 +177,13 @@ export async function runBenchmark(opts: RunOptions & { resumeDir?: string }): P
             runner = await opts.runnerFor(job.target);
             runners.set(job.target.name, runner);
           }
-          result = await runner.runJob(job);
+          const repeats: JobResult[] = [];
+          for (let k = 0; k < job.sampling.repeats; k++) {
+            const r = await runner.runJob(job);
+            repeats.push(r);
+            if (r.status !== 'ok') break;
+          }
+          result = mergeRepeats(repeats, job.sampling.driftThreshold);
         } catch (e) {
           // A runner that cannot start (no browser, unreachable device) fails its jobs, not the run.
           const reason = `${job.target.name}: ${(e as Error).message}`;

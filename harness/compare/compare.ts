@@ -395,10 +395,11 @@ const broken = (r: JobResult) => r.status === 'failed' || r.status === 'invalid'
 export function compareRuns(baseline: RunData, current: RunData, options: Partial<CompareOptions> = {}): ComparisonReport {
   const o: CompareOptions = { ...DEFAULT_COMPARE_OPTIONS, ...options };
   const warnings = checkComparable(baseline, current);
-  const runs = (d: RunData) => 1 + (d.repeats?.length ?? 0);
+  // Runs per side, counting a job's processes (sampling.repeats) as runs: the first job tells.
+  const runs = (d: RunData) => samplesPerRun(d, d.results.find((r) => r.status === 'ok')?.id ?? '').length || 1;
   if (runs(baseline) + runs(current) < 3) {
     warnings.push(
-      'one run per side: the between-run noise is not measured, only the noise within each run. On a shared or busy machine one run can be 2–4× slower than the next for a whole job; save the baseline from 3 or more runs (baseline save <run> <run> <run>) so the threshold includes it.',
+      'one process per job per side: the between-run noise is not measured, only the noise within each process. One process can be 30 % or, on a busy machine, 2–4× slower than the next for a whole job; run with --repeats 3, or save the baseline from 3 or more runs (baseline save <run> <run> <run>), so the threshold includes it.',
     );
   }
   const sameSet = sameEvalSet(baseline, current);
@@ -536,12 +537,22 @@ function peakRss(d: RunData, id: string): number | null {
   return values.length ? median(values) : null;
 }
 
-/** The latency samples of job `id` in each run of a side where it is ok (the first run's first). */
+/**
+ * The latency samples of job `id` per run of a side where it is ok (the first run's first);
+ * a job repeated in several processes (sampling.repeats) counts each process as a run.
+ */
 function samplesPerRun(d: RunData, id: string): number[][] {
   return [d.results, ...(d.repeats ?? []).map((r) => r.results)]
     .map((results) => results.find((r) => r.id === id))
     .filter((r): r is JobResult => r?.status === 'ok' && (r.latency?.samplesMs.length ?? 0) > 0)
-    .map((r) => r.latency!.samplesMs);
+    .flatMap((r) => splitByProcess(r.latency!));
+}
+
+/** samplesMs cut back into one array per process (one array when the job was not repeated). */
+function splitByProcess(l: NonNullable<JobResult['latency']>): number[][] {
+  if (!l.processes || l.processes.length < 2) return [l.samplesMs];
+  let at = 0;
+  return l.processes.map((p) => l.samplesMs.slice(at, (at += p.samples)));
 }
 
 function firstLine(s: string | undefined): string {

@@ -69,7 +69,7 @@ export function formatMarkdown(r: ComparisonReport): string {
     `Baseline **${mdEscape(r.baseline.label)}**${r.baseline.gitCommit ? ` (${r.baseline.gitCommit.slice(0, 10)})` : ''} → current **${mdEscape(r.current.label)}**${r.current.gitCommit ? ` (${r.current.gitCommit.slice(0, 10)})` : ''}. ${summaryLine(r)}.`,
     '',
   ];
-  for (const w of r.warnings.filter((x) => /machine-wide|one run per side/.test(x))) out.push(`> ⚠️ ${mdEscape(w)}`, '');
+  for (const w of r.warnings.filter((x) => /machine-wide|one process per job per side/.test(x))) out.push(`> ⚠️ ${mdEscape(w)}`, '');
   if (reg.length) {
     out.push('| job | verdict | why |', '|---|---|---|');
     for (const j of reg) out.push(`| \`${j.id}\` | **${j.verdict}** | ${mdEscape(j.reasons.join('; '))} |`);

@@ -121,7 +121,7 @@ test('repeated baseline runs: the between-run spread raises the threshold', () =
   for (const j of r.jobs) assert.ok(j.latency!.betweenRuns && j.latency!.betweenRuns.runsBaseline === 3 && j.latency!.threshold > 0.3);
   assert.equal(r.exitCode, 0, '+30 % is inside what the baseline runs themselves spread over');
   assert.equal(compareRuns(run('b0', runs[0]), cur).exitCode, 1, 'one baseline run alone would have flagged it');
-  assert.match(compareRuns(run('b0', runs[0]), cur).warnings.join('\n'), /one run per side/);
+  assert.match(compareRuns(run('b0', runs[0]), cur).warnings.join('\n'), /one process per job per side/);
 });
 
 test('failed, missing, new and skipped jobs', () => {
@@ -292,4 +292,21 @@ test('CLI: exit 0 against itself, 1 with samples ×1.3 naming the jobs, 2 when i
   assert.equal((await call(['main', a, '--baselines', dir])).code, 0);
   assert.equal((await call([join(dir, 'main.json'), slow])).code, 1);
   assert.throws(() => saveBaseline([a, other], { dir, name: 'mixed' }), /ran other jobs/);
+});
+
+test('repeated processes count as runs: a 25 % process-level spread widens the threshold; a consistent 25 % shift is still flagged', () => {
+  // Three processes per side whose medians sit up to 25 % apart (as ORT's sub-millisecond jobs do here).
+  const repeated = (medians: number[], seed: number) => {
+    const parts = medians.map((m, k) => samples(m, 30, 0.03, seed + k));
+    return job(IDS[0], { samplesMs: parts.flat(), latency: { ...job(IDS[0]).latency!, samplesMs: parts.flat(), processes: parts.map((p, k) => ({ medianMs: medians[k], samples: p.length })) } });
+  };
+  const base = run('a', [repeated([10, 10.5, 12.5], 1)]);
+  const noisy = compareRuns(base, run('b', [repeated([12.5, 10.2, 12], 11)]));
+  assert.equal(noisy.jobs[0].latency!.betweenRuns!.runsBaseline, 3);
+  assert.equal(noisy.jobs[0].verdict, 'unchanged', noisy.jobs[0].reasons.join('; '));
+  assert.ok(noisy.jobs[0].latency!.threshold > 0.1);
+  const shifted = compareRuns(base, run('c', [repeated([20, 21, 25], 21)]));
+  assert.equal(shifted.jobs[0].verdict, 'slower', shifted.jobs[0].reasons.join('; '));
+  // One process per side cannot measure it, and says so.
+  assert.ok(compareRuns(run('a', baseJobs()), run('b', baseJobs())).warnings.some((w) => /one process per job per side/.test(w)));
 });
