@@ -41,7 +41,7 @@ const numbers = (flag: string, s: string) =>
   });
 
 /** Settings of `--quick`: a fast pass that still yields medians with a confidence interval. */
-export const QUICK_SAMPLING = { warmupSamples: 2, warmupTimeMs: 0, minSamples: 10, minTimeMs: 0, maxSamples: 50, maxTimeMs: 3000 };
+export const QUICK_SAMPLING = { warmupSamples: 5, warmupTimeMs: 200, minSamples: 10, minTimeMs: 0, maxSamples: 50, maxTimeMs: 3000 };
 /** Images per job in `--quick` (a fixed, seeded subset). */
 export const QUICK_ACCURACY_SAMPLES = 16;
 
