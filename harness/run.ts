@@ -39,7 +39,8 @@ const PROJECT_ROOT = join(import.meta.dirname, '..');
 /** Packages whose versions go into run.json. */
 const RECORDED_PACKAGES = [
   'onnxruntime-node', 'onnxruntime-web', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu',
-  '@tensorflow/tfjs-backend-wasm', 'tinybench', 'zod', 'puppeteer-core', 'webdriverio', 'appium',
+  '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgl', '@tensorflow/tfjs-backend-webgpu', 'onnxruntime-common',
+  'tinybench', 'zod', 'puppeteer-core', 'webdriverio', 'appium',
 ];
 
 function packageVersion(name: string): string | null {

@@ -222,13 +222,17 @@ function agreementSection(view: TargetView): SafeHtml {
   const cols: Column<JobResult>[] = [
     { key: 'job', title: 'job', cell: (r) => html`<code>${r.id}</code>` },
     { key: 'precision', title: 'precision', cell: (r) => precisionLabel(r.precision) },
-    { key: 'n', title: 'inputs', value: (r) => r.accuracy!.n, cell: (r) => String(r.accuracy!.n) },
+    { key: 'n', title: 'inputs compared', value: (r) => r.accuracy!.agreementN ?? r.accuracy!.n, cell: (r) => String(r.accuracy!.agreementN ?? r.accuracy!.n) },
     { key: 'agreement', title: 'top-1 agreement', unit: '%', value: (r) => r.accuracy!.agreementTop1, cell: (r) => html`<span class="${isNum(r.accuracy!.agreementTop1) && r.accuracy!.agreementTop1! < 1 ? 'warn' : ''}">${fmtPct(r.accuracy!.agreementTop1)}</span>` },
     { key: 'maxDelta', title: 'max |Δ logit|', value: (r) => r.accuracy!.maxAbsLogitDelta, cell: (r) => fmtDelta(r.accuracy!.maxAbsLogitDelta) },
-    { key: 'note', title: 'note', cell: (r) => html`<span class="muted small">${r.accuracy!.note ?? ''}</span>` },
   ];
+  // A note shared by every row is said once above the table instead of on each row.
+  const notes = new Set(rows.map((r) => r.accuracy!.note ?? ''));
+  const sharedNote = notes.size === 1 ? [...notes][0] : null;
+  if (sharedNote === null) cols.push({ key: 'note', title: 'note', cell: (r) => html`<span class="muted small">${r.accuracy!.note ?? ''}</span>` });
   const disagreeing = rows.filter((r) => isNum(r.accuracy!.agreementTop1) && r.accuracy!.agreementTop1! < 1).length;
   return html`<p>${disagreeing === 0 ? `All ${rows.length} jobs predict the same top-1 class as the reference implementation on every input.` : `${disagreeing} of ${rows.length} jobs disagree with the reference on at least one input (highlighted).`}</p>
+    ${sharedNote ? html`<p class="caption">Every job: ${sharedNote}.</p>` : html``}
     ${sortableTable(cols, rows, { jobOf: (r) => r.id })}`;
 }
 
