@@ -337,10 +337,13 @@ export const DEFAULT_CONFIG_FILES = ['bench.config.ts', 'bench.config.js', 'benc
  */
 export async function loadConfig(
   path?: string,
-  { cwd = process.cwd(), adjust = (c: UserConfig) => c }: { cwd?: string; adjust?: (c: UserConfig) => UserConfig } = {},
+  { cwd = process.cwd(), adjust }: { cwd?: string; adjust?: (c: UserConfig) => UserConfig } = {},
 ): Promise<{ config: Config; origin: string }> {
   const file = path ? resolve(cwd, path) : DEFAULT_CONFIG_FILES.map((f) => resolve(cwd, f)).find(existsSync);
-  if (!file) return { config: resolveConfig(adjust({ targets: builtInTargets() }), 'built-in defaults'), origin: 'built-in defaults' };
+  // Name the command line in errors too: a bad --alpha is not the config file's fault.
+  const where = (origin: string) => (adjust ? `${origin} with the command-line options` : origin);
+  const edit = adjust ?? ((c: UserConfig) => c);
+  if (!file) return { config: resolveConfig(edit({ targets: builtInTargets() }), where('built-in defaults')), origin: 'built-in defaults' };
   if (!existsSync(file)) throw new ConfigError(`Config file ${file} not found. Pass an existing file with --config, or omit it to use the defaults.`);
   let raw: unknown;
   if (extname(file) === '.json') {
@@ -355,5 +358,5 @@ export async function loadConfig(
     raw = mod.default;
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${file}: the config must be an object`);
-  return { config: resolveConfig(adjust(structuredClone(raw) as UserConfig), file), origin: file };
+  return { config: resolveConfig(edit(structuredClone(raw) as UserConfig), where(file)), origin: file };
 }
