@@ -13,7 +13,7 @@ export const COMPARE_USAGE = `mobilenet-bench compare <baseline> <current> [opti
   --threshold X              latency change that counts, e.g. 5% or 0.05; default auto: per job
                              max(--min-threshold, exp(max(--noise-factor × √(hb² + hc²), between)) − 1), h = relative
                              half-width of each median's 95% CI, between = the runs' spread (Student t) when a side holds several runs
-  --min-threshold X          floor of the automatic threshold (default 5%)
+  --min-threshold X          floor of the automatic threshold (default 10%)
   --noise-factor K           multiplier of the measured noise (default 3)
   --significance P           family-wise level of the Mann-Whitney tests, Holm-adjusted across jobs (default 0.05)
   --memory-threshold X       peak-RSS growth that counts, relative (default 10%) …
