@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { cropResizeNormalize, decodeImage, preprocessImage } from '../models/preprocess.ts';
+import { cropResizeNormalize, decodeImage } from '../models/preprocess.ts';
 import { mulberry32 } from './stats.ts';
 
 /** One labelled image file. */
@@ -151,12 +151,22 @@ function cacheKey(chosen: EvalItem[], resolution: number): string {
   return createHash('sha256').update(`${resolution}\n${stamp}`).digest('hex').slice(0, 32);
 }
 
-function readCache(file: string, size: number): { meta: CacheMeta; tensors: Float32Array[] } | undefined {
-  if (!existsSync(file) || !existsSync(`${file}.f32`)) return undefined;
+/** Cache file (metadata; tensors beside it in `.f32`) of the chosen items at one resolution. */
+function cacheFile(cacheDir: string, chosen: EvalItem[], resolution: number): string {
+  return join(cacheDir, 'eval-tensors', `${cacheKey(chosen, resolution)}.json`);
+}
+
+/** Whether a complete cache entry exists: reads only the small metadata and the tensor file's size. */
+function cacheIsComplete(file: string, size: number): boolean {
+  if (!existsSync(file) || !existsSync(`${file}.f32`)) return false;
+  const meta = JSON.parse(readFileSync(file, 'utf8')) as CacheMeta;
+  return statSync(`${file}.f32`).size === meta.files.length * size * 4;
+}
+
+function readCache(file: string, size: number): { meta: CacheMeta; tensors: Float32Array[] } {
   const meta = JSON.parse(readFileSync(file, 'utf8')) as CacheMeta;
   const buf = readFileSync(`${file}.f32`);
   const all = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
-  if (all.length !== meta.files.length * size) return undefined;
   return { meta, tensors: meta.files.map((_, i) => all.slice(i * size, (i + 1) * size)) };
 }
 
@@ -170,30 +180,38 @@ function writeCache(file: string, meta: CacheMeta, tensors: Float32Array[], size
   renameSync(`${file}.tmp`, file);
 }
 
-/**
- * Decode each chosen image once and preprocess it for every resolution, filling the cache
- * (decoding dominates: ~25 ms a photo here, the resize ~4 ms). A run calls this before its
- * jobs so that no job process decodes anything.
- */
-export function warmEvalSetCache(dir: string, o: Omit<PrepareOptions, 'resolution' | 'classes'> & { resolutions: number[]; cacheDir: string }): void {
-  const chosen = seededSubset(listEvalItems(dir), o.samples, o.seed);
-  const todo = o.resolutions
-    .map((r) => ({ r, file: join(o.cacheDir, 'eval-tensors', `${cacheKey(chosen, r)}.json`) }))
-    .filter(({ r, file }) => !readCache(file, r * r * 3));
-  if (todo.length === 0) return;
+/** Decode each item once and preprocess it at every resolution; unreadable files are named and skipped. */
+function decodeAll(chosen: EvalItem[], resolutions: number[]): { meta: CacheMeta; tensors: Float32Array[][] } {
   const meta: CacheMeta = { files: [], labels1000: [], skipped: [] };
-  const tensors = todo.map(() => [] as Float32Array[]);
+  const tensors = resolutions.map(() => [] as Float32Array[]);
   for (const item of chosen) {
     try {
       const img = decodeImage(readFileSync(item.file), item.file);
-      todo.forEach(({ r }, k) => tensors[k].push(cropResizeNormalize(img, r)));
+      resolutions.forEach((r, k) => tensors[k].push(cropResizeNormalize(img, r)));
       meta.files.push(item.file);
       meta.labels1000.push(item.label1000);
     } catch (e) {
       meta.skipped.push({ file: item.file, reason: (e as Error).message });
     }
   }
-  todo.forEach(({ r, file }, k) => writeCache(file, meta, tensors[k], r * r * 3));
+  return { meta, tensors };
+}
+
+/** Fill the cache for the resolutions that lack a complete entry, decoding each image once for all of them. */
+function warmChosen(chosen: EvalItem[], resolutions: number[], cacheDir: string): void {
+  const todo = resolutions.filter((r) => !cacheIsComplete(cacheFile(cacheDir, chosen, r), r * r * 3));
+  if (todo.length === 0) return;
+  const { meta, tensors } = decodeAll(chosen, todo);
+  todo.forEach((r, k) => writeCache(cacheFile(cacheDir, chosen, r), meta, tensors[k], r * r * 3));
+}
+
+/**
+ * Decode each chosen image once and preprocess it for every resolution, filling the cache
+ * (decoding dominates: ~25 ms a photo here, the resize ~4 ms). A run calls this before its
+ * jobs so that no job process decodes anything.
+ */
+export function warmEvalSetCache(dir: string, o: Omit<PrepareOptions, 'resolution' | 'classes'> & { resolutions: number[]; cacheDir: string }): void {
+  warmChosen(seededSubset(listEvalItems(dir), o.samples, o.seed), o.resolutions, o.cacheDir);
 }
 
 /** List, subset, decode and preprocess (cached per file list and resolution). */
@@ -201,23 +219,15 @@ export async function loadEvalSet(dir: string, o: PrepareOptions): Promise<Prepa
   const size = o.resolution * o.resolution * 3;
   const chosen = seededSubset(listEvalItems(dir), o.samples, o.seed);
   const key = cacheKey(chosen, o.resolution);
-  if (o.cacheDir) warmEvalSetCache(dir, { ...o, resolutions: [o.resolution], cacheDir: o.cacheDir });
-  const cached = o.cacheDir ? readCache(join(o.cacheDir, 'eval-tensors', `${key}.json`), size) : undefined;
   let meta: CacheMeta;
   let tensors: Float32Array[];
-  if (cached) ({ meta, tensors } = cached);
-  else {
-    meta = { files: [], labels1000: [], skipped: [] };
-    tensors = [];
-    for (const item of chosen) {
-      try {
-        tensors.push(preprocessImage(readFileSync(item.file), o.resolution, item.file));
-        meta.files.push(item.file);
-        meta.labels1000.push(item.label1000);
-      } catch (e) {
-        meta.skipped.push({ file: item.file, reason: (e as Error).message });
-      }
-    }
+  if (o.cacheDir) {
+    warmChosen(chosen, [o.resolution], o.cacheDir);
+    ({ meta, tensors } = readCache(cacheFile(o.cacheDir, chosen, o.resolution), size));
+  } else {
+    const decoded = decodeAll(chosen, [o.resolution]);
+    meta = decoded.meta;
+    tensors = decoded.tensors[0];
   }
   if (tensors.length === 0) throw new EvalSetError(`eval set ${dir}: none of the ${chosen.length} chosen images could be decoded (first: ${meta.skipped[0]?.reason})`);
   const note = meta.skipped.length

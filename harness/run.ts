@@ -113,24 +113,24 @@ function runInfoFor(runId: string, config: Config, plan: Plan): RunInfo {
 /** Start a new run, or continue one with `resumeDir`. Results already written are never rewritten. */
 export async function runBenchmark(opts: RunOptions & { resumeDir?: string }): Promise<{ dir: string; results: JobResult[] }> {
   let dir: string;
-  let info: RunInfo;
+  let resumed: RunInfo | undefined;
   let config = opts.config;
+  const runId = newRunId();
   if (opts.resumeDir) {
     dir = opts.resumeDir;
-    info = readRunInfo(dir);
-    config = resolveConfig(info.config, join(dir, 'run.json'));
-    info.resumes.push(new Date().toISOString());
-    info.endedAt = null;
+    resumed = readRunInfo(dir);
+    config = resolveConfig(resumed.config, join(dir, 'run.json'));
+    resumed.resumes.push(new Date().toISOString());
+    resumed.endedAt = null;
   } else {
-    const runId = newRunId();
     dir = opts.outDir ?? join(config.outDir, runId);
     mkdirSync(dir, { recursive: true });
     if (existsSync(join(dir, 'results.jsonl'))) {
       throw new Error(`${dir} already holds results; use --resume ${dir} to continue it, or another --out`);
     }
-    info = runInfoFor(runId, config, planJobs(config));
   }
   const plan = planJobs(config);
+  const info = resumed ?? runInfoFor(runId, config, plan);
   writeRunInfo(dir, info);
 
   const existing = readResults(dir, { repair: true });
