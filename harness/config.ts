@@ -79,6 +79,18 @@ function oneOf(allowed: readonly number[]) {
   return z.number().refine((v) => allowed.includes(v), { message: `expected one of ${allowed.join(', ')}` });
 }
 
+/**
+ * A pause before each job on a device that heats up (phones, boards): `seconds`, and/or until
+ * every temperature the target reads is below `belowC` (polled every `pollSeconds`, for at
+ * most `maxWaitSeconds`). Target types that run on real devices accept it as `cooldown`.
+ */
+export const CooldownSchema = z.strictObject({
+  seconds: z.number().min(0).optional(),
+  belowC: z.number().min(0).max(150).optional(),
+  pollSeconds: z.number().positive().default(5),
+  maxWaitSeconds: z.number().positive().default(600),
+});
+
 const NodeTargetSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, . _ - only (it is part of job ids)').default('node'),
   type: z.literal('node'),

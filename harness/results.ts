@@ -1,11 +1,10 @@
 /**
- * The results contract: one JSON object per job in `<out>/results.jsonl` (appended and
- * flushed as each job finishes) and `<out>/run.json` describing the run. Reports and
- * comparisons read these files and nothing else. Bump SCHEMA_VERSION on any
- * incompatible change and document it in the README.
+ * The results contract: the schema of one JSON object per job in `<out>/results.jsonl` and
+ * of `<out>/run.json` describing the run. Pure data, no I/O, so pages and remote probes can
+ * import it; the files themselves are read and written by store.ts. Reports and comparisons
+ * read these files and nothing else. Bump SCHEMA_VERSION on any incompatible change and
+ * document it in the README.
  */
-import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync, writeFileSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
 
 /** Version of results.jsonl lines and run.json. */
@@ -66,6 +65,62 @@ export const AccuracySchema = z.object({
   note: z.string().optional(),
 });
 
+/**
+ * One reading of how hot or throttled the device was. Every reading names its source; one
+ * that could not be taken says why in `unavailable` and carries no numbers.
+ */
+export const ThermalReadingSchema = z.object({
+  /** What was read, e.g. "vcgencmd get_throttled", "/sys/class/thermal/thermal_zone0/temp", "dumpsys battery". */
+  source: z.string(),
+  temperatureC: nullableNum.optional(),
+  /** Current CPU frequency, kHz. */
+  cpuFrequencyKHz: nullableNum.optional(),
+  /** A named state where the source gives one (Android thermal status, iOS thermalState). */
+  state: z.string().nullable().optional(),
+  /** Whether the source says the device is throttling now. */
+  throttledNow: z.boolean().nullable().optional(),
+  /** Decoded flags (e.g. vcgencmd's underVoltageNow, throttledSinceBoot). */
+  flags: z.record(z.string(), z.boolean()).optional(),
+  /** Why this source gave no reading. */
+  unavailable: z.string().optional(),
+});
+
+/** Thermal readings taken just before and just after a job, and whether it throttled in between. */
+export const ThermalSchema = z.object({
+  before: z.array(ThermalReadingSchema),
+  after: z.array(ThermalReadingSchema),
+  /** True when a reading shows throttling during the job; false when readings could tell and did not; null when none could tell. */
+  throttled: z.boolean().nullable(),
+  /** Time spent cooling down before the job (the target's `cooldown`). */
+  cooldownMs: num.optional(),
+});
+
+/** What device ran the job, as the target reports it (remote targets: phones, boards, grids, farms). */
+export const DeviceSchema = z.object({
+  /** 'android', 'ios', 'linux', … as the device reports it. */
+  platform: z.string(),
+  model: z.string().nullable(),
+  osVersion: z.string().nullable(),
+  /** CPU architecture (uname -m on a board). */
+  arch: z.string().nullable().optional(),
+  cores: num.int().nullable().optional(),
+  browserName: z.string().nullable(),
+  browserVersion: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  /** A stand-in (emulated phone, board under qemu), not the real device. */
+  emulated: z.boolean(),
+  /** CPU throttling applied on purpose (CDP), 1 = none; null when unknown. */
+  cpuThrottlingRate: nullableNum,
+  /** WebDriver session id (or SSH connection id) that ran the job. */
+  sessionId: z.string().nullable(),
+  /** The WebDriver server or SSH endpoint, credentials removed. */
+  serverUrl: z.string().nullable(),
+  /** Identity of the pooled instance that ran the job (udid, serial, host), where a target has several. */
+  instance: z.string().nullable().optional(),
+  /** Anything else the device tells (CPU governor, max frequency, …), labelled by its key. */
+  details: z.record(z.string(), z.union([z.string(), num, z.boolean(), z.null()])).optional(),
+});
+
 /** Status of a job: ok; invalid (ran, but not what was asked); failed; skipped (impossible, with a reason). */
 export const JobStatusSchema = z.enum(['ok', 'invalid', 'failed', 'skipped']);
 
@@ -110,6 +165,10 @@ export const JobResultSchema = z.object({
   memory: MemorySchema.nullable(),
   analytic: z.object({ macs: num, params: num, gmacPerSecond: nullableNum }),
   accuracy: AccuracySchema.nullable(),
+  /** The device that ran the job, where the target can tell (phones, boards, remote browsers). */
+  device: DeviceSchema.optional(),
+  /** Thermal readings before and after the job, where the target exposes any. */
+  thermal: ThermalSchema.optional(),
 });
 
 export type JobResult = z.infer<typeof JobResultSchema>;
@@ -117,6 +176,9 @@ export type JobStatus = z.infer<typeof JobStatusSchema>;
 export type Effective = z.infer<typeof EffectiveSchema>;
 export type Memory = z.infer<typeof MemorySchema>;
 export type Accuracy = z.infer<typeof AccuracySchema>;
+export type ThermalReading = z.infer<typeof ThermalReadingSchema>;
+export type Thermal = z.infer<typeof ThermalSchema>;
+export type Device = z.infer<typeof DeviceSchema>;
 
 /** run.json: what ran where, with which software and configuration. */
 export const RunInfoSchema = z.object({
@@ -149,79 +211,3 @@ export const RunInfoSchema = z.object({
 });
 
 export type RunInfo = z.infer<typeof RunInfoSchema>;
-
-/** Problem reading a results folder: names the file and line. */
-export class ResultsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ResultsError';
-  }
-}
-
-const RESULTS_FILE = 'results.jsonl';
-const RUN_FILE = 'run.json';
-
-/** Path of the results lines in a run folder. */
-export const resultsPath = (dir: string) => join(dir, RESULTS_FILE);
-/** Path of run.json in a run folder. */
-export const runInfoPath = (dir: string) => join(dir, RUN_FILE);
-
-/** Append one validated job line and flush it to disk before returning (a crash loses at most the job in flight). */
-export function appendResult(dir: string, result: JobResult): void {
-  const line = JSON.stringify(JobResultSchema.parse(result)) + '\n';
-  const fd = openSync(resultsPath(dir), 'a');
-  try {
-    appendFileSync(fd, line);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * Read every complete job line. A final line cut off by a crash (no newline) is
- * dropped, and with `repair` also truncated away so that appending can go on.
- */
-export function readResults(dir: string, { repair = false } = {}): JobResult[] {
-  const file = resultsPath(dir);
-  if (!existsSync(file)) return [];
-  const text = readFileSync(file, 'utf8');
-  const complete = text.endsWith('\n') ? text : text.slice(0, text.lastIndexOf('\n') + 1);
-  if (repair && complete.length !== text.length) truncateSync(file, Buffer.byteLength(complete));
-  return complete
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((line, i) => {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(line);
-      } catch {
-        throw new ResultsError(`${file}:${i + 1}: not valid JSON`);
-      }
-      const parsed = JobResultSchema.safeParse(raw);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new ResultsError(`${file}:${i + 1}: ${issue.path.join('.') || '(line)'}: ${issue.message}`);
-      }
-      return parsed.data;
-    });
-}
-
-/** Write run.json atomically (temp file + rename), so a crash never leaves half a file. */
-export function writeRunInfo(dir: string, info: RunInfo): void {
-  const tmp = runInfoPath(dir) + '.tmp';
-  writeFileSync(tmp, JSON.stringify(RunInfoSchema.parse(info), null, 2) + '\n');
-  renameSync(tmp, runInfoPath(dir));
-}
-
-/** Read and validate run.json. */
-export function readRunInfo(dir: string): RunInfo {
-  const file = runInfoPath(dir);
-  if (!existsSync(file)) throw new ResultsError(`${file}: not found (is ${dir} a run folder?)`);
-  const parsed = RunInfoSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ResultsError(`${file}: ${issue.path.join('.')}: ${issue.message}`);
-  }
-  return parsed.data;
-}

@@ -12,8 +12,10 @@ import { variantName } from '../models/spec.ts';
 import { resolveConfig, type Config, type Target } from './config.ts';
 import { planJobs, type Job, type Plan } from './plan.ts';
 import { baseResult } from './probe/probe.ts';
-import { appendResult, readResults, readRunInfo, writeRunInfo, SCHEMA_VERSION, type JobResult, type RunInfo } from './results.ts';
-import type { Runner } from '../runners/runner.ts';
+import { SCHEMA_VERSION, type JobResult, type RunInfo } from './results.ts';
+import { appendResult, readResults, readRunInfo, writeRunInfo } from './store.ts';
+import { SINGLE_INSTANCE, type InstanceRef, type Runner } from '../runners/runner.ts';
+import { withThermal, type Cooldown } from './thermal.ts';
 import { warmEvalSetCache } from './eval-set.ts';
 import { mergeRepeats } from './repeats.ts';
 import { cacheDir } from './cache.ts';
@@ -28,8 +30,8 @@ export type RunEvent =
 
 export interface RunOptions {
   config: Config;
-  /** Creates the runner for a target (the CLI maps target types to runners). */
-  runnerFor: (target: Target) => Runner | Promise<Runner>;
+  /** Creates the runner for a target instance (the CLI maps target types to runners). */
+  runnerFor: (target: Target, instance: InstanceRef) => Runner | Promise<Runner>;
   /** Run folder; default `<config.outDir>/<run id>`. */
   outDir?: string;
   onEvent?: (e: RunEvent) => void;
@@ -162,6 +164,7 @@ export async function runBenchmark(opts: RunOptions & { resumeDir?: string }): P
   const runners = new Map<string, Runner>();
   // A target whose runner could not start fails its remaining jobs at once with the same reason.
   const brokenTargets = new Map<string, string>();
+  const ranOn = new Set<string>();
   try {
     let index = done.size;
     for (const job of plan.jobs) {
@@ -175,16 +178,24 @@ export async function runBenchmark(opts: RunOptions & { resumeDir?: string }): P
         try {
           let runner = runners.get(job.target.name);
           if (!runner) {
-            runner = await opts.runnerFor(job.target);
+            runner = await opts.runnerFor(job.target, SINGLE_INSTANCE);
             runners.set(job.target.name, runner);
           }
-          const repeats: JobResult[] = [];
-          for (let k = 0; k < job.sampling.repeats; k++) {
-            const r = await runner.runJob(job);
-            repeats.push(r);
-            if (r.status !== 'ok') break;
-          }
+          const r = runner;
+          const cooldown = 'cooldown' in job.target ? (job.target.cooldown as Cooldown | undefined) : undefined;
+          const first = !ranOn.has(job.target.name);
+          ranOn.add(job.target.name);
+          const { value: repeats, thermal } = await withThermal(r.readThermal?.bind(r), cooldown, first, async () => {
+            const out: JobResult[] = [];
+            for (let k = 0; k < job.sampling.repeats; k++) {
+              const one = await r.runJob(job);
+              out.push(one);
+              if (one.status !== 'ok') break;
+            }
+            return out;
+          });
           result = mergeRepeats(repeats, job.sampling.driftThreshold);
+          if (thermal) result.thermal = thermal;
         } catch (e) {
           // A runner that cannot start (no browser, unreachable device) fails its jobs, not the run.
           const reason = `${job.target.name}: ${(e as Error).message}`;

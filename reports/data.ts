@@ -4,7 +4,8 @@
  * and derive the figures every renderer shares: Pareto frontier, budget recommendations,
  * achieved GMAC/s. Pure functions over the results; no numbers that the data does not hold.
  */
-import { readResults, readRunInfo, type JobResult, type RunInfo } from '../harness/results.ts';
+import type { JobResult, RunInfo } from '../harness/results.ts';
+import { readResults, readRunInfo } from '../harness/store.ts';
 
 /** A run folder as the report sees it. */
 export interface RunData {

@@ -5,7 +5,8 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { JobResultSchema, readResults, readRunInfo, resultsPath, runInfoPath, RunInfoSchema, SCHEMA_VERSION, type JobResult, type RunInfo } from '../results.ts';
+import { JobResultSchema, RunInfoSchema, SCHEMA_VERSION, type JobResult, type RunInfo } from '../results.ts';
+import { readResults, readRunInfo, resultsPath, runInfoPath } from '../store.ts';
 import { CompareError, type RunData } from './compare.ts';
 
 /** Where `baseline save` writes by default (relative to the working directory). */

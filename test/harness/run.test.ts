@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { resolveConfig } from '../../harness/config.ts';
-import { readResults, readRunInfo, resultsPath } from '../../harness/results.ts';
+import { readResults, readRunInfo, resultsPath } from '../../harness/store.ts';
 import { runBenchmark } from '../../harness/run.ts';
 import { runnerFor } from '../../runners/index.ts';
 
@@ -110,7 +110,7 @@ test('SIGKILL in the middle of a run, then --resume: nothing finished is lost or
 });
 
 test('a results file cut mid-line by a crash is repaired on resume', async () => {
-  const { appendResult } = await import('../../harness/results.ts');
+  const { appendResult } = await import('../../harness/store.ts');
   const dir = mkdtempSync(join(tmpdir(), 'mnb-cut-'));
   const line = { schemaVersion: 1 as const, id: 'node/reference/0.25_128', target: 'node', impl: 'reference', backend: 'js', threads: null, alpha: 0.25, resolution: 128, precision: 'float32' as const, weightsSource: 'synthetic(seed 0)', status: 'skipped' as const, error: 'x', startedAt: new Date().toISOString(), durationMs: 0, effective: null, coldStart: null, latency: null, memory: null, analytic: { macs: 1, params: 1, gmacPerSecond: null }, accuracy: null };
   appendResult(dir, line);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readResults } from '../../harness/results.ts';
+import { readResults } from '../../harness/store.ts';
 import { buildReportModel, loadRunFolder } from '../../reports/data.ts';
 import { fmtMs, fmtPct } from '../../reports/format.ts';
 import { renderHtmlReport } from '../../reports/html.ts';

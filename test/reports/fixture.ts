@@ -8,7 +8,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../../harness/config.ts';
-import { appendResult, JobResultSchema, readResults, type JobResult } from '../../harness/results.ts';
+import { JobResultSchema, type JobResult } from '../../harness/results.ts';
+import { appendResult, readResults } from '../../harness/store.ts';
 import { runBenchmark } from '../../harness/run.ts';
 import { runnerFor } from '../../runners/index.ts';
 

@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { coolDown, throttledDuring, withThermal } from '../../harness/thermal.ts';
+import type { ThermalReading } from '../../harness/results.ts';
+
+const vcgencmd = (flags: Record<string, boolean>): ThermalReading => ({ source: 'vcgencmd get_throttled', flags });
+
+test('throttledDuring: a flag that turned on during the job, a reading that throttles now, or null when nothing could tell', () => {
+  assert.equal(throttledDuring([vcgencmd({ cappedSinceBoot: false })], [vcgencmd({ cappedSinceBoot: true })]), true);
+  assert.equal(throttledDuring([vcgencmd({ cappedSinceBoot: true })], [vcgencmd({ cappedSinceBoot: true })]), false, 'on before and after: throttled before this job, not during it');
+  assert.equal(throttledDuring([], [{ source: 'dumpsys thermalservice', throttledNow: true }]), true);
+  assert.equal(throttledDuring([], [{ source: 'dumpsys thermalservice', throttledNow: false, temperatureC: 41 }]), false);
+  assert.equal(throttledDuring([], [{ source: 'thermal_zone0', temperatureC: 50 }]), null, 'a temperature alone cannot say');
+  assert.equal(throttledDuring([], [{ source: 'vcgencmd get_throttled', unavailable: 'vcgencmd not found' }]), null);
+});
+
+test('coolDown waits the fixed pause, then until the hottest reading is below the limit, and gives up at maxWaitSeconds', async () => {
+  const slept: number[] = [];
+  const sleep = async (ms: number) => { slept.push(ms); };
+  const temps = [70, 66, 59];
+  const read = async (): Promise<ThermalReading[]> => [{ source: 't', temperatureC: temps.shift() ?? 50 }, { source: 'u', unavailable: 'no sensor' }];
+  await coolDown({ seconds: 2, belowC: 60, pollSeconds: 1, maxWaitSeconds: 600 }, read, sleep);
+  assert.deepEqual(slept, [2000, 1000, 1000], 'pause, then polled twice until 59 °C');
+  const t0 = Date.now();
+  await coolDown({ belowC: 10, pollSeconds: 0.01, maxWaitSeconds: 0.05 }, async () => [{ source: 't', temperatureC: 90 }]);
+  assert.ok(Date.now() - t0 < 2000, 'gave up');
+});
+
+test('withThermal reads before and after, and a broken reader never fails the job', async () => {
+  let n = 0;
+  const { value, thermal } = await withThermal(async () => [{ source: 'x', throttledNow: n++ > 0 }], undefined, true, async () => 42);
+  assert.equal(value, 42);
+  assert.equal(thermal?.throttled, true);
+  const broken = await withThermal(async () => { throw new Error('adb: device offline\nstack'); }, undefined, true, async () => 'ok');
+  assert.equal(broken.value, 'ok');
+  assert.deepEqual(broken.thermal?.before, [{ source: 'thermal readings', unavailable: 'adb: device offline' }]);
+  assert.equal((await withThermal(undefined, undefined, true, async () => 1)).thermal, undefined);
+});
