@@ -103,6 +103,7 @@ export async function compareCommand(argv: string[], out: (s: string) => void = 
     if (values.markdown) writeFileSync(values.markdown, formatReport(report, 'markdown'), { flag: values.markdown === process.env.GITHUB_STEP_SUMMARY ? 'a' : 'w' });
     if (values.json) writeFileSync(values.json, formatReport(report, 'json'));
     if (values.junit) writeFileSync(values.junit, formatReport(report, 'junit'));
+    if (report.cannotCompare) err(`mobilenet-bench compare: cannot compare: ${report.cannotCompare}\n`);
     return report.exitCode;
   } catch (e) {
     const name = (e as Error).name;

@@ -75,7 +75,7 @@ export const DEFAULT_COMPARE_OPTIONS: CompareOptions = {
 };
 
 /** Verdict of one job, worst first. */
-export const VERDICTS = ['failed', 'missing', 'slower', 'heavier', 'less-accurate', 'new', 'faster', 'unchanged'] as const;
+export const VERDICTS = ['failed', 'missing', 'slower', 'heavier', 'less-accurate', 'inconclusive', 'new', 'faster', 'unchanged'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 /** Latency comparison of a job that is ok in both runs. */
@@ -163,8 +163,10 @@ export interface ComparisonReport {
   jobs: JobComparison[];
   counts: Record<Verdict, number>;
   regressions: string[];
-  /** 0 nothing regressed, 1 something did. */
-  exitCode: 0 | 1;
+  /** Set when no job could be judged (every compared job inconclusive): why, in words. */
+  cannotCompare: string | null;
+  /** 0 nothing regressed, 1 something did, 2 nothing could be judged. */
+  exitCode: 0 | 1 | 2;
 }
 
 /** The comparison cannot be made (incompatible schema, different variants, unreadable input): exit code 2. */
@@ -255,6 +257,19 @@ export function betweenRunNoise(baselineMedians: readonly number[], currentMedia
   };
   const s = Math.sqrt((ss(lb) + ss(lc)) / df);
   return { halfWidth: Math.expm1(t975(df) * s * Math.sqrt(1 / rb + 1 / rc)), runsBaseline: rb, runsCurrent: rc };
+}
+
+/**
+ * The smallest two-sided p-value a Mann-Whitney U test can reach with n1 and n2 samples:
+ * 2 / C(n1 + n2, n1), when every sample of one side lies beyond every sample of the other.
+ * When even that is not below the significance level, the test cannot judge the job at all
+ * (1 sample a side: p is always 1), so its verdict is inconclusive, never unchanged.
+ */
+export function smallestPossibleP(n1: number, n2: number): number {
+  if (n1 < 1 || n2 < 1) return 1;
+  let c = 1;
+  for (let k = 1; k <= Math.min(n1, n2); k++) c = (c * (n1 + n2 - Math.min(n1, n2) + k)) / k;
+  return Math.min(1, 2 / c);
 }
 
 /** Latency verdict of one job (p-values adjusted later, across jobs); each side is one sample array per run. */
@@ -448,8 +463,15 @@ export function compareRuns(baseline: RunData, current: RunData, options: Partia
     }
     const bs = samplesPerRun(baseline, id);
     const cs = samplesPerRun(current, id);
-    if (bs.flat().length >= 2 && cs.flat().length >= 2) pending.push({ job, latency: latencyOf(bs, cs, o, o.seed + index * 7) });
-    else job.reasons.push('fewer than 2 latency samples on a side: latency not compared');
+    const nb = bs.flat().length;
+    const nc = cs.flat().length;
+    // Too few samples for the test to ever reach significance: say so instead of "unchanged".
+    if (smallestPossibleP(nb, nc) >= o.significance) {
+      job.verdict = 'inconclusive';
+      job.reasons.push(
+        `inconclusive: ${nb} baseline and ${nc} current latency sample${nc === 1 ? '' : 's'} cannot show a change (the smallest p-value they allow is ${fmtP(smallestPossibleP(nb, nc))}, not below ${o.significance}); run with more samples (sampling.minSamples ≥ 5 a side, or --repeats 3)`,
+      );
+    } else pending.push({ job, latency: latencyOf(bs, cs, o, o.seed + index * 7) });
     job.memory = memoryOf(peakRss(baseline, id), peakRss(current, id), c.memory?.peakRssSource ?? null, o);
     job.accuracy = accuracyOf(b, c, o, sameSet);
   });
@@ -460,7 +482,8 @@ export function compareRuns(baseline: RunData, current: RunData, options: Partia
   });
 
   for (const job of jobs) {
-    if (job.verdict !== 'unchanged' || job.baselineStatus !== 'ok') continue;
+    if ((job.verdict !== 'unchanged' && job.verdict !== 'inconclusive') || job.baselineStatus !== 'ok') continue;
+    const inconclusive = job.verdict === 'inconclusive';
     const flags: Verdict[] = [];
     if (job.latency?.verdict === 'slower') flags.push('slower');
     if (job.memory?.verdict === 'heavier') flags.push('heavier');
@@ -469,6 +492,7 @@ export function compareRuns(baseline: RunData, current: RunData, options: Partia
       job.verdict = flags[0];
       job.regressed = true;
     } else if (job.latency?.verdict === 'faster') job.verdict = 'faster';
+    else if (inconclusive) job.verdict = 'inconclusive';
     if (job.latency) job.reasons.push(`latency: ${job.latency.reason}`);
     if (job.memory && job.memory.verdict !== 'unchanged') {
       const m = job.memory!;
@@ -485,6 +509,12 @@ export function compareRuns(baseline: RunData, current: RunData, options: Partia
 
   const counts = Object.fromEntries(VERDICTS.map((v) => [v, jobs.filter((j) => j.verdict === v).length])) as Record<Verdict, number>;
   const regressions = jobs.filter((j) => j.regressed).map((j) => j.id);
+  // Nothing regressed, but nothing could be judged either: that is not a pass.
+  const judged = jobs.filter((j) => j.baselineStatus === 'ok' && j.currentStatus === 'ok');
+  const cannotCompare =
+    regressions.length === 0 && counts.inconclusive > 0 && judged.every((j) => j.verdict === 'inconclusive')
+      ? `all ${counts.inconclusive} job${counts.inconclusive === 1 ? '' : 's'} compared ${counts.inconclusive === 1 ? 'is' : 'are'} inconclusive (too few latency samples to test); nothing was judged, so this is not a pass`
+      : null;
   const side = (d: RunData) => ({ source: d.source, label: d.label, runId: d.info.runId, gitCommit: d.info.gitCommit, startedAt: d.info.startedAt, runs: 1 + (d.repeats?.length ?? 0) });
   return {
     kind: 'mobilenet-bench-comparison',
@@ -496,7 +526,8 @@ export function compareRuns(baseline: RunData, current: RunData, options: Partia
     jobs,
     counts,
     regressions,
-    exitCode: regressions.length ? 1 : 0,
+    cannotCompare,
+    exitCode: regressions.length ? 1 : cannotCompare ? 2 : 0,
   };
 }
 

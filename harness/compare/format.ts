@@ -50,8 +50,10 @@ export function formatTable(r: ComparisonReport): string {
   ];
   if (r.warnings.length) out.push('', 'Warnings:', ...r.warnings.map((w) => `  ${w}`));
   const reg = r.jobs.filter((j) => j.regressed);
-  out.push('', reg.length ? `REGRESSED (${reg.length}):` : 'No regression.');
+  const inconclusive = r.jobs.filter((j) => j.verdict === 'inconclusive');
+  out.push('', reg.length ? `REGRESSED (${reg.length}):` : r.cannotCompare ? `CANNOT COMPARE: ${r.cannotCompare}` : inconclusive.length ? `No regression among the jobs judged; ${inconclusive.length} inconclusive (not judged).` : 'No regression.');
   for (const j of reg) out.push(`  ${j.id}: ${j.verdict}: ${j.reasons[0] ?? ''}`, ...j.reasons.slice(1).map((x) => `      ${x}`));
+  if (inconclusive.length) out.push('', `INCONCLUSIVE (${inconclusive.length}):`, ...inconclusive.map((j) => `  ${j.id}: ${j.reasons[0] ?? ''}`));
   return out.join('\n') + '\n';
 }
 
@@ -60,9 +62,14 @@ const mdEscape = (s: string) => s.replace(/\|/g, '\\|');
 /** Markdown for a CI job summary or a pull-request comment. */
 export function formatMarkdown(r: ComparisonReport): string {
   const reg = r.jobs.filter((j) => j.regressed);
+  const inconclusive = r.jobs.filter((j) => j.verdict === 'inconclusive');
   const head = reg.length
     ? `### ❌ mobilenet-bench: ${reg.length} job${reg.length > 1 ? 's' : ''} regressed`
-    : '### ✅ mobilenet-bench: no regression';
+    : r.cannotCompare
+      ? `### ⚠️ mobilenet-bench: cannot compare (every job inconclusive)`
+      : inconclusive.length
+        ? `### ✅ mobilenet-bench: no regression among the jobs judged (${inconclusive.length} inconclusive)`
+        : '### ✅ mobilenet-bench: no regression';
   const out = [
     head,
     '',
@@ -70,9 +77,11 @@ export function formatMarkdown(r: ComparisonReport): string {
     '',
   ];
   for (const w of r.warnings.filter((x) => /machine-wide|one process per job per side/.test(x))) out.push(`> ⚠️ ${mdEscape(w)}`, '');
-  if (reg.length) {
+  if (r.cannotCompare) out.push(`> ${mdEscape(r.cannotCompare)}`, '');
+  const named = [...reg, ...inconclusive];
+  if (named.length) {
     out.push('| job | verdict | why |', '|---|---|---|');
-    for (const j of reg) out.push(`| \`${j.id}\` | **${j.verdict}** | ${mdEscape(j.reasons.join('; '))} |`);
+    for (const j of named) out.push(`| \`${j.id}\` | **${j.verdict}** | ${mdEscape(j.reasons.join('; '))} |`);
     out.push('');
   }
   const table = ['| ' + HEADER.join(' | ') + ' |', '|' + HEADER.map((_, i) => (i < 2 ? '---' : '---:')).join('|') + '|', ...r.jobs.map((j) => '| ' + cells(j).map((c, i) => (i === 0 ? `\`${c}\`` : mdEscape(c))).join(' | ') + ' |')];
@@ -100,10 +109,10 @@ export function xmlEscape(s: string): string {
     .replace(/'/g, '&apos;');
 }
 
-/** JUnit XML: one testcase per job (failure = regressed; skipped = missing but allowed, or skipped in both). */
+/** JUnit XML: one testcase per job (failure = regressed; skipped = missing but allowed, skipped in both, or inconclusive). */
 export function formatJunit(r: ComparisonReport): string {
   const failures = r.jobs.filter((j) => j.regressed).length;
-  const skippedJob = (j: JobComparison) => !j.regressed && (j.verdict === 'missing' || (j.baselineStatus === 'skipped' && j.currentStatus === 'skipped'));
+  const skippedJob = (j: JobComparison) => !j.regressed && (j.verdict === 'missing' || j.verdict === 'inconclusive' || (j.baselineStatus === 'skipped' && j.currentStatus === 'skipped'));
   const skipped = r.jobs.filter(skippedJob).length;
   const name = `mobilenet-bench compare ${r.baseline.label} → ${r.current.label}`;
   const out = [
@@ -117,7 +126,7 @@ export function formatJunit(r: ComparisonReport): string {
     const open = `    <testcase classname="${xmlEscape(classname)}" name="${xmlEscape(j.id)}" time="0">`;
     const text = xmlEscape(j.reasons.join('\n'));
     if (j.regressed) out.push(open, `      <failure message="${xmlEscape(`${j.verdict}: ${j.reasons[0] ?? ''}`)}" type="${j.verdict}">${text}</failure>`, '    </testcase>');
-    else if (skippedJob(j)) out.push(open, `      <skipped message="${xmlEscape(j.reasons[0] ?? j.verdict)}"/>`, '    </testcase>');
+    else if (skippedJob(j)) out.push(open, `      <skipped message="${xmlEscape(j.verdict === 'inconclusive' ? j.reasons[0] ?? 'inconclusive' : j.reasons[0] ?? j.verdict)}"/>`, '    </testcase>');
     else out.push(open, `      <system-out>${xmlEscape(`${j.verdict}${j.reasons.length ? ': ' : ''}${j.reasons.join('\n')}`)}</system-out>`, '    </testcase>');
   }
   out.push('  </testsuite>', '</testsuites>');

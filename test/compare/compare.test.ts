@@ -97,11 +97,16 @@ test('both conditions are needed: significant but small, or large but not signif
     assert.ok(j.latency!.pAdjusted < 1e-6 && j.latency!.threshold === 0.1 && j.latency!.thresholdSource === 'floor');
     assert.match(j.latency!.reason, /significant .* but within/);
   }
-  // 50 % slower on 3 samples: beyond the threshold, but the exact test cannot reach 0.05 after Holm.
-  const few = IDS.map((id, i) => job(id, { samplesMs: samples(10, 3, 0.05, i + 1) }));
+  // 50 % slower on 4 samples: beyond the threshold, but the exact test cannot reach 0.05 after Holm across 4 jobs.
+  const few = IDS.map((id, i) => job(id, { samplesMs: samples(10, 4, 0.05, i + 1) }));
   const big = compareRuns(run('a', few), run('b', scaled(few, 1.5)), { threshold: 0.1 });
   assert.equal(big.exitCode, 0);
   assert.ok(big.jobs.every((j) => j.latency!.test === 'exact' && /not significant/.test(j.latency!.reason)));
+  // On 3 samples a side the test can never reach 0.05 (smallest p 0.1): inconclusive, and with every job so, exit 2.
+  const three = IDS.map((id, i) => job(id, { samplesMs: samples(10, 3, 0.05, i + 1) }));
+  const none = compareRuns(run('a', three), run('b', scaled(three, 1.5)), { threshold: 0.1 });
+  assert.equal(none.exitCode, 2);
+  assert.ok(none.jobs.every((j) => j.verdict === 'inconclusive' && j.latency === null));
   // --threshold 40 % hides a 30 % slowdown.
   assert.equal(compareRuns(run('a', baseJobs()), run('b', scaled(baseJobs(), 1.3)), { threshold: 0.4 }).exitCode, 0);
 });
