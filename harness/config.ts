@@ -229,6 +229,13 @@ export const ConfigSchema = z.strictObject({
   order: z.strictObject({ mode: z.enum(['interleaved', 'shuffled', 'grouped']).default('interleaved'), seed: z.number().int().default(1) }).prefault({}),
   /** Default per-job time limit (load + sampling + accuracy), milliseconds. */
   jobTimeoutMs: z.number().int().positive().default(180_000),
+  /** At most this many jobs at once (each on its own device); default: one per target instance. */
+  workers: z.number().int().min(1).optional(),
+  /**
+   * Let targets on the same host (local browsers, Node) run at the same time. Off by default:
+   * they would slow each other down. When on, their results carry a warning.
+   */
+  shareHost: z.boolean().default(false),
   /** Where run folders are written. */
   outDir: z.string().default('results'),
 }).transform((c) => ({

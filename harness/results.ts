@@ -169,6 +169,10 @@ export const JobResultSchema = z.object({
   device: DeviceSchema.optional(),
   /** Thermal readings before and after the job, where the target exposes any. */
   thermal: ThermalSchema.optional(),
+  /** Which instance of a pooled target (`instances: N`, `hosts: [...]`) ran the job: index from 0, and how many there are. */
+  instance: z.object({ index: num.int(), count: num.int() }).optional(),
+  /** Caveats about the numbers, e.g. another job ran on the same host at the same time (`shareHost`). */
+  warnings: z.array(z.string()).optional(),
 });
 
 export type JobResult = z.infer<typeof JobResultSchema>;
@@ -179,6 +183,23 @@ export type Accuracy = z.infer<typeof AccuracySchema>;
 export type ThermalReading = z.infer<typeof ThermalReadingSchema>;
 export type Thermal = z.infer<typeof ThermalSchema>;
 export type Device = z.infer<typeof DeviceSchema>;
+export type RunInstance = z.infer<typeof RunInstanceSchema>;
+
+/** One target instance (device) of a run, as run.json records it. */
+export const RunInstanceSchema = z.object({
+  target: z.string(),
+  /** Instance index from 0, of `count`. */
+  index: num.int(),
+  count: num.int(),
+  /** The machine it computes on, where known (used to keep jobs on one host apart). */
+  host: z.string().nullable(),
+  /** Jobs it ran (failed ones included). */
+  jobs: num.int(),
+  /** Milliseconds it spent running them (cool-downs included). */
+  busyMs: num,
+  /** Distinct WebDriver session ids (or connection ids) its results name. */
+  sessions: z.array(z.string()).optional(),
+});
 
 /** run.json: what ran where, with which software and configuration. */
 export const RunInfoSchema = z.object({
@@ -208,6 +229,8 @@ export const RunInfoSchema = z.object({
   weights: z.array(z.object({ variant: z.string(), precision: z.string(), source: z.string(), file: z.string().nullable(), sha256: z.string().nullable() })).optional(),
   /** Each interruption and resume, for the record. */
   resumes: z.array(z.string()).default([]),
+  /** Per target instance (device): jobs it ran and the time it spent running them, summed over the run and its resumes. */
+  instances: z.array(RunInstanceSchema).optional(),
 });
 
 export type RunInfo = z.infer<typeof RunInfoSchema>;

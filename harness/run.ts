@@ -12,20 +12,23 @@ import { variantName } from '../models/spec.ts';
 import { resolveConfig, type Config, type Target } from './config.ts';
 import { planJobs, type Job, type Plan } from './plan.ts';
 import { baseResult } from './probe/probe.ts';
-import { SCHEMA_VERSION, type JobResult, type RunInfo } from './results.ts';
+import { SCHEMA_VERSION, type JobResult, type RunInfo, type RunInstance } from './results.ts';
 import { appendResult, readResults, readRunInfo, writeRunInfo } from './store.ts';
-import { SINGLE_INSTANCE, type InstanceRef, type Runner } from '../runners/runner.ts';
-import { withThermal, type Cooldown } from './thermal.ts';
+import type { InstanceRef, Runner } from '../runners/runner.ts';
 import { warmEvalSetCache } from './eval-set.ts';
-import { mergeRepeats } from './repeats.ts';
+import { Gate, lanesFor, schedule, sharedHosts, type Lane, type LaneStats } from './schedule.ts';
+import { LaneWorker } from './lane-worker.ts';
 import { cacheDir } from './cache.ts';
 
 /** Progress events for displays. */
 export type RunEvent =
   | { type: 'start'; dir: string; total: number; done: number; resumed: boolean }
   | { type: 'preparing'; what: string }
-  | { type: 'job-start'; job: Job; index: number; total: number }
-  | { type: 'job-end'; result: JobResult; index: number; total: number }
+  /** `index`: how many jobs have started (job-start) or finished (job-end), this one included. `worker`: the lane's label. */
+  | { type: 'job-start'; job: Job; worker: string; index: number; total: number }
+  | { type: 'job-end'; result: JobResult; worker: string; index: number; total: number }
+  /** A target instance could not start; its jobs go to the target's other instances. */
+  | { type: 'worker-lost'; worker: string; reason: string }
   | { type: 'end'; dir: string; results: JobResult[] };
 
 export interface RunOptions {
@@ -112,6 +115,25 @@ function runInfoFor(runId: string, config: Config, plan: Plan): RunInfo {
   };
 }
 
+/** Add this process's per-lane figures to run.json's (a resumed run sums its sessions). */
+function mergeInstanceStats(previous: RunInstance[] | undefined, lanes: readonly Lane[], stats: Map<string, LaneStats>, sessions: Map<string, Set<string>>): RunInstance[] {
+  const out = (previous ?? []).map((p) => ({ ...p }));
+  for (const lane of lanes) {
+    const s = stats.get(lane.key) ?? { jobs: 0, busyMs: 0 };
+    const ids = [...(sessions.get(lane.key) ?? [])];
+    const old = out.find((p) => p.target === lane.target.name && p.index === lane.instance.index);
+    if (old) {
+      old.jobs += s.jobs;
+      old.busyMs += s.busyMs;
+      if (ids.length) old.sessions = [...new Set([...(old.sessions ?? []), ...ids])];
+    } else {
+      out.push({ target: lane.target.name, index: lane.instance.index, count: lane.instance.count, host: lane.host, jobs: s.jobs, busyMs: Math.round(s.busyMs), ...(ids.length ? { sessions: ids } : {}) });
+    }
+  }
+  for (const p of out) p.busyMs = Math.round(p.busyMs);
+  return out;
+}
+
 /** Start a new run, or continue one with `resumeDir`. Results already written are never rewritten. */
 export async function runBenchmark(opts: RunOptions & { resumeDir?: string }): Promise<{ dir: string; results: JobResult[] }> {
   let dir: string;
@@ -161,55 +183,54 @@ export async function runBenchmark(opts: RunOptions & { resumeDir?: string }): P
     });
   }
 
-  const runners = new Map<string, Runner>();
-  // A target whose runner could not start fails its remaining jobs at once with the same reason.
-  const brokenTargets = new Map<string, string>();
-  const ranOn = new Set<string>();
-  try {
-    let index = done.size;
-    for (const job of plan.jobs) {
-      if (done.has(job.id)) continue;
-      index++;
-      opts.onEvent?.({ type: 'job-start', job, index, total });
-      let result: JobResult;
-      const broken = brokenTargets.get(job.target.name);
-      if (broken) result = baseResult(job, 'failed', broken);
-      else {
-        try {
-          let runner = runners.get(job.target.name);
-          if (!runner) {
-            runner = await opts.runnerFor(job.target, SINGLE_INSTANCE);
-            runners.set(job.target.name, runner);
-          }
-          const r = runner;
-          const cooldown = 'cooldown' in job.target ? (job.target.cooldown as Cooldown | undefined) : undefined;
-          const first = !ranOn.has(job.target.name);
-          ranOn.add(job.target.name);
-          const { value: repeats, thermal } = await withThermal(r.readThermal?.bind(r), cooldown, first, async () => {
-            const out: JobResult[] = [];
-            for (let k = 0; k < job.sampling.repeats; k++) {
-              const one = await r.runJob(job);
-              out.push(one);
-              if (one.status !== 'ok') break;
-            }
-            return out;
-          });
-          result = mergeRepeats(repeats, job.sampling.driftThreshold);
-          if (thermal) result.thermal = thermal;
-        } catch (e) {
-          // A runner that cannot start (no browser, unreachable device) fails its jobs, not the run.
-          const reason = `${job.target.name}: ${(e as Error).message}`;
-          brokenTargets.set(job.target.name, reason);
-          result = baseResult(job, 'failed', reason);
-        }
-      }
-      appendResult(dir, result);
-      results.push(result);
-      opts.onEvent?.({ type: 'job-end', result, index, total });
+  // One lane (worker) per target instance; see schedule.ts for the rule that keeps numbers honest.
+  const lanes = lanesFor(config.targets);
+  const shared = config.shareHost ? sharedHosts(lanes) : new Set<string>();
+  const gate = new Gate(config.workers ?? Math.max(1, lanes.length), config.shareHost);
+  const workers = new Map(lanes.map((l) => [l.key, new LaneWorker(l, opts.runnerFor)]));
+  const sessions = new Map<string, Set<string>>(lanes.map((l) => [l.key, new Set<string>()]));
+  let started = done.size;
+  let finished = done.size;
+  const record = (lane: Lane, result: JobResult) => {
+    if (lane.instance.count > 1) result.instance = { ...lane.instance };
+    if (lane.host !== null && shared.has(lane.host)) {
+      const warning = `shareHost: other targets computed on ${lane.host} at the same time, so this job's latency and memory may be disturbed`;
+      result.warnings = [...(result.warnings ?? []), warning];
     }
+    if (result.device?.sessionId) sessions.get(lane.key)!.add(result.device.sessionId);
+    // appendResult is synchronous: concurrent workers of this process never interleave lines.
+    appendResult(dir, result);
+    results.push(result);
+    finished++;
+    opts.onEvent?.({ type: 'job-end', result, worker: lane.label, index: finished, total });
+  };
+  let stats: Map<string, LaneStats>;
+  try {
+    stats = await schedule(pending, lanes, gate, {
+      run: async (lane, job) => {
+        opts.onEvent?.({ type: 'job-start', job, worker: lane.label, index: ++started, total });
+        const result = await workers.get(lane.key)!.run(job);
+        if (result === null) {
+          started--;
+          opts.onEvent?.({ type: 'worker-lost', worker: lane.label, reason: workers.get(lane.key)!.deadReason ?? 'could not start' });
+          return false;
+        }
+        record(lane, result);
+        return true;
+      },
+      // Every instance of the target failed to start: its remaining jobs fail with the reason, not the run.
+      orphaned: (_target, jobs, lastLane) => {
+        const reason = workers.get(lastLane.key)!.deadReason ?? `${lastLane.label}: could not start`;
+        for (const job of jobs) {
+          opts.onEvent?.({ type: 'job-start', job, worker: lastLane.label, index: ++started, total });
+          record(lastLane, baseResult(job, 'failed', reason));
+        }
+      },
+    });
   } finally {
-    await Promise.allSettled([...runners.values()].map((r) => r.close()));
+    await Promise.allSettled([...workers.values()].map((w) => w.close()));
   }
+  info.instances = mergeInstanceStats(info.instances, lanes, stats, sessions);
 
   info.endedAt = new Date().toISOString();
   writeRunInfo(dir, info);

@@ -13,6 +13,7 @@ export const MATRIX_OPTIONS = {
   precision: { type: 'string' },
   quick: { type: 'boolean' },
   repeats: { type: 'string' },
+  workers: { type: 'string' },
   'weights-mirror': { type: 'string' },
   'eval-set': { type: 'string' },
   'accuracy-samples': { type: 'string' },
@@ -86,6 +87,7 @@ export function applyMatrixArgs(args: MatrixArgs) {
       out.accuracy = { ...out.accuracy, samples: Math.min(c.accuracy?.samples ?? QUICK_ACCURACY_SAMPLES, QUICK_ACCURACY_SAMPLES) };
     }
     if (args.repeats) out.sampling = { ...out.sampling, repeats: numbers('repeats', args.repeats)[0] };
+    if (args.workers) out.workers = numbers('workers', args.workers)[0];
     if (args['eval-set']) out.accuracy = { ...out.accuracy, evalSet: args['eval-set'] };
     if (args['accuracy-samples']) out.accuracy = { ...out.accuracy, samples: numbers('accuracy-samples', args['accuracy-samples'])[0] };
     if (args.out && !args.resume) out.outDir = out.outDir ?? 'results';

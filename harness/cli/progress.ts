@@ -1,4 +1,4 @@
-/** Progress of a run: one rewritten status line on a terminal, plain lines otherwise (CI logs). */
+/** Progress of a run: a live block of busy workers on a terminal, plain lines otherwise (CI logs). */
 import type { RunEvent } from '../run.ts';
 import type { JobResult } from '../results.ts';
 
@@ -20,31 +20,64 @@ export function describeResult(r: JobResult): string {
   return `${r.status.toUpperCase()}  ${r.error?.split('\n')[0] ?? ''}`;
 }
 
-/** A listener for runBenchmark's events writing to `stream`. */
-export function progressReporter(stream: NodeJS.WriteStream = process.stderr): (e: RunEvent) => void {
+/** " on grid-desktop#1" for a pooled target's instance (the job id already names the target). */
+const onWorker = (worker: string) => (worker.includes('#') ? ` on ${worker}` : '');
+
+/**
+ * A listener for runBenchmark's events writing to `stream`. On a terminal: finished jobs
+ * scroll above a live block with each busy worker's current job and the overall count;
+ * otherwise (CI logs) one plain line per finished job.
+ */
+export function progressReporter(stream: NodeJS.WriteStream = process.stderr, now = () => Date.now()): (e: RunEvent) => void {
   const tty = Boolean(stream.isTTY);
-  const started = Date.now();
+  const started = now();
   let finishedHere = 0;
-  let spentMs = 0;
-  const eta = (index: number, total: number) => (finishedHere ? ` ETA ${formatDuration((spentMs / finishedHere) * (total - index + 1))}` : '');
+  let finished = 0;
+  let total = 0;
+  const active = new Map<string, { job: string; since: number }>();
+  let drawn = 0;
+  const eta = () => (finishedHere ? ` ETA ${formatDuration(((now() - started) / finishedHere) * (total - finished))}` : '');
+  // Replace the live block (its lines are the last `drawn` lines on screen) with `lines` plus a fresh block.
+  const redraw = (lines: string[]) => {
+    if (!tty) {
+      for (const l of lines) stream.write(`${l}\n`);
+      return;
+    }
+    let out = drawn ? `\x1b[${drawn}F\x1b[J` : '';
+    for (const l of lines) out += `${l}\n`;
+    const block = [...active].map(([worker, a]) => `  ${worker}: ${a.job} … ${formatDuration(now() - a.since)}`);
+    if (block.length) block.push(`[${finished}/${total}] ${active.size} running${eta()}`);
+    for (const l of block) out += `${l}\n`;
+    drawn = block.length;
+    stream.write(out);
+  };
   return (e) => {
     switch (e.type) {
       case 'start':
-        stream.write(`${e.resumed ? 'Resuming' : 'Running'} ${e.total} jobs into ${e.dir}${e.done ? ` (${e.done} already done)` : ''}\n`);
+        total = e.total;
+        finished = e.done;
+        redraw([`${e.resumed ? 'Resuming' : 'Running'} ${e.total} jobs into ${e.dir}${e.done ? ` (${e.done} already done)` : ''}`]);
         break;
       case 'preparing':
-        stream.write(`Preparing ${e.what} …\n`);
+        redraw([`Preparing ${e.what} …`]);
         break;
       case 'job-start':
-        if (tty) stream.write(`\r\x1b[K[${e.index}/${e.total}] ${e.job.id} …${eta(e.index, e.total)}`);
+        active.set(e.worker, { job: e.job.id, since: now() });
+        if (tty) redraw([]);
         break;
       case 'job-end':
+        active.delete(e.worker);
         finishedHere++;
-        spentMs = Date.now() - started;
-        stream.write(`${tty ? '\r\x1b[K' : ''}[${e.index}/${e.total}] ${e.result.id}  ${describeResult(e.result)}\n`);
+        finished = e.index;
+        redraw([`[${e.index}/${e.total}] ${e.result.id}${onWorker(e.worker)}  ${describeResult(e.result)}`]);
+        break;
+      case 'worker-lost':
+        active.delete(e.worker);
+        redraw([`${e.worker} could not start (${e.reason.split('\n')[0]}); its jobs go to the target's other instances`]);
         break;
       case 'end':
-        stream.write(`Done in ${formatDuration(Date.now() - started)}: ${e.dir}\n`);
+        active.clear();
+        redraw([`Done in ${formatDuration(now() - started)}: ${e.dir}`]);
         break;
     }
   };

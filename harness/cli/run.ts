@@ -22,6 +22,7 @@ Options:
   --eval-set DIR             labelled images for top-1/top-5
   --accuracy-samples N       images per job (seeded subset)
   --repeats N                run each job N times in fresh processes/pages and pool (compare uses them as runs)
+  --workers N                at most N jobs at once, each on its own device (default: one per target instance)
   --quick                    a fast pass: 5 warm-up, ≥ 10 samples, ≤ 3 s per job, 16 images
   -o, --out DIR              the run folder (default results/<run id>)
   --resume DIR               finish an interrupted run without redoing finished jobs

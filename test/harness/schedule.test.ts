@@ -1,0 +1,189 @@
+/**
+ * The scheduler with fake runners (no process, no browser): jobs of one device never overlap,
+ * different devices do, two targets on one host are serialised unless shareHost, `workers`
+ * caps concurrency, a pool shares its target's queue, a device that cannot start hands its
+ * jobs to the other instance, and a device lost mid-job fails only that job.
+ */
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { resolveConfig, type Target } from '../../harness/config.ts';
+import { planJobs, type Job } from '../../harness/plan.ts';
+import { baseResult } from '../../harness/probe/probe.ts';
+import type { JobResult } from '../../harness/results.ts';
+import { readResults, readRunInfo } from '../../harness/store.ts';
+import { runBenchmark } from '../../harness/run.ts';
+import { Gate, hostOf, instanceCount, lanesFor, schedule, THIS_MACHINE, type Lane } from '../../harness/schedule.ts';
+import { LaneWorker } from '../../harness/lane-worker.ts';
+import type { InstanceRef, Runner } from '../../runners/runner.ts';
+
+interface Span {
+  job: string;
+  lane: string;
+  start: number;
+  end: number;
+}
+
+/** A runner that "runs" a job by sleeping, recording when. */
+function fakeRunner(lane: string, spans: Span[], ms = 60, opts: { throwOn?: string } = {}): Runner {
+  return {
+    async runJob(job: Job): Promise<JobResult> {
+      const start = performance.now();
+      const startedAt = new Date().toISOString();
+      await sleep(ms);
+      if (opts.throwOn === job.id) throw new Error('session deleted: node lost');
+      spans.push({ job: job.id, lane, start, end: performance.now() });
+      return { ...baseResult(job, 'ok'), startedAt, durationMs: performance.now() - start };
+    },
+    async close() {},
+  };
+}
+
+const overlaps = (a: Span, b: Span) => a.start < b.end && b.start < a.end;
+const anyOverlap = (xs: Span[], ys: Span[]) => xs.some((x) => ys.some((y) => x !== y && overlaps(x, y)));
+
+const twoLocalTargets = (extra: object = {}) =>
+  resolveConfig({
+    targets: [{ type: 'node' }, { type: 'chromium', implementations: ['reference'] }],
+    variants: { alpha: [0.25], resolution: [128, 160] },
+    implementations: ['reference'],
+    ...extra,
+  });
+
+test('hosts: local targets share this machine; pooled and remote targets are their own devices', () => {
+  const cfg = twoLocalTargets();
+  assert.equal(hostOf(cfg.targets[0], { index: 0, count: 1 }), THIS_MACHINE);
+  assert.equal(hostOf(cfg.targets[1], { index: 0, count: 1 }), THIS_MACHINE);
+  const pool = { name: 'pixels', type: 'appium', instances: 3 } as unknown as Target;
+  assert.equal(instanceCount(pool), 3);
+  assert.equal(hostOf(pool, { index: 1, count: 3 }), null);
+  const boards = { name: 'pis', type: 'ssh', hosts: ['pi@10.0.0.2:22', { host: 'localhost' }] } as unknown as Target;
+  assert.equal(instanceCount(boards), 2);
+  assert.equal(hostOf(boards, { index: 0, count: 2 }), '10.0.0.2');
+  assert.equal(hostOf(boards, { index: 1, count: 2 }), THIS_MACHINE, 'loopback is this machine');
+  assert.deepEqual(lanesFor([pool]).map((l) => l.label), ['pixels#0', 'pixels#1', 'pixels#2']);
+});
+
+test('two targets on one host are serialised; with shareHost they overlap and every result carries a warning', async () => {
+  for (const shareHost of [false, true]) {
+    const spans: Span[] = [];
+    const dir = join(mkdtempSync(join(tmpdir(), 'mnb-sched-')), 'run');
+    const { results } = await runBenchmark({
+      config: twoLocalTargets({ shareHost }),
+      runnerFor: (t: Target) => fakeRunner(t.name, spans, 120),
+      outDir: dir,
+    });
+    const node = spans.filter((s) => s.lane === 'node');
+    const chromium = spans.filter((s) => s.lane === 'chromium');
+    assert.equal(node.length, 2);
+    assert.equal(chromium.length, 2);
+    assert.equal(anyOverlap(node, node), false, 'one device runs one job at a time');
+    assert.equal(anyOverlap(node, chromium), shareHost, shareHost ? 'shareHost lets them overlap' : 'same host: never at once');
+    const lines = readResults(dir);
+    assert.equal(lines.length, 4);
+    for (const r of [...results, ...lines]) {
+      if (shareHost) assert.match(r.warnings?.[0] ?? '', /shareHost: other targets computed on this machine/);
+      else assert.equal(r.warnings, undefined);
+    }
+    const info = readRunInfo(dir);
+    assert.deepEqual(info.instances!.map((i) => [i.target, i.index, i.jobs]), [['node', 0, 2], ['chromium', 0, 2]]);
+    assert.ok(info.instances!.every((i) => i.busyMs >= 200 && i.host === THIS_MACHINE));
+  }
+});
+
+/** Lanes of a fake pooled target over node jobs (the scheduler does not care what the target is). */
+function pooledLanes(jobs: Job[], count: number, host: string | null = null): Lane[] {
+  const target = { ...jobs[0].target, instances: count } as unknown as Target;
+  return Array.from({ length: count }, (_, index) => ({ key: `pool#${index}`, label: `pool#${index}`, target, instance: { index, count }, host }));
+}
+
+const nodeJobs = (resolutions = [128, 160, 192, 224]) =>
+  planJobs(resolveConfig({ variants: { alpha: [0.25, 0.5], resolution: resolutions }, implementations: ['reference'] })).jobs;
+
+test('a pool shares its queue: instances overlap, one instance never overlaps itself, workers caps concurrency', async () => {
+  const jobs = nodeJobs();
+  for (const workers of [3, 1]) {
+    const spans: Span[] = [];
+    const lanes = pooledLanes(jobs, 3);
+    const stats = await schedule(jobs, lanes, new Gate(workers, false), {
+      run: async (lane, job) => {
+        await fakeRunner(lane.label, spans, 50).runJob(job);
+        return true;
+      },
+      orphaned: () => assert.fail('nothing orphaned'),
+    });
+    assert.equal(spans.length, jobs.length);
+    assert.deepEqual(new Set(spans.map((s) => s.job)).size, jobs.length, 'each job once');
+    for (const l of lanes) {
+      const mine = spans.filter((s) => s.lane === l.label);
+      assert.equal(anyOverlap(mine, mine), false, `${l.label} ran one job at a time`);
+      assert.equal(stats.get(l.key)!.jobs, mine.length);
+    }
+    // The most jobs running at any instant.
+    const peak = Math.max(...spans.map((s) => spans.filter((o) => o.start <= s.start && s.start < o.end).length));
+    if (workers === 1) assert.equal(peak, 1);
+    else assert.ok(peak >= 2 && peak <= 3, `peak ${peak}`);
+    // A pool on one declared host is serialised like two targets there.
+    if (workers === 3) {
+      const spans2: Span[] = [];
+      await schedule(jobs.slice(0, 4), pooledLanes(jobs, 2, 'bench-box'), new Gate(3, false), {
+        run: async (lane, job) => (await fakeRunner(lane.label, spans2, 40).runJob(job), true),
+        orphaned: () => {},
+      });
+      assert.equal(anyOverlap(spans2, spans2), false);
+    }
+  }
+});
+
+test('an instance that cannot start hands its jobs to the others; when none can, the jobs fail with the reason', async () => {
+  const jobs = nodeJobs([128, 160]);
+  const runWith = async (dead: (i: InstanceRef) => boolean) => {
+    const spans: Span[] = [];
+    const out: JobResult[] = [];
+    const lanes = pooledLanes(jobs, 2);
+    const workers = new Map(lanes.map((l) => [l.key, new LaneWorker(l, (_t, inst) => {
+      if (dead(inst)) throw new Error(`could not start a new session on instance ${inst.index}`);
+      return fakeRunner(`pool#${inst.index}`, spans, 30);
+    })]));
+    await schedule(jobs, lanes, new Gate(2, false), {
+      run: async (lane, job) => {
+        const r = await workers.get(lane.key)!.run(job);
+        if (r) out.push(r);
+        return r !== null;
+      },
+      orphaned: (_t, left, last) => {
+        for (const j of left) out.push(baseResult(j, 'failed', workers.get(last.key)!.deadReason));
+      },
+    });
+    return { spans, out };
+  };
+  const half = await runWith((i) => i.index === 0);
+  assert.equal(half.out.length, jobs.length);
+  assert.ok(half.out.every((r) => r.status === 'ok'));
+  assert.ok(half.spans.every((s) => s.lane === 'pool#1'), 'all on the instance that started');
+
+  const none = await runWith(() => true);
+  assert.equal(none.out.length, jobs.length);
+  assert.ok(none.out.every((r) => r.status === 'failed' && /could not start a new session on instance \d/.test(r.error!)));
+});
+
+test('a device lost mid-job fails that job only; the lane starts a new runner for the next', async () => {
+  const jobs = nodeJobs([128, 160]);
+  const lane = pooledLanes(jobs, 1)[0];
+  let created = 0;
+  const spans: Span[] = [];
+  const worker = new LaneWorker(lane, () => {
+    created++;
+    return fakeRunner(lane.label, spans, 20, { throwOn: created === 1 ? jobs[1].id : undefined });
+  });
+  const out: JobResult[] = [];
+  for (const j of jobs) out.push((await worker.run(j))!);
+  await worker.close();
+  assert.deepEqual(out.map((r) => r.status), ['ok', 'failed', 'ok', 'ok']);
+  assert.match(out[1].error!, /pool#0: session deleted: node lost \(the device was lost; the next job starts a new session\)/);
+  assert.ok(out[1].durationMs >= 15);
+  assert.equal(created, 2, 'one new runner after the loss');
+});
