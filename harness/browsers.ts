@@ -5,7 +5,6 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Implementation } from './config.ts';
 
 /** Browser engines the harness drives. */
 export type BrowserEngine = 'chromium' | 'firefox' | 'webkit';
@@ -75,7 +74,7 @@ export function packageInstalled(name: string): boolean {
 }
 
 /** Why an implementation cannot run in an engine's page, or null when it can (runtime checks come later, in the page). */
-export function browserUnsupported(engine: BrowserEngine, i: Implementation): string | null {
+export function browserUnsupported(engine: BrowserEngine, i: { impl: string; backend: string }): string | null {
   if (i.impl === 'ort-node') return 'ort-node is the native Node.js addon; a browser cannot load it (use ort-web)';
   if (i.impl === 'tfjs' && (i.backend === 'webgl' || i.backend === 'webgpu')) {
     const pkg = `@tensorflow/tfjs-backend-${i.backend}`;

@@ -147,8 +147,57 @@ const WebkitTargetSchema = z.strictObject({
   implementations: z.array(ImplementationSchema).min(1).optional(),
 });
 
-/** Where jobs run. More target types (appium, ssh) join this union. */
-export const TargetSchema = z.discriminatedUnion('type', [NodeTargetSchema, ChromiumTargetSchema, FirefoxTargetSchema, WebkitTargetSchema]);
+/** Kinds of phone browser an `appium` target drives (capabilities in runners/appium-presets.ts). */
+export const APPIUM_PRESET_NAMES = ['android', 'ios', 'phone-emulated'] as const;
+
+/**
+ * A phone browser through Appium 3 (or any WebDriver server speaking its capabilities: a
+ * Selenium Grid, a cloud farm): Android Chrome, iOS Safari, or Chromium emulating a phone.
+ */
+const AppiumTargetSchema = z
+  .strictObject({
+    /** Default: the preset's name. */
+    name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, . _ - only (it is part of job ids)').optional(),
+    type: z.literal('appium'),
+    preset: z.enum(APPIUM_PRESET_NAMES),
+    /** A running WebDriver server (Appium, Grid, farm); `${env:NAME}` placeholders for credentials. Unset: the harness starts its own Appium on loopback. */
+    url: z.string().regex(/^https?:\/\//, 'expected an http:// or https:// URL').optional(),
+    /** Capabilities merged over the preset's (objects key by key; null removes a key); `${env:NAME}` placeholders expanded at connection. */
+    capabilities: z.record(z.string(), z.unknown()).default({}),
+    /** phone-emulated: the Chrome DevTools device to emulate (screen metrics and user agent). */
+    emulatedDevice: z.string().min(1).default('Pixel 7'),
+    /** CDP Emulation.setCPUThrottlingRate (Chrome-based sessions); default 4 for phone-emulated, none otherwise. */
+    cpuThrottlingRate: z.number().min(1).optional(),
+    /** Android: allow `mobile: shell` (thermal readings, renderer PSS); the harness's own Appium then runs with --allow-insecure uiautomator2:adb_shell. */
+    adbShell: z.boolean().default(false),
+    /** How the device reaches the probe page: loopback by default. */
+    page: z
+      .strictObject({
+        /** Listen on this address (a LAN address a phone on Wi-Fi can reach); anything but loopback needs the path token. */
+        host: z.string().optional(),
+        /** Listen on this port (a tunnel forwards to it); default: any free port. */
+        port: z.number().int().min(0).max(65535).optional(),
+        /** The URL the device opens instead of the server's own address (your tunnel to it, e.g. BrowserStack Local, Sauce Connect). */
+        baseUrl: z.string().regex(/^https?:\/\//, 'expected an http:// or https:// URL').optional(),
+        /** Android on USB: `adb reverse` the server's port, so the phone reaches it on its own 127.0.0.1. */
+        adbReverse: z.boolean().optional(),
+      })
+      .prefault({}),
+    /** A fresh session for each job (default: phone-emulated yes, real phones no: one session until it is lost). */
+    sessionPerJob: z.boolean().optional(),
+    /** Longest single wait for the page, ms (farms end sessions idle for 90 s). */
+    pollSliceMs: z.number().int().min(1000).max(60_000).default(20_000),
+    /** Time allowed to open a session, ms. */
+    sessionTimeoutMs: z.number().int().positive().default(120_000),
+    /** Pause between jobs (seconds, or until cooler than belowC). */
+    cooldown: CooldownSchema.optional(),
+    jobTimeoutMs: z.number().int().positive().optional(),
+    implementations: z.array(ImplementationSchema).min(1).optional(),
+  })
+  .transform((t) => ({ ...t, name: t.name ?? t.preset }));
+
+/** Where jobs run. More target types (ssh) join this union. */
+export const TargetSchema = z.discriminatedUnion('type', [NodeTargetSchema, ChromiumTargetSchema, FirefoxTargetSchema, WebkitTargetSchema, AppiumTargetSchema]);
 
 /**
  * Named targets that `--target NAME` adds when the config does not define NAME (Playwright-style
@@ -163,6 +212,9 @@ export const TARGET_PRESETS = {
   chromium: { name: 'chromium', type: 'chromium', implementations: BROWSER_PRESET_IMPLEMENTATIONS },
   firefox: { name: 'firefox', type: 'firefox', implementations: BROWSER_PRESET_IMPLEMENTATIONS },
   webkit: { name: 'webkit', type: 'webkit', implementations: BROWSER_PRESET_IMPLEMENTATIONS },
+  'phone-emulated': { name: 'phone-emulated', type: 'appium', preset: 'phone-emulated', implementations: BROWSER_PRESET_IMPLEMENTATIONS },
+  android: { name: 'android', type: 'appium', preset: 'android', implementations: BROWSER_PRESET_IMPLEMENTATIONS },
+  ios: { name: 'ios', type: 'appium', preset: 'ios', implementations: BROWSER_PRESET_IMPLEMENTATIONS },
 } as const satisfies Record<string, z.input<typeof TargetSchema>>;
 
 /**

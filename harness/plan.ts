@@ -53,6 +53,8 @@ const SUPPORTED: Record<Target['type'], (i: Implementation) => string | null> = 
   chromium: (i) => browserUnsupported('chromium', i),
   firefox: (i) => browserUnsupported('firefox', i),
   webkit: (i) => browserUnsupported('webkit', i),
+  // Phones' Chrome and Safari: what a page can run is checked in the page (a missing WebGPU is a skip there).
+  appium: (i) => browserUnsupported('chromium', i),
 };
 
 

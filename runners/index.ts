@@ -4,7 +4,7 @@ import { createNodeRunner } from './node.ts';
 import { SINGLE_INSTANCE, type InstanceRef, type Runner } from './runner.ts';
 
 /** Create the runner for a target instance (pooled targets get one runner per instance). */
-export async function runnerFor(target: Target, _instance: InstanceRef = SINGLE_INSTANCE): Promise<Runner> {
+export async function runnerFor(target: Target, instance: InstanceRef = SINGLE_INSTANCE): Promise<Runner> {
   switch (target.type) {
     case 'node':
       return createNodeRunner();
@@ -12,6 +12,8 @@ export async function runnerFor(target: Target, _instance: InstanceRef = SINGLE_
     case 'firefox':
       return (await import('./browser.ts')).createPuppeteerRunner(target);
     case 'webkit':
-      return (await import('./webkit.ts')).createWebkitRunner(target);
+      return (await import('./webkit.ts')).createWebkitRunner(target, instance);
+    case 'appium':
+      return (await import('./appium.ts')).createAppiumRunner(target, instance);
   }
 }

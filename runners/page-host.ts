@@ -42,8 +42,19 @@ export interface PageHost {
 /** Default wait for performance.measureUserAgentSpecificMemory() (ForceEagerMeasureMemory makes it quick in Chromium). */
 export const MEASURE_MEMORY_TIMEOUT_MS = 5000;
 
+/** Options of the page host beyond the static server's own. */
+export interface PageHostOptions extends Pick<StaticServerOptions, 'host' | 'port' | 'requireToken'> {
+  measureMemoryTimeoutMs?: number;
+  /**
+   * The base URL the browser reaches the server through (a tunnel to the loopback server, e.g.
+   * a cloud farm's): every URL handed to the page starts with it (plus the path token) instead
+   * of the server's own address.
+   */
+  publicUrl?: string;
+}
+
 /** Build the page (if its sources changed) and serve it with onnxruntime-web's and tfjs-backend-wasm's files. */
-export async function startPageHost(options: Pick<StaticServerOptions, 'host' | 'port' | 'requireToken'> & { measureMemoryTimeoutMs?: number } = {}): Promise<PageHost> {
+export async function startPageHost(options: PageHostOptions = {}): Promise<PageHost> {
   const pageDir = await buildProbePage();
   const server = await startStaticServer({
     ...options,
@@ -54,9 +65,10 @@ export async function startPageHost(options: Pick<StaticServerOptions, 'host' | 
     },
   });
   let counter = 0;
+  const base = options.publicUrl ? `${options.publicUrl.replace(/\/+$/, '')}/${server.token ? `${server.token}/` : ''}` : server.url;
   return {
     server,
-    pageUrl: `${server.url}page/index.html`,
+    pageUrl: `${base}page/index.html`,
     async prepareJob(job) {
       const n = ++counter;
       const weights = await loadWeightsInNode(job.weights, job);
@@ -65,10 +77,10 @@ export async function startPageHost(options: Pick<StaticServerOptions, 'host' | 
       server.put(`/jobs/${n}/inputs.bin`, encodeEvalInputs(inputs));
       return {
         assets: {
-          weightsUrl: `${server.url}jobs/${n}/weights.bin`,
-          inputsUrl: `${server.url}jobs/${n}/inputs.bin`,
-          ortWasmPaths: `${server.url}ort/`,
-          tfjsWasmPaths: `${server.url}tfjs-wasm/`,
+          weightsUrl: `${base}jobs/${n}/weights.bin`,
+          inputsUrl: `${base}jobs/${n}/inputs.bin`,
+          ortWasmPaths: `${base}ort/`,
+          tfjsWasmPaths: `${base}tfjs-wasm/`,
           measureMemoryTimeoutMs: options.measureMemoryTimeoutMs ?? MEASURE_MEMORY_TIMEOUT_MS,
         },
         release: () => server.remove(`/jobs/${n}/`),

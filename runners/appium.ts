@@ -1,0 +1,62 @@
+/**
+ * The `appium` target: a phone browser through Appium 3 — Android Chrome (UiAutomator2), iOS
+ * Safari (XCUITest), or the phone-emulated stand-in (Appium's Chromium driver with
+ * mobileEmulation and CDP CPU throttling). With a `url` it talks to that server (a local
+ * Appium, a Selenium Grid, a cloud farm); without one it starts the project's own Appium
+ * server on a free loopback port. Everything else is the WebDriver runner.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Target } from '../harness/config.ts';
+import { expandEnv } from '../harness/secrets.ts';
+import { APPIUM_PRESETS, mergeCapabilities } from './appium-presets.ts';
+import { startAppiumServer } from './appium-server.ts';
+import type { InstanceRef, Runner } from './runner.ts';
+import { createWebDriverRunner, type WebDriverEndpoint } from './webdriver.ts';
+
+/** An `appium` target from the config. */
+export type AppiumTarget = Extract<Target, { type: 'appium' }>;
+
+/** The WebDriver endpoint of an appium target (its server started here when it has no url). */
+export async function appiumEndpoint(target: AppiumTarget): Promise<WebDriverEndpoint> {
+  const preset = APPIUM_PRESETS[target.preset];
+  const url = target.url ? expandEnv(target.url, `target ${target.name}'s url`) : null;
+  const caps = expandEnv(target.capabilities, `target ${target.name}'s capabilities`);
+  const local = url ? null : await startAppiumServer({ insecure: target.adbShell ? ['uiautomator2:adb_shell'] : [] });
+  const cpuThrottlingRate = target.cpuThrottlingRate ?? preset.defaultCpuThrottlingRate;
+  return {
+    name: target.name,
+    serverUrl: url?.value ?? local!.url,
+    secrets: [...(url?.secrets ?? []), ...caps.secrets],
+    local,
+    newSession() {
+      const profileDir = preset.needsProfileDir ? mkdtempSync(join(tmpdir(), 'mnb-phone-')) : null;
+      return {
+        capabilities: mergeCapabilities(preset.capabilities({ profileDir, emulatedDevice: target.emulatedDevice }), caps.value),
+        ...(profileDir ? { cleanup: () => rmSync(profileDir, { recursive: true, force: true, maxRetries: 3 }) } : {}),
+      };
+    },
+    sessionTimeoutMs: target.sessionTimeoutMs,
+    sessionPerJob: target.sessionPerJob ?? preset.sessionPerJob,
+    pollSliceMs: target.pollSliceMs,
+    emulated: preset.emulated,
+    ...(preset.emulated ? { emulatedDevice: target.emulatedDevice } : {}),
+    ...(cpuThrottlingRate !== undefined ? { cpuThrottlingRate } : {}),
+    thermal: preset.emulated ? 'emulated' : 'device',
+    adbShell: target.adbShell,
+    page: {
+      ...(target.page.host ? { host: target.page.host } : {}),
+      ...(target.page.port !== undefined ? { port: target.page.port } : {}),
+      ...(target.page.baseUrl ? { publicUrl: target.page.baseUrl, requireToken: true } : {}),
+      ...(target.page.adbReverse ? { adbReverse: true } : {}),
+    },
+    ...(local && preset.localPageProcess ? { localPageProcess: preset.localPageProcess } : {}),
+    sessionHint: preset.hint,
+  };
+}
+
+/** Create the runner for one instance of an appium target. */
+export async function createAppiumRunner(target: AppiumTarget, instance: InstanceRef): Promise<Runner> {
+  return createWebDriverRunner(await appiumEndpoint(target), instance);
+}

@@ -1,0 +1,57 @@
+/**
+ * The phone-emulated stand-in for real: the harness starts its own Appium 3 server from
+ * node_modules on a free loopback port, and Appium's Chromium driver drives Debian's chromium
+ * with mobileEmulation and CDP CPU throttling. Sessions are created and deleted per job; the
+ * results carry the device; the server and its browsers are gone after the run.
+ */
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveConfig } from '../../harness/config.ts';
+import { runBenchmark } from '../../harness/run.ts';
+import { readResults } from '../../harness/store.ts';
+import { descendantsOf } from '../../runners/procfs.ts';
+import { runnerFor } from '../../runners/index.ts';
+import { skipWithoutPhoneStandIn, TINY_SAMPLING } from './helpers.ts';
+
+test('phone-emulated: Appium started by the harness, an Android phone emulated and throttled, sessions per job', { skip: skipWithoutPhoneStandIn(), timeout: 240_000 }, async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'mnb-phone-')), 'run');
+  const config = resolveConfig({
+    targets: [{ type: 'appium', preset: 'phone-emulated', emulatedDevice: 'Pixel 7', implementations: ['reference', 'ort-web:wasm@1'] }],
+    variants: { alpha: [0.25], resolution: [128] },
+    sampling: TINY_SAMPLING,
+    accuracy: { samples: 2 },
+  });
+  let appiumPids: number[] = [];
+  const { results } = await runBenchmark({
+    config, runnerFor, outDir: dir,
+    onEvent: (e) => {
+      if (e.type === 'job-end') appiumPids = descendantsOf(process.pid).filter((p) => /appium\/index\.js server/.test(p.cmdline)).map((p) => p.pid);
+    },
+  });
+  assert.deepEqual(results.map((r) => r.status), ['ok', 'ok'], results.map((r) => r.error).join('; '));
+  const sessions = new Set<string>();
+  for (const r of readResults(dir)) {
+    const d = r.device!;
+    assert.equal(r.target, 'phone-emulated');
+    assert.equal(d.emulated, true);
+    assert.equal(d.cpuThrottlingRate, 4);
+    assert.equal(d.model, 'Pixel 7');
+    assert.match(d.userAgent!, /Android .*Mobile/);
+    assert.match(d.serverUrl!, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    assert.ok(Number(d.details!.sessionCreateMs) > 0);
+    sessions.add(d.sessionId!);
+    assert.equal(r.accuracy!.agreementTop1, 1);
+    assert.ok(r.memory!.peakRssBytes! > 20e6);
+    assert.match(r.memory!.peakRssSource!, /emulated phone's Chromium renderer/);
+    assert.equal(r.thermal!.throttled, null);
+    assert.match(r.thermal!.before[0].unavailable!, /emulated phone has no thermal sensors/);
+  }
+  assert.equal(sessions.size, 2, 'a fresh session per job');
+  assert.ok(readResults(dir)[1].device!.details!.previousSessionDeleteMs !== undefined, 'the previous session was deleted');
+  // The Appium server the harness started is stopped, with everything it started.
+  assert.equal(appiumPids.length, 1, 'one Appium server ran');
+  assert.deepEqual(descendantsOf(process.pid).filter((p) => /appium|chromedriver|chromium/.test(p.cmdline)).map((p) => p.cmdline), []);
+});
