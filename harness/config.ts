@@ -290,6 +290,8 @@ export const ConfigSchema = z.strictObject({
   shareHost: z.boolean().default(false),
   /** Where run folders are written. */
   outDir: z.string().default('results'),
+  /** A profiling pass per job after its timed samples (`--profile`): true, or the number of profiled inferences. */
+  profile: z.union([z.boolean(), z.strictObject({ inferences: z.number().int().min(1).max(100).default(5) })]).default(false),
 }).transform((c) => ({
   ...c,
   precision: c.precision ?? (c.weights.source === 'official' ? (['float32', 'uint8'] as const) : (['float32'] as const)).slice(),

@@ -10,6 +10,7 @@ import { implementationLabel, type Config, type Implementation, type Sampling, t
 import { mulberry32 } from './stats.ts';
 import { browserUnsupported } from './browsers.ts';
 import { defaultWeightsCache } from '../models/weights/fetch.ts';
+import { DEFAULT_PROFILE_INFERENCES } from './probe/profile.ts';
 
 /** Which weights a job loads. */
 export type WeightsRef =
@@ -30,6 +31,8 @@ export interface Job {
   accuracy: Config['accuracy'];
   timeoutMs: number;
   analytic: { macs: number; params: number };
+  /** Profile the job after its timed samples (absent: no profiling pass). */
+  profile?: { inferences: number };
 }
 
 /** A job that cannot run, with the reason; it is still written to the results. */
@@ -106,6 +109,12 @@ export function jobId(target: string, impl: Implementation, alpha: number, resol
   return `${target}/${implementationLabel(impl)}/${variant}${precision === 'uint8-dequantized' ? '-uint8' : ''}${weightsTag ? `-${weightsTag}` : ''}`;
 }
 
+/** The profiling pass a config asks for, as a Job field. */
+function profileOf(config: Config): Pick<Job, 'profile'> {
+  if (config.profile === false) return {};
+  return { profile: { inferences: config.profile === true ? DEFAULT_PROFILE_INFERENCES : config.profile.inferences } };
+}
+
 /** Expand and order the matrix. */
 export function planJobs(config: Config): Plan {
   const jobs: Job[] = [];
@@ -129,6 +138,7 @@ export function planJobs(config: Config): Plan {
               sampling: config.sampling, accuracy: config.accuracy,
               timeoutMs: target.jobTimeoutMs ?? config.jobTimeoutMs,
               analytic: { macs: net.macs, params: net.params },
+              ...profileOf(config),
             };
             const unsupported = SUPPORTED[target.type](implementation);
             if (unsupported) skipped.push({ ...base, weights, reason: unsupported });

@@ -6,6 +6,7 @@
  * document it in the README.
  */
 import { z } from 'zod';
+import { ProfileSchema } from './profile-schema.ts';
 
 /** Version of results.jsonl lines and run.json. */
 export const SCHEMA_VERSION = 1;
@@ -173,6 +174,8 @@ export const JobResultSchema = z.object({
   instance: z.object({ index: num.int(), count: num.int() }).optional(),
   /** Caveats about the numbers, e.g. another job ran on the same host at the same time (`shareHost`). */
   warnings: z.array(z.string()).optional(),
+  /** Where the time went, layer by layer (with `profile: true` / `--profile`); see profile-schema.ts. */
+  profile: ProfileSchema.optional(),
 });
 
 export type JobResult = z.infer<typeof JobResultSchema>;

@@ -19,6 +19,7 @@ import { warmEvalSetCache } from './eval-set.ts';
 import { Gate, lanesFor, schedule, sharedHosts, type Lane, type LaneStats } from './schedule.ts';
 import { LaneWorker } from './lane-worker.ts';
 import { cacheDir } from './cache.ts';
+import { writeProfileTrace } from './profile-trace.ts';
 
 /** Progress events for displays. */
 export type RunEvent =
@@ -191,7 +192,9 @@ export async function runBenchmark(opts: RunOptions & { resumeDir?: string }): P
   const sessions = new Map<string, Set<string>>(lanes.map((l) => [l.key, new Set<string>()]));
   let started = done.size;
   let finished = done.size;
-  const record = (lane: Lane, result: JobResult) => {
+  const record = (lane: Lane, measured: JobResult) => {
+    // A profiled job's trace events go to their own file beside results.jsonl.
+    const result = writeProfileTrace(dir, measured);
     if (lane.instance.count > 1) result.instance = { ...lane.instance };
     if (lane.host !== null && shared.has(lane.host)) {
       const warning = `shareHost: other targets computed on ${lane.host} at the same time, so this job's latency and memory may be disturbed`;

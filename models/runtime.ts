@@ -3,6 +3,7 @@
  * weights, run one preprocessed image, say what actually ran, release everything.
  */
 import type { CanonicalWeights } from './weights/canonical.ts';
+import type { ProfileOptions, RuntimeProfile } from './profile.ts';
 
 /** The implementations we compare. */
 export type ImplName = 'reference' | 'tfjs' | 'ort-web' | 'ort-node';
@@ -40,6 +41,8 @@ export interface LoadedModel {
   effective(): EffectiveConfig;
   /** Free sessions, tensors and workers. */
   dispose(): Promise<void>;
+  /** Profile a few inferences with the runtime's own profiler (after the timed samples); absent where the runtime has none wired. */
+  profile?(input: Float32Array, options: ProfileOptions): Promise<RuntimeProfile>;
 }
 
 /** A factory each implementation module exports. */

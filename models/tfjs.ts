@@ -138,7 +138,7 @@ export const createTfjsModel: CreateModel = async (weights: CanonicalWeights, op
     },
   });
 
-  return {
+  const model: LoadedModel = {
     async run(input: Float32Array): Promise<Float32Array> {
       if (disposed) throw new Error('tfjs model was disposed');
       if (input.length !== R * R * 3) throw new RangeError(`input has ${input.length} values, expected ${R * R * 3} (NHWC [1,${R},${R},3])`);
@@ -164,5 +164,7 @@ export const createTfjsModel: CreateModel = async (weights: CanonicalWeights, op
         l.bias.dispose();
       }
     },
+    profile: async (input, options) => (await import('./tfjs-profile.ts')).profileTfjs(() => model.run(input), specOf(weights), options),
   };
+  return model;
 };

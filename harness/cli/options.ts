@@ -12,6 +12,7 @@ export const MATRIX_OPTIONS = {
   resolution: { type: 'string' },
   precision: { type: 'string' },
   quick: { type: 'boolean' },
+  profile: { type: 'boolean' },
   repeats: { type: 'string' },
   workers: { type: 'string' },
   'weights-mirror': { type: 'string' },
@@ -86,6 +87,7 @@ export function applyMatrixArgs(args: MatrixArgs) {
       out.sampling = { ...c.sampling, ...QUICK_SAMPLING };
       out.accuracy = { ...out.accuracy, samples: Math.min(c.accuracy?.samples ?? QUICK_ACCURACY_SAMPLES, QUICK_ACCURACY_SAMPLES) };
     }
+    if (args.profile) out.profile = c.profile && c.profile !== true ? c.profile : true;
     if (args.repeats) out.sampling = { ...out.sampling, repeats: numbers('repeats', args.repeats)[0] };
     if (args.workers) out.workers = numbers('workers', args.workers)[0];
     if (args['eval-set']) out.accuracy = { ...out.accuracy, evalSet: args['eval-set'] };

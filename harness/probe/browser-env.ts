@@ -153,6 +153,7 @@ async function createModelInPage(impl: Implementation, weights: CanonicalWeights
   return {
     run: (x) => model.run(x),
     dispose: () => model.dispose(),
+    ...(model.profile ? { profile: (x: Float32Array, o: Parameters<NonNullable<LoadedModel['profile']>>[1]) => model.profile!(x, o) } : {}),
     effective: () => {
       const e = model.effective();
       // Workers started so far by the runtime (a WASM thread pool of N threads starts N − 1 or N workers).

@@ -13,6 +13,8 @@ import type { Job, SkippedJob, WeightsRef } from '../plan.ts';
 import { SCHEMA_VERSION, type Accuracy, type Effective, type JobResult, type Memory } from '../results.ts';
 import { checkDrift, mulberry32, summarizeLatency } from '../stats.ts';
 import { measureAccuracy, type EvalInputs } from './accuracy.ts';
+import { profileModel } from './profile.ts';
+import { specOf } from '../../models/weights/canonical.ts';
 
 /** What the probe needs from the platform it runs on. */
 export interface ProbeEnvironment {
@@ -181,6 +183,9 @@ export async function runProbe(job: Job, env: ProbeEnvironment): Promise<JobResu
 
     stage = 'accuracy pass';
     result.accuracy = await accuracyOf(job, weights, model, env);
+
+    // Last, so that profiling overhead touches no latency, memory or accuracy figure.
+    if (job.profile) result.profile = await profileModel(model, input, specOf(weights), job.id, job.profile.inferences, () => env.now());
 
     const problems = validityProblems(job.implementation, result.effective, (job.implementation.threads ?? 1) > 1 && env.crossOriginIsolated !== null);
     result.status = problems.length ? 'invalid' : 'ok';

@@ -7,6 +7,8 @@ import type { CreateModel, LoadedModel, RuntimeOptions } from '../runtime.ts';
 import type { CanonicalWeights } from '../weights/canonical.ts';
 import { exportOnnx } from './export.ts';
 import { logitsRunner } from './run-session.ts';
+import type { ProfileOptions, RuntimeProfile } from '../profile.ts';
+import { ortInferences, parseOrtProfile, timedRuns } from './profile-ort.ts';
 
 /** Load onnxruntime-node with telemetry off (the variable must be set before the native module loads). */
 export async function loadOrtNode(): Promise<typeof OrtNode> {
@@ -14,15 +16,52 @@ export async function loadOrtNode(): Promise<typeof OrtNode> {
   return await import('onnxruntime-node');
 }
 
+/**
+ * ORT's session profiler on a second session, created now with the same options plus
+ * `enableProfiling` (the profiler records from session creation, so the timed session stays
+ * unprofiled): one warm-up and N profiled runs; endProfiling writes a JSON file, read and removed.
+ */
+async function profileOrtNode(
+  ort: typeof OrtNode, model: Uint8Array, sessionOptions: OrtNode.InferenceSession.SessionOptions, R: number, input: Float32Array, options: ProfileOptions,
+): Promise<RuntimeProfile> {
+  const { mkdtempSync, readdirSync, readFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'mnb-ort-profile-'));
+  try {
+    const session = await ort.InferenceSession.create(model, { ...sessionOptions, enableProfiling: true, profileFilePrefix: join(dir, 'ort') });
+    let wall: number[];
+    try {
+      const run = logitsRunner(session, ort.Tensor, R, () => false, 'ort-node');
+      wall = await timedRuns(() => run(input), options.inferences, options.now);
+      session.endProfiling();
+    } finally {
+      await session.release();
+    }
+    const file = readdirSync(dir).find((f) => f.endsWith('.json'));
+    if (!file) throw new Error(`onnxruntime-node wrote no profile file into ${dir}`);
+    return {
+      available: true,
+      source: 'onnxruntime-node session profiling (enableProfiling): per-node kernel_time events of the CPU execution provider',
+      startTimes: 'measured',
+      inferences: ortInferences(parseOrtProfile(readFileSync(join(dir, file), 'utf8')), wall),
+      notes: ['profiled on a second session with the same options, created after the timed samples'],
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Build an onnxruntime-node session on the 'cpu' execution provider; `threads` sets intraOpNumThreads. */
 export const createOrtNodeModel: CreateModel = async (weights: CanonicalWeights, options: RuntimeOptions): Promise<LoadedModel> => {
   if (options.backend !== 'cpu') throw new Error(`ort-node runs the 'cpu' execution provider here, not '${options.backend}'`);
   const ort = await loadOrtNode();
-  const session = await ort.InferenceSession.create(exportOnnx(weights), {
+  const sessionOptions: OrtNode.InferenceSession.SessionOptions = {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'all',
     ...(options.threads !== undefined ? { intraOpNumThreads: options.threads } : {}),
-  });
+  };
+  const session = await ort.InferenceSession.create(exportOnnx(weights), sessionOptions);
   const R = weights.resolution;
   let released = false;
   return {
@@ -41,5 +80,6 @@ export const createOrtNodeModel: CreateModel = async (weights: CanonicalWeights,
       released = true;
       await session.release();
     },
+    profile: (input, profileOptions) => profileOrtNode(ort, exportOnnx(weights), sessionOptions, R, input, profileOptions),
   };
 };

@@ -38,6 +38,7 @@ import type { CreateModel, LoadedModel, RuntimeOptions } from '../runtime.ts';
 import type { CanonicalWeights } from '../weights/canonical.ts';
 import { exportOnnx } from './export.ts';
 import { logitsRunner } from './run-session.ts';
+import { installPrintTap, profileOrtWeb } from './ort-web-profile.ts';
 
 /** The only binary onnxruntime-web 1.30's wasm entry ships (SIMD + threads in one build). */
 const WASM_BINARY = 'ort-wasm-simd-threaded.wasm';
@@ -74,12 +75,12 @@ async function configure(ort: Ort, options: RuntimeOptions): Promise<void> {
 export const createOrtWebModel: CreateModel = async (weights: CanonicalWeights, options: RuntimeOptions): Promise<LoadedModel> => {
   const backend = options.backend;
   if (isNode && backend !== 'wasm') throw new Error(`ort-web '${backend}' needs a browser; in Node only 'wasm' runs`);
+  // Before ORT's wasm module initializes: its profiler prints through console.log, bound then.
+  installPrintTap();
   const ort = await ortFor(backend);
   await configure(ort, options);
-  const session = await ort.InferenceSession.create(exportOnnx(weights), {
-    executionProviders: [backend],
-    graphOptimizationLevel: 'all',
-  });
+  const sessionOptions = { executionProviders: [backend], graphOptimizationLevel: 'all' as const };
+  const session = await ort.InferenceSession.create(exportOnnx(weights), sessionOptions);
   // ORT resolves an unset numThreads at init (and may lower it without cross-origin isolation).
   initializedThreads ??= ort.env.wasm.numThreads ?? null;
   const threads = initializedThreads;
@@ -108,5 +109,8 @@ export const createOrtWebModel: CreateModel = async (weights: CanonicalWeights, 
       released = true;
       await session.release();
     },
+    profile: (input, profileOptions) => profileOrtWeb(
+      (extra) => ort.InferenceSession.create(exportOnnx(weights), { ...sessionOptions, ...extra }), ort.Tensor, backend, R, input, profileOptions,
+    ),
   };
 };

@@ -37,6 +37,31 @@ function prepareKernel(spec: LayerSpec, kernel: Float32Array): Float32Array {
   }
 }
 
+/** Test-only hook: `MOBILENET_BENCH_TEST_SLOW_LAYER=<layer>:<ms>` busy-waits that long after that layer (Node only). */
+export const SLOW_LAYER_ENV = 'MOBILENET_BENCH_TEST_SLOW_LAYER';
+
+/** The layer to slow down and by how much, from SLOW_LAYER_ENV; null when unset (always in pages). */
+function slowLayerHook(): { layer: string; ms: number } | null {
+  const raw = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[SLOW_LAYER_ENV];
+  const m = raw ? /^([a-z]+\d*):(\d+(?:\.\d+)?)$/.exec(raw) : null;
+  if (raw && !m) throw new Error(`${SLOW_LAYER_ENV}='${raw}': expected <layer>:<ms>, e.g. pw5:20`);
+  return m ? { layer: m[1], ms: Number(m[2]) } : null;
+}
+
+/** Spin for `ms` milliseconds (a stand-in for a slower kernel). */
+function busyWait(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end);
+}
+
+/** Time of one layer in one inference, from ReferenceNetwork.inferTimed. */
+export interface LayerTiming {
+  name: string;
+  /** Start, milliseconds after the inference started. */
+  startMs: number;
+  durMs: number;
+}
+
 /** The reference network for one set of canonical weights, with its buffers allocated once. */
 export class ReferenceNetwork {
   readonly spec: NetworkSpec;
@@ -47,6 +72,8 @@ export class ReferenceNetwork {
   private readonly logits: Float32Array;
   /** im2col rows of the stem conv. */
   private readonly patches: Float32Array;
+  /** The test-only slowdown (SLOW_LAYER_ENV), read once. */
+  private readonly slow = slowLayerHook();
 
   constructor(weights: CanonicalWeights) {
     validateWeights(weights);
@@ -86,6 +113,19 @@ export class ReferenceNetwork {
     return acts;
   }
 
+  /** Logits, with each layer's start and duration measured by `now` around it (the reference's own profiler). */
+  inferTimed(input: Float32Array, now: () => number): { logits: Float32Array; layers: LayerTiming[] } {
+    const layers: LayerTiming[] = [];
+    const t0 = now();
+    let last = t0;
+    this.run(input, (name) => {
+      const t = now();
+      layers.push({ name, startMs: last - t0, durMs: t - last });
+      last = t;
+    });
+    return { logits: this.logits.slice(), layers };
+  }
+
   /** Run every layer; `observe` sees each layer's output view (valid only during the call). */
   private run(input: Float32Array, observe?: (name: string, output: Float32Array) => void): void {
     const { resolution } = this.spec;
@@ -116,6 +156,7 @@ export class ReferenceNetwork {
           fullyConnected(src, l.inChannels, kernel, bias, dst);
           break;
       }
+      if (this.slow?.layer === l.name) busyWait(this.slow.ms);
       observe?.(l.name, dst.subarray(0, outLen));
       src = dst;
       dst = dst === this.bufA ? this.bufB : this.bufA;
@@ -146,6 +187,7 @@ export const createReferenceModel: CreateModel = async (weights) => {
     run: async (input) => net.infer(input),
     effective: () => ({ ...config }),
     dispose: async () => {},
+    profile: async (input, options) => (await import('./profile.ts')).profileReference(net, input, options),
   };
   return model;
 };
