@@ -15,6 +15,7 @@ import { baseResult } from './probe/probe.ts';
 import { SCHEMA_VERSION, type JobResult, type RunInfo, type RunInstance } from './results.ts';
 import { appendResult, readResults, readRunInfo, writeRunInfo } from './store.ts';
 import type { InstanceRef, Runner } from '../runners/runner.ts';
+import { acquireRunLock } from './lock.ts';
 import { warmEvalSetCache } from './eval-set.ts';
 import { Gate, lanesFor, schedule, sharedHosts, type Lane, type LaneStats } from './schedule.ts';
 import { LaneWorker } from './lane-worker.ts';
@@ -25,6 +26,7 @@ import { writeProfileTrace } from './profile-trace.ts';
 export type RunEvent =
   | { type: 'start'; dir: string; total: number; done: number; resumed: boolean }
   | { type: 'preparing'; what: string }
+  | { type: 'notice'; message: string }
   /** `index`: how many jobs have started (job-start) or finished (job-end), this one included. `worker`: the lane's label. */
   | { type: 'job-start'; job: Job; worker: string; index: number; total: number }
   | { type: 'job-end'; result: JobResult; worker: string; index: number; total: number }
@@ -154,6 +156,19 @@ export async function runBenchmark(opts: RunOptions & { resumeDir?: string }): P
       throw new Error(`${dir} already holds results; use --resume ${dir} to continue it, or another --out`);
     }
   }
+  // One writer per folder; the lock goes with the process on every exit path.
+  const lock = acquireRunLock(dir);
+  if (lock.tookOver) opts.onEvent?.({ type: 'notice', message: `${dir}: ${lock.tookOver}` });
+  try {
+    return await runLocked(opts, dir, config, runId, resumed);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(opts: RunOptions & { resumeDir?: string }, dir: string, config: Config, runId: string, resumed: RunInfo | undefined): Promise<{ dir: string; results: JobResult[] }> {
+  // Read (and validate) what is there before writing anything: a refused resume changes nothing on disk.
+  readResults(dir);
   const plan = planJobs(config);
   const info = resumed ?? runInfoFor(runId, config, plan);
   writeRunInfo(dir, info);

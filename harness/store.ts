@@ -1,9 +1,10 @@
 /**
  * The results store: the append-only `results.jsonl` (one validated line per job, flushed as
- * each job finishes) and the atomically written `run.json` of a run folder.
+ * each job finishes) and the atomically written `run.json` of a run folder. A write that fails
+ * (disk full, read-only folder) leaves only whole lines and whole files behind, and says so.
  */
-import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync, writeFileSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, truncateSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { JobResultSchema, RunInfoSchema, type JobResult, type RunInfo } from './results.ts';
 
 /** Problem reading a results folder: names the file and line. */
@@ -11,6 +12,14 @@ export class ResultsError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ResultsError';
+  }
+}
+
+/** A write to a run folder failed (no space, read-only, permissions): names the file, the cause and the way on. */
+export class StoreWriteError extends ResultsError {
+  constructor(readonly file: string, readonly code: string | undefined, message: string) {
+    super(message);
+    this.name = 'StoreWriteError';
   }
 }
 
@@ -22,62 +31,177 @@ export const resultsPath = (dir: string) => join(dir, RESULTS_FILE);
 /** Path of run.json in a run folder. */
 export const runInfoPath = (dir: string) => join(dir, RUN_FILE);
 
-/** Append one validated job line and flush it to disk before returning (a crash loses at most the job in flight). */
-export function appendResult(dir: string, result: JobResult): void {
-  const line = JSON.stringify(JobResultSchema.parse(result)) + '\n';
-  const fd = openSync(resultsPath(dir), 'a');
+/** What an errno means to a user. */
+const CAUSES: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EIO: 'input/output error',
+  EFBIG: 'file too large',
+};
+
+/** Turn a failed write into a StoreWriteError that says what was kept and how to go on. */
+export function writeFailure(file: string, e: unknown, fix = `free space or make ${dirname(file)} writable, then continue with \`mobilenet-bench run --resume ${dirname(file)}\``): StoreWriteError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const cause = (code && CAUSES[code]) ?? (e as Error).message;
+  return new StoreWriteError(file, code, `cannot write ${file}: ${cause}${code ? ` (${code})` : ''}. Every result written before is intact; ${fix}`);
+}
+
+/**
+ * Write `bytes` to `file` durably and atomically: a temp file beside it, fsynced, renamed over
+ * it. On failure the temp file is removed and the old file (if any) is untouched: never a torn
+ * or zero-byte file.
+ */
+export function writeFileAtomic(file: string, bytes: string | Uint8Array, onError: (e: unknown) => Error = (e) => writeFailure(file, e)): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  let fd: number | undefined;
   try {
-    appendFileSync(fd, line);
+    fd = openSync(tmp, 'w');
+    const buf = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
+    for (let at = 0; at < buf.byteLength; ) at += writeSync(fd, buf, at, buf.byteLength - at);
     fsyncSync(fd);
-  } finally {
     closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, file);
+  } catch (e) {
+    if (fd !== undefined) try { closeSync(fd); } catch { /* already failing */ }
+    rmSync(tmp, { force: true });
+    throw onError(e);
   }
 }
 
 /**
- * Read every complete job line. A final line cut off by a crash (no newline) is
- * dropped, and with `repair` also truncated away so that appending can go on.
+ * Append one validated job line and flush it to disk before returning (a crash loses at most the
+ * job in flight). A failed write is undone to the last whole line (a file it created is removed),
+ * and a StoreWriteError names the file and cause.
+ */
+export function appendResult(dir: string, result: JobResult): void {
+  const file = resultsPath(dir);
+  const line = Buffer.from(JSON.stringify(JobResultSchema.parse(result)) + '\n');
+  const existed = existsSync(file);
+  let fd: number | undefined;
+  let size: number | undefined;
+  try {
+    fd = openSync(file, 'a');
+    size = fstatSync(fd).size;
+    for (let at = 0; at < line.byteLength; ) at += writeSync(fd, line, at, line.byteLength - at);
+    fsyncSync(fd);
+  } catch (e) {
+    // Cut a partly written line away, so the file holds only whole lines (resume needs nothing else).
+    if (fd !== undefined && size !== undefined) try { ftruncateSync(fd, size); } catch { /* resume repairs a torn tail */ }
+    if (!existed && (size ?? 0) === 0) rmSync(file, { force: true });
+    throw writeFailure(file, e);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Parse and validate one line; null when it is not a job line. */
+function parseLine(line: string): JobResult | null {
+  try {
+    const parsed = JobResultSchema.safeParse(JSON.parse(line));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Read every complete job line. A final line without its newline is kept when it is a whole,
+ * valid job line (only the newline was lost); one cut off by a crash is dropped. With `repair`
+ * the file is fixed in place so that appending can go on (newline added, or the cut line removed).
+ * A job id on two lines (two writers on one folder) is refused with both line numbers.
  */
 export function readResults(dir: string, { repair = false } = {}): JobResult[] {
   const file = resultsPath(dir);
   if (!existsSync(file)) return [];
-  const text = readFileSync(file, 'utf8');
-  const complete = text.endsWith('\n') ? text : text.slice(0, text.lastIndexOf('\n') + 1);
-  if (repair && complete.length !== text.length) truncateSync(file, Buffer.byteLength(complete));
-  return complete
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((line, i) => {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(line);
-      } catch {
-        throw new ResultsError(`${file}:${i + 1}: not valid JSON`);
-      }
-      const parsed = JobResultSchema.safeParse(raw);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new ResultsError(`${file}:${i + 1}: ${issue.path.join('.') || '(line)'}: ${issue.message}`);
-      }
-      return parsed.data;
-    });
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ResultsError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  let complete = text.endsWith('\n') || text === '' ? text : text.slice(0, text.lastIndexOf('\n') + 1);
+  // The last line lacks its newline: whole and valid (only the newline was lost) → keep; else cut by a crash → drop.
+  let fix: (() => void) | null = null;
+  if (complete.length !== text.length) {
+    if (parseLine(text.slice(complete.length))) {
+      complete = text + '\n';
+      fix = () => appendBytes(file, '\n');
+    } else {
+      const keep = Buffer.byteLength(complete);
+      fix = () => {
+        try {
+          truncateSync(file, keep);
+        } catch (e) {
+          throw writeFailure(file, e);
+        }
+      };
+    }
+  }
+  const lines = complete.split('\n');
+  const results: JobResult[] = [];
+  const lineOf = new Map<string, number>();
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch {
+      throw new ResultsError(`${file}:${i + 1}: not valid JSON; fix or delete that line (a line cut by a crash can only be the last one)`);
+    }
+    const parsed = JobResultSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ResultsError(`${file}:${i + 1}: ${issue.path.join('.') || '(line)'}: ${issue.message}`);
+    }
+    const first = lineOf.get(parsed.data.id);
+    if (first !== undefined) {
+      throw new ResultsError(`${file}: job ${parsed.data.id} is on lines ${first} and ${i + 1}: two writers ran on this folder. Keep one line per job (delete the later copy) before reading it`);
+    }
+    lineOf.set(parsed.data.id, i + 1);
+    results.push(parsed.data);
+  });
+  // Only once every line is known good: a refused read changes nothing on disk.
+  if (repair && fix) fix();
+  return results;
 }
 
-/** Write run.json atomically (temp file + rename), so a crash never leaves half a file. */
+function appendBytes(file: string, text: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'a');
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } catch (e) {
+    throw writeFailure(file, e);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Write run.json atomically (temp file, fsync, rename), so a crash or a full disk never leaves half a file. */
 export function writeRunInfo(dir: string, info: RunInfo): void {
-  const tmp = runInfoPath(dir) + '.tmp';
-  writeFileSync(tmp, JSON.stringify(RunInfoSchema.parse(info), null, 2) + '\n');
-  renameSync(tmp, runInfoPath(dir));
+  writeFileAtomic(runInfoPath(dir), JSON.stringify(RunInfoSchema.parse(info), null, 2) + '\n');
 }
 
-/** Read and validate run.json. */
+/** Read and validate run.json; a missing, truncated or invalid file is a ResultsError naming it. */
 export function readRunInfo(dir: string): RunInfo {
   const file = runInfoPath(dir);
   if (!existsSync(file)) throw new ResultsError(`${file}: not found (is ${dir} a run folder?)`);
-  const parsed = RunInfoSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    const reason = e instanceof SyntaxError ? `not valid JSON (truncated or corrupt: ${e.message})` : `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+    throw new ResultsError(`${file}: ${reason}; this folder's run record is damaged, so it cannot be resumed or reported. Start a new run (--out), or restore run.json`);
+  }
+  const parsed = RunInfoSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ResultsError(`${file}: ${issue.path.join('.')}: ${issue.message}`);
+    throw new ResultsError(`${file}: ${issue.path.join('.') || '(file)'}: ${issue.message}`);
   }
   return parsed.data;
 }

@@ -1,9 +1,10 @@
 /** Build a report file from a run folder: the one entry point the CLI (report, run) calls. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buildReportModel, loadRunFolder } from './data.ts';
 import { renderHtmlReport } from './html.ts';
 import { renderMarkdownReport } from './markdown.ts';
+import { writeFailure, writeFileAtomic } from '../harness/store.ts';
 
 /** Output formats. */
 export type ReportFormat = 'html' | 'markdown';
@@ -23,6 +24,7 @@ export function writeReport(runDir: string, opts: { format?: ReportFormat; out?:
   const out = opts.out ?? join(runDir, DEFAULT_REPORT_FILE[format]);
   const text = renderReport(runDir, format);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, text);
+  // Atomic: a full disk or a crash leaves the previous report (or none), never half of one.
+  writeFileAtomic(out, text, (e) => writeFailure(out, e, `the previous ${out} (if any) is untouched; free space or pass another --out, then run \`mobilenet-bench report ${runDir}\` again`));
   return out;
 }

@@ -15,7 +15,7 @@ mobilenet-bench models table [--json]    analytic MACs and parameters of the 16 
 ${FETCH_USAGE}${COMPARE_USAGE}${BASELINE_USAGE}${REPORT_USAGE}`;
 
 /** Errors that describe bad input, not a bug: printed without a stack trace. */
-const EXPECTED_ERRORS = new Set(['ConfigError', 'ResultsError', 'WeightsError', 'EvalSetError', 'ImageDecodeError']);
+const EXPECTED_ERRORS = new Set(['ConfigError', 'ResultsError', 'StoreWriteError', 'RunLockedError', 'WeightsError', 'EvalSetError', 'ImageDecodeError']);
 
 /** Run one CLI invocation; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {

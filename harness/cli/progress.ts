@@ -61,6 +61,9 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr, no
       case 'preparing':
         redraw([`Preparing ${e.what} …`]);
         break;
+      case 'notice':
+        stream.write(`${tty ? '\r\x1b[K' : ''}${e.message}\n`);
+        break;
       case 'job-start':
         active.set(e.worker, { job: e.job.id, since: now() });
         if (tty) redraw([]);
