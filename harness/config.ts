@@ -196,8 +196,54 @@ const AppiumTargetSchema = z
   })
   .transform((t) => ({ ...t, name: t.name ?? t.preset }));
 
-/** Where jobs run. More target types (ssh) join this union. */
-export const TargetSchema = z.discriminatedUnion('type', [NodeTargetSchema, ChromiumTargetSchema, FirefoxTargetSchema, WebkitTargetSchema, AppiumTargetSchema]);
+
+/**
+ * A Raspberry Pi or any Linux board over SSH (ssh2): the Node job bundle and the runtimes'
+ * files are uploaded into a content-addressed cache under `remoteDir`, and each job runs in a
+ * fresh remote `node` process; with `browser: 'chromium'` the board's Chromium is driven
+ * through the SSH connection instead. The host key must be pinned (`knownHosts` or
+ * `hostKeySha256`): an unknown or changed key is refused with its fingerprint.
+ */
+const SshTargetSchema = z
+  .strictObject({
+    name: targetName('ssh'),
+    type: z.literal('ssh'),
+    /** The board's address; or `hosts` for several identical boards (one runner each). */
+    host: z.string().min(1).optional(),
+    hosts: z.array(z.string().min(1)).min(1).optional(),
+    port: z.number().int().min(1).max(65535).default(22),
+    username: z.string().min(1).default(() => process.env.USER ?? 'pi'),
+    /** Path of the private key file (never its contents); unset = the ssh-agent at SSH_AUTH_SOCK. */
+    privateKey: z.string().optional(),
+    /** A known_hosts file holding the board's key (default ~/.ssh/known_hosts when hostKeySha256 is unset). */
+    knownHosts: z.string().optional(),
+    /** The board's host key fingerprint as `ssh-keygen -lf` prints it: SHA256:… */
+    hostKeySha256: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}=?$/, 'expected SHA256:<43 base64 characters>, as `ssh-keygen -lf <key>.pub` prints it').optional(),
+    /** Remote folder of the content-addressed upload cache (a leading ~/ is the remote home). */
+    remoteDir: z.string().min(1).default('~/.cache/mobilenet-bench'),
+    /** The remote Node (≥ 20) binary. */
+    node: z.string().min(1).default('node'),
+    /** Extra environment variables for each remote job process. */
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment variable names: letters, digits, _'), z.string()).default({}),
+    /** Run jobs in the board's Chromium (driven through the SSH connection) instead of its Node. */
+    browser: z.literal('chromium').optional(),
+    /** The remote Chromium binary (default: chromium, then chromium-browser, on the remote PATH). */
+    chromiumPath: z.string().optional(),
+    /** Time allowed to connect, milliseconds. */
+    connectTimeoutMs: z.number().int().positive().default(20_000),
+    cooldown: CooldownSchema.optional(),
+    jobTimeoutMs: z.number().int().positive().optional(),
+    implementations: z.array(ImplementationSchema).min(1).optional(),
+  })
+  .superRefine((t, ctx) => {
+    if ((t.host === undefined) === (t.hosts === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['host'], message: 'give exactly one of `host` (one board) or `hosts` (several identical boards)' });
+    }
+  });
+
+
+/** Where jobs run. */
+export const TargetSchema = z.discriminatedUnion('type', [NodeTargetSchema, ChromiumTargetSchema, FirefoxTargetSchema, WebkitTargetSchema, AppiumTargetSchema, SshTargetSchema]);
 
 /**
  * Named targets that `--target NAME` adds when the config does not define NAME (Playwright-style

@@ -48,11 +48,14 @@ export interface Plan {
 }
 
 /** What each target type can run (tfjs webgl/webgpu and ORT webgl/webgpu need a browser). */
-const SUPPORTED: Record<Target['type'], (i: Implementation) => string | null> = {
-  node: (i) =>
-    i.backend === 'webgl' || i.backend === 'webgpu'
-      ? `${i.impl}:${i.backend} needs a browser; Node has no ${i.backend === 'webgl' ? 'WebGL' : 'WebGPU'} (use a browser target)`
-      : null,
+const nodeUnsupported = (i: Implementation): string | null =>
+  i.backend === 'webgl' || i.backend === 'webgpu'
+    ? `${i.impl}:${i.backend} needs a browser; Node has no ${i.backend === 'webgl' ? 'WebGL' : 'WebGPU'} (use a browser target)`
+    : null;
+const SUPPORTED: { [T in Target['type']]: (i: Implementation, t: Extract<Target, { type: T }>) => string | null } = {
+  node: nodeUnsupported,
+  // A board runs its Node, or with `browser: 'chromium'` its Chromium.
+  ssh: (i, t) => (t.browser === 'chromium' ? browserUnsupported('chromium', i) : nodeUnsupported(i)),
   chromium: (i) => browserUnsupported('chromium', i),
   firefox: (i) => browserUnsupported('firefox', i),
   webkit: (i) => browserUnsupported('webkit', i),
@@ -140,7 +143,7 @@ export function planJobs(config: Config): Plan {
               analytic: { macs: net.macs, params: net.params },
               ...profileOf(config),
             };
-            const unsupported = SUPPORTED[target.type](implementation);
+            const unsupported = (SUPPORTED[target.type] as (i: Implementation, t: Target) => string | null)(implementation, target);
             if (unsupported) skipped.push({ ...base, weights, reason: unsupported });
             else if (weights === null) skipped.push({ ...base, weights, reason: resolved as string });
             else jobs.push({ ...base, weights });

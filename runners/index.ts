@@ -15,5 +15,7 @@ export async function runnerFor(target: Target, instance: InstanceRef = SINGLE_I
       return (await import('./webkit.ts')).createWebkitRunner(target, instance);
     case 'appium':
       return (await import('./appium.ts')).createAppiumRunner(target, instance);
+    case 'ssh':
+      return (await import('./ssh/runner.ts')).createSshRunner(target, instance);
   }
 }

@@ -1,0 +1,92 @@
+/**
+ * Entry point of one job on a remote board (bundled by esbuild into one CommonJS file and run
+ * by the board's `node`): reads one request line from stdin, runs the same runProbe as the
+ * local Node runner, and writes JSON lines to stdout — `device` (what this Node sees), then
+ * `result`. Weights from files and the eval inputs with their reference logits were computed
+ * by the harness and shipped as files (wire.ts), so the board scores the identical tensors.
+ * When stdin closes early (the SSH link dropped) the process exits: no orphan on the board.
+ */
+import { installWasmMemoryTracker } from '../../harness/probe/wasm-memory.ts';
+import { machine, cpus, release } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import type { Job } from '../../harness/plan.ts';
+import type { CreateModel } from '../../models/runtime.ts';
+import type { Implementation } from '../../harness/config.ts';
+
+installWasmMemoryTracker();
+process.env.ORT_DISABLE_TELEMETRY = '1';
+
+/** What the harness sends: the job and where its shipped files are on the board. */
+export interface RemoteJobRequest {
+  job: Job;
+  /** Canonical weights (wire.ts) for file weights; null = synthetic, generated here. */
+  weightsFile: string | null;
+  /** Eval inputs and reference logits (wire.ts). */
+  inputsFile: string;
+  /** Folders (ending in '/') holding tfjs-backend-wasm's and onnxruntime-web's wasm files. */
+  tfjsWasmDir: string;
+  ortWasmDir: string;
+}
+
+function send(line: unknown): Promise<void> {
+  return new Promise((done) => process.stdout.write(`${JSON.stringify(line)}\n`, () => done()));
+}
+
+async function factory(impl: Implementation['impl']): Promise<CreateModel> {
+  switch (impl) {
+    case 'reference': return (await import('../../models/reference/index.ts')).createReferenceModel;
+    case 'tfjs': return (await import('../../models/tfjs.ts')).createTfjsModel;
+    case 'ort-web': return (await import('../../models/onnx/ort-web.ts')).createOrtWebModel;
+    case 'ort-node': return (await import('../../models/onnx/ort-node.ts')).createOrtNodeModel;
+  }
+}
+
+async function run(req: RemoteJobRequest): Promise<void> {
+  await send({ type: 'device', machine: machine(), arch: process.arch, node: process.version, kernel: release(), cpus: cpus().length });
+  const { runProbe } = await import('../../harness/probe/probe.ts');
+  const { readMemoryInNode } = await import('../../harness/probe/node-env.ts');
+  const { decodeEvalInputs, decodeWeights } = await import('../../harness/probe/wire.ts');
+  const result = await runProbe(req.job, {
+    async loadWeights(ref, job) {
+      if (req.weightsFile) return decodeWeights(readFileSync(req.weightsFile));
+      if (ref.kind !== 'synthetic') throw new Error(`weights ${ref.path} were not shipped to the board`);
+      const { syntheticWeights } = await import('../../models/weights/synthetic.ts');
+      return syntheticWeights(job.alpha, job.resolution, { seed: ref.seed });
+    },
+    createModel: async (impl, weights) => (await factory(impl.impl))(weights, {
+      backend: impl.backend,
+      ...(impl.threads !== null ? { threads: impl.threads } : {}),
+      ...(impl.impl === 'tfjs' ? { wasmPaths: req.tfjsWasmDir } : impl.impl === 'ort-web' ? { wasmPaths: req.ortWasmDir } : {}),
+    }),
+    readMemory: readMemoryInNode,
+    evalInputs: async () => decodeEvalInputs(readFileSync(req.inputsFile)),
+    crossOriginIsolated: null,
+    now: () => performance.now(),
+  });
+  if (result.effective) result.effective.details = { ...result.effective.details, weightsFrom: req.weightsFile ? 'canonical float32 parsed by the harness, shipped to the board' : 'generated on the board' };
+  await send({ type: 'result', result });
+}
+
+let input = '';
+let started = false;
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk: string) => {
+  if (started) return;
+  input += chunk;
+  const nl = input.indexOf('\n');
+  if (nl < 0) return;
+  started = true;
+  run(JSON.parse(input.slice(0, nl)) as RemoteJobRequest).then(
+    () => process.exit(0),
+    (e: Error) => {
+      process.stderr.write(`${e.stack ?? e.message}\n`);
+      process.exit(1);
+    },
+  );
+});
+// The harness keeps stdin open while the job runs: its end means the link or the harness is gone.
+process.stdin.on('end', () => {
+  process.stderr.write('stdin closed: the harness went away; exiting\n');
+  process.exit(started ? 3 : 2);
+});

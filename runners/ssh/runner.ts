@@ -1,0 +1,275 @@
+/**
+ * The ssh target's runner: one SSH connection per board, the job bundle and runtime files
+ * synced into the board's content-addressed cache once, then each job in a fresh remote
+ * `node` process fed one request line, streaming JSON lines back. A dropped link fails the job
+ * in flight with the reason and the next job reconnects; a connection that cannot be made
+ * (unreachable, wrong key, unpinned host key, no Node) fails the target with the fix.
+ * With `browser: 'chromium'` the board's Chromium runs the jobs instead (chromium.ts).
+ */
+import { posix } from 'node:path';
+import type { Target } from '../../harness/config.ts';
+import type { Job } from '../../harness/plan.ts';
+import { baseResult } from '../../harness/probe/probe.ts';
+import { evalInputsInNode, loadWeightsInNode } from '../../harness/probe/node-env.ts';
+import { encodeEvalInputs, encodeWeights } from '../../harness/probe/wire.ts';
+import type { Device, JobResult, ThermalReading } from '../../harness/results.ts';
+import type { InstanceRef, Runner } from '../runner.ts';
+import { readBoardInfo, readBoardThermal, type BoardInfo } from './board.ts';
+import { runtimeTree } from './bundle.ts';
+import { ensureTree, shippedBytes, shippedPath, syncToCas, type UploadStats } from './cas.ts';
+import { openSsh, shellQuote, SshError, type SshConnection, type SshEndpoint } from './connection.ts';
+import type { RemoteJobRequest } from './remote-job.ts';
+
+/** An ssh target, as configured. */
+export type SshTarget = Extract<Target, { type: 'ssh' }>;
+
+/** How many runners an ssh target gets: one per entry of `hosts`, else 1. */
+export function sshInstanceCount(target: SshTarget): number {
+  return target.hosts?.length ?? 1;
+}
+
+/** The board an instance drives. */
+export function sshHostOf(target: SshTarget, instance: InstanceRef): string {
+  return target.hosts ? target.hosts[instance.index] : target.host!;
+}
+
+/** Hooks for tests. */
+export interface SshRunnerOptions {
+  /** Called once a job's remote process has started (it sent its device line). */
+  onJobStarted?: (job: Job, conn: SshConnection) => void | Promise<void>;
+  /** Where progress lines go (default stderr). */
+  log?: (line: string) => void;
+}
+
+/** A connected board with its runtime tree in place. */
+export interface Board {
+  conn: SshConnection;
+  info: BoardInfo;
+  /** Absolute remoteDir on the board. */
+  remoteDir: string;
+  casDir: string;
+}
+
+/** The endpoint of a target instance (credentials are paths, never contents). */
+export function endpointOf(target: SshTarget, instance: InstanceRef): SshEndpoint {
+  return {
+    host: sshHostOf(target, instance), port: target.port, username: target.username,
+    ...(target.privateKey ? { privateKey: target.privateKey } : {}),
+    ...(target.knownHosts ? { knownHosts: target.knownHosts } : {}),
+    ...(target.hostKeySha256 ? { hostKeySha256: target.hostKeySha256 } : {}),
+    connectTimeoutMs: target.connectTimeoutMs,
+  };
+}
+
+/** Connect to a board and resolve its remoteDir. */
+export async function connectBoard(target: SshTarget, instance: InstanceRef): Promise<Board> {
+  const conn = await openSsh(endpointOf(target, instance));
+  try {
+    const info = await readBoardInfo(conn);
+    const home = (await conn.run('printf %s "$HOME"')).stdout;
+    const remoteDir = target.remoteDir.startsWith('~/') ? posix.join(home, target.remoteDir.slice(2)) : target.remoteDir === '~' ? home : target.remoteDir;
+    return { conn, info, remoteDir, casDir: posix.join(remoteDir, 'cas') };
+  } catch (e) {
+    conn.close();
+    throw e;
+  }
+}
+
+/** The device record for a job run on a board. */
+export function deviceOf(board: Board, instanceName: string | null, seen: { machine?: string; node?: string } = {}, extra: Device['details'] = {}): Device {
+  const { info } = board;
+  const emulated = seen.machine !== undefined && seen.machine !== info.unameM;
+  return {
+    platform: info.unameS.toLowerCase(),
+    model: info.model,
+    osVersion: info.os,
+    arch: seen.machine ?? info.unameM,
+    cores: info.cores,
+    browserName: null,
+    browserVersion: null,
+    userAgent: null,
+    emulated,
+    cpuThrottlingRate: null,
+    sessionId: board.conn.id,
+    serverUrl: board.conn.url,
+    instance: instanceName,
+    details: {
+      kernelMachine: info.unameM,
+      cpuGovernor: info.governor,
+      cpuMaxFrequencyKHz: info.maxFrequencyKHz,
+      ...(seen.node ? { nodeVersion: seen.node } : {}),
+      ...(info.missing.model ? { modelUnavailable: info.missing.model } : {}),
+      ...(info.missing.governor ? { cpuFrequencyUnavailable: info.missing.governor } : {}),
+      ...(emulated ? { emulation: `the job's Node sees ${seen.machine} but the board's kernel is ${info.unameM}: user-mode emulation (qemu-user); timings are not a real board's` } : {}),
+      ...extra,
+    },
+  };
+}
+
+/** Upload a job's data (canonical weights from files, eval inputs with reference logits). */
+export async function shipJobData(board: Board, job: Job): Promise<{ weightsFile: string | null; inputsFile: string; stats: UploadStats }> {
+  const weights = await loadWeightsInNode(job.weights, job);
+  const inputs = shippedBytes(encodeEvalInputs(await evalInputsInNode(job, weights)));
+  const w = job.weights.kind === 'file' ? shippedBytes(encodeWeights(weights)) : null;
+  const stats = await syncToCas(board.conn, board.casDir, w ? [w, inputs] : [inputs]);
+  return { weightsFile: w ? posix.join(board.casDir, w.sha256) : null, inputsFile: posix.join(board.casDir, inputs.sha256), stats };
+}
+
+const STDERR_TAIL_CHARS = 2000;
+
+/** Create the runner for one board of an ssh target; connects at once, so a board that cannot be reached fails its jobs with the reason. */
+export async function createSshRunner(target: SshTarget, instance: InstanceRef, options: SshRunnerOptions = {}): Promise<Runner> {
+  if (target.browser === 'chromium') return (await import('./chromium.ts')).createRemoteChromiumRunner(target, instance, options);
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const instanceName = target.hosts ? sshHostOf(target, instance) : null;
+  let board: Board | null = null;
+  let tree: string | null = null;
+  let ortNodeUnavailable: string | null = null;
+  /** Bytes of runtime files sent since the last job recorded them. */
+  let pendingRuntime: UploadStats | null = null;
+
+  const connect = async (): Promise<Board> => {
+    if (board && board.conn.closedReason() === null) return board;
+    board?.conn.close();
+    board = null;
+    const b = await connectBoard(target, instance);
+    try {
+      // The platform and arch of the board's Node pick the native binary (under emulation they differ from uname's).
+      const version = await b.conn.run(`${shellQuote(target.node)} -p 'process.version + " " + process.platform + " " + process.arch'`);
+      const [nodeVersion, platform, arch] = version.stdout.trim().split(' ');
+      if (version.code !== 0 || !/^v\d+/.test(nodeVersion ?? '') || !arch) {
+        throw new SshError(version.code === 127
+          ? `no Node on ${b.conn.endpoint.host}: \`${target.node}\` was not found (exit 127). Install Node ≥ 20 on the board (Raspberry Pi OS: apt install nodejs, or the arm64 tarball from nodejs.org), or set the target's node to its path`
+          : `\`${target.node} --version\` failed on ${b.conn.endpoint.host} (exit ${version.code}): ${(version.stderr || version.stdout).trim().slice(0, 300)}`);
+      }
+      const rt = await runtimeTree(platform, arch);
+      ortNodeUnavailable = rt.ortNodeUnavailable;
+      const files = rt.files.map((f) => ({ ...f, shipped: shippedPath(f.local) }));
+      const stats = await syncToCas(b.conn, b.casDir, files.map((f) => f.shipped));
+      tree = await ensureTree(b.conn, b.casDir, posix.join(b.remoteDir, 'trees'), files.map((f) => ({ rel: f.rel, sha256: f.shipped.sha256 })));
+      const total = files.reduce((s, f) => s + f.shipped.size, 0);
+      log(`${target.name}: ${b.conn.url} (${b.info.model ?? b.info.unameM}, Node ${nodeVersion} ${platform}/${arch}): runtime ${files.length} files, ${(total / 2 ** 20).toFixed(1)} MiB; uploaded ${stats.filesSent} files (${stats.bytesSent} bytes), ${stats.filesReused} already in ${b.casDir}`);
+      pendingRuntime = stats;
+    } catch (e) {
+      b.conn.close();
+      throw e;
+    }
+    board = b;
+    return b;
+  };
+
+  await connect();
+
+  const runJob = async (job: Job): Promise<JobResult> => {
+    const started = Date.now();
+    const failed = (why: string) => {
+      const r = baseResult(job, 'failed', why);
+      r.durationMs = Date.now() - started;
+      return r;
+    };
+    let b: Board;
+    try {
+      b = await connect();
+    } catch (e) {
+      return failed(`${target.name}: ${(e as Error).message}`);
+    }
+    if (job.implementation.impl === 'ort-node' && ortNodeUnavailable) return baseResult(job, 'skipped', ortNodeUnavailable);
+    let data;
+    try {
+      data = await shipJobData(b, job);
+    } catch (e) {
+      return failed(`shipping the job's data to ${b.conn.endpoint.host}: ${(e as Error).message}`);
+    }
+    const runtime = pendingRuntime;
+    pendingRuntime = null;
+    const request: RemoteJobRequest = {
+      job, weightsFile: data.weightsFile, inputsFile: data.inputsFile,
+      tfjsWasmDir: `${posix.join(tree!, 'tfjs-wasm')}/`, ortWasmDir: `${posix.join(tree!, 'ort-wasm')}/`,
+    };
+    const env = Object.entries({ ...target.env, ORT_DISABLE_TELEMETRY: '1' }).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
+    const command = `cd ${shellQuote(tree!)} && exec env ${env} ${shellQuote(target.node)} job.cjs`;
+    const outcome = await new Promise<{ result?: JobResult; seen: { machine?: string; node?: string }; code: number | null; signal: string | null; stderr: string; lost?: string; timedOut: boolean }>((done) => {
+      const seen: { machine?: string; node?: string } = {};
+      let result: JobResult | undefined;
+      let stderr = '';
+      let code: number | null = null;
+      let signal: string | null = null;
+      let timedOut = false;
+      let finished = false;
+      const finish = (lost?: string) => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(timer);
+        done({ ...(result ? { result } : {}), seen, code, signal, stderr, ...(lost ? { lost } : {}), timedOut });
+      };
+      const timer = setTimeout(() => {
+        timedOut = true;
+        channel?.signal('KILL');
+        channel?.end();
+        setTimeout(() => finish(), 5000).unref();
+      }, job.timeoutMs);
+      let channel: Awaited<ReturnType<SshConnection['exec']>> | undefined;
+      b.conn.closed.then((why) => finish(why));
+      b.conn.exec(command).then((ch) => {
+        channel = ch;
+        let buffered = '';
+        ch.on('data', (d: Buffer) => {
+          buffered += d.toString();
+          let nl;
+          while ((nl = buffered.indexOf('\n')) >= 0) {
+            const line = buffered.slice(0, nl);
+            buffered = buffered.slice(nl + 1);
+            let msg: { type?: string; machine?: string; node?: string; result?: JobResult };
+            try {
+              msg = JSON.parse(line);
+            } catch {
+              continue; // stray output from a runtime
+            }
+            if (msg.type === 'device') {
+              seen.machine = msg.machine;
+              seen.node = msg.node;
+              if (options.onJobStarted) void Promise.resolve(options.onJobStarted(job, b.conn)).catch(() => {});
+            } else if (msg.type === 'result' && msg.result) result = msg.result;
+          }
+        });
+        ch.stderr.on('data', (d: Buffer) => {
+          stderr = (stderr + d.toString()).slice(-STDERR_TAIL_CHARS);
+        });
+        ch.on('exit', (c: number | null, s?: string) => {
+          code = c;
+          signal = s ?? null;
+        });
+        ch.on('close', () => finish());
+        ch.write(`${JSON.stringify(request)}\n`);
+      }, (e: Error) => finish(e.message));
+    });
+    const host = b.conn.endpoint.host;
+    let result: JobResult;
+    if (outcome.result) result = outcome.result;
+    else if (outcome.timedOut) result = failed(`exceeded its time limit of ${Math.round(job.timeoutMs / 1000)} s on ${host} and was killed (raise jobTimeoutMs, or lower sampling.maxTimeMs / accuracy.samples)`);
+    else if (outcome.lost || b.conn.closedReason()) result = failed(`the SSH link to ${host} dropped during the job (${outcome.lost ?? b.conn.closedReason()}); this job is lost, the next one reconnects`);
+    else if (outcome.code === 127) result = failed(`no Node on ${host}: \`${target.node}\` was not found (exit 127); install Node ≥ 20 on the board or set the target's node to its path`);
+    else {
+      const tail = outcome.stderr.trim().split('\n').slice(-8).join('\n');
+      result = failed(`the job's process on ${host} died (${outcome.signal ? `signal ${outcome.signal}` : `exit code ${outcome.code}`}) before reporting${tail ? `; its last output:\n${tail}` : ''}`);
+    }
+    if (result.memory?.peakRssSource) result.memory.peakRssSource = `${result.memory.peakRssSource} on the board`;
+    result.device = deviceOf(b, instanceName, outcome.seen, {
+      jobBytesSent: data.stats.bytesSent,
+      runtimeBytesSent: runtime?.bytesSent ?? 0,
+      runtimeFilesSent: runtime?.filesSent ?? 0,
+    });
+    return result;
+  };
+
+  return {
+    runJob,
+    async readThermal(): Promise<ThermalReading[]> {
+      return readBoardThermal((await connect()).conn);
+    },
+    async close() {
+      board?.conn.close();
+      board = null;
+    },
+  };
+}
