@@ -320,7 +320,8 @@ export const ConfigSchema = z.strictObject({
     .prefault({}),
   implementations: z.array(ImplementationSchema).min(1).default(['reference', 'tfjs:wasm', 'ort-web:wasm', 'ort-node:cpu'].map((s) => parseImplementation(s) as Implementation)),
   /** Default: float32 with synthetic weights; float32 and uint8 with official ones. */
-  precision: z.array(z.enum(['float32', 'uint8'])).min(1).optional(),
+  /** uint8: integer kernels where the runtime has them (tfjs: dequantized); uint8-dequantized: float kernels on dequantized weights. */
+  precision: z.array(z.enum(['float32', 'uint8', 'uint8-dequantized'])).min(1).optional(),
   weights: WeightsSchema.default({ source: 'synthetic', seed: 0 }),
   sampling: SamplingSchema.prefault({}),
   accuracy: AccuracyConfigSchema.prefault({}),

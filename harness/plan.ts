@@ -64,7 +64,18 @@ const SUPPORTED: { [T in Target['type']]: (i: Implementation, t: Extract<Target,
 };
 
 
-const precisionOf = (p: 'float32' | 'uint8'): Precision => (p === 'uint8' ? 'uint8-dequantized' : 'float32');
+/**
+ * What a precision asked for means for an implementation: `uint8` runs on integer kernels where the
+ * runtime has them (reference, ORT) and dequantized where it has not (tfjs); `uint8-dequantized`
+ * always runs float kernels on the dequantized uint8 weights.
+ */
+export function precisionOf(p: Config['precision'][number], impl: Implementation): Precision {
+  if (p === 'uint8') return impl.impl === 'tfjs' ? 'uint8-dequantized' : 'uint8';
+  return p;
+}
+
+/** Id suffix of an asked precision: `-uint8` for uint8 (integer kernels, or tfjs dequantized), `-uint8-dequantized`. */
+const PRECISION_SUFFIX: Record<Config['precision'][number], string> = { float32: '', uint8: '-uint8', 'uint8-dequantized': '-uint8-dequantized' };
 
 /** Folders searched for official files: the mirror, then the `models fetch` cache. */
 export function weightsFolders(config: Config): string[] {
@@ -107,9 +118,9 @@ const WEIGHTS_TAG = { 'tfjs-layers': 'keras', tflite: 'tflite' } as const;
  * Stable job id: `<target>/<impl>[-<backend>][-t<threads>]/<α>_<res>[-uint8][-<weights tag>]`.
  * The tag appears only on the second weights file of a variant (e.g. `0.25_224-tflite`).
  */
-export function jobId(target: string, impl: Implementation, alpha: number, resolution: number, precision: Precision, weightsTag?: string): string {
+export function jobId(target: string, impl: Implementation, alpha: number, resolution: number, asked: Config['precision'][number], weightsTag?: string): string {
   const variant = variantName({ alpha, resolution });
-  return `${target}/${implementationLabel(impl)}/${variant}${precision === 'uint8-dequantized' ? '-uint8' : ''}${weightsTag ? `-${weightsTag}` : ''}`;
+  return `${target}/${implementationLabel(impl)}/${variant}${PRECISION_SUFFIX[asked]}${weightsTag ? `-${weightsTag}` : ''}`;
 }
 
 /** The profiling pass a config asks for, as a Job field. */
@@ -128,15 +139,17 @@ export function planJobs(config: Config): Plan {
     for (const alpha of config.variants.alpha) {
       for (const resolution of config.variants.resolution) {
         for (const p of config.precision) {
-          const precision = precisionOf(p);
-          const resolved = resolveWeights(config, alpha, resolution, precision);
+          const resolved = resolveWeights(config, alpha, resolution, p === 'float32' ? 'float32' : 'uint8-dequantized');
           const choices: Array<WeightsRef | null> = typeof resolved === 'string' ? [null] : resolved;
           for (const [w, weights] of choices.entries()) {
           const tag = w > 0 && weights?.kind === 'file' ? WEIGHTS_TAG[weights.format] : undefined;
           for (const implementation of ('implementations' in target ? target.implementations : undefined) ?? config.implementations) {
+            const precision = precisionOf(p, implementation);
+            // tfjs has no integer kernels: its uint8 row is the dequantized one, so asking both runs it once.
+            if (p === 'uint8' && precision === 'uint8-dequantized' && config.precision.includes('uint8-dequantized')) continue;
             const net = mobilenetV1(alpha, resolution, classesOf(weights));
             const base = {
-              id: jobId(target.name, implementation, alpha, resolution, precision, tag),
+              id: jobId(target.name, implementation, alpha, resolution, p, tag),
               target, implementation, alpha, resolution, precision,
               sampling: config.sampling, accuracy: config.accuracy,
               timeoutMs: target.jobTimeoutMs ?? config.jobTimeoutMs,

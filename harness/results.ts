@@ -135,7 +135,8 @@ export const JobResultSchema = z.object({
   threads: num.int().nullable(),
   alpha: num,
   resolution: num.int(),
-  precision: z.enum(['float32', 'uint8-dequantized']),
+  /** float32; uint8 on integer kernels; uint8 dequantized to float32 (float kernels). */
+  precision: z.enum(['float32', 'uint8', 'uint8-dequantized']),
   weightsSource: z.string(),
   status: JobStatusSchema,
   /** Why the job failed, was skipped or is invalid. */

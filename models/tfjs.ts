@@ -92,6 +92,7 @@ function forward(x: tf.Tensor4D, layers: TfLayer[]): tf.Tensor2D {
 /** Build the network in tfjs on `options.backend` ('cpu', 'wasm', and in browsers 'webgl', 'webgpu'). */
 export const createTfjsModel: CreateModel = async (weights: CanonicalWeights, options: RuntimeOptions): Promise<LoadedModel> => {
   validateWeights(weights);
+  if (weights.precision === 'uint8') throw new Error('tfjs has no integer kernels: it runs uint8 models dequantized (precision uint8-dequantized)');
   const requested = options.backend;
   if (requested === 'wasm') configureWasm(options);
   // The GPU backends are registered only when asked for (their code is large and browser-only).

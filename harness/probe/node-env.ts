@@ -34,13 +34,19 @@ async function factory(impl: Implementation['impl']): Promise<CreateModel> {
 }
 
 /** Load canonical weights for a job in Node. */
-export async function loadWeightsInNode(ref: WeightsRef, job: Pick<Job, 'alpha' | 'resolution'>): Promise<CanonicalWeights> {
+export async function loadWeightsInNode(ref: WeightsRef, job: Pick<Job, 'alpha' | 'resolution'> & Partial<Pick<Job, 'precision'>>): Promise<CanonicalWeights> {
   if (ref.kind === 'synthetic') {
     const { syntheticWeights } = await import('../../models/weights/synthetic.ts');
     return syntheticWeights(job.alpha, job.resolution, { seed: ref.seed });
   }
   const { loadWeightsFile } = await import('../../models/weights/load.ts');
-  return loadWeightsFile(ref.path);
+  const weights = await loadWeightsFile(ref.path);
+  // uint8 jobs run the file's integer form on integer kernels; others its float (dequantized) tensors.
+  if ('precision' in job && job.precision === 'uint8') {
+    const { asIntegerWeights } = await import('../../models/weights/canonical.ts');
+    return asIntegerWeights(weights);
+  }
+  return weights;
 }
 
 /** Identity of a set of weights, for cache keys. */
@@ -74,8 +80,9 @@ async function referenceLogits(weights: CanonicalWeights, inputsKey: string, ten
       return tensors.map((_, i) => all.slice(i * weights.classes, (i + 1) * weights.classes));
     }
   }
-  const { ReferenceNetwork } = await import('../../models/reference/index.ts');
-  const net = new ReferenceNetwork(weights);
+  // The integer reference for uint8 (integer-kernel) jobs, the float one otherwise.
+  const { referenceNetworkFor } = await import('../../models/reference/index.ts');
+  const net = referenceNetworkFor(weights);
   const out = tensors.map((t) => net.infer(t).slice());
   saveLogits(file, weights.classes, out);
   return out;

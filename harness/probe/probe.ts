@@ -106,8 +106,13 @@ export async function sampleLatency(run: () => Promise<unknown>, s: Job['samplin
 }
 
 /** Reasons why what ran is not what was asked (a silent fallback is a different experiment). */
-export function validityProblems(asked: Implementation, effective: Effective, coiRequired: boolean): string[] {
+export function validityProblems(asked: Implementation, effective: Effective, coiRequired: boolean, precision?: Job['precision']): string[] {
   const problems: string[] = [];
+  // uint8 means integer kernels: the runtime must say so (ORT: read back from its profile).
+  if (precision === 'uint8' && effective.details?.integerKernels !== true) {
+    const ran = effective.details?.executedOps ? ` (executed: ${effective.details.executedOps})` : '';
+    problems.push(`asked for uint8 on integer kernels, but ${effective.impl} did not run integer kernels${ran}`);
+  }
   if (effective.backend !== asked.backend) problems.push(`asked for backend ${asked.backend}, ${effective.impl} ran ${effective.backend}`);
   if (asked.threads !== null && effective.threads !== null && effective.threads !== asked.threads) {
     problems.push(`asked for ${asked.threads} threads, ${effective.threads} ran`);
@@ -187,7 +192,7 @@ export async function runProbe(job: Job, env: ProbeEnvironment): Promise<JobResu
     // Last, so that profiling overhead touches no latency, memory or accuracy figure.
     if (job.profile) result.profile = await profileModel(model, input, specOf(weights), job.id, job.profile.inferences, () => env.now());
 
-    const problems = validityProblems(job.implementation, result.effective, (job.implementation.threads ?? 1) > 1 && env.crossOriginIsolated !== null);
+    const problems = validityProblems(job.implementation, result.effective, (job.implementation.threads ?? 1) > 1 && env.crossOriginIsolated !== null, job.precision);
     result.status = problems.length ? 'invalid' : 'ok';
     if (problems.length) result.error = problems.join('; ');
   } catch (e) {

@@ -5,6 +5,7 @@
  * logits, so the page gets bit-identical tensors to the ones Node uses. Browser-safe.
  */
 import type { CanonicalWeights, LayerWeights } from '../../models/weights/canonical.ts';
+import type { QuantizedLayer, QuantizedWeights } from '../../models/weights/quantized.ts';
 import type { EvalInputs } from './accuracy.ts';
 
 const MAGIC = 0x4d4e4231; // 'MNB1'
@@ -45,19 +46,50 @@ export function unpackArrays<H>(bytes: ArrayBuffer | Uint8Array): { header: H; a
   return { header, arrays };
 }
 
-type WeightsHeader = Omit<CanonicalWeights, 'layers'> & { layers: Array<Omit<LayerWeights, 'kernel' | 'bias'>> };
+type QuantizedHeader = Omit<QuantizedWeights, 'layers'> & { layers: Array<Omit<QuantizedLayer, 'kernel' | 'bias'>> };
+type WeightsHeader = Omit<CanonicalWeights, 'layers' | 'quantized'> & {
+  layers: Array<Omit<LayerWeights, 'kernel' | 'bias'>>;
+  quantized?: QuantizedHeader;
+};
 
-/** Canonical weights → bytes. */
+/** Integer bytes carried bit for bit in a float32 slot (never read as floats): uint8 padded to 4 bytes, int32 as is. */
+function bitsAsFloat32(a: Uint8Array | Int32Array): Float32Array {
+  const bytes = new Uint8Array(Math.ceil(a.byteLength / 4) * 4);
+  bytes.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  return new Float32Array(bytes.buffer);
+}
+
+/** Canonical weights → bytes (the integer form of uint8 weights too). */
 export function encodeWeights(w: CanonicalWeights): Uint8Array {
-  const { layers, ...rest } = w;
+  const { layers, quantized, ...rest } = w;
   const header: WeightsHeader = { ...rest, layers: layers.map(({ kernel: _k, bias: _b, ...meta }) => meta) };
-  return packArrays(header, layers.flatMap((l) => [l.kernel, l.bias]));
+  const arrays = layers.flatMap((l) => [l.kernel, l.bias]);
+  if (quantized) {
+    header.quantized = { ...quantized, layers: quantized.layers.map(({ kernel: _k, bias: _b, ...meta }) => meta) };
+    arrays.push(...quantized.layers.flatMap((l) => [bitsAsFloat32(l.kernel), bitsAsFloat32(l.bias)]));
+  }
+  return packArrays(header, arrays);
 }
 
 /** Bytes → canonical weights. */
 export function decodeWeights(bytes: ArrayBuffer | Uint8Array): CanonicalWeights {
   const { header, arrays } = unpackArrays<WeightsHeader>(bytes);
-  return { ...header, layers: header.layers.map((meta, i) => ({ ...meta, kernel: arrays[2 * i], bias: arrays[2 * i + 1] })) };
+  const { quantized, ...rest } = header;
+  const n = header.layers.length;
+  const w: CanonicalWeights = { ...rest, layers: header.layers.map((meta, i) => ({ ...meta, kernel: arrays[2 * i], bias: arrays[2 * i + 1] })) };
+  if (quantized) {
+    // The uint8 kernel has as many values as the float one it dequantizes to.
+    const kernelSize = (i: number) => arrays[2 * i].length;
+    w.quantized = {
+      ...quantized,
+      layers: quantized.layers.map((meta, i) => ({
+        ...meta,
+        kernel: new Uint8Array(arrays[2 * n + 2 * i].buffer, 0, kernelSize(i)),
+        bias: new Int32Array(arrays[2 * n + 2 * i + 1].buffer),
+      })),
+    };
+  }
+  return w;
 }
 
 interface InputsHeader {

@@ -30,9 +30,11 @@ export function onnxSamePads(inSize: number, kernel: number, stride: number): [n
   return [before, before, after, after];
 }
 
-type Attr = { name: string; int: number } | { name: string; ints: number[] };
+/** An int or ints attribute. */
+export type Attr = { name: string; int: number } | { name: string; ints: number[] };
 
-interface Node {
+/** One graph node as the writers build it. */
+export interface Node {
   op: string;
   name: string;
   inputs: string[];
@@ -72,7 +74,8 @@ function pointwiseToOIHW(k: Float32Array, inC: number, outC: number): Float32Arr
   return out;
 }
 
-function writeValueInfo(w: ProtoWriter, name: string, dims: number[]): void {
+/** A ValueInfoProto of a float tensor with fixed dims. */
+export function writeValueInfo(w: ProtoWriter, name: string, dims: number[]): void {
   w.string(1, name);
   w.message(2, (type) =>
     type.message(1, (tensor) => {
@@ -84,7 +87,8 @@ function writeValueInfo(w: ProtoWriter, name: string, dims: number[]): void {
   );
 }
 
-function writeNode(w: ProtoWriter, n: Node): void {
+/** A NodeProto with int / ints attributes. */
+export function writeNode(w: ProtoWriter, n: Node): void {
   for (const i of n.inputs) w.string(1, i);
   for (const o of n.outputs) w.string(2, o);
   w.string(3, n.name);

@@ -6,6 +6,8 @@ import type * as OrtNode from 'onnxruntime-node';
 import type { CreateModel, LoadedModel, RuntimeOptions } from '../runtime.ts';
 import type { CanonicalWeights } from '../weights/canonical.ts';
 import { exportOnnx } from './export.ts';
+import { exportQuantizedOnnx } from './export-quantized.ts';
+import { profiledKernels } from './executed-ops.ts';
 import { logitsRunner } from './run-session.ts';
 import type { ProfileOptions, RuntimeProfile } from '../profile.ts';
 import { ortInferences, parseOrtProfile, timedRuns } from './profile-ort.ts';
@@ -61,11 +63,35 @@ export const createOrtNodeModel: CreateModel = async (weights: CanonicalWeights,
     graphOptimizationLevel: 'all',
     ...(options.threads !== undefined ? { intraOpNumThreads: options.threads } : {}),
   };
-  const session = await ort.InferenceSession.create(exportOnnx(weights), sessionOptions);
+  // uint8: the quantized graph, and one profiled inference at init to read back which kernels ran.
+  const integer = weights.precision === 'uint8';
+  const graph = () => (integer ? exportQuantizedOnnx(weights) : exportOnnx(weights));
+  const { mkdtemp, readdir, readFile, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const profileDir = integer ? await mkdtemp(join(tmpdir(), 'mobilenet-bench-ort-profile-')) : undefined;
+  const session = await ort.InferenceSession.create(graph(), {
+    ...sessionOptions,
+    ...(profileDir ? { enableProfiling: true, profileFilePrefix: join(profileDir, 'profile') } : {}),
+  });
   const R = weights.resolution;
   let released = false;
+  const run = logitsRunner(session, ort.Tensor, R, () => released, 'ort-node');
+  let kernels: Record<string, string | boolean> = { kernels: 'float32' };
+  if (profileDir) {
+    try {
+      kernels = await profiledKernels(run, R, async () => {
+        session.endProfiling();
+        const files = await readdir(profileDir);
+        if (files.length !== 1) throw new Error(`expected one ORT profile in ${profileDir}, found ${files.length}`);
+        return readFile(join(profileDir, files[0]), 'utf8');
+      });
+    } finally {
+      await rm(profileDir, { recursive: true, force: true });
+    }
+  }
   return {
-    run: logitsRunner(session, ort.Tensor, R, () => released, 'ort-node'),
+    run,
     effective: () => ({
       impl: 'ort-node',
       backend: 'cpu',
@@ -73,13 +99,13 @@ export const createOrtNodeModel: CreateModel = async (weights: CanonicalWeights,
       threads: options.threads ?? null,
       simd: null,
       version: ort.env.versions.node ?? ort.env.versions.common,
-      details: { executionProvider: 'cpu', graphOptimizationLevel: 'all', requestedThreads: options.threads ?? null },
+      details: { executionProvider: 'cpu', graphOptimizationLevel: 'all', requestedThreads: options.threads ?? null, ...kernels },
     }),
     async dispose(): Promise<void> {
       if (released) return;
       released = true;
       await session.release();
     },
-    profile: (input, profileOptions) => profileOrtNode(ort, exportOnnx(weights), sessionOptions, R, input, profileOptions),
+    profile: (input, profileOptions) => profileOrtNode(ort, graph(), sessionOptions, R, input, profileOptions),
   };
 };

@@ -31,7 +31,7 @@ export function installPrintTap(): void {
 }
 
 /** What `fn` prints through ORT's wasm module, as text. */
-async function capturePrinted(fn: () => Promise<void> | void): Promise<string> {
+export async function capturePrinted(fn: () => Promise<void> | void): Promise<string> {
   if (!isNode) {
     if (!tapInstalled) throw new Error('the console tap was not installed before onnxruntime-web initialized');
     captured = [];

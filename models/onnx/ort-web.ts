@@ -37,8 +37,10 @@ function ortFor(backend: string): Promise<Ort> {
 import type { CreateModel, LoadedModel, RuntimeOptions } from '../runtime.ts';
 import type { CanonicalWeights } from '../weights/canonical.ts';
 import { exportOnnx } from './export.ts';
+import { exportQuantizedOnnx } from './export-quantized.ts';
+import { profiledKernels } from './executed-ops.ts';
 import { logitsRunner } from './run-session.ts';
-import { installPrintTap, profileOrtWeb } from './ort-web-profile.ts';
+import { capturePrinted, installPrintTap, profileOrtWeb } from './ort-web-profile.ts';
 
 /** The only binary onnxruntime-web 1.30's wasm entry ships (SIMD + threads in one build). */
 const WASM_BINARY = 'ort-wasm-simd-threaded.wasm';
@@ -80,15 +82,22 @@ export const createOrtWebModel: CreateModel = async (weights: CanonicalWeights, 
   const ort = await ortFor(backend);
   await configure(ort, options);
   const sessionOptions = { executionProviders: [backend], graphOptimizationLevel: 'all' as const };
-  const session = await ort.InferenceSession.create(exportOnnx(weights), sessionOptions);
+  // uint8: the quantized graph, and one profiled inference at init to read back which kernels ran.
+  const integer = weights.precision === 'uint8';
+  const graph = () => (integer ? exportQuantizedOnnx(weights) : exportOnnx(weights));
+  const session = await ort.InferenceSession.create(graph(), { ...sessionOptions, ...(integer ? { enableProfiling: true } : {}) });
   // ORT resolves an unset numThreads at init (and may lower it without cross-origin isolation).
   initializedThreads ??= ort.env.wasm.numThreads ?? null;
   const threads = initializedThreads;
   const simd = WebAssembly.validate(SIMD_PROBE);
   const R = weights.resolution;
   let released = false;
+  const run = logitsRunner(session, ort.Tensor, R, () => released, 'ort-web');
+  const kernels = integer
+    ? await profiledKernels(run, R, () => capturePrinted(() => session.endProfiling()))
+    : { kernels: 'float32' };
   return {
-    run: logitsRunner(session, ort.Tensor, R, () => released, 'ort-web'),
+    run,
     effective: () => ({
       impl: 'ort-web',
       // The session was created with this provider alone (no fallback list), so it is what ran.
@@ -102,6 +111,7 @@ export const createOrtWebModel: CreateModel = async (weights: CanonicalWeights, 
         requestedThreads: options.threads ?? null,
         proxy: ort.env.wasm.proxy ?? false,
         crossOriginIsolated: typeof crossOriginIsolated === 'boolean' ? crossOriginIsolated : null,
+        ...kernels,
       },
     }),
     async dispose(): Promise<void> {
@@ -110,7 +120,7 @@ export const createOrtWebModel: CreateModel = async (weights: CanonicalWeights, 
       await session.release();
     },
     profile: (input, profileOptions) => profileOrtWeb(
-      (extra) => ort.InferenceSession.create(exportOnnx(weights), { ...sessionOptions, ...extra }), ort.Tensor, backend, R, input, profileOptions,
+      (extra) => ort.InferenceSession.create(graph(), { ...sessionOptions, ...extra }), ort.Tensor, backend, R, input, profileOptions,
     ),
   };
 };

@@ -7,6 +7,7 @@
 import type { CreateModel, EffectiveConfig, LoadedModel } from '../runtime.ts';
 import { specOf, validateWeights, type CanonicalWeights } from '../weights/canonical.ts';
 import type { LayerSpec, NetworkSpec } from '../spec.ts';
+import { IntegerReferenceNetwork } from './quantized/network.ts';
 import {
   conv3x3, depthwise3x3, fullyConnected, globalAvgPool, packKernel, pointwise,
 } from './kernels.ts';
@@ -179,10 +180,25 @@ async function packageVersion(): Promise<string> {
   }
 }
 
+/**
+ * The reference network for these weights: the integer network (TFLite's uint8 kernels) when they
+ * are marked `uint8`, the float one otherwise (float32 and dequantized uint8).
+ */
+export function referenceNetworkFor(weights: CanonicalWeights): ReferenceNetwork | IntegerReferenceNetwork {
+  return weights.precision === 'uint8' ? new IntegerReferenceNetwork(weights) : new ReferenceNetwork(weights);
+}
+
 /** Build the reference model; `options` are ignored (it is always plain JS on one thread). */
 export const createReferenceModel: CreateModel = async (weights) => {
-  const net = new ReferenceNetwork(weights);
-  const config: EffectiveConfig = { impl: 'reference', backend: 'js', threads: 1, simd: false, version: await packageVersion() };
+  const net = referenceNetworkFor(weights);
+  const integer = weights.precision === 'uint8';
+  const config: EffectiveConfig = {
+    impl: 'reference', backend: 'js', threads: 1, simd: false, version: await packageVersion(),
+    details: {
+      kernels: integer ? 'integer (uint8 × uint8 → int32, fixed-point requantization, TFLite uint8 semantics)' : 'float32',
+      integerKernels: integer,
+    },
+  };
   const model: LoadedModel = {
     run: async (input) => net.infer(input),
     effective: () => ({ ...config }),

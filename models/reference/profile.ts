@@ -7,7 +7,7 @@ import type { ProfileOptions, RuntimeProfile } from '../profile.ts';
 import type { ReferenceNetwork } from './index.ts';
 
 /** Profile `options.inferences` inferences (after one unrecorded warm-up). */
-export function profileReference(net: ReferenceNetwork, input: Float32Array, options: ProfileOptions): RuntimeProfile {
+export function profileReference(net: Pick<ReferenceNetwork, 'inferTimed' | 'spec'>, input: Float32Array, options: ProfileOptions): RuntimeProfile {
   net.inferTimed(input, options.now);
   const inferences = [];
   for (let i = 0; i < options.inferences; i++) {

@@ -10,6 +10,7 @@
  * - fc:        kernel [inC, classes]        (IO)
  */
 import { mobilenetV1, type NetworkSpec } from '../spec.ts';
+import type { QuantizedWeights } from './quantized.ts';
 
 /** Where the numbers came from. */
 export type WeightsSource =
@@ -17,8 +18,11 @@ export type WeightsSource =
   | { kind: 'tflite'; file: string; sha256: string }
   | { kind: 'tfjs-layers'; file: string; sha256: string };
 
-/** float32 weights, or uint8 weights dequantized to float32 (never mixed in one row of a report). */
-export type Precision = 'float32' | 'uint8-dequantized';
+/**
+ * float32 weights; uint8 weights dequantized to float32 (float kernels); or uint8 run on integer
+ * kernels (`quantized` present). Never mixed in one row of a report.
+ */
+export type Precision = 'float32' | 'uint8-dequantized' | 'uint8';
 
 /** Per-tensor affine quantization of a uint8 tensor, kept for the record: real = scale · (q − zeroPoint). */
 export interface Quantization {
@@ -58,6 +62,17 @@ export interface CanonicalWeights {
   input: InputSpec;
   /** conv0, dw1, pw1, …, dw13, pw13, fc — in network order (the pool has no weights). */
   layers: LayerWeights[];
+  /** uint8 files: the integer form (raw uint8 kernels, int32 biases, activation scales); `layers` hold its dequantized values. */
+  quantized?: QuantizedWeights;
+}
+
+/** The same weights marked to run on integer kernels; throws when they have no integer form. */
+export function asIntegerWeights(w: CanonicalWeights): CanonicalWeights {
+  if (!w.quantized) {
+    const file = w.source.kind === 'synthetic' ? 'synthetic' : w.source.file;
+    throw new WeightsError(file, undefined, 'uint8 (integer kernels) needs an official uint8 .tflite file; these weights have no integer form');
+  }
+  return { ...w, precision: 'uint8' };
 }
 
 /** The spec these weights instantiate. */

@@ -29,6 +29,7 @@ import {
   type CanonicalWeights, type LayerWeights, type Precision, type Quantization,
 } from './canonical.ts';
 import { FlatBuffer, FlatBufferError, type Table } from './flatbuffer.ts';
+import { readQuantizedTflite } from './tflite-quantized.ts';
 
 /** TFLite BuiltinOperator codes used here. */
 export const BuiltinOp = {
@@ -319,8 +320,9 @@ function convert(m: TfliteModel, bytes: Uint8Array, file: string): CanonicalWeig
     picked.push({ name: `dw${b}`, op: expectOp([BuiltinOp.DEPTHWISE_CONV_2D], `block ${b} of 13, depthwise`) });
     picked.push({ name: `pw${b}`, op: expectOp([BuiltinOp.CONV_2D], `block ${b} of 13, pointwise`) });
   }
-  expectOp([BuiltinOp.AVERAGE_POOL_2D], 'global average pool');
+  const poolOp = expectOp([BuiltinOp.AVERAGE_POOL_2D], 'global average pool');
   picked.push({ name: 'fc', op: expectOp([BuiltinOp.CONV_2D, BuiltinOp.FULLY_CONNECTED], 'logits') });
+  const tail = ops.slice(k);
   for (; k < ops.length; k++) {
     if (!EXPECTED_AFTER_LOGITS.has(ops[k].builtin)) {
       throw new WeightsError(file, undefined, `operator ${k} after the logits is ${opName(ops[k].builtin)}, expected only RESHAPE, SQUEEZE or SOFTMAX`);
@@ -425,6 +427,10 @@ function convert(m: TfliteModel, bytes: Uint8Array, file: string): CanonicalWeig
     input,
     layers,
   };
+  if (precision === 'uint8-dequantized') {
+    // The integer form too: integer kernels run it, the float paths run the dequantized tensors.
+    weights.quantized = readQuantizedTflite(m, picked.map((p) => ({ spec: spec.layers.find((x) => x.name === p.name)!, op: p.op })), poolOp, tail, file);
+  }
   validateWeights(weights, file);
   return weights;
 }
