@@ -14,6 +14,7 @@ import { planJobs, type Job, type Plan } from './plan.ts';
 import { baseResult } from './probe/probe.ts';
 import { SCHEMA_VERSION, type JobResult, type RunInfo, type RunInstance } from './results.ts';
 import { appendResult, readResults, readRunInfo, writeRunInfo } from './store.ts';
+import { redactDeep } from './secrets.ts';
 import type { InstanceRef, Runner } from '../runners/runner.ts';
 import { acquireRunLock } from './lock.ts';
 import { warmEvalSetCache } from './eval-set.ts';
@@ -110,7 +111,8 @@ function runInfoFor(runId: string, config: Config, plan: Plan): RunInfo {
       arch: arch(),
       nodeVersion: process.version,
     },
-    config,
+    // Literal credentials never reach run.json (write them as \${env:NAME} placeholders, which are kept).
+    config: redactDeep(config),
     plannedJobIds: [...plan.jobs, ...plan.skipped].map((j) => j.id),
     orderSeed: plan.orderSeed,
     weights: weightsRecord(plan),

@@ -28,6 +28,17 @@ const LOST_CODES = new Set(['invalid session id', 'no such window', 'session not
 /** Messages (any code) that mean the browser or its driver went away. */
 const LOST_MESSAGE = /not reachable|disconnected|has crashed|crashed|terminated|no such session|session (?:is )?(?:either )?(?:deleted|terminated|not started)|ECONNREFUSED|ECONNRESET|socket hang up/i;
 
+/**
+ * A server's message in one line: chromedriver and Appium nest the cause on later lines
+ * ("cannot parse capability … from invalid argument: 'X' must be a valid device"), so the
+ * first few lines are kept, stack frames dropped.
+ */
+export function summarizeMessage(message: string, maxLines = 4): string {
+  const lines = message.split('\n').map((l) => l.trim()).filter((l) => l && !/^at\s/.test(l) && !/^\(Session info:/.test(l));
+  const text = lines.slice(0, maxLines).join(' / ');
+  return text.length > 600 ? `${text.slice(0, 600)}…` : text;
+}
+
 /** An open session on a WebDriver server. */
 export interface WebDriverSession {
   readonly id: string;
@@ -74,7 +85,7 @@ async function call<T>(serverUrl: string, method: string, path: string, body: un
   } catch (e) {
     const err = e as Error & { cause?: { code?: string; message?: string } };
     const why = err.name === 'TimeoutError' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : err.cause?.code ?? err.cause?.message ?? err.message;
-    throw new WebDriverError(`${method} ${path} to ${redactUrl(serverUrl)}: ${why}`, null, null, true);
+    throw new WebDriverError(`${why} (${method} ${path})`, null, null, true);
   }
   const text = await res.text();
   let parsed: { value?: unknown; sessionId?: string } | null = null;

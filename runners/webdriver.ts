@@ -19,7 +19,7 @@ import { killDescendants, waitFor } from './local-server.ts';
 import { failedResult, skipIfUnsupported, startPageHost, type PageHost, type PageHostOptions } from './page-host.ts';
 import { descendantsOf, peakRssOf } from './procfs.ts';
 import type { InstanceRef, Runner } from './runner.ts';
-import { openSession, WebDriverError, type WebDriverSession } from './webdriver-client.ts';
+import { openSession, summarizeMessage, WebDriverError, type WebDriverSession } from './webdriver-client.ts';
 
 /** Capabilities for one new session, and what to clean up once it ended (a fresh profile folder). */
 export interface SessionRequest {
@@ -129,7 +129,18 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
     lastDeleteMs = Date.now() - t;
     // A browser that did not go away with its session (hung page) is killed, by PID.
     if (endpoint.local && endpoint.sessionPerJob) killDescendants(endpoint.local.pid);
-    s.cleanup?.();
+    tidy(s.cleanup);
+  };
+
+  /** Clean-ups that failed (a browser still writing its profile) are retried at close; they never fail a job. */
+  const leftovers: Array<() => void> = [];
+  const tidy = (cleanup?: () => void) => {
+    if (!cleanup) return;
+    try {
+      cleanup();
+    } catch {
+      leftovers.push(cleanup);
+    }
   };
 
   const startSession = async (): Promise<OpenSession> => {
@@ -139,12 +150,16 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
     try {
       session = await open(endpoint.serverUrl, req.capabilities, endpoint.sessionTimeoutMs);
     } catch (e) {
-      req.cleanup?.();
+      tidy(req.cleanup);
       openFailed = true;
-      const msg = (e as Error).message.split('\n')[0];
-      const hint = endpoint.sessionHint?.(msg);
+      const msg = redact(summarizeMessage((e as Error).message));
+      // Nothing answered: the fix is the address, not the capabilities.
+      const unreachable = e instanceof WebDriverError && e.status === null;
+      const hint = unreachable
+        ? 'nothing answered there: start the server, or correct the target\'s url (a tunnel or VPN to it may be down)'
+        : endpoint.sessionHint?.(msg);
       const dead = endpoint.local && !endpoint.local.alive() ? ` (the local server exited: ${endpoint.local.logTail()})` : '';
-      throw new Error(`could not open a WebDriver session on ${serverUrlShown}: ${msg}${dead}${hint ? `. Fix: ${hint}` : ''}`);
+      throw new Error(`could not open a WebDriver session on ${serverUrlShown}: ${msg.replace(/[.\s]+$/, '')}${dead}${hint ? `. Fix: ${hint}` : ''}`);
     }
     openFailed = false;
     const s: OpenSession = { session, cleanup: req.cleanup, jobs: 0, createMs: Date.now() - t, previousDeleteMs: lastDeleteMs };
@@ -156,7 +171,7 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
         await adbReverse(firstString(session.capabilities, UDID_KEYS), host.server.url ? Number(new URL(host.server.url).port) : 0);
       } catch (e) {
         await session.delete();
-        req.cleanup?.();
+        tidy(req.cleanup);
         throw e;
       }
     }
@@ -218,7 +233,7 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
         }
         notes.memorySource = 'no Chrome renderer (sandboxed_process) found by ps; memory is what the page measured';
       } catch (e) {
-        notes.memorySource = `renderer memory unreadable (${redact((e as Error).message.split('\n')[0])}); memory is what the page measured`;
+        notes.memorySource = `renderer memory unreadable (${redact(summarizeMessage((e as Error).message))}); memory is what the page measured`;
       }
       return;
     }
@@ -269,7 +284,8 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
       return withDevice(result, s, typeof userAgent === 'string' ? userAgent : null, notes);
     } catch (e) {
       const err = e as Error;
-      const msg = redact(err.message.split('\n')[0]);
+      // The runner's own errors are already composed (with their fix); a server's are summarized.
+      const msg = redact(err instanceof WebDriverError ? summarizeMessage(err.message) : err.message);
       const lost = err instanceof WebDriverError && err.lost;
       const hadSession = s !== null;
       await endSession();
@@ -294,8 +310,8 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
       if (openFailed) return [{ source: 'device', unavailable: 'no WebDriver session (the last attempt to open one failed)' }];
       try {
         current = await startSession();
-      } catch (e) {
-        return [{ source: 'device', unavailable: redact((e as Error).message.split('\n')[0]) }];
+      } catch {
+        return [{ source: 'device', unavailable: "no WebDriver session could be opened (the job's error says why, and the fix)" }];
       }
     }
     return (await readDeviceThermal(current.session, endpoint.adbShell)).map((r) => (r.unavailable ? { ...r, unavailable: redact(r.unavailable) } : r));
@@ -309,6 +325,7 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
       await host.close();
       await endpoint.local?.close();
       await endpoint.onClose?.();
+      for (const cleanup of leftovers.splice(0)) tidy(cleanup);
     },
   };
 }
