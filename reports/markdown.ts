@@ -7,6 +7,7 @@ import type { JobResult } from '../harness/results.ts';
 import { gmacPerSecond, precisionLabel, type ReportModel } from './data.ts';
 import { escapeMarkdownCell as cell } from './escape.ts';
 import { fmtMiB, fmtMs, fmtNum, fmtPct, fmtTime } from './format.ts';
+import { profileMarkdownLines } from './profile-section.ts';
 
 function row(cells: string[]): string {
   return `| ${cells.join(' | ')} |`;
@@ -59,6 +60,7 @@ export function renderMarkdownReport(model: ReportModel): string {
     }
     if (t.ok.length) {
       out.push('', ...jobsTable(t.ok));
+      out.push(...profileMarkdownLines(t.jobs));
     } else {
       out.push('No job finished ok on this target.');
     }

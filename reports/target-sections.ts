@@ -10,6 +10,7 @@ import { html, type SafeHtml } from './escape.ts';
 import { fmtDelta, fmtMiB, fmtMs, fmtNum, fmtPct, isNum, wilsonInterval } from './format.ts';
 import { GROUP_COLORS, pointStyleOf } from './palette.ts';
 import { sortableTable, type Column } from './table.ts';
+import { profileSection } from './profile-section.ts';
 
 /** Omit applied to each member of a union. */
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -269,6 +270,7 @@ export const TARGET_SECTIONS = [
   ['memory', 'Memory'],
   ['gmacs', 'Achieved GMAC/s'],
   ['agreement', 'Agreement with reference'],
+  ['profile', 'Profile: where the time goes'],
   ['numbers', 'All jobs'],
 ] as const;
 
@@ -285,6 +287,7 @@ export function targetSection(view: TargetView, anchor: string, sink: ChartSink)
     memory: () => (view.ok.length ? memorySection(view, sink) : html`<p class="notice">No job finished ok.</p>`),
     gmacs: () => gmacSection(view, sink),
     agreement: () => agreementSection(view),
+    profile: () => profileSection(view.jobs, view.name, sink) ?? html``,
     numbers: () => resultsTable(view.jobs),
   };
   if (view.ok.length === 0) {
@@ -295,7 +298,8 @@ export function targetSection(view: TargetView, anchor: string, sink: ChartSink)
     <section id="${anchor}-numbers" class="sub"><h3>All jobs</h3>${resultsTable(view.jobs)}</section>
   </section>`;
   }
-  const sections = TARGET_SECTIONS.map(([id, title]) => html`<section id="${anchor}-${id}" class="sub"><h3>${title}</h3>${body[id]()}</section>`);
+  // The profile section appears only where jobs were profiled (--profile).
+  const sections = TARGET_SECTIONS.filter(([id]) => id !== 'profile' || view.jobs.some((r) => r.profile)).map(([id, title]) => html`<section id="${anchor}-${id}" class="sub"><h3>${title}</h3>${body[id]()}</section>`);
   return html`<section class="target" id="${anchor}">
     <h2><span class="kicker">Target</span> ${view.name}</h2>
     <p class="target-meta">${counts.map((c) => html`<span class="status ${c.s}">${c.n} ${c.s}</span> `)}${details.length ? html`<br><span class="muted small">${details.join(' · ')}</span>` : ''}</p>

@@ -76,6 +76,8 @@ export interface BarsSpec {
   labels: string[];
   series: { label: string; color: string; values: (number | null)[] }[];
   yTitle: string;
+  /** X axis title; default 'variant (α_resolution)'. */
+  xTitle?: string;
 }
 
 /** Lines of achieved GMAC/s against analytic MACs, one per configuration. */

@@ -255,7 +255,7 @@ function bars(canvas: HTMLCanvasElement, spec: BarsSpec) {
     },
     options: {
       scales: {
-        x: { title: axisTitle('variant (α_resolution)'), grid: { display: false } },
+        x: { title: axisTitle(spec.xTitle ?? 'variant (α_resolution)'), grid: { display: false } },
         y: { beginAtZero: true, title: axisTitle(spec.yTitle), grid: { color: GRID } },
       },
     },
