@@ -19,6 +19,7 @@ import type { JobResult, RunInfo } from '../results.ts';
 import { bootstrapRatioCI, hodgesLehmannRatio, relativeHalfWidth } from './effect.ts';
 import { holmAdjust } from './holm.ts';
 import { mannWhitneyU } from './mannWhitney.ts';
+import { profileDeltaOf, type ProfileComparison } from './profile-delta.ts';
 
 /** One side of a comparison: a run folder or a saved baseline, already read and validated. */
 export interface RunData {
@@ -149,6 +150,8 @@ export interface JobComparison {
   latency: LatencyComparison | null;
   memory: MemoryComparison | null;
   accuracy: AccuracyComparison | null;
+  /** Per-layer deltas, when both runs were profiled (`--profile`): where the time moved. */
+  profile?: ProfileComparison | null;
 }
 
 /** Everything `compare` decided, as written by `--format json`. */
@@ -474,6 +477,7 @@ export function compareRuns(baseline: RunData, current: RunData, options: Partia
     } else pending.push({ job, latency: latencyOf(bs, cs, o, o.seed + index * 7) });
     job.memory = memoryOf(peakRss(baseline, id), peakRss(current, id), c.memory?.peakRssSource ?? null, o);
     job.accuracy = accuracyOf(b, c, o, sameSet);
+    job.profile = profileDeltaOf(b, c);
   });
 
   const adjusted = holmAdjust(pending.map((p) => p.latency.p));
@@ -494,6 +498,7 @@ export function compareRuns(baseline: RunData, current: RunData, options: Partia
     } else if (job.latency?.verdict === 'faster') job.verdict = 'faster';
     else if (inconclusive) job.verdict = 'inconclusive';
     if (job.latency) job.reasons.push(`latency: ${job.latency.reason}`);
+    if (job.profile && (job.verdict === 'slower' || job.verdict === 'faster')) job.reasons.push(`profile: ${job.profile.summary}`);
     if (job.memory && job.memory.verdict !== 'unchanged') {
       const m = job.memory!;
       job.reasons.push(`memory: peak RSS ${mib(m.baselineBytes)} → ${mib(m.currentBytes)} (${pct(m.growth)}, ${m.growthBytes >= 0 ? '+' : ''}${mib(m.growthBytes)}; counts beyond ${pct(o.memoryThreshold, 0)} and ${mib(o.memoryMinBytes)})`);

@@ -53,11 +53,19 @@ export function formatTable(r: ComparisonReport): string {
   const inconclusive = r.jobs.filter((j) => j.verdict === 'inconclusive');
   out.push('', reg.length ? `REGRESSED (${reg.length}):` : r.cannotCompare ? `CANNOT COMPARE: ${r.cannotCompare}` : inconclusive.length ? `No regression among the jobs judged; ${inconclusive.length} inconclusive (not judged).` : 'No regression.');
   for (const j of reg) out.push(`  ${j.id}: ${j.verdict}: ${j.reasons[0] ?? ''}`, ...j.reasons.slice(1).map((x) => `      ${x}`));
+  out.push(...profileLines(r, (s) => s, '  '));
   if (inconclusive.length) out.push('', `INCONCLUSIVE (${inconclusive.length}):`, ...inconclusive.map((j) => `  ${j.id}: ${j.reasons[0] ?? ''}`));
   return out.join('\n') + '\n';
 }
 
 const mdEscape = (s: string) => s.replace(/\|/g, '\\|');
+
+/** "Per-layer changes" lines for jobs profiled in both runs (empty when none were). */
+function profileLines(r: ComparisonReport, escape: (s: string) => string, bullet: string): string[] {
+  const profiled = r.jobs.filter((j) => j.profile);
+  if (!profiled.length) return [];
+  return ['', `Per-layer changes (profiled in both runs; medians of a few profiled inferences, not tested for significance):`, '', ...profiled.map((j) => `${bullet}${escape(j.id)}: ${escape(j.profile!.summary)}`)];
+}
 
 /** Markdown for a CI job summary or a pull-request comment. */
 export function formatMarkdown(r: ComparisonReport): string {
@@ -86,6 +94,8 @@ export function formatMarkdown(r: ComparisonReport): string {
   }
   const table = ['| ' + HEADER.join(' | ') + ' |', '|' + HEADER.map((_, i) => (i < 2 ? '---' : '---:')).join('|') + '|', ...r.jobs.map((j) => '| ' + cells(j).map((c, i) => (i === 0 ? `\`${c}\`` : mdEscape(c))).join(' | ') + ' |')];
   out.push(`<details${reg.length ? '' : ' open'}><summary>All ${r.jobs.length} jobs</summary>`, '', ...table, '', '</details>', '');
+  const layers = profileLines(r, mdEscape, '- ');
+  if (layers.length) out.push(...layers, '');
   out.push(
     `A latency change counts only when it exceeds the job's threshold (${r.options.threshold === null ? `per job: max(${(r.options.minThreshold * 100).toFixed(0)}%, exp(max(${r.options.noiseFactor} × within-run noise, between-run noise)) − 1), noise as the 95% half-width of the medians' log difference` : `fixed ${(r.options.threshold * 100).toFixed(1)}%`}) **and** is significant (Mann-Whitney U on the raw samples, Holm-adjusted across jobs, p < ${r.options.significance}). Memory: peak RSS +${(r.options.memoryThreshold * 100).toFixed(0)}% and +${(r.options.memoryMinBytes / MIB).toFixed(0)} MiB (one value per job: threshold only). Accuracy: more than ${r.options.accuracyMaxChanged ?? 'max(1, 1% of n)'} top-1 predictions changed and top-1 fell.`,
   );
