@@ -55,7 +55,10 @@ export function hostOf(target: Target, instance: InstanceRef): string | null {
   const t = target as { host?: unknown; hosts?: unknown };
   const entry = Array.isArray(t.hosts) ? hostName(t.hosts[instance.index]) : hostName(t.host !== undefined ? { host: t.host } : undefined);
   if (entry) return normaliseHost(entry);
-  return LOCAL_TYPES.has(target.type) ? THIS_MACHINE : null;
+  if (LOCAL_TYPES.has(target.type)) return THIS_MACHINE;
+  // The phone-emulated stand-in without a url runs its Chromium here, beside the other local targets.
+  if (target.type === 'appium' && target.preset === 'phone-emulated' && !target.url) return THIS_MACHINE;
+  return null;
 }
 
 /** One lane per target instance, in config order. */
