@@ -49,6 +49,23 @@ export interface BrowserRunnerOptions {
   onJobStarted?: (page: Page, job: Job) => Promise<void> | void;
   /** Time allowed for launching the browser and loading the page, milliseconds. */
   startTimeoutMs?: number;
+  /** Connect to a browser started elsewhere (an ssh target's board) instead of launching one. */
+  remote?: RemoteBrowser;
+}
+
+/** A Chromium on another machine: started and reached by its owner, driven here with puppeteer.connect. */
+export interface RemoteBrowser {
+  /** The page host whose URLs that browser can reach (asked for each job: a reconnect may change it). */
+  pageHost(): PageHost;
+  /** Start the browser (again after a crash or a lost link) and connect to it. */
+  connect(): Promise<Browser>;
+  /** Stop what connect started; it may already be gone. */
+  stop(): Promise<void>;
+  /** Peak (VmHWM) and current (VmRSS) resident set of a process on that machine, bytes, or null. */
+  peakRssOf(pid: number): Promise<number | null>;
+  rssOf(pid: number): Promise<number | null>;
+  /** Release the page host and the connection. */
+  close(): Promise<void>;
 }
 
 /** A crash or disconnect observed while a job ran. */
@@ -61,15 +78,24 @@ interface ProcessInfoReply {
 /** Create the runner for a chromium or firefox target; the browser starts with the first job. */
 export async function createPuppeteerRunner(target: PuppeteerTarget, options: BrowserRunnerOptions = {}): Promise<Runner> {
   const engine = target.type;
-  const executablePath = requireBrowserExecutable(engine, target.executablePath);
+  const remote = options.remote;
+  const executablePath = remote ? '' : requireBrowserExecutable(engine, target.executablePath);
   const puppeteer = (await import('puppeteer-core')).default;
-  const host: PageHost = await startPageHost();
+  const localHost: PageHost | null = remote ? null : await startPageHost();
+  const pageHost = (): PageHost => remote?.pageHost() ?? localHost!;
+  const readPeakRss = remote ? remote.peakRssOf : async (pid: number) => peakRssOf(pid);
+  const readRss = remote ? remote.rssOf : async (pid: number) => rssOf(pid);
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
   let browser: Browser | null = null;
   let browserCdp: CDPSession | null = null;
   let userDataDir: string | null = null;
 
   const launch = async (): Promise<Browser> => {
+    if (remote) {
+      const b = await remote.connect();
+      browserCdp = await b.target().createCDPSession();
+      return b;
+    }
     userDataDir = mkdtempSync(join(tmpdir(), `mnb-${engine}-`));
     const b = await puppeteer.launch({
       browser: engine === 'firefox' ? 'firefox' : 'chrome',
@@ -90,7 +116,10 @@ export async function createPuppeteerRunner(target: PuppeteerTarget, options: Br
     const b = browser;
     browser = null;
     browserCdp = null;
-    if (b) {
+    if (b && remote) {
+      await b.disconnect().catch(() => {});
+      await remote.stop();
+    } else if (b) {
       const proc = b.process();
       await Promise.race([b.close().catch(() => {}), delay(5000).promise]);
       if (proc && proc.exitCode === null) proc.kill('SIGKILL');
@@ -127,6 +156,7 @@ export async function createPuppeteerRunner(target: PuppeteerTarget, options: Br
   const runJob = async (job: Job): Promise<JobResult> => {
     const started = Date.now();
     let prepared;
+    const host = pageHost();
     try {
       prepared = await host.prepareJob(job);
     } catch (e) {
@@ -185,7 +215,7 @@ export async function createPuppeteerRunner(target: PuppeteerTarget, options: Br
       const result = skipIfUnsupported(outcome.r);
       if (result.memory) {
         const proc = await pageProcess(before).catch(() => null);
-        const peak = proc ? peakRssOf(proc.pid) : null;
+        const peak = proc ? await readPeakRss(proc.pid) : null;
         if (proc && peak !== null) {
           result.memory.peakRssBytes = peak;
           result.memory.peakRssSource = engine === 'chromium'
@@ -194,7 +224,7 @@ export async function createPuppeteerRunner(target: PuppeteerTarget, options: Br
         }
         if (engine === 'chromium' && (job.implementation.backend === 'webgl' || job.implementation.backend === 'webgpu')) {
           const gpu = browserCdp ? ((await browserCdp.send('SystemInfo.getProcessInfo')) as unknown as ProcessInfoReply).processInfo.find((p) => p.type === 'GPU') : undefined;
-          const gpuRss = gpu ? rssOf(gpu.id) : null;
+          const gpuRss = gpu ? await readRss(gpu.id) : null;
           if (gpuRss !== null) result.memory.extra = { ...result.memory.extra, gpuProcessRssBytes: gpuRss };
         }
       }
@@ -218,7 +248,7 @@ export async function createPuppeteerRunner(target: PuppeteerTarget, options: Br
     runJob,
     async close() {
       await discard();
-      await host.close();
+      await (remote ? remote.close() : localHost!.close());
     },
   };
 }

@@ -23,6 +23,11 @@ export const STANDINS_DIR = resolve(import.meta.dirname, '..', '..', '.standins'
 const QEMU = '/usr/bin/qemu-aarch64-static';
 const ARM64_SYSROOT = '/usr/aarch64-linux-gnu';
 const SSHD = '/usr/sbin/sshd';
+/**
+ * The host's Chromium binary itself: Debian's /usr/bin/chromium wrapper refuses to start when
+ * /proc/cpuinfo lacks sse3, which the stand-in's (a Pi's) cpuinfo does.
+ */
+export const STANDIN_CHROMIUM = '/usr/lib/chromium/chromium';
 
 /** A running stand-in: everything a config or a test needs to reach it, and to take it down. */
 export interface PiStandin {
@@ -188,7 +193,7 @@ export async function standinUp(dir = join(STANDINS_DIR, 'pi'), configPath = joi
       hostKeySha256: fingerprintOf(`${hostKey}.pub`), node: nodeWrapper, remoteDir: join(dir, 'board', 'cache'), tinyDir: tiny, sshdPid, configPath,
     };
     writeFileSync(configPath, `${JSON.stringify(standinConfig(standin), null, 2)}\n`);
-    writeFileSync(configPath.replace(/\.config\.json$/, '-chromium.config.json'), `${JSON.stringify(standinConfig(standin, { browser: 'chromium' }), null, 2)}\n`);
+    writeFileSync(configPath.replace(/\.config\.json$/, '-chromium.config.json'), `${JSON.stringify(standinConfig(standin, { browser: 'chromium', chromiumPath: STANDIN_CHROMIUM }), null, 2)}\n`);
     return standin;
   } catch (e) {
     standinDown(dir);
