@@ -7,10 +7,17 @@
 import type { JobResult, RunInfo } from '../harness/results.ts';
 import { readResults, readRunInfo } from '../harness/store.ts';
 
-/** A run folder as the report sees it. */
+/** A run folder (or several merged, see merge.ts) as the report sees it. */
 export interface RunData {
+  /** The run (the first one when several are merged). */
   run: RunInfo;
   results: JobResult[];
+  /** Merged runs, in the order given; absent for one run folder. */
+  runs?: RunInfo[];
+  /** Which run (index into `runs`) wrote each job id. */
+  runOfJob?: Map<string, number>;
+  /** Target names that several runs used, kept apart as `target @ run id`. */
+  separated?: string[];
 }
 
 /** Read a run folder's two files (validated by the results schema). */
@@ -183,7 +190,8 @@ function missingAccuracyReason(ok: readonly JobResult[]): string | null {
 }
 
 /** Build the report model from a run's files. */
-export function buildReportModel({ run, results }: RunData): ReportModel {
+export function buildReportModel(data: RunData): ReportModel {
+  const { results } = data;
   const groups = new Map<string, Group>();
   // Name the weights format only where a run mixes formats.
   const showWeights = new Set(results.map(weightsFormat)).size > 1;
@@ -228,7 +236,7 @@ export function buildReportModel({ run, results }: RunData): ReportModel {
   });
   const counts = { ok: 0, invalid: 0, failed: 0, skipped: 0 };
   for (const r of results) counts[r.status]++;
-  return { run, results, targets, groups: [...groups.values()], counts };
+  return { ...data, targets, groups: [...groups.values()], counts };
 }
 
 /** A value from the resolved config (stored as unknown in run.json), or undefined. */

@@ -8,6 +8,8 @@ import { gmacPerSecond, precisionLabel, type ReportModel } from './data.ts';
 import { escapeMarkdownCell as cell } from './escape.ts';
 import { fmtMiB, fmtMs, fmtNum, fmtPct, fmtTime } from './format.ts';
 import { profileMarkdownLines } from './profile-section.ts';
+import { runsOf } from './merge.ts';
+import { crossDeviceOverview } from './overview.ts';
 
 function row(cells: string[]): string {
   return `| ${cells.join(' | ')} |`;
@@ -45,6 +47,15 @@ export function renderMarkdownReport(model: ReportModel): string {
     '',
     `**${counts.ok} ok**, ${counts.invalid} invalid, ${counts.failed} failed, ${counts.skipped} skipped.`,
   ];
+  for (const other of runsOf(model).slice(1)) out.push('', `Merged with run ${cell(other.runId)}: ${fmtTime(other.startedAt)} · ${cell(other.host.cpuModel)} (${other.host.cores} cores) · ${cell(other.host.os)}`);
+  const overview = crossDeviceOverview(model);
+  for (const w of overview.warnings) out.push('', `> **Warning** (${w.count} results): ${cell(w.warning)}`);
+  if (model.targets.length > 1 && overview.budgets.length) {
+    out.push('', '### Across targets: what fits a median-latency budget', '', row(['target', ...overview.budgets.map((b) => `≤ ${b} ms`)]), row(['---', ...overview.budgets.map(() => '---')]));
+    for (const t of overview.targets) {
+      out.push(row([`${cell(t.target)}${t.basis === 'MACs' ? ' (largest network; accuracy not measured)' : ''}`, ...t.picks.map((r) => (r ? `${cell(r.id.split('/').slice(1).join('/'))} ${fmtMs(r.latency!.medianMs)} ms` : 'none fits'))]));
+    }
+  }
   for (const t of model.targets) {
     out.push('', `### Target ${cell(t.name)}`, '');
     if (t.withAccuracy.length) {

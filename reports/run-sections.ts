@@ -1,5 +1,6 @@
 /** The run-wide part of the HTML report: environment and effective configuration, problems, methodology. */
-import type { JobResult } from '../harness/results.ts';
+import type { JobResult, RunInfo } from '../harness/results.ts';
+import { runIndexOf, runsOf } from './merge.ts';
 import { inlinedLibraryVersions } from './assets.ts';
 import { configValue, precisionLabel, type ReportModel } from './data.ts';
 import { html, type SafeHtml } from './escape.ts';
@@ -12,9 +13,18 @@ function definitionList(entries: [string, unknown][]): SafeHtml {
   return html`<dl class="kv">${entries.map(([k, v]) => html`<dt>${k}</dt><dd>${v === null || v === undefined || v === '' ? '–' : String(v)}</dd>`)}</dl>`;
 }
 
-/** Host, software and every job's asked versus effective configuration. */
+/**
+ * Host, software and every job's asked versus effective configuration; one block per run when
+ * several runs are merged, so each run's environment stays its own.
+ */
 export function environmentSection(model: ReportModel): SafeHtml {
-  const { run } = model;
+  const runs = runsOf(model);
+  if (runs.length === 1) return runEnvironment(model.run, model.results);
+  return html`<p class="caption">This report merges ${runs.length} runs; each kept its own machine, software and configuration.</p>
+    ${runs.map((run, i) => html`<section class="run-env" data-run="${run.runId}"><h3>Run <code>${run.runId}</code></h3>${runEnvironment(run, model.results.filter((r) => runIndexOf(model, r.id) === i))}</section>`)}`;
+}
+
+function runEnvironment(run: RunInfo, results: readonly JobResult[]): SafeHtml {
   const host = definitionList([
     ['CPU', `${run.host.cpuModel} (${run.host.cores} logical cores)`],
     ['memory', `${fmtMiB(run.host.totalMemoryBytes)} MiB`],
@@ -42,10 +52,14 @@ export function environmentSection(model: ReportModel): SafeHtml {
     { key: 'started', title: 'started', cell: (r) => fmtTime(r.startedAt) },
     { key: 'duration', title: 'duration', unit: 's', value: (r) => r.durationMs / 1000, cell: (r) => fmtDuration(r.durationMs) },
   ];
-  return html`<div class="grid2"><div><h3>Host</h3>${host}</div><div><h3>Software</h3>${packages}</div></div>
+  const pools = (run.instances ?? []).filter((i) => i.count > 1 || i.jobs > 0);
+  const poolTable = pools.length > 1 || pools.some((i) => i.count > 1)
+    ? html`<h4>Workers</h4><ul class="plain small">${pools.map((i) => html`<li>${i.target}${i.count > 1 ? ` #${i.index} of ${i.count}` : ''}: ${i.jobs} job${i.jobs === 1 ? '' : 's'}, busy ${fmtDuration(i.busyMs)}${i.host ? ` on ${i.host}` : ''}</li>`)}</ul>`
+    : '';
+  return html`<div class="grid2"><div><h3>Host</h3>${host}${poolTable}</div><div><h3>Software</h3>${packages}</div></div>
     <h3>Effective configuration of every job</h3>
     <p class="caption">"Asked" is the job as planned; "ran" is what the runtime reported back after any fallback. A job whose two differ is marked invalid.</p>
-    ${sortableTable(cols, model.results, { jobOf: (r) => r.id, className: 'env' })}`;
+    ${sortableTable(cols, results, { jobOf: (r) => r.id, className: 'env' })}`;
 }
 
 /** Failed, invalid and skipped jobs with their reasons. */
@@ -112,6 +126,6 @@ export function methodologySection(model: ReportModel): SafeHtml {
     <h3>Weights</h3>
     ${weights.length ? sortableTable(weightCols, weights, { className: 'weights' }) : html`<p>run.json records no weights.</p>`}
     <h3>Configuration</h3>
-    <details><summary>The resolved configuration of this run (run.json)</summary><pre class="config">${JSON.stringify(c, null, 2)}</pre></details>
+    ${runsOf(model).map((r) => html`<details><summary>The resolved configuration of run ${r.runId} (run.json)</summary><pre class="config">${JSON.stringify(r.config, null, 2)}</pre></details>`)}
     <p class="caption">This report was built from <code>results.jsonl</code> and <code>run.json</code> alone (results schema v${run.schemaVersion}), with Chart.js ${libs['chart.js']}, @sgratzl/chartjs-chart-boxplot ${libs['@sgratzl/chartjs-chart-boxplot']} and chartjs-chart-matrix ${libs['chartjs-chart-matrix']} inlined; it makes no network requests.</p>`;
 }

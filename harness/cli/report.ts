@@ -1,13 +1,14 @@
-/** `mobilenet-bench report <run dir>`: the HTML or Markdown report of a run, from its results files alone. */
+/** `mobilenet-bench report <run dir>...`: the HTML or Markdown report of a run (or of several merged), from their results files alone. */
 import { parseArgs } from 'node:util';
 import { renderReport, writeReport, type ReportFormat } from '../../reports/build.ts';
 import { ConfigError } from '../config.ts';
 
-export const REPORT_USAGE = `mobilenet-bench report <run dir> [options]   build the report from results.jsonl + run.json
+export const REPORT_USAGE = `mobilenet-bench report <run dir> [options]          build the report from results.jsonl + run.json
+mobilenet-bench report <run dir>... --out FILE      merge several runs (days, devices) into one page, each run's environment kept apart
 
 Options:
   --format html|markdown     self-contained HTML (default) or a compact Markdown summary
-  -o, --out FILE             where to write it (default <run dir>/report.html or report.md; '-' = stdout)
+  -o, --out FILE             where to write it (default <run dir>/report.html or report.md; '-' = stdout; required with several runs)
 `;
 
 /** `report`: returns the exit code. */
@@ -29,13 +30,13 @@ export async function reportCommand(argv: string[]): Promise<number> {
   }
   const format = values.format === 'md' ? 'markdown' : values.format;
   if (format !== 'html' && format !== 'markdown') throw new ConfigError(`--format must be html or markdown, not '${values.format}'`);
-  if (positionals.length !== 1) throw new ConfigError(`report needs exactly one run folder (got ${positionals.length})\n\n${REPORT_USAGE}`);
-  const [dir] = positionals;
+  if (positionals.length === 0) throw new ConfigError(`report needs a run folder\n\n${REPORT_USAGE}`);
+  if (positionals.length > 1 && !values.out) throw new ConfigError(`report with ${positionals.length} run folders needs --out FILE (the merged page belongs to none of them)`);
   if (values.out === '-') {
-    process.stdout.write(renderReport(dir, format as ReportFormat));
+    process.stdout.write(renderReport(positionals, format as ReportFormat));
     return 0;
   }
-  const path = writeReport(dir, { format: format as ReportFormat, ...(values.out ? { out: values.out } : {}) });
+  const path = writeReport(positionals, { format: format as ReportFormat, ...(values.out ? { out: values.out } : {}) });
   process.stdout.write(`Report: ${path}\n`);
   return 0;
 }
