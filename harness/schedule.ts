@@ -155,13 +155,17 @@ export async function schedule<J extends { target: { name: string } }>(jobs: rea
   const looping = new Map<string, number>();
   for (const l of lanes) looping.set(l.target.name, (looping.get(l.target.name) ?? 0) + 1);
 
+  // An error the handler throws (a results file that cannot be written) stops every lane from
+  // taking another job; jobs in flight finish, then the error is rethrown.
+  let failure: { error: unknown } | undefined;
+
   const work = async (lane: Lane) => {
     const queue = queues.get(lane.target.name) ?? [];
     const mine = stats.get(lane.key)!;
     let alive = true;
-    while (queue.length > 0) {
+    while (queue.length > 0 && !failure) {
       await gate.acquire(lane);
-      const job = queue.shift();
+      const job = failure ? undefined : queue.shift();
       if (!job) {
         gate.release(lane);
         break;
@@ -169,6 +173,9 @@ export async function schedule<J extends { target: { name: string } }>(jobs: rea
       const start = performance.now();
       try {
         alive = await handler.run(lane, job);
+      } catch (error) {
+        failure ??= { error };
+        break;
       } finally {
         gate.release(lane);
       }
@@ -181,8 +188,15 @@ export async function schedule<J extends { target: { name: string } }>(jobs: rea
     }
     const left = looping.get(lane.target.name)! - 1;
     looping.set(lane.target.name, left);
-    if (!alive && left === 0 && queue.length) await handler.orphaned(lane.target.name, queue.splice(0), lane);
+    if (!alive && left === 0 && queue.length && !failure) {
+      try {
+        await handler.orphaned(lane.target.name, queue.splice(0), lane);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
   };
   await Promise.all(lanes.map(work));
+  if (failure) throw failure.error;
   return stats;
 }

@@ -187,3 +187,23 @@ test('a device lost mid-job fails that job only; the lane starts a new runner fo
   assert.ok(out[1].durationMs >= 15);
   assert.equal(created, 2, 'one new runner after the loss');
 });
+
+test('an error writing a result stops every lane from taking another job, lets jobs in flight finish, then surfaces', async () => {
+  const jobs = nodeJobs();
+  const begun: string[] = [];
+  let inFlight = 0;
+  const run = schedule(jobs, pooledLanes(jobs, 2), new Gate(2, false), {
+    run: async (_lane, job) => {
+      begun.push(job.id);
+      inFlight++;
+      await sleep(job === jobs[0] ? 20 : 80);
+      inFlight--;
+      if (job === jobs[0]) throw new Error('ENOSPC: no space left on device');
+      return true;
+    },
+    orphaned: () => {},
+  });
+  await assert.rejects(run, /ENOSPC/);
+  assert.equal(inFlight, 0, 'the other lane finished its job before the error surfaced');
+  assert.deepEqual(begun, [jobs[0].id, jobs[1].id], 'no job started after the failure');
+});
