@@ -48,10 +48,26 @@ export function mapTfjsKernels(kernels: ReadonlyArray<Pick<Kernel, 'name' | 'ker
   return ops;
 }
 
+/** Why a GPU backend cannot give kernel times here, or null when it can (CPU backends always can). */
+export function gpuTimerMissing(backend: string, b: { timerAvailable?(): boolean; supportTimestampQuery?: boolean }): string | null {
+  // Without timer queries tf.profile times each WebGL kernel with a forced readback of its output:
+  // that measures the readbacks, not the kernels.
+  if (backend === 'webgl' && b.timerAvailable?.() !== true) {
+    return 'WebGL has no reliable GPU timer queries here (EXT_disjoint_timer_query missing: WEBGL_DISJOINT_QUERY_TIMER_EXTENSION_RELIABLE is 0); tf.profile would time each kernel with a forced readback of its output, which measures the readbacks, not the kernels';
+  }
+  // Without the timestamp-query feature tfjs-webgpu reports 0 ms for every kernel.
+  if (backend === 'webgpu' && b.supportTimestampQuery !== true) {
+    return 'the WebGPU device lacks the timestamp-query feature (Chromium: --enable-dawn-features=allow_unsafe_apis); tfjs would report 0 ms for every kernel';
+  }
+  return null;
+}
+
 /** Profile a tfjs model: one warm-up and N inferences under tf.profile. */
 export async function profileTfjs(run: () => Promise<Float32Array>, spec: NetworkSpec, options: ProfileOptions): Promise<RuntimeProfile> {
   const backend = tf.getBackend();
-  const source = `tfjs tf.profile() kernel times (${backend} backend: ${backend === 'wasm' || backend === 'cpu' ? 'wall time around each synchronous kernel' : 'the backend\'s GPU timer'})`;
+  const source = `tfjs tf.profile() kernel times (${backend} backend: ${backend === 'wasm' || backend === 'cpu' ? 'wall time around each synchronous kernel' : 'the backend\'s GPU timer queries'})`;
+  const missing = gpuTimerMissing(backend, tf.backend() as unknown as Parameters<typeof gpuTimerMissing>[1]);
+  if (missing) return { available: false, source, unavailable: missing };
   await tf.profile(run);
   const inferences = [];
   for (let i = 0; i < options.inferences; i++) {

@@ -165,3 +165,12 @@ test('a model without a profiler, or whose profiler fails, gives an unavailable 
   assert.match(failed.unavailable!, /profiling pass failed: boom/);
   assert.deepEqual(failed.layers, []);
 });
+
+test('tfjs GPU backends without timers are refused with the reason, never timed by readbacks or zeros', async () => {
+  const { gpuTimerMissing } = await import('../../models/tfjs-profile.ts');
+  assert.match(gpuTimerMissing('webgl', { timerAvailable: () => false })!, /no reliable GPU timer queries.*readbacks/);
+  assert.match(gpuTimerMissing('webgpu', { supportTimestampQuery: false })!, /timestamp-query.*0 ms/);
+  assert.equal(gpuTimerMissing('webgl', { timerAvailable: () => true }), null);
+  assert.equal(gpuTimerMissing('webgpu', { supportTimestampQuery: true }), null);
+  assert.equal(gpuTimerMissing('wasm', {}), null);
+});
