@@ -235,6 +235,8 @@ export const RunInfoSchema = z.object({
   resumes: z.array(z.string()).default([]),
   /** Per target instance (device): jobs it ran and the time it spent running them, summed over the run and its resumes. */
   instances: z.array(RunInstanceSchema).optional(),
+  /** The probe page's bundle, where a target loads it (phones download it): source hash, all files, what every job loads first (main.js + index.html). */
+  pageBundle: z.object({ hash: z.string(), totalBytes: num.int(), entryBytes: num.int(), files: num.int() }).optional(),
 });
 
 export type RunInfo = z.infer<typeof RunInfoSchema>;

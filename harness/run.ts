@@ -42,6 +42,8 @@ export interface RunOptions {
   /** Run folder; default `<config.outDir>/<run id>`. */
   outDir?: string;
   onEvent?: (e: RunEvent) => void;
+  /** Facts about the run's setup to record in a new run.json (e.g. the probe page's size). */
+  runInfoExtra?: Pick<RunInfo, 'pageBundle'>;
 }
 
 const PROJECT_ROOT = join(import.meta.dirname, '..');
@@ -172,7 +174,7 @@ async function runLocked(opts: RunOptions & { resumeDir?: string }, dir: string,
   // Read (and validate) what is there before writing anything: a refused resume changes nothing on disk.
   readResults(dir);
   const plan = planJobs(config);
-  const info = resumed ?? runInfoFor(runId, config, plan);
+  const info = resumed ?? { ...runInfoFor(runId, config, plan), ...opts.runInfoExtra };
   writeRunInfo(dir, info);
 
   const existing = readResults(dir, { repair: true });

@@ -19,3 +19,10 @@ export async function runnerFor(target: Target, instance: InstanceRef = SINGLE_I
       return (await import('./ssh/runner.ts')).createSshRunner(target, instance);
   }
 }
+
+/** Whether a target's jobs load the probe page (every browser target): its bundle size matters there. */
+export function loadsProbePage(target: Target): boolean {
+  if (target.type === 'node') return false;
+  if (target.type === 'ssh') return target.browser !== undefined;
+  return true;
+}

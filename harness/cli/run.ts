@@ -1,5 +1,7 @@
 /** `mobilenet-bench run` and `mobilenet-bench list`. */
-import { runnerFor } from '../../runners/index.ts';
+import { loadsProbePage, runnerFor } from '../../runners/index.ts';
+import { pageBundleInfo, type PageBundleInfo } from '../../runners/page/build.ts';
+import type { Config } from '../config.ts';
 import { loadConfig } from '../config.ts';
 import { planJobs } from '../plan.ts';
 import { runBenchmark } from '../run.ts';
@@ -29,6 +31,18 @@ Options:
   --resume DIR               finish an interrupted run without redoing finished jobs
 `;
 
+/** The probe page's size when a target loads it (building it if needed); null otherwise or when it cannot be built (the jobs then say why). */
+async function pageBundleFor(config: Config): Promise<PageBundleInfo | null> {
+  if (!config.targets.some(loadsProbePage)) return null;
+  try {
+    return await pageBundleInfo();
+  } catch {
+    return null;
+  }
+}
+
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
+
 /** `run`: returns the exit code (0 when every job is ok or skipped, 1 otherwise). */
 export async function runCommand(argv: string[]): Promise<number> {
   const args = parseMatrixArgs(argv);
@@ -37,9 +51,11 @@ export async function runCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const { config } = await loadConfig(args.config, { adjust: applyMatrixArgs(args) });
+  const pageBundle = args.resume ? null : await pageBundleFor(config);
   const { dir, results } = await runBenchmark({
     config,
     runnerFor,
+    ...(pageBundle ? { runInfoExtra: { pageBundle } } : {}),
     ...(args.out ? { outDir: args.out } : {}),
     ...(args.resume ? { resumeDir: args.resume } : {}),
     onEvent: progressReporter(),
@@ -64,6 +80,10 @@ export async function listCommand(argv: string[]): Promise<number> {
   if (plan.skipped.length) {
     process.stdout.write(`\n${plan.skipped.length} skipped:\n`);
     for (const s of plan.skipped) process.stdout.write(`  ${s.id}: ${s.reason}\n`);
+  }
+  const page = await pageBundleFor(config);
+  if (page) {
+    process.stdout.write(`\nProbe page bundle (browsers and phones download it): ${mb(page.totalBytes)} in ${page.files} files; each job loads ${mb(page.entryBytes)} (main.js, index.html) and then only its runtime's chunks\n`);
   }
   return 0;
 }

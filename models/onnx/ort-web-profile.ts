@@ -9,6 +9,7 @@ import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import type { ProfileOptions, RuntimeProfile } from '../profile.ts';
 import { logitsRunner } from './run-session.ts';
 import { ortInferences, parseOrtProfile, timedRuns } from './profile-ort.ts';
+import { fsModule } from '#platform';
 
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
@@ -43,7 +44,8 @@ export async function capturePrinted(fn: () => Promise<void> | void): Promise<st
     }
   }
   // Node: Emscripten writes with fs.writeSync(1, …) on the shared fs module object.
-  const fs = (await import('node:fs')).default as unknown as { writeSync: (fd: number, data: unknown, ...rest: unknown[]) => number };
+  const fs = await fsModule();
+  if (!fs) throw new Error('no fs module to capture onnxruntime-web\'s output from');
   const original = fs.writeSync;
   const lines: string[] = [];
   fs.writeSync = (fd, data, ...rest) => {

@@ -41,6 +41,7 @@ import { exportQuantizedOnnx } from './export-quantized.ts';
 import { profiledKernels } from './executed-ops.ts';
 import { logitsRunner } from './run-session.ts';
 import { capturePrinted, installPrintTap, profileOrtWeb } from './ort-web-profile.ts';
+import { ortWebDefaults } from '#platform';
 
 /** The only binary onnxruntime-web 1.30's wasm entry ships (SIMD + threads in one build). */
 const WASM_BINARY = 'ort-wasm-simd-threaded.wasm';
@@ -53,24 +54,15 @@ let initializedThreads: number | null = null;
 
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
-/** onnxruntime-web's dist folder as a file path (Node only). */
-async function nodeDistFolder(): Promise<string> {
-  const { fileURLToPath } = await import('node:url');
-  return fileURLToPath(new URL('.', import.meta.resolve('onnxruntime-web/wasm')));
-}
-
 /** Apply wasm settings; only the first call before initialization matters to ORT. */
 async function configure(ort: Ort, options: RuntimeOptions): Promise<void> {
   if (initializedThreads !== null) return;
-  if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
-  else if (isNode) ort.env.wasm.wasmPaths = (await nodeDistFolder()) + '/';
-  if (options.threads !== undefined) ort.env.wasm.numThreads = options.threads;
-  else if (isNode) {
-    // ORT's own default needs require('node:os'), which its ESM bundle cannot do in Node
-    // ("Dynamic require of node:os is not supported"): apply the same rule here.
-    const { cpus } = await import('node:os');
-    ort.env.wasm.numThreads = Math.min(4, Math.ceil((cpus().length || 1) / 2));
-  }
+  // In Node the defaults come from #platform (ORT's own would call require('node:os') and fail); in a page the runner gives both.
+  const defaults = options.wasmPaths !== undefined && options.threads !== undefined ? {} : await ortWebDefaults();
+  const wasmPaths = options.wasmPaths ?? defaults.wasmPaths;
+  const threads = options.threads ?? defaults.threads;
+  if (wasmPaths !== undefined) ort.env.wasm.wasmPaths = wasmPaths;
+  if (threads !== undefined) ort.env.wasm.numThreads = threads;
 }
 
 /** Build an onnxruntime-web session on exactly the requested execution provider. */

@@ -8,6 +8,7 @@ import type { CreateModel, EffectiveConfig, LoadedModel } from '../runtime.ts';
 import { specOf, validateWeights, type CanonicalWeights } from '../weights/canonical.ts';
 import type { LayerSpec, NetworkSpec } from '../spec.ts';
 import { IntegerReferenceNetwork } from './quantized/network.ts';
+import { packageVersion } from '#platform';
 import {
   conv3x3, depthwise3x3, fullyConnected, globalAvgPool, packKernel, pointwise,
 } from './kernels.ts';
@@ -162,21 +163,6 @@ export class ReferenceNetwork {
       src = dst;
       dst = dst === this.bufA ? this.bufB : this.bufA;
     }
-  }
-}
-
-/** Set by the page bundle (esbuild `define`), where there is no package.json to read. */
-declare const __MOBILENET_BENCH_VERSION__: string | undefined;
-
-/** This package's version (the reference has no runtime package of its own): injected in pages, read from package.json in Node. */
-async function packageVersion(): Promise<string> {
-  if (typeof __MOBILENET_BENCH_VERSION__ === 'string') return __MOBILENET_BENCH_VERSION__;
-  try {
-    const { readFileSync } = await import('node:fs');
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : '0.1.0';
-  } catch {
-    return '0.1.0';
   }
 }
 

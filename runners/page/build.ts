@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import type { Plugin } from 'esbuild';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** Folders whose sources can end up in the page. */
@@ -38,6 +39,44 @@ export function pageCacheDir(): string {
 }
 
 let inFlight: Promise<string> | null = null;
+
+/**
+ * The page's import graph must not reach Node: Node-only helpers sit behind `#platform`
+ * (package.json imports: its "browser" file in the page). A node: import that slips in fails
+ * the build, naming the importer.
+ */
+export const NO_NODE_BUILTINS: Plugin = {
+  name: 'no-node-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => ({
+      errors: [{ text: `${args.path} imported by ${relative(ROOT, args.importer)}: the probe page runs in a browser; put Node-only code behind '#platform' (models/platform/)` }],
+    }));
+  },
+};
+
+/** Size of the built page: what a phone downloads at most (runtimes load on demand, one per job). */
+export interface PageBundleInfo {
+  /** Source hash (the cache folder's name). */
+  hash: string;
+  /** Every file of the bundle together. */
+  totalBytes: number;
+  /** main.js and index.html: what every job loads before its runtime's chunk. */
+  entryBytes: number;
+  files: number;
+}
+
+/** Build the page if needed and measure it. */
+export async function pageBundleInfo(): Promise<PageBundleInfo> {
+  const dir = await buildProbePage();
+  const files = readdirSync(dir).filter((f) => f !== 'BUILD');
+  const size = (f: string) => statSync(join(dir, f)).size;
+  return {
+    hash: dir.split(/[\\/]/).pop()!,
+    totalBytes: files.reduce((n, f) => n + size(f), 0),
+    entryBytes: ['main.js', 'index.html'].filter((f) => files.includes(f)).reduce((n, f) => n + size(f), 0),
+    files: files.length,
+  };
+}
 
 /** Build the page when its sources changed; resolves to the folder holding index.html and main.js. */
 export function buildProbePage(): Promise<string> {
@@ -71,18 +110,7 @@ async function build(): Promise<string> {
     // so its worker threads start from that file and not from our bundle.
     conditions: ['onnxruntime-web-use-extern-wasm'],
     define: { __MOBILENET_BENCH_VERSION__: JSON.stringify(version) },
-    // Node-only code (results.ts's file store, package.json and node:os lookups behind runtime
-    // checks) never runs in a page: node: modules become empty stand-ins instead of imports that would fail to load.
-    plugins: [{
-      name: 'node-builtins-stub',
-      setup(b) {
-        b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: 'node-stub' }));
-        b.onLoad({ filter: /.*/, namespace: 'node-stub' }, (args) => ({
-          contents: `module.exports = {}; // ${args.path} is not available in a page`,
-          loader: 'js',
-        }));
-      },
-    }],
+    plugins: [NO_NODE_BUILTINS],
   });
   cpSync(join(ROOT, 'runners', 'page', 'index.html'), join(tmp, 'index.html'));
   writeFileSync(join(tmp, 'BUILD'), `${hash}\n${new Date().toISOString()}\n`);

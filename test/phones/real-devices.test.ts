@@ -11,7 +11,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageInstalled } from '../../harness/browsers.ts';
-import { readResults } from '../../harness/store.ts';
+import { readResults, readRunInfo } from '../../harness/store.ts';
 
 const CLI = join(import.meta.dirname, '..', '..', 'bin', 'mobilenet-bench.js');
 
@@ -37,6 +37,8 @@ test('--target android,ios without phones: each job fails within 60 s with the d
   assert.equal(code, 1, out);
   const results = readResults(dir);
   assert.equal(results.length, 4);
+  // Phones download the page: run.json records its size.
+  assert.ok(readRunInfo(dir).pageBundle!.totalBytes > 1e6);
   for (const r of results) {
     assert.equal(r.status, 'failed');
     assert.ok(r.durationMs < 60_000, `${r.id} took ${r.durationMs} ms`);
