@@ -5,9 +5,7 @@
  * Appium, a Selenium Grid, a cloud farm); without one it starts the project's own Appium
  * server on a free loopback port. Everything else is the WebDriver runner.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { makeTempDir, removeTempDir } from './temp-dir.ts';
 import type { Target } from '../harness/config.ts';
 import { expandEnv } from '../harness/secrets.ts';
 import { APPIUM_PRESETS, mergeCapabilities } from './appium-presets.ts';
@@ -31,10 +29,10 @@ export async function appiumEndpoint(target: AppiumTarget): Promise<WebDriverEnd
     secrets: [...(url?.secrets ?? []), ...caps.secrets],
     local,
     newSession() {
-      const profileDir = preset.needsProfileDir ? mkdtempSync(join(tmpdir(), 'mnb-phone-')) : null;
+      const profileDir = preset.needsProfileDir ? makeTempDir('mnb-phone-') : null;
       return {
         capabilities: mergeCapabilities(preset.capabilities({ profileDir, emulatedDevice: target.emulatedDevice }), caps.value),
-        ...(profileDir ? { cleanup: () => rmSync(profileDir, { recursive: true, force: true, maxRetries: 3 }) } : {}),
+        ...(profileDir ? { cleanup: () => removeTempDir(profileDir) } : {}),
       };
     },
     sessionTimeoutMs: target.sessionTimeoutMs,

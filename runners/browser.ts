@@ -7,9 +7,7 @@
  * that crashes or outlives the job's limit is recorded as failed with the reason; the browser
  * is then killed and relaunched for the next job.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { makeTempDir, removeTempDir, tieTempDir } from './temp-dir.ts';
 import type { Browser, CDPSession, Page } from 'puppeteer-core';
 import { requireBrowserExecutable } from '../harness/browsers.ts';
 import type { Target } from '../harness/config.ts';
@@ -96,7 +94,7 @@ export async function createPuppeteerRunner(target: PuppeteerTarget, options: Br
       browserCdp = await b.target().createCDPSession();
       return b;
     }
-    userDataDir = mkdtempSync(join(tmpdir(), `mnb-${engine}-`));
+    userDataDir = makeTempDir(`mnb-${engine}-`);
     const b = await puppeteer.launch({
       browser: engine === 'firefox' ? 'firefox' : 'chrome',
       executablePath,
@@ -107,6 +105,7 @@ export async function createPuppeteerRunner(target: PuppeteerTarget, options: Br
       timeout: startTimeoutMs,
       ...(engine === 'firefox' ? { protocol: 'webDriverBiDi' as const } : {}),
     });
+    tieTempDir(userDataDir, b.process()?.pid);
     browserCdp = engine === 'chromium' ? await b.target().createCDPSession() : null;
     return b;
   };
@@ -124,7 +123,7 @@ export async function createPuppeteerRunner(target: PuppeteerTarget, options: Br
       await Promise.race([b.close().catch(() => {}), delay(5000).promise]);
       if (proc && proc.exitCode === null) proc.kill('SIGKILL');
     }
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true, maxRetries: 3 });
+    if (userDataDir) removeTempDir(userDataDir);
     userDataDir = null;
   };
 

@@ -2,7 +2,7 @@
  * The Node target: each job runs in its own child process (so peaks are its own and a
  * crash takes only that job), killed when it exceeds its time limit.
  */
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { baseResult } from '../harness/probe/probe.ts';
 import type { Job } from '../harness/plan.ts';
@@ -15,8 +15,20 @@ const TSX_LOADER = import.meta.resolve('tsx');
 /** Lines of the child's stderr kept for a failure message. */
 const STDERR_TAIL_CHARS = 2000;
 
+/** Job processes alive now: killed (by their PID) when this process exits, however it exits. */
+const liveChildren = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of liveChildren) c.kill('SIGKILL');
+});
+
+/** Hooks for callers that must know a job's process (tests that kill it: by PID, never by name). */
+export interface NodeRunnerHooks {
+  /** Called with the PID of each job process as it starts. */
+  onChildSpawn?: (pid: number, job: Job) => void;
+}
+
 /** Run one job in a fresh child process. */
-export function runJobInChild(job: Job, extraEnv: NodeJS.ProcessEnv = {}): Promise<JobResult> {
+export function runJobInChild(job: Job, extraEnv: NodeJS.ProcessEnv = {}, hooks: NodeRunnerHooks = {}): Promise<JobResult> {
   return new Promise((resolve) => {
     const started = Date.now();
     const child = fork(CHILD, [], {
@@ -25,6 +37,8 @@ export function runJobInChild(job: Job, extraEnv: NodeJS.ProcessEnv = {}): Promi
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
     });
+    liveChildren.add(child);
+    if (child.pid !== undefined) hooks.onChildSpawn?.(child.pid, job);
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-STDERR_TAIL_CHARS);
@@ -41,6 +55,7 @@ export function runJobInChild(job: Job, extraEnv: NodeJS.ProcessEnv = {}): Promi
     });
     const finish = (code: number | null, signal: NodeJS.Signals | null) => {
       clearTimeout(timer);
+      liveChildren.delete(child);
       if (result) return resolve(result);
       const failed = baseResult(job);
       failed.durationMs = Date.now() - started;
@@ -58,6 +73,6 @@ export function runJobInChild(job: Job, extraEnv: NodeJS.ProcessEnv = {}): Promi
 }
 
 /** Runner for `type: 'node'` targets. */
-export function createNodeRunner(): Runner {
-  return { runJob: (job) => runJobInChild(job), close: async () => {} };
+export function createNodeRunner(hooks: NodeRunnerHooks = {}): Runner {
+  return { runJob: (job) => runJobInChild(job, {}, hooks), close: async () => {} };
 }

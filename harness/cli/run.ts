@@ -7,6 +7,7 @@ import { planJobs } from '../plan.ts';
 import { runBenchmark } from '../run.ts';
 import { applyMatrixArgs, parseMatrixArgs } from './options.ts';
 import { progressReporter } from './progress.ts';
+import { onInterrupt, type RunProgress } from './interrupt.ts';
 import { summaryTable } from './summary.ts';
 import { writeReport } from '../../reports/build.ts';
 
@@ -52,14 +53,22 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   const { config } = await loadConfig(args.config, { adjust: applyMatrixArgs(args) });
   const pageBundle = args.resume ? null : await pageBundleFor(config);
+  // Ctrl-C: say where the results are and how to resume (the run folder is known once it starts).
+  const progress: RunProgress = { dir: null, finished: 0 };
+  const report = progressReporter();
+  const stopListening = onInterrupt(progress);
   const { dir, results } = await runBenchmark({
     config,
     runnerFor,
     ...(pageBundle ? { runInfoExtra: { pageBundle } } : {}),
     ...(args.out ? { outDir: args.out } : {}),
     ...(args.resume ? { resumeDir: args.resume } : {}),
-    onEvent: progressReporter(),
-  });
+    onEvent: (e) => {
+      if (e.type === 'start') progress.dir = e.dir;
+      if (e.type === 'job-end') progress.finished++;
+      report(e);
+    },
+  }).finally(stopListening);
   process.stdout.write(`\n${summaryTable(results)}\n\nResults: ${dir}/results.jsonl\n`);
   // The HTML report is a view of the results: if it cannot be built, the run still stands.
   try {

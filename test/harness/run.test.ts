@@ -9,15 +9,28 @@ import { resolveConfig } from '../../harness/config.ts';
 import { readResults, readRunInfo, resultsPath } from '../../harness/store.ts';
 import { runBenchmark } from '../../harness/run.ts';
 import { runnerFor } from '../../runners/index.ts';
+import { createNodeRunner } from '../../runners/node.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'bin', 'mobilenet-bench.js');
 const FAST_SAMPLING = { warmupSamples: 1, warmupTimeMs: 0, minSamples: 5, minTimeMs: 0, maxSamples: 20, maxTimeMs: 2000 };
 
-/** Process ids of this process's descendants that run a job (node-child.ts). */
-function jobChildPids(): number[] {
-  const out = execFileSync('ps', ['-eo', 'pid,ppid,args'], { encoding: 'utf8' });
-  return out.split('\n').filter((l) => l.includes('node-child.ts')).map((l) => Number(l.trim().split(/\s+/)[0]));
+/**
+ * A process that is none of the harness's business but whose command line contains `node-child.ts`
+ * (as a job of a user's own benchmark beside the tests would): tests must leave it alone.
+ */
+function decoy() {
+  return spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', join(tmpdir(), 'unrelated-bench', 'runners', 'node-child.ts')], { stdio: 'ignore' });
+}
+
+/** Whether a process runs (a zombie waiting for its parent to reap it does not). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 test('a run writes schema-valid results.jsonl and run.json', async () => {
@@ -41,22 +54,27 @@ test('a run writes schema-valid results.jsonl and run.json', async () => {
   assert.ok(info.endedAt && info.host.cores > 0 && info.packages['onnxruntime-node']);
 });
 
-test('a job whose process is killed (as by the OOM killer) fails with the reason; the run goes on', async () => {
+test('a job whose process is killed (as by the OOM killer) fails with the reason; the run goes on', async (t) => {
   const dir = join(mkdtempSync(join(tmpdir(), 'mnb-crash-')), 'run');
   const config = resolveConfig({
     variants: { alpha: [1, 0.25], resolution: [224] }, implementations: ['reference'],
     sampling: { ...FAST_SAMPLING, minSamples: 1000, minTimeMs: 30000, maxTimeMs: 60000 }, accuracy: { samples: 1 },
   });
   const seen: string[] = [];
+  // The job processes, as the runner reports them: killed by PID, never by name.
+  const jobPids: number[] = [];
+  const bystander = decoy();
+  t.after(() => bystander.kill('SIGKILL'));
   const run = runBenchmark({
-    config, runnerFor, outDir: dir,
+    config, outDir: dir,
+    runnerFor: (target, instance) => (target.type === 'node' ? createNodeRunner({ onChildSpawn: (pid) => jobPids.push(pid) }) : runnerFor(target, instance)),
     onEvent: (e) => { if (e.type === 'job-start') seen.push(e.job.id); },
   });
   // Kill the first job's process once it is sampling.
   let killed = 0;
   for (let i = 0; i < 100 && killed === 0; i++) {
     await sleep(200);
-    if (seen.length === 1 && i > 10) for (const pid of jobChildPids()) { process.kill(pid, 'SIGKILL'); killed++; }
+    if (seen.length === 1 && jobPids.length === 1 && i > 10) { process.kill(jobPids[0], 'SIGKILL'); killed++; }
   }
   assert.ok(killed > 0, 'found the job process');
   // Stop the second job early too: it is only there to show the run goes on.
@@ -67,6 +85,7 @@ test('a job whose process is killed (as by the OOM killer) fails with the reason
   const second = results.find((r) => r.id === 'node/reference/0.25_224')!;
   assert.equal(second.status, 'ok');
   assert.equal(readResults(dir).length, 2);
+  assert.ok(alive(bystander.pid!), 'an unrelated process whose command line contains node-child.ts survives');
 });
 
 test('a job past its time limit is killed and recorded as failed', async () => {

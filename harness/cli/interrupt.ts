@@ -1,0 +1,28 @@
+/**
+ * Ctrl-C (and SIGTERM, SIGHUP) during `run`: say what is saved and how to resume, then exit.
+ * Exiting runs the cleanup of everything else (job processes killed by PID, browser profile
+ * folders removed, the run folder's lock released).
+ */
+
+const EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+
+/** What the handler needs to know about the run so far. */
+export interface RunProgress {
+  dir: string | null;
+  finished: number;
+}
+
+/** Install the handlers; returns a function that removes them. */
+export function onInterrupt(progress: RunProgress, stream: NodeJS.WritableStream = process.stderr): () => void {
+  const handler = (signal: NodeJS.Signals) => {
+    const what = progress.dir
+      ? `Interrupted (${signal}). ${progress.finished} job${progress.finished === 1 ? '' : 's'} finished in this session; every finished job is saved in ${progress.dir}/results.jsonl.\nContinue with:\n  mobilenet-bench run --resume ${progress.dir}\n`
+      : `Interrupted (${signal}) before any job started; nothing was written.\n`;
+    stream.write(`\n${what}`);
+    process.exit(EXIT_CODES[signal] ?? 1);
+  };
+  for (const s of Object.keys(EXIT_CODES)) process.on(s, handler);
+  return () => {
+    for (const s of Object.keys(EXIT_CODES)) process.off(s, handler);
+  };
+}
