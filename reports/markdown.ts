@@ -25,7 +25,8 @@ function jobsTable(jobs: readonly JobResult[]): string[] {
       row([
         cell(r.id),
         cell(precisionLabel(r.precision)),
-        fmtMs(r.latency?.medianMs),
+        // A device that throttled during the job measured a slower machine than it is.
+        r.thermal?.throttled ? `${fmtMs(r.latency?.medianMs)} ⚠ throttled` : fmtMs(r.latency?.medianMs),
         r.latency ? `${fmtMs(r.latency.ci95Ms[0])}–${fmtMs(r.latency.ci95Ms[1])}` : '–',
         fmtMs(r.latency?.p90Ms),
         fmtNum(gmacPerSecond(r), 2),

@@ -243,7 +243,7 @@ export function resultsTable(jobs: readonly JobResult[]): SafeHtml {
     { key: 'job', title: 'job', cell: (r) => html`<code>${r.id}</code>` },
     { key: 'status', title: 'status', cell: (r) => html`<span class="status ${r.status}">${r.status}</span>` },
     { key: 'precision', title: 'precision', cell: (r) => precisionLabel(r.precision) },
-    { key: 'median', title: 'median', unit: 'ms', value: (r) => r.latency?.medianMs, cell: (r) => fmtMs(r.latency?.medianMs) },
+    { key: 'median', title: 'median', unit: 'ms', value: (r) => r.latency?.medianMs, cell: (r) => (r.thermal?.throttled ? html`${fmtMs(r.latency?.medianMs)} <span class="warn" title="the device throttled during this job (thermal readings in results.jsonl)">⚠ throttled</span>` : fmtMs(r.latency?.medianMs)) },
     { key: 'ci', title: '95 % CI of median', unit: 'ms', value: (r) => r.latency?.ci95Ms[0], cell: (r) => (r.latency ? `${fmtMs(r.latency.ci95Ms[0])}–${fmtMs(r.latency.ci95Ms[1])}` : '–') },
     { key: 'p90', title: 'p90', unit: 'ms', value: (r) => r.latency?.p90Ms, cell: (r) => fmtMs(r.latency?.p90Ms) },
     { key: 'p99', title: 'p99', unit: 'ms', value: (r) => r.latency?.p99Ms, cell: (r) => fmtMs(r.latency?.p99Ms) },

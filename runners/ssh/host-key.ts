@@ -6,6 +6,8 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 
 /** The fingerprint of a raw host key blob as `ssh-keygen -l` prints it: SHA256:<base64 without padding>. */
 export function sha256Fingerprint(keyBlob: Buffer): string {
@@ -62,7 +64,7 @@ export class HostKeyError extends Error {
 
 /** The default known_hosts, used when the target pins nothing itself. */
 export function defaultKnownHosts(): string {
-  return `${process.env.HOME ?? '~'}/.ssh/known_hosts`;
+  return join(homedir(), '.ssh', 'known_hosts');
 }
 
 /**

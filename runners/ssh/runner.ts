@@ -6,6 +6,7 @@
  * (unreachable, wrong key, unpinned host key, no Node) fails the target with the fix.
  * With `browser: 'chromium'` the board's Chromium runs the jobs instead (chromium.ts).
  */
+import { homedir } from 'node:os';
 import { posix } from 'node:path';
 import type { Target } from '../../harness/config.ts';
 import type { Job } from '../../harness/plan.ts';
@@ -50,12 +51,17 @@ export interface Board {
   casDir: string;
 }
 
+/** A local path with a leading ~/ taken from the home folder. */
+function expandHome(path: string): string {
+  return path.startsWith('~/') ? posix.join(homedir(), path.slice(2)) : path;
+}
+
 /** The endpoint of a target instance (credentials are paths, never contents). */
 export function endpointOf(target: SshTarget, instance: InstanceRef): SshEndpoint {
   return {
     host: sshHostOf(target, instance), port: target.port, username: target.username,
-    ...(target.privateKey ? { privateKey: target.privateKey } : {}),
-    ...(target.knownHosts ? { knownHosts: target.knownHosts } : {}),
+    ...(target.privateKey ? { privateKey: expandHome(target.privateKey) } : {}),
+    ...(target.knownHosts ? { knownHosts: expandHome(target.knownHosts) } : {}),
     ...(target.hostKeySha256 ? { hostKeySha256: target.hostKeySha256 } : {}),
     connectTimeoutMs: target.connectTimeoutMs,
   };

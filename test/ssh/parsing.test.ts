@@ -140,3 +140,20 @@ test('config: an ssh target needs exactly one of host and hosts; keys and finger
   assert.throws(() => resolveConfig({ targets: [{ type: 'ssh', host: 'a', hostKeySha256: 'abc' }] }), /SHA256:<43 base64 characters>/);
   assert.throws(() => resolveConfig({ targets: [{ type: 'ssh', host: 'a', privatKey: '/k' }] }), /did you mean 'privateKey'/);
 });
+
+test('the report marks a job during which the device throttled beside its median', async () => {
+  const { resultsTable } = await import('../../reports/target-sections.ts');
+  const { baseResult } = await import('../../harness/probe/probe.ts');
+  const { planJobs } = await import('../../harness/plan.ts');
+  const [job] = planJobs(resolveConfig({ targets: [{ type: 'node' }], implementations: ['reference'], variants: { alpha: [0.25], resolution: [128] } })).jobs;
+  const ok = (id: string, throttled: boolean | null) => {
+    const r = baseResult({ ...job, id }, 'ok');
+    r.latency = { samplesMs: [10], medianMs: 10, p90Ms: 10, p99Ms: 10, meanMs: 10, minMs: 10, maxMs: 10, madMs: 0, ci95Ms: [10, 10], warmupSamples: 0, stoppedBy: 'minimums', drift: null };
+    r.thermal = { before: [], after: [], throttled };
+    return r;
+  };
+  const table = resultsTable([ok('pi/reference/hot', true), ok('pi/reference/cool', false)]).value;
+  const rows = table.split('<tr').filter((r) => r.includes('data-job'));
+  assert.match(rows.find((r) => r.includes('hot'))!, /⚠ throttled/);
+  assert.doesNotMatch(rows.find((r) => r.includes('cool'))!, /throttled/);
+});

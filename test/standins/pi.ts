@@ -204,6 +204,8 @@ export async function standinUp(dir = join(STANDINS_DIR, 'pi'), configPath = joi
 /** A bench config with one ssh target for the stand-in (`extra` adds target keys, e.g. browser). */
 export function standinConfig(s: PiStandin, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
+    // The "board" computes on this machine: never run it beside a local target.
+    workers: 1,
     targets: [{
       name: extra.browser ? 'pi-chromium' : 'pi', type: 'ssh', host: s.host, port: s.port, username: s.username,
       privateKey: s.privateKey, knownHosts: s.knownHosts, remoteDir: s.remoteDir, node: s.node,
