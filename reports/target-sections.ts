@@ -277,7 +277,9 @@ export const TARGET_SECTIONS = [
 /** One target's section. `anchor` is a safe id made by the caller (never the raw name). */
 export function targetSection(view: TargetView, anchor: string, sink: ChartSink): SafeHtml {
   const counts = (['ok', 'invalid', 'failed', 'skipped'] as const).map((s) => ({ s, n: view.jobs.filter((r) => r.status === s).length })).filter((c) => c.n);
-  const details = [...new Set(view.ok.flatMap((r) => Object.entries(r.effective?.details ?? {}).filter(([k]) => /renderer|adapter|device|model|browser|userAgent/i.test(k)).map(([k, v]) => `${k}: ${String(v)}`)))];
+  // What ran the jobs (remote and WebDriver targets): a stand-in says so, with the throttling applied.
+  const devices = [...new Set(view.jobs.flatMap((r) => (r.device ? [deviceLabel(r.device)] : [])))].slice(0, 4);
+  const details = [...devices, ...new Set(view.ok.flatMap((r) => Object.entries(r.effective?.details ?? {}).filter(([k]) => /renderer|adapter|device|model|browser|userAgent/i.test(k)).map(([k, v]) => `${k}: ${String(v)}`)))];
   const body: Record<(typeof TARGET_SECTIONS)[number][0], () => SafeHtml> = {
     recommendation: () => recommendation(view),
     pareto: () => paretoSection(view, sink),
@@ -305,4 +307,12 @@ export function targetSection(view: TargetView, anchor: string, sink: ChartSink)
     <p class="target-meta">${counts.map((c) => html`<span class="status ${c.s}">${c.n} ${c.s}</span> `)}${details.length ? html`<br><span class="muted small">${details.join(' · ')}</span>` : ''}</p>
     ${sections}
   </section>`;
+}
+
+/** One line naming the device of a result: model, platform and OS, stand-in or not, the throttling applied, the server. */
+function deviceLabel(d: NonNullable<JobResult['device']>): string {
+  const what = [d.model ?? d.platform, d.osVersion ? `${d.platform} ${d.osVersion}` : d.model ? d.platform : null].filter(Boolean).join(', ');
+  const standIn = d.emulated ? ` (emulated${d.cpuThrottlingRate && d.cpuThrottlingRate !== 1 ? `, CPU throttled ${d.cpuThrottlingRate}×` : ''})` : '';
+  const browser = d.browserName ? ` · ${d.browserName}${d.browserVersion ? ` ${d.browserVersion}` : ''}` : '';
+  return `device: ${what}${standIn}${browser}${d.serverUrl ? ` via ${d.serverUrl}` : ''}`;
 }

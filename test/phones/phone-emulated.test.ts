@@ -14,6 +14,8 @@ import { runBenchmark } from '../../harness/run.ts';
 import { readResults } from '../../harness/store.ts';
 import { descendantsOf } from '../../runners/procfs.ts';
 import { runnerFor } from '../../runners/index.ts';
+import { writeReport } from '../../reports/build.ts';
+import { readFileSync } from 'node:fs';
 import { skipWithoutPhoneStandIn, TINY_SAMPLING } from './helpers.ts';
 
 test('phone-emulated: Appium started by the harness, an Android phone emulated and throttled, sessions per job', { skip: skipWithoutPhoneStandIn(), timeout: 240_000 }, async () => {
@@ -51,6 +53,10 @@ test('phone-emulated: Appium started by the harness, an Android phone emulated a
   }
   assert.equal(sessions.size, 2, 'a fresh session per job');
   assert.ok(readResults(dir)[1].device!.details!.previousSessionDeleteMs !== undefined, 'the previous session was deleted');
+  // The report shows the phone as its own target and says it is a stand-in.
+  const html = readFileSync(writeReport(dir), 'utf8');
+  assert.match(html, /<span class="kicker">Target<\/span> phone-emulated/);
+  assert.match(html, /device: Pixel 7, linux \(emulated, CPU throttled 4×\) · chrome \d+/);
   // The Appium server the harness started is stopped, with everything it started.
   assert.equal(appiumPids.length, 1, 'one Appium server ran');
   assert.deepEqual(descendantsOf(process.pid).filter((p) => /appium|chromedriver|chromium/.test(p.cmdline)).map((p) => p.cmdline), []);
