@@ -16,6 +16,8 @@ export const BACKENDS = {
   tfjs: ['cpu', 'wasm', 'webgl', 'webgpu'],
   'ort-web': ['wasm', 'webgl', 'webgpu'],
   'ort-node': ['cpu'],
+  /** LiteRT.js running the official .tflite files as they ship (XNNPACK in WebAssembly). */
+  litert: ['wasm'],
 } as const;
 
 export type ImplName = keyof typeof BACKENDS;

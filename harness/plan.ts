@@ -64,6 +64,17 @@ const SUPPORTED: { [T in Target['type']]: (i: Implementation, t: Extract<Target,
 };
 
 
+/** LiteRT.js runs official .tflite files as they ship, in Node and pages (not on SSH boards' Node). */
+function litertUnsupported(i: Implementation, t: Target, asked: Config['precision'][number], weights: WeightsRef | null): string | null {
+  if (i.impl !== 'litert') return null;
+  if (t.type === 'ssh' && t.browser !== 'chromium') return 'litert is not shipped to SSH boards: the job bundle carries no .tflite file and no LiteRT.js wasm folder';
+  if (asked === 'uint8-dequantized') return 'LiteRT.js runs the .tflite file as it ships: a uint8 file on its integer kernels only (ask for uint8)';
+  if (weights && !(weights.kind === 'file' && weights.format === 'tflite')) {
+    return `LiteRT.js runs .tflite files only; these weights are ${weights.kind === 'file' ? `a ${weights.format} model` : 'synthetic'}`;
+  }
+  return null;
+}
+
 /**
  * What a precision asked for means for an implementation: `uint8` runs on integer kernels where the
  * runtime has them (reference, ORT) and dequantized where it has not (tfjs); `uint8-dequantized`
@@ -156,7 +167,8 @@ export function planJobs(config: Config): Plan {
               analytic: { macs: net.macs, params: net.params },
               ...profileOf(config),
             };
-            const unsupported = (SUPPORTED[target.type] as (i: Implementation, t: Target) => string | null)(implementation, target);
+            const unsupported = (SUPPORTED[target.type] as (i: Implementation, t: Target) => string | null)(implementation, target)
+              ?? litertUnsupported(implementation, target, p, weights);
             if (unsupported) skipped.push({ ...base, weights, reason: unsupported });
             else if (weights === null) skipped.push({ ...base, weights, reason: resolved as string });
             else jobs.push({ ...base, weights });

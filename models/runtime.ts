@@ -6,7 +6,7 @@ import type { CanonicalWeights } from './weights/canonical.ts';
 import type { ProfileOptions, RuntimeProfile } from './profile.ts';
 
 /** The implementations we compare. */
-export type ImplName = 'reference' | 'tfjs' | 'ort-web' | 'ort-node';
+export type ImplName = 'reference' | 'tfjs' | 'ort-web' | 'ort-node' | 'litert';
 
 /** What the runtime actually used, read back from it (not what was asked). */
 export interface EffectiveConfig {

@@ -3,6 +3,7 @@
  * that serves it with the runtimes' files, and per-job data (canonical weights, eval inputs
  * and reference logits computed in Node, so every engine scores the identical tensors).
  */
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packageDir } from '../harness/browsers.ts';
 import { baseResult } from '../harness/probe/probe.ts';
@@ -20,6 +21,13 @@ function distOf(pkg: string): string {
   const dir = packageDir(pkg);
   if (!dir) throw new Error(`${pkg} is not installed (npm install)`);
   return join(dir, 'dist');
+}
+
+/** LiteRT.js's wasm/ folder (its loader scripts and .wasm builds). */
+function litertWasmDir(): string {
+  const dir = packageDir('@litertjs/core');
+  if (!dir) throw new Error('@litertjs/core is not installed (npm install)');
+  return join(dir, 'wasm');
 }
 
 /** A job's data, served while it runs. */
@@ -62,6 +70,7 @@ export async function startPageHost(options: PageHostOptions = {}): Promise<Page
       '/page/': pageDir,
       '/ort/': distOf('onnxruntime-web'),
       '/tfjs-wasm/': distOf('@tensorflow/tfjs-backend-wasm'),
+      '/litert/': litertWasmDir(),
     },
   });
   let counter = 0;
@@ -75,12 +84,17 @@ export async function startPageHost(options: PageHostOptions = {}): Promise<Page
       const inputs = await evalInputsInNode(job, weights);
       server.put(`/jobs/${n}/weights.bin`, encodeWeights(weights));
       server.put(`/jobs/${n}/inputs.bin`, encodeEvalInputs(inputs));
+      // LiteRT.js loads the official file itself, as it ships.
+      const tflite = job.implementation.impl === 'litert' && weights.source.kind === 'tflite' ? weights.source.file : null;
+      if (tflite) server.put(`/jobs/${n}/model.tflite`, new Uint8Array(await readFile(tflite)));
       return {
         assets: {
           weightsUrl: `${base}jobs/${n}/weights.bin`,
           inputsUrl: `${base}jobs/${n}/inputs.bin`,
           ortWasmPaths: `${base}ort/`,
           tfjsWasmPaths: `${base}tfjs-wasm/`,
+          litertWasmPaths: `${base}litert/`,
+          ...(tflite ? { tfliteUrl: `${base}jobs/${n}/model.tflite` } : {}),
           measureMemoryTimeoutMs: options.measureMemoryTimeoutMs ?? MEASURE_MEMORY_TIMEOUT_MS,
         },
         release: () => server.remove(`/jobs/${n}/`),

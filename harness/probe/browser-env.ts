@@ -28,6 +28,10 @@ export interface PageAssets {
   ortWasmPaths: string;
   /** Folder serving tfjs-backend-wasm's dist/ (setWasmPaths), ending in '/'. */
   tfjsWasmPaths: string;
+  /** Folder serving LiteRT.js's wasm/ (loadLiteRt), ending in '/'. */
+  litertWasmPaths?: string;
+  /** The job's official .tflite file as it ships (LiteRT.js jobs). */
+  tfliteUrl?: string;
   /** Give up on performance.measureUserAgentSpecificMemory() after this long. */
   measureMemoryTimeoutMs: number;
 }
@@ -48,6 +52,7 @@ async function factory(impl: Implementation['impl']): Promise<CreateModel> {
     case 'tfjs': return (await import('../../models/tfjs.ts')).createTfjsModel;
     case 'ort-web': return (await import('../../models/onnx/ort-web.ts')).createOrtWebModel;
     case 'ort-node': throw new Error('ort-node is the native Node.js addon; a browser cannot load it');
+    case 'litert': return (await import('../../models/litert.ts')).createLiteRtModel;
   }
 }
 
@@ -143,12 +148,13 @@ async function createModelInPage(impl: Implementation, weights: CanonicalWeights
     gpu = webglInfo();
     if (gpu.webglRenderer === null) throw new Error(`${UNSUPPORTED_PREFIX}no WebGL context`);
   }
-  const wasmPaths = impl.impl === 'tfjs' ? assets.tfjsWasmPaths : assets.ortWasmPaths;
+  const wasmPaths = impl.impl === 'tfjs' ? assets.tfjsWasmPaths : impl.impl === 'litert' ? assets.litertWasmPaths ?? '' : assets.ortWasmPaths;
   const model = await (await factory(impl.impl))(weights, {
     backend: impl.backend,
     ...(impl.threads !== null ? { threads: impl.threads } : {}),
     wasmPaths: new URL(wasmPaths, location.href).href,
-  });
+    ...(impl.impl === 'litert' && assets.tfliteUrl ? { tfliteUrl: new URL(assets.tfliteUrl, location.href).href } : {}),
+  } as Parameters<CreateModel>[1]);
   const page = { ...pageDetails(), weightsFrom: assets.weightsUrl ? 'canonical float32 parsed in Node, fetched from the harness server' : 'generated in the page' };
   return {
     run: (x) => model.run(x),

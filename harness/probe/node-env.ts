@@ -18,6 +18,7 @@ import type { EvalInputs } from './accuracy.ts';
 import type { ProbeEnvironment } from './probe.ts';
 import { syntheticInput } from './probe.ts';
 import { wasmMemoryBytes } from './wasm-memory.ts';
+import type { RequantizationMode } from '../../models/reference/quantized/fixed-point.ts';
 
 
 /** Synthetic inputs used for agreement when no eval set is configured. */
@@ -30,6 +31,7 @@ async function factory(impl: Implementation['impl']): Promise<CreateModel> {
     case 'tfjs': return (await import('../../models/tfjs.ts')).createTfjsModel;
     case 'ort-web': return (await import('../../models/onnx/ort-web.ts')).createOrtWebModel;
     case 'ort-node': return (await import('../../models/onnx/ort-node.ts')).createOrtNodeModel;
+    case 'litert': return (await import('../../models/litert.ts')).createLiteRtModel;
   }
 }
 
@@ -71,8 +73,10 @@ function saveLogits(file: string, classes: number, logits: Float32Array[]): void
 }
 
 /** Reference logits for the inputs, from the disk cache or computed once (and cached). */
-async function referenceLogits(weights: CanonicalWeights, inputsKey: string, tensors: Float32Array[]): Promise<Float32Array[]> {
-  const file = referenceCacheFile(weights, inputsKey);
+async function referenceLogits(
+  weights: CanonicalWeights, inputsKey: string, tensors: Float32Array[], softmaxOutputs = false, requantization: RequantizationMode = 'gemmlowp',
+): Promise<Float32Array[]> {
+  const file = referenceCacheFile(weights, requantization === 'gemmlowp' ? inputsKey : `${inputsKey}:${requantization}`);
   if (existsSync(file)) {
     const buf = readFileSync(file);
     const all = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
@@ -82,10 +86,21 @@ async function referenceLogits(weights: CanonicalWeights, inputsKey: string, ten
   }
   // The integer reference for uint8 (integer-kernel) jobs, the float one otherwise.
   const { referenceNetworkFor } = await import('../../models/reference/index.ts');
-  const net = referenceNetworkFor(weights);
-  const out = tensors.map((t) => net.infer(t).slice());
+  const net = referenceNetworkFor(weights, requantization);
+  const out = tensors.map((t) => (softmaxOutputs ? referenceProbabilities(net, t) : net.infer(t).slice()));
   saveLogits(file, weights.classes, out);
   return out;
+}
+
+/** The reference's softmax output: the integer network's uint8 softmax dequantized, or the float softmax of the logits. */
+function referenceProbabilities(net: { infer(x: Float32Array): Float32Array }, x: Float32Array): Float32Array {
+  if ('inferProbabilities' in net) return (net as { inferProbabilities(x: Float32Array): Float32Array }).inferProbabilities(x);
+  const logits = net.infer(x);
+  let max = -Infinity;
+  for (const v of logits) max = Math.max(max, v);
+  let sum = 0;
+  for (const v of logits) sum += Math.exp(v - max);
+  return logits.map((v) => Math.exp(v - max) / sum);
 }
 
 /** Eval inputs for a job: labelled images from the configured set, else seeded synthetic tensors (agreement only). */
@@ -121,7 +136,19 @@ export async function evalInputsInNode(job: Job, weights: CanonicalWeights): Pro
     const file = referenceCacheFile(weights, refKey);
     return { tensors, labels, referenceLogits: null, ...(note ? { note } : {}), rememberReferenceLogits: (l) => saveLogits(file, weights.classes, l.slice(0, k)) };
   }
-  return { tensors, labels, referenceLogits: await referenceLogits(weights, refKey, tensors.slice(0, k)), ...(note ? { note } : {}) };
+  // uint8 on integer kernels: ORT (MLAS) and LiteRT.js (XNNPACK) requantize in float32, rounding
+  // once; they are compared with the integer reference in that arithmetic, so any difference is a
+  // real one (TFLite's gemmlowp fixed point, the reference job's own, rounds twice; see the README).
+  const requantization: RequantizationMode = weights.precision === 'uint8' ? 'fp32' : 'gemmlowp';
+  const whys: string[] = [];
+  if (weights.precision === 'uint8') whys.push('agreement with the integer reference in fp32 requantization (as MLAS and XNNPACK round)');
+  // LiteRT.js returns the file's own output, the softmax: it is compared with the reference's softmax
+  // (the integer reference's uint8 softmax for uint8 files), so max |Δ| is in probability units there.
+  const softmax = job.implementation.impl === 'litert';
+  if (softmax) whys.push('on softmax outputs (LiteRT.js returns the file\'s softmax): max |Δ| is in probability units');
+  const why = [note, ...whys].filter(Boolean).join('; ');
+  const key = `${refKey}${softmax ? ':softmax' : ''}`;
+  return { tensors, labels, referenceLogits: await referenceLogits(weights, key, tensors.slice(0, k), softmax, requantization), ...(why ? { note: why } : {}) };
 }
 
 /** Peak RSS of this process (VmHWM), in bytes, or null off Linux. */

@@ -23,3 +23,13 @@ export async function ortWebDefaults(): Promise<{ wasmPaths?: string; threads?: 
 export async function fsModule(): Promise<{ writeSync: (fd: number, data: unknown, ...rest: unknown[]) => number } | null> {
   return null;
 }
+
+/** LiteRT.js in a page loads through its own <script> loader: nothing to set up (models/litert.ts). */
+export async function litertNodeSetup(): Promise<{ wasmDir: string; version: string }> {
+  throw new Error('litertNodeSetup is for Node; a page passes LiteRT.js its wasm folder URL');
+}
+
+/** No file system in a page: the .tflite is fetched by URL. */
+export async function readFileBytes(path: string): Promise<Uint8Array> {
+  throw new Error(`cannot read ${path} in a page: fetch it by URL`);
+}

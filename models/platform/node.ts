@@ -41,3 +41,33 @@ export async function ortWebDefaults(): Promise<{ wasmPaths?: string; threads?: 
 export async function fsModule(): Promise<{ writeSync: (fd: number, data: unknown, ...rest: unknown[]) => number } | null> {
   return (await import('node:fs')).default as unknown as { writeSync: (fd: number, data: unknown, ...rest: unknown[]) => number };
 }
+
+/**
+ * LiteRT.js in Node (models/litert.ts): its loader wants a <script> tag or importScripts, so the
+ * loader script is evaluated with vm.runInThisContext behind an importScripts shim, with `self`,
+ * `require` and `__dirname` defined for its Emscripten glue. Returns its wasm folder and version.
+ */
+export async function litertNodeSetup(): Promise<{ wasmDir: string; version: string }> {
+  const { readFileSync } = await import('node:fs');
+  const { runInThisContext } = await import('node:vm');
+  const { createRequire } = await import('node:module');
+  const { fileURLToPath } = await import('node:url');
+  const { dirname, join } = await import('node:path');
+  const root = join(dirname(fileURLToPath(import.meta.resolve('@litertjs/core'))), '..');
+  const wasmDir = join(root, 'wasm');
+  const g = globalThis as Record<string, unknown>;
+  g.self ??= globalThis;
+  g.require ??= createRequire(import.meta.url);
+  g.__dirname ??= wasmDir;
+  g.importScripts ??= (url: string) => {
+    runInThisContext(readFileSync(url, 'utf8'), { filename: url });
+  };
+  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  return { wasmDir: `${wasmDir}/`, version };
+}
+
+/** A file's bytes (LiteRT.js reads the official .tflite itself in Node). */
+export async function readFileBytes(path: string): Promise<Uint8Array> {
+  const { readFile } = await import('node:fs/promises');
+  return new Uint8Array(await readFile(path));
+}

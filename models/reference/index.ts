@@ -9,6 +9,7 @@ import { specOf, validateWeights, type CanonicalWeights } from '../weights/canon
 import type { LayerSpec, NetworkSpec } from '../spec.ts';
 import { IntegerReferenceNetwork } from './quantized/network.ts';
 import { packageVersion } from '#platform';
+import type { RequantizationMode } from './quantized/fixed-point.ts';
 import {
   conv3x3, depthwise3x3, fullyConnected, globalAvgPool, packKernel, pointwise,
 } from './kernels.ts';
@@ -170,8 +171,8 @@ export class ReferenceNetwork {
  * The reference network for these weights: the integer network (TFLite's uint8 kernels) when they
  * are marked `uint8`, the float one otherwise (float32 and dequantized uint8).
  */
-export function referenceNetworkFor(weights: CanonicalWeights): ReferenceNetwork | IntegerReferenceNetwork {
-  return weights.precision === 'uint8' ? new IntegerReferenceNetwork(weights) : new ReferenceNetwork(weights);
+export function referenceNetworkFor(weights: CanonicalWeights, requantization: RequantizationMode = 'gemmlowp'): ReferenceNetwork | IntegerReferenceNetwork {
+  return weights.precision === 'uint8' ? new IntegerReferenceNetwork(weights, { requantization }) : new ReferenceNetwork(weights);
 }
 
 /** Build the reference model; `options` are ignored (it is always plain JS on one thread). */

@@ -109,7 +109,7 @@ async function build(): Promise<string> {
     // onnxruntime-web: load its emscripten glue (ort-wasm-simd-threaded*.mjs) from wasmPaths,
     // so its worker threads start from that file and not from our bundle.
     conditions: ['onnxruntime-web-use-extern-wasm'],
-    define: { __MOBILENET_BENCH_VERSION__: JSON.stringify(version) },
+    define: { __MOBILENET_BENCH_VERSION__: JSON.stringify(version), __LITERT_VERSION__: JSON.stringify(litertVersion()) },
     plugins: [NO_NODE_BUILTINS],
   });
   cpSync(join(ROOT, 'runners', 'page', 'index.html'), join(tmp, 'index.html'));
@@ -120,4 +120,13 @@ async function build(): Promise<string> {
   const builds = readdirSync(pageCacheDir()).filter((d) => /^[0-9a-f]{16}$/.test(d)).map((d) => join(pageCacheDir(), d));
   builds.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs).slice(3).forEach((d) => rmSync(d, { recursive: true, force: true }));
   return out;
+}
+
+/** The installed @litertjs/core version, for the page's effective config (LiteRT.js does not report it). */
+function litertVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(ROOT, 'node_modules', '@litertjs', 'core', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
 }

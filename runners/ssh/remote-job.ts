@@ -39,6 +39,7 @@ async function factory(impl: Implementation['impl']): Promise<CreateModel> {
     case 'tfjs': return (await import('../../models/tfjs.ts')).createTfjsModel;
     case 'ort-web': return (await import('../../models/onnx/ort-web.ts')).createOrtWebModel;
     case 'ort-node': return (await import('../../models/onnx/ort-node.ts')).createOrtNodeModel;
+    case 'litert': throw new Error('litert is not shipped to SSH boards: the job bundle carries no .tflite file and no LiteRT.js wasm folder');
   }
 }
 

@@ -84,7 +84,7 @@ test('the output stage (MultiplyByQuantizedMultiplier + zero point + clamp) equa
     const { multiplier, shift } = quantizeMultiplier(Math.exp(randomInt(random, -1400, -100) / 100));
     const acc = randomInt(random, -(2 ** 24), 2 ** 24);
     const zp = randomInt(random, 0, 255);
-    const r = { multiplier, shift, outputZeroPoint: zp, min: 0, max: 255 };
+    const r = { mode: 'gemmlowp' as const, multiplier, shift, scale: 0, outputZeroPoint: zp, min: 0, max: 255 };
     assert.equal(requantize(acc, r), naiveRequantize(acc, multiplier, shift, zp, 0, 255), `acc ${acc} m ${multiplier} s ${shift}`);
     assert.equal(multiplyByQuantizedMultiplier(acc, multiplier, shift) + zp, naiveRequantize(acc, multiplier, shift, zp, -1e9, 1e9));
   }
@@ -178,6 +178,37 @@ test('uint8 softmax: within one step of the exact softmax, sums to ~256, and zer
   const one = new Uint8Array(10);
   one[3] = 255;
   assert.equal(softmaxU8(one, 1, 1, { scale: 1 / 256, zeroPoint: 0 })[3], 255);
+});
+
+test('fp32 requantization (XNNPACK / ORT): float32(acc · scale) rounded once, ties to even; it differs from gemmlowp only near half steps', () => {
+  const random = mulberry32(15);
+  let differ = 0;
+  for (let i = 0; i < 20000; i++) {
+    const inScale = 0.02 + random() * 0.01, kScale = 0.005 + random() * 0.05;
+    const out = { scale: 0.0235, zeroPoint: 0 };
+    const g = convRequantization(inScale, kScale, out, [0, 255]);
+    const f = convRequantization(inScale, kScale, out, [0, 255], 'fp32');
+    const acc = randomInt(random, -2000, 200000);
+    const exact = acc * Math.fround(Math.fround(inScale * kScale) / out.scale);
+    const want = Math.min(255, Math.max(0, Math.abs(exact - Math.round(exact)) === 0.5 ? 2 * Math.round(exact / 2) : Math.round(Math.fround(exact))));
+    assert.equal(requantize(acc, f), want, `acc ${acc}`);
+    const dg = requantize(acc, g);
+    if (dg !== want) {
+      differ++;
+      assert.equal(Math.abs(dg - want), 1);
+      // The high multiply rounds to 2^shift of a step before the shift rounds again: that is the window.
+      assert.ok(Math.abs(Math.abs(exact % 1) - 0.5) <= 0.5 * 2 ** g.shift + 1e-6, `gemmlowp and fp32 differ away from a half step: ${exact} (shift ${g.shift})`);
+    }
+  }
+  assert.ok(differ < 200, `${differ} of 20000 differ`);
+  // The pool's fp32 mode rounds ties to even; gemmlowp's (Σ + n/2) / n rounds them up.
+  const x = Uint8Array.from([8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  const o = new Uint8Array(1);
+  globalAvgPoolU8(x, 16, 1, [0, 255], o, 'fp32');
+  assert.equal(o[0], 0);
+  x[0] = 24;
+  globalAvgPoolU8(x, 16, 1, [0, 255], o, 'fp32');
+  assert.equal(o[0], 2);
 });
 
 test('input quantization: [-1, 1] → q = round_half_even(x · 128) + 128, saturated', () => {

@@ -73,24 +73,47 @@ export function multiplyByQuantizedMultiplier(x: number, multiplier: number, shi
   return roundingDivideByPOT(saturatingRoundingDoublingHighMul(left ? (x * 2 ** left) | 0 : x, multiplier), right);
 }
 
+/**
+ * How the int32 accumulator is scaled back to uint8:
+ * - `gemmlowp`: TFLite's uint8 kernels (reference and builtin optimized): the Q31 fixed-point
+ *   multiply, then a rounding shift. It rounds twice, so a value within ~2^shift/2^31 of a half
+ *   step can round up where the exact product would round down.
+ * - `fp32`: what XNNPACK (LiteRT's CPU path) and ONNX Runtime's MLAS do: acc · scale in float32
+ *   with scale = float32(float32(input scale · kernel scale) / output scale), rounded once, ties
+ *   to even. Kept so that those runtimes can be checked bit for bit (see the README).
+ */
+export type RequantizationMode = 'gemmlowp' | 'fp32';
+
 /** The output stage of a uint8 conv: requantize the int32 accumulator, add the zero point, clamp. */
 export interface Requantization {
+  mode: RequantizationMode;
   multiplier: number;
   shift: number;
+  /** float32 scale of the fp32 mode. */
+  scale: number;
   outputZeroPoint: number;
   min: number;
   max: number;
 }
 
+/** Round half to even (nearbyint / lrintf in the default rounding mode). */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
 /** TFLite's conv multiplier for uint8 (GetQuantizedConvolutionMultipler): float(input scale · kernel scale) / output scale. */
-export function convRequantization(inputScale: number, kernelScale: number, output: { scale: number; zeroPoint: number }, range: [number, number]): Requantization {
-  const real = Math.fround(inputScale * kernelScale) / output.scale;
-  const { multiplier, shift } = quantizeMultiplier(real);
-  return { multiplier, shift, outputZeroPoint: output.zeroPoint, min: range[0], max: range[1] };
+export function convRequantization(
+  inputScale: number, kernelScale: number, output: { scale: number; zeroPoint: number }, range: [number, number],
+  mode: RequantizationMode = 'gemmlowp',
+): Requantization {
+  const product = Math.fround(inputScale * kernelScale);
+  const { multiplier, shift } = quantizeMultiplier(product / output.scale);
+  return { mode, multiplier, shift, scale: Math.fround(product / output.scale), outputZeroPoint: output.zeroPoint, min: range[0], max: range[1] };
 }
 
 /** acc → uint8 through the output stage. */
 export function requantize(acc: number, r: Requantization): number {
-  const v = multiplyByQuantizedMultiplier(acc, r.multiplier, r.shift) + r.outputZeroPoint;
+  const v = (r.mode === 'gemmlowp' ? multiplyByQuantizedMultiplier(acc, r.multiplier, r.shift) : roundHalfEven(Math.fround(acc * r.scale))) + r.outputZeroPoint;
   return v < r.min ? r.min : v > r.max ? r.max : v;
 }

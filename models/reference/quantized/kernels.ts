@@ -1,7 +1,8 @@
 /**
  * The integer kernels of the uint8 MobileNet V1, computed as TFLite's uint8 reference kernels
  * define them: uint8 activations and kernels with zero points, int32 accumulators and biases,
- * the fixed-point output stage of fixed-point.ts (ReLU6 is the clamp to the output range),
+ * the fixed-point output stage of fixed-point.ts (ReLU6 is the clamp to the output range;
+ * the `fp32` mode of XNNPACK / ONNX Runtime is there too, for bit-exact checks of those runtimes),
  * the average pool's rounded integer mean, and the softmax of TFLite's uint8 kernel (a float
  * lookup table of exp over the 256 input differences).
  *
@@ -10,7 +11,7 @@
  * 2^53 (and below 2^31, as TFLite's int32 accumulator needs: |Σ| ≤ 9·1024·255·255 < 2^31).
  */
 import { samePadding, sameOutputSize } from '../../spec.ts';
-import { requantize, type Requantization } from './fixed-point.ts';
+import { requantize, roundHalfEven, type Requantization, type RequantizationMode } from './fixed-point.ts';
 
 /** `[fanIn, outC]` uint8 kernel (canonical IO / HWIO) → `[outC, fanIn]` Int16 of (w − zeroPoint). */
 export function packKernelU8(kernel: Uint8Array, fanIn: number, outC: number, zeroPoint: number): Int16Array {
@@ -150,12 +151,16 @@ export function depthwise3x3U8(
  * (Σ + n/2) / n (C++ integer division), clamped to the activation range. Input and output share
  * their quantization, as TFLite requires.
  */
-export function globalAvgPoolU8(input: Uint8Array, pixels: number, channels: number, range: [number, number], out: Uint8Array): void {
+export function globalAvgPoolU8(
+  input: Uint8Array, pixels: number, channels: number, range: [number, number], out: Uint8Array, mode: RequantizationMode = 'gemmlowp',
+): void {
   const half = Math.floor(pixels / 2);
+  const scale = Math.fround(1 / pixels);
   for (let c = 0; c < channels; c++) {
     let sum = 0;
     for (let p = 0; p < pixels; p++) sum += input[p * channels + c];
-    const v = Math.floor((sum + half) / pixels); // sum ≥ 0: floor is C++'s truncation
+    // gemmlowp: TFLite's (Σ + n/2) / n (sum ≥ 0, so floor is C++'s truncation); fp32: Σ · (1/n) rounded half to even.
+    const v = mode === 'gemmlowp' ? Math.floor((sum + half) / pixels) : roundHalfEven(Math.fround(sum * scale));
     out[c] = v < range[0] ? range[0] : v > range[1] ? range[1] : v;
   }
 }
@@ -189,10 +194,7 @@ export function softmaxU8(
 /** Float NHWC input → uint8 with the model's input quantization (round half to even, as QuantizeLinear and TF do). */
 export function quantizeInput(x: Float32Array, q: { scale: number; zeroPoint: number }, out: Uint8Array = new Uint8Array(x.length)): Uint8Array {
   for (let i = 0; i < x.length; i++) {
-    const v = x[i] / q.scale;
-    let r = Math.round(v);
-    if (r - v === 0.5 && r % 2 !== 0) r -= 1; // Math.round rounds halves up: make them even
-    const y = r + q.zeroPoint;
+    const y = roundHalfEven(x[i] / q.scale) + q.zeroPoint;
     out[i] = y < 0 ? 0 : y > 255 ? 255 : y;
   }
   return out;

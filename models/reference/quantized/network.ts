@@ -9,7 +9,7 @@
 import { specOf, validateWeights, type CanonicalWeights } from '../../weights/canonical.ts';
 import type { QuantizedLayer, QuantizedWeights } from '../../weights/quantized.ts';
 import type { LayerSpec, NetworkSpec } from '../../spec.ts';
-import { convRequantization, type Requantization } from './fixed-point.ts';
+import { convRequantization, type Requantization, type RequantizationMode } from './fixed-point.ts';
 import {
   conv3x3U8, depthwise3x3U8, globalAvgPoolU8, matmulU8, offsetKernelU8, packKernelU8, quantizeInput, softmaxU8,
 } from './kernels.ts';
@@ -40,8 +40,12 @@ export class IntegerReferenceNetwork {
   private readonly patches: Uint8Array;
   private readonly logits: Uint8Array;
 
-  constructor(weights: CanonicalWeights) {
+  /** `gemmlowp` (default): TFLite's uint8 kernels; `fp32`: the single float rounding of XNNPACK and ORT (fixed-point.ts). */
+  readonly requantization: RequantizationMode;
+
+  constructor(weights: CanonicalWeights, options: { requantization?: RequantizationMode } = {}) {
     validateWeights(weights);
+    this.requantization = options.requantization ?? 'gemmlowp';
     if (!weights.quantized) throw new Error('the integer reference needs uint8 weights with their integer form (an official *_quant.tflite file)');
     this.quantized = weights.quantized;
     this.spec = specOf(weights);
@@ -53,7 +57,7 @@ export class IntegerReferenceNetwork {
       const kernel = spec.kind === 'depthwise'
         ? offsetKernelU8(layer.kernel, kz)
         : packKernelU8(layer.kernel, spec.kind === 'conv' ? 9 * spec.inChannels : spec.inChannels, spec.outChannels, kz);
-      const requant = convRequantization(layer.input.scale, layer.kernelQuantization.scale, layer.output, layer.activationRange);
+      const requant = convRequantization(layer.input.scale, layer.kernelQuantization.scale, layer.output, layer.activationRange, this.requantization);
       return { spec, layer, kernel, requant };
     });
     const stem = this.spec.layers[0];
@@ -75,6 +79,13 @@ export class IntegerReferenceNetwork {
     const logits = this.run(input).slice();
     const { softmax, logits: lq } = this.quantized;
     return { logits, probabilities: softmaxU8(logits, lq.scale, softmax.beta, softmax.output) };
+  }
+
+  /** The model's own output for a float image: its uint8 softmax, dequantized (scale 1/256). */
+  inferProbabilities(input: Float32Array): Float32Array {
+    const { probabilities } = this.inferUint8(quantizeInput(input, this.quantized.input));
+    const { scale, zeroPoint } = this.quantized.softmax.output;
+    return Float32Array.from(probabilities, (q) => scale * (q - zeroPoint));
   }
 
   /** The uint8 input the model sees for a float image. */
@@ -128,7 +139,7 @@ export class IntegerReferenceNetwork {
           matmulU8(src, l.inSize * l.inSize, l.inChannels, layer!.input.zeroPoint, kernel!, l.outChannels, layer!.bias, requant!, dst);
           break;
         case 'avgpool':
-          globalAvgPoolU8(src, l.inSize * l.inSize, l.inChannels, this.quantized.pool.activationRange, dst);
+          globalAvgPoolU8(src, l.inSize * l.inSize, l.inChannels, this.quantized.pool.activationRange, dst, this.requantization);
           break;
         case 'fc':
           dst = this.logits;
