@@ -70,7 +70,21 @@ export function roundingDivideByPOT(x: number, exponent: number): number {
 export function multiplyByQuantizedMultiplier(x: number, multiplier: number, shift: number): number {
   const left = shift > 0 ? shift : 0;
   const right = shift > 0 ? 0 : -shift;
-  return roundingDivideByPOT(saturatingRoundingDoublingHighMul(left ? (x * 2 ** left) | 0 : x, multiplier), right);
+  return roundingDivideByPOT(highMul(left ? (x * 2 ** left) | 0 : x, multiplier), right);
+}
+
+/**
+ * saturatingRoundingDoublingHighMul with a fast path: the double product a·b (≤ 2^62) is off by
+ * at most 2^10, i.e. 2^-21 of the quotient's unit, so unless the quotient lies that close to an
+ * integer its truncation is already exact; otherwise the exact split computation decides.
+ */
+function highMul(a: number, b: number): number {
+  const y = (a * b + (a < 0 !== b < 0 ? 1 - 2 ** 30 : 2 ** 30)) / TWO_31;
+  const t = Math.trunc(y);
+  const f = y - t;
+  if (f > 1e-5 && f < 1 - 1e-5) return t;
+  if (f < -1e-5 && f > -1 + 1e-5) return t;
+  return saturatingRoundingDoublingHighMul(a, b);
 }
 
 /**

@@ -41,6 +41,17 @@ export function matmulU8(
   rows |= 0;
   inC |= 0;
   outC |= 0;
+  if (xZero !== 0) {
+    // Σ (x − z)·w = Σ x·w − z·Σ w: fold the zero point into the bias, once.
+    const folded = new Int32Array(outC);
+    for (let o = 0; o < outC; o++) {
+      let sum = 0;
+      for (let i = 0; i < inC; i++) sum += packed[o * inC + i];
+      folded[o] = bias[o] - xZero * sum;
+    }
+    bias = folded;
+    xZero = 0;
+  }
   const rows2 = rows - (rows % 2);
   const outC2 = outC - (outC % 2);
   // 2 rows × 2 output channels per pass: four independent integer accumulators.
@@ -52,7 +63,7 @@ export function matmulU8(
       let a00 = 0, a01 = 0, a10 = 0, a11 = 0;
       for (let i = 0; i < inC; i++) {
         const w0 = packed[k0 + i], w1 = packed[k1 + i];
-        const v0 = input[x0 + i] - xZero, v1 = input[x1 + i] - xZero;
+        const v0 = input[x0 + i], v1 = input[x1 + i];
         a00 += v0 * w0; a01 += v0 * w1; a10 += v1 * w0; a11 += v1 * w1;
       }
       out[y0 + o] = requantize(a00 + bias[o], r); out[y0 + o + 1] = requantize(a01 + bias[o + 1], r);
@@ -63,7 +74,7 @@ export function matmulU8(
       let a0 = 0, a1 = 0;
       for (let i = 0; i < inC; i++) {
         const w = packed[k + i];
-        a0 += (input[x0 + i] - xZero) * w; a1 += (input[x1 + i] - xZero) * w;
+        a0 += input[x0 + i] * w; a1 += input[x1 + i] * w;
       }
       out[y0 + o] = requantize(a0 + bias[o], r); out[y1 + o] = requantize(a1 + bias[o], r);
     }
@@ -73,7 +84,7 @@ export function matmulU8(
     for (let o = 0; o < outC; o++) {
       const k = o * inC;
       let a = 0;
-      for (let i = 0; i < inC; i++) a += (input[x + i] - xZero) * packed[k + i];
+      for (let i = 0; i < inC; i++) a += input[x + i] * packed[k + i];
       out[y + o] = requantize(a + bias[o], r);
     }
   }
@@ -124,26 +135,56 @@ export function depthwise3x3U8(
 ): number {
   const outSize = sameOutputSize(inSize, stride);
   const pad = samePadding(inSize, 3, stride)[0];
+  // Output columns/rows whose 3×3 window lies wholly inside the input.
+  const first = Math.ceil(pad / stride);
+  const end = Math.min(outSize, Math.floor((inSize - 3 + pad) / stride) + 1);
+  const row = inSize * C;
   for (let oy = 0; oy < outSize; oy++) {
     const iy0 = oy * stride - pad;
-    const ky0 = iy0 < 0 ? -iy0 : 0;
-    const ky1 = Math.min(3, inSize - iy0);
+    const border = oy < first || oy >= end;
     for (let ox = 0; ox < outSize; ox++) {
-      const ix0 = ox * stride - pad;
-      const kx0 = ix0 < 0 ? -ix0 : 0;
-      const kx1 = Math.min(3, inSize - ix0);
-      const o = (oy * outSize + ox) * C;
-      for (let c = 0; c < C; c++) {
-        let acc = bias[c];
-        for (let ky = ky0; ky < ky1; ky++) {
-          const row = ((iy0 + ky) * inSize + ix0) * C + c;
-          for (let kx = kx0; kx < kx1; kx++) acc += (input[row + kx * C] - xZero) * kernel[(ky * 3 + kx) * C + c];
-        }
-        out[o + c] = requantize(acc, r);
+      if (!border && ox >= first && ox < end) continue;
+      depthwisePixelU8(input, inSize, C, xZero, kernel, bias, r, iy0, ox * stride - pad, out, (oy * outSize + ox) * C);
+    }
+    if (border) continue;
+    // Interior: channel outer, the nine taps in registers while the window slides along the row.
+    for (let c = 0; c < C; c++) {
+      const k0 = kernel[c], k1 = kernel[C + c], k2 = kernel[2 * C + c];
+      const k3 = kernel[3 * C + c], k4 = kernel[4 * C + c], k5 = kernel[5 * C + c];
+      const k6 = kernel[6 * C + c], k7 = kernel[7 * C + c], k8 = kernel[8 * C + c];
+      // Σ (x − z)·k = Σ x·k − z·Σ k: the zero point leaves the inner loop.
+      const b = bias[c] - xZero * (k0 + k1 + k2 + k3 + k4 + k5 + k6 + k7 + k8);
+      let t = (iy0 * inSize + first * stride - pad) * C + c;
+      for (let ox = first, o = (oy * outSize + first) * C + c; ox < end; ox++, o += C, t += stride * C) {
+        const u = t + row, v = u + row;
+        const acc = b
+          + input[t] * k0 + input[t + C] * k1 + input[t + 2 * C] * k2
+          + input[u] * k3 + input[u + C] * k4 + input[u + 2 * C] * k5
+          + input[v] * k6 + input[v + C] * k7 + input[v + 2 * C] * k8;
+        out[o] = requantize(acc, r);
       }
     }
   }
   return outSize;
+}
+
+/** One output pixel of the uint8 depthwise conv, skipping taps in the padding (the border path). */
+function depthwisePixelU8(
+  input: Uint8Array, inSize: number, C: number, xZero: number, kernel: Int16Array, bias: Int32Array,
+  r: Requantization, iy0: number, ix0: number, out: Uint8Array, o: number,
+): void {
+  const ky0 = iy0 < 0 ? -iy0 : 0;
+  const ky1 = Math.min(3, inSize - iy0);
+  const kx0 = ix0 < 0 ? -ix0 : 0;
+  const kx1 = Math.min(3, inSize - ix0);
+  for (let c = 0; c < C; c++) {
+    let acc = bias[c];
+    for (let ky = ky0; ky < ky1; ky++) {
+      const rowStart = ((iy0 + ky) * inSize + ix0) * C + c;
+      for (let kx = kx0; kx < kx1; kx++) acc += (input[rowStart + kx * C] - xZero) * kernel[(ky * 3 + kx) * C + c];
+    }
+    out[o + c] = requantize(acc, r);
+  }
 }
 
 /**
