@@ -3,8 +3,8 @@
  * Playwright's defineConfig. `bench.config.ts` (or .json) exports it; the CLI
  * narrows it with filters. Every error names the key, the bad value and the fix.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { ALPHAS, RESOLUTIONS } from '../models/spec.ts';
@@ -81,23 +81,30 @@ function oneOf(allowed: readonly number[]) {
   return z.number().refine((v) => allowed.includes(v), { message: `expected one of ${allowed.join(', ')}` });
 }
 
+/** The longest delay a JavaScript timer can hold (2^31 − 1 ms ≈ 24.8 days); a longer one fires at once. */
+export const TIMER_MAX_MS = 2 ** 31 - 1;
+/** A time in milliseconds that a timer can wait for. */
+const timerMs = () => z.number().max(TIMER_MAX_MS, `beyond what a timer can hold (at most ${TIMER_MAX_MS} ms ≈ 24.8 days; a longer one would fire at once)`);
+/** A time in seconds that a timer can wait for. */
+const timerSeconds = () => z.number().max(Math.floor(TIMER_MAX_MS / 1000), `beyond what a timer can hold (at most ${Math.floor(TIMER_MAX_MS / 1000)} s ≈ 24.8 days)`);
+
 /**
  * A pause before each job on a device that heats up (phones, boards): `seconds`, and/or until
  * every temperature the target reads is below `belowC` (polled every `pollSeconds`, for at
  * most `maxWaitSeconds`). Target types that run on real devices accept it as `cooldown`.
  */
 export const CooldownSchema = z.strictObject({
-  seconds: z.number().min(0).optional(),
+  seconds: timerSeconds().min(0).optional(),
   belowC: z.number().min(0).max(150).optional(),
-  pollSeconds: z.number().positive().default(5),
-  maxWaitSeconds: z.number().positive().default(600),
+  pollSeconds: timerSeconds().positive().default(5),
+  maxWaitSeconds: timerSeconds().positive().default(600),
 });
 
 const NodeTargetSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, . _ - only (it is part of job ids)').default('node'),
   type: z.literal('node'),
   /** Kill a job's child process after this long. */
-  jobTimeoutMs: z.number().int().positive().optional(),
+  jobTimeoutMs: timerMs().int().positive().optional(),
   /** Extra Node flags for each job's process, e.g. ['--jitless'] to approximate engines without a JIT. */
   execArgv: z.array(z.string()).default([]),
 });
@@ -119,7 +126,7 @@ const ChromiumTargetSchema = z.strictObject({
   /** navigator.hardwareConcurrency reported to the page (CDP override); unset = the real core count. */
   hardwareConcurrency: z.number().int().min(1).optional(),
   /** Per-job time limit, milliseconds (default: the config's jobTimeoutMs). */
-  jobTimeoutMs: z.number().int().positive().optional(),
+  jobTimeoutMs: timerMs().int().positive().optional(),
   /** Implementations for this target only (instead of the config's); `--impl` overrides both. */
   implementations: z.array(ImplementationSchema).min(1).optional(),
 });
@@ -131,7 +138,7 @@ const FirefoxTargetSchema = z.strictObject({
   executablePath: z.string().optional(),
   headless: z.boolean().default(true),
   args: z.array(z.string()).default([]),
-  jobTimeoutMs: z.number().int().positive().optional(),
+  jobTimeoutMs: timerMs().int().positive().optional(),
   implementations: z.array(ImplementationSchema).min(1).optional(),
 });
 
@@ -145,7 +152,7 @@ const WebkitTargetSchema = z.strictObject({
   browserPath: z.string().optional(),
   /** Start a private Xvfb display when DISPLAY is unset (default true). */
   xvfb: z.boolean().default(true),
-  jobTimeoutMs: z.number().int().positive().optional(),
+  jobTimeoutMs: timerMs().int().positive().optional(),
   implementations: z.array(ImplementationSchema).min(1).optional(),
 });
 
@@ -193,7 +200,7 @@ const AppiumTargetSchema = z
     sessionTimeoutMs: z.number().int().positive().default(120_000),
     /** Pause between jobs (seconds, or until cooler than belowC). */
     cooldown: CooldownSchema.optional(),
-    jobTimeoutMs: z.number().int().positive().optional(),
+    jobTimeoutMs: timerMs().int().positive().optional(),
     implementations: z.array(ImplementationSchema).min(1).optional(),
   })
   .transform((t) => ({ ...t, name: t.name ?? t.preset }));
@@ -234,7 +241,7 @@ const SshTargetSchema = z
     /** Time allowed to connect, milliseconds. */
     connectTimeoutMs: z.number().int().positive().default(20_000),
     cooldown: CooldownSchema.optional(),
-    jobTimeoutMs: z.number().int().positive().optional(),
+    jobTimeoutMs: timerMs().int().positive().optional(),
     implementations: z.array(ImplementationSchema).min(1).optional(),
   })
   .superRefine((t, ctx) => {
@@ -276,15 +283,19 @@ export function builtInTargets(): Array<z.input<typeof TargetSchema>> {
 /** When to stop sampling: at least minSamples and minTimeMs, capped by maxSamples and maxTimeMs (MLPerf-style). */
 export const SamplingSchema = z.strictObject({
   warmupSamples: z.number().int().min(0).default(5),
-  warmupTimeMs: z.number().min(0).default(250),
+  warmupTimeMs: timerMs().min(0).default(250),
   minSamples: z.number().int().min(1).default(30),
-  minTimeMs: z.number().min(0).default(2000),
+  minTimeMs: timerMs().min(0).default(2000),
   maxSamples: z.number().int().min(1).default(1000),
-  maxTimeMs: z.number().positive().default(20000),
+  maxTimeMs: timerMs().positive().default(20000),
   /** Relative change between the first and last quarter of samples that flags drift. */
   driftThreshold: z.number().positive().default(0.1),
   /** Run each job this many times, each in a fresh process (Node) or page (browsers), and pool the samples. */
   repeats: z.number().int().min(1).default(1),
+}).superRefine((v, ctx) => {
+  // Relations between the limits: a minimum above its maximum can never be met.
+  if (v.minSamples > v.maxSamples) ctx.addIssue({ code: 'custom', path: ['minSamples'], message: `minSamples (${v.minSamples}) is above maxSamples (${v.maxSamples}): sampling could never meet it; lower minSamples or raise maxSamples` });
+  if (v.minTimeMs > v.maxTimeMs) ctx.addIssue({ code: 'custom', path: ['minTimeMs'], message: `minTimeMs (${v.minTimeMs}) is above maxTimeMs (${v.maxTimeMs}): sampling could never meet it; lower minTimeMs or raise maxTimeMs` });
 });
 
 /** Where the weights come from. */
@@ -329,7 +340,7 @@ export const ConfigSchema = z.strictObject({
   accuracy: AccuracyConfigSchema.prefault({}),
   order: z.strictObject({ mode: z.enum(['interleaved', 'shuffled', 'grouped']).default('interleaved'), seed: z.number().int().default(1) }).prefault({}),
   /** Default per-job time limit (load + sampling + accuracy), milliseconds. */
-  jobTimeoutMs: z.number().int().positive().default(180_000),
+  jobTimeoutMs: timerMs().int().positive().default(180_000),
   /** At most this many jobs at once (each on its own device); default: one per target instance. */
   workers: z.number().int().min(1).optional(),
   /**
@@ -338,7 +349,7 @@ export const ConfigSchema = z.strictObject({
    */
   shareHost: z.boolean().default(false),
   /** Where run folders are written. */
-  outDir: z.string().default('results'),
+  outDir: z.string().min(1, 'must name a folder').default('results'),
   /** A profiling pass per job after its timed samples (`--profile`): true, or the number of profiled inferences. */
   profile: z.union([z.boolean(), z.strictObject({ inferences: z.number().int().min(1).max(100).default(5) })]).default(false),
 }).transform((c) => ({
@@ -449,6 +460,52 @@ export function resolveConfig(input: unknown, origin = 'config'): Config {
   return parsed.data;
 }
 
+/** Errors that mean "this module format cannot be loaded from here" (a .ts/.js config in a folder without "type": "module"). */
+const FORMAT_ERRORS = /ERR_REQUIRE_CYCLE_MODULE|ERR_REQUIRE_ESM|ERR_REQUIRE_ASYNC_MODULE|Cannot use import statement outside a module|Unexpected token 'export'/;
+
+/** The first line of an error that says what went wrong, with the config file's line where it happened. */
+function firstErrorLine(file: string, e: unknown): string {
+  const err = e as Error & { code?: string };
+  const text = `${err?.message ?? String(e)}`;
+  // esbuild (tsx) syntax errors: "Transform failed with 1 error:\n<file>:3:14: ERROR: Expected ...".
+  for (const l of text.split('\n')) {
+    const m = /:(\d+):(\d+): (ERROR: .*)$/.exec(l);
+    if (m) return `line ${m[1]}, column ${Number(m[2]) + 1}: ${m[3]}`;
+  }
+  const line = text.split('\n').find((l) => l.trim() !== '')?.trim() ?? String(e);
+  const frame = (err?.stack ?? '').split('\n').find((l) => l.includes(file));
+  const where = frame ? /:(\d+):(\d+)\)?\s*$/.exec(frame) : null;
+  return `${where ? `line ${where[1]}: ` : ''}${err?.name && err.name !== 'Error' && !line.startsWith(err.name) ? `${err.name}: ` : ''}${line}`;
+}
+
+/**
+ * Import a .ts/.js config. In a folder whose package.json lacks "type": "module", Node treats
+ * it as CommonJS and cannot load its `export default`: then it is loaded through an ES-module
+ * copy beside it (.mts/.mjs, removed at once), so it works wherever it sits. Anything that still
+ * fails (a syntax error, a config that throws) is a ConfigError naming the file and the first line.
+ */
+async function importConfigModule(file: string): Promise<{ default?: unknown }> {
+  try {
+    return (await import(pathToFileURL(file).href)) as { default?: unknown };
+  } catch (e) {
+    const text = `${(e as { code?: string }).code ?? ''} ${(e as Error)?.message ?? ''}`;
+    if (!FORMAT_ERRORS.test(text)) throw new ConfigError(`${file}: cannot load the config: ${firstErrorLine(file, e)}`);
+  }
+  const copy = join(dirname(file), `.${basename(file)}.${process.pid}-${Date.now()}${extname(file) === '.js' ? '.mjs' : '.mts'}`);
+  try {
+    copyFileSync(file, copy);
+  } catch (e) {
+    throw new ConfigError(`${file}: cannot load the config: it uses \`export\` but its folder's package.json has no "type": "module" (add it, or rename the file to .mts/.mjs); a module copy could not be written beside it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    return (await import(pathToFileURL(copy).href)) as { default?: unknown };
+  } catch (e) {
+    throw new ConfigError(`${file}: cannot load the config: ${firstErrorLine(copy, e).replaceAll(basename(copy), basename(file))}`);
+  } finally {
+    rmSync(copy, { force: true });
+  }
+}
+
 /** Config files looked for in the working directory when none is given. */
 export const DEFAULT_CONFIG_FILES = ['bench.config.ts', 'bench.config.js', 'bench.config.json'];
 
@@ -475,10 +532,19 @@ export async function loadConfig(
       throw new ConfigError(`${file}: not valid JSON (${(e as Error).message})`);
     }
   } else {
-    const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    const mod = await importConfigModule(file);
     if (mod.default === undefined) throw new ConfigError(`${file}: no default export; write \`export default defineConfig({ ... })\``);
     raw = mod.default;
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${file}: the config must be an object`);
-  return { config: resolveConfig(edit(structuredClone(raw) as UserConfig), where(file)), origin: file };
+  let edited: UserConfig;
+  try {
+    edited = edit(structuredClone(raw) as UserConfig);
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    // A value of the wrong type ("targets": "node") tripped a command-line option: name the key, not a TypeError.
+    resolveConfig(raw, file);
+    throw new ConfigError(`${file}: the command-line options cannot be applied to this config (${(e as Error).message})`);
+  }
+  return { config: resolveConfig(edited, where(file)), origin: file };
 }

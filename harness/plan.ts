@@ -6,7 +6,7 @@
 import { mobilenetV1, variantName } from '../models/spec.ts';
 import { findWeightsFiles, mirrorWeightsDir, officialFileNames, type WeightsFile } from '../models/weights/mirror.ts';
 import type { Precision } from '../models/weights/canonical.ts';
-import { implementationLabel, type Config, type Implementation, type Sampling, type Target } from './config.ts';
+import { ConfigError, implementationLabel, type Config, type Implementation, type Sampling, type Target } from './config.ts';
 import { mulberry32 } from './stats.ts';
 import { browserUnsupported } from './browsers.ts';
 import { defaultWeightsCache } from '../models/weights/fetch.ts';
@@ -180,7 +180,7 @@ export function planJobs(config: Config): Plan {
   }
   const seen = new Set<string>();
   for (const j of [...jobs, ...skipped]) {
-    if (seen.has(j.id)) throw new Error(`two jobs share the id ${j.id}: remove the duplicate from targets or implementations`);
+    if (seen.has(j.id)) throw new ConfigError(`two jobs share the id ${j.id}: remove the duplicate from targets, implementations or variants (each job id is written once)`);
     seen.add(j.id);
   }
   return { jobs: orderJobs(jobs, config.order.mode, config.order.seed), skipped, orderSeed: config.order.seed };

@@ -5,9 +5,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, existsSync, readdirSync, rmdirSync } from 'node:fs';
 import { cpus, totalmem, type as osType, release, arch } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { variantName } from '../models/spec.ts';
 import { resolveConfig, type Config, type Target } from './config.ts';
 import { planJobs, type Job, type Plan } from './plan.ts';
@@ -146,6 +146,7 @@ export async function runBenchmark(opts: RunOptions & { resumeDir?: string }): P
   let dir: string;
   let resumed: RunInfo | undefined;
   let config = opts.config;
+  let created: string | undefined;
   const runId = newRunId();
   if (opts.resumeDir) {
     dir = opts.resumeDir;
@@ -155,7 +156,7 @@ export async function runBenchmark(opts: RunOptions & { resumeDir?: string }): P
     resumed.endedAt = null;
   } else {
     dir = opts.outDir ?? join(config.outDir, runId);
-    mkdirSync(dir, { recursive: true });
+    created = mkdirSync(dir, { recursive: true });
     if (existsSync(join(dir, 'results.jsonl'))) {
       throw new Error(`${dir} already holds results; use --resume ${dir} to continue it, or another --out`);
     }
@@ -167,6 +168,8 @@ export async function runBenchmark(opts: RunOptions & { resumeDir?: string }): P
     return await runLocked(opts, dir, config, runId, resumed);
   } finally {
     lock.release();
+    // A run refused before writing anything (bad plan, full disk) leaves no empty folder behind.
+    for (let d = dir; created && existsSync(d) && readdirSync(d).length === 0 && d.startsWith(created); d = dirname(d)) rmdirSync(d);
   }
 }
 

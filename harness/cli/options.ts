@@ -25,14 +25,24 @@ export const MATRIX_OPTIONS = {
 
 export type MatrixArgs = ReturnType<typeof parseMatrixArgs>;
 
-/** Parse argv, turning unknown options into a readable error. */
+/** Parse argv, turning unknown options into a readable error; an option given an empty value is refused (it would silently mean "the default"). */
 export function parseMatrixArgs(argv: string[]) {
+  let values;
   try {
-    return parseArgs({ args: argv, options: MATRIX_OPTIONS, allowPositionals: false, strict: true }).values;
+    values = parseArgs({ args: argv, options: MATRIX_OPTIONS, allowPositionals: false, strict: true }).values;
   } catch (e) {
     throw new ConfigError(`${(e as Error).message}. Options: ${Object.keys(MATRIX_OPTIONS).map((o) => `--${o}`).join(' ')}`);
   }
+  for (const [k, v] of Object.entries(values)) {
+    if (typeof v === 'string' && v.split(',').every((x) => x.trim() === '')) {
+      throw new ConfigError(`--${k}: empty value${EXAMPLES[k] ? `; give at least one, e.g. --${k} ${EXAMPLES[k]}` : ''} (leave the option out for the default)`);
+    }
+  }
+  return values;
 }
+
+/** Example values shown when an option is given empty. */
+const EXAMPLES: Record<string, string> = { impl: 'reference,tfjs:wasm', target: 'node', alpha: '1,0.5', resolution: '224,128', precision: 'float32' };
 
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 const numbers = (flag: string, s: string) =>
