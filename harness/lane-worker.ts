@@ -50,7 +50,8 @@ export class LaneWorker {
       const { value: repeats, thermal } = await withThermal(runner.readThermal?.bind(runner), cooldown, first, async () => {
         const out: JobResult[] = [];
         for (let k = 0; k < job.sampling.repeats; k++) {
-          const one = await runner.runJob(job);
+          // Only the first process profiles (--profile): the merged result keeps the first one's profile.
+          const one = await runner.runJob(k === 0 || !job.profile ? job : { ...job, profile: undefined });
           out.push(one);
           if (one.status !== 'ok') break;
         }
