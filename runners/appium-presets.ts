@@ -18,6 +18,8 @@ export interface AppiumPreset {
   needsProfileDir: boolean;
   /** A stand-in, not a real phone. */
   emulated: boolean;
+  /** The browser runs where the Appium server runs (a chromedriver port must be free there). */
+  localBrowser: boolean;
   /** A fresh session for each job (cheap and local), or one session until it is lost (a real device: sessions are slow). */
   sessionPerJob: boolean;
   /** CPU throttling applied when the target sets none (CDP). */
@@ -54,6 +56,7 @@ export const APPIUM_PRESETS: Record<AppiumPresetName, AppiumPreset> = {
     }),
     needsProfileDir: false,
     emulated: false,
+    localBrowser: false,
     sessionPerJob: false,
     hint: (m) => (/ANDROID_HOME|ANDROID_SDK_ROOT|adb/i.test(m) ? `the Android SDK is missing: ${ANDROID_FIX}` : /connected|device/i.test(m) ? `no Android phone is connected: ${ANDROID_FIX}` : ANDROID_FIX),
   },
@@ -66,6 +69,7 @@ export const APPIUM_PRESETS: Record<AppiumPresetName, AppiumPreset> = {
     }),
     needsProfileDir: false,
     emulated: false,
+    localBrowser: false,
     sessionPerJob: false,
     hint: () => IOS_FIX,
   },
@@ -85,6 +89,7 @@ export const APPIUM_PRESETS: Record<AppiumPresetName, AppiumPreset> = {
     }),
     needsProfileDir: true,
     emulated: true,
+    localBrowser: true,
     sessionPerJob: true,
     defaultCpuThrottlingRate: 4,
     localPageProcess: { match: /--type=renderer/, label: "the emulated phone's Chromium renderer (a process of this machine, not a phone's)" },

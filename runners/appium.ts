@@ -10,6 +10,8 @@ import type { Target } from '../harness/config.ts';
 import { expandEnv } from '../harness/secrets.ts';
 import { APPIUM_PRESETS, mergeCapabilities } from './appium-presets.ts';
 import { startAppiumServer } from './appium-server.ts';
+import { freePort } from './local-server.ts';
+import { isLoopback } from './server.ts';
 import type { InstanceRef, Runner } from './runner.ts';
 import { createWebDriverRunner, type WebDriverEndpoint } from './webdriver.ts';
 
@@ -23,15 +25,19 @@ export async function appiumEndpoint(target: AppiumTarget): Promise<WebDriverEnd
   const caps = expandEnv(target.capabilities, `target ${target.name}'s capabilities`);
   const local = url ? null : await startAppiumServer({ insecure: target.adbShell ? ['uiautomator2:adb_shell'] : [] });
   const cpuThrottlingRate = target.cpuThrottlingRate ?? preset.defaultCpuThrottlingRate;
+  const onThisMachine = local !== null || isLoopback(new URL(url!.value).hostname.replace(/^\[|\]$/g, ''));
   return {
     name: target.name,
     serverUrl: url?.value ?? local!.url,
     secrets: [...(url?.secrets ?? []), ...caps.secrets],
     local,
-    newSession() {
+    async newSession() {
       const profileDir = preset.needsProfileDir ? makeTempDir('mnb-phone-') : null;
+      // A browser on this machine gets its own chromedriver port: every chromedriver takes 9515 by
+      // default, so two sessions at once (another run, another instance) would collide.
+      const port = preset.localBrowser && onThisMachine ? { 'appium:chromedriverPort': await freePort() } : {};
       return {
-        capabilities: mergeCapabilities(preset.capabilities({ profileDir, emulatedDevice: target.emulatedDevice }), caps.value),
+        capabilities: mergeCapabilities({ ...preset.capabilities({ profileDir, emulatedDevice: target.emulatedDevice }), ...port }, caps.value),
         ...(profileDir ? { cleanup: () => removeTempDir(profileDir) } : {}),
       };
     },

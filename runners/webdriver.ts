@@ -41,7 +41,7 @@ export interface WebDriverEndpoint {
   /** A server the harness started for this target (stopped on close; its processes give memory). */
   local: LocalServer | null;
   /** Capabilities of each new session. */
-  newSession: () => SessionRequest;
+  newSession: () => SessionRequest | Promise<SessionRequest>;
   /** Open sessions through this (default openSession). */
   open?: SessionOpener;
   /** Time allowed for a session to open, ms. */
@@ -116,6 +116,8 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
     throw e;
   }
   let current: OpenSession | null = null;
+  /** Capabilities of the last session asked for (describes the device when none opened). */
+  let requested: Record<string, unknown> = {};
   let lastDeleteMs: number | null = null;
   /** The last attempt to open a session failed (thermal readings do not retry it). */
   let openFailed = false;
@@ -144,7 +146,8 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
   };
 
   const startSession = async (): Promise<OpenSession> => {
-    const req = endpoint.newSession();
+    const req = await endpoint.newSession();
+    requested = req.capabilities;
     const t = Date.now();
     let session: WebDriverSession;
     try {
@@ -186,7 +189,7 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
   };
 
   const deviceOf = (s: OpenSession | null, userAgent: string | null, extra: Record<string, string | number | boolean | null> = {}): Device => {
-    const caps = s?.session.capabilities ?? endpoint.newSession().capabilities;
+    const caps = { ...requested, ...s?.session.capabilities };
     const details: Record<string, string | number | boolean | null> = { ...extra };
     if (s) {
       details.sessionCreateMs = s.createMs;

@@ -14,14 +14,17 @@ import { runBenchmark } from '../../harness/run.ts';
 import { readResults } from '../../harness/store.ts';
 import { descendantsOf } from '../../runners/procfs.ts';
 import { runnerFor } from '../../runners/index.ts';
+import { freePort } from '../../runners/local-server.ts';
 import { writeReport } from '../../reports/build.ts';
 import { readFileSync } from 'node:fs';
 import { skipWithoutPhoneStandIn, TINY_SAMPLING } from './helpers.ts';
 
-test('phone-emulated: Appium started by the harness, an Android phone emulated and throttled, sessions per job', { skip: skipWithoutPhoneStandIn(), timeout: 240_000 }, async () => {
+test('phone-emulated: Appium started by the harness, an Android phone emulated and throttled, sessions per job, the page through a base URL with its token', { skip: skipWithoutPhoneStandIn(), timeout: 240_000 }, async () => {
   const dir = join(mkdtempSync(join(tmpdir(), 'mnb-phone-')), 'run');
+  const port = await freePort();
   const config = resolveConfig({
-    targets: [{ type: 'appium', preset: 'phone-emulated', emulatedDevice: 'Pixel 7', implementations: ['reference', 'ort-web:wasm@1'] }],
+    // The page through a base URL, as through a farm's tunnel: the server stays on loopback, every URL carries its path token.
+    targets: [{ type: 'appium', preset: 'phone-emulated', emulatedDevice: 'Pixel 7', implementations: ['reference', 'ort-web:wasm@1'], page: { port, baseUrl: `http://localhost:${port}/` } }],
     variants: { alpha: [0.25], resolution: [128] },
     sampling: TINY_SAMPLING,
     accuracy: { samples: 2 },
