@@ -81,13 +81,15 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
  * placeholders (which reveal nothing), and known secret values are removed from every string.
  */
 export function redactDeep<T>(value: T, secrets: readonly string[] = []): T {
-  const walk = (v: unknown, key?: string): unknown => {
+  const walk = (v: unknown, key?: string, parent?: unknown): unknown => {
     if (typeof v === 'string') {
-      if (key !== undefined && SECRET_KEY.test(key) && !/^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/.test(v)) return REDACTED;
+      // An ssh target's privateKey is the key file's path (never its contents): --resume needs it.
+      const keyFilePath = key === 'privateKey' && (parent as { type?: unknown } | undefined)?.type === 'ssh';
+      if (key !== undefined && SECRET_KEY.test(key) && !keyFilePath && !/^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/.test(v)) return REDACTED;
       return /^[a-z][a-z0-9+.-]*:\/\//i.test(v) ? redactText(redactUrl(v), secrets) : redactText(v, secrets);
     }
     if (Array.isArray(v)) return v.map((x) => walk(x));
-    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k, v)]));
     return v;
   };
   return walk(value) as T;

@@ -157,3 +157,10 @@ test('the report marks a job during which the device throttled beside its median
   assert.match(rows.find((r) => r.includes('hot'))!, /⚠ throttled/);
   assert.doesNotMatch(rows.find((r) => r.includes('cool'))!, /throttled/);
 });
+
+test('run.json keeps an ssh target\'s privateKey path (--resume needs it) and still redacts secret-named values elsewhere', async () => {
+  const { redactDeep } = await import('../../harness/secrets.ts');
+  const out = redactDeep({ targets: [{ type: 'ssh', host: 'pi', privateKey: '/home/me/.ssh/id_ed25519' }, { type: 'appium', capabilities: { 'x:options': { privateKey: 'abc123', accessKey: 'k3y' } } }] });
+  assert.equal(out.targets[0].privateKey, '/home/me/.ssh/id_ed25519');
+  assert.deepEqual((out.targets[1] as { capabilities: unknown }).capabilities, { 'x:options': { privateKey: '***', accessKey: '***' } });
+});

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { piStandinUnavailable, standinConfig, standinDown, standinUp, STANDIN_CHROMIUM, type PiStandin } from '../standins/pi.ts';
 import { resolveConfig, type Target } from '../../harness/config.ts';
 import { runBenchmark } from '../../harness/run.ts';
-import { readResults } from '../../harness/store.ts';
+import { readResults, readRunInfo } from '../../harness/store.ts';
 import type { JobResult } from '../../harness/results.ts';
 import { runnerFor } from '../../runners/index.ts';
 import { createSshRunner, type SshTarget } from '../../runners/ssh/runner.ts';
@@ -69,6 +69,8 @@ describe('a Raspberry Pi stand-in over SSH', { skip: unavailable }, () => {
     assert.equal(r.thermal?.throttled, null);
     const text = readFileSync(join(first.dir, 'results.jsonl'), 'utf8');
     assert.ok(!text.includes(readFileSync(s.privateKey, 'utf8').split('\n')[1]), 'no key material in results');
+    const recorded = (readRunInfo(first.dir).config as { targets: Array<{ privateKey?: string }> }).targets[0];
+    assert.equal(recorded.privateKey, s.privateKey, 'run.json keeps the key\'s path, so --resume can reconnect');
 
     // Second run: kill the sshd process serving the session while the first job runs.
     let killed = 0;
