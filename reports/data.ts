@@ -86,7 +86,7 @@ export function variantOf(r: Pick<JobResult, 'alpha' | 'resolution'>): string {
 
 /** Short precision label. */
 export function precisionLabel(p: JobResult['precision']): string {
-  return p === 'float32' ? 'float32' : 'uint8 (dequantized)';
+  return p === 'float32' ? 'float32' : p === 'uint8' ? 'uint8 (integer kernels)' : 'uint8 (dequantized)';
 }
 
 /** Format of a job's weights, from its weightsSource: `tflite`, `tfjs-layers`, `synthetic`. */

@@ -11,6 +11,6 @@ export const PHASE_COLORS: [string, string, string, string] = ['#56B4E9', '#0072
 export const VIRIDIS_LOW_TO_HIGH = ['#fde725', '#b5de2b', '#6ece58', '#35b779', '#1f9e89', '#26828e', '#31688e', '#3e4989', '#482878', '#440154'];
 
 /** Point shape per precision, so float32 and uint8 stay apart without colour. */
-export function pointStyleOf(p: JobResult['precision']): 'circle' | 'triangle' {
-  return p === 'float32' ? 'circle' : 'triangle';
+export function pointStyleOf(p: JobResult['precision']): 'circle' | 'triangle' | 'rect' {
+  return p === 'float32' ? 'circle' : p === 'uint8' ? 'triangle' : 'rect';
 }

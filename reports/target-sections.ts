@@ -11,6 +11,7 @@ import { fmtDelta, fmtMiB, fmtMs, fmtNum, fmtPct, isNum, wilsonInterval } from '
 import { GROUP_COLORS, pointStyleOf } from './palette.ts';
 import { sortableTable, type Column } from './table.ts';
 import { profileSection } from './profile-section.ts';
+import { quantizationSection } from './quantization-section.ts';
 
 /** Omit applied to each member of a union. */
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -58,7 +59,7 @@ function recommendation(view: TargetView): SafeHtml {
     const r = jobById(view, rec.jobId);
     const budget = rec.kind === 'latency' ? html`median latency ≤ <strong>${rec.budget} ms</strong>` : html`peak RSS ≤ <strong>${rec.budget} MiB</strong>`;
     if (!r) return html`<li><span class="budget">${budget}</span><span>no job with measured accuracy fits</span></li>`;
-    return html`<li><span class="budget">${budget}</span><span>${jobChip(r)}</span><span><strong>${fmtPct(r.accuracy!.top1)} top-1</strong> · median ${fmtMs(r.latency!.medianMs)} ms · peak RSS ${fmtMiB(r.memory?.peakRssBytes)} MiB</span><span class="muted small">${top1Note(r)}</span></li>`;
+    return html`<li><span class="budget">${budget}</span><span>${jobChip(r)} <span class="muted small">${precisionLabel(r.precision)}</span></span><span><strong>${fmtPct(r.accuracy!.top1)} top-1</strong> · median ${fmtMs(r.latency!.medianMs)} ms · peak RSS ${fmtMiB(r.memory?.peakRssBytes)} MiB</span><span class="muted small">${top1Note(r)}</span></li>`;
   });
   const smallN = view.withAccuracy.some((r) => r.accuracy!.n < 200);
   return html`<ul class="recs">${items}</ul>
@@ -84,7 +85,7 @@ function paretoSection(view: TargetView, sink: ChartSink): SafeHtml {
   const [xMin, xMax] = logRange(view.withAccuracy.map((r) => r.latency!.medianMs));
   const chart = sink.add({ kind: 'pareto', series, frontier, xMin, xMax }, `Top-1 accuracy against median latency on ${view.name}`, 'chart tall');
   const onFrontier = frontier.map((p) => html`<li>${html`<code class="job">${p.job}</code>`} — ${p.y.toFixed(1)} % top-1 at ${fmtMs(p.x)} ms</li>`);
-  return html`${chart}<p class="caption">Each point is one job that finished ok: x = median latency (log scale), y = top-1 on the eval set. The dashed step line is the Pareto frontier: no other job is both faster and more accurate. Circles: float32; triangles: uint8 (dequantized).</p>
+  return html`${chart}<p class="caption">Each point is one job that finished ok: x = median latency (log scale), y = top-1 on the eval set. The dashed step line is the Pareto frontier: no other job is both faster and more accurate. Circles: float32; triangles: uint8 on integer kernels; squares: uint8 dequantized (float kernels). Precision is part of each configuration, so a uint8 job competes for the frontier like any other.</p>
     <details><summary>Jobs on the frontier (${frontier.length})</summary><ul class="plain">${onFrontier}</ul></details>`;
 }
 
@@ -264,6 +265,7 @@ export function resultsTable(jobs: readonly JobResult[]): SafeHtml {
 export const TARGET_SECTIONS = [
   ['recommendation', 'Recommendation'],
   ['pareto', 'Accuracy vs latency'],
+  ['quantization', 'float32 vs uint8'],
   ['heatmap', 'Latency heatmaps'],
   ['distributions', 'Latency distributions'],
   ['cold', 'Cold start'],
@@ -289,6 +291,7 @@ export function targetSection(view: TargetView, anchor: string, sink: ChartSink)
     memory: () => (view.ok.length ? memorySection(view, sink) : html`<p class="notice">No job finished ok.</p>`),
     gmacs: () => gmacSection(view, sink),
     agreement: () => agreementSection(view),
+    quantization: () => quantizationSection(view) ?? html``,
     profile: () => profileSection(view.jobs, view.name, sink) ?? html``,
     numbers: () => resultsTable(view.jobs),
   };
@@ -301,7 +304,7 @@ export function targetSection(view: TargetView, anchor: string, sink: ChartSink)
   </section>`;
   }
   // The profile section appears only where jobs were profiled (--profile).
-  const sections = TARGET_SECTIONS.filter(([id]) => id !== 'profile' || view.jobs.some((r) => r.profile)).map(([id, title]) => html`<section id="${anchor}-${id}" class="sub"><h3>${title}</h3>${body[id]()}</section>`);
+  const sections = TARGET_SECTIONS.filter(([id]) => (id !== 'profile' || view.jobs.some((r) => r.profile)) && (id !== 'quantization' || view.ok.some((r) => r.precision !== 'float32'))).map(([id, title]) => html`<section id="${anchor}-${id}" class="sub"><h3>${title}</h3>${body[id]()}</section>`);
   return html`<section class="target" id="${anchor}">
     <h2><span class="kicker">Target</span> ${view.name}</h2>
     <p class="target-meta">${counts.map((c) => html`<span class="status ${c.s}">${c.n} ${c.s}</span> `)}${details.length ? html`<br><span class="muted small">${details.join(' · ')}</span>` : ''}</p>
