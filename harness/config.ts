@@ -195,7 +195,7 @@ const AppiumTargetSchema = z
     /** A fresh session for each job (default: phone-emulated yes, real phones no: one session until it is lost). */
     sessionPerJob: z.boolean().optional(),
     /** Longest single wait for the page, ms (farms end sessions idle for 90 s). */
-    pollSliceMs: z.number().int().min(1000).max(60_000).default(20_000),
+    pollSliceMs: z.number().int().min(1000).max(59_000).default(20_000),
     /** Time allowed to open a session, ms. */
     sessionTimeoutMs: z.number().int().positive().default(120_000),
     /** Pause between jobs (seconds, or until cooler than belowC). */

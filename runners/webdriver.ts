@@ -265,7 +265,9 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
       if (endpoint.cpuThrottlingRate !== undefined && endpoint.cpuThrottlingRate !== 1) {
         await session.command('POST', '/goog/cdp/execute', { cmd: 'Emulation.setCPUThrottlingRate', params: { rate: endpoint.cpuThrottlingRate } });
       }
-      await session.execute('globalThis.__mobilenetBench.start(arguments[0], arguments[1])', [job, prepared.assets]);
+      // The page needs the target's name only: its url and capabilities (credentials) stay here.
+      const pageJob = { ...job, target: { name: job.target.name, type: job.target.type } };
+      await session.execute('globalThis.__mobilenetBench.start(arguments[0], arguments[1])', [pageJob, prepared.assets]);
       let text: string | null = null;
       while (text === null) {
         const left = deadline - Date.now();
