@@ -72,6 +72,15 @@ export function newRunId(date = new Date()): string {
   return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
 }
 
+/** SHA-256 of a file, or null when it cannot be read (its job fails with the reason; the run goes on). */
+function fileSha256(path: string): string | null {
+  try {
+    return createHash('sha256').update(readFileSync(path)).digest('hex');
+  } catch {
+    return null;
+  }
+}
+
 /** SHA-256 of the weight files the plan uses (the model.json for tfjs Layers models). */
 function weightsRecord(plan: Plan): RunInfo['weights'] {
   const seen = new Map<string, NonNullable<RunInfo['weights']>[number]>();
@@ -84,7 +93,7 @@ function weightsRecord(plan: Plan): RunInfo['weights'] {
       precision: j.precision,
       source: w.kind === 'synthetic' ? `synthetic (seed ${w.seed})` : w.format,
       file: w.kind === 'file' ? w.path : null,
-      sha256: w.kind === 'file' ? createHash('sha256').update(readFileSync(w.path)).digest('hex') : null,
+      sha256: w.kind === 'file' ? fileSha256(w.path) : null,
     });
   }
   return [...seen.values()];

@@ -43,6 +43,9 @@ export async function loadWeightsInNode(ref: WeightsRef, job: Pick<Job, 'alpha' 
   }
   const { loadWeightsFile } = await import('../../models/weights/load.ts');
   const weights = await loadWeightsFile(ref.path);
+  // A file under the wrong name (α 0.5 weights as α 0.25) must fail the job, not be recorded as the other variant.
+  const { checkWeightsFitVariant } = await import('../../models/weights/canonical.ts');
+  checkWeightsFitVariant(weights, job, ref.path);
   // uint8 jobs run the file's integer form on integer kernels; others its float (dequantized) tensors.
   if ('precision' in job && job.precision === 'uint8') {
     const { asIntegerWeights } = await import('../../models/weights/canonical.ts');

@@ -110,6 +110,28 @@ export class WeightsError extends Error {
   }
 }
 
+/**
+ * Check that loaded weights are the variant a job is recorded as (a file named α 0.25 may hold
+ * α 0.5 weights, or another resolution's model); throws WeightsError naming the file, the first
+ * tensor that differs, and the expected and found shapes.
+ */
+export function checkWeightsFitVariant(w: CanonicalWeights, want: { alpha: number; resolution: number }, file: string): void {
+  if (w.alpha !== want.alpha) {
+    const found = specOf(w);
+    const expected = specOf({ alpha: want.alpha, resolution: w.resolution, classes: w.classes });
+    for (const l of weightedLayers(expected)) {
+      const e = kernelShape(expected, l.name);
+      const f = kernelShape(found, l.name);
+      if (e.join() !== f.join()) {
+        throw new WeightsError(file, l.name, `kernel shape [${f}] found, expected [${e}] for MobileNet V1 α ${want.alpha}: this file holds α ${w.alpha} weights, not the variant it is used for; give the α ${want.alpha} file`);
+      }
+    }
+  }
+  if (w.resolution !== want.resolution) {
+    throw new WeightsError(file, 'input', `input shape [1, ${w.resolution}, ${w.resolution}, 3] found, expected [1, ${want.resolution}, ${want.resolution}, 3]: this file is the ${w.resolution} model, not the ${want.resolution} one it is used for`);
+  }
+}
+
 /** Check every layer is present with the right sizes; throws WeightsError otherwise. */
 export function validateWeights(w: CanonicalWeights, file = w.source.kind === 'synthetic' ? 'synthetic' : w.source.file): void {
   const spec = specOf(w);

@@ -21,7 +21,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, resolve as resolvePath, sep } from 'node:path';
+import { realpathSync } from 'node:fs';
 import { ALPHAS, scaledChannels } from '../spec.ts';
 import {
   WeightsError, specOf, validateWeights,
@@ -111,6 +112,16 @@ function parseManifest(json: unknown, file: string): ManifestGroup[] {
   });
 }
 
+const inside = (root: string, path: string) => path.startsWith(root + sep);
+/** The real path (symlinks resolved) where it exists, else the path. */
+const realOr = (p: string) => {
+  try {
+    return realpathSync(p);
+  } catch {
+    return resolvePath(p);
+  }
+};
+
 /** Reads all shards of the manifest (relative to `dir`) and decodes every weight. */
 export async function readManifestWeights(groups: ManifestGroup[], dir: string, file: string): Promise<Map<string, NamedTensor>> {
   const out = new Map<string, NamedTensor>();
@@ -118,8 +129,13 @@ export async function readManifestWeights(groups: ManifestGroup[], dir: string, 
     const names = g.weights.map((w) => w.name).join(', ');
     const chunks: Uint8Array[] = [];
     for (const p of g.paths) {
+      // A manifest names shards beside it; a path that leaves the model's folder is refused, not read.
+      const shard = resolvePath(dir, p);
+      if (isAbsolute(p) || !inside(resolvePath(dir), shard) || !inside(realOr(dir), realOr(shard))) {
+        throw new WeightsError(file, names, `shard path '${p}' of weights group ${gi + 1} leaves the model's folder ${dir}; a manifest may only name files inside it`);
+      }
       try {
-        chunks.push(new Uint8Array(await readFile(join(dir, p))));
+        chunks.push(new Uint8Array(await readFile(shard)));
       } catch (e) {
         throw new WeightsError(file, names, `shard ${p} of weights group ${gi + 1} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
       }
