@@ -134,6 +134,9 @@ export const createTfjsModel: CreateModel = async (weights: CanonicalWeights, op
       wasmMultithreadSupported: multithread,
       tensorsHeld: layers.length * 2,
       tensorsBeforeCreate: before,
+      // tfjs has no integer kernels: uint8 weights run dequantized, on float kernels.
+      kernels: weights.precision === 'uint8-dequantized' ? 'float32 on dequantized uint8 weights (tfjs has no integer kernels)' : 'float32',
+      integerKernels: false,
       // WebGL may compute in float16 where float32 render targets are missing: a different experiment.
       ...(backend === 'webgl' ? { webglFloat32: tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED') } : {}),
     },

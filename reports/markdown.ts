@@ -10,6 +10,8 @@ import { fmtMiB, fmtMs, fmtNum, fmtPct, fmtTime } from './format.ts';
 import { profileMarkdownLines } from './profile-section.ts';
 import { runsOf } from './merge.ts';
 import { crossDeviceOverview } from './overview.ts';
+import { quantizationPairs } from './quantization-section.ts';
+import { PUBLISHED_ACCURACY } from '../models/published.ts';
 
 function row(cells: string[]): string {
   return `| ${cells.join(' | ')} |`;
@@ -36,6 +38,23 @@ function jobsTable(jobs: readonly JobResult[]): string[] {
       ]),
     ),
   ];
+}
+
+/** float32 vs uint8 per runtime (see quantization-section.ts), when the target ran uint8 jobs. */
+function quantizationMarkdownLines(t: ReportModel['targets'][number]): string[] {
+  const pairs = quantizationPairs(t);
+  if (!pairs.length) return [];
+  const signed = (v: number | null) => (v === null ? '–' : `${v > 0 ? '+' : ''}${v.toFixed(1)}`);
+  const lines = ['', '#### float32 vs uint8', '', row(['runtime', 'variant', 'uint8 runs on', 'float ms', 'uint8 ms', 'speed-up', 'float top-1', 'uint8 top-1', 'cost (pts)', 'published float → uint8']), row(['---', '---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---'])];
+  for (const p of pairs) {
+    const pub = PUBLISHED_ACCURACY[p.variant];
+    lines.push(row([
+      cell(p.runtime), cell(p.variant), cell(precisionLabel(p.uint8.precision)), fmtMs(p.float?.latency?.medianMs), fmtMs(p.uint8.latency?.medianMs),
+      p.speedup === null ? '–' : `${fmtNum(p.speedup, 2)}×`, fmtPct(p.float?.accuracy?.top1), fmtPct(p.uint8.accuracy?.top1), signed(p.top1CostPoints),
+      pub ? `${pub.float.top1} → ${pub.uint8.top1}` : '–',
+    ]));
+  }
+  return lines;
 }
 
 /** Render the report model as Markdown. */
@@ -72,6 +91,7 @@ export function renderMarkdownReport(model: ReportModel): string {
     }
     if (t.ok.length) {
       out.push('', ...jobsTable(t.ok));
+      out.push(...quantizationMarkdownLines(t));
       out.push(...profileMarkdownLines(t.jobs));
     } else {
       out.push('No job finished ok on this target.');
