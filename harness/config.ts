@@ -156,6 +156,19 @@ const WebkitTargetSchema = z.strictObject({
   implementations: z.array(ImplementationSchema).min(1).optional(),
 });
 
+/** Client time allowed to open a session on a remote server: above Selenium Grid's default 300 s queue timeout. */
+export const REMOTE_SESSION_TIMEOUT_MS = 330_000;
+
+/** Keys of targets that can stand for several devices through a Grid or farm. */
+const PoolKeys = {
+  /** Open this many sessions (each a device) and spread the target's jobs over them. */
+  instances: z.number().int().min(1).max(64).default(1),
+  /** Routing name sent as the `bench:pool` capability: a Grid node whose stereotype has the same value serves it. */
+  pool: z.string().min(1).optional(),
+  /** The machine the browser computes on, when you know it ('localhost' for a Grid on this machine): targets on one host never run at once unless `shareHost`. */
+  host: z.string().min(1).optional(),
+};
+
 /** Kinds of phone browser an `appium` target drives (capabilities in runners/appium-presets.ts). */
 export const APPIUM_PRESET_NAMES = ['android', 'ios', 'phone-emulated'] as const;
 
@@ -196,14 +209,48 @@ const AppiumTargetSchema = z
     sessionPerJob: z.boolean().optional(),
     /** Longest single wait for the page, ms (farms end sessions idle for 90 s). */
     pollSliceMs: z.number().int().min(1000).max(59_000).default(20_000),
-    /** Time allowed to open a session, ms. */
-    sessionTimeoutMs: z.number().int().positive().default(120_000),
+    /** Time allowed to open a session, ms (default 120 s; with a `url`, 330 s: above a Selenium Grid's 300 s queue timeout, so a queued request waits instead of failing). */
+    sessionTimeoutMs: timerMs().int().positive().optional(),
     /** Pause between jobs (seconds, or until cooler than belowC). */
     cooldown: CooldownSchema.optional(),
     jobTimeoutMs: timerMs().int().positive().optional(),
     implementations: z.array(ImplementationSchema).min(1).optional(),
+    ...PoolKeys,
   })
-  .transform((t) => ({ ...t, name: t.name ?? t.preset }));
+  .transform((t) => ({ ...t, name: t.name ?? t.preset, sessionTimeoutMs: t.sessionTimeoutMs ?? (t.url ? REMOTE_SESSION_TIMEOUT_MS : 120_000) }));
+
+/**
+ * Any W3C WebDriver server by URL with its capabilities: a Selenium Grid hub, a cloud farm, a
+ * chromedriver. For desktop browsers elsewhere (a Grid's Chromium nodes); phones use `appium`.
+ */
+const WebDriverTargetSchema = z.strictObject({
+  name: targetName('webdriver'),
+  type: z.literal('webdriver'),
+  /** The server; `${env:NAME}` placeholders for credentials (they never reach results). */
+  url: z.string().regex(/^https?:\/\//, 'expected an http:// or https:// URL'),
+  /** W3C capabilities of each session (browserName, goog:chromeOptions, a farm's vendor block …); `${env:NAME}` placeholders expanded at connection. */
+  capabilities: z.record(z.string(), z.unknown()).default({}),
+  /** CDP Emulation.setCPUThrottlingRate (Chrome-based sessions); unset = none. */
+  cpuThrottlingRate: z.number().min(1).optional(),
+  /** A fresh session (browser) for each job (default), or one per instance until it is lost. */
+  sessionPerJob: z.boolean().default(true),
+  /** Longest single wait for the page, ms (farms end sessions idle for 90 s). */
+  pollSliceMs: z.number().int().min(1000).max(59_000).default(20_000),
+  /** Time allowed to open a session, ms: above a Selenium Grid's queue timeout (default 300 s), so a queued request waits. */
+  sessionTimeoutMs: timerMs().int().positive().default(REMOTE_SESSION_TIMEOUT_MS),
+  /** How the browser reaches the probe page: loopback by default. */
+  page: z
+    .strictObject({
+      host: z.string().optional(),
+      port: z.number().int().min(0).max(65535).optional(),
+      baseUrl: z.string().regex(/^https?:\/\//, 'expected an http:// or https:// URL').optional(),
+    })
+    .prefault({}),
+  cooldown: CooldownSchema.optional(),
+  jobTimeoutMs: timerMs().int().positive().optional(),
+  implementations: z.array(ImplementationSchema).min(1).optional(),
+  ...PoolKeys,
+});
 
 
 /**
@@ -252,7 +299,7 @@ const SshTargetSchema = z
 
 
 /** Where jobs run. */
-export const TargetSchema = z.discriminatedUnion('type', [NodeTargetSchema, ChromiumTargetSchema, FirefoxTargetSchema, WebkitTargetSchema, AppiumTargetSchema, SshTargetSchema]);
+export const TargetSchema = z.discriminatedUnion('type', [NodeTargetSchema, ChromiumTargetSchema, FirefoxTargetSchema, WebkitTargetSchema, AppiumTargetSchema, WebDriverTargetSchema, SshTargetSchema]);
 
 /**
  * Named targets that `--target NAME` adds when the config does not define NAME (Playwright-style

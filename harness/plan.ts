@@ -61,6 +61,8 @@ const SUPPORTED: { [T in Target['type']]: (i: Implementation, t: Extract<Target,
   webkit: (i) => browserUnsupported('webkit', i),
   // Phones' Chrome and Safari: what a page can run is checked in the page (a missing WebGPU is a skip there).
   appium: (i) => browserUnsupported('chromium', i),
+  // A remote browser by URL: what its page can run is checked in the page.
+  webdriver: (i) => browserUnsupported('chromium', i),
 };
 
 

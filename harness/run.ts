@@ -252,6 +252,7 @@ async function runLocked(opts: RunOptions & { resumeDir?: string }, dir: string,
         record(lane, result);
         return true;
       },
+      laneDone: (lane) => workers.get(lane.key)!.close(),
       // Every instance of the target failed to start: its remaining jobs fail with the reason, not the run.
       orphaned: (_target, jobs, lastLane) => {
         const reason = workers.get(lastLane.key)!.deadReason ?? `${lastLane.label}: could not start`;

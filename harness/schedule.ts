@@ -141,6 +141,11 @@ export interface LaneHandler<J> {
   run(lane: Lane, job: J): Promise<boolean>;
   /** No lane of the target is left to run these jobs (every instance could not start). */
   orphaned(target: string, jobs: J[], lastLane: Lane): Promise<void> | void;
+  /**
+   * The lane will take no more jobs: release its device now (a Grid slot it holds may be what
+   * another instance's queued session request is waiting for).
+   */
+  laneDone?(lane: Lane): Promise<void> | void;
 }
 
 /**
@@ -194,6 +199,11 @@ export async function schedule<J extends { target: { name: string } }>(jobs: rea
       } catch (error) {
         failure ??= { error };
       }
+    }
+    try {
+      await handler.laneDone?.(lane);
+    } catch {
+      /* releasing a device never fails the run */
     }
   };
   await Promise.all(lanes.map(work));

@@ -12,6 +12,7 @@ import { APPIUM_PRESETS, mergeCapabilities } from './appium-presets.ts';
 import { startAppiumServer } from './appium-server.ts';
 import { freePort } from './local-server.ts';
 import { isLoopback } from './server.ts';
+import { retryingOpener, withPool } from './grid.ts';
 import type { InstanceRef, Runner } from './runner.ts';
 import { createWebDriverRunner, type WebDriverEndpoint } from './webdriver.ts';
 
@@ -37,10 +38,12 @@ export async function appiumEndpoint(target: AppiumTarget): Promise<WebDriverEnd
       // default, so two sessions at once (another run, another instance) would collide.
       const port = preset.localBrowser && onThisMachine ? { 'appium:chromedriverPort': await freePort() } : {};
       return {
-        capabilities: mergeCapabilities({ ...preset.capabilities({ profileDir, emulatedDevice: target.emulatedDevice }), ...port }, caps.value),
+        capabilities: withPool(mergeCapabilities({ ...preset.capabilities({ profileDir, emulatedDevice: target.emulatedDevice }), ...port }, caps.value), target.pool),
         ...(profileDir ? { cleanup: () => removeTempDir(profileDir) } : {}),
       };
     },
+    // A remote server (Grid, farm) may queue or briefly lose nodes: retry those errors with backoff.
+    ...(url ? { open: retryingOpener() } : {}),
     sessionTimeoutMs: target.sessionTimeoutMs,
     sessionPerJob: target.sessionPerJob ?? preset.sessionPerJob,
     pollSliceMs: target.pollSliceMs,

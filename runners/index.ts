@@ -15,6 +15,8 @@ export async function runnerFor(target: Target, instance: InstanceRef = SINGLE_I
       return (await import('./webkit.ts')).createWebkitRunner(target, instance);
     case 'appium':
       return (await import('./appium.ts')).createAppiumRunner(target, instance);
+    case 'webdriver':
+      return (await import('./webdriver-target.ts')).createWebDriverTargetRunner(target, instance);
     case 'ssh':
       return (await import('./ssh/runner.ts')).createSshRunner(target, instance);
   }

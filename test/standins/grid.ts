@@ -155,11 +155,11 @@ configs = ["1", ${q(JSON.stringify(stereotype))}]
 `;
 }
 
-function startProcess(name: string, command: string, args: string[], marker: string, dir: string, detach: boolean, env: NodeJS.ProcessEnv = process.env): { proc: ChildProcess; started: StartedProcess } {
+function startProcess(name: string, command: string, args: string[], marker: string, dir: string, detach: boolean, env: NodeJS.ProcessEnv = process.env, cwd = dir): { proc: ChildProcess; started: StartedProcess } {
   const log = join(dir, `${name}.log`);
   const fd = openSync(log, 'a');
   // Its own process group, so stopping it also stops the drivers and browsers it started.
-  const proc = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd], env, cwd: dir });
+  const proc = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd], env, cwd });
   closeSync(fd);
   if (detach) proc.unref();
   if (proc.pid === undefined) throw new Error(`${name} could not be started (${command})`);
@@ -281,9 +281,10 @@ export async function startGrid(opts: GridOptions): Promise<GridStandin> {
       const appiumPort = await freePort();
       appiumUrl = `http://127.0.0.1:${appiumPort}`;
       const appium = join(ROOT, 'node_modules', 'appium', 'index.js');
-      // Appium finds the drivers installed in the project's node_modules when APPIUM_HOME is unset.
+      // Appium finds the drivers installed in the project's node_modules when APPIUM_HOME is unset
+      // and it runs in the project's folder.
       const { APPIUM_HOME: _home, ...env } = process.env;
-      started.push(startProcess('appium', process.execPath, [appium, 'server', '--address', '127.0.0.1', '--port', String(appiumPort), '--log-level', 'warn', '--log-no-colors'], appium, dir, detach, env));
+      started.push(startProcess('appium', process.execPath, [appium, 'server', '--address', '127.0.0.1', '--port', String(appiumPort), '--log-level', 'warn', '--log-no-colors'], appium, dir, detach, env, ROOT));
       await waitUntil('Appium to answer /status', async () => {
         try {
           return (await fetch(`${appiumUrl}/status`, { signal: AbortSignal.timeout(2000) })).ok;
@@ -325,6 +326,8 @@ export function gridBenchConfig(grid: GridStandin, { desktopInstances = 2 } = {}
       host: 'localhost',
       capabilities: { browserName: 'chrome', platformName: 'linux', 'goog:chromeOptions': { binary: CHROMIUM, args: DESKTOP_CHROMIUM_ARGS } },
       sessionTimeoutMs: (grid.queueTimeoutS + 30) * 1000,
+      // One session per instance, as a lab keeps a phone's: opening one costs seconds through the hub.
+      sessionPerJob: false,
     },
   ];
   if (grid.appiumUrl) {
@@ -337,6 +340,7 @@ export function gridBenchConfig(grid: GridStandin, { desktopInstances = 2 } = {}
       host: 'localhost',
       capabilities: { 'appium:chromedriverPort': grid.phoneChromedriverPort },
       sessionTimeoutMs: (grid.queueTimeoutS + 30) * 1000,
+      sessionPerJob: false,
     });
   }
   // The stand-in's devices all share this 2-core machine: run them together anyway (that is the
