@@ -30,12 +30,67 @@ function startsWith(bytes: Uint8Array, magic: number[]): boolean {
   return magic.every((b, i) => bytes[i] === b);
 }
 
+/**
+ * The largest image decoded: 40 megapixels (e.g. 8000 × 5000; an ImageNet photo is ~0.2). A file
+ * declaring more is refused from its header, before any pixel memory is allocated: a 100 KB
+ * "decompression bomb" can declare 65535 × 65535 pixels (12 GB of RGB).
+ */
+export const MAX_IMAGE_PIXELS = 40_000_000;
+
+/** Width and height a JPEG declares in its frame header (SOFn), or null when none is found. */
+export function jpegDeclaredSize(bytes: Uint8Array): { width: number; height: number } | null {
+  let at = 2;
+  while (at + 9 < bytes.length) {
+    if (bytes[at] !== 0xff) return null;
+    const marker = bytes[at + 1];
+    if (marker === 0xff) { at++; continue; } // fill byte
+    if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) { at += 2; continue; } // no length
+    const length = (bytes[at + 2] << 8) | bytes[at + 3];
+    // SOF0–SOF15 except DHT (C4), JPG (C8) and DAC (CC): P, height, width follow the length.
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return { height: (bytes[at + 5] << 8) | bytes[at + 6], width: (bytes[at + 7] << 8) | bytes[at + 8] };
+    }
+    if (marker === 0xda || marker === 0xd9) return null; // scan data before any frame header
+    at += 2 + length;
+  }
+  return null;
+}
+
+/** Width and height from a PNG's IHDR chunk (always the first), or null when it is not there. */
+export function pngDeclaredSize(bytes: Uint8Array): { width: number; height: number } | null {
+  if (bytes.length < 24 || String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+function refuseOversized(size: { width: number; height: number } | null, file: string, format: string): void {
+  if (!size) throw new ImageDecodeError(file, `${format} without a readable size header`);
+  const pixels = size.width * size.height;
+  if (size.width === 0 || size.height === 0) throw new ImageDecodeError(file, `${format} declares ${size.width} × ${size.height} pixels: an empty image`);
+  if (pixels > MAX_IMAGE_PIXELS) {
+    throw new ImageDecodeError(file, `${format} declares ${size.width} × ${size.height} pixels (${(pixels / 1e6).toFixed(0)} megapixels), beyond the limit of ${MAX_IMAGE_PIXELS / 1e6} megapixels; refused before decoding`);
+  }
+}
+
+/** A decoded image whose every pixel is the same colour carries nothing to classify (and a truncated file can decode so). */
+function refuseBlank(img: RgbImage, file: string): RgbImage {
+  const d = img.data;
+  for (let i = 3; i < d.length; i++) if (d[i] !== d[i % 3]) return img;
+  throw new ImageDecodeError(file, `blank image: all ${img.width} × ${img.height} pixels are rgb(${d[0]}, ${d[1]}, ${d[2]}); not counted`);
+}
+
 /** Decode a JPEG (baseline or progressive, greyscale, RGB, Adobe CMYK) or PNG by its magic bytes. */
 export function decodeImage(bytes: Uint8Array, file = '<buffer>'): RgbImage {
+  return refuseBlank(decodeBySignature(bytes, file), file);
+}
+
+function decodeBySignature(bytes: Uint8Array, file: string): RgbImage {
+  if (startsWith(bytes, JPEG_MAGIC)) refuseOversized(jpegDeclaredSize(bytes), file, 'JPEG');
+  if (startsWith(bytes, PNG_MAGIC)) refuseOversized(pngDeclaredSize(bytes), file, 'PNG');
   try {
     if (startsWith(bytes, JPEG_MAGIC)) {
       // jpeg-js converts 1-, 3- and 4-component (CMYK/YCCK) JPEGs to RGB itself.
-      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxMemoryUsageInMB: 1024 });
+      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6, maxMemoryUsageInMB: 1024 });
       return { width: img.width, height: img.height, data: img.data };
     }
     if (startsWith(bytes, PNG_MAGIC)) {

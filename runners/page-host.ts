@@ -66,6 +66,8 @@ export async function startPageHost(options: PageHostOptions = {}): Promise<Page
   const pageDir = await buildProbePage();
   const server = await startStaticServer({
     ...options,
+    // The browser reaches the server through the public URL (a tunnel, a reverse forward): answer its Host too.
+    ...(options.publicUrl ? { allowedHosts: [new URL(options.publicUrl).host] } : {}),
     mounts: {
       '/page/': pageDir,
       '/ort/': distOf('onnxruntime-web'),

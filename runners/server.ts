@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, realpathSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { extname, isAbsolute, join, sep } from 'node:path';
 
 /** Content types by extension; anything else is application/octet-stream. */
@@ -44,6 +45,11 @@ export interface StaticServerOptions {
   port?: number;
   /** Force a path token even on loopback (always on beyond loopback). */
   requireToken?: boolean;
+  /**
+   * Further `Host` header values to answer (host:port), e.g. of a tunnel or a reverse forward
+   * that reaches this server under another address. Every other Host is refused (DNS rebinding).
+   */
+  allowedHosts?: string[];
 }
 
 /** A running static server. */
@@ -92,6 +98,23 @@ function send(res: ServerResponse, status: number, body: string): void {
   res.end(body);
 }
 
+/**
+ * The Host header values a server listening on `host`:`port` answers: its address (and, on
+ * loopback, localhost / 127.0.0.1 / [::1]); on 0.0.0.0 or :: every address of this machine's
+ * interfaces; plus `extra` (a tunnel's or reverse forward's host:port).
+ */
+export function hostHeadersFor(host: string, port: number, extra: string[] = []): Set<string> {
+  const out = new Set<string>();
+  const add = (h: string) => out.add(`${h.includes(':') && !h.startsWith('[') ? `[${h}]` : h}:${port}`.toLowerCase());
+  const everywhere = host === '0.0.0.0' || host === '::';
+  if (everywhere || isLoopback(host)) for (const h of ['localhost', '127.0.0.1', '::1']) add(h);
+  if (everywhere) {
+    for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) add(a.address.split('%')[0]);
+  } else add(host);
+  for (const e of extra) out.add(e.toLowerCase());
+  return out;
+}
+
 /** Start the server; resolves once it listens. */
 export async function startStaticServer(options: StaticServerOptions = {}): Promise<StaticServer> {
   const host = options.host ?? '127.0.0.1';
@@ -102,7 +125,10 @@ export async function startStaticServer(options: StaticServerOptions = {}): Prom
     .sort((a, b) => b.segments.length - a.segments.length);
   const memory = new Map<string, { bytes: Uint8Array; type: string }>();
 
+  let allowedHost: (value: string | undefined) => boolean = () => false;
   const handle = (req: IncomingMessage, res: ServerResponse) => {
+    // A page of another site that rebinds its DNS name to this address sends its own name as Host: refused.
+    if (!allowedHost(req.headers.host)) return send(res, 421, 'misdirected request: this server answers only its own address');
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
     const rawPath = (req.url ?? '/').split(/[?#]/)[0];
     if (!rawPath.startsWith('/')) return send(res, 400, 'bad request');
@@ -158,6 +184,8 @@ export async function startStaticServer(options: StaticServerOptions = {}): Prom
   });
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  const hosts = hostHeadersFor(host, port, options.allowedHosts ?? []);
+  allowedHost = (value) => value !== undefined && hosts.has(value.toLowerCase());
   const url = `http://${urlHost}:${port}/${token ? `${token}/` : ''}`;
   const normalize = (p: string) => '/' + p.split('/').filter(Boolean).join('/');
   return {

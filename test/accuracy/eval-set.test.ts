@@ -14,6 +14,7 @@ function png(value: number): Uint8Array {
   const p = new PNG({ width: 20, height: 16 });
   p.data.fill(value);
   for (let i = 3; i < p.data.length; i += 4) p.data[i] = 255;
+  p.data[0] = value ^ 1; // one pixel apart: a uniform image is blank and never counts
   return new Uint8Array(PNG.sync.write(p));
 }
 
