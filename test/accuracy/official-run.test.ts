@@ -55,7 +55,7 @@ test('uint8 models on a seeded subset: top-1 rises with α and resolution as in 
   const top1 = (a: number, res: number) => {
     const j = r.get(`node/ort-node-cpu/${a}_${res}-uint8`)!;
     assert.equal(j.status, 'ok', `${j.id}: ${j.error}`);
-    assert.equal(j.precision, 'uint8-dequantized');
+    assert.equal(j.precision, 'uint8', 'ORT runs uint8 on integer kernels');
     assert.equal(j.accuracy!.n, 300);
     return j.accuracy!.top1!;
   };
