@@ -16,7 +16,8 @@ mobilenet-bench list [options]     print the planned jobs (and skipped ones, wit
 
 Options:
   -c, --config FILE          bench.config.ts|.js|.json (default: ./bench.config.* or built-in defaults)
-  --target NAMES             only these targets (comma-separated names from the config)
+  --target NAMES             only these targets (comma-separated names from the config, or the presets
+                             node, chromium, firefox, webkit, phone-emulated, android, ios)
   --impl SPECS               implementations, e.g. reference,tfjs:wasm,ort-web:wasm@2,ort-node:cpu
   --alpha LIST               e.g. 1,0.5
   --resolution LIST          e.g. 224,128
