@@ -88,7 +88,13 @@ export function arm64Node(): string {
   const tmp = `${out}.${process.pid}.tmp`;
   mkdirSync(tmp, { recursive: true });
   sh('tar', ['-xzf', join(STANDINS_DIR, tgz), '-C', tmp, '--strip-components=1', 'package/bin/node']);
-  renameSync(tmp, out);
+  try {
+    renameSync(tmp, out);
+  } catch (e) {
+    // Another process extracted it first.
+    rmSync(tmp, { recursive: true, force: true });
+    if (!existsSync(join(out, 'bin', 'node'))) throw e;
+  }
   return join(out, 'bin', 'node');
 }
 
