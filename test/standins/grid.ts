@@ -338,7 +338,7 @@ export function gridBenchConfig(grid: GridStandin, { desktopInstances = 2 } = {}
       url: grid.hubUrl,
       pool: PHONE_POOL,
       host: 'localhost',
-      capabilities: { 'appium:chromedriverPort': grid.phoneChromedriverPort },
+      // (Each session gets its own free chromedriver port from the appium target: the relay's Appium is on this machine.)
       sessionTimeoutMs: (grid.queueTimeoutS + 30) * 1000,
       sessionPerJob: false,
     });
