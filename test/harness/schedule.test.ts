@@ -207,3 +207,48 @@ test('an error writing a result stops every lane from taking another job, lets j
   assert.equal(inFlight, 0, 'the other lane finished its job before the error surfaced');
   assert.deepEqual(begun, [jobs[0].id, jobs[1].id], 'no job started after the failure');
 });
+
+test('--resume of a parallel run killed mid-way: written jobs are not run again, jobs in flight are', async () => {
+  const { spawn } = await import('node:child_process');
+  const { readFileSync, existsSync } = await import('node:fs');
+  const helper = join(import.meta.dirname, 'helpers', 'parallel-run.ts');
+  const dir = join(mkdtempSync(join(tmpdir(), 'mnb-presume-')), 'run');
+  const child = spawn(process.execPath, ['--import', 'tsx', helper, dir], { env: { ...process.env, JOB_MS: '400' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const inFlight = new Set<string>();
+  let out = '';
+  let killedWith: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      for (const line of d.toString().trim().split('\n')) {
+        const [what, id] = line.split(' ');
+        if (what === 'start') inFlight.add(id);
+        if (what === 'end') inFlight.delete(id);
+      }
+      // Kill once some jobs are written and both lanes have a job in flight.
+      const written = existsSync(join(dir, 'results.jsonl')) ? readFileSync(join(dir, 'results.jsonl'), 'utf8').trim().split('\n').length : 0;
+      if (!killedWith.length && written >= 2 && inFlight.size === 2) {
+        killedWith = [...inFlight];
+        child.kill('SIGKILL');
+      }
+    });
+    child.once('exit', () => resolve());
+    child.once('error', reject);
+  });
+  assert.equal(killedWith.length, 2, `two jobs in flight at the kill (output: ${out})`);
+  const before = readResults(dir).map((r) => r.id);
+  assert.ok(before.length >= 2 && before.length < 8);
+  for (const id of killedWith) assert.ok(!before.includes(id), `${id} was in flight, not written`);
+
+  const ran: string[] = [];
+  await runBenchmark({
+    config: twoLocalTargets(), resumeDir: dir,
+    runnerFor: (t: Target) => ({ ...fakeRunner(t.name, [], 10), runJob: async (job: Job) => (ran.push(job.id), fakeRunner(t.name, [], 10).runJob(job)) }),
+  });
+  const after = readResults(dir).map((r) => r.id);
+  assert.equal(after.length, 8);
+  assert.equal(new Set(after).size, 8, 'no job twice');
+  assert.deepEqual(ran.filter((id) => before.includes(id)), [], 'written jobs not run again');
+  for (const id of killedWith) assert.ok(ran.includes(id), `${id} (in flight at the kill) ran again`);
+  assert.deepEqual(after.slice(0, before.length), before, 'lines written before the kill untouched');
+});
