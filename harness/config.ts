@@ -366,6 +366,8 @@ const AccuracyConfigSchema = z.strictObject({
   samples: z.number().int().min(1).optional(),
   /** Agreement with the reference implementation is measured on the first N of those images (the reference is slow by design). */
   referenceSamples: z.number().int().min(1).default(100),
+  /** Central-crop fraction before the resize: 0.875 (TF-slim's evaluation); 1.0 for a set already cropped or pre-scaled. */
+  crop: z.number().gt(0, 'must be above 0').max(1, 'at most 1 (the whole image)').default(0.875),
   seed: z.number().int().default(0),
 });
 

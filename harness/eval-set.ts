@@ -138,22 +138,28 @@ export interface PrepareOptions {
   seed: number;
   /** Folder for the preprocessed-tensor cache; none = no cache. */
   cacheDir?: string;
+  /** Central-crop fraction before the resize (TF-slim's 0.875; 1.0 for sets already cropped). */
+  crop?: number;
 }
+
+/** TF-slim's evaluation crop: the central 87.5 % of the image. */
+export const DEFAULT_CROP = 0.875;
 
 type CacheMeta = { files: string[]; labels1000: number[]; skipped: PreparedEvalSet['skipped'] };
 
 /** Identity of the chosen files (paths, sizes, mtimes) at one resolution. */
-function cacheKey(chosen: EvalItem[], resolution: number): string {
+function cacheKey(chosen: EvalItem[], resolution: number, crop: number): string {
   const stamp = chosen.map((it) => {
     const st = statSync(it.file);
     return `${it.file}:${st.size}:${st.mtimeMs}`;
   }).join('\n');
-  return createHash('sha256').update(`${resolution}\n${stamp}`).digest('hex').slice(0, 32);
+  // The default crop keeps its old key, so caches written before the crop option stay valid.
+  return createHash('sha256').update(`${resolution}${crop === DEFAULT_CROP ? '' : ` crop ${crop}`}\n${stamp}`).digest('hex').slice(0, 32);
 }
 
 /** Cache file (metadata; tensors beside it in `.f32`) of the chosen items at one resolution. */
-function cacheFile(cacheDir: string, chosen: EvalItem[], resolution: number): string {
-  return join(cacheDir, 'eval-tensors', `${cacheKey(chosen, resolution)}.json`);
+function cacheFile(cacheDir: string, chosen: EvalItem[], resolution: number, crop: number): string {
+  return join(cacheDir, 'eval-tensors', `${cacheKey(chosen, resolution, crop)}.json`);
 }
 
 /** Whether a complete cache entry exists: reads only the small metadata and the tensor file's size. */
@@ -181,13 +187,13 @@ function writeCache(file: string, meta: CacheMeta, tensors: Float32Array[], size
 }
 
 /** Decode each item once and preprocess it at every resolution; unreadable files are named and skipped. */
-function decodeAll(chosen: EvalItem[], resolutions: number[]): { meta: CacheMeta; tensors: Float32Array[][] } {
+function decodeAll(chosen: EvalItem[], resolutions: number[], crop: number): { meta: CacheMeta; tensors: Float32Array[][] } {
   const meta: CacheMeta = { files: [], labels1000: [], skipped: [] };
   const tensors = resolutions.map(() => [] as Float32Array[]);
   for (const item of chosen) {
     try {
       const img = decodeImage(readFileSync(item.file), item.file);
-      resolutions.forEach((r, k) => tensors[k].push(cropResizeNormalize(img, r)));
+      resolutions.forEach((r, k) => tensors[k].push(cropResizeNormalize(img, r, crop)));
       meta.files.push(item.file);
       meta.labels1000.push(item.label1000);
     } catch (e) {
@@ -198,11 +204,11 @@ function decodeAll(chosen: EvalItem[], resolutions: number[]): { meta: CacheMeta
 }
 
 /** Fill the cache for the resolutions that lack a complete entry, decoding each image once for all of them. */
-function warmChosen(chosen: EvalItem[], resolutions: number[], cacheDir: string): void {
-  const todo = resolutions.filter((r) => !cacheIsComplete(cacheFile(cacheDir, chosen, r), r * r * 3));
+function warmChosen(chosen: EvalItem[], resolutions: number[], cacheDir: string, crop: number): void {
+  const todo = resolutions.filter((r) => !cacheIsComplete(cacheFile(cacheDir, chosen, r, crop), r * r * 3));
   if (todo.length === 0) return;
-  const { meta, tensors } = decodeAll(chosen, todo);
-  todo.forEach((r, k) => writeCache(cacheFile(cacheDir, chosen, r), meta, tensors[k], r * r * 3));
+  const { meta, tensors } = decodeAll(chosen, todo, crop);
+  todo.forEach((r, k) => writeCache(cacheFile(cacheDir, chosen, r, crop), meta, tensors[k], r * r * 3));
 }
 
 /**
@@ -211,21 +217,22 @@ function warmChosen(chosen: EvalItem[], resolutions: number[], cacheDir: string)
  * jobs so that no job process decodes anything.
  */
 export function warmEvalSetCache(dir: string, o: Omit<PrepareOptions, 'resolution' | 'classes'> & { resolutions: number[]; cacheDir: string }): void {
-  warmChosen(seededSubset(listEvalItems(dir), o.samples, o.seed), o.resolutions, o.cacheDir);
+  warmChosen(seededSubset(listEvalItems(dir), o.samples, o.seed), o.resolutions, o.cacheDir, o.crop ?? DEFAULT_CROP);
 }
 
 /** List, subset, decode and preprocess (cached per file list and resolution). */
 export async function loadEvalSet(dir: string, o: PrepareOptions): Promise<PreparedEvalSet> {
   const size = o.resolution * o.resolution * 3;
   const chosen = seededSubset(listEvalItems(dir), o.samples, o.seed);
-  const key = cacheKey(chosen, o.resolution);
+  const crop = o.crop ?? DEFAULT_CROP;
+  const key = cacheKey(chosen, o.resolution, crop);
   let meta: CacheMeta;
   let tensors: Float32Array[];
   if (o.cacheDir) {
-    warmChosen(chosen, [o.resolution], o.cacheDir);
-    ({ meta, tensors } = readCache(cacheFile(o.cacheDir, chosen, o.resolution), size));
+    warmChosen(chosen, [o.resolution], o.cacheDir, crop);
+    ({ meta, tensors } = readCache(cacheFile(o.cacheDir, chosen, o.resolution, crop), size));
   } else {
-    const decoded = decodeAll(chosen, [o.resolution]);
+    const decoded = decodeAll(chosen, [o.resolution], crop);
     meta = decoded.meta;
     tensors = decoded.tensors[0];
   }

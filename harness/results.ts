@@ -64,6 +64,8 @@ export const AccuracySchema = z.object({
   predictions: z.array(num.int()).optional(),
   /** Why accuracy is missing or partial. */
   note: z.string().optional(),
+  /** Central-crop fraction the eval-set images were preprocessed with (accuracy.crop; absent without an eval set). */
+  crop: num.optional(),
 });
 
 /**

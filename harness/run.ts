@@ -211,6 +211,7 @@ async function runLocked(opts: RunOptions & { resumeDir?: string }, dir: string,
       resolutions: [...new Set(pending.map((j) => j.resolution))],
       samples: config.accuracy.samples ?? Number.POSITIVE_INFINITY,
       seed: config.accuracy.seed,
+      crop: config.accuracy.crop,
       cacheDir: cacheDir(),
     });
   }

@@ -7,6 +7,9 @@ import { html, type SafeHtml } from './escape.ts';
 import { fmtDuration, fmtMiB, fmtTime } from './format.ts';
 import { sortableTable, type Column } from './table.ts';
 
+/** The eval-set crop in words (runs from before the option cropped 87.5 %). */
+const cropText = (v: unknown) => (typeof v === 'number' ? `${Number((v * 100).toFixed(2))} %${v === 1 ? ' (the whole image: no crop)' : ''}` : '87.5 %');
+
 const yesNo = (v: boolean | null | undefined) => (v === true ? 'yes' : v === false ? 'no' : '–');
 
 function definitionList(entries: [string, unknown][]): SafeHtml {
@@ -122,7 +125,7 @@ export function methodologySection(model: ReportModel): SafeHtml {
     <h3>Statistics</h3>
     <p>Median, p90 and p99 by linear interpolation between order statistics (Hyndman–Fan type 7, numpy's default); MAD is the unscaled median absolute deviation; the 95 % confidence interval of the median is a percentile bootstrap (2000 resamples, seeded). Drift compares the medians of the first and last quarter of the samples (needs ≥ 20 samples) and is flagged beyond ±${String(Number(s('driftThreshold') ?? 0.1) * 100)} %: ${flagged} job${flagged === 1 ? '' : 's'} flagged. Achieved GMAC/s is the analytic MAC count divided by the median. The top-1 interval quoted in recommendations is the Wilson 95 % score interval for the number of images evaluated.</p>
     <h3>Preprocessing and accuracy</h3>
-    <p>Images are decoded, scaled to [0, 1], centrally cropped to 87.5 %, resized bilinearly to the variant's resolution and scaled to [−1, 1] (TF-slim's evaluation preprocessing), once, outside any timed region; every implementation gets the identical tensor. Eval set: ${evalSet ? html`<code>${String(evalSet)}</code>` : 'none (agreement with the reference on seeded synthetic inputs only)'}; at most ${String(configValue(c, 'accuracy', 'samples') ?? '?')} images per job (seeded subset, seed ${String(configValue(c, 'accuracy', 'seed') ?? '?')}). Agreement is the share of inputs whose top-1 class equals the reference implementation's; max |Δ logit| is the largest difference from the reference's logits.</p>
+    <p>Images are decoded, scaled to [0, 1], centrally cropped to ${cropText(configValue(c, 'accuracy', 'crop'))}, resized bilinearly to the variant's resolution and scaled to [−1, 1] (TF-slim's evaluation preprocessing crops 87.5 %; the crop is the config's accuracy.crop), once, outside any timed region; every implementation gets the identical tensor. Eval set: ${evalSet ? html`<code>${String(evalSet)}</code>` : 'none (agreement with the reference on seeded synthetic inputs only)'}; at most ${String(configValue(c, 'accuracy', 'samples') ?? '?')} images per job (seeded subset, seed ${String(configValue(c, 'accuracy', 'seed') ?? '?')}). Agreement is the share of inputs whose top-1 class equals the reference implementation's; max |Δ logit| is the largest difference from the reference's logits.</p>
     <h3>Weights</h3>
     ${weights.length ? sortableTable(weightCols, weights, { className: 'weights' }) : html`<p>run.json records no weights.</p>`}
     <h3>Configuration</h3>

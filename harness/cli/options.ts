@@ -18,6 +18,7 @@ export const MATRIX_OPTIONS = {
   'weights-mirror': { type: 'string' },
   'eval-set': { type: 'string' },
   'accuracy-samples': { type: 'string' },
+  crop: { type: 'string' },
   out: { type: 'string', short: 'o' },
   resume: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -101,6 +102,7 @@ export function applyMatrixArgs(args: MatrixArgs) {
     if (args.repeats) out.sampling = { ...out.sampling, repeats: numbers('repeats', args.repeats)[0] };
     if (args.workers) out.workers = numbers('workers', args.workers)[0];
     if (args['eval-set']) out.accuracy = { ...out.accuracy, evalSet: args['eval-set'] };
+    if (args.crop) out.accuracy = { ...out.accuracy, crop: numbers('crop', args.crop)[0] };
     if (args['accuracy-samples']) out.accuracy = { ...out.accuracy, samples: numbers('accuracy-samples', args['accuracy-samples'])[0] };
     if (args.out && !args.resume) out.outDir = out.outDir ?? 'results';
     return out;

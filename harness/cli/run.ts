@@ -25,6 +25,7 @@ Options:
   --weights-mirror DIR       official weights from a local folder (env MOBILENET_BENCH_MIRROR)
   --eval-set DIR             labelled images for top-1/top-5
   --accuracy-samples N       images per job (seeded subset)
+  --crop F                   central-crop fraction of eval-set images (default 0.875 as TF-slim; 1 for pre-cropped sets)
   --repeats N                run each job N times in fresh processes/pages and pool (compare uses them as runs)
   --workers N                at most N jobs at once, each on its own device (default: one per target instance)
   --quick                    a fast pass: 5 warm-up, ≥ 10 samples, ≤ 3 s per job, 16 images

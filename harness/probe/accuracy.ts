@@ -11,6 +11,8 @@ export interface EvalInputs {
   referenceLogits: Float32Array[] | null;
   /** Why accuracy is partial or missing (e.g. images skipped, weights synthetic). */
   note?: string;
+  /** Central-crop fraction the eval-set images were preprocessed with (absent for synthetic inputs). */
+  crop?: number;
   /** For the reference job: keep its logits so other implementations need not recompute them. */
   rememberReferenceLogits?: (logits: Float32Array[]) => void;
 }
@@ -64,5 +66,6 @@ export async function measureAccuracy(inputs: EvalInputs, run: (x: Float32Array)
     agreementN: isReference ? n : compared,
     predictions,
     ...(inputs.note ? { note: inputs.note } : {}),
+    ...(inputs.crop !== undefined ? { crop: inputs.crop } : {}),
   };
 }

@@ -112,10 +112,13 @@ export async function evalInputsInNode(job: Job, weights: CanonicalWeights): Pro
   let labels: Array<number | null>;
   let inputsKey: string;
   let note: string | undefined;
+  let crop: number | undefined;
   if (job.accuracy.evalSet) {
     const set = await loadEvalSet(job.accuracy.evalSet, {
       resolution: job.resolution, classes: weights.classes, samples: job.accuracy.samples ?? Number.POSITIVE_INFINITY, seed: job.accuracy.seed, cacheDir: cacheDir(),
+      crop: job.accuracy.crop ?? 0.875,
     });
+    crop = job.accuracy.crop ?? 0.875;
     tensors = set.tensors;
     labels = set.labels;
     inputsKey = set.key;
@@ -137,7 +140,7 @@ export async function evalInputsInNode(job: Job, weights: CanonicalWeights): Pro
   const refKey = `${inputsKey}:first${k}`;
   if (job.implementation.impl === 'reference') {
     const file = referenceCacheFile(weights, refKey);
-    return { tensors, labels, referenceLogits: null, ...(note ? { note } : {}), rememberReferenceLogits: (l) => saveLogits(file, weights.classes, l.slice(0, k)) };
+    return { tensors, labels, referenceLogits: null, ...(note ? { note } : {}), ...(crop !== undefined ? { crop } : {}), rememberReferenceLogits: (l) => saveLogits(file, weights.classes, l.slice(0, k)) };
   }
   // uint8 on integer kernels: ORT (MLAS) and LiteRT.js (XNNPACK) requantize in float32, rounding
   // once; they are compared with the integer reference in that arithmetic, so any difference is a
@@ -151,7 +154,7 @@ export async function evalInputsInNode(job: Job, weights: CanonicalWeights): Pro
   if (softmax) whys.push('on softmax outputs (LiteRT.js returns the file\'s softmax): max |Δ| is in probability units');
   const why = [note, ...whys].filter(Boolean).join('; ');
   const key = `${refKey}${softmax ? ':softmax' : ''}`;
-  return { tensors, labels, referenceLogits: await referenceLogits(weights, key, tensors.slice(0, k), softmax, requantization), ...(why ? { note: why } : {}) };
+  return { tensors, labels, referenceLogits: await referenceLogits(weights, key, tensors.slice(0, k), softmax, requantization), ...(why ? { note: why } : {}), ...(crop !== undefined ? { crop } : {}) };
 }
 
 /** Peak RSS of this process (VmHWM), in bytes, or null off Linux. */

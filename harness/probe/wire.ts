@@ -95,6 +95,7 @@ export function decodeWeights(bytes: ArrayBuffer | Uint8Array): CanonicalWeights
 interface InputsHeader {
   labels: Array<number | null>;
   note?: string;
+  crop?: number;
   tensors: number;
   hasReference: boolean;
 }
@@ -106,6 +107,7 @@ export function encodeEvalInputs(inputs: EvalInputs): Uint8Array {
     tensors: inputs.tensors.length,
     hasReference: inputs.referenceLogits !== null,
     ...(inputs.note !== undefined ? { note: inputs.note } : {}),
+    ...(inputs.crop !== undefined ? { crop: inputs.crop } : {}),
   };
   return packArrays(header, [...inputs.tensors, ...(inputs.referenceLogits ?? [])]);
 }
@@ -118,5 +120,6 @@ export function decodeEvalInputs(bytes: ArrayBuffer | Uint8Array): EvalInputs {
     labels: header.labels,
     referenceLogits: header.hasReference ? arrays.slice(header.tensors) : null,
     ...(header.note !== undefined ? { note: header.note } : {}),
+    ...(header.crop !== undefined ? { crop: header.crop } : {}),
   };
 }
