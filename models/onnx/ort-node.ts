@@ -77,7 +77,7 @@ export const createOrtNodeModel: CreateModel = async (weights: CanonicalWeights,
   const R = weights.resolution;
   let released = false;
   const run = logitsRunner(session, ort.Tensor, R, () => released, 'ort-node');
-  let kernels: Record<string, string | boolean> = { kernels: 'float32' };
+  let kernels: Record<string, string | boolean> = { kernels: 'float32', integerKernels: false };
   if (profileDir) {
     try {
       kernels = await profiledKernels(run, R, async () => {

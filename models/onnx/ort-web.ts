@@ -87,7 +87,7 @@ export const createOrtWebModel: CreateModel = async (weights: CanonicalWeights, 
   const run = logitsRunner(session, ort.Tensor, R, () => released, 'ort-web');
   const kernels = integer
     ? await profiledKernels(run, R, () => capturePrinted(() => session.endProfiling()))
-    : { kernels: 'float32' };
+    : { kernels: 'float32', integerKernels: false };
   return {
     run,
     effective: () => ({
