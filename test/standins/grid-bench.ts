@@ -5,7 +5,7 @@
  *      desktop node, Appium for the relay node), medians of N each;
  *   2. the same desktop matrix on `instances: 1` and `instances: 2`: wall time, sum of job
  *      durations and the speed-up.
- * Options: --sessions N (default 5), --no-matrix.
+ * Options: --sessions N (default 8, alternating hub and direct), --no-matrix.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -19,7 +19,7 @@ import { runnerFor } from '../../runners/index.ts';
 import { openSession } from '../../runners/webdriver-client.ts';
 import { DESKTOP_CHROMIUM_ARGS, DESKTOP_POOL, freePort, gridBenchConfig, PHONE_POOL, startGrid } from './grid.ts';
 
-const { values } = parseArgs({ options: { sessions: { type: 'string', default: '5' }, 'no-matrix': { type: 'boolean' } } });
+const { values } = parseArgs({ options: { sessions: { type: 'string', default: '8' }, 'no-matrix': { type: 'boolean' } } });
 const N = Number(values.sessions);
 
 const median = (xs: number[]) => {
@@ -28,19 +28,30 @@ const median = (xs: number[]) => {
 };
 const fmt = (xs: number[]) => `median ${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
 
-/** Open and delete `n` sessions one after another; create and delete times in ms. */
-async function cycle(url: string, caps: Record<string, unknown>, n: number): Promise<{ create: number[]; del: number[] }> {
-  const create: number[] = [];
-  const del: number[] = [];
+interface Times {
+  create: number[];
+  del: number[];
+}
+
+/** Open and delete one session; adds its times. */
+async function once(url: string, caps: Record<string, unknown>, into: Times): Promise<void> {
+  let t = performance.now();
+  const s = await openSession(url, caps, 120_000);
+  into.create.push(performance.now() - t);
+  t = performance.now();
+  await s.delete();
+  into.del.push(performance.now() - t);
+}
+
+/** `n` sessions each way, alternating, so that a change in the machine's load hits both alike. */
+async function paired(a: [string, Record<string, unknown>], b: [string, Record<string, unknown>], n: number): Promise<[Times, Times]> {
+  const ta: Times = { create: [], del: [] };
+  const tb: Times = { create: [], del: [] };
   for (let i = 0; i < n; i++) {
-    let t = performance.now();
-    const s = await openSession(url, caps, 120_000);
-    create.push(performance.now() - t);
-    t = performance.now();
-    await s.delete();
-    del.push(performance.now() - t);
+    await once(...a, ta);
+    await once(...b, tb);
   }
-  return { create, del };
+  return [ta, tb];
 }
 
 /** Load average: how busy the machine was (figures under load are inflated). */
@@ -55,8 +66,7 @@ try {
   const driver = spawn('/usr/bin/chromedriver', [`--port=${port}`], { stdio: 'ignore' });
   try {
     await new Promise((r) => setTimeout(r, 1000));
-    const viaHub = await cycle(grid.hubUrl, { ...desktopCaps, 'bench:pool': DESKTOP_POOL }, N);
-    const direct = await cycle(`http://127.0.0.1:${port}`, desktopCaps, N);
+    const [viaHub, direct] = await paired([grid.hubUrl, { ...desktopCaps, 'bench:pool': DESKTOP_POOL }], [`http://127.0.0.1:${port}`, desktopCaps], N);
     process.stdout.write(`Desktop Chromium session, ${N} each:\n  via the hub:        create ${fmt(viaHub.create)}; delete ${fmt(viaHub.del)}\n  chromedriver direct: create ${fmt(direct.create)}; delete ${fmt(direct.del)}\n  the Grid adds ${(median(viaHub.create) - median(direct.create)).toFixed(0)} ms per create, ${(median(viaHub.del) - median(direct.del)).toFixed(0)} ms per delete (medians)\n\n`);
   } finally {
     driver.kill('SIGKILL');
@@ -66,8 +76,7 @@ try {
     'appium:autodownloadEnabled': false, 'appium:disableBuildCheck': true, 'appium:chromedriverPort': grid.phoneChromedriverPort,
     'goog:chromeOptions': { binary: '/usr/bin/chromium', args: DESKTOP_CHROMIUM_ARGS, mobileEmulation: { deviceName: 'Pixel 7' } },
   };
-  const phoneHub = await cycle(grid.hubUrl, { ...phoneCaps, 'bench:pool': PHONE_POOL }, N);
-  const phoneDirect = await cycle(grid.appiumUrl!, phoneCaps, N);
+  const [phoneHub, phoneDirect] = await paired([grid.hubUrl, { ...phoneCaps, 'bench:pool': PHONE_POOL }], [grid.appiumUrl!, phoneCaps], N);
   process.stdout.write(`phone-emulated session (Appium's Chromium driver), ${N} each:\n  via the hub (relay): create ${fmt(phoneHub.create)}; delete ${fmt(phoneHub.del)}\n  Appium direct:       create ${fmt(phoneDirect.create)}; delete ${fmt(phoneDirect.del)}\n  the Grid adds ${(median(phoneHub.create) - median(phoneDirect.create)).toFixed(0)} ms per create, ${(median(phoneHub.del) - median(phoneDirect.del)).toFixed(0)} ms per delete (medians)\n\n`);
 
   if (!values['no-matrix']) {
