@@ -229,7 +229,7 @@ async function runLocked(opts: RunOptions & { resumeDir?: string }, dir: string,
     const result = writeProfileTrace(dir, measured);
     if (lane.instance.count > 1) result.instance = { ...lane.instance };
     if (lane.host !== null && shared.has(lane.host)) {
-      const warning = `shareHost: other targets computed on ${lane.host} at the same time, so this job's latency and memory may be disturbed`;
+      const warning = `shareHost: other jobs may have computed on ${lane.host} at the same time (targets or instances sharing the host), so this job's latency and memory may be disturbed`;
       result.warnings = [...(result.warnings ?? []), warning];
     }
     if (result.device?.sessionId) sessions.get(lane.key)!.add(result.device.sessionId);
