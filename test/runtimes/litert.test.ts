@@ -28,7 +28,7 @@ const skip = skipWithoutSharedData();
 const file = (name: string) => join(WEIGHTS_DIR, 'tflite', name);
 
 test('LiteRT.js in Node: uint8 files agree byte for byte with the integer reference (fp32 requantization), float with the float reference', { skip, timeout: 180_000 }, async (t) => {
-  for (const [name, photos, minEqual] of [['mobilenet_v1_0.25_224_quant.tflite', 2, 1], ['mobilenet_v1_0.25_128_quant.tflite', 3, 0.995]] as const) {
+  for (const [name, photos, minEqual] of [['mobilenet_v1_0.25_224_quant.tflite', 1, 1], ['mobilenet_v1_0.25_128_quant.tflite', 2, 0.995]] as const) {
     const w = asIntegerWeights(await loadWeightsFile(file(name)));
     const model = await createLiteRtModel(w, { backend: 'wasm' });
     try {
@@ -90,7 +90,7 @@ test('LiteRT.js in Chromium runs the official 0.25-128 uint8 and 0.25-224 float 
     weights: { source: 'official', mirror: WEIGHTS_DIR }, precision: ['float32', 'uint8'],
     implementations: ['litert'], variants: { alpha: [0.25], resolution: [128, 224] },
     sampling: { warmupSamples: 1, warmupTimeMs: 0, minSamples: 3, minTimeMs: 0, maxSamples: 5, maxTimeMs: 2000 },
-    accuracy: { evalSet: IMAGES_DIR, samples: 3, referenceSamples: 3 },
+    accuracy: { evalSet: IMAGES_DIR, samples: 2, referenceSamples: 2 },
   });
   const dir = join(mkdtempSync(join(tmpdir(), 'mnb-litert-')), 'run');
   const { results } = await runBenchmark({ config, runnerFor, outDir: dir });
