@@ -21,9 +21,10 @@ import { connectBoard, deviceOf, sshHostOf, type Board, type SshRunnerOptions, t
  * the link dropped), then stops it and removes its profile. It says MNB_EXITED when Chromium
  * ends by itself, so a browser that cannot start fails at once.
  */
-export function remoteChromiumScript(chromiumPath: string | undefined, args: string[]): string {
+export function remoteChromiumScript(chromiumPath: string | undefined, args: string[], env: Record<string, string> = {}): string {
   const find = chromiumPath ? shellQuote(chromiumPath) : '"$(command -v chromium || command -v chromium-browser || command -v google-chrome)"';
   return [
+    ...Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(v)}`),
     `C=${find}`,
     'if [ -z "$C" ] || ! [ -x "$C" ]; then echo "MNB_NO_CHROMIUM" >&2; exit 127; fi',
     'D=$(mktemp -d "${TMPDIR:-/tmp}/mnb-chromium-XXXXXX") || exit 1',
@@ -32,8 +33,10 @@ export function remoteChromiumScript(chromiumPath: string | undefined, args: str
     'P=$!',
     '( cat <&3 >/dev/null; kill $P 2>/dev/null; sleep 2; kill -9 $P 2>/dev/null ) &',
     'W=$!',
-    'wait $P; echo "MNB_EXITED $?" >&2',
+    // Clean up before saying so: once the link is gone, writing to it would end this shell.
+    'wait $P; S=$?',
     'kill $W 2>/dev/null; rm -rf "$D"',
+    'echo "MNB_EXITED $S" >&2',
   ].join('\n');
 }
 
@@ -105,7 +108,7 @@ export async function createRemoteChromiumRunner(target: SshTarget, instance: In
   const connectBrowser = async (): Promise<Browser> => {
     const b = await ensureBoard();
     await stop();
-    const ch = await b.conn.exec(`sh -c ${shellQuote(remoteChromiumScript(target.chromiumPath, CHROMIUM_ARGS))}`);
+    const ch = await b.conn.exec(`sh -c ${shellQuote(remoteChromiumScript(target.chromiumPath, CHROMIUM_ARGS, target.env))}`);
     let stderr = '';
     const endpoint = await new Promise<{ port: number; path: string }>((done, fail) => {
       const timer = setTimeout(() => fail(new SshError(`Chromium on ${b.conn.endpoint.host} did not print its DevTools address within 60 s; its output:\n${stderr.slice(-1000)}`)), 60_000);
@@ -135,7 +138,7 @@ export async function createRemoteChromiumRunner(target: SshTarget, instance: In
       await new Promise<void>((done) => {
         ch.once('close', () => done());
         ch.end();
-        setTimeout(done, 5000).unref();
+        setTimeout(done, 10_000).unref();
       });
     };
     forward = await localForward(b.conn, endpoint.port);

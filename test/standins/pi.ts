@@ -142,6 +142,7 @@ export async function standinUp(dir = join(STANDINS_DIR, 'pi'), configPath = joi
   mkdirSync(join(dir, 'board', 'bin'), { recursive: true });
   mkdirSync(join(dir, 'board', 'cache'), { recursive: true });
   mkdirSync(join(dir, 'board', 'tiny'), { recursive: true });
+  mkdirSync(join(dir, 'board', 'tmp'), { recursive: true });
   const hostKey = join(dir, 'ssh_host_ed25519_key');
   const clientKey = join(dir, 'client_ed25519_key');
   sh('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'mobilenet-bench pi stand-in host', '-f', hostKey]);
@@ -219,6 +220,8 @@ export function standinConfig(s: PiStandin, extra: Record<string, unknown> = {})
     targets: [{
       name: extra.browser ? 'pi-chromium' : 'pi', type: 'ssh', host: s.host, port: s.port, username: s.username,
       privateKey: s.privateKey, knownHosts: s.knownHosts, remoteDir: s.remoteDir, node: s.node,
+      // Temporary files of the board's jobs and Chromium profiles stay in the stand-in's folder.
+      env: { TMPDIR: join(s.dir, 'board', 'tmp') },
       // Emulation is 50–260× slower than a real Pi: generous limits.
       jobTimeoutMs: 900_000, ...extra,
     }],
