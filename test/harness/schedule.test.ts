@@ -252,3 +252,31 @@ test('--resume of a parallel run killed mid-way: written jobs are not run again,
   for (const id of killedWith) assert.ok(ran.includes(id), `${id} (in flight at the kill) ran again`);
   assert.deepEqual(after.slice(0, before.length), before, 'lines written before the kill untouched');
 });
+
+test('a lane keeps the per-job wrapping: thermal readings around each job, cool-down between jobs, repeats pooled', async () => {
+  const { summarizeLatency } = await import('../../harness/stats.ts');
+  const jobs = nodeJobs([128, 160]).slice(0, 2).map((j) => ({ ...j, target: { ...j.target, cooldown: { seconds: 0.05, pollSeconds: 5, maxWaitSeconds: 600 } } as unknown as Target, sampling: { ...j.sampling, repeats: 2 } }));
+  const lane = pooledLanes(jobs, 1)[0];
+  let calls = 0;
+  let reads = 0;
+  const worker = new LaneWorker(lane, () => ({
+    async runJob(job: Job) {
+      calls++;
+      const samplesMs = [1, 2, 3].map((x) => x + calls);
+      return { ...baseResult(job, 'ok'), latency: { samplesMs, ...summarizeLatency(samplesMs), warmupSamples: 1, stoppedBy: 'minimums' as const, drift: null } };
+    },
+    async close() {},
+    async readThermal() {
+      reads++;
+      return [{ source: 'fake sensor', temperatureC: 40 + reads }];
+    },
+  }));
+  const [first, second] = [await worker.run(jobs[0]), await worker.run(jobs[1])];
+  await worker.close();
+  assert.equal(calls, 4, 'two repeats per job');
+  assert.deepEqual(first!.latency!.processes!.map((p) => p.samples), [3, 3]);
+  assert.equal(first!.thermal!.before[0].temperatureC, 41);
+  assert.equal(first!.thermal!.after[0].temperatureC, 42);
+  assert.equal(first!.thermal!.cooldownMs, undefined, 'no cool-down before the first job');
+  assert.ok(second!.thermal!.cooldownMs! >= 45, 'cool-down before the second');
+});
