@@ -58,7 +58,7 @@ test('a job whose process is killed (as by the OOM killer) fails with the reason
   const dir = join(mkdtempSync(join(tmpdir(), 'mnb-crash-')), 'run');
   const config = resolveConfig({
     variants: { alpha: [1, 0.25], resolution: [224] }, implementations: ['reference'],
-    sampling: { ...FAST_SAMPLING, minSamples: 1000, minTimeMs: 30000, maxTimeMs: 60000 }, accuracy: { samples: 1 },
+    sampling: { ...FAST_SAMPLING, minTimeMs: 30000, maxTimeMs: 60000 }, accuracy: { samples: 1 },
   });
   const seen: string[] = [];
   // The job processes, as the runner reports them: killed by PID, never by name.
@@ -92,7 +92,7 @@ test('a job past its time limit is killed and recorded as failed', async () => {
   const dir = join(mkdtempSync(join(tmpdir(), 'mnb-timeout-')), 'run');
   const config = resolveConfig({
     variants: { alpha: [1], resolution: [224] }, implementations: ['reference'],
-    sampling: { ...FAST_SAMPLING, minSamples: 1000, minTimeMs: 60000, maxTimeMs: 60000 }, jobTimeoutMs: 4000,
+    sampling: { ...FAST_SAMPLING, minTimeMs: 60000, maxTimeMs: 60000 }, jobTimeoutMs: 4000,
   });
   const { results } = await runBenchmark({ config, runnerFor, outDir: dir });
   assert.equal(results[0].status, 'failed');
