@@ -124,7 +124,7 @@ test('Ctrl-C and SIGTERM during a Chromium job: the browser profile folder is re
     const [code] = await once(cli, 'exit');
     assert.equal(code, signal === 'SIGINT' ? 130 : 143, stderr());
     assert.match(stderr(), /Continue with:\n  mobilenet-bench run --resume /);
-    assert.deepEqual(profiles(), [], `no profile folder left after ${signal}`);
+    assert.deepEqual(profiles(), [], `no profile folder left after ${signal}; the CLI said:\n${stderr()}`);
     assert.ok(await until(() => browserPids.every((p) => !alive(p)), 10_000), `the browser exited after ${signal}`);
   }
 });
