@@ -122,6 +122,18 @@ export async function shipJobData(board: Board, job: Job): Promise<{ weightsFile
 }
 
 const STDERR_TAIL_CHARS = 2000;
+/** The job bundle's target (esbuild `node20`). */
+const MIN_NODE_MAJOR = 20;
+const INSTALL_NODE = `Install Node ≥ ${MIN_NODE_MAJOR} on the board (the arm64 tarball from nodejs.org, or NodeSource's apt repository: Debian/Raspberry Pi OS bookworm's own nodejs is 18), or set the target's node to its path`;
+
+/** Why the board's Node cannot run jobs, from `node -p 'version platform arch'`; null when it can. */
+export function remoteNodeProblem(r: { code: number | null; stdout: string; stderr: string }, node: string, host: string): string | null {
+  if (r.code === 127) return `no Node on ${host}: \`${node}\` was not found (exit 127). ${INSTALL_NODE}`;
+  const [version, , arch] = r.stdout.trim().split(' ');
+  if (r.code !== 0 || !/^v\d+/.test(version ?? '') || !arch) return `\`${node}\` failed on ${host} (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(0, 300)}`;
+  const major = Number(/^v(\d+)/.exec(version)![1]);
+  return major < MIN_NODE_MAJOR ? `Node ${version} on ${host} is too old: the job needs Node ≥ ${MIN_NODE_MAJOR}. ${INSTALL_NODE}` : null;
+}
 
 /** Create the runner for one board of an ssh target; connects at once, so a board that cannot be reached fails its jobs with the reason. */
 export async function createSshRunner(target: SshTarget, instance: InstanceRef, options: SshRunnerOptions = {}): Promise<Runner> {
@@ -142,12 +154,9 @@ export async function createSshRunner(target: SshTarget, instance: InstanceRef, 
     try {
       // The platform and arch of the board's Node pick the native binary (under emulation they differ from uname's).
       const version = await b.conn.run(`${shellQuote(target.node)} -p 'process.version + " " + process.platform + " " + process.arch'`);
+      const problem = remoteNodeProblem(version, target.node, b.conn.endpoint.host);
+      if (problem) throw new SshError(problem);
       const [nodeVersion, platform, arch] = version.stdout.trim().split(' ');
-      if (version.code !== 0 || !/^v\d+/.test(nodeVersion ?? '') || !arch) {
-        throw new SshError(version.code === 127
-          ? `no Node on ${b.conn.endpoint.host}: \`${target.node}\` was not found (exit 127). Install Node ≥ 20 on the board (Raspberry Pi OS: apt install nodejs, or the arm64 tarball from nodejs.org), or set the target's node to its path`
-          : `\`${target.node} --version\` failed on ${b.conn.endpoint.host} (exit ${version.code}): ${(version.stderr || version.stdout).trim().slice(0, 300)}`);
-      }
       const rt = await runtimeTree(platform, arch);
       ortNodeUnavailable = rt.ortNodeUnavailable;
       const files = rt.files.map((f) => ({ ...f, shipped: shippedPath(f.local) }));
@@ -254,7 +263,7 @@ export async function createSshRunner(target: SshTarget, instance: InstanceRef, 
     if (outcome.result) result = outcome.result;
     else if (outcome.timedOut) result = failed(`exceeded its time limit of ${Math.round(job.timeoutMs / 1000)} s on ${host} and was killed (raise jobTimeoutMs, or lower sampling.maxTimeMs / accuracy.samples)`);
     else if (outcome.lost || b.conn.closedReason()) result = failed(`the SSH link to ${host} dropped during the job (${outcome.lost ?? b.conn.closedReason()}); this job is lost, the next one reconnects`);
-    else if (outcome.code === 127) result = failed(`no Node on ${host}: \`${target.node}\` was not found (exit 127); install Node ≥ 20 on the board or set the target's node to its path`);
+    else if (outcome.code === 127) result = failed(`no Node on ${host}: \`${target.node}\` was not found (exit 127). ${INSTALL_NODE}`);
     else {
       const tail = outcome.stderr.trim().split('\n').slice(-8).join('\n');
       result = failed(`the job's process on ${host} died (${outcome.signal ? `signal ${outcome.signal}` : `exit code ${outcome.code}`}) before reporting${tail ? `; its last output:\n${tail}` : ''}`);

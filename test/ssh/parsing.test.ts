@@ -164,3 +164,11 @@ test('run.json keeps an ssh target\'s privateKey path (--resume needs it) and st
   assert.equal(out.targets[0].privateKey, '/home/me/.ssh/id_ed25519');
   assert.deepEqual((out.targets[1] as { capabilities: unknown }).capabilities, { 'x:options': { privateKey: '***', accessKey: '***' } });
 });
+
+test('the board\'s Node: missing, failing or too old is refused with how to install one', async () => {
+  const { remoteNodeProblem } = await import('../../runners/ssh/runner.ts');
+  assert.equal(remoteNodeProblem({ code: 0, stdout: 'v20.20.2 linux arm64\n', stderr: '' }, 'node', 'pi'), null);
+  assert.match(remoteNodeProblem({ code: 127, stdout: '', stderr: 'sh: node: not found' }, 'node', 'pi')!, /no Node on pi: `node` was not found \(exit 127\)\. Install Node ≥ 20/);
+  assert.match(remoteNodeProblem({ code: 0, stdout: 'v18.19.0 linux arm64\n', stderr: '' }, 'node', 'pi')!, /Node v18\.19\.0 on pi is too old: the job needs Node ≥ 20\. .*nodejs\.org/);
+  assert.match(remoteNodeProblem({ code: 1, stdout: '', stderr: 'Illegal instruction' }, '/opt/node', 'pi')!, /`\/opt\/node` failed on pi \(exit 1\): Illegal instruction/);
+});
