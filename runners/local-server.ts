@@ -43,6 +43,31 @@ export function killDescendants(pid: number, signal: NodeJS.Signals = 'SIGKILL')
   return found.length;
 }
 
+/** Servers still running, killed (with what they started) when this process exits by any path that runs exit handlers. */
+const running = new Set<ChildProcess>();
+let exitHooked = false;
+
+/** Kill `child` and its descendants, by PID, if this process exits while it still runs. */
+export function killAtExit(child: ChildProcess): void {
+  running.add(child);
+  if (exitHooked) return;
+  exitHooked = true;
+  // Ctrl-C reaches the whole process group, but a SIGTERM to the harness alone (a CI timeout)
+  // would leave an Appium server and its browsers running: kill them by PID, synchronously.
+  process.on('exit', () => {
+    for (const c of running) {
+      // An exited child's PID may belong to someone else by now: leave it alone.
+      if (c.pid === undefined || c.exitCode !== null || c.signalCode !== null) continue;
+      killDescendants(c.pid);
+      try {
+        c.kill('SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+  });
+}
+
 /** A WebDriver server running on this machine. */
 export interface LocalServer {
   /** Base URL of its WebDriver API, e.g. http://127.0.0.1:41234/ */
@@ -77,6 +102,7 @@ export async function startLocalServer(opts: {
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
+  killAtExit(child);
   let spawnError: Error | null = null;
   child.once('error', (e) => {
     spawnError = e;
@@ -98,6 +124,7 @@ export async function startLocalServer(opts: {
         }
       }
     }
+    running.delete(child);
     opts.onClose?.();
   };
   try {

@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { requireBrowserExecutable } from '../harness/browsers.ts';
 import type { Target } from '../harness/config.ts';
-import { startLocalServer, waitFor } from './local-server.ts';
+import { killAtExit, startLocalServer, waitFor } from './local-server.ts';
 import type { InstanceRef, Runner } from './runner.ts';
 import { createWebDriverRunner, type WebDriverEndpoint } from './webdriver.ts';
 
@@ -35,7 +35,10 @@ async function startXvfb(): Promise<{ display: string; proc: ChildProcess }> {
       proc.kill('SIGKILL');
       throw e;
     }
-    if (proc.exitCode === null) return { display: `:${n}`, proc };
+    if (proc.exitCode === null) {
+      killAtExit(proc);
+      return { display: `:${n}`, proc };
+    }
   }
 }
 
