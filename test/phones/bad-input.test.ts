@@ -7,8 +7,7 @@
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { resolveConfig, type UserConfig } from '../../harness/config.ts';
@@ -18,7 +17,7 @@ import { startAppiumServer } from '../../runners/appium-server.ts';
 import { freePort, type LocalServer } from '../../runners/local-server.ts';
 import { runnerFor } from '../../runners/index.ts';
 import { writeReport } from '../../reports/build.ts';
-import { skipWithoutPhoneStandIn, TINY_SAMPLING } from './helpers.ts';
+import { removeRunDirs, skipWithoutPhoneStandIn, tempRunDir, TINY_SAMPLING } from './helpers.ts';
 
 const skip = skipWithoutPhoneStandIn();
 let appium: LocalServer | null = null;
@@ -29,6 +28,7 @@ before(async () => {
 });
 after(async () => {
   await appium?.close();
+  removeRunDirs();
 });
 
 function config(target: Record<string, unknown>, implementations: string[], sampling: Record<string, number> = TINY_SAMPLING): ReturnType<typeof resolveConfig> {
@@ -40,7 +40,7 @@ function config(target: Record<string, unknown>, implementations: string[], samp
   });
 }
 
-const runDir = (tag: string) => join(mkdtempSync(join(tmpdir(), `mnb-${tag}-`)), 'run');
+const runDir = tempRunDir;
 
 test('an unreachable url fails each job at once, naming the server; the run goes on', { skip, timeout: 60_000 }, async () => {
   const port = await freePort(); // nothing listens there now

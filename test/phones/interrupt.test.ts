@@ -3,15 +3,16 @@
  * takes its Appium server, chromedriver and Chromium with it: nothing it started keeps running
  * or keeps a port.
  */
-import test from 'node:test';
+import test, { after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { descendantsOf } from '../../runners/procfs.ts';
-import { skipWithoutPhoneStandIn } from './helpers.ts';
+import { removeRunDirs, skipWithoutPhoneStandIn, tempRunDir } from './helpers.ts';
+
+after(removeRunDirs);
 
 const CLI = join(import.meta.dirname, '..', '..', 'bin', 'mobilenet-bench.js');
 
@@ -27,7 +28,7 @@ function alive(pid: number): boolean {
 }
 
 test('SIGTERM mid-job: the Appium server and the browsers it started go with the harness', { skip: skipWithoutPhoneStandIn(), timeout: 120_000 }, async () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'mnb-sigterm-')), 'run');
+  const dir = tempRunDir('sigterm');
   const child = spawn(process.execPath, [CLI, 'run', '--target', 'phone-emulated', '--impl', 'reference', '--alpha', '0.25', '--resolution', '128', '-o', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));

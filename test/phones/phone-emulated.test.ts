@@ -4,11 +4,8 @@
  * with mobileEmulation and CDP CPU throttling. Sessions are created and deleted per job; the
  * results carry the device; the server and its browsers are gone after the run.
  */
-import test from 'node:test';
+import test, { after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { resolveConfig } from '../../harness/config.ts';
 import { runBenchmark } from '../../harness/run.ts';
 import { readResults } from '../../harness/store.ts';
@@ -17,10 +14,12 @@ import { runnerFor } from '../../runners/index.ts';
 import { freePort } from '../../runners/local-server.ts';
 import { writeReport } from '../../reports/build.ts';
 import { readFileSync } from 'node:fs';
-import { skipWithoutPhoneStandIn, TINY_SAMPLING } from './helpers.ts';
+import { removeRunDirs, skipWithoutPhoneStandIn, tempRunDir, TINY_SAMPLING } from './helpers.ts';
+
+after(removeRunDirs);
 
 test('phone-emulated: Appium started by the harness, an Android phone emulated and throttled, sessions per job, the page through a base URL with its token', { skip: skipWithoutPhoneStandIn(), timeout: 240_000 }, async () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'mnb-phone-')), 'run');
+  const dir = tempRunDir('phone');
   const port = await freePort();
   const config = resolveConfig({
     // The page through a base URL, as through a farm's tunnel: the server stays on loopback, every URL carries its path token.

@@ -4,14 +4,15 @@
  * harness's own Appium server, and every job fails fast with the driver's words and the fix;
  * the run writes its results and exits 1, like any failed job.
  */
-import test from 'node:test';
+import test, { after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageInstalled } from '../../harness/browsers.ts';
 import { readResults, readRunInfo } from '../../harness/store.ts';
+import { removeRunDirs, tempRunDir } from './helpers.ts';
+
+after(removeRunDirs);
 
 const CLI = join(import.meta.dirname, '..', '..', 'bin', 'mobilenet-bench.js');
 
@@ -22,7 +23,7 @@ const skip = !packageInstalled('appium') || !packageInstalled('appium-uiautomato
     : false;
 
 test('--target android,ios without phones: each job fails within 60 s with the driver\'s message and the fix; exit 1; results written', { skip, timeout: 150_000 }, async () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'mnb-phones-')), 'run');
+  const dir = tempRunDir('phones');
   // No SDK in sight, whatever this machine has: the failure must be the missing SDK.
   const env = { ...process.env };
   delete env.ANDROID_HOME;
