@@ -55,7 +55,11 @@ const nodeUnsupported = (i: Implementation): string | null =>
 const SUPPORTED: { [T in Target['type']]: (i: Implementation, t: Extract<Target, { type: T }>) => string | null } = {
   node: nodeUnsupported,
   // A board runs its Node, or with `browser: 'chromium'` its Chromium.
-  ssh: (i, t) => (t.browser === 'chromium' ? browserUnsupported('chromium', i) : nodeUnsupported(i)),
+  ssh: (i, t) => (t.browser === 'chromium'
+    ? browserUnsupported('chromium', i)
+    : i.impl === 'litert'
+      ? "litert is not shipped to a board's Node yet (its loader reads the official .tflite and its wasm from the package); use browser: 'chromium' on the ssh target, or a node target"
+      : nodeUnsupported(i)),
   chromium: (i) => browserUnsupported('chromium', i),
   firefox: (i) => browserUnsupported('firefox', i),
   webkit: (i) => browserUnsupported('webkit', i),

@@ -31,8 +31,10 @@ export async function packageVersion(): Promise<string> {
 export async function ortWebDefaults(): Promise<{ wasmPaths?: string; threads?: number }> {
   const { fileURLToPath } = await import('node:url');
   const { cpus } = await import('node:os');
+  // Absent in a CommonJS bundle (the ssh target's job.cjs), whose caller gives wasmPaths itself.
+  const resolve = (import.meta as { resolve?: (specifier: string) => string }).resolve;
   return {
-    wasmPaths: fileURLToPath(new URL('.', import.meta.resolve('onnxruntime-web/wasm'))) + '/',
+    ...(resolve ? { wasmPaths: fileURLToPath(new URL('.', resolve('onnxruntime-web/wasm'))) + '/' } : {}),
     threads: Math.min(4, Math.ceil((cpus().length || 1) / 2)),
   };
 }
