@@ -17,7 +17,8 @@ import { runBenchmark } from '../../harness/run.ts';
 import { QUICK_ACCURACY_SAMPLES, QUICK_SAMPLING } from '../../harness/cli/options.ts';
 import { runnerFor } from '../../runners/index.ts';
 import { openSession } from '../../runners/webdriver-client.ts';
-import { DESKTOP_CHROMIUM_ARGS, DESKTOP_POOL, freePort, gridBenchConfig, PHONE_POOL, startGrid } from './grid.ts';
+import { DESKTOP_CHROMIUM_ARGS, DESKTOP_POOL, gridBenchConfig, PHONE_POOL, startGrid } from './grid.ts';
+import { freePort } from '../../runners/local-server.ts';
 
 const { values } = parseArgs({ options: { sessions: { type: 'string', default: '8' }, 'no-matrix': { type: 'boolean' } } });
 const N = Number(values.sessions);

