@@ -10,6 +10,7 @@ import { readResults, readRunInfo, resultsPath } from '../../harness/store.ts';
 import { runBenchmark } from '../../harness/run.ts';
 import { runnerFor } from '../../runners/index.ts';
 import { createNodeRunner } from '../../runners/node.ts';
+import { alive } from '../helpers/processes.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'bin', 'mobilenet-bench.js');
@@ -23,15 +24,6 @@ function decoy() {
   return spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', join(tmpdir(), 'unrelated-bench', 'runners', 'node-child.ts')], { stdio: 'ignore' });
 }
 
-/** Whether a process runs (a zombie waiting for its parent to reap it does not). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 test('a run writes schema-valid results.jsonl and run.json', async () => {
   const dir = join(mkdtempSync(join(tmpdir(), 'mnb-run-')), 'run');

@@ -15,6 +15,7 @@ import { findBrowserExecutable } from '../../harness/browsers.ts';
 import { LOCK_FILE } from '../../harness/lock.ts';
 import { readResults } from '../../harness/store.ts';
 import { CLI } from '../helpers/cli.ts';
+import { alive } from '../helpers/processes.ts';
 
 const SLOW = { warmupSamples: 1, warmupTimeMs: 0, minSamples: 100000, minTimeMs: 60000, maxSamples: 100000, maxTimeMs: 60000 };
 
@@ -41,14 +42,6 @@ function jobChildOf(pid: number): number {
   }) ?? 0;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 async function until(check: () => boolean, ms: number): Promise<boolean> {
   for (const end = Date.now() + ms; Date.now() < end; await sleep(100)) if (check()) return true;
