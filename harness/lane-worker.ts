@@ -11,7 +11,7 @@ import type { Lane } from './schedule.ts';
 import { baseResult } from './probe/probe.ts';
 import { mergeRepeats } from './repeats.ts';
 import { withThermal, type Cooldown } from './thermal.ts';
-import type { InstanceRef, Runner } from '../runners/runner.ts';
+import type { InstanceRef, Runner } from './runner.ts';
 
 /** Creates the runner of a target instance. */
 export type RunnerFactory = (target: Target, instance: InstanceRef) => Runner | Promise<Runner>;

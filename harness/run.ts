@@ -15,7 +15,7 @@ import { baseResult } from './probe/probe.ts';
 import { SCHEMA_VERSION, type JobResult, type RunInfo, type RunInstance } from './results.ts';
 import { appendResult, readResults, readRunInfo, writeRunInfo } from './store.ts';
 import { redactDeep } from './secrets.ts';
-import type { InstanceRef, Runner } from '../runners/runner.ts';
+import type { InstanceRef, Runner } from './runner.ts';
 import { acquireRunLock } from './lock.ts';
 import { warmEvalSetCache } from './eval-set.ts';
 import { Gate, lanesFor, schedule, sharedHosts, type Lane, type LaneStats } from './schedule.ts';

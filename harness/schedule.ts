@@ -7,7 +7,7 @@
  * device takes more of its jobs. Nothing here knows which runner a lane talks to.
  */
 import type { Target } from './config.ts';
-import type { InstanceRef } from '../runners/runner.ts';
+import type { InstanceRef } from './runner.ts';
 
 /** Host key of everything that runs on the machine running the harness. */
 export const THIS_MACHINE = 'this machine';

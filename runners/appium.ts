@@ -13,7 +13,7 @@ import { startAppiumServer } from './appium-server.ts';
 import { freePort } from './local-server.ts';
 import { isLoopback } from './server.ts';
 import { retryingOpener, withPool } from './grid.ts';
-import type { InstanceRef, Runner } from './runner.ts';
+import type { InstanceRef, Runner } from '../harness/runner.ts';
 import { createWebDriverRunner, type WebDriverEndpoint } from './webdriver.ts';
 
 /** An `appium` target from the config. */

@@ -1,7 +1,7 @@
 /**
  * Desktop browsers through puppeteer-core: Chromium over CDP (Debian's chromium) and
  * Firefox over WebDriver BiDi. A thin transport: each job gets a fresh browser context and
- * page, which runs the same runProbe as Node (runners/page) and returns its JobResult; the
+ * page, which runs the same runProbe as Node (harness/probe/page) and returns its JobResult; the
  * runner adds what only the outside can see — the renderer's peak RSS from /proc (Chromium:
  * renderer pids from CDP SystemInfo.getProcessInfo; Firefox: its content processes). A page
  * that crashes or outlives the job's limit is recorded as failed with the reason; the browser
@@ -15,7 +15,7 @@ import type { Job } from '../harness/plan.ts';
 import type { JobResult } from '../harness/results.ts';
 import { delay, failedResult, skipIfUnsupported, startPageHost, type PageHost } from './page-host.ts';
 import { descendantsOf, peakRssOf, rssOf } from './procfs.ts';
-import type { Runner } from './runner.ts';
+import type { Runner } from '../harness/runner.ts';
 
 type ChromiumTarget = Extract<Target, { type: 'chromium' }>;
 type FirefoxTarget = Extract<Target, { type: 'firefox' }>;

@@ -1,7 +1,7 @@
 /** Which runner serves which target type; the CLI is the only place that picks. */
 import type { Target } from '../harness/config.ts';
 import { createNodeRunner } from './node.ts';
-import { SINGLE_INSTANCE, type InstanceRef, type Runner } from './runner.ts';
+import { SINGLE_INSTANCE, type InstanceRef, type Runner } from '../harness/runner.ts';
 
 /** Create the runner for a target instance (pooled targets get one runner per instance). */
 export async function runnerFor(target: Target, instance: InstanceRef = SINGLE_INSTANCE): Promise<Runner> {

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { baseResult } from '../harness/probe/probe.ts';
 import type { Job } from '../harness/plan.ts';
 import type { JobResult } from '../harness/results.ts';
-import type { Runner } from './runner.ts';
+import type { Runner } from '../harness/runner.ts';
 
-const CHILD = join(import.meta.dirname, 'node-child.ts');
+const CHILD = join(import.meta.dirname, '..', 'harness', 'probe', 'node-job.ts');
 /** tsx's loader by absolute URL: a bare `--import tsx` would resolve from the user's working directory. */
 const TSX_LOADER = import.meta.resolve('tsx');
 /** Lines of the child's stderr kept for a failure message. */

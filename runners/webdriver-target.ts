@@ -7,7 +7,7 @@
 import type { Target } from '../harness/config.ts';
 import { expandEnv } from '../harness/secrets.ts';
 import { retryingOpener, withPool } from './grid.ts';
-import type { InstanceRef, Runner } from './runner.ts';
+import type { InstanceRef, Runner } from '../harness/runner.ts';
 import { createWebDriverRunner, type WebDriverEndpoint } from './webdriver.ts';
 
 /** A `webdriver` target from the config. */

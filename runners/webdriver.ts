@@ -18,7 +18,7 @@ import type { LocalServer } from './local-server.ts';
 import { killDescendants, waitFor } from './local-server.ts';
 import { failedResult, skipIfUnsupported, startPageHost, type PageHost, type PageHostOptions } from './page-host.ts';
 import { descendantsOf, peakRssOf } from './procfs.ts';
-import type { InstanceRef, Runner } from './runner.ts';
+import type { InstanceRef, Runner } from '../harness/runner.ts';
 import { openSession, summarizeMessage, WebDriverError, type WebDriverSession } from './webdriver-client.ts';
 
 /** Capabilities for one new session, and what to clean up once it ended (a fresh profile folder). */

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { requireBrowserExecutable } from '../harness/browsers.ts';
 import type { Target } from '../harness/config.ts';
 import { killAtExit, startLocalServer, waitFor } from './local-server.ts';
-import type { InstanceRef, Runner } from './runner.ts';
+import type { InstanceRef, Runner } from '../harness/runner.ts';
 import { createWebDriverRunner, type WebDriverEndpoint } from './webdriver.ts';
 
 type WebkitTarget = Extract<Target, { type: 'webkit' }>;

@@ -1,5 +1,5 @@
 /**
- * Builds the probe page on demand: esbuild bundles runners/page/main.ts (the probe, the
+ * Builds the probe page on demand: esbuild bundles harness/probe/page/main.ts (the probe, the
  * browser environment and, split into their own chunks, the reference, tfjs and
  * onnxruntime-web) into node_modules/.cache/mobilenet-bench/page/<hash>/, keyed by a hash of
  * every source that can reach the page and the lockfile, so no build step can be forgotten
@@ -12,7 +12,7 @@ import type { Plugin } from 'esbuild';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** Folders whose sources can end up in the page. */
-const SOURCE_DIRS = ['harness', 'models', 'runners/page'];
+const SOURCE_DIRS = ['harness', 'models'];
 const EXTRA_FILES = ['package.json', 'package-lock.json'];
 
 function listSources(dir: string, out: string[]): void {
@@ -96,7 +96,7 @@ async function build(): Promise<string> {
   mkdirSync(tmp, { recursive: true });
   const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   await esbuild({
-    entryPoints: { main: join(ROOT, 'runners', 'page', 'main.ts') },
+    entryPoints: { main: join(ROOT, 'harness', 'probe', 'page', 'main.ts') },
     outdir: tmp,
     bundle: true,
     splitting: true,
@@ -112,7 +112,7 @@ async function build(): Promise<string> {
     define: { __MOBILENET_BENCH_VERSION__: JSON.stringify(version), __LITERT_VERSION__: JSON.stringify(litertVersion()) },
     plugins: [NO_NODE_BUILTINS],
   });
-  cpSync(join(ROOT, 'runners', 'page', 'index.html'), join(tmp, 'index.html'));
+  cpSync(join(ROOT, 'harness', 'probe', 'page', 'index.html'), join(tmp, 'index.html'));
   writeFileSync(join(tmp, 'BUILD'), `${hash}\n${new Date().toISOString()}\n`);
   rmSync(out, { recursive: true, force: true });
   renameSync(tmp, out);

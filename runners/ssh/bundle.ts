@@ -1,5 +1,5 @@
 /**
- * What an ssh target ships to the board: the Node job bundle (runners/ssh/remote-job.ts and
+ * What an ssh target ships to the board: the Node job bundle (harness/probe/board-job.ts and
  * the probe, runtimes and models it imports, built by esbuild into one CommonJS file, keyed by
  * a hash of its sources) and the files the runtimes load at run time: onnxruntime-node's native
  * binding for the board's platform and arch, tfjs-backend-wasm's and onnxruntime-web's wasm.
@@ -11,7 +11,7 @@ import { cacheDir } from '../../harness/cache.ts';
 import { packageDir } from '../../harness/browsers.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const SOURCE_DIRS = ['harness', 'models', 'runners/ssh'];
+const SOURCE_DIRS = ['harness', 'models'];
 
 /** One file of the runtime tree: its path in the tree and where it comes from here. */
 export interface TreeFile {
@@ -57,7 +57,7 @@ async function build(): Promise<string> {
   mkdirSync(tmp, { recursive: true });
   const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   await esbuild({
-    entryPoints: [join(ROOT, 'runners', 'ssh', 'remote-job.ts')],
+    entryPoints: [join(ROOT, 'harness', 'probe', 'board-job.ts')],
     outfile: join(tmp, 'job.cjs'),
     bundle: true,
     format: 'cjs',

@@ -11,7 +11,7 @@ import type { Job } from '../../harness/plan.ts';
 import type { JobResult, ThermalReading } from '../../harness/results.ts';
 import { CHROMIUM_ARGS, createPuppeteerRunner } from '../browser.ts';
 import { startPageHost, type PageHost } from '../page-host.ts';
-import type { InstanceRef, Runner } from '../runner.ts';
+import type { InstanceRef, Runner } from '../../harness/runner.ts';
 import { readBoardThermal } from './board.ts';
 import { shellQuote, SshError, type SshConnection } from './connection.ts';
 import { connectBoard, deviceOf, sshHostOf, type Board, type SshRunnerOptions, type SshTarget } from './runner.ts';

@@ -14,12 +14,12 @@ import { baseResult } from '../../harness/probe/probe.ts';
 import { evalInputsInNode, loadWeightsInNode } from '../../harness/probe/node-env.ts';
 import { encodeEvalInputs, encodeWeights } from '../../harness/probe/wire.ts';
 import type { Device, JobResult, ThermalReading } from '../../harness/results.ts';
-import type { InstanceRef, Runner } from '../runner.ts';
+import type { InstanceRef, Runner } from '../../harness/runner.ts';
 import { readBoardInfo, readBoardThermal, type BoardInfo } from './board.ts';
 import { runtimeTree } from './bundle.ts';
 import { ensureTree, shippedBytes, shippedPath, syncToCas, type UploadStats } from './cas.ts';
 import { openSsh, shellQuote, SshError, type SshConnection, type SshEndpoint } from './connection.ts';
-import type { RemoteJobRequest } from './remote-job.ts';
+import type { RemoteJobRequest } from '../../harness/probe/board-job.ts';
 
 /** An ssh target, as configured. */
 export type SshTarget = Extract<Target, { type: 'ssh' }>;

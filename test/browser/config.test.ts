@@ -3,7 +3,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, resolveConfig, TARGET_PRESETS, type UserConfig } from '../../harness/config.ts';
 import { planJobs } from '../../harness/plan.ts';
-import { applyMatrixArgs, parseMatrixArgs } from '../../harness/cli/options.ts';
+import { applyMatrixArgs, parseMatrixArgs } from '../../cli/options.ts';
 import { decodeEvalInputs, decodeWeights, encodeEvalInputs, encodeWeights } from '../../harness/probe/wire.ts';
 import { syntheticWeights } from '../../models/weights/synthetic.ts';
 

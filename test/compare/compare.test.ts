@@ -9,8 +9,8 @@ import { mulberry32 } from '../../harness/stats.ts';
 import { compareRuns, CompareError, type RunData } from '../../harness/compare/compare.ts';
 import { formatJunit, formatMarkdown, formatTable } from '../../harness/compare/format.ts';
 import { loadComparable, saveBaseline } from '../../harness/compare/load.ts';
-import { compareCommand } from '../../harness/cli/compare.ts';
-import { baselineCommand } from '../../harness/cli/baseline.ts';
+import { compareCommand } from '../../cli/compare.ts';
+import { baselineCommand } from '../../cli/baseline.ts';
 
 /** n log-normal samples around `medianMs` with spread sigma (seeded). */
 function samples(medianMs: number, n = 40, sigma = 0.05, seed = 1): number[] {

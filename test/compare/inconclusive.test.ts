@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compareCommand } from '../../harness/cli/compare.ts';
+import { compareCommand } from '../../cli/compare.ts';
 import { smallestPossibleP } from '../../harness/compare/compare.ts';
 import { jobLine, writeRunFolder } from '../helpers/run-folder.ts';
 

@@ -15,7 +15,7 @@ import { runBenchmark } from '../../harness/run.ts';
 import { runnerFor } from '../../runners/index.ts';
 import { compareRuns, type RunData } from '../../harness/compare/compare.ts';
 import { loadRunDir, saveBaseline } from '../../harness/compare/load.ts';
-import { compareCommand } from '../../harness/cli/compare.ts';
+import { compareCommand } from '../../cli/compare.ts';
 
 const SAMPLING = { warmupSamples: 5, warmupTimeMs: 100, minSamples: 30, minTimeMs: 300, maxSamples: 300, maxTimeMs: 1500, repeats: 1 };
 const REFERENCE = 'node/reference/0.25_128';

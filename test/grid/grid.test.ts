@@ -16,7 +16,7 @@ import type { JobResult } from '../../harness/results.ts';
 import { readResults, readRunInfo } from '../../harness/store.ts';
 import { runBenchmark, type RunEvent } from '../../harness/run.ts';
 import { runnerFor } from '../../runners/index.ts';
-import { QUICK_ACCURACY_SAMPLES, QUICK_SAMPLING } from '../../harness/cli/options.ts';
+import { QUICK_ACCURACY_SAMPLES, QUICK_SAMPLING } from '../../cli/options.ts';
 import { gridBenchConfig, gridUnavailable, hubStatus, isOurs, startGrid, stopProcesses, type GridStandin } from '../standins/grid.ts';
 
 const skip = gridUnavailable() ?? false;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { resolveConfig } from '../../harness/config.ts';
 import { planJobs } from '../../harness/plan.ts';
 import { baseResult } from '../../harness/probe/probe.ts';
-import { progressReporter } from '../../harness/cli/progress.ts';
+import { progressReporter } from '../../cli/progress.ts';
 
 const jobs = planJobs(resolveConfig({ variants: { alpha: [0.25], resolution: [128, 160] }, implementations: ['reference'] })).jobs;
 

@@ -17,11 +17,11 @@ const CLI = join(ROOT, 'bin', 'mobilenet-bench.js');
 const FAST_SAMPLING = { warmupSamples: 1, warmupTimeMs: 0, minSamples: 5, minTimeMs: 0, maxSamples: 20, maxTimeMs: 2000 };
 
 /**
- * A process that is none of the harness's business but whose command line contains `node-child.ts`
+ * A process that is none of the harness's business but whose command line contains `node-job.ts`
  * (as a job of a user's own benchmark beside the tests would): tests must leave it alone.
  */
 function decoy() {
-  return spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', join(tmpdir(), 'unrelated-bench', 'runners', 'node-child.ts')], { stdio: 'ignore' });
+  return spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', join(tmpdir(), 'unrelated-bench', 'harness', 'probe', 'node-job.ts')], { stdio: 'ignore' });
 }
 
 
@@ -77,7 +77,7 @@ test('a job whose process is killed (as by the OOM killer) fails with the reason
   const second = results.find((r) => r.id === 'node/reference/0.25_224')!;
   assert.equal(second.status, 'ok');
   assert.equal(readResults(dir).length, 2);
-  assert.ok(alive(bystander.pid!), 'an unrelated process whose command line contains node-child.ts survives');
+  assert.ok(alive(bystander.pid!), 'an unrelated process whose command line contains node-job.ts survives');
 });
 
 test('a job past its time limit is killed and recorded as failed', async () => {

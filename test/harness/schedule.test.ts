@@ -18,7 +18,7 @@ import { readResults, readRunInfo } from '../../harness/store.ts';
 import { runBenchmark } from '../../harness/run.ts';
 import { Gate, hostOf, instanceCount, lanesFor, schedule, THIS_MACHINE, type Lane } from '../../harness/schedule.ts';
 import { LaneWorker } from '../../harness/lane-worker.ts';
-import type { InstanceRef, Runner } from '../../runners/runner.ts';
+import type { InstanceRef, Runner } from '../../harness/runner.ts';
 
 interface Span {
   job: string;

@@ -3,7 +3,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveConfig, type UserConfig } from '../../harness/config.ts';
 import { planJobs } from '../../harness/plan.ts';
-import { applyMatrixArgs, parseMatrixArgs } from '../../harness/cli/options.ts';
+import { applyMatrixArgs, parseMatrixArgs } from '../../cli/options.ts';
 import { expandEnv, MissingSecretError, redactDeep, redactText, redactUrl } from '../../harness/secrets.ts';
 import { mergeCapabilities } from '../../runners/appium-presets.ts';
 import { parseBattery, parseIosDeviceInfo, parseMeminfo, parseRendererPids, parseThermalService } from '../../runners/device-readings.ts';

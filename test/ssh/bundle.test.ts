@@ -16,7 +16,7 @@ import { evalInputsInNode, loadWeightsInNode } from '../../harness/probe/node-en
 import { encodeEvalInputs } from '../../harness/probe/wire.ts';
 import type { JobResult } from '../../harness/results.ts';
 import { runtimeTree } from '../../runners/ssh/bundle.ts';
-import type { RemoteJobRequest } from '../../runners/ssh/remote-job.ts';
+import type { RemoteJobRequest } from '../../harness/probe/board-job.ts';
 
 test('the shipped bundle runs tfjs-wasm, ort-web and ort-node jobs from its own folder, streaming a device line then the result', async () => {
   const tree = mkdtempSync(join(tmpdir(), 'mnb-bundle-'));

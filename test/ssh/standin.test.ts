@@ -17,7 +17,7 @@ import { readResults, readRunInfo } from '../../harness/store.ts';
 import type { JobResult } from '../../harness/results.ts';
 import { runnerFor } from '../../runners/index.ts';
 import { createSshRunner, type SshTarget } from '../../runners/ssh/runner.ts';
-import type { InstanceRef, Runner } from '../../runners/runner.ts';
+import type { InstanceRef, Runner } from '../../harness/runner.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const unavailable = piStandinUnavailable();

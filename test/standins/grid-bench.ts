@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveConfig, type UserConfig } from '../../harness/config.ts';
 import { runBenchmark } from '../../harness/run.ts';
-import { QUICK_ACCURACY_SAMPLES, QUICK_SAMPLING } from '../../harness/cli/options.ts';
+import { QUICK_ACCURACY_SAMPLES, QUICK_SAMPLING } from '../../cli/options.ts';
 import { runnerFor } from '../../runners/index.ts';
 import { openSession } from '../../runners/webdriver-client.ts';
 import { DESKTOP_CHROMIUM_ARGS, DESKTOP_POOL, gridBenchConfig, PHONE_POOL, startGrid } from './grid.ts';

@@ -35,7 +35,7 @@ function childrenOf(pid: number): number[] {
 function jobChildOf(pid: number): number {
   return childrenOf(pid).find((c) => {
     try {
-      return readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('node-child.ts');
+      return readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('node-job.ts');
     } catch {
       return false;
     }

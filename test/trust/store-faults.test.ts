@@ -15,7 +15,7 @@ import type { Job } from '../../harness/plan.ts';
 import { runBenchmark } from '../../harness/run.ts';
 import { appendResult, readResults, readRunInfo, resultsPath, runInfoPath, StoreWriteError } from '../../harness/store.ts';
 import { renderReport, writeReport } from '../../reports/build.ts';
-import type { Runner } from '../../runners/runner.ts';
+import type { Runner } from '../../harness/runner.ts';
 import { runCli, STACK } from '../helpers/cli.ts';
 import { jobLine } from '../helpers/run-folder.ts';
 import { mountTmpfs } from '../helpers/tmpfs.ts';

@@ -1,15 +1,15 @@
 /** `mobilenet-bench run` and `mobilenet-bench list`. */
-import { loadsProbePage, runnerFor } from '../../runners/index.ts';
-import { pageBundleInfo, type PageBundleInfo } from '../../runners/page/build.ts';
-import type { Config } from '../config.ts';
-import { loadConfig } from '../config.ts';
-import { planJobs } from '../plan.ts';
-import { runBenchmark } from '../run.ts';
+import { loadsProbePage, runnerFor } from '../runners/index.ts';
+import { pageBundleInfo, type PageBundleInfo } from '../runners/page/build.ts';
+import type { Config } from '../harness/config.ts';
+import { loadConfig } from '../harness/config.ts';
+import { planJobs } from '../harness/plan.ts';
+import { runBenchmark } from '../harness/run.ts';
 import { applyMatrixArgs, parseMatrixArgs } from './options.ts';
 import { progressReporter } from './progress.ts';
 import { onInterrupt, type RunProgress } from './interrupt.ts';
 import { summaryTable } from './summary.ts';
-import { writeReport } from '../../reports/build.ts';
+import { writeReport } from '../reports/build.ts';
 
 export const RUN_USAGE = `mobilenet-bench run [options]      run the matrix and write results/<run>/results.jsonl + run.json + report.html
 mobilenet-bench list [options]     print the planned jobs (and skipped ones, with the reason)

@@ -1,5 +1,5 @@
 /** The `mobilenet-bench` command line: parses the subcommand and hands over. */
-import { ConfigError } from '../config.ts';
+import { ConfigError } from '../harness/config.ts';
 import { printModelsTable } from './models-table.ts';
 import { FETCH_USAGE, modelsFetchCommand } from './models-fetch.ts';
 import { listCommand, runCommand, RUN_USAGE } from './run.ts';

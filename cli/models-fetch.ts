@@ -1,9 +1,9 @@
 /** `mobilenet-bench models fetch`: download (or copy from a mirror) the official weights into the cache. */
 import { parseArgs } from 'node:util';
-import { fetchOfficialWeights } from '../../models/weights/fetch.ts';
-import { allVariants } from '../../models/spec.ts';
-import type { Precision } from '../../models/weights/canonical.ts';
-import { ConfigError } from '../config.ts';
+import { fetchOfficialWeights } from '../models/weights/fetch.ts';
+import { allVariants } from '../models/spec.ts';
+import type { Precision } from '../models/weights/canonical.ts';
+import { ConfigError } from '../harness/config.ts';
 
 export const FETCH_USAGE = `mobilenet-bench models fetch [--alpha LIST] [--resolution LIST] [--precision float32,uint8]
                              [--mirror DIR] [--cache DIR] [--base-url URL]

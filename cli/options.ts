@@ -1,7 +1,7 @@
 /** Command-line options shared by `run` and `list`, and how they narrow the configuration. */
 import { parseArgs } from 'node:util';
-import { ConfigError, TARGET_PRESETS, type UserConfig } from '../config.ts';
-import { mirrorEvalSet } from '../../models/weights/mirror.ts';
+import { ConfigError, TARGET_PRESETS, type UserConfig } from '../harness/config.ts';
+import { mirrorEvalSet } from '../models/weights/mirror.ts';
 
 /** Options accepted by run/list (parseArgs spec). */
 export const MATRIX_OPTIONS = {

@@ -1,9 +1,9 @@
 /** `mobilenet-bench compare <baseline> <current>`: per-job verdicts and a CI exit code (0 ok, 1 regressed, 2 cannot compare). */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { compareRuns, DEFAULT_COMPARE_OPTIONS, type CompareOptions } from '../compare/compare.ts';
-import { FORMATS, formatReport, type Format } from '../compare/format.ts';
-import { DEFAULT_BASELINE_DIR, loadComparable } from '../compare/load.ts';
+import { compareRuns, DEFAULT_COMPARE_OPTIONS, type CompareOptions } from '../harness/compare/compare.ts';
+import { FORMATS, formatReport, type Format } from '../harness/compare/format.ts';
+import { DEFAULT_BASELINE_DIR, loadComparable } from '../harness/compare/load.ts';
 
 export const COMPARE_USAGE = `mobilenet-bench compare <baseline> <current> [options]
                                    compare two runs; exit 0 = no regression, 1 = regression, 2 = cannot compare

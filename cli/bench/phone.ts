@@ -6,17 +6,17 @@
  * time, so on a machine already busy with other work the ratio shrinks: the load average is
  * printed beside the figures.
  *
- *   node --import tsx harness/bench/phone.ts [--alpha 0.25] [--resolution 128] [--rate 4] [--repeats 1]
+ *   node --import tsx cli/bench/phone.ts [--alpha 0.25] [--resolution 128] [--rate 4] [--repeats 1]
  */
 import { mkdtempSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BROWSER_PRESET_IMPLEMENTATIONS, resolveConfig } from '../config.ts';
-import { runBenchmark } from '../run.ts';
-import { QUICK_SAMPLING } from '../cli/options.ts';
+import { BROWSER_PRESET_IMPLEMENTATIONS, resolveConfig } from '../../harness/config.ts';
+import { runBenchmark } from '../../harness/run.ts';
+import { QUICK_SAMPLING } from '../options.ts';
 import { runnerFor } from '../../runners/index.ts';
-import type { JobResult } from '../results.ts';
+import type { JobResult } from '../../harness/results.ts';
 
 const { values } = parseArgs({
   options: { alpha: { type: 'string', default: '0.25' }, resolution: { type: 'string', default: '128' }, rate: { type: 'string', default: '4' }, repeats: { type: 'string', default: '1' } },

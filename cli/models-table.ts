@@ -1,5 +1,5 @@
 /** `mobilenet-bench models table [--json]`: analytic MACs and parameters of the 16 variants. */
-import { allVariants, mobilenetV1, variantName } from '../../models/spec.ts';
+import { allVariants, mobilenetV1, variantName } from '../models/spec.ts';
 
 /** One row per variant, absolute counts (1001 classes, as the official models). */
 export function modelsTableRows() {

@@ -3,11 +3,11 @@
  * exposes `window.__mobilenetBench.run(job, assets)`, which runs the same runProbe as Node
  * with the browser environment and resolves to the JobResult (plain JSON).
  */
-import { installWasmMemoryTracker } from '../../harness/probe/wasm-memory.ts';
-import { runProbe } from '../../harness/probe/probe.ts';
-import { browserProbeEnvironment, installWorkerCounter, type PageAssets } from '../../harness/probe/browser-env.ts';
-import type { Job } from '../../harness/plan.ts';
-import type { JobResult } from '../../harness/results.ts';
+import { installWasmMemoryTracker } from '../wasm-memory.ts';
+import { runProbe } from '../probe.ts';
+import { browserProbeEnvironment, installWorkerCounter, type PageAssets } from '../browser-env.ts';
+import type { Job } from '../../plan.ts';
+import type { JobResult } from '../../results.ts';
 
 /** What the page offers its driver. */
 export interface ProbePage {

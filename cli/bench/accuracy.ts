@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mirrorEvalSet } from '../../models/weights/mirror.ts';
 import { runnerFor } from '../../runners/index.ts';
-import { resolveConfig } from '../config.ts';
-import { progressReporter } from '../cli/progress.ts';
-import { newRunId, runBenchmark } from '../run.ts';
+import { resolveConfig } from '../../harness/config.ts';
+import { progressReporter } from '../progress.ts';
+import { newRunId, runBenchmark } from '../../harness/run.ts';
 
 const { values } = parseArgs({ options: { samples: { type: 'string' } } });
 const fallback = join(import.meta.dirname, '..', '..', '..', 'shared', 'data');

@@ -8,9 +8,9 @@
 import { performance } from 'node:perf_hooks';
 import { createOrtNodeModel } from '../../models/onnx/ort-node.ts';
 import { syntheticWeights } from '../../models/weights/synthetic.ts';
-import type { Sampling } from '../config.ts';
-import { sampleLatency, syntheticInput } from '../probe/probe.ts';
-import { mad, median } from '../stats.ts';
+import type { Sampling } from '../../harness/config.ts';
+import { sampleLatency, syntheticInput } from '../../harness/probe/probe.ts';
+import { mad, median } from '../../harness/stats.ts';
 
 process.env.ORT_DISABLE_TELEMETRY = '1';
 const ROUNDS = 31;

@@ -1,6 +1,6 @@
 /** `mobilenet-bench baseline save <run dir> [--name N]` and `baseline list`: saved runs to compare against. */
 import { parseArgs } from 'node:util';
-import { DEFAULT_BASELINE_DIR, listBaselines, saveBaseline } from '../compare/load.ts';
+import { DEFAULT_BASELINE_DIR, listBaselines, saveBaseline } from '../harness/compare/load.ts';
 
 export const BASELINE_USAGE = `mobilenet-bench baseline save <run dir>... [--name N] [--dir DIR] [--force]
                                    store finished runs of one config as DIR/N.json (default ${DEFAULT_BASELINE_DIR}/<run id>.json);

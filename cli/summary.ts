@@ -1,5 +1,5 @@
 /** The table printed at the end of a run: one row per job, the numbers that choose a variant. */
-import type { JobResult } from '../results.ts';
+import type { JobResult } from '../harness/results.ts';
 
 const num = (v: number | null | undefined, digits: number) => (v === null || v === undefined || Number.isNaN(v) ? '–' : v.toFixed(digits));
 

@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { installWasmMemoryTracker } from '../harness/probe/wasm-memory.ts';
+import { installWasmMemoryTracker } from './wasm-memory.ts';
 
 // A job process must not outlive the harness (Ctrl-C, a signal to the CLI alone, a crash). When the
 // IPC channel closes it exits; but a busy probe may not reach its event loop for many seconds, so a
@@ -27,9 +27,9 @@ if (existsSync(`/proc/${process.pid}/stat`)) {
 installWasmMemoryTracker();
 process.env.ORT_DISABLE_TELEMETRY = '1';
 
-const { runProbe } = await import('../harness/probe/probe.ts');
-const { nodeProbeEnvironment } = await import('../harness/probe/node-env.ts');
-type Job = import('../harness/plan.ts').Job;
+const { runProbe } = await import('./probe.ts');
+const { nodeProbeEnvironment } = await import('./node-env.ts');
+type Job = import('../plan.ts').Job;
 
 process.once('message', async (job: Job) => {
   const result = await runProbe(job, nodeProbeEnvironment());

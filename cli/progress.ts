@@ -1,6 +1,6 @@
 /** Progress of a run: a live block of busy workers on a terminal, plain lines otherwise (CI logs). */
-import type { RunEvent } from '../run.ts';
-import type { JobResult } from '../results.ts';
+import type { RunEvent } from '../harness/run.ts';
+import type { JobResult } from '../harness/results.ts';
 
 const fmtMs = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 

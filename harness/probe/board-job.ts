@@ -6,13 +6,13 @@
  * by the harness and shipped as files (wire.ts), so the board scores the identical tensors.
  * When stdin closes early (the SSH link dropped) the process exits: no orphan on the board.
  */
-import { installWasmMemoryTracker } from '../../harness/probe/wasm-memory.ts';
+import { installWasmMemoryTracker } from './wasm-memory.ts';
 import { machine, cpus, release } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { Job } from '../../harness/plan.ts';
+import type { Job } from '../plan.ts';
 import type { CreateModel } from '../../models/runtime.ts';
-import type { Implementation } from '../../harness/config.ts';
+import type { Implementation } from '../config.ts';
 
 installWasmMemoryTracker();
 process.env.ORT_DISABLE_TELEMETRY = '1';
@@ -45,9 +45,9 @@ async function factory(impl: Implementation['impl']): Promise<CreateModel> {
 
 async function run(req: RemoteJobRequest): Promise<void> {
   await send({ type: 'device', machine: machine(), arch: process.arch, node: process.version, kernel: release(), cpus: cpus().length });
-  const { runProbe } = await import('../../harness/probe/probe.ts');
-  const { readMemoryInNode } = await import('../../harness/probe/node-env.ts');
-  const { decodeEvalInputs, decodeWeights } = await import('../../harness/probe/wire.ts');
+  const { runProbe } = await import('./probe.ts');
+  const { readMemoryInNode } = await import('./node-env.ts');
+  const { decodeEvalInputs, decodeWeights } = await import('./wire.ts');
   const result = await runProbe(req.job, {
     async loadWeights(ref, job) {
       if (req.weightsFile) return decodeWeights(readFileSync(req.weightsFile));
