@@ -51,7 +51,7 @@ const PROJECT_ROOT = join(import.meta.dirname, '..');
 const RECORDED_PACKAGES = [
   'onnxruntime-node', 'onnxruntime-web', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu',
   '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgl', '@tensorflow/tfjs-backend-webgpu', 'onnxruntime-common',
-  'tinybench', 'zod', 'puppeteer-core', 'webdriverio', 'appium',
+  'tinybench', 'zod', 'puppeteer-core', 'appium',
 ];
 
 function packageVersion(name: string): string | null {
