@@ -12,7 +12,8 @@ import { html, jsonForScript, raw } from './escape.ts';
 import { fmtTime } from './format.ts';
 import { PHASE_COLORS, VIRIDIS_LOW_TO_HIGH } from './palette.ts';
 import { environmentSection, methodologySection, problemsSection } from './run-sections.ts';
-import { ChartSink, TARGET_SECTIONS, targetSection } from './target-sections.ts';
+import { ChartSink } from './chart-sink.ts';
+import { TARGET_SECTIONS, targetSection } from './target-sections.ts';
 import { overviewSection } from './overview.ts';
 import { runsOf } from './merge.ts';
 

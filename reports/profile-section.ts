@@ -7,7 +7,7 @@
 import type { JobResult } from '../harness/results.ts';
 import type { Profile } from '../harness/profile-schema.ts';
 import { PROFILE_KINDS } from '../harness/profile-schema.ts';
-import type { ChartSink } from './target-sections.ts';
+import type { ChartSink } from './chart-sink.ts';
 import { escapeMarkdownCell as md, html, type SafeHtml } from './escape.ts';
 import { fmtMs, fmtNum, isNum } from './format.ts';
 import { GROUP_COLORS } from './palette.ts';

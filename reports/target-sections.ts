@@ -4,7 +4,8 @@
  * Generic over targets: nothing here knows Node from a browser or a phone.
  */
 import type { JobResult } from '../harness/results.ts';
-import type { ChartSpec, SpecSeries } from './client/chart-specs.ts';
+import type { ChartSink } from './chart-sink.ts';
+import type { SpecSeries } from './client/chart-specs.ts';
 import { compareVariants, gmacPerSecond, groupKey, mib, precisionLabel, variantOf, type Group, type TargetView } from './data.ts';
 import { html, type SafeHtml } from './escape.ts';
 import { fmtDelta, fmtMiB, fmtMs, fmtNum, fmtPct, isNum, wilsonInterval } from './format.ts';
@@ -12,20 +13,6 @@ import { GROUP_COLORS, pointStyleOf } from './palette.ts';
 import { sortableTable, type Column } from './table.ts';
 import { profileSection } from './profile-section.ts';
 import { quantizationSection } from './quantization-section.ts';
-
-/** Omit applied to each member of a union. */
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-/** Collects chart specs while sections are rendered; canvas ids are unique per report. */
-export class ChartSink {
-  readonly charts: ChartSpec[] = [];
-  /** Add a chart; returns the canvas element with an accessible label. */
-  add(spec: DistributiveOmit<ChartSpec, 'canvas'>, label: string, className = 'chart'): SafeHtml {
-    const canvas = `chart-${this.charts.length + 1}`;
-    this.charts.push({ ...spec, canvas } as ChartSpec);
-    return html`<div class="${className}"><canvas id="${canvas}" role="img" aria-label="${label}"></canvas></div>`;
-  }
-}
 
 const colorOf = (g: Group) => GROUP_COLORS[g.colorIndex % GROUP_COLORS.length];
 

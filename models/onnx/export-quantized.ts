@@ -11,7 +11,8 @@
  * explicitly (not QDQ) so there is nothing for the optimizer to fuse or leave as float; which
  * kernels really ran is read back from ORT's profile (models/onnx/executed-ops.ts).
  */
-import { specOf, validateWeights, type CanonicalWeights, type Quantization } from '../weights/canonical.ts';
+import { specOf, validateWeights, type CanonicalWeights } from '../weights/canonical.ts';
+import type { Quantization } from '../weights/quantized.ts';
 import type { QuantizedLayer } from '../weights/quantized.ts';
 import { type LayerSpec } from '../spec.ts';
 import { ONNX_IR_VERSION, ONNX_OPSET, ONNX_PRODUCER, onnxSamePads, writeNode, writeValueInfo, type Node } from './export.ts';

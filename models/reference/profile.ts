@@ -4,10 +4,16 @@
  * the mapping is the identity and nothing is left as `other`.
  */
 import type { ProfileOptions, RuntimeProfile } from '../profile.ts';
-import type { ReferenceNetwork } from './index.ts';
+import type { NetworkSpec } from '../spec.ts';
 
 /** Profile `options.inferences` inferences (after one unrecorded warm-up). */
-export function profileReference(net: Pick<ReferenceNetwork, 'inferTimed' | 'spec'>, input: Float32Array, options: ProfileOptions): RuntimeProfile {
+/** What profiling needs of the reference network (ReferenceNetwork in index.ts has it). */
+export interface TimedNetwork {
+  spec: NetworkSpec;
+  inferTimed(input: Float32Array, now: () => number): { layers: { name: string; startMs: number; durMs: number }[] };
+}
+
+export function profileReference(net: TimedNetwork, input: Float32Array, options: ProfileOptions): RuntimeProfile {
   net.inferTimed(input, options.now);
   const inferences = [];
   for (let i = 0; i < options.inferences; i++) {

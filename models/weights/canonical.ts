@@ -10,7 +10,7 @@
  * - fc:        kernel [inC, classes]        (IO)
  */
 import { mobilenetV1, type NetworkSpec } from '../spec.ts';
-import type { QuantizedWeights } from './quantized.ts';
+import type { Quantization, QuantizedWeights } from './quantized.ts';
 
 /** Where the numbers came from. */
 export type WeightsSource =
@@ -23,12 +23,6 @@ export type WeightsSource =
  * kernels (`quantized` present). Never mixed in one row of a report.
  */
 export type Precision = 'float32' | 'uint8-dequantized' | 'uint8';
-
-/** Per-tensor affine quantization of a uint8 tensor, kept for the record: real = scale · (q − zeroPoint). */
-export interface Quantization {
-  scale: number;
-  zeroPoint: number;
-}
 
 /** Folded (kernel, bias) of one layer, named as in models/spec.ts. */
 export interface LayerWeights {

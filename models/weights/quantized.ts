@@ -7,7 +7,12 @@
  *
  * Kernel layouts are the canonical ones (see canonical.ts): conv0 HWIO, dwN HWC, pwN and fc IO.
  */
-import type { Quantization } from './canonical.ts';
+
+/** Per-tensor affine quantization of a uint8 tensor, kept for the record: real = scale · (q − zeroPoint). */
+export interface Quantization {
+  scale: number;
+  zeroPoint: number;
+}
 
 /** One weighted layer in integer form. */
 export interface QuantizedLayer {

@@ -4,9 +4,9 @@
  * activation the kernels read and write, straight from the file. Called by the TFLite loader
  * after it has validated the graph, with the operators it picked.
  */
-import { WeightsError, type Quantization } from './canonical.ts';
-import type { TfliteModel, TfliteOperator, TfliteTensor } from './tflite.ts';
-import { activationRangeUint8, permute, type QuantizedLayer, type QuantizedWeights } from './quantized.ts';
+import { WeightsError } from './canonical.ts';
+import type { TfliteModel, TfliteOperator, TfliteTensor } from './tflite-model.ts';
+import { activationRangeUint8, permute, type Quantization, type QuantizedLayer, type QuantizedWeights } from './quantized.ts';
 import type { LayerSpec } from '../spec.ts';
 
 /** TensorType codes read here. */

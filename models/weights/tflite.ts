@@ -26,9 +26,11 @@ import { readFile } from 'node:fs/promises';
 import { ALPHAS, scaledChannels } from '../spec.ts';
 import {
   WeightsError, kernelShape, specOf, validateWeights,
-  type CanonicalWeights, type LayerWeights, type Precision, type Quantization,
+  type CanonicalWeights, type LayerWeights, type Precision,
 } from './canonical.ts';
-import { FlatBuffer, FlatBufferError, type Table } from './flatbuffer.ts';
+import type { Quantization } from './quantized.ts';
+import { FlatBuffer, FlatBufferError } from './flatbuffer.ts';
+import type { TfliteModel, TfliteOperator, TfliteTensor } from './tflite-model.ts';
 import { readQuantizedTflite } from './tflite-quantized.ts';
 
 /** TFLite BuiltinOperator codes used here. */
@@ -56,38 +58,6 @@ function typeName(code: number): string {
 
 /** The identifier every TFLite flatbuffer carries at bytes 4..8. */
 export const TFLITE_IDENTIFIER = 'TFL3';
-
-export interface TfliteTensor {
-  index: number;
-  name: string;
-  shape: number[];
-  type: number;
-  buffer: number;
-  /** Per-tensor or per-axis quantization; absent when the tensor has no scales. */
-  quantization?: { scale: number[]; zeroPoint: number[]; quantizedDimension: number };
-}
-
-export interface TfliteOperator {
-  index: number;
-  /** Resolved builtin code: max(deprecated_builtin_code, builtin_code), as TFLite itself does. */
-  builtin: number;
-  inputs: number[];
-  outputs: number[];
-  optionsType: number;
-  options?: Table;
-}
-
-/** The parts of a .tflite file this loader reads (first subgraph only). */
-export interface TfliteModel {
-  version: number;
-  description?: string;
-  tensors: TfliteTensor[];
-  inputs: number[];
-  outputs: number[];
-  operators: TfliteOperator[];
-  /** Buffer contents, by buffer index (empty for activations). */
-  buffers: Uint8Array[];
-}
 
 /** Turns anything thrown while reading into a WeightsError naming the file (and the tensor when known). */
 function wrap<T>(file: string, tensor: string | undefined, fn: () => T): T {
