@@ -50,4 +50,12 @@ export async function main(argv: string[]): Promise<number> {
   return 2;
 }
 
+// A reader that stops early (`mobilenet-bench list | head`) closes the pipe: that is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 process.exitCode = await main(process.argv.slice(2));
