@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync,
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { JobResultSchema, RunInfoSchema } from '../results.ts';
+import { refuseOutputsOverInputs } from '../output-guard.ts';
 import { loadRunFolder, schemaVersionProblem, type RunData } from '../run-data.ts';
 import { ResultsError, resultsPath, runInfoPath } from '../store.ts';
 import { CompareError } from './compare.ts';
@@ -118,6 +119,8 @@ export function saveBaseline(runDirs: string | string[], { name, dir = DEFAULT_B
   const finalName = name ?? runs[0].run.runId;
   if (!NAME.test(finalName)) throw new CompareError(`--name '${finalName}': use letters, digits, . _ - only (it becomes a file name)`);
   const file = join(dir, `${finalName}.json`);
+  // Before the exists check: --force must never let a baseline replace a run folder's own files.
+  refuseOutputsOverInputs([{ path: file, option: 'baseline file' }, { path: `${file}.tmp`, option: 'baseline temp file' }], dirs.map((d) => ({ runFolder: d })));
   if (existsSync(file) && !force) throw new CompareError(`${file} already exists; pass --force to replace it`);
   const data: BaselineFile = {
     format: BASELINE_FORMAT,
