@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { compareRuns, DEFAULT_COMPARE_OPTIONS, type CompareOptions } from '../harness/compare/compare.ts';
 import { FORMATS, formatReport, type Format } from '../harness/compare/format.ts';
 import { DEFAULT_BASELINE_DIR, loadComparable } from '../harness/compare/load.ts';
+import { guardInputOf, refuseOutputsOverInputs } from '../harness/output-guard.ts';
 
 export const COMPARE_USAGE = `mobilenet-bench compare <baseline> <current> [options]
                                    compare two runs; exit 0 = no regression, 1 = regression, 2 = cannot compare
@@ -98,6 +99,9 @@ export async function compareCommand(argv: string[], out: (s: string) => void = 
     const baselines = values.baselines ?? DEFAULT_BASELINE_DIR;
     const baseline = loadComparable(positionals[0], baselines);
     const current = loadComparable(positionals[1], baselines);
+    // Before any output: `--json RUN/results.jsonl` would replace the run it compares.
+    const outputs = (['markdown', 'json', 'junit'] as const).flatMap((k) => (values[k] ? [{ path: values[k]!, option: `--${k}` }] : []));
+    refuseOutputsOverInputs(outputs, [guardInputOf(baseline.source), guardInputOf(current.source)]);
     const report = compareRuns(baseline, current, { ...DEFAULT_COMPARE_OPTIONS, ...options });
     out(formatReport(report, format));
     if (values.markdown) writeFileSync(values.markdown, formatReport(report, 'markdown'), { flag: values.markdown === process.env.GITHUB_STEP_SUMMARY ? 'a' : 'w' });
@@ -109,6 +113,10 @@ export async function compareCommand(argv: string[], out: (s: string) => void = 
     const name = (e as Error).name;
     if (e instanceof UsageError || name === 'CompareError' || name === 'ResultsError') {
       err(`mobilenet-bench compare: cannot compare: ${(e as Error).message}\n`);
+      return 2;
+    }
+    if (name === 'OutputOverwritesInputError') {
+      err(`mobilenet-bench compare: ${(e as Error).message}\n`);
       return 2;
     }
     throw e;

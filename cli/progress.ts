@@ -1,8 +1,7 @@
 /** Progress of a run: a live block of busy workers on a terminal, plain lines otherwise (CI logs). */
+import { fmtMs } from '../harness/format.ts';
 import type { RunEvent } from '../harness/run.ts';
 import type { JobResult } from '../harness/results.ts';
-
-const fmtMs = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 
 /** `m:ss` for an ETA. */
 export function formatDuration(ms: number): string {

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { renderReport, writeReport, type ReportFormat } from '../reports/build.ts';
 import { ConfigError } from '../harness/config.ts';
+import { guardInputOf, OutputOverwritesInputError, refuseOutputsOverInputs } from '../harness/output-guard.ts';
 
 export const REPORT_USAGE = `mobilenet-bench report <run dir> [options]          build the report from results.jsonl + run.json
 mobilenet-bench report <run dir>... --out FILE      merge several runs (days, devices) into one page, each run's environment kept apart
@@ -32,6 +33,13 @@ export async function reportCommand(argv: string[]): Promise<number> {
   if (format !== 'html' && format !== 'markdown') throw new ConfigError(`--format must be html or markdown, not '${values.format}'`);
   if (positionals.length === 0) throw new ConfigError(`report needs a run folder\n\n${REPORT_USAGE}`);
   if (positionals.length > 1 && !values.out) throw new ConfigError(`report with ${positionals.length} run folders needs --out FILE (the merged page belongs to none of them)`);
+  // Before anything is read or written: `-o RUN/results.jsonl` would replace the run it reports on.
+  try {
+    refuseOutputsOverInputs(values.out && values.out !== '-' ? [{ path: values.out, option: '--out' }] : [], positionals.map(guardInputOf));
+  } catch (e) {
+    if (e instanceof OutputOverwritesInputError) throw new ConfigError(e.message);
+    throw e;
+  }
   if (values.out === '-') {
     process.stdout.write(renderReport(positionals, format as ReportFormat));
     return 0;

@@ -1,22 +1,23 @@
 /** The table printed at the end of a run: one row per job, the numbers that choose a variant. */
+import { fmtMiB, fmtMs, fmtNum, fmtPct } from '../harness/format.ts';
 import type { JobResult } from '../harness/results.ts';
-
-const num = (v: number | null | undefined, digits: number) => (v === null || v === undefined || Number.isNaN(v) ? '–' : v.toFixed(digits));
+import { gmacPerSecond } from '../harness/run-data.ts';
 
 /** Render results as an aligned text table. */
 export function summaryTable(results: JobResult[]): string {
-  const header = ['job', 'status', 'median ms', '95% CI ms', 'p90 ms', 'GMAC/s', 'load+init ms', 'peak RSS MB', 'top-1', 'agree'];
+  // The same formatting as the reports and compare (harness/format.ts): one value, one spelling.
+  const header = ['job', 'status', 'median ms', '95% CI ms', 'p90 ms', 'GMAC/s', 'load+init ms', 'peak RSS MiB', 'top-1', 'agree'];
   const rows = results.map((r) => [
     r.id,
     r.status,
-    num(r.latency?.medianMs, 2),
-    r.latency ? `${num(r.latency.ci95Ms[0], 2)}–${num(r.latency.ci95Ms[1], 2)}` : '–',
-    num(r.latency?.p90Ms, 2),
-    num(r.analytic.gmacPerSecond, 2),
-    r.coldStart ? num((r.coldStart.loadMs ?? 0) + (r.coldStart.initMs ?? 0), 0) : '–',
-    r.memory?.peakRssBytes ? num(r.memory.peakRssBytes / 2 ** 20, 0) : '–',
-    r.accuracy?.top1 != null ? `${(r.accuracy.top1 * 100).toFixed(1)}%` : '–',
-    r.accuracy?.agreementTop1 != null ? `${(r.accuracy.agreementTop1 * 100).toFixed(0)}%` : '–',
+    fmtMs(r.latency?.medianMs),
+    r.latency ? `${fmtMs(r.latency.ci95Ms[0])}–${fmtMs(r.latency.ci95Ms[1])}` : '–',
+    fmtMs(r.latency?.p90Ms),
+    fmtNum(r.latency ? gmacPerSecond(r) : null, 2),
+    r.coldStart ? fmtMs((r.coldStart.loadMs ?? 0) + (r.coldStart.initMs ?? 0)) : '–',
+    fmtMiB(r.memory?.peakRssBytes),
+    fmtPct(r.accuracy?.top1),
+    fmtPct(r.accuracy?.agreementTop1),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');

@@ -14,11 +14,58 @@ export const SCHEMA_VERSION = 1;
 const num = z.number();
 const nullableNum = num.nullable();
 
+/**
+ * Upper bounds of what a measurement can be. A value past one (or negative, or not finite) is
+ * not a slow device but a corrupt, hand-edited or forged line, and every view would print it
+ * as if it were true (a negative median reads as "faster -200 %"), so reading it is refused.
+ */
+export const LIMITS = {
+  /** One inference (latency samples, percentiles, first inference): 1 hour. */
+  latencyMs: 3_600_000,
+  /** One job, one load or init step, a cool-down: 7 days. */
+  durationMs: 7 * 24 * 3_600_000,
+  /** Time a target instance spent over a run and its resumes: 366 days. */
+  runDurationMs: 366 * 24 * 3_600_000,
+  /** Memory a job measures (RSS, heaps, buffers, tf.memory()): 1 TiB. */
+  bytes: 2 ** 40,
+  /** Memory of a whole host: 1 PiB. */
+  hostBytes: 2 ** 50,
+  /** Samples, images, tensors, threads, cores, instances, files: 1e9. */
+  count: 1e9,
+  /** Multiply-accumulates and parameters of one network: 1e12 (MobileNet 1.0_224: 5.7e8 MACs). */
+  operations: 1e12,
+  /** Achieved GMAC/s: 1e7 (10 PMAC/s). */
+  gmacPerSecond: 1e7,
+  /** Ratio of two latencies (drift: last quarter ÷ first quarter): 1e6. */
+  ratio: 1e6,
+  /** CPU frequency: 1e9 kHz (1 THz). */
+  frequencyKHz: 1e9,
+  /** Device temperature: −100 to 1000 °C. */
+  temperatureC: [-100, 1000] as const,
+} as const;
+
+/** A finite number in [lo, hi] (zod rejects Infinity and NaN); the messages name the quantity and its bound. */
+const within = (lo: number, hi: number, what: string, bound = String(hi)) =>
+  z
+    .number()
+    .min(lo, { message: lo === 0 ? `must be ≥ 0: ${what} cannot be negative` : `must be ≥ ${lo} for ${what}` })
+    .max(hi, { message: `must be ≤ ${bound} for ${what}; a larger value is not a measurement` });
+const latencyMs = within(0, LIMITS.latencyMs, 'a latency', '3600000 ms (1 h)');
+const durationMs = within(0, LIMITS.durationMs, 'a duration', '604800000 ms (7 days)');
+const bytes = within(0, LIMITS.bytes, 'memory', '2^40 bytes (1 TiB)');
+const count = within(0, LIMITS.count, 'a count', '1e9').int();
+const operations = within(0, LIMITS.operations, 'an operation count', '1e12');
+/** Rates and fractions: top-1, top-5, agreement, crop. */
+const fraction = within(0, 1, 'a fraction');
+const ratio = within(0, LIMITS.ratio, 'a ratio', '1e6');
+/** Largest |Δlogit|: any finite non-negative number. */
+const logitDelta = within(0, Number.MAX_VALUE, 'an absolute difference');
+
 /** What actually ran, read back from the runtime. */
 export const EffectiveSchema = z.object({
   impl: z.string(),
   backend: z.string(),
-  threads: num.int().nullable(),
+  threads: count.nullable(),
   simd: z.boolean().nullable(),
   version: z.string(),
   crossOriginIsolated: z.boolean().nullable().optional(),
@@ -28,44 +75,44 @@ export const EffectiveSchema = z.object({
 /** Memory figures of one job; every field says what it measures, null when the target cannot tell. */
 export const MemorySchema = z.object({
   /** Peak resident set size of the process that ran the job (Node: VmHWM; browser: renderer). */
-  peakRssBytes: nullableNum,
+  peakRssBytes: bytes.nullable(),
   /** Where peakRssBytes came from (e.g. "VmHWM of the job's child process"). */
   peakRssSource: z.string().nullable(),
   /** V8 heap in use after the timed samples. */
-  jsHeapUsedBytes: nullableNum,
+  jsHeapUsedBytes: bytes.nullable(),
   /** V8 heap reserved after the timed samples. */
-  jsHeapTotalBytes: nullableNum,
+  jsHeapTotalBytes: bytes.nullable(),
   /** Memory outside the V8 heap held by JS objects (Node: process.memoryUsage().external). */
-  externalBytes: nullableNum,
+  externalBytes: bytes.nullable(),
   /** ArrayBuffers and SharedArrayBuffers (Node: process.memoryUsage().arrayBuffers). */
-  arrayBuffersBytes: nullableNum,
+  arrayBuffersBytes: bytes.nullable(),
   /** Sum of the byte lengths of the WebAssembly memories the runtime created. */
-  wasmMemoryBytes: nullableNum,
+  wasmMemoryBytes: bytes.nullable(),
   /** tf.memory() after the timed samples, where tfjs ran. */
-  tfjs: z.object({ numBytes: num, numTensors: num, numDataBuffers: num }).nullable(),
+  tfjs: z.object({ numBytes: bytes, numTensors: count, numDataBuffers: count }).nullable(),
   /** Anything target-specific (e.g. measureUserAgentSpecificMemory), labelled by its key. */
-  extra: z.record(z.string(), num).optional(),
+  extra: z.record(z.string(), bytes).optional(),
 });
 
 /** Accuracy of one job on the eval set and against the reference implementation. */
 export const AccuracySchema = z.object({
   /** Images evaluated. */
-  n: num.int(),
+  n: count,
   /** Top-1 / top-5 against labels, null when the set has no labels. */
-  top1: nullableNum,
-  top5: nullableNum,
+  top1: fraction.nullable(),
+  top5: fraction.nullable(),
   /** Fraction of images whose top-1 equals the reference implementation's. */
-  agreementTop1: nullableNum,
+  agreementTop1: fraction.nullable(),
   /** Largest |logit − reference logit| over the compared images and all classes. */
-  maxAbsLogitDelta: nullableNum,
+  maxAbsLogitDelta: logitDelta.nullable(),
   /** Images compared with the reference (the first accuracy.referenceSamples of the n). */
-  agreementN: num.int().optional(),
+  agreementN: count.optional(),
   /** Top-1 class per image, in eval-set order (lets compare count changed predictions). */
-  predictions: z.array(num.int()).optional(),
+  predictions: z.array(count).optional(),
   /** Why accuracy is missing or partial. */
   note: z.string().optional(),
   /** Central-crop fraction the eval-set images were preprocessed with (accuracy.crop; absent without an eval set). */
-  crop: num.optional(),
+  crop: fraction.optional(),
 });
 
 /**
@@ -75,9 +122,9 @@ export const AccuracySchema = z.object({
 export const ThermalReadingSchema = z.object({
   /** What was read, e.g. "vcgencmd get_throttled", "/sys/class/thermal/thermal_zone0/temp", "dumpsys battery". */
   source: z.string(),
-  temperatureC: nullableNum.optional(),
+  temperatureC: within(LIMITS.temperatureC[0], LIMITS.temperatureC[1], 'a temperature in °C').nullable().optional(),
   /** Current CPU frequency, kHz. */
-  cpuFrequencyKHz: nullableNum.optional(),
+  cpuFrequencyKHz: within(0, LIMITS.frequencyKHz, 'a CPU frequency', '1e9 kHz').nullable().optional(),
   /** A named state where the source gives one (Android thermal status, iOS thermalState). */
   state: z.string().nullable().optional(),
   /** Whether the source says the device is throttling now. */
@@ -95,7 +142,7 @@ export const ThermalSchema = z.object({
   /** True when a reading shows throttling during the job; false when readings could tell and did not; null when none could tell. */
   throttled: z.boolean().nullable(),
   /** Time spent cooling down before the job (the target's `cooldown`). */
-  cooldownMs: num.optional(),
+  cooldownMs: durationMs.optional(),
 });
 
 /** What device ran the job, as the target reports it (remote targets: phones, boards, grids, farms). */
@@ -106,14 +153,14 @@ export const DeviceSchema = z.object({
   osVersion: z.string().nullable(),
   /** CPU architecture (uname -m on a board). */
   arch: z.string().nullable().optional(),
-  cores: num.int().nullable().optional(),
+  cores: count.nullable().optional(),
   browserName: z.string().nullable(),
   browserVersion: z.string().nullable(),
   userAgent: z.string().nullable(),
   /** A stand-in (emulated phone, board under qemu), not the real device. */
   emulated: z.boolean(),
   /** CPU throttling applied on purpose (CDP), 1 = none; null when unknown. */
-  cpuThrottlingRate: nullableNum,
+  cpuThrottlingRate: ratio.nullable(),
   /** WebDriver session id (or SSH connection id) that ran the job. */
   sessionId: z.string().nullable(),
   /** The WebDriver server or SSH endpoint, credentials removed. */
@@ -134,9 +181,9 @@ export const JobResultSchema = z.object({
   target: z.string(),
   impl: z.string(),
   backend: z.string(),
-  threads: num.int().nullable(),
-  alpha: num,
-  resolution: num.int(),
+  threads: count.nullable(),
+  alpha: within(0, 1e3, 'a width multiplier').positive({ message: 'must be > 0 (a width multiplier)' }),
+  resolution: count.positive({ message: 'must be > 0 (an input resolution in pixels)' }),
   /** float32; uint8 on integer kernels; uint8 dequantized to float32 (float kernels). */
   precision: z.enum(['float32', 'uint8', 'uint8-dequantized']),
   weightsSource: z.string(),
@@ -144,37 +191,37 @@ export const JobResultSchema = z.object({
   /** Why the job failed, was skipped or is invalid. */
   error: z.string().optional(),
   startedAt: z.string(),
-  durationMs: num,
+  durationMs: durationMs,
   effective: EffectiveSchema.nullable(),
-  coldStart: z.object({ loadMs: nullableNum, initMs: nullableNum, firstInferenceMs: nullableNum }).nullable(),
+  coldStart: z.object({ loadMs: durationMs.nullable(), initMs: durationMs.nullable(), firstInferenceMs: latencyMs.nullable() }).nullable(),
   latency: z
     .object({
-      samplesMs: z.array(num),
-      medianMs: num,
-      p90Ms: num,
-      p99Ms: num,
-      meanMs: num,
-      minMs: num,
-      maxMs: num,
-      madMs: num,
-      ci95Ms: z.tuple([num, num]),
-      warmupSamples: num.int(),
+      samplesMs: z.array(latencyMs).max(LIMITS.count),
+      medianMs: latencyMs,
+      p90Ms: latencyMs,
+      p99Ms: latencyMs,
+      meanMs: latencyMs,
+      minMs: latencyMs,
+      maxMs: latencyMs,
+      madMs: latencyMs,
+      ci95Ms: z.tuple([latencyMs, latencyMs]),
+      warmupSamples: count,
       /** Why sampling stopped: minimums met, sample cap, or time cap. */
       stoppedBy: z.enum(['minimums', 'maxSamples', 'maxTime']),
-      drift: z.object({ firstQuarterMedianMs: num, lastQuarterMedianMs: num, ratio: num, flagged: z.boolean() }).nullable(),
+      drift: z.object({ firstQuarterMedianMs: latencyMs, lastQuarterMedianMs: latencyMs, ratio, flagged: z.boolean() }).nullable(),
       /** With sampling.repeats > 1: each process's median and sample count, in order (samplesMs holds them back to back). */
-      processes: z.array(z.object({ medianMs: num, samples: num.int() })).optional(),
+      processes: z.array(z.object({ medianMs: latencyMs, samples: count })).optional(),
     })
     .nullable(),
   memory: MemorySchema.nullable(),
-  analytic: z.object({ macs: num, params: num, gmacPerSecond: nullableNum }),
+  analytic: z.object({ macs: operations, params: operations, gmacPerSecond: within(0, LIMITS.gmacPerSecond, 'an achieved GMAC/s', '1e7').nullable() }),
   accuracy: AccuracySchema.nullable(),
   /** The device that ran the job, where the target can tell (phones, boards, remote browsers). */
   device: DeviceSchema.optional(),
   /** Thermal readings before and after the job, where the target exposes any. */
   thermal: ThermalSchema.optional(),
   /** Which instance of a pooled target (`instances: N`, `hosts: [...]`) ran the job: index from 0, and how many there are. */
-  instance: z.object({ index: num.int(), count: num.int() }).optional(),
+  instance: z.object({ index: count, count }).optional(),
   /** Caveats about the numbers, e.g. another job ran on the same host at the same time (`shareHost`). */
   warnings: z.array(z.string()).optional(),
   /** Where the time went, layer by layer (with `profile: true` / `--profile`); see profile-schema.ts. */
@@ -195,14 +242,14 @@ export type RunInstance = z.infer<typeof RunInstanceSchema>;
 export const RunInstanceSchema = z.object({
   target: z.string(),
   /** Instance index from 0, of `count`. */
-  index: num.int(),
-  count: num.int(),
+  index: count,
+  count,
   /** The machine it computes on, where known (used to keep jobs on one host apart). */
   host: z.string().nullable(),
   /** Jobs it ran (failed ones included). */
-  jobs: num.int(),
+  jobs: count,
   /** Milliseconds it spent running them (cool-downs included). */
-  busyMs: num,
+  busyMs: within(0, LIMITS.runDurationMs, 'a busy time', '31622400000 ms (366 days)'),
   /** Distinct WebDriver session ids (or connection ids) its results name. */
   sessions: z.array(z.string()).optional(),
 });
@@ -219,8 +266,8 @@ export const RunInfoSchema = z.object({
   packages: z.record(z.string(), z.string()),
   host: z.object({
     cpuModel: z.string(),
-    cores: num.int(),
-    totalMemoryBytes: num,
+    cores: count,
+    totalMemoryBytes: within(0, LIMITS.hostBytes, 'host memory', '2^50 bytes (1 PiB)'),
     os: z.string(),
     arch: z.string(),
     nodeVersion: z.string(),
@@ -238,7 +285,7 @@ export const RunInfoSchema = z.object({
   /** Per target instance (device): jobs it ran and the time it spent running them, summed over the run and its resumes. */
   instances: z.array(RunInstanceSchema).optional(),
   /** The probe page's bundle, where a target loads it (phones download it): source hash, all files, what every job loads first (main.js + index.html). */
-  pageBundle: z.object({ hash: z.string(), totalBytes: num.int(), entryBytes: num.int(), files: num.int() }).optional(),
+  pageBundle: z.object({ hash: z.string(), totalBytes: bytes.int(), entryBytes: bytes.int(), files: count }).optional(),
 });
 
 export type RunInfo = z.infer<typeof RunInfoSchema>;

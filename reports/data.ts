@@ -1,36 +1,14 @@
 /**
- * The report's view of a run: read results.jsonl and run.json (nothing else), group the
+ * The report's view of a run (read by harness/run-data.ts from results.jsonl and run.json alone): group the
  * jobs by target and by configuration (implementation × backend × threads × precision),
  * and derive the figures every renderer shares: Pareto frontier, budget recommendations,
  * achieved GMAC/s. Pure functions over the results; no numbers that the data does not hold.
  */
-import type { JobResult, RunInfo } from '../harness/results.ts';
-import { readResults, readRunInfo } from '../harness/store.ts';
+import type { JobResult } from '../harness/results.ts';
+import type { RunData } from '../harness/run-data.ts';
 
-/** A run folder (or several merged, see merge.ts) as the report sees it. */
-export interface RunData {
-  /** The run (the first one when several are merged). */
-  run: RunInfo;
-  results: JobResult[];
-  /** Merged runs, in the order given; absent for one run folder. */
-  runs?: RunInfo[];
-  /** Which run (index into `runs`) wrote each job id. */
-  runOfJob?: Map<string, number>;
-  /** Target names that several runs used, kept apart as `target @ run id`. */
-  separated?: string[];
-}
-
-/** Read a run folder's two files (validated by the results schema). */
-export function loadRunFolder(dir: string): RunData {
-  const run = readRunInfo(dir);
-  const results = readResults(dir);
-  // Order as planned, so every view lists jobs the same way.
-  const order = new Map(run.plannedJobIds.map((id, i) => [id, i]));
-  // Jobs not in the plan (appended by hand, or by another tool) keep their file order, after the planned ones.
-  const rank = new Map(results.map((r, i) => [r, order.get(r.id) ?? order.size + i]));
-  results.sort((a, b) => rank.get(a)! - rank.get(b)!);
-  return { run, results };
-}
+// The run loader and RunData are shared with compare and baselines (harness/run-data.ts).
+export { gmacPerSecond, loadRunFolder, type RunData } from '../harness/run-data.ts';
 
 /** One configuration of a target: the rows that may share a line in a chart. Precisions are never mixed. */
 export interface Group {
@@ -103,13 +81,6 @@ function groupLabel(r: JobResult, showWeights: boolean): string {
   const threads = r.threads === null ? '' : ` · ${r.threads} thread${r.threads === 1 ? '' : 's'}`;
   const backend = r.impl === 'reference' ? '' : ` · ${r.backend}`;
   return `${r.impl}${backend}${threads} · ${precisionLabel(r.precision)}${showWeights ? ` · ${weightsFormat(r)} weights` : ''}`;
-}
-
-/** Achieved GMAC/s: the recorded figure, else analytic MACs / median latency. */
-export function gmacPerSecond(r: JobResult): number | null {
-  if (r.analytic.gmacPerSecond !== null) return r.analytic.gmacPerSecond;
-  if (!r.latency || !(r.latency.medianMs > 0)) return null;
-  return r.analytic.macs / 1e9 / (r.latency.medianMs / 1000);
 }
 
 /** Bytes → MiB. */
@@ -247,4 +218,16 @@ export function configValue(config: unknown, ...path: string[]): unknown {
     v = (v as Record<string, unknown>)[k];
   }
   return v;
+}
+
+/**
+ * Wilson 95 % interval of a proportion measured on n items: how far a top-1 measured on a
+ * small eval set can be trusted. Derived from the recorded fraction and n only.
+ */
+export function wilsonInterval(p: number, n: number, z = 1.96): [number, number] {
+  if (n <= 0) return [0, 1];
+  const denom = 1 + (z * z) / n;
+  const centre = (p + (z * z) / (2 * n)) / denom;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denom;
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }

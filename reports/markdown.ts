@@ -6,7 +6,7 @@
 import type { JobResult } from '../harness/results.ts';
 import { gmacPerSecond, precisionLabel, type ReportModel } from './data.ts';
 import { escapeMarkdownCell as cell } from './escape.ts';
-import { fmtMiB, fmtMs, fmtNum, fmtPct, fmtTime } from './format.ts';
+import { fmtMiB, fmtMs, fmtNum, fmtPct, fmtTime } from '../harness/format.ts';
 import { profileMarkdownLines } from './profile-section.ts';
 import { runsOf } from './merge.ts';
 import { crossDeviceOverview } from './overview.ts';
@@ -34,7 +34,7 @@ function jobsTable(jobs: readonly JobResult[]): string[] {
         fmtNum(gmacPerSecond(r), 2),
         fmtMiB(r.memory?.peakRssBytes),
         fmtPct(r.accuracy?.top1),
-        fmtPct(r.accuracy?.agreementTop1, 0),
+        fmtPct(r.accuracy?.agreementTop1),
       ]),
     ),
   ];

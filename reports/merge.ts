@@ -6,7 +6,7 @@
  */
 import type { JobResult, RunInfo } from '../harness/results.ts';
 import { ResultsError } from '../harness/store.ts';
-import { loadRunFolder, type RunData } from './data.ts';
+import { loadRunFolder, type RunData } from '../harness/run-data.ts';
 
 /** Separator between a target and its run when two runs share a target name. */
 export const RUN_SEPARATOR = ' @ ';
@@ -45,6 +45,8 @@ export function mergeRuns(runs: readonly RunData[]): RunData {
     }
   });
   return {
+    source: runs.map((r) => r.source).join(', '),
+    label: ids.join(' + '),
     run: runs[0].run,
     results,
     runs: runs.map((r) => r.run),

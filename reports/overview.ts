@@ -8,7 +8,7 @@
 import type { JobResult } from '../harness/results.ts';
 import { bestWithin, compareVariants, gmacPerSecond, roundBudgets, variantOf, type ReportModel } from './data.ts';
 import { html, type SafeHtml } from './escape.ts';
-import { fmtMs, fmtNum, fmtPct } from './format.ts';
+import { fmtMs, fmtNum, fmtPct } from '../harness/format.ts';
 import { runIndexOf, runsOf } from './merge.ts';
 
 /** How a target's pick under a budget was chosen. */

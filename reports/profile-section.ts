@@ -9,7 +9,7 @@ import type { Profile } from '../harness/profile-schema.ts';
 import { PROFILE_KINDS } from '../harness/profile-schema.ts';
 import type { ChartSink } from './chart-sink.ts';
 import { escapeMarkdownCell as md, html, type SafeHtml } from './escape.ts';
-import { fmtMs, fmtNum, isNum } from './format.ts';
+import { fmtMs, fmtNum, fmtPct as pct, isNum } from '../harness/format.ts';
 import { GROUP_COLORS } from './palette.ts';
 import { sortableTable, type Column } from './table.ts';
 
@@ -50,7 +50,6 @@ export function profileCoverage(r: JobResult & { profile: Profile }): number | n
   return r.latency && r.latency.medianMs > 0 ? ops / r.latency.medianMs : null;
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 /** "node/tfjs-wasm/1.0_224: pointwise 62.0 % of time (94.9 % of MACs) — tf.profile …". */
 export function pointwiseLine(r: JobResult & { profile: Profile }): string {

@@ -9,7 +9,7 @@ import type { JobResult } from '../harness/results.ts';
 import { PUBLISHED_ACCURACY } from '../models/published.ts';
 import { compareVariants, precisionLabel, variantOf, weightsFormat, type TargetView } from './data.ts';
 import { html, type SafeHtml } from './escape.ts';
-import { fmtMs, fmtNum, fmtPct } from './format.ts';
+import { fmtMs, fmtNum, fmtPct } from '../harness/format.ts';
 import { sortableTable, type Column } from './table.ts';
 
 /** One uint8 job beside its float32 twin. */

@@ -4,7 +4,7 @@ import { runIndexOf, runsOf } from './merge.ts';
 import { inlinedLibraryVersions } from './assets.ts';
 import { configValue, precisionLabel, type ReportModel } from './data.ts';
 import { html, type SafeHtml } from './escape.ts';
-import { fmtDuration, fmtMiB, fmtTime } from './format.ts';
+import { fmtDuration, fmtMiB, fmtTime } from '../harness/format.ts';
 import { sortableTable, type Column } from './table.ts';
 
 /** The eval-set crop in words (runs from before the option cropped 87.5 %). */

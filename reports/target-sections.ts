@@ -6,9 +6,9 @@
 import type { JobResult } from '../harness/results.ts';
 import type { ChartSink } from './chart-sink.ts';
 import type { SpecSeries } from './client/chart-specs.ts';
-import { compareVariants, gmacPerSecond, groupKey, mib, precisionLabel, variantOf, type Group, type TargetView } from './data.ts';
+import { compareVariants, gmacPerSecond, groupKey, mib, precisionLabel, variantOf, wilsonInterval, type Group, type TargetView } from './data.ts';
 import { html, type SafeHtml } from './escape.ts';
-import { fmtDelta, fmtMiB, fmtMs, fmtNum, fmtPct, isNum, wilsonInterval } from './format.ts';
+import { fmtDelta, fmtMiB, fmtMs, fmtNum, fmtPct, isNum } from '../harness/format.ts';
 import { GROUP_COLORS, pointStyleOf } from './palette.ts';
 import { sortableTable, type Column } from './table.ts';
 import { profileSection } from './profile-section.ts';
@@ -242,7 +242,7 @@ export function resultsTable(jobs: readonly JobResult[]): SafeHtml {
     { key: 'peakRss', title: 'peak RSS', unit: 'MiB', value: (r) => r.memory?.peakRssBytes, cell: (r) => fmtMiB(r.memory?.peakRssBytes) },
     { key: 'top1', title: 'top-1', unit: '%', value: (r) => r.accuracy?.top1, cell: (r) => fmtPct(r.accuracy?.top1) },
     { key: 'top5', title: 'top-5', unit: '%', value: (r) => r.accuracy?.top5, cell: (r) => fmtPct(r.accuracy?.top5) },
-    { key: 'agreement', title: 'agrees with ref.', unit: '%', value: (r) => r.accuracy?.agreementTop1, cell: (r) => fmtPct(r.accuracy?.agreementTop1, 0) },
+    { key: 'agreement', title: 'agrees with ref.', unit: '%', value: (r) => r.accuracy?.agreementTop1, cell: (r) => fmtPct(r.accuracy?.agreementTop1) },
     { key: 'drift', title: 'drift', unit: 'last/first', value: (r) => r.latency?.drift?.ratio, cell: (r) => (r.latency?.drift ? html`<span class="${r.latency.drift.flagged ? 'warn' : ''}">${fmtNum(r.latency.drift.ratio, 2)}${r.latency.drift.flagged ? ' ⚠' : ''}</span>` : '–') },
   ];
   return sortableTable(cols, jobs, { jobOf: (r) => r.id, className: 'numbers' });

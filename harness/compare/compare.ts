@@ -15,27 +15,16 @@
  * Pure: reads the two runs' data, never files.
  */
 import { bootstrapMedianCI, median } from '../stats.ts';
-import type { JobResult, RunInfo } from '../results.ts';
+import type { JobResult } from '../results.ts';
+import { fmtChange, fmtMiB, fmtMs, fmtP, fmtPct, fmtRatio } from '../format.ts';
+import type { RunData } from '../run-data.ts';
 import { bootstrapRatioCI, hodgesLehmannRatio, relativeHalfWidth } from './effect.ts';
 import { holmAdjust } from './holm.ts';
 import { mannWhitneyU } from './mannWhitney.ts';
 import { profileDeltaOf, type ProfileComparison } from './profile-delta.ts';
 
-/** One side of a comparison: a run folder or a saved baseline, already read and validated. */
-export interface RunData {
-  /** Where it was read from (for messages). */
-  source: string;
-  /** Run id, or the baseline's name. */
-  label: string;
-  info: RunInfo;
-  results: JobResult[];
-  /**
-   * Further runs of the same config (a baseline saved from several runs). Their samples are
-   * pooled with the first run's, and the spread of the per-run medians measures the
-   * between-run noise that one run cannot show.
-   */
-  repeats?: { info: RunInfo; results: JobResult[] }[];
-}
+/** One side of a comparison: a run folder or a saved baseline, already read and validated (harness/run-data.ts). */
+export type { RunData };
 
 /** Decision settings; every default is documented in docs/compare.md. */
 export interface CompareOptions {
@@ -180,8 +169,8 @@ export class CompareError extends Error {
   }
 }
 
-const pct = (x: number, digits = 1) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(digits)}%`;
-const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+const pct = fmtChange;
+const mib = (b: number) => `${fmtMiB(b)} MiB`;
 
 /** Fields that define what a job id measures; they must agree for a comparison to mean anything. */
 const IDENTITY_FIELDS = ['target', 'impl', 'backend', 'threads', 'alpha', 'resolution', 'precision', 'weightsSource'] as const;
@@ -211,18 +200,18 @@ export function checkComparable(baseline: RunData, current: RunData): string[] {
     throw new CompareError(`different variants under the same job ids:\n  ${mismatches.slice(0, 10).join('\n  ')}${mismatches.length > 10 ? `\n  … and ${mismatches.length - 10} more` : ''}`);
   }
   const warnings: string[] = [];
-  const bh = baseline.info.host;
-  const ch = current.info.host;
+  const bh = baseline.run.host;
+  const ch = current.run.host;
   for (const k of ['cpuModel', 'cores', 'arch', 'os', 'nodeVersion'] as const) {
     if (bh[k] !== ch[k]) warnings.push(`host ${k} differs: ${bh[k]} (baseline) vs ${ch[k]} (current): latency and memory may differ for that reason alone`);
   }
-  const pk = new Set([...Object.keys(baseline.info.packages), ...Object.keys(current.info.packages)]);
+  const pk = new Set([...Object.keys(baseline.run.packages), ...Object.keys(current.run.packages)]);
   for (const p of [...pk].sort()) {
-    const a = baseline.info.packages[p];
-    const b = current.info.packages[p];
+    const a = baseline.run.packages[p];
+    const b = current.run.packages[p];
     if (a !== b) warnings.push(`package ${p}: ${a ?? 'absent'} (baseline) vs ${b ?? 'absent'} (current)`);
   }
-  const cfg = (d: RunData, key: string) => JSON.stringify((d.info.config as Record<string, unknown> | null)?.[key] ?? null);
+  const cfg = (d: RunData, key: string) => JSON.stringify((d.run.config as Record<string, unknown> | null)?.[key] ?? null);
   for (const key of ['sampling', 'accuracy', 'targets', 'weights']) {
     if (cfg(baseline, key) !== cfg(current, key)) warnings.push(`config.${key} differs: ${cfg(baseline, key)} (baseline) vs ${cfg(current, key)} (current)`);
   }
@@ -231,7 +220,7 @@ export function checkComparable(baseline: RunData, current: RunData): string[] {
 
 /** Whether both runs evaluated the same images in the same order (same eval-set config and n). */
 function sameEvalSet(baseline: RunData, current: RunData): boolean {
-  const acc = (d: RunData) => JSON.stringify((d.info.config as { accuracy?: unknown } | null)?.accuracy ?? null);
+  const acc = (d: RunData) => JSON.stringify((d.run.config as { accuracy?: unknown } | null)?.accuracy ?? null);
   return acc(baseline) === acc(current);
 }
 
@@ -325,7 +314,7 @@ function decideLatency(l: Omit<LatencyComparison, 'verdict' | 'reason'>, o: Comp
   const change = l.ratio - 1;
   const big = l.ratio > 1 + l.threshold || l.ratio < 1 / (1 + l.threshold);
   const significant = l.pAdjusted < o.significance;
-  const thr = `threshold ±${(l.threshold * 100).toFixed(1)}%${l.thresholdSource === 'noise' ? ' from noise' : l.thresholdSource === 'floor' ? ' (floor)' : ''}`;
+  const thr = `threshold ±${(l.threshold * 100).toFixed(1)} %${l.thresholdSource === 'noise' ? ' from noise' : l.thresholdSource === 'floor' ? ' (floor)' : ''}`;
   const p = `p=${fmtP(l.pAdjusted)} Holm`;
   let verdict: LatencyComparison['verdict'] = 'unchanged';
   let reason: string;
@@ -340,16 +329,6 @@ function decideLatency(l: Omit<LatencyComparison, 'verdict' | 'reason'>, o: Comp
     reason = `median ${pct(change)}, within ${thr}, ${p}`;
   }
   return { ...l, verdict, reason };
-}
-
-/** p-value for display. */
-export function fmtP(p: number): string {
-  if (Number.isNaN(p)) return '–';
-  return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
-}
-/** Milliseconds for display, 3 significant digits. */
-export function fmtMs(ms: number): string {
-  return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
 }
 
 function memoryOf(bb: number | null, cb: number | null, source: string | null, o: CompareOptions): MemoryComparison | null {
@@ -405,7 +384,7 @@ function accuracyOf(b: JobResult, c: JobResult, o: CompareOptions, sameSet: bool
   };
 }
 
-const fmtRate = (r: number | null) => (r == null ? '–' : `${(r * 100).toFixed(1)}%`);
+const fmtRate = fmtPct;
 const usable = (r: JobResult) => r.status === 'ok';
 const broken = (r: JobResult) => r.status === 'failed' || r.status === 'invalid';
 
@@ -501,7 +480,7 @@ export function compareRuns(baseline: RunData, current: RunData, options: Partia
     if (job.profile && (job.verdict === 'slower' || job.verdict === 'faster')) job.reasons.push(`profile: ${job.profile.summary}`);
     if (job.memory && job.memory.verdict !== 'unchanged') {
       const m = job.memory!;
-      job.reasons.push(`memory: peak RSS ${mib(m.baselineBytes)} → ${mib(m.currentBytes)} (${pct(m.growth)}, ${m.growthBytes >= 0 ? '+' : ''}${mib(m.growthBytes)}; counts beyond ${pct(o.memoryThreshold, 0)} and ${mib(o.memoryMinBytes)})`);
+      job.reasons.push(`memory: peak RSS ${mib(m.baselineBytes)} → ${mib(m.currentBytes)} (${pct(m.growth)}, ${m.growthBytes >= 0 ? '+' : ''}${mib(m.growthBytes)}; counts beyond ${pct(o.memoryThreshold)} and ${mib(o.memoryMinBytes)})`);
     }
     if (job.accuracy && (job.accuracy.verdict === 'less-accurate' || (job.accuracy.changed ?? 0) > 0)) job.reasons.push(`accuracy: ${job.accuracy.reason}`);
     // The reason that explains the verdict goes first.
@@ -520,7 +499,7 @@ export function compareRuns(baseline: RunData, current: RunData, options: Partia
     regressions.length === 0 && counts.inconclusive > 0 && judged.every((j) => j.verdict === 'inconclusive')
       ? `all ${counts.inconclusive} job${counts.inconclusive === 1 ? '' : 's'} compared ${counts.inconclusive === 1 ? 'is' : 'are'} inconclusive (too few latency samples to test); nothing was judged, so this is not a pass`
       : null;
-  const side = (d: RunData) => ({ source: d.source, label: d.label, runId: d.info.runId, gitCommit: d.info.gitCommit, startedAt: d.info.startedAt, runs: 1 + (d.repeats?.length ?? 0) });
+  const side = (d: RunData) => ({ source: d.source, label: d.label, runId: d.run.runId, gitCommit: d.run.gitCommit, startedAt: d.run.startedAt, runs: 1 + (d.repeats?.length ?? 0) });
   return {
     kind: 'mobilenet-bench-comparison',
     version: 1,
@@ -550,7 +529,7 @@ export function machineWideShift(jobs: JobComparison[], o: CompareOptions): stri
   const share = Math.max(up, down) / ratios.length;
   if (share < 0.8) return null;
   const m = median(ratios);
-  return `${Math.max(up, down)} of ${ratios.length} jobs moved ${up >= down ? 'slower' : 'faster'} together (median ×${m.toFixed(2)}): that looks machine-wide (other load, CPU frequency, another host) rather than one change; rerun before believing it`;
+  return `${Math.max(up, down)} of ${ratios.length} jobs moved ${up >= down ? 'slower' : 'faster'} together (median ${fmtRatio(m)}): that looks machine-wide (other load, CPU frequency, another host) rather than one change; rerun before believing it`;
 }
 
 /** Per job id, the result that stands for a side: the first run's, or a repeat's where the first did not run it ok. */

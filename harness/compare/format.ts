@@ -1,11 +1,12 @@
 /** Renderings of a ComparisonReport: terminal table, Markdown (job summary / PR comment), JSON, JUnit XML. */
-import { fmtMs, fmtP, type ComparisonReport, type JobComparison, type Verdict } from './compare.ts';
+import { fmtChange, fmtMiB, fmtMs, fmtP } from '../format.ts';
+import type { ComparisonReport, JobComparison, Verdict } from './compare.ts';
 
 /** Output formats of `compare --format`. */
 export const FORMATS = ['table', 'markdown', 'json', 'junit'] as const;
 export type Format = (typeof FORMATS)[number];
 
-const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+const pct = fmtChange;
 const MIB = 2 ** 20;
 
 /** The cells shown for one job, shared by the table and Markdown. */
@@ -19,9 +20,9 @@ function cells(j: JobComparison): string[] {
     l ? `${fmtMs(l.baselineMedianMs)} → ${fmtMs(l.currentMedianMs)}` : '–',
     l ? pct(l.ratio - 1) : '–',
     l ? `${pct(l.ratioCi95[0] - 1)}…${pct(l.ratioCi95[1] - 1)}` : '–',
-    l ? `±${l.threshold >= 10 ? '>999' : (l.threshold * 100).toFixed(0)}%${l.thresholdSource === 'noise' ? '' : l.thresholdSource === 'floor' ? ' f' : ' =' }` : '–',
+    l ? `±${l.threshold >= 10 ? '>999' : (l.threshold * 100).toFixed(0)} %${l.thresholdSource === 'noise' ? '' : l.thresholdSource === 'floor' ? ' f' : ' =' }` : '–',
     l ? fmtP(l.pAdjusted) : '–',
-    m ? `${(m.currentBytes / MIB).toFixed(0)} (${pct(m.growth)})` : '–',
+    m ? `${fmtMiB(m.currentBytes)} (${pct(m.growth)})` : '–',
     a ? (a.changed !== null ? `${a.changed}/${a.n} changed` : `${a.measure ?? ''} ${pct((a.current ?? 0) - (a.baseline ?? 0))}`) : '–',
   ];
 }

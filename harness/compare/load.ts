@@ -5,9 +5,11 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { JobResultSchema, RunInfoSchema, SCHEMA_VERSION, type JobResult, type RunInfo } from '../results.ts';
-import { readResults, readRunInfo, resultsPath, runInfoPath } from '../store.ts';
-import { CompareError, type RunData } from './compare.ts';
+import { JobResultSchema, RunInfoSchema } from '../results.ts';
+import { refuseOutputsOverInputs } from '../output-guard.ts';
+import { loadRunFolder, schemaVersionProblem, type RunData } from '../run-data.ts';
+import { ResultsError, resultsPath, runInfoPath } from '../store.ts';
+import { CompareError } from './compare.ts';
 
 /** Where `baseline save` writes by default (relative to the working directory). */
 export const DEFAULT_BASELINE_DIR = join('results', 'baselines');
@@ -31,12 +33,6 @@ export type BaselineFile = z.infer<typeof BaselineFileSchema>;
 /** Names a baseline may have (it becomes a file name). */
 const NAME = /^[A-Za-z0-9._-]+$/;
 
-function schemaVersionProblem(raw: unknown, where: string): string | null {
-  const v = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (v === SCHEMA_VERSION) return null;
-  return `incompatible schema: ${where} has schemaVersion ${JSON.stringify(v ?? null)}, this harness reads schemaVersion ${SCHEMA_VERSION}`;
-}
-
 function parseJson(file: string): unknown {
   let text: string;
   try {
@@ -51,33 +47,16 @@ function parseJson(file: string): unknown {
   }
 }
 
-/** Read a run folder; schema mismatches and unreadable lines become CompareErrors. */
+/** Read a run folder through the one run loader; a missing file or an unreadable line becomes a CompareError naming it. */
 export function loadRunDir(dir: string): RunData {
   if (!existsSync(runInfoPath(dir))) throw new CompareError(`${dir}: no run.json (not a run folder or a baseline file)`);
-  const rawInfo = parseJson(runInfoPath(dir));
-  const infoProblem = schemaVersionProblem(rawInfo, runInfoPath(dir));
-  if (infoProblem) throw new CompareError(infoProblem);
   if (!existsSync(resultsPath(dir))) throw new CompareError(`${dir}: no results.jsonl`);
-  const firstLine = readFileSync(resultsPath(dir), 'utf8').split('\n').find((l) => l.trim() !== '');
-  if (firstLine) {
-    let raw: unknown = null;
-    try {
-      raw = JSON.parse(firstLine);
-    } catch {
-      /* readResults names the line */
-    }
-    const problem = raw ? schemaVersionProblem(raw, `${resultsPath(dir)}:1`) : null;
-    if (problem) throw new CompareError(problem);
-  }
-  let info: RunInfo;
-  let results: JobResult[];
   try {
-    info = readRunInfo(dir);
-    results = readResults(dir);
+    return loadRunFolder(dir);
   } catch (e) {
-    throw new CompareError((e as Error).message);
+    if (e instanceof ResultsError) throw new CompareError(e.message);
+    throw e;
   }
-  return { source: dir, label: info.runId, info, results };
 }
 
 /** Read a baseline file written by `baseline save`. */
@@ -102,7 +81,7 @@ export function loadBaselineFile(file: string): RunData {
     throw new CompareError(`${file}: ${issue.path.join('.') || '(file)'}: ${issue.message}`);
   }
   const [first, ...rest] = parsed.data.runs;
-  return { source: file, label: parsed.data.name, info: first.run, results: first.results, repeats: rest.map((x) => ({ info: x.run, results: x.results })) };
+  return { source: file, label: parsed.data.name, run: first.run, results: first.results, repeats: rest.map((x) => ({ run: x.run, results: x.results })) };
 }
 
 /**
@@ -130,16 +109,18 @@ export function saveBaseline(runDirs: string | string[], { name, dir = DEFAULT_B
   if (dirs.length === 0) throw new CompareError('baseline save needs at least one run folder');
   const runs = dirs.map(loadRunDir);
   for (const [i, run] of runs.entries()) {
-    if (!run.info.endedAt) throw new CompareError(`${dirs[i]}: the run has not finished (run.json has no endedAt); finish it with --resume ${dirs[i]} first`);
+    if (!run.run.endedAt) throw new CompareError(`${dirs[i]}: the run has not finished (run.json has no endedAt); finish it with --resume ${dirs[i]} first`);
     if (run.results.length === 0) throw new CompareError(`${dirs[i]}: no job results`);
   }
   const ids = (d: RunData) => [...d.results.map((r) => r.id)].sort().join('\n');
   for (const [i, run] of runs.entries()) {
     if (i > 0 && ids(run) !== ids(runs[0])) throw new CompareError(`different variants: ${dirs[i]} ran other jobs than ${dirs[0]}; a baseline's runs must share one config`);
   }
-  const finalName = name ?? runs[0].info.runId;
+  const finalName = name ?? runs[0].run.runId;
   if (!NAME.test(finalName)) throw new CompareError(`--name '${finalName}': use letters, digits, . _ - only (it becomes a file name)`);
   const file = join(dir, `${finalName}.json`);
+  // Before the exists check: --force must never let a baseline replace a run folder's own files.
+  refuseOutputsOverInputs([{ path: file, option: 'baseline file' }, { path: `${file}.tmp`, option: 'baseline temp file' }], dirs.map((d) => ({ runFolder: d })));
   if (existsSync(file) && !force) throw new CompareError(`${file} already exists; pass --force to replace it`);
   const data: BaselineFile = {
     format: BASELINE_FORMAT,
@@ -147,7 +128,7 @@ export function saveBaseline(runDirs: string | string[], { name, dir = DEFAULT_B
     name: finalName,
     savedAt: new Date().toISOString(),
     savedFrom: dirs.map((d) => resolve(d)),
-    runs: runs.map((r) => ({ run: r.info, results: r.results })),
+    runs: runs.map((r) => ({ run: r.run, results: r.results })),
   };
   BaselineFileSchema.parse(data);
   mkdirSync(dir, { recursive: true });
@@ -171,7 +152,7 @@ export function listBaselines(dir = DEFAULT_BASELINE_DIR): { name: string; file:
       try {
         const d = loadBaselineFile(join(dir, f));
         const raw = parseJson(join(dir, f)) as { savedAt: string };
-        return [{ name: d.label, file: join(dir, f), runId: d.info.runId, savedAt: raw.savedAt, jobs: d.results.length, runs: 1 + (d.repeats?.length ?? 0) }];
+        return [{ name: d.label, file: join(dir, f), runId: d.run.runId, savedAt: raw.savedAt, jobs: d.results.length, runs: 1 + (d.repeats?.length ?? 0) }];
       } catch {
         return [];
       }

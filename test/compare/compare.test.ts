@@ -51,7 +51,7 @@ function info(runId: string, ids = IDS): RunInfo {
   });
 }
 
-const run = (label: string, results: JobResult[]): RunData => ({ source: `/tmp/${label}`, label, info: info(label, results.map((r) => r.id)), results });
+const run = (label: string, results: JobResult[]): RunData => ({ source: `/tmp/${label}`, label, run: info(label, results.map((r) => r.id)), results });
 const baseJobs = () => IDS.map((id, i) => job(id, { samplesMs: samples(10 + i * 5, 40, 0.05, i + 1) }));
 const scaled = (jobs: JobResult[], f: number, only?: string) =>
   jobs.map((j) => (only && j.id !== only ? j : JobResultSchema.parse({ ...j, latency: { ...j.latency!, samplesMs: j.latency!.samplesMs.map((x) => x * f) } })));
@@ -74,7 +74,7 @@ test('samples ×1.3: every job slower, exit 1, named; ×0.7 is faster and exits 
     assert.equal(j.verdict, 'slower');
     assert.ok(Math.abs(j.latency!.ratio - 1.3) < 1e-9);
     assert.ok(j.latency!.ratioCi95[0] > 1.2 && j.latency!.pAdjusted < 1e-6);
-    assert.match(j.reasons[0], /\+30\.0%/);
+    assert.match(j.reasons[0], /\+30\.0 %/);
   }
   assert.match(formatTable(r), /REGRESSED \(4\):\n {2}node\/reference\/0\.25_128: slower/);
   const f = compareRuns(b, run('c', scaled(baseJobs(), 0.7)));
@@ -120,7 +120,7 @@ test('the automatic threshold grows with the noise of the samples', () => {
 
 test('repeated baseline runs: the between-run spread raises the threshold', () => {
   const runs = [1, 1.25, 0.8].map((f, k) => IDS.map((id, i) => job(id, { samplesMs: samples(10 * f, 40, 0.05, 10 * k + i) })));
-  const base: RunData = { ...run('b0', runs[0]), repeats: runs.slice(1).map((x, k) => ({ info: info(`b${k + 1}`), results: x })) };
+  const base: RunData = { ...run('b0', runs[0]), repeats: runs.slice(1).map((x, k) => ({ run: info(`b${k + 1}`), results: x })) };
   const cur = run('c', IDS.map((id, i) => job(id, { samplesMs: samples(13, 40, 0.05, 99 + i) })));
   const r = compareRuns(base, cur);
   for (const j of r.jobs) assert.ok(j.latency!.betweenRuns && j.latency!.betweenRuns.runsBaseline === 3 && j.latency!.threshold > 0.3);
@@ -186,7 +186,7 @@ test('accuracy: predictions that changed count only with a drop, and beyond the 
   assert.equal(compareRuns(run('a', base), run('b', cur), { accuracyMaxChanged: 5 }).exitCode, 0);
   // Different eval sets: the rate difference only.
   const other = run('b', cur);
-  other.info = { ...other.info, config: { accuracy: { samples: 50, seed: 3 } } };
+  other.run = { ...other.run, config: { accuracy: { samples: 50, seed: 3 } } };
   const fallback = compareRuns(run('a', base), other);
   assert.equal(fallback.jobs[0].accuracy!.basis, 'agreement');
   assert.equal(fallback.jobs[0].accuracy!.verdict, 'less-accurate', '5 % of 100 images is more than 1 allowed');

@@ -55,7 +55,7 @@ test('real runs: A/A raises nothing; --jitless is flagged on the JS reference, n
   let out = '';
   const code = await compareCommand([file, currentFile], (s) => (out += s), (s) => (out += s));
   assert.equal(code, 0, out);
-  const sideOf = (dirs: string[]): RunData => ({ ...loadRunDir(dirs[0]), repeats: dirs.slice(1).map((d) => ({ info: loadRunDir(d).info, results: loadRunDir(d).results })) });
+  const sideOf = (dirs: string[]): RunData => ({ ...loadRunDir(dirs[0]), repeats: dirs.slice(1).map((d) => ({ run: loadRunDir(d).run, results: loadRunDir(d).results })) });
   const baseline = sideOf(baselineDirs);
   const aa = compareRuns(baseline, sideOf(currentDirs));
   assert.equal(aa.exitCode, 0, out);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readResults } from '../../harness/store.ts';
 import { buildReportModel, loadRunFolder } from '../../reports/data.ts';
-import { fmtMs, fmtPct } from '../../reports/format.ts';
+import { fmtMs, fmtPct } from '../../harness/format.ts';
 import { renderHtmlReport } from '../../reports/html.ts';
 import { canvasInk, launchChromium, openReport, skipWithoutChromium } from './chromium.ts';
 import { HOSTILE, reportFixture } from './fixture.ts';

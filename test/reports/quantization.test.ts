@@ -26,7 +26,7 @@ test('uint8 rows are paired with the same runtime\'s float row (the .tflite one 
     job('ort-node-cpu/0.25_224-tflite', 'ort-node', 'cpu', 'float32', 4, 0.5, [1, 2, 3, 4]),
     job('ort-node-cpu/0.25_224-uint8', 'ort-node', 'cpu', 'uint8', 2, 0.46, [1, 2, 9, 5]),
   ];
-  const model = buildReportModel({ run: {} as never, results });
+  const model = buildReportModel({ source: 'test', label: 'test', run: {} as never, results });
   const pairs = quantizationPairs(model.targets[0]);
   const ref = pairs.find((p) => p.uint8.id === 'node/reference/0.25_224-uint8')!;
   assert.equal(ref.float!.id, 'node/reference/0.25_224-tflite', 'the same training as the uint8 file is preferred');
@@ -43,7 +43,7 @@ test('uint8 rows are paired with the same runtime\'s float row (the .tflite one 
   assert.match(section, /49\.8 → 48\.2 \(-1\.6\)/);
   assert.match(section, /uint8 \(integer kernels\)/);
   assert.match(section, /uint8 \(dequantized\)/);
-  assert.equal(quantizationSection(buildReportModel({ run: {} as never, results: results.filter((r) => r.precision === 'float32') }).targets[0]), null);
+  assert.equal(quantizationSection(buildReportModel({ source: 'test', label: 'test', run: {} as never, results: results.filter((r) => r.precision === 'float32') }).targets[0]), null);
 });
 
 test('the published table has all 16 variants, and uint8 never beats float by more than rounding', () => {
