@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { type ImplName, unsupportedOn } from '../models/registry.ts';
 
 /** Browser engines the harness drives. */
 export type BrowserEngine = 'chromium' | 'firefox' | 'webkit';
@@ -74,8 +75,9 @@ export function packageInstalled(name: string): boolean {
 }
 
 /** Why an implementation cannot run in an engine's page, or null when it can (runtime checks come later, in the page). */
-export function browserUnsupported(engine: BrowserEngine, i: { impl: string; backend: string }): string | null {
-  if (i.impl === 'ort-node') return 'ort-node is the native Node.js addon; a browser cannot load it (use ort-web)';
+export function browserUnsupported(engine: BrowserEngine, i: { impl: ImplName; backend: string }): string | null {
+  const page = unsupportedOn('page', i.impl);
+  if (page) return page;
   if (i.impl === 'tfjs' && (i.backend === 'webgl' || i.backend === 'webgpu')) {
     const pkg = `@tensorflow/tfjs-backend-${i.backend}`;
     if (!packageInstalled(pkg)) return `tfjs:${i.backend} needs ${pkg}, which is not installed (npm install ${pkg}@4)`;

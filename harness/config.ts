@@ -8,20 +8,14 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { ALPHAS, RESOLUTIONS } from '../models/spec.ts';
+import { IMPL_NAMES, backendsByImpl, type ImplName } from '../models/registry.ts';
 import { findBrowserExecutable } from './browsers.ts';
 
-/** Implementations and the backends each can run on. */
-export const BACKENDS = {
-  reference: ['js'],
-  tfjs: ['cpu', 'wasm', 'webgl', 'webgpu'],
-  'ort-web': ['wasm', 'webgl', 'webgpu'],
-  'ort-node': ['cpu'],
-  /** LiteRT.js running the official .tflite files as they ship (XNNPACK in WebAssembly). */
-  litert: ['wasm'],
-} as const;
+/** Implementations and the backends each can run on, from the runtime registry (models/registry.ts). */
+export const BACKENDS = backendsByImpl();
 
-export type ImplName = keyof typeof BACKENDS;
-const IMPL_NAMES = Object.keys(BACKENDS) as ImplName[];
+export type { ImplName };
+
 /** Every `impl:backend` spelling the config accepts. */
 export const IMPLEMENTATION_IDS = IMPL_NAMES.flatMap((impl) => BACKENDS[impl].map((b) => (impl === 'reference' ? impl : `${impl}:${b}`)));
 
@@ -39,7 +33,7 @@ export function parseImplementation(spec: string): Implementation | string {
   if (!m) return `'${spec}' is not of the form impl[:backend][@threads]`;
   const impl = m[1] as ImplName;
   if (!(impl in BACKENDS)) return `unknown implementation '${m[1]}'`;
-  const backends: readonly string[] = BACKENDS[impl];
+  const backends = BACKENDS[impl];
   const backend = m[2] ?? backends[0];
   if (!backends.includes(backend)) return `${impl} has no backend '${backend}' (it has ${backends.join(', ')})`;
   const threads = m[3] === undefined ? null : Number(m[3]);

@@ -4,6 +4,7 @@
  * reason, and an order chosen so that drift does not line up with one variant.
  */
 import { mobilenetV1, variantName } from '../models/spec.ts';
+import { runtimeOf, unsupportedOn } from '../models/registry.ts';
 import { findWeightsFiles, mirrorWeightsDir, officialFileNames, type WeightsFile } from '../models/weights/mirror.ts';
 import type { Precision } from '../models/weights/canonical.ts';
 import { ConfigError, implementationLabel, type Config, type Implementation, type Sampling, type Target } from './config.ts';
@@ -53,13 +54,11 @@ const nodeUnsupported = (i: Implementation): string | null =>
     ? `${i.impl}:${i.backend} needs a browser; Node has no ${i.backend === 'webgl' ? 'WebGL' : 'WebGPU'} (use a browser target)`
     : null;
 const SUPPORTED: { [T in Target['type']]: (i: Implementation, t: Extract<Target, { type: T }>) => string | null } = {
-  node: nodeUnsupported,
+  node: (i) => unsupportedOn('node', i.impl) ?? nodeUnsupported(i),
   // A board runs its Node, or with `browser: 'chromium'` its Chromium.
   ssh: (i, t) => (t.browser === 'chromium'
     ? browserUnsupported('chromium', i)
-    : i.impl === 'litert'
-      ? "litert is not shipped to a board's Node yet (its loader reads the official .tflite and its wasm from the package); use browser: 'chromium' on the ssh target, or a node target"
-      : nodeUnsupported(i)),
+    : unsupportedOn('board', i.impl) ?? nodeUnsupported(i)),
   chromium: (i) => browserUnsupported('chromium', i),
   firefox: (i) => browserUnsupported('firefox', i),
   webkit: (i) => browserUnsupported('webkit', i),
@@ -70,13 +69,13 @@ const SUPPORTED: { [T in Target['type']]: (i: Implementation, t: Extract<Target,
 };
 
 
-/** LiteRT.js runs official .tflite files as they ship, in Node and pages (not on SSH boards' Node). */
-function litertUnsupported(i: Implementation, t: Target, asked: Config['precision'][number], weights: WeightsRef | null): string | null {
-  if (i.impl !== 'litert') return null;
-  if (t.type === 'ssh' && t.browser !== 'chromium') return 'litert is not shipped to SSH boards: the job bundle carries no .tflite file and no LiteRT.js wasm folder';
-  if (asked === 'uint8-dequantized') return 'LiteRT.js runs the .tflite file as it ships: a uint8 file on its integer kernels only (ask for uint8)';
+/** A runtime that runs the official .tflite file as it ships (registry `reads: 'tflite'`, LiteRT.js) needs that file, and uint8 on its integer kernels. */
+function fileRuntimeUnsupported(i: Implementation, asked: Config['precision'][number], weights: WeightsRef | null): string | null {
+  const runtime = runtimeOf(i.impl);
+  if (runtime.reads !== 'tflite') return null;
+  if (asked === 'uint8-dequantized') return `${runtime.title} runs the .tflite file as it ships: a uint8 file on its integer kernels only (ask for uint8)`;
   if (weights && !(weights.kind === 'file' && weights.format === 'tflite')) {
-    return `LiteRT.js runs .tflite files only; these weights are ${weights.kind === 'file' ? `a ${weights.format} model` : 'synthetic'}`;
+    return `${runtime.title} runs .tflite files only; these weights are ${weights.kind === 'file' ? `a ${weights.format} model` : 'synthetic'}`;
   }
   return null;
 }
@@ -87,7 +86,7 @@ function litertUnsupported(i: Implementation, t: Target, asked: Config['precisio
  * always runs float kernels on the dequantized uint8 weights.
  */
 export function precisionOf(p: Config['precision'][number], impl: Implementation): Precision {
-  if (p === 'uint8') return impl.impl === 'tfjs' ? 'uint8-dequantized' : 'uint8';
+  if (p === 'uint8') return runtimeOf(impl.impl).integerKernels ? 'uint8' : 'uint8-dequantized';
   return p;
 }
 
@@ -174,7 +173,7 @@ export function planJobs(config: Config): Plan {
               ...profileOf(config),
             };
             const unsupported = (SUPPORTED[target.type] as (i: Implementation, t: Target) => string | null)(implementation, target)
-              ?? litertUnsupported(implementation, target, p, weights);
+              ?? fileRuntimeUnsupported(implementation, p, weights);
             if (unsupported) skipped.push({ ...base, weights, reason: unsupported });
             else if (weights === null) skipped.push({ ...base, weights, reason: resolved as string });
             else jobs.push({ ...base, weights });

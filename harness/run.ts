@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, existsSync, readdirSync, rmdirSync } from 'nod
 import { cpus, totalmem, type as osType, release, arch } from 'node:os';
 import { dirname, join } from 'node:path';
 import { variantName } from '../models/spec.ts';
+import { runtimePackages } from '../models/registry.ts';
 import { resolveConfig, type Config, type Target } from './config.ts';
 import { planJobs, type Job, type Plan } from './plan.ts';
 import { baseResult } from './probe/probe.ts';
@@ -47,12 +48,8 @@ export interface RunOptions {
 }
 
 const PROJECT_ROOT = join(import.meta.dirname, '..');
-/** Packages whose versions go into run.json. */
-const RECORDED_PACKAGES = [
-  'onnxruntime-node', 'onnxruntime-web', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu',
-  '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgl', '@tensorflow/tfjs-backend-webgpu', 'onnxruntime-common',
-  'tinybench', 'zod', 'puppeteer-core', 'appium',
-];
+/** Packages whose versions go into run.json: every runtime's (models/registry.ts), then the harness's own. */
+const RECORDED_PACKAGES = [...new Set([...runtimePackages(), 'tinybench', 'zod', 'puppeteer-core', 'appium'])];
 
 function packageVersion(name: string): string | null {
   const file = join(PROJECT_ROOT, 'node_modules', name, 'package.json');

@@ -4,9 +4,10 @@
  */
 import type { CanonicalWeights } from './weights/canonical.ts';
 import type { ProfileOptions, RuntimeProfile } from './profile.ts';
+import type { ImplName } from './registry.ts';
 
-/** The implementations we compare. */
-export type ImplName = 'reference' | 'tfjs' | 'ort-web' | 'ort-node' | 'litert';
+/** The implementations we compare (the keys of models/registry.ts). */
+export type { ImplName };
 
 /** What the runtime actually used, read back from it (not what was asked). */
 export interface EffectiveConfig {
@@ -31,6 +32,8 @@ export interface RuntimeOptions {
   threads?: number;
   /** Where the runtime's .wasm files are served/stored, when it needs to be told. */
   wasmPaths?: string;
+  /** URL of the model file as it ships, for runtimes that read it themselves (registry `reads: 'tflite'`) in pages. */
+  tfliteUrl?: string;
 }
 
 /** A model loaded in one runtime, ready to run. */
@@ -47,3 +50,6 @@ export interface LoadedModel {
 
 /** A factory each implementation module exports. */
 export type CreateModel = (weights: CanonicalWeights, options: RuntimeOptions) => Promise<LoadedModel>;
+
+/** One platform's factories: exactly the implementations the registry says it can run, each imported on demand. */
+export type Loaders<Impl extends ImplName> = { readonly [K in Impl]: () => Promise<CreateModel> };

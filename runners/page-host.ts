@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { runtimeOf } from '../models/registry.ts';
 import { packageDir } from '../harness/browsers.ts';
 import { baseResult } from '../harness/probe/probe.ts';
 import { evalInputsInNode, loadWeightsInNode } from '../harness/probe/node-env.ts';
@@ -86,8 +87,8 @@ export async function startPageHost(options: PageHostOptions = {}): Promise<Page
       const inputs = await evalInputsInNode(job, weights);
       server.put(`/jobs/${n}/weights.bin`, encodeWeights(weights));
       server.put(`/jobs/${n}/inputs.bin`, encodeEvalInputs(inputs));
-      // LiteRT.js loads the official file itself, as it ships.
-      const tflite = job.implementation.impl === 'litert' && weights.source.kind === 'tflite' ? weights.source.file : null;
+      // A runtime that reads the official file itself (LiteRT.js) is served it as it ships.
+      const tflite = runtimeOf(job.implementation.impl).reads === 'tflite' && weights.source.kind === 'tflite' ? weights.source.file : null;
       if (tflite) server.put(`/jobs/${n}/model.tflite`, new Uint8Array(await readFile(tflite)));
       return {
         assets: {

@@ -11,8 +11,9 @@ import { machine, cpus, release } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Job } from '../plan.ts';
-import type { CreateModel } from '../../models/runtime.ts';
-import type { Implementation } from '../config.ts';
+import { BOARD_LOADERS } from '../../models/loaders/board.ts';
+import { loadFactory } from '../../models/loaders/pick.ts';
+import { runtimeOf, type WasmFiles } from '../../models/registry.ts';
 
 installWasmMemoryTracker();
 process.env.ORT_DISABLE_TELEMETRY = '1';
@@ -33,20 +34,17 @@ function send(line: unknown): Promise<void> {
   return new Promise((done) => process.stdout.write(`${JSON.stringify(line)}\n`, () => done()));
 }
 
-async function factory(impl: Implementation['impl']): Promise<CreateModel> {
-  switch (impl) {
-    case 'reference': return (await import('../../models/reference/index.ts')).createReferenceModel;
-    case 'tfjs': return (await import('../../models/tfjs.ts')).createTfjsModel;
-    case 'ort-web': return (await import('../../models/onnx/ort-web.ts')).createOrtWebModel;
-    case 'ort-node': return (await import('../../models/onnx/ort-node.ts')).createOrtNodeModel;
-    case 'litert': throw new Error('litert is not shipped to SSH boards: the job bundle carries no .tflite file and no LiteRT.js wasm folder');
-  }
+/** The shipped folder of a runtime's wasm files (the registry says which it loads). */
+function wasmDir(req: RemoteJobRequest, files: WasmFiles | null): string | null {
+  if (files === null) return null;
+  const dirs: Record<WasmFiles, string | null> = { tfjs: req.tfjsWasmDir, ort: req.ortWasmDir, litert: null };
+  return dirs[files];
 }
 
 async function run(req: RemoteJobRequest): Promise<void> {
   await send({ type: 'device', machine: machine(), arch: process.arch, node: process.version, kernel: release(), cpus: cpus().length });
   const { runProbe } = await import('./probe.ts');
-  const { readMemoryInNode } = await import('./node-env.ts');
+  const { readMemoryInNode } = await import('./node-memory.ts');
   const { decodeEvalInputs, decodeWeights } = await import('./wire.ts');
   const result = await runProbe(req.job, {
     async loadWeights(ref, job) {
@@ -55,11 +53,11 @@ async function run(req: RemoteJobRequest): Promise<void> {
       const { syntheticWeights } = await import('../../models/weights/synthetic.ts');
       return syntheticWeights(job.alpha, job.resolution, { seed: ref.seed });
     },
-    createModel: async (impl, weights) => (await factory(impl.impl))(weights, {
-      backend: impl.backend,
-      ...(impl.threads !== null ? { threads: impl.threads } : {}),
-      ...(impl.impl === 'tfjs' ? { wasmPaths: req.tfjsWasmDir } : impl.impl === 'ort-web' ? { wasmPaths: req.ortWasmDir } : {}),
-    }),
+    createModel: async (impl, weights) => {
+      const create = await loadFactory('board', BOARD_LOADERS, impl.impl);
+      const wasmPaths = wasmDir(req, runtimeOf(impl.impl).wasm);
+      return create(weights, { backend: impl.backend, ...(impl.threads !== null ? { threads: impl.threads } : {}), ...(wasmPaths ? { wasmPaths } : {}) });
+    },
     readMemory: readMemoryInNode,
     evalInputs: async () => decodeEvalInputs(readFileSync(req.inputsFile)),
     crossOriginIsolated: null,

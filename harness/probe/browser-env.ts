@@ -1,15 +1,18 @@
 /**
  * The probe's platform binding for pages (Chromium, Firefox, WebKit, phones): the same
  * runProbe as in Node, with weights and accuracy inputs fetched from the harness's static
- * server, runtimes imported on demand from the page bundle (so a page loads only the one its
- * job asks for), and memory from what a page can read. Browser-safe: no node: imports.
+ * server, runtimes imported on demand from the page bundle (models/loaders/page.ts, so a page
+ * loads only the one its job asks for), and memory from what a page can read. Browser-safe: no node: imports.
  *
  * Data: synthetic weights are generated in the page with the same seeded generator as in Node
  * (so `loadMs` means the same on both); weights from files are parsed in Node and served in
  * canonical form (models/weights loaders read files). Eval inputs and reference logits are
  * always computed in Node and served as bytes, so the page scores the identical tensors.
  */
-import type { CreateModel, LoadedModel } from '../../models/runtime.ts';
+import type { LoadedModel, RuntimeOptions } from '../../models/runtime.ts';
+import { PAGE_LOADERS } from '../../models/loaders/page.ts';
+import { loadFactory } from '../../models/loaders/pick.ts';
+import { runtimeOf, type WasmFiles } from '../../models/registry.ts';
 import type { CanonicalWeights } from '../../models/weights/canonical.ts';
 import type { Implementation } from '../config.ts';
 import type { Job } from '../plan.ts';
@@ -43,17 +46,6 @@ async function fetchBytes(url: string): Promise<ArrayBuffer> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
   return res.arrayBuffer();
-}
-
-/** Runtime factories, imported on demand (esbuild splits them into their own chunks). */
-async function factory(impl: Implementation['impl']): Promise<CreateModel> {
-  switch (impl) {
-    case 'reference': return (await import('../../models/reference/index.ts')).createReferenceModel;
-    case 'tfjs': return (await import('../../models/tfjs.ts')).createTfjsModel;
-    case 'ort-web': return (await import('../../models/onnx/ort-web.ts')).createOrtWebModel;
-    case 'ort-node': throw new Error('ort-node is the native Node.js addon; a browser cannot load it');
-    case 'litert': return (await import('../../models/litert.ts')).createLiteRtModel;
-  }
 }
 
 type Details = Record<string, string | number | boolean | null>;
@@ -137,6 +129,12 @@ function pageDetails(): Details {
   };
 }
 
+/** The served folder of a runtime's wasm files (the registry says which it loads; ORT's when none). */
+function wasmPathsOf(assets: PageAssets, files: WasmFiles | null): string {
+  const paths: Record<WasmFiles, string> = { tfjs: assets.tfjsWasmPaths, ort: assets.ortWasmPaths, litert: assets.litertWasmPaths ?? '' };
+  return files === null ? assets.ortWasmPaths : paths[files];
+}
+
 /** Create the model, after checking that the engine has what the backend needs, and add what the page saw. */
 async function createModelInPage(impl: Implementation, weights: CanonicalWeights, assets: PageAssets): Promise<LoadedModel> {
   let gpu: Details = {};
@@ -148,13 +146,15 @@ async function createModelInPage(impl: Implementation, weights: CanonicalWeights
     gpu = webglInfo();
     if (gpu.webglRenderer === null) throw new Error(`${UNSUPPORTED_PREFIX}no WebGL context`);
   }
-  const wasmPaths = impl.impl === 'tfjs' ? assets.tfjsWasmPaths : impl.impl === 'litert' ? assets.litertWasmPaths ?? '' : assets.ortWasmPaths;
-  const model = await (await factory(impl.impl))(weights, {
+  const runtime = runtimeOf(impl.impl);
+  const create = await loadFactory('page', PAGE_LOADERS, impl.impl);
+  const options: RuntimeOptions = {
     backend: impl.backend,
     ...(impl.threads !== null ? { threads: impl.threads } : {}),
-    wasmPaths: new URL(wasmPaths, location.href).href,
-    ...(impl.impl === 'litert' && assets.tfliteUrl ? { tfliteUrl: new URL(assets.tfliteUrl, location.href).href } : {}),
-  } as Parameters<CreateModel>[1]);
+    wasmPaths: new URL(wasmPathsOf(assets, runtime.wasm), location.href).href,
+    ...(runtime.reads === 'tflite' && assets.tfliteUrl ? { tfliteUrl: new URL(assets.tfliteUrl, location.href).href } : {}),
+  };
+  const model = await create(weights, options);
   const page = { ...pageDetails(), weightsFrom: assets.weightsUrl ? 'canonical float32 parsed in Node, fetched from the harness server' : 'generated in the page' };
   return {
     run: (x) => model.run(x),

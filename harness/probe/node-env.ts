@@ -1,39 +1,28 @@
 /**
  * The probe's platform binding for Node: weights from local files, every runtime
- * that Node can run, memory from /proc and process.memoryUsage(), and reference
+ * that Node can run (models/loaders/node.ts), memory from node-memory.ts, and reference
  * logits cached on disk so that four implementations of one variant compute them once.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { CreateModel } from '../../models/runtime.ts';
+import { NODE_LOADERS } from '../../models/loaders/node.ts';
+import { loadFactory } from '../../models/loaders/pick.ts';
+import { runtimeOf } from '../../models/registry.ts';
 import type { CanonicalWeights } from '../../models/weights/canonical.ts';
-import type { Implementation } from '../config.ts';
 import type { Job, WeightsRef } from '../plan.ts';
-import type { Effective, Memory } from '../results.ts';
 import { loadEvalSet } from '../eval-set.ts';
 import { cacheDir } from '../cache.ts';
 import type { EvalInputs } from './accuracy.ts';
 import type { ProbeEnvironment } from './probe.ts';
 import { syntheticInput } from './probe.ts';
-import { wasmMemoryBytes } from './wasm-memory.ts';
+import { readMemoryInNode } from './node-memory.ts';
 import type { RequantizationMode } from '../../models/reference/quantized/fixed-point.ts';
 
 
 /** Synthetic inputs used for agreement when no eval set is configured. */
 const SYNTHETIC_AGREEMENT_INPUTS = 4;
-
-/** Runtime factories by implementation, imported on demand (onnxruntime-node must not load unless asked). */
-async function factory(impl: Implementation['impl']): Promise<CreateModel> {
-  switch (impl) {
-    case 'reference': return (await import('../../models/reference/index.ts')).createReferenceModel;
-    case 'tfjs': return (await import('../../models/tfjs.ts')).createTfjsModel;
-    case 'ort-web': return (await import('../../models/onnx/ort-web.ts')).createOrtWebModel;
-    case 'ort-node': return (await import('../../models/onnx/ort-node.ts')).createOrtNodeModel;
-    case 'litert': return (await import('../../models/litert.ts')).createLiteRtModel;
-  }
-}
 
 /** Load canonical weights for a job in Node. */
 export async function loadWeightsInNode(ref: WeightsRef, job: Pick<Job, 'alpha' | 'resolution'> & Partial<Pick<Job, 'precision'>>): Promise<CanonicalWeights> {
@@ -150,50 +139,18 @@ export async function evalInputsInNode(job: Job, weights: CanonicalWeights): Pro
   if (weights.precision === 'uint8') whys.push('agreement with the integer reference in fp32 requantization (as MLAS and XNNPACK round)');
   // LiteRT.js returns the file's own output, the softmax: it is compared with the reference's softmax
   // (the integer reference's uint8 softmax for uint8 files), so max |Δ| is in probability units there.
-  const softmax = job.implementation.impl === 'litert';
-  if (softmax) whys.push('on softmax outputs (LiteRT.js returns the file\'s softmax): max |Δ| is in probability units');
+  const softmax = runtimeOf(job.implementation.impl).output === 'softmax';
+  if (softmax) whys.push(`on softmax outputs (${runtimeOf(job.implementation.impl).title} returns the file's softmax): max |Δ| is in probability units`);
   const why = [note, ...whys].filter(Boolean).join('; ');
   const key = `${refKey}${softmax ? ':softmax' : ''}`;
   return { tensors, labels, referenceLogits: await referenceLogits(weights, key, tensors.slice(0, k), softmax, requantization), ...(why ? { note: why } : {}), ...(crop !== undefined ? { crop } : {}) };
-}
-
-/** Peak RSS of this process (VmHWM), in bytes, or null off Linux. */
-export function peakRssBytes(): number | null {
-  try {
-    const m = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-    return m ? Number(m[1]) * 1024 : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Memory of this process after sampling; tf.memory() when tfjs ran. */
-export async function readMemoryInNode(effective: Effective): Promise<Memory> {
-  const usage = process.memoryUsage();
-  let tfjs: Memory['tfjs'] = null;
-  if (effective.impl === 'tfjs') {
-    const tf = await import('@tensorflow/tfjs-core');
-    const m = tf.memory();
-    tfjs = { numBytes: m.numBytes, numTensors: m.numTensors, numDataBuffers: m.numDataBuffers };
-  }
-  const rss = peakRssBytes();
-  return {
-    peakRssBytes: rss,
-    peakRssSource: rss === null ? null : "VmHWM of the job's own child process",
-    jsHeapUsedBytes: usage.heapUsed,
-    jsHeapTotalBytes: usage.heapTotal,
-    externalBytes: usage.external,
-    arrayBuffersBytes: usage.arrayBuffers,
-    wasmMemoryBytes: wasmMemoryBytes(),
-    tfjs,
-  };
 }
 
 /** The Node environment for runProbe. */
 export function nodeProbeEnvironment(): ProbeEnvironment {
   return {
     loadWeights: loadWeightsInNode,
-    createModel: async (impl, weights) => (await factory(impl.impl))(weights, { backend: impl.backend, ...(impl.threads !== null ? { threads: impl.threads } : {}) }),
+    createModel: async (impl, weights) => (await loadFactory('node', NODE_LOADERS, impl.impl))(weights, { backend: impl.backend, ...(impl.threads !== null ? { threads: impl.threads } : {}) }),
     readMemory: readMemoryInNode,
     evalInputs: evalInputsInNode,
     crossOriginIsolated: null,

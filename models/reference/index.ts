@@ -40,23 +40,6 @@ function prepareKernel(spec: LayerSpec, kernel: Float32Array): Float32Array {
   }
 }
 
-/** Test-only hook: `MOBILENET_BENCH_TEST_SLOW_LAYER=<layer>:<ms>` busy-waits that long after that layer (Node only). */
-export const SLOW_LAYER_ENV = 'MOBILENET_BENCH_TEST_SLOW_LAYER';
-
-/** The layer to slow down and by how much, from SLOW_LAYER_ENV; null when unset (always in pages). */
-function slowLayerHook(): { layer: string; ms: number } | null {
-  const raw = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[SLOW_LAYER_ENV];
-  const m = raw ? /^([a-z]+\d*):(\d+(?:\.\d+)?)$/.exec(raw) : null;
-  if (raw && !m) throw new Error(`${SLOW_LAYER_ENV}='${raw}': expected <layer>:<ms>, e.g. pw5:20`);
-  return m ? { layer: m[1], ms: Number(m[2]) } : null;
-}
-
-/** Spin for `ms` milliseconds (a stand-in for a slower kernel). */
-function busyWait(ms: number): void {
-  const end = performance.now() + ms;
-  while (performance.now() < end);
-}
-
 /** Time of one layer in one inference, from ReferenceNetwork.inferTimed. */
 export interface LayerTiming {
   name: string;
@@ -75,8 +58,6 @@ export class ReferenceNetwork {
   private readonly logits: Float32Array;
   /** im2col rows of the stem conv. */
   private readonly patches: Float32Array;
-  /** The test-only slowdown (SLOW_LAYER_ENV), read once. */
-  private readonly slow = slowLayerHook();
 
   constructor(weights: CanonicalWeights) {
     validateWeights(weights);
@@ -159,7 +140,6 @@ export class ReferenceNetwork {
           fullyConnected(src, l.inChannels, kernel, bias, dst);
           break;
       }
-      if (this.slow?.layer === l.name) busyWait(this.slow.ms);
       observe?.(l.name, dst.subarray(0, outLen));
       src = dst;
       dst = dst === this.bufA ? this.bufB : this.bufA;

@@ -1,17 +1,17 @@
 /**
  * What an ssh target ships to the board: the Node job bundle (harness/probe/board-job.ts and
- * the probe, runtimes and models it imports, built by esbuild into one CommonJS file, keyed by
- * a hash of its sources) and the files the runtimes load at run time: onnxruntime-node's native
- * binding for the board's platform and arch, tfjs-backend-wasm's and onnxruntime-web's wasm.
+ * the probe, runtimes and models it imports, built by esbuild into one CommonJS file, kept in the
+ * build cache (runners/build-cache.ts) keyed by what the bundle runs) and the files the runtimes
+ * load at run time: onnxruntime-node's native binding for the board's platform and arch,
+ * tfjs-backend-wasm's and onnxruntime-web's wasm.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cacheDir } from '../../harness/cache.ts';
 import { packageDir } from '../../harness/browsers.ts';
+import { cachedBuild, type CachedBuild } from '../build-cache.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const SOURCE_DIRS = ['harness', 'models'];
 
 /** One file of the runtime tree: its path in the tree and where it comes from here. */
 export interface TreeFile {
@@ -19,46 +19,21 @@ export interface TreeFile {
   local: string;
 }
 
-function listSources(dir: string, out: string[]): void {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    if (entry.isDirectory()) listSources(p, out);
-    else if (entry.name.endsWith('.ts')) out.push(p);
-  }
-}
-
-function sourceHash(): string {
-  const files: string[] = [];
-  for (const d of SOURCE_DIRS) listSources(join(ROOT, d), files);
-  files.push(join(ROOT, 'package-lock.json'));
-  const h = createHash('sha256');
-  for (const f of files.sort()) if (existsSync(f)) h.update(relative(ROOT, f)).update('\0').update(readFileSync(f)).update('\0');
-  return h.digest('hex').slice(0, 16);
-}
-
 let inFlight: Promise<string> | null = null;
 
-/** Build the job bundle when its sources changed; resolves to the path of job.cjs. */
+/** Build the job bundle when what it runs changed; resolves to the path of job.cjs. */
 export function buildRemoteJobBundle(): Promise<string> {
-  inFlight ??= build().finally(() => {
+  inFlight ??= cachedBuild(remoteJobBuild(), cacheDir()).then((dir) => join(dir, 'job.cjs')).finally(() => {
     inFlight = null;
   });
   return inFlight;
 }
 
-async function build(): Promise<string> {
-  const base = join(cacheDir(), 'ssh-bundle');
-  const out = join(base, sourceHash());
-  const file = join(out, 'job.cjs');
-  if (existsSync(file)) return file;
-  const { build: esbuild } = await import('esbuild');
-  const tmp = `${out}.${process.pid}.tmp`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-  await esbuild({
-    entryPoints: [join(ROOT, 'harness', 'probe', 'board-job.ts')],
-    outfile: join(tmp, 'job.cjs'),
+/** The board bundle's build for the cache, from the sources under `root` (tests pass a copy of the tree). */
+export function remoteJobBuild(root = ROOT): CachedBuild {
+  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  const options = {
+    entryPoints: [join(root, 'harness', 'probe', 'board-job.ts')],
     bundle: true,
     format: 'cjs',
     platform: 'node',
@@ -76,12 +51,18 @@ async function build(): Promise<string> {
         }));
       },
     }],
-  });
-  rmSync(out, { recursive: true, force: true });
-  renameSync(tmp, out);
-  const builds = readdirSync(base).filter((d) => /^[0-9a-f]{16}$/.test(d)).map((d) => join(base, d));
-  builds.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs).slice(3).forEach((d) => rmSync(d, { recursive: true, force: true }));
-  return file;
+  } satisfies CachedBuild['options'];
+  return {
+    name: 'ssh-bundle',
+    root,
+    options,
+    // This file stands for the build options the key cannot serialize (the plugin).
+    extraInputs: [join(root, 'tsconfig.json'), join(root, 'runners', 'ssh', 'bundle.ts')],
+    async build(dir) {
+      const { build: esbuild } = await import('esbuild');
+      await esbuild({ ...options, outfile: join(dir, 'job.cjs') });
+    },
+  };
 }
 
 /**

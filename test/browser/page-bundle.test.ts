@@ -13,6 +13,9 @@ test('the page bundle takes the browser side of #platform and is measured', { ti
   const text = readdirSync(dir).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
   assert.match(text, /models\/platform\/browser\.ts/);
   assert.doesNotMatch(text, /models\/platform\/node\.ts/);
+  // Only the page's loaders (models/loaders/page.ts) reach it: no native addon, no Node-side environment.
+  assert.match(text, /models\/loaders\/page\.ts/);
+  assert.doesNotMatch(text, /models\/onnx\/ort-node\.ts|node_modules\/onnxruntime-node\/|harness\/probe\/node-env\.ts|models\/loaders\/node\.ts/);
 });
 
 test('a node: import reaching the page fails its build, naming the importer', async () => {

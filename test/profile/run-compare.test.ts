@@ -1,8 +1,8 @@
 /**
  * Profiling end to end on real runs (node target, reference, α 0.25 × 128): the results line
  * carries the profile and names its trace file, which parses as trace-event JSON; the report
- * and the Markdown summary show it; and compare locates a slowdown in the one layer that the
- * reference's test-only hook slowed, from the two runs' profiles.
+ * and the Markdown summary show it; and compare locates a slowdown in the one layer that a
+ * test-only preload (test/helpers/slow-layer.ts) slowed in the job process, from the two runs' profiles.
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,21 +16,21 @@ import { compareRuns } from '../../harness/compare/compare.ts';
 import { formatMarkdown, formatTable } from '../../harness/compare/format.ts';
 import { loadRunDir } from '../../harness/compare/load.ts';
 import { renderReport } from '../../reports/build.ts';
-import { SLOW_LAYER_ENV } from '../../models/reference/index.ts';
+import { SLOW_LAYER_ENV, SLOW_LAYER_EXEC_ARGV } from '../helpers/slow-layer.ts';
 
 const JOB = 'node/reference/0.25_128';
 const SLOW_MS = 40;
 
 async function profiledRun(dir: string, slowLayer?: string) {
   const config = resolveConfig({
-    targets: [{ name: 'node', type: 'node' }],
+    targets: [{ name: 'node', type: 'node', execArgv: SLOW_LAYER_EXEC_ARGV }],
     variants: { alpha: [0.25], resolution: [128] },
     implementations: ['reference'],
     sampling: { warmupSamples: 2, warmupTimeMs: 0, minSamples: 20, minTimeMs: 0, maxSamples: 40, maxTimeMs: 4000 },
     accuracy: { samples: 1 },
     profile: { inferences: 3 },
   });
-  // Job processes inherit this process's environment: the hook reaches the reference there.
+  // Both runs preload the hook (same config); job processes inherit this environment, which arms it for the slow run.
   if (slowLayer) process.env[SLOW_LAYER_ENV] = slowLayer;
   try {
     const { results } = await runBenchmark({ config, runnerFor, outDir: dir });

@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { syntheticWeights } from '../../models/weights/synthetic.ts';
 import { specOf } from '../../models/weights/canonical.ts';
-import { ReferenceNetwork, SLOW_LAYER_ENV, createReferenceModel } from '../../models/reference/index.ts';
+import { ReferenceNetwork, createReferenceModel } from '../../models/reference/index.ts';
+import { slowLayer } from '../helpers/slow-layer.ts';
 import { profileReference } from '../../models/reference/profile.ts';
 import { exportOnnx } from '../../models/onnx/export.ts';
 import { layerOfOrtNode } from '../../models/onnx/profile-ort.ts';
@@ -64,26 +65,23 @@ test('reference: its layer times add up to its own whole-inference time, and mat
 });
 
 test('reference: the test-only slow-layer hook shows up in that layer alone', () => {
-  process.env[SLOW_LAYER_ENV] = 'pw5:30';
-  let slow: ReferenceNetwork;
-  try {
-    slow = new ReferenceNetwork(weights);
-  } finally {
-    delete process.env[SLOW_LAYER_ENV];
-  }
   const fast = summarizeProfile(profileReference(new ReferenceNetwork(weights), input, { inferences: 5, now }), spec, 'fast');
-  const slowed = summarizeProfile(profileReference(slow, input, { inferences: 5, now }), spec, 'slow');
+  const restore = slowLayer('pw5:30');
+  let slowed: typeof fast;
+  try {
+    slowed = summarizeProfile(profileReference(new ReferenceNetwork(weights), input, { inferences: 5, now }), spec, 'slow');
+  } finally {
+    restore();
+  }
   const ms = (p: typeof fast, name: string) => p.layers.find((l) => l.name === name)!.ms!;
   assert.ok(ms(slowed, 'pw5') >= 30, `pw5 took ${ms(slowed, 'pw5')} ms`);
   // Half the injected time is a margin for load on a shared machine; the layer is what matters.
   assert.ok(ms(slowed, 'pw5') - ms(fast, 'pw5') > 15, `pw5 ${ms(fast, 'pw5')} → ${ms(slowed, 'pw5')} ms`);
   assert.equal(compareProfiles(fast, slowed).located[0]?.layer, 'pw5');
-  process.env[SLOW_LAYER_ENV] = 'pw5';
-  try {
-    assert.throws(() => new ReferenceNetwork(weights), /expected <layer>:<ms>/);
-  } finally {
-    delete process.env[SLOW_LAYER_ENV];
-  }
+  assert.throws(() => slowLayer('pw5'), /expected <layer>:<ms>/);
+  // Restored: a network is fast again.
+  const again = summarizeProfile(profileReference(new ReferenceNetwork(weights), input, { inferences: 5, now }), spec, 'again');
+  assert.ok(ms(again, 'pw5') < 30, `pw5 took ${ms(again, 'pw5')} ms after the hook was removed`);
 });
 
 test('ORT mapping: every exported node maps to the layer it computes; glue nodes map to none', () => {

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { resolveConfig } from '../../harness/config.ts';
@@ -23,6 +23,10 @@ test('the shipped bundle runs tfjs-wasm, ort-web and ort-node jobs from its own 
   try {
     const { files, ortNodeUnavailable } = await runtimeTree(process.platform, process.arch);
     assert.equal(ortNodeUnavailable, null);
+    // The bundle carries only the board's runtimes (models/loaders/board.ts): no LiteRT.js.
+    const bundle = readFileSync(files.find((f) => f.rel === 'job.cjs')!.local, 'utf8');
+    assert.match(bundle, /models\/loaders\/board\.ts/);
+    assert.doesNotMatch(bundle, /models\/litert\.ts|node_modules\/@litertjs\//);
     for (const f of files) {
       mkdirSync(dirname(join(tree, f.rel)), { recursive: true });
       copyFileSync(f.local, join(tree, f.rel));
