@@ -39,6 +39,18 @@ const SECRET_WORDS = new Set([
  * User names are not secret (see the module comment).
  */
 export function isSecretKey(key: string): boolean {
+  let known = secretKeyCache.get(key);
+  if (known === undefined) {
+    known = decideSecretKey(key);
+    // Keys repeat (every trace event has the same few): decide each once.
+    if (secretKeyCache.size < 10_000) secretKeyCache.set(key, known);
+  }
+  return known;
+}
+
+const secretKeyCache = new Map<string, boolean>();
+
+function decideSecretKey(key: string): boolean {
   const last = key.split(/[:.]/).pop() ?? key;
   const words = last
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
@@ -173,7 +185,7 @@ export function redactUrl(url: string): string {
 }
 
 /** The forms a secret takes in text: as is, JSON-escaped (an echoed request), URL-encoded (a URL). */
-function spellings(secrets: readonly string[]): string[] {
+function spellingsOf(secrets: readonly string[]): string[] {
   const out = new Set<string>();
   for (const s of secrets) {
     if (s.length < MIN_SECRET) continue;
@@ -185,15 +197,31 @@ function spellings(secrets: readonly string[]): string[] {
   return [...out].sort((a, b) => b.length - a.length);
 }
 
+/** A secret list made ready for matching: its spellings and their SECRET_FRAGMENT-character runs. */
+interface Prepared {
+  forms: string[];
+  grams: Set<string>;
+}
+
+/** The last list prepared: a run redacts every string of every result with the same one. */
+let lastPrepared: { key: string; value: Prepared } | null = null;
+
+function prepare(secrets: readonly string[]): Prepared {
+  const key = secrets.join('\0');
+  if (lastPrepared?.key === key) return lastPrepared.value;
+  const forms = spellingsOf(secrets);
+  const grams = new Set<string>();
+  for (const s of forms) for (let i = 0; i + SECRET_FRAGMENT <= s.length; i++) grams.add(s.slice(i, i + SECRET_FRAGMENT));
+  lastPrepared = { key, value: { forms, grams } };
+  return lastPrepared.value;
+}
+
 /**
  * Remove every run of SECRET_FRAGMENT or more characters that also occurs in a secret: what a
  * message cut before its redaction keeps of one ("…the first 8 characters of the key").
  */
-function redactFragments(text: string, secrets: readonly string[]): string {
-  if (text.length < SECRET_FRAGMENT) return text;
-  const grams = new Set<string>();
-  for (const s of secrets) for (let i = 0; i + SECRET_FRAGMENT <= s.length; i++) grams.add(s.slice(i, i + SECRET_FRAGMENT));
-  if (grams.size === 0) return text;
+function redactFragments(text: string, grams: ReadonlySet<string>): string {
+  if (text.length < SECRET_FRAGMENT || grams.size === 0) return text;
   const covered = new Uint8Array(text.length);
   let any = false;
   for (let i = 0; i + SECRET_FRAGMENT <= text.length; i++) {
@@ -233,9 +261,11 @@ const AUTH_HEADER = /\b((?:proxy-)?authorization)(\s*[:=]\s*)(?:(basic|bearer|to
  */
 export function redactText(text: string, secrets: readonly string[] = []): string {
   let out = text;
-  const forms = spellings(secrets);
+  const { forms, grams } = prepare(secrets);
   for (const s of forms) if (out.includes(s)) out = out.split(s).join(REDACTED);
-  out = redactFragments(out, forms);
+  out = redactFragments(out, grams);
+  // Every pattern below needs one of these: most strings (trace event names, ids) skip them all.
+  if (!/[:=@]/.test(out)) return out;
   return out
     .replace(URL_USER_INFO, `$1${REDACTED}@`)
     .replace(BARE_USER_INFO, `$1${REDACTED}@`)
