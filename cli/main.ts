@@ -1,5 +1,6 @@
 /** The `mobilenet-bench` command line: parses the subcommand and hands over. */
 import { ConfigError } from '../harness/config.ts';
+import { redactText } from '../harness/secrets.ts';
 import { printModelsTable } from './models-table.ts';
 import { FETCH_USAGE, modelsFetchCommand } from './models-fetch.ts';
 import { listCommand, runCommand, RUN_USAGE } from './run.ts';
@@ -41,8 +42,13 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     // Expected problems (bad config, bad option, unreadable run folder) get their message alone, no stack.
     if (e instanceof ConfigError || EXPECTED_ERRORS.has((e as Error).name)) {
-      process.stderr.write(`mobilenet-bench: ${(e as Error).message}\n`);
+      process.stderr.write(`mobilenet-bench: ${redactText((e as Error).message)}\n`);
       return 2;
+    }
+    // A bug's stack is printed by Node: still without a URL's credentials.
+    if (e instanceof Error) {
+      e.message = redactText(e.message);
+      if (e.stack) e.stack = redactText(e.stack);
     }
     throw e;
   }

@@ -2,6 +2,7 @@
 import { fmtMs } from '../harness/format.ts';
 import type { RunEvent } from '../harness/run.ts';
 import type { JobResult } from '../harness/results.ts';
+import { redactText } from '../harness/secrets.ts';
 
 /** `m:ss` for an ETA. */
 export function formatDuration(ms: number): string {
@@ -37,7 +38,9 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr, no
   let drawn = 0;
   const eta = () => (finishedHere ? ` ETA ${formatDuration(((now() - started) / finishedHere) * (total - finished))}` : '');
   // Replace the live block (its lines are the last `drawn` lines on screen) with `lines` plus a fresh block.
-  const redraw = (lines: string[]) => {
+  const redraw = (shown: string[]) => {
+    // The run redacts known secrets from its events; a URL's credentials or a `key=value` pair never show either.
+    const lines = shown.map((l) => redactText(l));
     if (!tty) {
       for (const l of lines) stream.write(`${l}\n`);
       return;
@@ -61,7 +64,7 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr, no
         redraw([`Preparing ${e.what} …`]);
         break;
       case 'notice':
-        stream.write(`${tty ? '\r\x1b[K' : ''}${e.message}\n`);
+        stream.write(`${tty ? '\r\x1b[K' : ''}${redactText(e.message)}\n`);
         break;
       case 'job-start':
         active.set(e.worker, { job: e.job.id, since: now() });

@@ -6,6 +6,7 @@
 import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { redactText } from './secrets.ts';
 import { z } from 'zod';
 import { ALPHAS, RESOLUTIONS } from '../models/spec.ts';
 import { IMPL_NAMES, backendsByImpl, type ImplName } from '../models/registry.ts';
@@ -415,7 +416,8 @@ export function defineConfig(config: UserConfig): UserConfig {
 /** The configuration could not be used: the message names the key, the value and what is allowed. */
 export class ConfigError extends Error {
   constructor(message: string) {
-    super(message);
+    // A config error quotes values (a mistyped URL, a snippet of bad JSON): never their credentials.
+    super(redactText(message));
     this.name = 'ConfigError';
   }
 }

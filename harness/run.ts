@@ -15,7 +15,7 @@ import { planJobs, type Job, type Plan } from './plan.ts';
 import { baseResult } from './probe/probe.ts';
 import { SCHEMA_VERSION, type JobResult, type RunInfo, type RunInstance } from './results.ts';
 import { appendResult, readResults, readRunInfo, writeRunInfo } from './store.ts';
-import { redactDeep } from './secrets.ts';
+import { redactDeep, redactText, secretsOf } from './secrets.ts';
 import type { InstanceRef, Runner } from './runner.ts';
 import { acquireRunLock } from './lock.ts';
 import { warmEvalSetCache } from './eval-set.ts';
@@ -183,6 +183,8 @@ async function runLocked(opts: RunOptions & { resumeDir?: string }, dir: string,
   // Read (and validate) what is there before writing anything: a refused resume changes nothing on disk.
   readResults(dir);
   const plan = planJobs(config);
+  // The last line of defence, whichever runner made a line: nothing written or shown holds a credential.
+  const secrets = secretsOf(config.targets);
   const info = resumed ?? { ...runInfoFor(runId, config, plan), ...opts.runInfoExtra };
   writeRunInfo(dir, info);
 
@@ -223,7 +225,8 @@ async function runLocked(opts: RunOptions & { resumeDir?: string }, dir: string,
   let finished = done.size;
   const record = (lane: Lane, measured: JobResult) => {
     // A profiled job's trace events go to their own file beside results.jsonl.
-    const result = writeProfileTrace(dir, measured);
+    // The job id stays as planned (resume and compare match on it); everything else is redacted, traces included.
+    const result = writeProfileTrace(dir, { ...redactDeep(measured, secrets), id: measured.id });
     if (lane.instance.count > 1) result.instance = { ...lane.instance };
     if (lane.host !== null && shared.has(lane.host)) {
       const warning = `shareHost: other jobs may have computed on ${lane.host} at the same time (targets or instances sharing the host), so this job's latency and memory may be disturbed`;
@@ -244,7 +247,7 @@ async function runLocked(opts: RunOptions & { resumeDir?: string }, dir: string,
         const result = await workers.get(lane.key)!.run(job);
         if (result === null) {
           started--;
-          opts.onEvent?.({ type: 'worker-lost', worker: lane.label, reason: workers.get(lane.key)!.deadReason ?? 'could not start' });
+          opts.onEvent?.({ type: 'worker-lost', worker: lane.label, reason: redactText(workers.get(lane.key)!.deadReason ?? 'could not start', secrets) });
           return false;
         }
         record(lane, result);

@@ -1,5 +1,6 @@
 /** The run-wide part of the HTML report: environment and effective configuration, problems, methodology. */
 import type { JobResult, RunInfo } from '../harness/results.ts';
+import { redactDeep } from '../harness/secrets.ts';
 import { runIndexOf, runsOf } from './merge.ts';
 import { inlinedLibraryVersions } from './assets.ts';
 import { configValue, precisionLabel, type ReportModel } from './data.ts';
@@ -129,6 +130,6 @@ export function methodologySection(model: ReportModel): SafeHtml {
     <h3>Weights</h3>
     ${weights.length ? sortableTable(weightCols, weights, { className: 'weights' }) : html`<p>run.json records no weights.</p>`}
     <h3>Configuration</h3>
-    ${runsOf(model).map((r) => html`<details><summary>The resolved configuration of run ${r.runId} (run.json)</summary><pre class="config">${JSON.stringify(r.config, null, 2)}</pre></details>`)}
+    ${runsOf(model).map((r) => html`<details><summary>The resolved configuration of run ${r.runId} (run.json)</summary><pre class="config">${JSON.stringify(redactDeep(r.config), null, 2)}</pre></details>`)}
     <p class="caption">This report was built from <code>results.jsonl</code> and <code>run.json</code> alone (results schema v${run.schemaVersion}), with Chart.js ${libs['chart.js']}, @sgratzl/chartjs-chart-boxplot ${libs['@sgratzl/chartjs-chart-boxplot']} and chartjs-chart-matrix ${libs['chartjs-chart-matrix']} inlined; it makes no network requests.</p>`;
 }

@@ -5,7 +5,7 @@
  * (fetch refuses them in URLs) and turns a server's error into the server's own words.
  * No BiDi, no vendor SDK: vendor differences are capabilities.
  */
-import { redactUrl } from '../harness/secrets.ts';
+import { literalSecrets, redactAndCut, redactText, redactUrl } from '../harness/secrets.ts';
 
 /** A WebDriver command failed; `lost` says the session can no longer be used. */
 export class WebDriverError extends Error {
@@ -28,15 +28,20 @@ const LOST_CODES = new Set(['invalid session id', 'no such window', 'session not
 /** Messages (any code) that mean the browser or its driver went away. */
 const LOST_MESSAGE = /not reachable|disconnected|has crashed|crashed|terminated|no such session|session (?:is )?(?:either )?(?:deleted|terminated|not started)|ECONNREFUSED|ECONNRESET|socket hang up/i;
 
+/** Longest summary of a server's message, characters. */
+export const SUMMARY_MAX_CHARS = 600;
+/** Most of a non-JSON reply (a proxy's HTML page) kept in an error: far above SUMMARY_MAX_CHARS, so the cut that shows is the one made after redaction. */
+const RAW_BODY_MAX_CHARS = 4000;
+
 /**
  * A server's message in one line: chromedriver and Appium nest the cause on later lines
  * ("cannot parse capability … from invalid argument: 'X' must be a valid device"), so the
- * first few lines are kept, stack frames dropped.
+ * first few lines are kept, stack frames dropped. `secrets` are redacted before the message
+ * is cut (a farm that echoes the request would otherwise leave a key's first characters).
  */
-export function summarizeMessage(message: string, maxLines = 4): string {
-  const lines = message.split('\n').map((l) => l.trim()).filter((l) => l && !/^at\s/.test(l) && !/^\(Session info:/.test(l));
-  const text = lines.slice(0, maxLines).join(' / ');
-  return text.length > 600 ? `${text.slice(0, 600)}…` : text;
+export function summarizeMessage(message: string, secrets: readonly string[] = [], maxLines = 4): string {
+  const lines = redactText(message, secrets).split('\n').map((l) => l.trim()).filter((l) => l && !/^at\s/.test(l) && !/^\(Session info:/.test(l));
+  return redactAndCut(lines.slice(0, maxLines).join(' / '), SUMMARY_MAX_CHARS, secrets);
 }
 
 /** An open session on a WebDriver server. */
@@ -97,7 +102,9 @@ async function call<T>(serverUrl: string, method: string, path: string, body: un
   const value = parsed?.value as { error?: string; message?: string } | undefined;
   if (!res.ok || (value && typeof value === 'object' && typeof value.error === 'string')) {
     const code = value && typeof value.error === 'string' ? value.error : null;
-    const message = value && typeof value.message === 'string' ? value.message : `HTTP ${res.status} ${res.statusText}${parsed ? '' : `: ${text.slice(0, 200)}`}`;
+    // The URL's own credentials go before the body is bounded; the caller redacts the rest, then summarizes.
+    const body = parsed ? '' : `: ${redactAndCut(text, RAW_BODY_MAX_CHARS, literalSecrets(serverUrl))}`;
+    const message = value && typeof value.message === 'string' ? value.message : `HTTP ${res.status} ${res.statusText}${body}`;
     const lost = (code !== null && LOST_CODES.has(code)) || LOST_MESSAGE.test(message) || (code === null && res.status === 404);
     throw new WebDriverError(message, code, res.status, lost);
   }

@@ -11,7 +11,7 @@
  */
 import type { Job } from '../harness/plan.ts';
 import type { Device, JobResult, ThermalReading } from '../harness/results.ts';
-import { redactText, redactUrl } from '../harness/secrets.ts';
+import { literalSecrets, redactDeep, redactText, redactUrl } from '../harness/secrets.ts';
 import { adbReverse } from './adb.ts';
 import { ADB_SHELL_HINT, readAndroidRendererMemory, readDeviceThermal } from './device-readings.ts';
 import type { LocalServer } from './local-server.ts';
@@ -107,7 +107,12 @@ interface OpenSession {
 export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instance: InstanceRef): Promise<Runner> {
   const open = endpoint.open ?? openSession;
   const serverUrlShown = redactUrl(endpoint.serverUrl);
-  const redact = (s: string) => redactText(s, endpoint.secrets);
+  // What must never be reported: values from the environment, the URL's password, and the literal
+  // values of secret-looking capability keys (added as each session is asked for).
+  const secrets = new Set([...endpoint.secrets, ...literalSecrets(endpoint.serverUrl)]);
+  const redact = (s: string) => redactText(s, [...secrets]);
+  /** A server's message, redacted before it is cut to one line. */
+  const summarize = (s: string) => summarizeMessage(s, [...secrets]);
   let host: PageHost;
   try {
     host = await startPageHost(endpoint.page);
@@ -148,6 +153,7 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
   const startSession = async (): Promise<OpenSession> => {
     const req = await endpoint.newSession();
     requested = req.capabilities;
+    for (const s of literalSecrets(req.capabilities)) secrets.add(s);
     const t = Date.now();
     let session: WebDriverSession;
     try {
@@ -155,13 +161,13 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
     } catch (e) {
       tidy(req.cleanup);
       openFailed = true;
-      const msg = redact(summarizeMessage((e as Error).message));
+      const msg = summarize((e as Error).message);
       // Nothing answered: the fix is the address, not the capabilities.
       const unreachable = e instanceof WebDriverError && e.status === null;
       const hint = unreachable
         ? 'nothing answered there: start the server, or correct the target\'s url (a tunnel or VPN to it may be down)'
         : endpoint.sessionHint?.(msg);
-      const dead = endpoint.local && !endpoint.local.alive() ? ` (the local server exited: ${endpoint.local.logTail()})` : '';
+      const dead = endpoint.local && !endpoint.local.alive() ? ` (the local server exited: ${redact(endpoint.local.logTail())})` : '';
       throw new Error(`could not open a WebDriver session on ${serverUrlShown}: ${msg.replace(/[.\s]+$/, '')}${dead}${hint ? `. Fix: ${hint}` : ''}`);
     }
     openFailed = false;
@@ -236,7 +242,7 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
         }
         notes.memorySource = 'no Chrome renderer (sandboxed_process) found by ps; memory is what the page measured';
       } catch (e) {
-        notes.memorySource = `renderer memory unreadable (${redact(summarizeMessage((e as Error).message))}); memory is what the page measured`;
+        notes.memorySource = `renderer memory unreadable (${summarize((e as Error).message)}); memory is what the page measured`;
       }
       return;
     }
@@ -290,7 +296,7 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
     } catch (e) {
       const err = e as Error;
       // The runner's own errors are already composed (with their fix); a server's are summarized.
-      const msg = redact(err instanceof WebDriverError ? summarizeMessage(err.message) : err.message);
+      const msg = err instanceof WebDriverError ? summarize(err.message) : redact(err.message);
       const lost = err instanceof WebDriverError && err.lost;
       const hadSession = s !== null;
       await endSession();
@@ -303,7 +309,8 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
   };
 
   const withDevice = (r: JobResult, s: OpenSession | null, userAgent: string | null, notes: Record<string, string | number | boolean | null> = {}): JobResult => {
-    r.device = deviceOf(s, userAgent, notes);
+    // The device is described from the requested capabilities too: a name given through ${env:…} stays out.
+    r.device = redactDeep(deviceOf(s, userAgent, notes), [...secrets]);
     return r;
   };
 
