@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Job } from '../plan.ts';
 import type { CreateModel } from '../../models/runtime.ts';
-import type { Implementation } from '../config.ts';
+import type { Implementation } from '../config/implementations.ts';
 
 installWasmMemoryTracker();
 process.env.ORT_DISABLE_TELEMETRY = '1';

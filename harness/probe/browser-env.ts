@@ -11,7 +11,7 @@
  */
 import type { CreateModel, LoadedModel } from '../../models/runtime.ts';
 import type { CanonicalWeights } from '../../models/weights/canonical.ts';
-import type { Implementation } from '../config.ts';
+import type { Implementation } from '../config/implementations.ts';
 import type { Job } from '../plan.ts';
 import type { Effective, Memory } from '../results.ts';
 import type { ProbeEnvironment } from './probe.ts';

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CreateModel } from '../../models/runtime.ts';
 import type { CanonicalWeights } from '../../models/weights/canonical.ts';
-import type { Implementation } from '../config.ts';
+import type { Implementation } from '../config/implementations.ts';
 import type { Job, WeightsRef } from '../plan.ts';
 import type { Effective, Memory } from '../results.ts';
 import { loadEvalSet } from '../eval-set.ts';

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, parseImplementation, resolveConfig } from '../../harness/config.ts';
+import { ConfigError } from '../../harness/config/errors.ts';
+import { parseImplementation } from '../../harness/config/implementations.ts';
+import { resolveConfig } from '../../harness/config/schema.ts';
+import { loadConfig } from '../../harness/config/load.ts';
 
 const rejects = (input: unknown, ...patterns: RegExp[]) =>
   assert.throws(() => resolveConfig(input, 'test'), (e: unknown) => {
