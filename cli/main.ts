@@ -1,5 +1,5 @@
 /** The `mobilenet-bench` command line: parses the subcommand and hands over. */
-import { ConfigError } from '../harness/config.ts';
+import { ConfigError } from '../harness/config/errors.ts';
 import { redactText } from '../harness/secrets.ts';
 import { printModelsTable } from './models-table.ts';
 import { FETCH_USAGE, modelsFetchCommand } from './models-fetch.ts';
@@ -16,7 +16,7 @@ mobilenet-bench models table [--json]    analytic MACs and parameters of the 16 
 ${FETCH_USAGE}${COMPARE_USAGE}${BASELINE_USAGE}${REPORT_USAGE}`;
 
 /** Errors that describe bad input, not a bug: printed without a stack trace. */
-const EXPECTED_ERRORS = new Set(['ConfigError', 'ResultsError', 'StoreWriteError', 'RunLockedError', 'WeightsError', 'EvalSetError', 'ImageDecodeError']);
+const EXPECTED_ERRORS = new Set(['ConfigError', 'ResultsError', 'StoreWriteError', 'RunLockedError', 'WeightsError', 'EvalSetError', 'ImageDecodeError', 'ResumeError']);
 
 /** Run one CLI invocation; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {

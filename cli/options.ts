@@ -1,7 +1,13 @@
-/** Command-line options shared by `run` and `list`, and how they narrow the configuration. */
+/**
+ * Command-line options shared by `run` and `list`: argv becomes one typed ConfigOverrides object
+ * (harness/config/overrides.ts applies it), with the environment read here and nowhere else.
+ */
 import { parseArgs } from 'node:util';
-import { ConfigError, TARGET_PRESETS, type UserConfig } from '../harness/config.ts';
-import { mirrorEvalSet } from '../models/weights/mirror.ts';
+import { ConfigError } from '../harness/config/errors.ts';
+import { applyOverrides, configEnvironment, SCHEDULING_OVERRIDES, type ConfigOverrides } from '../harness/config/overrides.ts';
+import type { UserConfig } from '../harness/config/schema.ts';
+
+export { QUICK_ACCURACY_SAMPLES, QUICK_SAMPLING } from '../harness/config/overrides.ts';
 
 /** Options accepted by run/list (parseArgs spec). */
 export const MATRIX_OPTIONS = {
@@ -21,6 +27,7 @@ export const MATRIX_OPTIONS = {
   crop: { type: 'string' },
   out: { type: 'string', short: 'o' },
   resume: { type: 'string' },
+  'retry-failed': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -52,59 +59,60 @@ const numbers = (flag: string, s: string) =>
     if (!Number.isFinite(n)) throw new ConfigError(`--${flag}: '${x}' is not a number`);
     return n;
   });
+const number = (flag: string, s: string | undefined) => (s === undefined ? undefined : numbers(flag, s)[0]);
 
-/** Settings of `--quick`: a fast pass that still yields medians with a confidence interval. */
-export const QUICK_SAMPLING = { warmupSamples: 5, warmupTimeMs: 200, minSamples: 10, minTimeMs: 0, maxSamples: 50, maxTimeMs: 3000 };
-/** Images per job in `--quick` (a fixed, seeded subset). */
-export const QUICK_ACCURACY_SAMPLES = 16;
+/** Which override each option sets (options without one, like --out and --resume, are not config). */
+const OVERRIDE_OF: Partial<Record<keyof typeof MATRIX_OPTIONS, keyof ConfigOverrides>> = {
+  target: 'targets', impl: 'implementations', alpha: 'alpha', resolution: 'resolution', precision: 'precision',
+  quick: 'quick', profile: 'profile', repeats: 'repeats', workers: 'workers',
+  'weights-mirror': 'weightsMirror', 'eval-set': 'evalSet', 'accuracy-samples': 'accuracySamples', crop: 'crop',
+};
 
-/** Apply command-line options to a raw user config. */
-export function applyMatrixArgs(args: MatrixArgs) {
-  return (c: UserConfig): UserConfig => {
-    const out: UserConfig = { ...c };
-    if (args.target) {
-      const wanted = list(args.target);
-      const targets = (c.targets ?? [{ name: 'node', type: 'node' as const }]) as Array<{ name?: string }>;
-      const names = targets.map((t) => t.name ?? 'node');
-      // A name the config does not define may be a built-in preset (node, chromium, firefox, webkit).
-      const presets = TARGET_PRESETS as Record<string, { name: string }>;
-      const unknown = wanted.filter((w) => !names.includes(w) && !(w in presets));
-      if (unknown.length) {
-        throw new ConfigError(`--target: no target named ${unknown.join(', ')} in the config; targets: ${names.join(', ')}; presets: ${Object.keys(presets).join(', ')}`);
-      }
-      out.targets = wanted.map((w) => (names.includes(w) ? targets[names.indexOf(w)] : { ...presets[w] })) as UserConfig['targets'];
-    }
-    if (args.impl) {
-      out.implementations = list(args.impl);
-      // --impl wins over a target's own implementation list (browser presets carry one).
-      out.targets = (out.targets ?? c.targets)?.map((t) => {
-        const { implementations: _own, ...rest } = t as typeof t & { implementations?: unknown };
-        return rest;
-      }) as UserConfig['targets'];
-    }
-    if (args.alpha || args.resolution) {
-      out.variants = { ...c.variants };
-      if (args.alpha) out.variants.alpha = numbers('alpha', args.alpha);
-      if (args.resolution) out.variants.resolution = numbers('resolution', args.resolution);
-    }
-    if (args.precision) out.precision = list(args.precision) as UserConfig['precision'];
-    if (args['weights-mirror']) out.weights = { ...(c.weights?.source === 'official' ? c.weights : {}), source: 'official', mirror: args['weights-mirror'] };
-    else if (!c.weights && process.env.MOBILENET_BENCH_MIRROR) out.weights = { source: 'official' };
-    // A data-folder mirror (weights/, images/) also supplies the default eval set.
-    const mirror = args['weights-mirror'] ?? (out.weights?.source === 'official' ? out.weights.mirror : undefined) ?? process.env.MOBILENET_BENCH_MIRROR;
-    const mirrorImages = mirror && out.weights?.source === 'official' ? mirrorEvalSet(mirror) : undefined;
-    if (mirrorImages && !c.accuracy?.evalSet && !args['eval-set']) out.accuracy = { ...c.accuracy, evalSet: mirrorImages };
-    if (args.quick) {
-      out.sampling = { ...c.sampling, ...QUICK_SAMPLING };
-      out.accuracy = { ...out.accuracy, samples: Math.min(c.accuracy?.samples ?? QUICK_ACCURACY_SAMPLES, QUICK_ACCURACY_SAMPLES) };
-    }
-    if (args.profile) out.profile = c.profile && c.profile !== true ? c.profile : true;
-    if (args.repeats) out.sampling = { ...out.sampling, repeats: numbers('repeats', args.repeats)[0] };
-    if (args.workers) out.workers = numbers('workers', args.workers)[0];
-    if (args['eval-set']) out.accuracy = { ...out.accuracy, evalSet: args['eval-set'] };
-    if (args.crop) out.accuracy = { ...out.accuracy, crop: numbers('crop', args.crop)[0] };
-    if (args['accuracy-samples']) out.accuracy = { ...out.accuracy, samples: numbers('accuracy-samples', args['accuracy-samples'])[0] };
-    if (args.out && !args.resume) out.outDir = out.outDir ?? 'results';
-    return out;
-  };
+/** The typed overrides of these options and this environment (the one place MOBILENET_BENCH_MIRROR is read). */
+export function overridesFromArgs(args: MatrixArgs, env: NodeJS.ProcessEnv = process.env): ConfigOverrides {
+  const o: ConfigOverrides = { environment: configEnvironment(env) };
+  if (args.target) o.targets = list(args.target);
+  if (args.impl) o.implementations = list(args.impl);
+  if (args.alpha) o.alpha = numbers('alpha', args.alpha);
+  if (args.resolution) o.resolution = numbers('resolution', args.resolution);
+  if (args.precision) o.precision = list(args.precision);
+  if (args['weights-mirror']) o.weightsMirror = args['weights-mirror'];
+  if (args['eval-set']) o.evalSet = args['eval-set'];
+  o.accuracySamples = number('accuracy-samples', args['accuracy-samples']);
+  o.crop = number('crop', args.crop);
+  if (args.quick) o.quick = true;
+  if (args.profile) o.profile = true;
+  o.repeats = number('repeats', args.repeats);
+  o.workers = number('workers', args.workers);
+  for (const k of Object.keys(o) as Array<keyof ConfigOverrides>) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+/** Apply command-line options (and the environment) to a raw user config. */
+export function applyMatrixArgs(args: MatrixArgs, env: NodeJS.ProcessEnv = process.env) {
+  return (c: UserConfig): UserConfig => applyOverrides(c, overridesFromArgs(args, env));
+}
+
+/**
+ * `--resume DIR` continues the run that run.json recorded, so an option that would change its
+ * plan (which jobs, on which weights, measured how) is refused by name instead of silently
+ * ignored; scheduling options (--workers) are allowed. `--retry-failed` needs `--resume`.
+ */
+export function checkResumeOptions(args: MatrixArgs): void {
+  if (args['retry-failed'] && !args.resume) {
+    throw new ConfigError('--retry-failed re-runs the failed and invalid jobs of an existing run: give the run folder with --resume DIR');
+  }
+  if (!args.resume) return;
+  const scheduling: readonly string[] = SCHEDULING_OVERRIDES;
+  const planChanging = (Object.keys(args) as Array<keyof typeof MATRIX_OPTIONS>).filter((k) => {
+    if (k === 'config' || k === 'out') return true;
+    const override = OVERRIDE_OF[k];
+    return override !== undefined && !scheduling.includes(override);
+  });
+  if (!planChanging.length) return;
+  const named = planChanging.map((k) => `--${k}`).join(', ');
+  throw new ConfigError(
+    `--resume continues ${args.resume} exactly as its run.json recorded it (configuration, weights, folder), so ${named} would change its plan and ${planChanging.length === 1 ? 'is' : 'are'} not accepted with it. ` +
+      `Leave ${planChanging.length === 1 ? 'it' : 'them'} out to continue the run (--workers and --retry-failed are allowed), or start a new run with ${planChanging.length === 1 ? 'it' : 'them'} instead of --resume.`,
+  );
 }

@@ -1,7 +1,7 @@
 /** `mobilenet-bench report <run dir>...`: the HTML or Markdown report of a run (or of several merged), from their results files alone. */
 import { parseArgs } from 'node:util';
 import { renderReport, writeReport, type ReportFormat } from '../reports/build.ts';
-import { ConfigError } from '../harness/config.ts';
+import { ConfigError } from '../harness/config/errors.ts';
 import { guardInputOf, OutputOverwritesInputError, refuseOutputsOverInputs } from '../harness/output-guard.ts';
 
 export const REPORT_USAGE = `mobilenet-bench report <run dir> [options]          build the report from results.jsonl + run.json

@@ -1,11 +1,11 @@
 /** `mobilenet-bench run` and `mobilenet-bench list`. */
 import { loadsProbePage, runnerFor } from '../runners/index.ts';
 import { pageBundleInfo, type PageBundleInfo } from '../runners/page/build.ts';
-import type { Config } from '../harness/config.ts';
-import { loadConfig } from '../harness/config.ts';
+import type { Config } from '../harness/config/schema.ts';
+import { loadConfig } from '../harness/config/load.ts';
 import { planJobs } from '../harness/plan.ts';
 import { runBenchmark } from '../harness/run.ts';
-import { applyMatrixArgs, parseMatrixArgs } from './options.ts';
+import { checkResumeOptions, overridesFromArgs, parseMatrixArgs } from './options.ts';
 import { progressReporter } from './progress.ts';
 import { onInterrupt, type RunProgress } from './interrupt.ts';
 import { summaryTable } from './summary.ts';
@@ -31,7 +31,11 @@ Options:
   --quick                    a fast pass: 5 warm-up, ≥ 10 samples, ≤ 3 s per job, 16 images
   --profile                  after the timed samples, profile each job layer by layer (runtime profilers; trace files)
   -o, --out DIR              the run folder (default results/<run id>)
-  --resume DIR               finish an interrupted run without redoing finished jobs
+  --resume DIR               finish an interrupted run without redoing finished jobs, with the plan its
+                             run.json recorded (refused if the plan or weights now differ); only --workers
+                             and --retry-failed may go with it
+  --retry-failed             with --resume: run the failed and invalid jobs again (the new line supersedes
+                             the old one, which stays in results.jsonl as history)
 `;
 
 /** The probe page's size when a target loads it (building it if needed); null otherwise or when it cannot be built (the jobs then say why). */
@@ -53,18 +57,22 @@ export async function runCommand(argv: string[]): Promise<number> {
     process.stdout.write(RUN_USAGE);
     return 0;
   }
-  const { config } = await loadConfig(args.config, { adjust: applyMatrixArgs(args) });
-  const pageBundle = args.resume ? null : await pageBundleFor(config);
+  checkResumeOptions(args);
+  const overrides = overridesFromArgs(args);
+  // A resume plans from run.json alone: no config file is read (it may have changed since).
+  const config = args.resume ? undefined : (await loadConfig(args.config, { overrides })).config;
+  const pageBundle = config ? await pageBundleFor(config) : null;
   // Ctrl-C: say where the results are and how to resume (the run folder is known once it starts).
   const progress: RunProgress = { dir: null, finished: 0 };
   const report = progressReporter();
   const stopListening = onInterrupt(progress);
   const { dir, results } = await runBenchmark({
     config,
+    environment: overrides.environment,
     runnerFor,
     ...(pageBundle ? { runInfoExtra: { pageBundle } } : {}),
     ...(args.out ? { outDir: args.out } : {}),
-    ...(args.resume ? { resumeDir: args.resume } : {}),
+    ...(args.resume ? { resumeDir: args.resume, retryFailed: Boolean(args['retry-failed']), workers: overrides.workers } : {}),
     onEvent: (e) => {
       if (e.type === 'start') progress.dir = e.dir;
       if (e.type === 'job-end') progress.finished++;
@@ -84,7 +92,7 @@ export async function runCommand(argv: string[]): Promise<number> {
 /** `list`: the plan without running it. */
 export async function listCommand(argv: string[]): Promise<number> {
   const args = parseMatrixArgs(argv);
-  const { config, origin } = await loadConfig(args.config, { adjust: applyMatrixArgs(args) });
+  const { config, origin } = await loadConfig(args.config, { overrides: overridesFromArgs(args) });
   const plan = planJobs(config);
   process.stdout.write(`${plan.jobs.length} jobs (${config.order.mode} order, seed ${plan.orderSeed}) from ${origin}:\n`);
   for (const j of plan.jobs) process.stdout.write(`  ${j.id}\n`);

@@ -6,7 +6,7 @@
  */
 import type { Job } from './plan.ts';
 import type { JobResult } from './results.ts';
-import type { Target } from './config.ts';
+import type { Target } from './config/schema.ts';
 import type { Lane } from './schedule.ts';
 import { baseResult } from './probe/probe.ts';
 import { mergeRepeats } from './repeats.ts';

@@ -7,7 +7,9 @@ import { mobilenetV1, variantName } from '../models/spec.ts';
 import { runtimeOf, unsupportedOn } from '../models/registry.ts';
 import { findWeightsFiles, mirrorWeightsDir, officialFileNames, type WeightsFile } from '../models/weights/mirror.ts';
 import type { Precision } from '../models/weights/canonical.ts';
-import { ConfigError, implementationLabel, type Config, type Implementation, type Sampling, type Target } from './config.ts';
+import { ConfigError } from './config/errors.ts';
+import { implementationLabel, type Implementation } from './config/implementations.ts';
+import type { Config, Sampling, Target } from './config/schema.ts';
 import { mulberry32 } from './stats.ts';
 import { browserUnsupported } from './browsers.ts';
 import { defaultWeightsCache } from '../models/weights/fetch.ts';
@@ -93,10 +95,14 @@ export function precisionOf(p: Config['precision'][number], impl: Implementation
 /** Id suffix of an asked precision: `-uint8` for uint8 (integer kernels, or tfjs dequantized), `-uint8-dequantized`. */
 const PRECISION_SUFFIX: Record<Config['precision'][number], string> = { float32: '', uint8: '-uint8', 'uint8-dequantized': '-uint8-dequantized' };
 
-/** Folders searched for official files: the mirror, then the `models fetch` cache. */
+/**
+ * Folders searched for official files: the mirror, then the `models fetch` cache. The mirror is the
+ * config's alone: MOBILENET_BENCH_MIRROR reaches it through the overrides (config/overrides.ts), so
+ * run.json records it and a resume plans the same without the variable.
+ */
 export function weightsFolders(config: Config): string[] {
   if (config.weights.source !== 'official') return [];
-  const mirror = config.weights.mirror ?? process.env.MOBILENET_BENCH_MIRROR;
+  const mirror = config.weights.mirror;
   return [mirror && mirrorWeightsDir(mirror), config.weights.cacheDir ?? defaultWeightsCache()].filter((d): d is string => Boolean(d));
 }
 

@@ -226,6 +226,8 @@ export const JobResultSchema = z.object({
   warnings: z.array(z.string()).optional(),
   /** Where the time went, layer by layer (with `profile: true` / `--profile`); see profile-schema.ts. */
   profile: ProfileSchema.optional(),
+  /** A re-run by `--resume --retry-failed`: the attempt's number (absent = 1). It supersedes the id's earlier, failed or invalid line, which stays in the file as history. */
+  attempt: num.int().min(2).optional(),
 });
 
 export type JobResult = z.infer<typeof JobResultSchema>;
@@ -286,6 +288,10 @@ export const RunInfoSchema = z.object({
   instances: z.array(RunInstanceSchema).optional(),
   /** The probe page's bundle, where a target loads it (phones download it): source hash, all files, what every job loads first (main.js + index.html). */
   pageBundle: z.object({ hash: z.string(), totalBytes: bytes.int(), entryBytes: bytes.int(), files: count }).optional(),
+  /** Environment variables the configuration drew on (MOBILENET_BENCH_MIRROR), as they were; `config` already carries their effect (weights.mirror), so a resume needs none of them. Absent in run.json files written before it was recorded. */
+  environment: z.record(z.string(), z.string()).optional(),
+  /** Each `--resume --retry-failed`: when, and which job ids it ran again. */
+  retries: z.array(z.object({ at: z.string(), jobIds: z.array(z.string()) })).optional(),
 });
 
 export type RunInfo = z.infer<typeof RunInfoSchema>;

@@ -1,16 +1,17 @@
 /**
  * A benchmark run: plan the jobs, hand each to its target's runner, append each result
  * as it finishes. Resumable: a run folder remembers its config and plan, so `--resume`
- * runs only the jobs that have no line yet.
+ * runs only the jobs that have no line yet (with `retryFailed`, also the failed and invalid
+ * ones), and only when the plan made now is the recorded one (resume.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, existsSync, readdirSync, rmdirSync } from 'node:fs';
 import { cpus, totalmem, type as osType, release, arch } from 'node:os';
 import { dirname, join } from 'node:path';
 import { variantName } from '../models/spec.ts';
 import { runtimePackages } from '../models/registry.ts';
-import { resolveConfig, type Config, type Target } from './config.ts';
+import { applyEnvironment, recordedEnvironment, type ConfigEnvironment } from './config/overrides.ts';
+import { resolveConfig, type Config, type Target, type UserConfig } from './config/schema.ts';
 import { planJobs, type Job, type Plan } from './plan.ts';
 import { baseResult } from './probe/probe.ts';
 import { SCHEMA_VERSION, type JobResult, type RunInfo, type RunInstance } from './results.ts';
@@ -23,6 +24,8 @@ import { Gate, lanesFor, schedule, sharedHosts, type Lane, type LaneStats } from
 import { LaneWorker } from './lane-worker.ts';
 import { cacheDir } from './cache.ts';
 import { writeProfileTrace } from './profile-trace.ts';
+import { checkResumePlan } from './resume.ts';
+import { entryKey, weightsRecord } from './weights-record.ts';
 
 /** Progress events for displays. */
 export type RunEvent =
@@ -37,7 +40,13 @@ export type RunEvent =
   | { type: 'end'; dir: string; results: JobResult[] };
 
 export interface RunOptions {
-  config: Config;
+  /** The configuration of a new run; a resume takes the one its run.json recorded (required unless `resumeDir`). */
+  config?: Config;
+  /**
+   * The environment the configuration drew on (the CLI reads it once): recorded in a new run.json;
+   * on a resume of a run.json written before it was recorded, applied to its config as then.
+   */
+  environment?: ConfigEnvironment;
   /** Creates the runner for a target instance (the CLI maps target types to runners). */
   runnerFor: (target: Target, instance: InstanceRef) => Runner | Promise<Runner>;
   /** Run folder; default `<config.outDir>/<run id>`. */
@@ -45,6 +54,13 @@ export interface RunOptions {
   onEvent?: (e: RunEvent) => void;
   /** Facts about the run's setup to record in a new run.json (e.g. the probe page's size). */
   runInfoExtra?: Pick<RunInfo, 'pageBundle'>;
+}
+
+/** Continue the run in `resumeDir`; with `retryFailed`, also run its failed and invalid jobs again. `workers` overrides the recorded limit for this session. */
+export interface ResumeOptions {
+  resumeDir?: string;
+  retryFailed?: boolean;
+  workers?: number;
 }
 
 const PROJECT_ROOT = join(import.meta.dirname, '..');
@@ -69,35 +85,8 @@ export function newRunId(date = new Date()): string {
   return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
 }
 
-/** SHA-256 of a file, or null when it cannot be read (its job fails with the reason; the run goes on). */
-function fileSha256(path: string): string | null {
-  try {
-    return createHash('sha256').update(readFileSync(path)).digest('hex');
-  } catch {
-    return null;
-  }
-}
-
-/** SHA-256 of the weight files the plan uses (the model.json for tfjs Layers models). */
-function weightsRecord(plan: Plan): RunInfo['weights'] {
-  const seen = new Map<string, NonNullable<RunInfo['weights']>[number]>();
-  for (const j of plan.jobs) {
-    const key = `${variantName(j)}:${j.precision}`;
-    if (seen.has(key)) continue;
-    const w = j.weights;
-    seen.set(key, {
-      variant: variantName(j),
-      precision: j.precision,
-      source: w.kind === 'synthetic' ? `synthetic (seed ${w.seed})` : w.format,
-      file: w.kind === 'file' ? w.path : null,
-      sha256: w.kind === 'file' ? fileSha256(w.path) : null,
-    });
-  }
-  return [...seen.values()];
-}
-
 /** Describe this machine and software for run.json. */
-function runInfoFor(runId: string, config: Config, plan: Plan): RunInfo {
+function runInfoFor(runId: string, config: Config, plan: Plan, environment: ConfigEnvironment): RunInfo {
   const packages: Record<string, string> = {};
   for (const p of RECORDED_PACKAGES) {
     const v = packageVersion(p);
@@ -125,6 +114,7 @@ function runInfoFor(runId: string, config: Config, plan: Plan): RunInfo {
     orderSeed: plan.orderSeed,
     weights: weightsRecord(plan),
     resumes: [],
+    environment: recordedEnvironment(environment),
   };
 }
 
@@ -148,19 +138,24 @@ function mergeInstanceStats(previous: RunInstance[] | undefined, lanes: readonly
 }
 
 /** Start a new run, or continue one with `resumeDir`. Results already written are never rewritten. */
-export async function runBenchmark(opts: RunOptions & { resumeDir?: string }): Promise<{ dir: string; results: JobResult[] }> {
+export async function runBenchmark(opts: RunOptions & ResumeOptions): Promise<{ dir: string; results: JobResult[] }> {
   let dir: string;
   let resumed: RunInfo | undefined;
-  let config = opts.config;
+  let config: Config;
   let created: string | undefined;
   const runId = newRunId();
   if (opts.resumeDir) {
     dir = opts.resumeDir;
     resumed = readRunInfo(dir);
-    config = resolveConfig(resumed.config, join(dir, 'run.json'));
+    // The recorded config is the whole plan; only a run.json from before the environment was recorded gets it applied as then (the plan check below catches any difference).
+    const recorded = resumed.environment === undefined && opts.environment ? applyEnvironment(resumed.config as UserConfig, opts.environment) : resumed.config;
+    config = resolveConfig(recorded, join(dir, 'run.json'));
+    if (opts.workers !== undefined) config = { ...config, workers: opts.workers };
     resumed.resumes.push(new Date().toISOString());
     resumed.endedAt = null;
   } else {
+    if (!opts.config) throw new Error('runBenchmark: a new run needs a config (or resumeDir to continue one)');
+    config = opts.config;
     dir = opts.outDir ?? join(config.outDir, runId);
     created = mkdirSync(dir, { recursive: true });
     if (existsSync(join(dir, 'results.jsonl'))) {
@@ -179,17 +174,32 @@ export async function runBenchmark(opts: RunOptions & { resumeDir?: string }): P
   }
 }
 
-async function runLocked(opts: RunOptions & { resumeDir?: string }, dir: string, config: Config, runId: string, resumed: RunInfo | undefined): Promise<{ dir: string; results: JobResult[] }> {
+async function runLocked(opts: RunOptions & ResumeOptions, dir: string, config: Config, runId: string, resumed: RunInfo | undefined): Promise<{ dir: string; results: JobResult[] }> {
   // Read (and validate) what is there before writing anything: a refused resume changes nothing on disk.
-  readResults(dir);
+  const before = readResults(dir);
   const plan = planJobs(config);
   // The last line of defence, whichever runner made a line: nothing written or shown holds a credential.
   const secrets = secretsOf(config.targets);
-  const info = resumed ?? { ...runInfoFor(runId, config, plan), ...opts.runInfoExtra };
+  const runnable = new Set(plan.jobs.map((j) => j.id));
+  // --retry-failed: the failed and invalid jobs run again; their new lines supersede the old ones (attempt n+1).
+  const retry = new Map(opts.retryFailed ? before.filter((r) => (r.status === 'failed' || r.status === 'invalid') && runnable.has(r.id)).map((r) => [r.id, (r.attempt ?? 1) + 1]) : []);
+  const info = resumed ?? { ...runInfoFor(runId, config, plan, opts.environment ?? {}), ...opts.runInfoExtra };
+  if (resumed) {
+    const written = new Set(before.map((r) => r.id));
+    const willWrite = new Set([...plan.jobs, ...plan.skipped].map((j) => j.id).filter((id) => !written.has(id) || retry.has(id)));
+    const accepted = checkResumePlan({ dir, info: resumed, plan, existing: before, willWrite, retryFailed: Boolean(opts.retryFailed) });
+    // Weights replaced under jobs that all run again (a corrupt file, since fixed): the record names what they load now.
+    if (accepted.length) {
+      const keys = new Set(accepted.map((c) => c.key));
+      const now = new Map(weightsRecord(plan).map((w) => [entryKey(w), w]));
+      info.weights = (info.weights ?? []).map((w) => (keys.has(entryKey(w)) ? now.get(entryKey(w)) ?? w : w));
+    }
+    if (retry.size) info.retries = [...(info.retries ?? []), { at: new Date().toISOString(), jobIds: [...retry.keys()] }];
+  }
   writeRunInfo(dir, info);
 
   const existing = readResults(dir, { repair: true });
-  const done = new Set(existing.map((r) => r.id));
+  const done = new Set(existing.map((r) => r.id).filter((id) => !retry.has(id)));
   const results = [...existing];
   const total = plan.jobs.length + plan.skipped.length;
   opts.onEvent?.({ type: 'start', dir, total, done: done.size, resumed: Boolean(opts.resumeDir) });
@@ -233,9 +243,14 @@ async function runLocked(opts: RunOptions & { resumeDir?: string }, dir: string,
       result.warnings = [...(result.warnings ?? []), warning];
     }
     if (result.device?.sessionId) sessions.get(lane.key)!.add(result.device.sessionId);
+    const attempt = retry.get(result.id);
+    if (attempt !== undefined) result.attempt = attempt;
     // appendResult is synchronous: concurrent workers of this process never interleave lines.
     appendResult(dir, result);
-    results.push(result);
+    // One result per job id: a retried job's new result takes its old one's place.
+    const at = results.findIndex((r) => r.id === result.id);
+    if (at >= 0) results[at] = result;
+    else results.push(result);
     finished++;
     opts.onEvent?.({ type: 'job-end', result, worker: lane.label, index: finished, total });
   };

@@ -6,7 +6,7 @@
  * would be wrong. The instances of a pooled target share their target's queue, so a faster
  * device takes more of its jobs. Nothing here knows which runner a lane talks to.
  */
-import type { Target } from './config.ts';
+import type { Target } from './config/schema.ts';
 import type { InstanceRef } from './runner.ts';
 
 /** Host key of everything that runs on the machine running the harness. */

@@ -108,11 +108,19 @@ function parseLine(line: string): JobResult | null {
   }
 }
 
+/** Whether `later` is the retry of `earlier`: the next attempt at a job that failed or was invalid. */
+function supersedes(later: JobResult, earlier: JobResult): boolean {
+  return (later.attempt ?? 1) === (earlier.attempt ?? 1) + 1 && (earlier.status === 'failed' || earlier.status === 'invalid');
+}
+
 /**
- * Read every complete job line. A final line without its newline is kept when it is a whole,
+ * Read the folder's results, one per job id: every complete job line, where a job re-run by
+ * `--resume --retry-failed` (a line with `attempt` n+1 after its failed or invalid attempt n) takes
+ * its earlier line's place; the superseded lines stay in the file as history. Reports, compare and
+ * resume all read through here. A final line without its newline is kept when it is a whole,
  * valid job line (only the newline was lost); one cut off by a crash is dropped. With `repair`
  * the file is fixed in place so that appending can go on (newline added, or the cut line removed).
- * A job id on two lines (two writers on one folder) is refused with both line numbers.
+ * Any other job id on two lines (two writers on one folder) is refused with both line numbers.
  */
 export function readResults(dir: string, { repair = false } = {}): JobResult[] {
   const file = resultsPath(dir);
@@ -144,6 +152,7 @@ export function readResults(dir: string, { repair = false } = {}): JobResult[] {
   const lines = complete.split('\n');
   const results: JobResult[] = [];
   const lineOf = new Map<string, number>();
+  const indexOf = new Map<string, number>();
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
     let raw: unknown;
@@ -157,12 +166,20 @@ export function readResults(dir: string, { repair = false } = {}): JobResult[] {
       const issue = parsed.error.issues[0];
       throw new ResultsError(`${file}:${i + 1}: ${issue.path.join('.') || '(line)'}: ${issue.message}`);
     }
-    const first = lineOf.get(parsed.data.id);
+    const id = parsed.data.id;
+    const first = lineOf.get(id);
     if (first !== undefined) {
-      throw new ResultsError(`${file}: job ${parsed.data.id} is on lines ${first} and ${i + 1}: two writers ran on this folder. Keep one line per job (delete the later copy) before reading it`);
+      // A `--retry-failed` line (the next attempt at a failed or invalid job) supersedes the earlier one in place; any other repeat is a second writer.
+      const at = indexOf.get(id)!;
+      if (!supersedes(parsed.data, results[at])) {
+        throw new ResultsError(`${file}: job ${id} is on lines ${first} and ${i + 1}: two writers ran on this folder. Keep one line per job (delete the later copy) before reading it`);
+      }
+      results[at] = parsed.data;
+    } else {
+      indexOf.set(id, results.length);
+      results.push(parsed.data);
     }
-    lineOf.set(parsed.data.id, i + 1);
-    results.push(parsed.data);
+    lineOf.set(id, i + 1);
   });
   // Only once every line is known good: a refused read changes nothing on disk.
   if (repair && fix) fix();

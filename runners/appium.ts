@@ -6,7 +6,7 @@
  * server on a free loopback port. Everything else is the WebDriver runner.
  */
 import { makeTempDir, removeTempDir } from './temp-dir.ts';
-import type { Target } from '../harness/config.ts';
+import type { Target } from '../harness/config/schema.ts';
 import { expandEnv } from '../harness/secrets.ts';
 import { APPIUM_PRESETS, mergeCapabilities } from './appium-presets.ts';
 import { startAppiumServer } from './appium-server.ts';

@@ -10,7 +10,7 @@
 import { makeTempDir, removeTempDir, tieTempDir } from './temp-dir.ts';
 import type { Browser, CDPSession, Page } from 'puppeteer-core';
 import { requireBrowserExecutable } from '../harness/browsers.ts';
-import type { Target } from '../harness/config.ts';
+import type { Target } from '../harness/config/schema.ts';
 import type { Job } from '../harness/plan.ts';
 import type { JobResult } from '../harness/results.ts';
 import { delay, failedResult, skipIfUnsupported, startPageHost, type PageHost } from './page-host.ts';

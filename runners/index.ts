@@ -1,5 +1,5 @@
 /** Which runner serves which target type; the CLI is the only place that picks. */
-import type { Target } from '../harness/config.ts';
+import type { Target } from '../harness/config/schema.ts';
 import { createNodeRunner } from './node.ts';
 import { SINGLE_INSTANCE, type InstanceRef, type Runner } from '../harness/runner.ts';
 

@@ -4,7 +4,7 @@
  * `pool` the requests carry the Grid routing capability; sessions that fail for reasons Grids
  * and farms are known for are retried with backoff.
  */
-import type { Target } from '../harness/config.ts';
+import type { Target } from '../harness/config/schema.ts';
 import { expandEnv } from '../harness/secrets.ts';
 import { retryingOpener, withPool } from './grid.ts';
 import type { InstanceRef, Runner } from '../harness/runner.ts';

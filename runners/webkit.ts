@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { requireBrowserExecutable } from '../harness/browsers.ts';
-import type { Target } from '../harness/config.ts';
+import type { Target } from '../harness/config/schema.ts';
 import { killAtExit, startLocalServer, waitFor } from './local-server.ts';
 import type { InstanceRef, Runner } from '../harness/runner.ts';
 import { createWebDriverRunner, type WebDriverEndpoint } from './webdriver.ts';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mirrorEvalSet } from '../../models/weights/mirror.ts';
 import { runnerFor } from '../../runners/index.ts';
-import { resolveConfig } from '../../harness/config.ts';
+import { resolveConfig } from '../../harness/config/schema.ts';
 import { progressReporter } from '../progress.ts';
 import { newRunId, runBenchmark } from '../../harness/run.ts';
 

@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { createOrtNodeModel } from '../../models/onnx/ort-node.ts';
 import { syntheticWeights } from '../../models/weights/synthetic.ts';
-import type { Sampling } from '../../harness/config.ts';
+import type { Sampling } from '../../harness/config/schema.ts';
 import { sampleLatency, syntheticInput } from '../../harness/probe/probe.ts';
 import { mad, median } from '../../harness/stats.ts';
 

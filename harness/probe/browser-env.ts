@@ -14,7 +14,7 @@ import { PAGE_LOADERS } from '../../models/loaders/page.ts';
 import { loadFactory } from '../../models/loaders/pick.ts';
 import { runtimeOf, type WasmFiles } from '../../models/registry.ts';
 import type { CanonicalWeights } from '../../models/weights/canonical.ts';
-import type { Implementation } from '../config.ts';
+import type { Implementation } from '../config/implementations.ts';
 import type { Job } from '../plan.ts';
 import type { Effective, Memory } from '../results.ts';
 import type { ProbeEnvironment } from './probe.ts';

@@ -11,6 +11,7 @@ import { NODE_LOADERS } from '../../models/loaders/node.ts';
 import { loadFactory } from '../../models/loaders/pick.ts';
 import { runtimeOf } from '../../models/registry.ts';
 import type { CanonicalWeights } from '../../models/weights/canonical.ts';
+import type { Implementation } from '../config/implementations.ts';
 import type { Job, WeightsRef } from '../plan.ts';
 import { loadEvalSet } from '../eval-set.ts';
 import { cacheDir } from '../cache.ts';

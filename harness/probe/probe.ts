@@ -8,7 +8,7 @@
 import { Bench } from 'tinybench';
 import type { CanonicalWeights } from '../../models/weights/canonical.ts';
 import type { LoadedModel } from '../../models/runtime.ts';
-import type { Implementation } from '../config.ts';
+import type { Implementation } from '../config/implementations.ts';
 import type { Job, SkippedJob, WeightsRef } from '../plan.ts';
 import { SCHEMA_VERSION, type Accuracy, type Effective, type JobResult, type Memory } from '../results.ts';
 import { checkDrift, mulberry32, summarizeLatency } from '../stats.ts';

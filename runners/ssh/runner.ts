@@ -8,7 +8,7 @@
  */
 import { homedir } from 'node:os';
 import { posix } from 'node:path';
-import type { Target } from '../../harness/config.ts';
+import type { Target } from '../../harness/config/schema.ts';
 import type { Job } from '../../harness/plan.ts';
 import { baseResult } from '../../harness/probe/probe.ts';
 import { evalInputsInNode, loadWeightsInNode } from '../../harness/probe/node-env.ts';

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveConfig, type UserConfig } from '../../harness/config.ts';
+import { resolveConfig, type UserConfig } from '../../harness/config/schema.ts';
 import { runBenchmark } from '../../harness/run.ts';
 import type { JobResult } from '../../harness/results.ts';
 import { runnerFor } from '../../runners/index.ts';

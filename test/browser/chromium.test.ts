@@ -10,7 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrowserNotFoundError, findBrowserExecutable, requireBrowserExecutable } from '../../harness/browsers.ts';
-import { resolveConfig } from '../../harness/config.ts';
+import { resolveConfig } from '../../harness/config/schema.ts';
 import { planJobs } from '../../harness/plan.ts';
 import { runBenchmark } from '../../harness/run.ts';
 import { JobResultSchema, type JobResult } from '../../harness/results.ts';

@@ -9,7 +9,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { findBrowserExecutable } from '../../harness/browsers.ts';
-import { resolveConfig } from '../../harness/config.ts';
+import { resolveConfig } from '../../harness/config/schema.ts';
 import { planJobs } from '../../harness/plan.ts';
 import { JobResultSchema, type JobResult } from '../../harness/results.ts';
 import { runnerFor } from '../../runners/index.ts';

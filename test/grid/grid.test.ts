@@ -11,7 +11,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { resolveConfig, type UserConfig } from '../../harness/config.ts';
+import { resolveConfig, type UserConfig } from '../../harness/config/schema.ts';
 import type { JobResult } from '../../harness/results.ts';
 import { readResults, readRunInfo } from '../../harness/store.ts';
 import { runBenchmark, type RunEvent } from '../../harness/run.ts';

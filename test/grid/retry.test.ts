@@ -1,7 +1,7 @@
 /** Grid-facing pieces without a Grid: the routing capability, which session errors are retried, the backoff, and the target's keys. */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveConfig, REMOTE_SESSION_TIMEOUT_MS, type Target } from '../../harness/config.ts';
+import { resolveConfig, REMOTE_SESSION_TIMEOUT_MS, type Target } from '../../harness/config/schema.ts';
 import { hostOf, instanceCount, THIS_MACHINE } from '../../harness/schedule.ts';
 import { isTransientSessionError, retryingOpener, ROUTING_CAPABILITY, withPool } from '../../runners/grid.ts';
 import { WebDriverError, type WebDriverSession } from '../../runners/webdriver-client.ts';

@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, parseImplementation, resolveConfig } from '../../harness/config.ts';
+import { ConfigError } from '../../harness/config/errors.ts';
+import { parseImplementation } from '../../harness/config/implementations.ts';
+import { resolveConfig } from '../../harness/config/schema.ts';
+import { loadConfig } from '../../harness/config/load.ts';
+import { applyOverrides, ConfigOverridesSchema } from '../../harness/config/overrides.ts';
+import { defineConfig } from '../../harness/config/define.ts';
+import { weightsFolders } from '../../harness/plan.ts';
 
 const rejects = (input: unknown, ...patterns: RegExp[]) =>
   assert.throws(() => resolveConfig(input, 'test'), (e: unknown) => {
@@ -53,4 +59,35 @@ test('config files: JSON and TypeScript load; a broken one names the file', asyn
   await assert.rejects(loadConfig('missing.json', { cwd: dir }), /missing\.json not found/);
   writeFileSync(join(dir, 'typo.json'), JSON.stringify({ sampling: { maxTime: 5 } }));
   await assert.rejects(loadConfig('typo.json', { cwd: dir }), /typo\.json[\s\S]*sampling\.maxTime: unknown key \(did you mean 'maxTimeMs'\?\)/);
+});
+
+test('overrides: option, then target, then config, then environment, then default', () => {
+  const env = { mirror: '/env/mirror' };
+  const resolved = (c: Parameters<typeof applyOverrides>[0], o: Parameters<typeof applyOverrides>[1]) => resolveConfig(applyOverrides(c, o));
+  // Environment over default: official weights from the mirror, written into the config (run.json records it).
+  assert.deepEqual(resolved({}, { environment: env }).weights, { source: 'official', mirror: '/env/mirror', fallback: 'synthetic' });
+  assert.deepEqual(resolved({ weights: { source: 'official' } }, { environment: env }).weights, { source: 'official', mirror: '/env/mirror', fallback: 'synthetic' });
+  // Config over environment.
+  assert.deepEqual(resolved({ weights: { source: 'synthetic', seed: 3 } }, { environment: env }).weights, { source: 'synthetic', seed: 3 });
+  assert.equal((resolved({ weights: { source: 'official', mirror: '/cfg' } }, { environment: env }).weights as { mirror: string }).mirror, '/cfg');
+  // Option over config and environment.
+  assert.equal((resolved({ weights: { source: 'official', mirror: '/cfg' } }, { weightsMirror: '/opt', environment: env }).weights as { mirror: string }).mirror, '/opt');
+  // Target over config, option over target.
+  const targets = [{ type: 'chromium' as const, implementations: ['tfjs:wasm'] }];
+  const own = resolved({ targets, implementations: ['reference'] }, {});
+  assert.deepEqual((own.targets[0] as { implementations?: unknown[] }).implementations?.length, 1);
+  const opt = resolved({ targets, implementations: ['reference'] }, { implementations: ['ort-web:wasm'] });
+  assert.equal((opt.targets[0] as { implementations?: unknown }).implementations, undefined);
+  assert.deepEqual(opt.implementations, [{ impl: 'ort-web', backend: 'wasm', threads: null }]);
+  // The planner reads no environment: a config without a mirror searches only the download cache.
+  const saved = process.env.MOBILENET_BENCH_MIRROR;
+  process.env.MOBILENET_BENCH_MIRROR = '/should/not/be/read';
+  try {
+    assert.ok(!weightsFolders(resolveConfig({ weights: { source: 'official' } })).includes('/should/not/be/read'));
+  } finally {
+    if (saved === undefined) delete process.env.MOBILENET_BENCH_MIRROR;
+    else process.env.MOBILENET_BENCH_MIRROR = saved;
+  }
+  assert.throws(() => ConfigOverridesSchema.parse({ impl: ['x'] }), /impl/, 'overrides are typed: unknown keys refused');
+  assert.deepEqual(defineConfig({ variants: { alpha: [0.5] } }), { variants: { alpha: [0.5] } });
 });

@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveConfig } from '../../harness/config.ts';
+import { resolveConfig } from '../../harness/config/schema.ts';
 import { planJobs } from '../../harness/plan.ts';
 import { WEIGHTS_DIR, skipWithoutSharedData } from '../helpers/data.ts';
 

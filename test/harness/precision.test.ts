@@ -1,7 +1,7 @@
 /** uint8 in the plan: integer kernels where the runtime has them, dequantized for tfjs, stable ids. */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveConfig } from '../../harness/config.ts';
+import { resolveConfig } from '../../harness/config/schema.ts';
 import { planJobs } from '../../harness/plan.ts';
 import { WEIGHTS_DIR, skipWithoutSharedData } from '../helpers/data.ts';
 

@@ -1,7 +1,7 @@
 /** The progress display across workers: a live block per busy worker on a terminal, plain lines in logs. */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveConfig } from '../../harness/config.ts';
+import { resolveConfig } from '../../harness/config/schema.ts';
 import { planJobs } from '../../harness/plan.ts';
 import { baseResult } from '../../harness/probe/probe.ts';
 import { progressReporter } from '../../cli/progress.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mergeRepeats } from '../../harness/repeats.ts';
 import { baseResult } from '../../harness/probe/probe.ts';
 import { planJobs } from '../../harness/plan.ts';
-import { resolveConfig } from '../../harness/config.ts';
+import { resolveConfig } from '../../harness/config/schema.ts';
 import type { JobResult } from '../../harness/results.ts';
 import { summarizeLatency } from '../../harness/stats.ts';
 

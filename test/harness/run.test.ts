@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { resolveConfig } from '../../harness/config.ts';
+import { resolveConfig } from '../../harness/config/schema.ts';
 import { readResults, readRunInfo, resultsPath } from '../../harness/store.ts';
 import { runBenchmark } from '../../harness/run.ts';
 import { runnerFor } from '../../runners/index.ts';

@@ -10,7 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { resolveConfig, type Target } from '../../harness/config.ts';
+import { resolveConfig, type Target } from '../../harness/config/schema.ts';
 import { planJobs, type Job } from '../../harness/plan.ts';
 import { baseResult } from '../../harness/probe/probe.ts';
 import type { JobResult } from '../../harness/results.ts';

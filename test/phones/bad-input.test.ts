@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { resolveConfig, type UserConfig } from '../../harness/config.ts';
+import { resolveConfig, type UserConfig } from '../../harness/config/schema.ts';
 import { runBenchmark, type RunEvent } from '../../harness/run.ts';
 import { readResults } from '../../harness/store.ts';
 import { startAppiumServer } from '../../runners/appium-server.ts';

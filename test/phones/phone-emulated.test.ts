@@ -6,7 +6,7 @@
  */
 import test, { after } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveConfig } from '../../harness/config.ts';
+import { resolveConfig } from '../../harness/config/schema.ts';
 import { runBenchmark } from '../../harness/run.ts';
 import { readResults } from '../../harness/store.ts';
 import { descendantsOf } from '../../runners/procfs.ts';

@@ -1,7 +1,7 @@
 /** The pieces of the phone path that need no device: config, capabilities, credentials, device readings. */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveConfig, type UserConfig } from '../../harness/config.ts';
+import { resolveConfig, type UserConfig } from '../../harness/config/schema.ts';
 import { planJobs } from '../../harness/plan.ts';
 import { applyMatrixArgs, parseMatrixArgs } from '../../cli/options.ts';
 import { expandEnv, MissingSecretError, redactDeep, redactText, redactUrl } from '../../harness/secrets.ts';

@@ -7,7 +7,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveConfig } from '../../harness/config.ts';
+import { resolveConfig } from '../../harness/config/schema.ts';
 import { JobResultSchema, type JobResult } from '../../harness/results.ts';
 import { appendResult, readResults } from '../../harness/store.ts';
 import { runBenchmark } from '../../harness/run.ts';

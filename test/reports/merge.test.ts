@@ -10,7 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveConfig } from '../../harness/config.ts';
+import { resolveConfig } from '../../harness/config/schema.ts';
 import { JobResultSchema, type JobResult } from '../../harness/results.ts';
 import { appendResult, readResults, readRunInfo, writeRunInfo } from '../../harness/store.ts';
 import { runBenchmark } from '../../harness/run.ts';

@@ -17,7 +17,7 @@ import { ReferenceNetwork } from '../../models/reference/index.ts';
 import { softmax } from '../../models/reference/kernels.ts';
 import { createLiteRtModel } from '../../models/litert.ts';
 import { findBrowserExecutable } from '../../harness/browsers.ts';
-import { resolveConfig } from '../../harness/config.ts';
+import { resolveConfig } from '../../harness/config/schema.ts';
 import { runBenchmark } from '../../harness/run.ts';
 import { JobResultSchema } from '../../harness/results.ts';
 import { runnerFor } from '../../runners/index.ts';

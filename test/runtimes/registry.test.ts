@@ -10,7 +10,8 @@ import { NODE_LOADERS } from '../../models/loaders/node.ts';
 import { PAGE_LOADERS } from '../../models/loaders/page.ts';
 import { BOARD_LOADERS } from '../../models/loaders/board.ts';
 import { loadFactory } from '../../models/loaders/pick.ts';
-import { IMPLEMENTATION_IDS, parseImplementation, resolveConfig } from '../../harness/config.ts';
+import { IMPLEMENTATION_IDS, parseImplementation } from '../../harness/config/implementations.ts';
+import { resolveConfig } from '../../harness/config/schema.ts';
 import { planJobs } from '../../harness/plan.ts';
 
 const LOADERS: Record<Platform, object> = { node: NODE_LOADERS, page: PAGE_LOADERS, board: BOARD_LOADERS };

@@ -11,7 +11,8 @@ import { decodeThrottled, parseBoardInfo, parseThermal } from '../../runners/ssh
 import { availableBytesFromDf, diskFullMessage, RemoteDiskFullError, syncToCas, shippedBytes } from '../../runners/ssh/cas.ts';
 import { devtoolsEndpoint } from '../../runners/ssh/chromium.ts';
 import type { SshConnection } from '../../runners/ssh/connection.ts';
-import { resolveConfig, ConfigError } from '../../harness/config.ts';
+import { ConfigError } from '../../harness/config/errors.ts';
+import { resolveConfig } from '../../harness/config/schema.ts';
 import { throttledDuring } from '../../harness/thermal.ts';
 
 /** An ssh-ed25519 public key blob (type string + 32 key bytes). */

@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { piStandinUnavailable, standinConfig, standinDown, standinUp, STANDIN_CHROMIUM, type PiStandin } from '../standins/pi.ts';
-import { resolveConfig, type Target } from '../../harness/config.ts';
+import { resolveConfig, type Target } from '../../harness/config/schema.ts';
 import { runBenchmark } from '../../harness/run.ts';
 import { readResults, readRunInfo } from '../../harness/store.ts';
 import type { JobResult } from '../../harness/results.ts';

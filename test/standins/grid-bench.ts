@@ -12,7 +12,7 @@ import { mkdtempSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { resolveConfig, type UserConfig } from '../../harness/config.ts';
+import { resolveConfig, type UserConfig } from '../../harness/config/schema.ts';
 import { runBenchmark } from '../../harness/run.ts';
 import { QUICK_ACCURACY_SAMPLES, QUICK_SAMPLING } from '../../cli/options.ts';
 import { runnerFor } from '../../runners/index.ts';

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { resolveConfig } from '../../harness/config.ts';
+import { resolveConfig } from '../../harness/config/schema.ts';
 import { acquireRunLock, LOCK_FILE, RunLockedError } from '../../harness/lock.ts';
 import { readResults, resultsPath, writeRunInfo } from '../../harness/store.ts';
 import { CLI, runCli, STACK } from '../helpers/cli.ts';

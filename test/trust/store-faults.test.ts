@@ -10,7 +10,7 @@ import fs, { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } f
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveConfig } from '../../harness/config.ts';
+import { resolveConfig } from '../../harness/config/schema.ts';
 import type { Job } from '../../harness/plan.ts';
 import { runBenchmark } from '../../harness/run.ts';
 import { appendResult, readResults, readRunInfo, resultsPath, runInfoPath, StoreWriteError } from '../../harness/store.ts';

@@ -3,7 +3,7 @@
  * local targets allowed to share the host, with fake runners whose jobs take `JOB_MS`, printing
  * `start <job>` / `end <job>` lines so the parent knows what is in flight when it kills us.
  */
-import { resolveConfig } from '../../../harness/config.ts';
+import { resolveConfig } from '../../../harness/config/schema.ts';
 import { baseResult } from '../../../harness/probe/probe.ts';
 import { runBenchmark } from '../../../harness/run.ts';
 

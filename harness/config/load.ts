@@ -1,0 +1,101 @@
+/**
+ * Loading a config file (TS/JS module with a default export, or JSON) from wherever it sits,
+ * then validating it, with command-line overrides applied before validation so their errors name
+ * config keys too.
+ */
+import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ConfigError } from './errors.ts';
+import { applyOverrides, type ConfigOverrides } from './overrides.ts';
+import { builtInTargets } from './presets.ts';
+import { resolveConfig, type Config, type UserConfig } from './schema.ts';
+
+/** Errors that mean "this module format cannot be loaded from here" (a .ts/.js config in a folder without "type": "module"). */
+const FORMAT_ERRORS = /ERR_REQUIRE_CYCLE_MODULE|ERR_REQUIRE_ESM|ERR_REQUIRE_ASYNC_MODULE|Cannot use import statement outside a module|Unexpected token 'export'/;
+
+/** The first line of an error that says what went wrong, with the config file's line where it happened. */
+function firstErrorLine(file: string, e: unknown): string {
+  const err = e as Error & { code?: string };
+  const text = `${err?.message ?? String(e)}`;
+  // esbuild (tsx) syntax errors: "Transform failed with 1 error:\n<file>:3:14: ERROR: Expected ...".
+  for (const l of text.split('\n')) {
+    const m = /:(\d+):(\d+): (ERROR: .*)$/.exec(l);
+    if (m) return `line ${m[1]}, column ${Number(m[2]) + 1}: ${m[3]}`;
+  }
+  const line = text.split('\n').find((l) => l.trim() !== '')?.trim() ?? String(e);
+  const frame = (err?.stack ?? '').split('\n').find((l) => l.includes(file));
+  const where = frame ? /:(\d+):(\d+)\)?\s*$/.exec(frame) : null;
+  return `${where ? `line ${where[1]}: ` : ''}${err?.name && err.name !== 'Error' && !line.startsWith(err.name) ? `${err.name}: ` : ''}${line}`;
+}
+
+/**
+ * Import a .ts/.js config. In a folder whose package.json lacks "type": "module", Node treats
+ * it as CommonJS and cannot load its `export default`: then it is loaded through an ES-module
+ * copy beside it (.mts/.mjs, removed at once), so it works wherever it sits. Anything that still
+ * fails (a syntax error, a config that throws) is a ConfigError naming the file and the first line.
+ */
+async function importConfigModule(file: string): Promise<{ default?: unknown }> {
+  try {
+    return (await import(pathToFileURL(file).href)) as { default?: unknown };
+  } catch (e) {
+    const text = `${(e as { code?: string }).code ?? ''} ${(e as Error)?.message ?? ''}`;
+    if (!FORMAT_ERRORS.test(text)) throw new ConfigError(`${file}: cannot load the config: ${firstErrorLine(file, e)}`);
+  }
+  const copy = join(dirname(file), `.${basename(file)}.${process.pid}-${Date.now()}${extname(file) === '.js' ? '.mjs' : '.mts'}`);
+  try {
+    copyFileSync(file, copy);
+  } catch (e) {
+    throw new ConfigError(`${file}: cannot load the config: it uses \`export\` but its folder's package.json has no "type": "module" (add it, or rename the file to .mts/.mjs); a module copy could not be written beside it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    return (await import(pathToFileURL(copy).href)) as { default?: unknown };
+  } catch (e) {
+    throw new ConfigError(`${file}: cannot load the config: ${firstErrorLine(copy, e).replaceAll(basename(copy), basename(file))}`);
+  } finally {
+    rmSync(copy, { force: true });
+  }
+}
+
+/** Config files looked for in the working directory when none is given. */
+export const DEFAULT_CONFIG_FILES = ['bench.config.ts', 'bench.config.js', 'bench.config.json'];
+
+/**
+ * Load `path` (TS/JS module with a default export, or JSON), or the first default file
+ * found, or the built-in defaults; `overrides` (command-line options and environment, see
+ * overrides.ts) are applied to the raw config before validation, so their errors name config keys too.
+ */
+export async function loadConfig(
+  path?: string,
+  { cwd = process.cwd(), overrides }: { cwd?: string; overrides?: ConfigOverrides } = {},
+): Promise<{ config: Config; origin: string }> {
+  const file = path ? resolve(cwd, path) : DEFAULT_CONFIG_FILES.map((f) => resolve(cwd, f)).find(existsSync);
+  // Name the command line in errors too: a bad --alpha is not the config file's fault.
+  const where = (origin: string) => (overrides ? `${origin} with the command-line options` : origin);
+  const edit = (c: UserConfig) => (overrides ? applyOverrides(c, overrides) : c);
+  if (!file) return { config: resolveConfig(edit({ targets: builtInTargets() }), where('built-in defaults')), origin: 'built-in defaults' };
+  if (!existsSync(file)) throw new ConfigError(`Config file ${file} not found. Pass an existing file with --config, or omit it to use the defaults.`);
+  let raw: unknown;
+  if (extname(file) === '.json') {
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new ConfigError(`${file}: not valid JSON (${(e as Error).message})`);
+    }
+  } else {
+    const mod = await importConfigModule(file);
+    if (mod.default === undefined) throw new ConfigError(`${file}: no default export; write \`export default defineConfig({ ... })\``);
+    raw = mod.default;
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${file}: the config must be an object`);
+  let edited: UserConfig;
+  try {
+    edited = edit(structuredClone(raw) as UserConfig);
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    // A value of the wrong type ("targets": "node") tripped a command-line option: name the key, not a TypeError.
+    resolveConfig(raw, file);
+    throw new ConfigError(`${file}: the command-line options cannot be applied to this config (${(e as Error).message})`);
+  }
+  return { config: resolveConfig(edited, where(file)), origin: file };
+}

@@ -1,0 +1,126 @@
+/**
+ * What the command line and the environment change in a configuration, as one typed object
+ * (`ConfigOverrides`) applied in one place (`applyOverrides`), before validation so that a bad
+ * value is named by its config key. The CLI builds the object from argv and reads the
+ * environment once (cli/options.ts); nothing else in the harness reads those variables.
+ *
+ * Precedence, highest first:
+ *   1. a command-line option (--impl, --alpha, --weights-mirror …);
+ *   2. a target's own setting (its `implementations`; `--impl` replaces it);
+ *   3. the config file's top level;
+ *   4. the environment (MOBILENET_BENCH_MIRROR: official weights from that folder when the config
+ *      names no weights, or names official ones without a mirror);
+ *   5. the schema's default.
+ * Whatever the environment supplied is written into the config itself (weights.mirror), so run.json
+ * records it and `--resume` plans from it without the variable.
+ */
+import { z } from 'zod';
+import { mirrorEvalSet } from '../../models/weights/mirror.ts';
+import { ConfigError } from './errors.ts';
+import { TARGET_PRESETS } from './presets.ts';
+import type { UserConfig } from './schema.ts';
+
+/** The environment variables a configuration draws on, read once by the CLI. */
+export const ConfigEnvironmentSchema = z.strictObject({
+  /** MOBILENET_BENCH_MIRROR: a local folder of official weights (or a data folder holding weights/ and images/). */
+  mirror: z.string().min(1).optional(),
+});
+export type ConfigEnvironment = z.infer<typeof ConfigEnvironmentSchema>;
+
+/** Read the variables a configuration draws on (an empty value counts as unset). */
+export function configEnvironment(env: NodeJS.ProcessEnv): ConfigEnvironment {
+  return ConfigEnvironmentSchema.parse({ mirror: env.MOBILENET_BENCH_MIRROR || undefined });
+}
+
+/** The environment as run.json records it: variable name → value, only those that were set. */
+export function recordedEnvironment(e: ConfigEnvironment): Record<string, string> {
+  return e.mirror ? { MOBILENET_BENCH_MIRROR: e.mirror } : {};
+}
+
+/** Every override the command line can make; absent = leave the config's value. */
+export const ConfigOverridesSchema = z.strictObject({
+  /** --target: these targets, by config name or preset name, in this order. */
+  targets: z.array(z.string()).min(1).optional(),
+  /** --impl: these implementations for every target (a target's own list included). */
+  implementations: z.array(z.string()).min(1).optional(),
+  alpha: z.array(z.number()).min(1).optional(),
+  resolution: z.array(z.number()).min(1).optional(),
+  precision: z.array(z.string()).min(1).optional(),
+  /** --weights-mirror: official weights from this folder. */
+  weightsMirror: z.string().min(1).optional(),
+  evalSet: z.string().min(1).optional(),
+  accuracySamples: z.number().optional(),
+  crop: z.number().optional(),
+  quick: z.boolean().optional(),
+  profile: z.boolean().optional(),
+  repeats: z.number().optional(),
+  workers: z.number().optional(),
+  environment: ConfigEnvironmentSchema.default({}),
+});
+export type ConfigOverrides = z.input<typeof ConfigOverridesSchema>;
+
+/** Overrides that change only how jobs are scheduled, not which jobs run or what they measure. */
+export const SCHEDULING_OVERRIDES = ['workers'] as const satisfies ReadonlyArray<keyof ConfigOverrides>;
+
+/** Settings of `--quick`: a fast pass that still yields medians with a confidence interval. */
+export const QUICK_SAMPLING = { warmupSamples: 5, warmupTimeMs: 200, minSamples: 10, minTimeMs: 0, maxSamples: 50, maxTimeMs: 3000 };
+/** Images per job in `--quick` (a fixed, seeded subset). */
+export const QUICK_ACCURACY_SAMPLES = 16;
+
+/** Step 4 of the precedence: the environment's mirror, where the config leaves the weights folder open. */
+export function applyEnvironment(c: UserConfig, environment: ConfigEnvironment): UserConfig {
+  const mirror = environment.mirror;
+  if (!mirror) return c;
+  if (!c.weights) return { ...c, weights: { source: 'official', mirror } };
+  if (c.weights.source === 'official' && c.weights.mirror === undefined) return { ...c, weights: { ...c.weights, mirror } };
+  return c;
+}
+
+/** Apply the overrides to a raw user config (steps 1, 2 and 4 of the precedence; the schema does 5). */
+export function applyOverrides(config: UserConfig, overrides: ConfigOverrides): UserConfig {
+  const o = ConfigOverridesSchema.parse(overrides);
+  const c = applyEnvironment(config, o.environment);
+  const out: UserConfig = { ...c };
+  if (o.targets) {
+    const wanted = o.targets;
+    const targets = (c.targets ?? [{ name: 'node', type: 'node' as const }]) as Array<{ name?: string }>;
+    const names = targets.map((t) => t.name ?? 'node');
+    // A name the config does not define may be a built-in preset (node, chromium, firefox, webkit).
+    const presets = TARGET_PRESETS as Record<string, { name: string }>;
+    const unknown = wanted.filter((w) => !names.includes(w) && !(w in presets));
+    if (unknown.length) {
+      throw new ConfigError(`--target: no target named ${unknown.join(', ')} in the config; targets: ${names.join(', ')}; presets: ${Object.keys(presets).join(', ')}`);
+    }
+    out.targets = wanted.map((w) => (names.includes(w) ? targets[names.indexOf(w)] : { ...presets[w] })) as UserConfig['targets'];
+  }
+  if (o.implementations) {
+    out.implementations = o.implementations;
+    // --impl wins over a target's own implementation list (browser presets carry one).
+    out.targets = (out.targets ?? c.targets)?.map((t) => {
+      const { implementations: _own, ...rest } = t as typeof t & { implementations?: unknown };
+      return rest;
+    }) as UserConfig['targets'];
+  }
+  if (o.alpha || o.resolution) {
+    out.variants = { ...c.variants };
+    if (o.alpha) out.variants.alpha = o.alpha;
+    if (o.resolution) out.variants.resolution = o.resolution;
+  }
+  if (o.precision) out.precision = o.precision as UserConfig['precision'];
+  if (o.weightsMirror) out.weights = { ...(c.weights?.source === 'official' ? c.weights : {}), source: 'official', mirror: o.weightsMirror };
+  // A data-folder mirror (weights/, images/) also supplies the default eval set.
+  const mirror = out.weights?.source === 'official' ? out.weights.mirror : undefined;
+  const mirrorImages = mirror ? mirrorEvalSet(mirror) : undefined;
+  if (mirrorImages && !c.accuracy?.evalSet && !o.evalSet) out.accuracy = { ...c.accuracy, evalSet: mirrorImages };
+  if (o.quick) {
+    out.sampling = { ...c.sampling, ...QUICK_SAMPLING };
+    out.accuracy = { ...out.accuracy, samples: Math.min(c.accuracy?.samples ?? QUICK_ACCURACY_SAMPLES, QUICK_ACCURACY_SAMPLES) };
+  }
+  if (o.profile) out.profile = c.profile && c.profile !== true ? c.profile : true;
+  if (o.repeats !== undefined) out.sampling = { ...out.sampling, repeats: o.repeats };
+  if (o.workers !== undefined) out.workers = o.workers;
+  if (o.evalSet) out.accuracy = { ...out.accuracy, evalSet: o.evalSet };
+  if (o.crop !== undefined) out.accuracy = { ...out.accuracy, crop: o.crop };
+  if (o.accuracySamples !== undefined) out.accuracy = { ...out.accuracy, samples: o.accuracySamples };
+  return out;
+}
