@@ -10,6 +10,7 @@ import { progressReporter } from './progress.ts';
 import { onInterrupt, type RunProgress } from './interrupt.ts';
 import { summaryTable } from './summary.ts';
 import { writeReport } from '../reports/build.ts';
+import { DEFAULT_CROP } from '../models/preprocess.ts';
 
 export const RUN_USAGE = `mobilenet-bench run [options]      run the matrix and write results/<run>/results.jsonl + run.json + report.html
 mobilenet-bench list [options]     print the planned jobs (and skipped ones, with the reason)
@@ -25,7 +26,7 @@ Options:
   --weights-mirror DIR       official weights from a local folder (env MOBILENET_BENCH_MIRROR)
   --eval-set DIR             labelled images for top-1/top-5
   --accuracy-samples N       images per job (seeded subset)
-  --crop F                   central-crop fraction of eval-set images (default 0.875 as TF-slim; 1 for pre-cropped sets)
+  --crop F                   central-crop fraction of eval-set images (default ${DEFAULT_CROP} as TF-slim; 1 for pre-cropped sets)
   --repeats N                run each job N times in fresh processes/pages and pool (compare uses them as runs)
   --workers N                at most N jobs at once, each on its own device (default: one per target instance)
   --quick                    a fast pass: 5 warm-up, ≥ 10 samples, ≤ 3 s per job, 16 images

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { cropResizeNormalize, decodeImage } from '../models/preprocess.ts';
+import { cropResizeNormalize, decodeImage, DEFAULT_CROP } from '../models/preprocess.ts';
 import { mulberry32 } from './stats.ts';
 
 /** One labelled image file. */
@@ -141,9 +141,6 @@ export interface PrepareOptions {
   /** Central-crop fraction before the resize (TF-slim's 0.875; 1.0 for sets already cropped). */
   crop?: number;
 }
-
-/** TF-slim's evaluation crop: the central 87.5 % of the image. */
-export const DEFAULT_CROP = 0.875;
 
 type CacheMeta = { files: string[]; labels1000: number[]; skipped: PreparedEvalSet['skipped'] };
 

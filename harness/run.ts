@@ -5,11 +5,11 @@
  * ones), and only when the plan made now is the recorded one (resume.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, existsSync, readdirSync, rmdirSync } from 'node:fs';
+import { mkdirSync, existsSync, readdirSync, rmdirSync } from 'node:fs';
 import { cpus, totalmem, type as osType, release, arch } from 'node:os';
 import { dirname, join } from 'node:path';
-import { variantName } from '../models/spec.ts';
 import { runtimePackages } from '../models/registry.ts';
+import { harnessVersion, installedVersion, projectRoot } from '../models/platform/package-json.ts';
 import { applyEnvironment, recordedEnvironment, type ConfigEnvironment } from './config/overrides.ts';
 import { resolveConfig, type Config, type Target, type UserConfig } from './config/schema.ts';
 import { planJobs, type Job, type Plan } from './plan.ts';
@@ -63,18 +63,12 @@ export interface ResumeOptions {
   workers?: number;
 }
 
-const PROJECT_ROOT = join(import.meta.dirname, '..');
 /** Packages whose versions go into run.json: every runtime's (models/registry.ts), then the harness's own. */
 const RECORDED_PACKAGES = [...new Set([...runtimePackages(), 'tinybench', 'zod', 'puppeteer-core', 'appium'])];
 
-function packageVersion(name: string): string | null {
-  const file = join(PROJECT_ROOT, 'node_modules', name, 'package.json');
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version : null;
-}
-
 function gitCommit(): string | null {
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: projectRoot(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return null;
   }
@@ -89,7 +83,7 @@ export function newRunId(date = new Date()): string {
 function runInfoFor(runId: string, config: Config, plan: Plan, environment: ConfigEnvironment): RunInfo {
   const packages: Record<string, string> = {};
   for (const p of RECORDED_PACKAGES) {
-    const v = packageVersion(p);
+    const v = installedVersion(p);
     if (v) packages[p] = v;
   }
   return {
@@ -98,7 +92,7 @@ function runInfoFor(runId: string, config: Config, plan: Plan, environment: Conf
     startedAt: new Date().toISOString(),
     endedAt: null,
     gitCommit: gitCommit(),
-    harnessVersion: (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version,
+    harnessVersion: harnessVersion(),
     packages,
     host: {
       cpuModel: cpus()[0]?.model ?? 'unknown',

@@ -109,8 +109,11 @@ function decodeBySignature(bytes: Uint8Array, file: string): RgbImage {
   throw new ImageDecodeError(file, 'not a JPEG or PNG (unknown magic bytes)');
 }
 
+/** TF-slim's evaluation crop: the central 87.5 % of the image before the resize. */
+export const DEFAULT_CROP = 0.875;
+
 /** The crop window of TF1's tf.image.central_crop(image, 0.875): integer offsets of size/16. */
-export function centralCropBox(width: number, height: number, fraction = 0.875) {
+export function centralCropBox(width: number, height: number, fraction = DEFAULT_CROP) {
   const offsetDivisor = Math.trunc(1 / ((1 - fraction) / 2));
   const top = Math.trunc(height / offsetDivisor);
   const left = Math.trunc(width / offsetDivisor);
@@ -122,7 +125,7 @@ export function centralCropBox(width: number, height: number, fraction = 0.875) 
  * half_pixel_centers = false: source = dest · in/out), the resize TF-slim evaluated with.
  * Returns float32 NHWC values in [-1, 1].
  */
-export function cropResizeNormalize(img: RgbImage, size: number, cropFraction = 0.875): Float32Array {
+export function cropResizeNormalize(img: RgbImage, size: number, cropFraction = DEFAULT_CROP): Float32Array {
   const box = centralCropBox(img.width, img.height, cropFraction);
   const out = new Float32Array(size * size * 3);
   const scaleY = box.height / size;

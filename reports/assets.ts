@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { transformSync } from 'esbuild';
+import { versionAt } from '../models/platform/package-json.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -63,7 +64,7 @@ export function reportAssets(): { scripts: InlineScript[]; css: string } {
 export function inlinedLibraryVersions(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pkg of ['chart.js', '@sgratzl/chartjs-chart-boxplot', 'chartjs-chart-matrix']) {
-    out[pkg] = (JSON.parse(readFileSync(join(packageRoot(pkg), 'package.json'), 'utf8')) as { version: string }).version;
+    out[pkg] = versionAt(packageRoot(pkg));
   }
   return out;
 }

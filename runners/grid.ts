@@ -15,12 +15,6 @@ import type { SessionOpener } from './webdriver.ts';
  */
 export const ROUTING_CAPABILITY = 'bench:pool';
 
-/** Selenium Grid's default session-request-timeout (its queue), seconds. */
-export const GRID_DEFAULT_QUEUE_TIMEOUT_S = 300;
-
-/** Client time allowed to open a session on a remote server: above the Grid's default queue timeout, so a queued request waits instead of failing. */
-export const REMOTE_SESSION_TIMEOUT_MS = (GRID_DEFAULT_QUEUE_TIMEOUT_S + 30) * 1000;
-
 /** Add the routing capability when the target names a pool. */
 export function withPool(capabilities: Record<string, unknown>, pool: string | undefined): Record<string, unknown> {
   return pool === undefined ? capabilities : { ...capabilities, [ROUTING_CAPABILITY]: pool };

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ALPHAS, RESOLUTIONS } from '../../models/spec.ts';
+import { DEFAULT_CROP } from '../../models/preprocess.ts';
 import { ConfigError, formatConfigIssues } from './errors.ts';
 import { ImplementationSchema, parseImplementation, type Implementation } from './implementations.ts';
 
@@ -88,8 +89,11 @@ const WebkitTargetSchema = z.strictObject({
   implementations: z.array(ImplementationSchema).min(1).optional(),
 });
 
-/** Client time allowed to open a session on a remote server: above Selenium Grid's default 300 s queue timeout. */
-export const REMOTE_SESSION_TIMEOUT_MS = 330_000;
+/** Selenium Grid's default session-request-timeout (its queue), seconds. */
+export const GRID_DEFAULT_QUEUE_TIMEOUT_S = 300;
+
+/** Client time allowed to open a session on a remote server: above the Grid's default queue timeout, so a queued request waits instead of failing. */
+export const REMOTE_SESSION_TIMEOUT_MS = (GRID_DEFAULT_QUEUE_TIMEOUT_S + 30) * 1000;
 
 /** Keys of targets that can stand for several devices through a Grid or farm. */
 const PoolKeys = {
@@ -273,7 +277,7 @@ const AccuracyConfigSchema = z.strictObject({
   /** Agreement with the reference implementation is measured on the first N of those images (the reference is slow by design). */
   referenceSamples: z.number().int().min(1).default(100),
   /** Central-crop fraction before the resize: 0.875 (TF-slim's evaluation); 1.0 for a set already cropped or pre-scaled. */
-  crop: z.number().gt(0, 'must be above 0').max(1, 'at most 1 (the whole image)').default(0.875),
+  crop: z.number().gt(0, 'must be above 0').max(1, 'at most 1 (the whole image)').default(DEFAULT_CROP),
   seed: z.number().int().default(0),
 });
 

@@ -11,6 +11,7 @@ import { NODE_LOADERS } from '../../models/loaders/node.ts';
 import { loadFactory } from '../../models/loaders/pick.ts';
 import { runtimeOf } from '../../models/registry.ts';
 import type { CanonicalWeights } from '../../models/weights/canonical.ts';
+import { DEFAULT_CROP } from '../../models/preprocess.ts';
 import type { Implementation } from '../config/implementations.ts';
 import type { Job, WeightsRef } from '../plan.ts';
 import { loadEvalSet } from '../eval-set.ts';
@@ -106,9 +107,9 @@ export async function evalInputsInNode(job: Job, weights: CanonicalWeights): Pro
   if (job.accuracy.evalSet) {
     const set = await loadEvalSet(job.accuracy.evalSet, {
       resolution: job.resolution, classes: weights.classes, samples: job.accuracy.samples ?? Number.POSITIVE_INFINITY, seed: job.accuracy.seed, cacheDir: cacheDir(),
-      crop: job.accuracy.crop ?? 0.875,
+      crop: job.accuracy.crop ?? DEFAULT_CROP,
     });
-    crop = job.accuracy.crop ?? 0.875;
+    crop = job.accuracy.crop ?? DEFAULT_CROP;
     tensors = set.tensors;
     labels = set.labels;
     inputsKey = set.key;

@@ -15,9 +15,7 @@ export const PLATFORM: 'node' | 'browser' = 'node';
 export async function packageVersion(): Promise<string> {
   if (typeof __MOBILENET_BENCH_VERSION__ === 'string') return __MOBILENET_BENCH_VERSION__;
   try {
-    const { readFileSync } = await import('node:fs');
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : '0.1.0';
+    return (await import('./package-json.ts')).harnessVersion();
   } catch {
     return '0.1.0';
   }
@@ -64,8 +62,8 @@ export async function litertNodeSetup(): Promise<{ wasmDir: string; version: str
   g.importScripts ??= (url: string) => {
     runInThisContext(readFileSync(url, 'utf8'), { filename: url });
   };
-  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-  return { wasmDir: `${wasmDir}/`, version };
+  const { versionAt } = await import('./package-json.ts');
+  return { wasmDir: `${wasmDir}/`, version: versionAt(root) };
 }
 
 /** A file's bytes (LiteRT.js reads the official .tflite itself in Node). */

@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { cacheDir } from '../../harness/cache.ts';
 import { cachedBuild, type CachedBuild } from '../build-cache.ts';
+import { versionAt } from '../../models/platform/package-json.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -68,7 +69,7 @@ export function buildProbePage(): Promise<string> {
 
 /** The page's build for the cache, from the sources under `root` (tests pass a copy of the tree). */
 export function probePageBuild(root = ROOT): CachedBuild {
-  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  const version = versionAt(root);
   const html = join(root, 'harness', 'probe', 'page', 'index.html');
   const options = {
     entryPoints: { main: join(root, 'harness', 'probe', 'page', 'main.ts') },

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { cacheDir } from '../../harness/cache.ts';
 import { packageDir } from '../../harness/browsers.ts';
 import { cachedBuild, type CachedBuild } from '../build-cache.ts';
+import { versionAt } from '../../models/platform/package-json.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -31,7 +32,7 @@ export function buildRemoteJobBundle(): Promise<string> {
 
 /** The board bundle's build for the cache, from the sources under `root` (tests pass a copy of the tree). */
 export function remoteJobBuild(root = ROOT): CachedBuild {
-  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  const version = versionAt(root);
   const options = {
     entryPoints: [join(root, 'harness', 'probe', 'board-job.ts')],
     bundle: true,
