@@ -13,7 +13,8 @@ import { resolveConfig, type Config, type Target } from './config.ts';
 import { planJobs, type Job, type Plan } from './plan.ts';
 import { baseResult } from './probe/probe.ts';
 import { SCHEMA_VERSION, type JobResult, type RunInfo, type RunInstance } from './results.ts';
-import { appendResult, readResults, readRunInfo, writeRunInfo } from './store.ts';
+import { appendResult, InvalidResultError, readResults, readRunInfo, writeRunInfo } from './store.ts';
+import { checkResult } from './ingest.ts';
 import { redactDeep } from './secrets.ts';
 import type { InstanceRef, Runner } from './runner.ts';
 import { acquireRunLock } from './lock.ts';
@@ -222,11 +223,24 @@ async function runLocked(opts: RunOptions & { resumeDir?: string }, dir: string,
   const gate = new Gate(config.workers ?? Math.max(1, lanes.length), config.shareHost);
   const workers = new Map(lanes.map((l) => [l.key, new LaneWorker(l, opts.runnerFor)]));
   const sessions = new Map<string, Set<string>>(lanes.map((l) => [l.key, new Set<string>()]));
+  /** Trace events to their file; a trace that cannot be written costs the trace, not the result. */
+  const traced = (r: JobResult): JobResult => {
+    try {
+      return writeProfileTrace(dir, r);
+    } catch (e) {
+      const { traceEvents: _dropped, ...profile } = r.profile!;
+      return { ...r, profile, warnings: [...(r.warnings ?? []), `its profile's trace events could not be written (${(e as Error).message}); the layer table is kept`] };
+    }
+  };
   let started = done.size;
   let finished = done.size;
-  const record = (lane: Lane, measured: JobResult) => {
+  const record = (lane: Lane, job: Job, measured: JobResult) => {
+    // One job's bad data never costs another's: a result that is not a valid line for this job
+    // (a runner's bug, a target's garbage) becomes this job's failure, and the run goes on.
+    const checked = checkResult(measured, job.id);
+    const unstorable = (reason: string) => baseResult(job, 'failed', `${lane.label}: the job's result could not be stored: ${reason}`);
     // A profiled job's trace events go to their own file beside results.jsonl.
-    const result = writeProfileTrace(dir, measured);
+    let result = traced(checked.ok ? checked.result : unstorable(checked.reason));
     if (lane.instance.count > 1) result.instance = { ...lane.instance };
     if (lane.host !== null && shared.has(lane.host)) {
       const warning = `shareHost: other jobs may have computed on ${lane.host} at the same time (targets or instances sharing the host), so this job's latency and memory may be disturbed`;
@@ -234,7 +248,14 @@ async function runLocked(opts: RunOptions & { resumeDir?: string }, dir: string,
     }
     if (result.device?.sessionId) sessions.get(lane.key)!.add(result.device.sessionId);
     // appendResult is synchronous: concurrent workers of this process never interleave lines.
-    appendResult(dir, result);
+    try {
+      appendResult(dir, result);
+    } catch (e) {
+      // Only a refused result becomes the job's failure; a write that fails (disk full) stops the run, as before.
+      if (!(e instanceof InvalidResultError)) throw e;
+      result = unstorable(e.reason);
+      appendResult(dir, result);
+    }
     results.push(result);
     finished++;
     opts.onEvent?.({ type: 'job-end', result, worker: lane.label, index: finished, total });
@@ -250,7 +271,7 @@ async function runLocked(opts: RunOptions & { resumeDir?: string }, dir: string,
           opts.onEvent?.({ type: 'worker-lost', worker: lane.label, reason: workers.get(lane.key)!.deadReason ?? 'could not start' });
           return false;
         }
-        record(lane, result);
+        record(lane, job, result);
         return true;
       },
       laneDone: (lane) => workers.get(lane.key)!.close(),
@@ -259,7 +280,7 @@ async function runLocked(opts: RunOptions & { resumeDir?: string }, dir: string,
         const reason = workers.get(lastLane.key)!.deadReason ?? `${lastLane.label}: could not start`;
         for (const job of jobs) {
           opts.onEvent?.({ type: 'job-start', job, worker: lastLane.label, index: ++started, total });
-          record(lastLane, baseResult(job, 'failed', reason));
+          record(lastLane, job, baseResult(job, 'failed', reason));
         }
       },
     });
