@@ -10,6 +10,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { SFTPWrapper } from 'ssh2';
 import { shellQuote, SshError, type SshConnection } from './connection.ts';
+import { seconds, withTimeLimit } from '../../harness/time-limit.ts';
 
 /** A file to ship: a local path or bytes, with its hash and size. */
 export interface ShippedFile {
@@ -60,11 +61,22 @@ export function diskFullMessage(host: string, dir: string, neededBytes: number, 
   return `the board's disk is full: ${host}:${dir} has ${availableBytes === null ? 'too little' : mib(availableBytes)} free and the upload needs ${mib(neededBytes)} more. Free space on the board, or set the target's remoteDir to a folder on a bigger disk`;
 }
 
+/** Slowest link an upload is allowed: 256 KiB/s (a weak Wi-Fi), on top of UPLOAD_BASE_TIMEOUT_MS. */
+export const UPLOAD_MIN_BYTES_PER_S = 256 * 1024;
+/** Time every upload gets before its bytes count. */
+export const UPLOAD_BASE_TIMEOUT_MS = 60_000;
+/** How long uploading `bytes` may take before it is given up (the SFTP session is then ended). */
+export const uploadTimeoutMs = (bytes: number) => UPLOAD_BASE_TIMEOUT_MS + Math.ceil((bytes / UPLOAD_MIN_BYTES_PER_S) * 1000);
+
 async function sftpWrite(sftp: SFTPWrapper, file: ShippedFile, remote: string): Promise<void> {
-  await new Promise<void>((done, fail) => {
+  const limit = uploadTimeoutMs(file.size);
+  await withTimeLimit(new Promise<void>((done, fail) => {
     const cb = (err: Error | null | undefined) => (err ? fail(err) : done());
     if ('path' in file.source) sftp.fastPut(file.source.path, remote, cb);
     else sftp.writeFile(remote, Buffer.from(file.source.bytes.buffer, file.source.bytes.byteOffset, file.source.bytes.byteLength), cb);
+  }), limit, `${(file.size / 2 ** 20).toFixed(1)} MiB did not arrive within ${seconds(limit)} (slower than ${UPLOAD_MIN_BYTES_PER_S / 1024} KiB/s: is the link or the board's disk stalled?)`, {
+    // Ending the session stops the transfer; the partial file is removed with the others.
+    onTimeout: () => sftp.end(),
   });
 }
 
