@@ -38,17 +38,20 @@ export class LaneWorker {
   constructor(
     readonly lane: Lane,
     private readonly runnerFor: RunnerFactory,
+    /** `startMinMs`: the floor of the start limit (default RUNNER_START_MIN_MS; tests lower it). */
+    private readonly limits: { startMinMs?: number } = {},
   ) {}
 
   /** Run a job; null when the runner could not be started (the lane is dead, `deadReason` says why). */
   async run(job: Job): Promise<JobResult | null> {
     if (!this.runner) {
-      const limit = Math.max(job.timeoutMs, RUNNER_START_MIN_MS);
+      const floor = this.limits.startMinMs ?? RUNNER_START_MIN_MS;
+      const limit = Math.max(job.timeoutMs, floor);
       try {
         this.runner = await withTimeLimit<Runner>(
           Promise.resolve().then(() => this.runnerFor(this.lane.target, this.lane.instance)),
           limit,
-          `the target did not start within ${seconds(limit)} (its first job's time limit, jobTimeoutMs, and at least ${seconds(RUNNER_START_MIN_MS)}); its jobs fail`,
+          `the target did not start within ${seconds(limit)} (its first job's time limit, jobTimeoutMs, and at least ${seconds(floor)}); its jobs fail`,
           // A runner that starts after all is closed at once: the lane has given up on it.
           { onLate: (late) => void late.close().catch(() => {}) },
         );
