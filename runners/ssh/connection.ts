@@ -166,13 +166,14 @@ export async function openSsh(ep: SshEndpoint): Promise<SshConnection> {
 
   const where = `${ep.username}@${ep.host}:${ep.port}`;
   /** A channel the board must open within CHANNEL_OPEN_TIMEOUT_MS; one that opens later is closed. */
-  const opened = <T extends { close(): void }>(what: string, open: (done: (ch: T) => void, fail: (e: Error) => void) => void): Promise<T> =>
+  const opened = <T>(what: string, open: (done: (ch: T) => void, fail: (e: Error) => void) => void, release: (late: T) => void): Promise<T> =>
     withTimeLimit(new Promise<T>(open), CHANNEL_OPEN_TIMEOUT_MS, `${where} did not open ${what} within ${seconds(CHANNEL_OPEN_TIMEOUT_MS)} (the board or its sshd is hung or overloaded)`, {
-      onLate: (ch) => ch.close(),
+      onLate: release,
     });
+  const closeChannel = (ch: ClientChannel) => ch.close();
   const exec = (command: string) => {
     if (closedWhy) return Promise.reject(new SshError(closedWhy));
-    return opened<ClientChannel>('a channel for a command', (done, fail) => client.exec(command, (err, channel) => (err ? fail(new SshError(`cannot start a remote command: ${err.message}`)) : done(channel))));
+    return opened<ClientChannel>('a channel for a command', (done, fail) => client.exec(command, (err, channel) => (err ? fail(new SshError(`cannot start a remote command: ${err.message}`)) : done(channel))), closeChannel);
   };
   const conn: SshConnection = {
     id: randomBytes(6).toString('hex'),
@@ -221,8 +222,9 @@ export async function openSsh(ep: SshEndpoint): Promise<SshConnection> {
         else ch.end();
       });
     },
-    sftp: () => opened<SFTPWrapper & { close(): void }>('an SFTP session', (done, fail) => client.sftp((err, sftp) => (err ? fail(new SshError(`the board refused SFTP (${err.message}); enable the sftp subsystem in its sshd_config`)) : done(Object.assign(sftp, { close: () => sftp.end() }))))),
-    forwardOut: (remotePort) => opened<ClientChannel>(`a forward to its port ${remotePort}`, (done, fail) => client.forwardOut('127.0.0.1', 0, '127.0.0.1', remotePort, (err, ch) => (err ? fail(new SshError(`cannot forward to port ${remotePort} on the board's loopback (${err.message}); is AllowTcpForwarding on?`)) : done(ch)))),
+    // (SFTPWrapper's own close() closes a file handle: a late session is ended with end().)
+    sftp: () => opened<SFTPWrapper>('an SFTP session', (done, fail) => client.sftp((err, sftp) => (err ? fail(new SshError(`the board refused SFTP (${err.message}); enable the sftp subsystem in its sshd_config`)) : done(sftp))), (late) => late.end()),
+    forwardOut: (remotePort) => opened<ClientChannel>(`a forward to its port ${remotePort}`, (done, fail) => client.forwardOut('127.0.0.1', 0, '127.0.0.1', remotePort, (err, ch) => (err ? fail(new SshError(`cannot forward to port ${remotePort} on the board's loopback (${err.message}); is AllowTcpForwarding on?`)) : done(ch))), closeChannel),
     forwardIn: (onConnection) => withTimeLimit(new Promise<number>((done, fail) => {
       client.on('tcp connection', (_info, accept) => onConnection(accept()));
       client.forwardIn('127.0.0.1', 0, (err, port) => (err ? fail(new SshError(`the board refused a reverse forward on its loopback (${err.message}); set AllowTcpForwarding yes (or remote) in its sshd_config`)) : done(port)));
