@@ -12,9 +12,18 @@ import { baseResult } from './probe/probe.ts';
 import { mergeRepeats } from './repeats.ts';
 import { withThermal, type Cooldown } from './thermal.ts';
 import type { InstanceRef, Runner } from './runner.ts';
+import { seconds, withTimeLimit } from './time-limit.ts';
 
 /** Creates the runner of a target instance. */
 export type RunnerFactory = (target: Target, instance: InstanceRef) => Runner | Promise<Runner>;
+
+/**
+ * The least time a runner gets to start (launch a browser, build the page, connect to a board
+ * and upload its runtime, start an Appium server): the first job's limit (jobTimeoutMs), but
+ * never less than this. Each remote step inside has its own, shorter limit; this one bounds
+ * them all, whatever the runner.
+ */
+export const RUNNER_START_MIN_MS = 120_000;
 
 /** First line of an error, without a stack. */
 const reasonOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -29,13 +38,23 @@ export class LaneWorker {
   constructor(
     readonly lane: Lane,
     private readonly runnerFor: RunnerFactory,
+    /** `startMinMs`: the floor of the start limit (default RUNNER_START_MIN_MS; tests lower it). */
+    private readonly limits: { startMinMs?: number } = {},
   ) {}
 
   /** Run a job; null when the runner could not be started (the lane is dead, `deadReason` says why). */
   async run(job: Job): Promise<JobResult | null> {
     if (!this.runner) {
+      const floor = this.limits.startMinMs ?? RUNNER_START_MIN_MS;
+      const limit = Math.max(job.timeoutMs, floor);
       try {
-        this.runner = await this.runnerFor(this.lane.target, this.lane.instance);
+        this.runner = await withTimeLimit<Runner>(
+          Promise.resolve().then(() => this.runnerFor(this.lane.target, this.lane.instance)),
+          limit,
+          `the target did not start within ${seconds(limit)} (its first job's time limit, jobTimeoutMs, and at least ${seconds(floor)}); its jobs fail`,
+          // A runner that starts after all is closed at once: the lane has given up on it.
+          { onLate: (late) => void late.close().catch(() => {}) },
+        );
       } catch (e) {
         this.deadReason = `${this.lane.label}: ${reasonOf(e)}`;
         return null;

@@ -15,7 +15,8 @@ import { resolveConfig, type Config, type Target, type UserConfig } from './conf
 import { planJobs, type Job, type Plan } from './plan.ts';
 import { baseResult } from './probe/probe.ts';
 import { SCHEMA_VERSION, type JobResult, type RunInfo, type RunInstance } from './results.ts';
-import { appendResult, readResults, readRunInfo, writeRunInfo } from './store.ts';
+import { appendResult, InvalidResultError, readResults, readRunInfo, writeRunInfo } from './store.ts';
+import { checkResult } from './ingest.ts';
 import { redactDeep, redactText, secretsOf } from './secrets.ts';
 import type { InstanceRef, Runner } from './runner.ts';
 import { acquireRunLock } from './lock.ts';
@@ -225,12 +226,26 @@ async function runLocked(opts: RunOptions & ResumeOptions, dir: string, config: 
   const gate = new Gate(config.workers ?? Math.max(1, lanes.length), config.shareHost);
   const workers = new Map(lanes.map((l) => [l.key, new LaneWorker(l, opts.runnerFor)]));
   const sessions = new Map<string, Set<string>>(lanes.map((l) => [l.key, new Set<string>()]));
+  /** Trace events to their file; a trace that cannot be written costs the trace, not the result. */
+  const traced = (r: JobResult): JobResult => {
+    try {
+      return writeProfileTrace(dir, r);
+    } catch (e) {
+      const { traceEvents: _dropped, ...profile } = r.profile!;
+      return { ...r, profile, warnings: [...(r.warnings ?? []), `its profile's trace events could not be written (${(e as Error).message}); the layer table is kept`] };
+    }
+  };
   let started = done.size;
   let finished = done.size;
-  const record = (lane: Lane, measured: JobResult) => {
+  const record = (lane: Lane, job: Job, measured: JobResult) => {
+    // One job's bad data never costs another's: a result that is not a valid line for this job
+    // (a runner's bug, a target's garbage) becomes this job's failure, and the run goes on.
+    const checked = checkResult(measured, job.id);
+    const unstorable = (reason: string) => baseResult(job, 'failed', `${lane.label}: the job's result could not be stored: ${reason}`);
     // A profiled job's trace events go to their own file beside results.jsonl.
     // The job id stays as planned (resume and compare match on it); everything else is redacted, traces included.
-    const result = writeProfileTrace(dir, { ...redactDeep(measured, secrets), id: measured.id });
+    const redacted = (r: JobResult): JobResult => ({ ...redactDeep(r, secrets), id: r.id });
+    let result = traced(redacted(checked.ok ? checked.result : unstorable(checked.reason)));
     if (lane.instance.count > 1) result.instance = { ...lane.instance };
     if (lane.host !== null && shared.has(lane.host)) {
       const warning = `shareHost: other jobs may have computed on ${lane.host} at the same time (targets or instances sharing the host), so this job's latency and memory may be disturbed`;
@@ -240,7 +255,15 @@ async function runLocked(opts: RunOptions & ResumeOptions, dir: string, config: 
     const attempt = retry.get(result.id);
     if (attempt !== undefined) result.attempt = attempt;
     // appendResult is synchronous: concurrent workers of this process never interleave lines.
-    appendResult(dir, result);
+    try {
+      appendResult(dir, result);
+    } catch (e) {
+      // Only a refused result becomes the job's failure; a write that fails (disk full) stops the run, as before.
+      if (!(e instanceof InvalidResultError)) throw e;
+      result = redacted(unstorable(e.reason));
+      if (attempt !== undefined) result.attempt = attempt;
+      appendResult(dir, result);
+    }
     // One result per job id: a retried job's new result takes its old one's place.
     const at = results.findIndex((r) => r.id === result.id);
     if (at >= 0) results[at] = result;
@@ -259,7 +282,7 @@ async function runLocked(opts: RunOptions & ResumeOptions, dir: string, config: 
           opts.onEvent?.({ type: 'worker-lost', worker: lane.label, reason: redactText(workers.get(lane.key)!.deadReason ?? 'could not start', secrets) });
           return false;
         }
-        record(lane, result);
+        record(lane, job, result);
         return true;
       },
       laneDone: (lane) => workers.get(lane.key)!.close(),
@@ -268,7 +291,7 @@ async function runLocked(opts: RunOptions & ResumeOptions, dir: string, config: 
         const reason = workers.get(lastLane.key)!.deadReason ?? `${lastLane.label}: could not start`;
         for (const job of jobs) {
           opts.onEvent?.({ type: 'job-start', job, worker: lastLane.label, index: ++started, total });
-          record(lastLane, baseResult(job, 'failed', reason));
+          record(lastLane, job, baseResult(job, 'failed', reason));
         }
       },
     });

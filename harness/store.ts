@@ -6,6 +6,7 @@
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, truncateSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { JobResultSchema, RunInfoSchema, type JobResult, type RunInfo } from './results.ts';
+import { firstIssue } from './ingest.ts';
 
 /** Problem reading a results folder: names the file and line. */
 export class ResultsError extends Error {
@@ -20,6 +21,14 @@ export class StoreWriteError extends ResultsError {
   constructor(readonly file: string, readonly code: string | undefined, message: string) {
     super(message);
     this.name = 'StoreWriteError';
+  }
+}
+
+/** A result that does not match the results schema was refused at append: nothing was written. */
+export class InvalidResultError extends ResultsError {
+  constructor(readonly jobId: string, readonly reason: string) {
+    super(`the result of job ${jobId} does not match the results schema (${reason}); it was not written`);
+    this.name = 'InvalidResultError';
   }
 }
 
@@ -74,12 +83,15 @@ export function writeFileAtomic(file: string, bytes: string | Uint8Array, onErro
 
 /**
  * Append one validated job line and flush it to disk before returning (a crash loses at most the
- * job in flight). A failed write is undone to the last whole line (a file it created is removed),
- * and a StoreWriteError names the file and cause.
+ * job in flight). A result that fails validation is refused with an InvalidResultError before
+ * anything is written. A failed write is undone to the last whole line (a file it created is
+ * removed), and a StoreWriteError names the file and cause.
  */
 export function appendResult(dir: string, result: JobResult): void {
   const file = resultsPath(dir);
-  const line = Buffer.from(JSON.stringify(JobResultSchema.parse(result)) + '\n');
+  const parsed = JobResultSchema.safeParse(result);
+  if (!parsed.success) throw new InvalidResultError(typeof result?.id === 'string' ? result.id : '(no id)', firstIssue(parsed.error));
+  const line = Buffer.from(JSON.stringify(parsed.data) + '\n');
   const existed = existsSync(file);
   let fd: number | undefined;
   let size: number | undefined;

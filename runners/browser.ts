@@ -16,6 +16,7 @@ import type { JobResult } from '../harness/results.ts';
 import { delay, failedResult, skipIfUnsupported, startPageHost, type PageHost } from './page-host.ts';
 import { descendantsOf, peakRssOf, rssOf } from './procfs.ts';
 import type { Runner } from '../harness/runner.ts';
+import { checkResultValue } from '../harness/ingest.ts';
 
 type ChromiumTarget = Extract<Target, { type: 'chromium' }>;
 type FirefoxTarget = Extract<Target, { type: 'firefox' }>;
@@ -211,7 +212,13 @@ export async function createPuppeteerRunner(target: PuppeteerTarget, options: Br
         relaunch = true;
         return failedResult(job, `exceeded its time limit of ${Math.round(job.timeoutMs / 1000)} s in ${engine} and was abandoned (the browser was relaunched; raise jobTimeoutMs, or lower sampling.maxTimeMs / accuracy.samples)`, started);
       }
-      const result = skipIfUnsupported(outcome.r);
+      // What the page returns is untrusted: size, schema and job id are checked before anything reads it.
+      const checked = checkResultValue(outcome.r, job.id);
+      if (!checked.ok) {
+        relaunch = true;
+        return failedResult(job, `${engine}: the page sent what cannot be accepted: ${checked.reason} (the browser was relaunched for the next job)`, started);
+      }
+      const result = skipIfUnsupported(checked.result);
       if (result.memory) {
         const proc = await pageProcess(before).catch(() => null);
         const peak = proc ? await readPeakRss(proc.pid) : null;

@@ -8,6 +8,7 @@ import { baseResult } from '../harness/probe/probe.ts';
 import type { Job } from '../harness/plan.ts';
 import type { JobResult } from '../harness/results.ts';
 import type { Runner } from '../harness/runner.ts';
+import { checkResultValue } from '../harness/ingest.ts';
 
 const CHILD = join(import.meta.dirname, '..', 'harness', 'probe', 'node-job.ts');
 /** tsx's loader by absolute URL: a bare `--import tsx` would resolve from the user's working directory. */
@@ -25,13 +26,15 @@ process.on('exit', () => {
 export interface NodeRunnerHooks {
   /** Called with the PID of each job process as it starts. */
   onChildSpawn?: (pid: number, job: Job) => void;
+  /** The job process's entry point (default harness/probe/node-job.ts; tests stand in a misbehaving one). */
+  entry?: string;
 }
 
 /** Run one job in a fresh child process. */
 export function runJobInChild(job: Job, extraEnv: NodeJS.ProcessEnv = {}, hooks: NodeRunnerHooks = {}): Promise<JobResult> {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = fork(CHILD, [], {
+    const child = fork(hooks.entry ?? CHILD, [], {
       execArgv: ['--import', TSX_LOADER, ...(job.target.type === 'node' ? job.target.execArgv : [])],
       env: { ...process.env, ORT_DISABLE_TELEMETRY: '1', ...extraEnv },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
@@ -44,14 +47,25 @@ export function runJobInChild(job: Job, extraEnv: NodeJS.ProcessEnv = {}, hooks:
       stderr = (stderr + d.toString()).slice(-STDERR_TAIL_CHARS);
     });
     let result: JobResult | undefined;
+    /** Why the process's result was not accepted: the job fails with it. */
+    let refused: string | undefined;
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
     }, job.timeoutMs);
-    child.on('message', (msg: { type: string; result?: JobResult }) => {
-      if (msg.type === 'ready') child.send(job);
-      if (msg.type === 'result') result = msg.result;
+    // The job process is not trusted either: a message is checked (size, schema, job id) before it is kept.
+    child.on('message', (msg: unknown) => {
+      if (!msg || typeof msg !== 'object') return;
+      const m = msg as { type?: unknown; result?: unknown };
+      if (m.type === 'ready') child.send(job);
+      if (m.type !== 'result' || result || refused) return;
+      const checked = checkResultValue(m.result, job.id);
+      if (checked.ok) result = checked.result;
+      else {
+        refused = checked.reason;
+        child.kill('SIGKILL');
+      }
     });
     const finish = (code: number | null, signal: NodeJS.Signals | null) => {
       clearTimeout(timer);
@@ -60,7 +74,9 @@ export function runJobInChild(job: Job, extraEnv: NodeJS.ProcessEnv = {}, hooks:
       const failed = baseResult(job);
       failed.durationMs = Date.now() - started;
       const tail = stderr.trim().split('\n').slice(-8).join('\n');
-      failed.error = timedOut
+      failed.error = refused
+        ? `${job.target.name}: the job's process sent what cannot be accepted: ${refused}`
+        : timedOut
         ? `exceeded its time limit of ${Math.round(job.timeoutMs / 1000)} s and was killed (raise jobTimeoutMs, or lower sampling.maxTimeMs / accuracy.samples)`
         : `the job's process died (${signal ? `signal ${signal}` : `exit code ${code}`}) before reporting${tail ? `; its last output:\n${tail}` : ''}`;
       resolve(failed);

@@ -6,6 +6,7 @@
  * No BiDi, no vendor SDK: vendor differences are capabilities.
  */
 import { literalSecrets, redactAndCut, redactText, redactUrl } from '../harness/secrets.ts';
+import { MAX_LINE_BYTES, mib } from '../harness/ingest.ts';
 
 /** A WebDriver command failed; `lost` says the session can no longer be used. */
 export class WebDriverError extends Error {
@@ -76,6 +77,31 @@ function endpoint(serverUrl: string): { base: string; headers: Record<string, st
   return { base: u.toString().replace(/\/+$/, ''), headers };
 }
 
+/**
+ * Most a server's answer may hold: a page's result (at most MAX_LINE_BYTES) arrives as a JSON
+ * string inside the answer, where escaping can double it.
+ */
+export const MAX_RESPONSE_BYTES = 2 * MAX_LINE_BYTES + 2 ** 20;
+
+/** The body as text, read only up to MAX_RESPONSE_BYTES (a server or a page is not trusted to stop). */
+async function boundedText(res: Response, method: string, path: string): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const parts: Uint8Array[] = [];
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    if (bytes > MAX_RESPONSE_BYTES) {
+      await reader.cancel().catch(() => {});
+      throw new WebDriverError(`the answer to ${method} ${path} is over ${mib(MAX_RESPONSE_BYTES)}; it was not read`, null, res.status, false);
+    }
+    parts.push(value);
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
+
 /** One HTTP round trip to the server; resolves to the response's `value`. */
 async function call<T>(serverUrl: string, method: string, path: string, body: unknown, timeoutMs: number): Promise<T> {
   const { base, headers } = endpoint(serverUrl);
@@ -92,7 +118,15 @@ async function call<T>(serverUrl: string, method: string, path: string, body: un
     const why = err.name === 'TimeoutError' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : err.cause?.code ?? err.cause?.message ?? err.message;
     throw new WebDriverError(`${why} (${method} ${path})`, null, null, true);
   }
-  const text = await res.text();
+  let text: string;
+  try {
+    text = await boundedText(res, method, path);
+  } catch (e) {
+    if (e instanceof WebDriverError) throw e;
+    // The time limit covers the body too: a server that stops half-way is as gone as one that never answered.
+    const err = e as Error;
+    throw new WebDriverError(`${err.name === 'TimeoutError' ? `no whole answer within ${Math.round(timeoutMs / 1000)} s` : err.message} (${method} ${path})`, null, null, true);
+  }
   let parsed: { value?: unknown; sessionId?: string } | null = null;
   try {
     parsed = JSON.parse(text) as { value?: unknown };

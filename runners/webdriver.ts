@@ -19,6 +19,7 @@ import { killDescendants, waitFor } from './local-server.ts';
 import { failedResult, skipIfUnsupported, startPageHost, type PageHost, type PageHostOptions } from './page-host.ts';
 import { descendantsOf, peakRssOf } from './procfs.ts';
 import type { InstanceRef, Runner } from '../harness/runner.ts';
+import { checkResultText } from '../harness/ingest.ts';
 import { openSession, summarizeMessage, WebDriverError, type WebDriverSession } from './webdriver-client.ts';
 
 /** Capabilities for one new session, and what to clean up once it ended (a fresh profile folder). */
@@ -284,7 +285,13 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
         const slice = Math.min(endpoint.pollSliceMs, left);
         text = await session.executeAsync<string | null>(POLL_SCRIPT, [slice], slice + 30_000);
       }
-      const result = skipIfUnsupported(JSON.parse(text) as JobResult);
+      // What the page sends is untrusted: size, JSON, schema and job id are checked before anything reads it.
+      const checked = checkResultText(text, job.id);
+      if (!checked.ok) {
+        await endSession();
+        return withDevice(failedResult(job, `${endpoint.name}: the page sent what cannot be accepted: ${checked.reason} (a new session is opened for the next job)`, started), null, null);
+      }
+      const result = skipIfUnsupported(checked.result);
       const notes: Record<string, string | number | boolean | null> = {};
       await addMemory(result, s, notes);
       const userAgent = result.effective?.details?.userAgent;

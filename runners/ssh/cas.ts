@@ -10,6 +10,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { SFTPWrapper } from 'ssh2';
 import { shellQuote, SshError, type SshConnection } from './connection.ts';
+import { seconds } from '../../harness/time-limit.ts';
 
 /** A file to ship: a local path or bytes, with its hash and size. */
 export interface ShippedFile {
@@ -60,11 +61,53 @@ export function diskFullMessage(host: string, dir: string, neededBytes: number, 
   return `the board's disk is full: ${host}:${dir} has ${availableBytes === null ? 'too little' : mib(availableBytes)} free and the upload needs ${mib(neededBytes)} more. Free space on the board, or set the target's remoteDir to a folder on a bigger disk`;
 }
 
+/**
+ * An upload that makes no progress for this long is given up (the SFTP session is ended): a
+ * stalled link or a hung board, told apart from a slow one, which keeps making progress.
+ */
+export const UPLOAD_STALL_TIMEOUT_MS = 60_000;
+/** Bytes sent per SFTP write of in-memory data (each one counts as progress). */
+const WRITE_CHUNK_BYTES = 256 * 1024;
+
+/** Write in-memory bytes to a remote file in chunks, calling `progress` after each. */
+function writeChunks(sftp: SFTPWrapper, bytes: Buffer, remote: string, progress: () => void, cb: (err: Error | null | undefined) => void): void {
+  sftp.open(remote, 'w', (err, handle) => {
+    if (err) return cb(err);
+    const next = (at: number) => {
+      if (at >= bytes.byteLength) return sftp.close(handle, cb);
+      const n = Math.min(WRITE_CHUNK_BYTES, bytes.byteLength - at);
+      sftp.write(handle, bytes, at, n, at, (e) => {
+        if (e) return sftp.close(handle, () => cb(e));
+        progress();
+        next(at + n);
+      });
+    };
+    next(0);
+  });
+}
+
 async function sftpWrite(sftp: SFTPWrapper, file: ShippedFile, remote: string): Promise<void> {
   await new Promise<void>((done, fail) => {
-    const cb = (err: Error | null | undefined) => (err ? fail(err) : done());
-    if ('path' in file.source) sftp.fastPut(file.source.path, remote, cb);
-    else sftp.writeFile(remote, Buffer.from(file.source.bytes.buffer, file.source.bytes.byteOffset, file.source.bytes.byteLength), cb);
+    let stalled: ReturnType<typeof setTimeout> | undefined;
+    let over = false;
+    const progress = () => {
+      clearTimeout(stalled);
+      stalled = setTimeout(() => {
+        over = true;
+        // Ending the session stops the transfer; the partial file is removed with the others.
+        sftp.end();
+        fail(new SshError(`${(file.size / 2 ** 20).toFixed(1)} MiB made no progress for ${seconds(UPLOAD_STALL_TIMEOUT_MS)} (is the link or the board's disk stalled?)`));
+      }, UPLOAD_STALL_TIMEOUT_MS);
+    };
+    const cb = (err: Error | null | undefined) => {
+      clearTimeout(stalled);
+      if (over) return;
+      if (err) fail(err);
+      else done();
+    };
+    progress();
+    if ('path' in file.source) sftp.fastPut(file.source.path, remote, { step: progress }, cb);
+    else writeChunks(sftp, Buffer.from(file.source.bytes.buffer, file.source.bytes.byteOffset, file.source.bytes.byteLength), remote, progress, cb);
   });
 }
 

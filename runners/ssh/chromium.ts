@@ -14,6 +14,7 @@ import { startPageHost, type PageHost } from '../page-host.ts';
 import type { InstanceRef, Runner } from '../../harness/runner.ts';
 import { readBoardThermal } from './board.ts';
 import { shellQuote, SshError, type SshConnection } from './connection.ts';
+import { seconds, withTimeLimit } from '../../harness/time-limit.ts';
 import { connectBoard, deviceOf, sshHostOf, type Board, type SshRunnerOptions, type SshTarget } from './runner.ts';
 
 /**
@@ -39,6 +40,11 @@ export function remoteChromiumScript(chromiumPath: string | undefined, args: str
     'echo "MNB_EXITED $S" >&2',
   ].join('\n');
 }
+
+/** Longest the board's Chromium may take to print its DevTools address once started. */
+export const CHROMIUM_START_TIMEOUT_MS = 60_000;
+/** Longest the board's Chromium may take to accept the DevTools connection and answer its first call. */
+export const CHROMIUM_CONNECT_TIMEOUT_MS = 60_000;
 
 /** Parse `DevTools listening on ws://127.0.0.1:PORT/devtools/browser/ID` from Chromium's stderr. */
 export function devtoolsEndpoint(stderr: string): { port: number; path: string } | null {
@@ -109,9 +115,20 @@ export async function createRemoteChromiumRunner(target: SshTarget, instance: In
     const b = await ensureBoard();
     await stop();
     const ch = await b.conn.exec(`sh -c ${shellQuote(remoteChromiumScript(target.chromiumPath, CHROMIUM_ARGS, target.env))}`);
+    // The script stops Chromium and removes its profile when its stdin closes (also when the link drops).
+    let chClosed = false;
+    ch.once('close', () => { chClosed = true; });
+    stopBrowser = async () => {
+      await new Promise<void>((done) => {
+        if (chClosed) return done();
+        ch.once('close', () => done());
+        ch.end();
+        setTimeout(done, 10_000).unref();
+      });
+    };
     let stderr = '';
-    const endpoint = await new Promise<{ port: number; path: string }>((done, fail) => {
-      const timer = setTimeout(() => fail(new SshError(`Chromium on ${b.conn.endpoint.host} did not print its DevTools address within 60 s; its output:\n${stderr.slice(-1000)}`)), 60_000);
+    const ready = new Promise<{ port: number; path: string }>((done, fail) => {
+      const timer = setTimeout(() => fail(new SshError(`Chromium on ${b.conn.endpoint.host} did not print its DevTools address within ${seconds(CHROMIUM_START_TIMEOUT_MS)}; its output:\n${stderr.slice(-1000)}`)), CHROMIUM_START_TIMEOUT_MS);
       ch.stderr.on('data', (d: Buffer) => {
         stderr = (stderr + d.toString()).slice(-20_000);
         if (/MNB_EXITED/.test(stderr) && !devtoolsEndpoint(stderr)) {
@@ -133,20 +150,33 @@ export async function createRemoteChromiumRunner(target: SshTarget, instance: In
         fail(new SshError(`Chromium on ${b.conn.endpoint.host} exited before it was ready; its output:\n${stderr.slice(-1000)}`));
       });
     });
-    // The script stops Chromium and removes its profile when its stdin closes (also when the link drops).
-    stopBrowser = async () => {
-      await new Promise<void>((done) => {
-        ch.once('close', () => done());
-        ch.end();
-        setTimeout(done, 10_000).unref();
-      });
-    };
+    let endpoint: { port: number; path: string };
+    try {
+      endpoint = await ready;
+    } catch (e) {
+      // A Chromium that never got ready (or hangs) is stopped, not left running on the board.
+      await stop();
+      throw e;
+    }
     forward = await localForward(b.conn, endpoint.port);
     const { port } = forward.address() as { port: number };
     const puppeteer = (await import('puppeteer-core')).default;
-    const browser = await puppeteer.connect({ browserWSEndpoint: `ws://127.0.0.1:${port}${endpoint.path}`, protocolTimeout: 24 * 3600_000 });
-    browserVersion = await browser.version();
-    return browser;
+    const host = b.conn.endpoint.host;
+    try {
+      const browser = await withTimeLimit(
+        puppeteer.connect({ browserWSEndpoint: `ws://127.0.0.1:${port}${endpoint.path}`, protocolTimeout: 24 * 3600_000 }),
+        CHROMIUM_CONNECT_TIMEOUT_MS,
+        `Chromium on ${host} printed its DevTools address but did not answer on it within ${seconds(CHROMIUM_CONNECT_TIMEOUT_MS)}`,
+        { onLate: (late) => void late.disconnect().catch(() => {}) },
+      );
+      browserVersion = await withTimeLimit(browser.version(), CHROMIUM_CONNECT_TIMEOUT_MS, `Chromium on ${host} did not tell its version within ${seconds(CHROMIUM_CONNECT_TIMEOUT_MS)}`, {
+        onTimeout: () => void browser.disconnect().catch(() => {}),
+      });
+      return browser;
+    } catch (e) {
+      await stop();
+      throw e;
+    }
   };
 
   const inner = await createPuppeteerRunner(

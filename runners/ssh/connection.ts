@@ -8,6 +8,15 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import ssh2, { type ClientChannel, type SFTPWrapper } from 'ssh2';
 import { checkHostKey, type HostKeyError, type HostKeyPin } from './host-key.ts';
+import { MAX_LINE_BYTES, mib } from '../../harness/ingest.ts';
+import { seconds, withTimeLimit } from '../../harness/time-limit.ts';
+
+/** Longest a plain shell command on the board may run (uname, ls, df, sha256sum, mv…) unless its caller gives another limit. */
+export const REMOTE_COMMAND_TIMEOUT_MS = 60_000;
+/** Longest the board may take to open a channel (a command, SFTP, a port forward). */
+export const CHANNEL_OPEN_TIMEOUT_MS = 30_000;
+/** Most output a plain shell command may print on each of stdout and stderr (the board is not trusted to stop). */
+export const REMOTE_OUTPUT_MAX_BYTES = MAX_LINE_BYTES;
 
 /** Where and as whom to connect. */
 export interface SshEndpoint extends HostKeyPin {
@@ -35,6 +44,16 @@ export interface ExecResult {
   stderr: string;
 }
 
+/** Limits of one `run`. */
+export interface RunLimits {
+  /** Default REMOTE_COMMAND_TIMEOUT_MS. */
+  timeoutMs?: number;
+  /** What the command does, for the message when it is stopped (default: the command). */
+  what?: string;
+  /** What to check when it outlives its limit (default: whether the board is hung or overloaded). */
+  hint?: string;
+}
+
 /** An open connection. */
 export interface SshConnection {
   /** A random id for this connection (results record it as the session id). */
@@ -42,8 +61,8 @@ export interface SshConnection {
   /** ssh://user@host:port (no credentials). */
   readonly url: string;
   readonly endpoint: SshEndpoint;
-  /** Run a command through the remote shell and collect its output. */
-  run(command: string, stdin?: string | Buffer): Promise<ExecResult>;
+  /** Run a command through the remote shell and collect its output; rejects when it outlives its limit or prints too much. */
+  run(command: string, stdin?: string | Buffer, limits?: RunLimits): Promise<ExecResult>;
   /** Start a command and get its channel (stdout/stderr stream as it runs). */
   exec(command: string): Promise<ClientChannel>;
   sftp(): Promise<SFTPWrapper>;
@@ -145,39 +164,71 @@ export async function openSsh(ep: SshEndpoint): Promise<SshConnection> {
     });
   });
 
-  const exec = (command: string) => new Promise<ClientChannel>((done, fail) => {
-    if (closedWhy) return fail(new SshError(closedWhy));
-    client.exec(command, (err, channel) => (err ? fail(new SshError(`cannot start a remote command: ${err.message}`)) : done(channel)));
-  });
+  const where = `${ep.username}@${ep.host}:${ep.port}`;
+  /** A channel the board must open within CHANNEL_OPEN_TIMEOUT_MS; one that opens later is closed. */
+  const opened = <T>(what: string, open: (done: (ch: T) => void, fail: (e: Error) => void) => void, release: (late: T) => void): Promise<T> =>
+    withTimeLimit(new Promise<T>(open), CHANNEL_OPEN_TIMEOUT_MS, `${where} did not open ${what} within ${seconds(CHANNEL_OPEN_TIMEOUT_MS)} (the board or its sshd is hung or overloaded)`, {
+      onLate: release,
+    });
+  const closeChannel = (ch: ClientChannel) => ch.close();
+  const exec = (command: string) => {
+    if (closedWhy) return Promise.reject(new SshError(closedWhy));
+    return opened<ClientChannel>('a channel for a command', (done, fail) => client.exec(command, (err, channel) => (err ? fail(new SshError(`cannot start a remote command: ${err.message}`)) : done(channel))), closeChannel);
+  };
   const conn: SshConnection = {
     id: randomBytes(6).toString('hex'),
     url: `ssh://${ep.username}@${ep.host}:${ep.port}`,
     endpoint: ep,
     exec,
-    async run(command, stdin) {
+    async run(command, stdin, limits = {}) {
       const ch = await exec(command);
-      return new Promise<ExecResult>((done) => {
-        let stdout = '';
-        let stderr = '';
+      const timeoutMs = limits.timeoutMs ?? REMOTE_COMMAND_TIMEOUT_MS;
+      const what = limits.what ?? `\`${command.length > 80 ? `${command.slice(0, 80)}…` : command}\``;
+      return new Promise<ExecResult>((done, fail) => {
+        const out: Buffer[] = [];
+        const err: Buffer[] = [];
+        const size = { out: 0, err: 0 };
         let code: number | null = null;
         let signal: string | null = null;
-        ch.on('data', (d: Buffer) => { stdout += d.toString(); });
-        ch.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+        let over: string | null = null;
+        const stop = (why: string) => {
+          if (over) return;
+          over = why;
+          clearTimeout(timer);
+          try {
+            ch.signal('KILL');
+          } catch { /* the channel may be gone */ }
+          ch.close();
+          fail(new SshError(why));
+        };
+        const timer = setTimeout(() => stop(`${what} on ${ep.host} did not finish within ${seconds(timeoutMs)} and was stopped (${limits.hint ?? 'is the board hung or overloaded?'})`), timeoutMs);
+        const collect = (into: Buffer[], key: 'out' | 'err') => (d: Buffer) => {
+          if (over) return;
+          size[key] += d.byteLength;
+          if (size[key] > REMOTE_OUTPUT_MAX_BYTES) return stop(`${what} on ${ep.host} printed more than ${mib(REMOTE_OUTPUT_MAX_BYTES)} and was stopped`);
+          into.push(d);
+        };
+        ch.on('data', collect(out, 'out'));
+        ch.stderr.on('data', collect(err, 'err'));
         ch.on('exit', (c: number | null, s?: string) => {
           code = c;
           signal = s ?? null;
         });
-        ch.on('close', () => done({ code, signal, stdout, stderr }));
+        ch.on('close', () => {
+          clearTimeout(timer);
+          if (!over) done({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+        });
         if (stdin !== undefined) ch.end(stdin);
         else ch.end();
       });
     },
-    sftp: () => new Promise((done, fail) => client.sftp((err, sftp) => (err ? fail(new SshError(`the board refused SFTP (${err.message}); enable the sftp subsystem in its sshd_config`)) : done(sftp)))),
-    forwardOut: (remotePort) => new Promise((done, fail) => client.forwardOut('127.0.0.1', 0, '127.0.0.1', remotePort, (err, ch) => (err ? fail(new SshError(`cannot forward to port ${remotePort} on the board's loopback (${err.message}); is AllowTcpForwarding on?`)) : done(ch)))),
-    forwardIn: (onConnection) => new Promise((done, fail) => {
+    // (SFTPWrapper's own close() closes a file handle: a late session is ended with end().)
+    sftp: () => opened<SFTPWrapper>('an SFTP session', (done, fail) => client.sftp((err, sftp) => (err ? fail(new SshError(`the board refused SFTP (${err.message}); enable the sftp subsystem in its sshd_config`)) : done(sftp))), (late) => late.end()),
+    forwardOut: (remotePort) => opened<ClientChannel>(`a forward to its port ${remotePort}`, (done, fail) => client.forwardOut('127.0.0.1', 0, '127.0.0.1', remotePort, (err, ch) => (err ? fail(new SshError(`cannot forward to port ${remotePort} on the board's loopback (${err.message}); is AllowTcpForwarding on?`)) : done(ch))), closeChannel),
+    forwardIn: (onConnection) => withTimeLimit(new Promise<number>((done, fail) => {
       client.on('tcp connection', (_info, accept) => onConnection(accept()));
       client.forwardIn('127.0.0.1', 0, (err, port) => (err ? fail(new SshError(`the board refused a reverse forward on its loopback (${err.message}); set AllowTcpForwarding yes (or remote) in its sshd_config`)) : done(port)));
-    }),
+    }), CHANNEL_OPEN_TIMEOUT_MS, `${where} did not open a reverse forward within ${seconds(CHANNEL_OPEN_TIMEOUT_MS)} (the board or its sshd is hung or overloaded)`),
     closedReason: () => closedWhy,
     closed,
     close: () => client.end(),

@@ -20,6 +20,8 @@ import { runtimeTree } from './bundle.ts';
 import { ensureTree, shippedBytes, shippedPath, syncToCas, type UploadStats } from './cas.ts';
 import { openSsh, shellQuote, SshError, type SshConnection, type SshEndpoint } from './connection.ts';
 import type { RemoteJobRequest } from '../../harness/probe/board-job.ts';
+import { checkResult, LineFramer, MAX_LINE_BYTES, mib, quote } from '../../harness/ingest.ts';
+import { seconds } from '../../harness/time-limit.ts';
 
 /** An ssh target, as configured. */
 export type SshTarget = Extract<Target, { type: 'ssh' }>;
@@ -122,6 +124,8 @@ export async function shipJobData(board: Board, job: Job): Promise<{ weightsFile
 }
 
 const STDERR_TAIL_CHARS = 2000;
+/** Longest the board's `node -p process.version` may take (Node starts in ~0.1 s on a Pi, a few seconds under emulation). */
+export const NODE_CHECK_TIMEOUT_MS = 60_000;
 /** The job bundle's target (esbuild `node20`). */
 const MIN_NODE_MAJOR = 20;
 const INSTALL_NODE = `Install Node ≥ ${MIN_NODE_MAJOR} on the board (the arm64 tarball from nodejs.org, or NodeSource's apt repository: Debian/Raspberry Pi OS bookworm's own nodejs is 18), or set the target's node to its path`;
@@ -153,7 +157,11 @@ export async function createSshRunner(target: SshTarget, instance: InstanceRef, 
     const b = await connectBoard(target, instance);
     try {
       // The platform and arch of the board's Node pick the native binary (under emulation they differ from uname's).
-      const version = await b.conn.run(`${shellQuote(target.node)} -p 'process.version + " " + process.platform + " " + process.arch'`);
+      const version = await b.conn.run(`${shellQuote(target.node)} -p 'process.version + " " + process.platform + " " + process.arch'`, undefined, {
+        timeoutMs: NODE_CHECK_TIMEOUT_MS,
+        what: `the Node version check (\`${target.node} -p process.version\`)`,
+        hint: `is the target's node a working Node ≥ ${MIN_NODE_MAJOR}? A wrapper that waits for input, or a board too slow to start Node in ${seconds(NODE_CHECK_TIMEOUT_MS)}`,
+      });
       const problem = remoteNodeProblem(version, target.node, b.conn.endpoint.host);
       if (problem) throw new SshError(problem);
       const [nodeVersion, platform, arch] = version.stdout.trim().split(' ');
@@ -203,9 +211,11 @@ export async function createSshRunner(target: SshTarget, instance: InstanceRef, 
     };
     const env = Object.entries({ ...target.env, ORT_DISABLE_TELEMETRY: '1' }).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
     const command = `cd ${shellQuote(tree!)} && exec env ${env} ${shellQuote(target.node)} job.cjs`;
-    const outcome = await new Promise<{ result?: JobResult; seen: { machine?: string; node?: string }; code: number | null; signal: string | null; stderr: string; lost?: string; timedOut: boolean }>((done) => {
+    const outcome = await new Promise<{ result?: JobResult; seen: { machine?: string; node?: string }; code: number | null; signal: string | null; stderr: string; lost?: string; timedOut: boolean; refused?: string }>((done) => {
       const seen: { machine?: string; node?: string } = {};
       let result: JobResult | undefined;
+      /** Why what the board sent was not accepted (the first problem): the job fails with it. */
+      let refused: string | undefined;
       let stderr = '';
       let code: number | null = null;
       let signal: string | null = null;
@@ -215,37 +225,53 @@ export async function createSshRunner(target: SshTarget, instance: InstanceRef, 
         if (finished) return;
         finished = true;
         clearTimeout(timer);
-        done({ ...(result ? { result } : {}), seen, code, signal, stderr, ...(lost ? { lost } : {}), timedOut });
+        done({ ...(result ? { result } : {}), seen, code, signal, stderr, ...(lost ? { lost } : {}), timedOut, ...(refused ? { refused } : {}) });
+      };
+      /** Stop the remote process (the job is over: too slow, or it sent what cannot be accepted). */
+      const kill = () => {
+        try {
+          channel?.signal('KILL');
+        } catch { /* the channel may be gone */ }
+        channel?.close();
+        setTimeout(() => finish(), 5000).unref();
       };
       const timer = setTimeout(() => {
         timedOut = true;
-        channel?.signal('KILL');
-        channel?.end();
-        setTimeout(() => finish(), 5000).unref();
+        kill();
       }, job.timeoutMs);
       let channel: Awaited<ReturnType<SshConnection['exec']>> | undefined;
       b.conn.closed.then((why) => finish(why));
+      // The board is not trusted: each line is size-capped, parsed on its own and checked before it is kept.
+      const onLine = (line: string) => {
+        let msg: unknown;
+        try {
+          msg = JSON.parse(line);
+        } catch {
+          return; // stray output from a runtime
+        }
+        if (!msg || typeof msg !== 'object') return;
+        const m = msg as { type?: unknown; machine?: unknown; node?: unknown; result?: unknown };
+        if (m.type === 'device') {
+          if (typeof m.machine === 'string') seen.machine = m.machine.slice(0, 100);
+          if (typeof m.node === 'string') seen.node = m.node.slice(0, 100);
+          if (options.onJobStarted) void Promise.resolve(options.onJobStarted(job, b.conn)).catch(() => {});
+        } else if (m.type === 'result' && !result && !refused) {
+          const checked = checkResult(m.result, job.id);
+          if (checked.ok) result = checked.result;
+          else {
+            refused = checked.reason;
+            kill();
+          }
+        }
+      };
+      const framer = new LineFramer(onLine, MAX_LINE_BYTES, (bytes) => {
+        refused ??= `it printed a line of more than ${mib(MAX_LINE_BYTES)} (${mib(bytes)} without a newline), over the limit of a result line; the job's process was stopped`;
+        kill();
+      });
       b.conn.exec(command).then((ch) => {
         channel = ch;
-        let buffered = '';
         ch.on('data', (d: Buffer) => {
-          buffered += d.toString();
-          let nl;
-          while ((nl = buffered.indexOf('\n')) >= 0) {
-            const line = buffered.slice(0, nl);
-            buffered = buffered.slice(nl + 1);
-            let msg: { type?: string; machine?: string; node?: string; result?: JobResult };
-            try {
-              msg = JSON.parse(line);
-            } catch {
-              continue; // stray output from a runtime
-            }
-            if (msg.type === 'device') {
-              seen.machine = msg.machine;
-              seen.node = msg.node;
-              if (options.onJobStarted) void Promise.resolve(options.onJobStarted(job, b.conn)).catch(() => {});
-            } else if (msg.type === 'result' && msg.result) result = msg.result;
-          }
+          if (!framer.overflow) framer.push(d);
         });
         ch.stderr.on('data', (d: Buffer) => {
           stderr = (stderr + d.toString()).slice(-STDERR_TAIL_CHARS);
@@ -260,7 +286,8 @@ export async function createSshRunner(target: SshTarget, instance: InstanceRef, 
     });
     const host = b.conn.endpoint.host;
     let result: JobResult;
-    if (outcome.result) result = outcome.result;
+    if (outcome.refused) result = failed(`${target.name}: the job's process on ${host} sent what cannot be accepted: ${outcome.refused}${outcome.stderr.trim() ? `; its last output: ${quote(outcome.stderr.trim().split('\n').slice(-3).join(' / '), 300)}` : ''}`);
+    else if (outcome.result) result = outcome.result;
     else if (outcome.timedOut) result = failed(`exceeded its time limit of ${Math.round(job.timeoutMs / 1000)} s on ${host} and was killed (raise jobTimeoutMs, or lower sampling.maxTimeMs / accuracy.samples)`);
     else if (outcome.lost || b.conn.closedReason()) result = failed(`the SSH link to ${host} dropped during the job (${outcome.lost ?? b.conn.closedReason()}); this job is lost, the next one reconnects`);
     else if (outcome.code === 127) result = failed(`no Node on ${host}: \`${target.node}\` was not found (exit 127). ${INSTALL_NODE}`);
