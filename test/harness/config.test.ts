@@ -1,9 +1,9 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, parseImplementation, resolveConfig } from '../../harness/config.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 const rejects = (input: unknown, ...patterns: RegExp[]) =>
   assert.throws(() => resolveConfig(input, 'test'), (e: unknown) => {
@@ -41,7 +41,7 @@ test('implementation shorthand: impl[:backend][@threads]', () => {
 });
 
 test('config files: JSON and TypeScript load; a broken one names the file', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mnb-config-'));
+  const dir = tempDir('mnb-config-');
   writeFileSync(join(dir, 'a.json'), JSON.stringify({ variants: { alpha: [0.5] } }));
   assert.deepEqual((await loadConfig('a.json', { cwd: dir })).config.variants.alpha, [0.5]);
   writeFileSync(join(dir, 'bench.config.ts'), `export default { variants: { resolution: [128] } };\n`);
