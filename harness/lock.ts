@@ -106,7 +106,7 @@ export function acquireRunLock(dir: string): RunLock {
             try {
               releaseIfMine(f);
             } catch (e) {
-              process.stderr.write(`mobilenet-bench: could not remove the lock ${f} at exit (${(e as Error).message}); delete it by hand before resuming\n`);
+              process.stderr.write(`mobilenet-bench: could not remove the lock ${f} at exit (${(e as Error).message}); a later --resume takes it over, as this process is gone\n`);
             }
           }
         });
