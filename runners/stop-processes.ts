@@ -4,13 +4,10 @@
  * zombie waiting to be reaped counts as exited); and killing a browser's main process leaves
  * its children (zygote, renderers, utility processes) running, so its whole tree goes.
  */
-import { allProcesses, hasExited, type ProcInfo } from './procfs.ts';
+import { allProcesses, hasExited, procInfo, type ProcInfo } from './procfs.ts';
 
 /** Our own process group: never signalled as a group (that would end the harness). */
-const ownGroup = (() => {
-  const me = allProcesses().find((p) => p.pid === process.pid);
-  return me?.pgid ?? null;
-})();
+const ownGroup = (): number | null => procInfo(process.pid)?.pgid ?? null;
 
 /**
  * `roots`, everything under them, and the process group each root leads (puppeteer launches
@@ -22,7 +19,8 @@ export function treeOf(roots: Iterable<number>, all: ProcInfo[] = allProcesses()
   for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
   const found = new Set<number>();
   const stack = [...roots];
-  const leaders = new Set(stack.filter((r) => all.some((p) => p.pid === r && p.pgid === r && r !== ownGroup)));
+  const mine = ownGroup();
+  const leaders = new Set(stack.filter((r) => r !== mine && all.some((p) => p.pid === r && p.pgid === r)));
   for (const p of all) if (leaders.has(p.pgid)) stack.push(p.pid);
   while (stack.length) {
     const pid = stack.pop()!;
