@@ -18,10 +18,12 @@ import { basename, dirname, isAbsolute, join } from 'node:path';
 import { allProcesses } from './procfs.ts';
 import { killAll, sleepSync, treeOf, waitExited, waitExitedSync } from './stop-processes.ts';
 
-/** Folders still there → the browser writing into them, once known. */
-const live = new Map<string, ChildProcess | null>();
+/** Folders still there → the browser writing into them and its singleton folder, once known. */
+const live = new Map<string, { browser: ChildProcess | null; singleton: string | null }>();
 /** How long removing one folder may take: its writers' exit, then retries. */
 const REMOVE_WITHIN_MS = 5000;
+/** How long after making a folder to look for the singleton link of a browser started in it. */
+const SINGLETON_WATCH_MS = 180_000;
 let hooked = false;
 
 /** Whether a command line names `dir` as a whole argument (`--user-data-dir=DIR`, `-profile DIR`). */
@@ -34,7 +36,7 @@ function names(cmdline: string, dir: string): boolean {
 function killWriters(dir: string): number[] {
   const all = allProcesses();
   const roots = all.filter((p) => p.pid !== process.pid && names(p.cmdline, dir)).map((p) => p.pid);
-  const browser = live.get(dir);
+  const browser = live.get(dir)?.browser;
   // Only while it is unreaped is its PID surely still ours.
   if (browser?.pid !== undefined && browser.exitCode === null && browser.signalCode === null) roots.push(browser.pid);
   const pids = treeOf(roots, all);
@@ -56,8 +58,11 @@ function singletonFolderOf(dir: string): string | null {
 /** One attempt at removing `dir` (and its singleton folder); the error, or null once both are gone. */
 function removeOnce(dir: string): Error | null {
   try {
-    const singleton = singletonFolderOf(dir);
-    if (singleton) rmSync(singleton, { recursive: true, force: true });
+    // The link as it is now (a killed browser leaves it), or as it was while the browser ran: a
+    // browser that closed removes the link but not always the folder.
+    for (const singleton of new Set([singletonFolderOf(dir), live.get(dir)?.singleton ?? null])) {
+      if (singleton) rmSync(singleton, { recursive: true, force: true });
+    }
     rmSync(dir, { recursive: true, force: true });
     return existsSync(dir) ? new Error('it is still there') : null;
   } catch (e) {
@@ -94,7 +99,16 @@ function warn(line: string): void {
 /** A fresh folder under the system temp dir, removed at exit at the latest. */
 export function makeTempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  live.set(dir, null);
+  const entry: { browser: ChildProcess | null; singleton: string | null } = { browser: null, singleton: null };
+  live.set(dir, entry);
+  // A browser that is never tied (one chromedriver starts) removes its SingletonSocket link when
+  // it closes, but not always the folder the link pointed into: note where it points while it runs.
+  const started = Date.now();
+  const watch = setInterval(() => {
+    if (live.get(dir) !== entry || entry.singleton || Date.now() - started > SINGLETON_WATCH_MS) clearInterval(watch);
+    else entry.singleton = singletonFolderOf(dir);
+  }, 250);
+  watch.unref();
   if (!hooked) {
     hooked = true;
     process.on('exit', () => {
@@ -109,9 +123,15 @@ export function makeTempDir(prefix: string): string {
   return dir;
 }
 
-/** Note the browser that writes into `dir` (its profile): it and its process tree are killed before the folder is removed. */
+/**
+ * Note the browser that writes into `dir` (its profile), once it started: it and its process tree
+ * are killed before the folder is removed, and its singleton folder (known now) goes too.
+ */
 export function tieTempDir(dir: string, browser: ChildProcess | null | undefined): void {
-  if (live.has(dir) && browser) live.set(dir, browser);
+  const entry = live.get(dir);
+  if (!entry) return;
+  entry.browser = browser ?? null;
+  entry.singleton = singletonFolderOf(dir) ?? entry.singleton;
 }
 
 /**
