@@ -100,7 +100,16 @@ export function acquireRunLock(dir: string): RunLock {
       held.add(file);
       if (!exitHookInstalled) {
         exitHookInstalled = true;
-        process.on('exit', () => { for (const f of held) releaseIfMine(f); });
+        // An exception escaping an exit handler prints a raw stack (a folder gone read-only): none may.
+        process.on('exit', () => {
+          for (const f of held) {
+            try {
+              releaseIfMine(f);
+            } catch (e) {
+              process.stderr.write(`mobilenet-bench: could not remove the lock ${f} at exit (${(e as Error).message}); a later --resume takes it over, as this process is gone\n`);
+            }
+          }
+        });
       }
       return { release: () => { releaseIfMine(file); held.delete(file); }, tookOver };
     } catch (e) {

@@ -106,12 +106,12 @@ export async function createPuppeteerRunner(target: PuppeteerTarget, options: Br
       timeout: startTimeoutMs,
       ...(engine === 'firefox' ? { protocol: 'webDriverBiDi' as const } : {}),
     });
-    tieTempDir(userDataDir, b.process()?.pid);
+    tieTempDir(userDataDir, b.process());
     browserCdp = engine === 'chromium' ? await b.target().createCDPSession() : null;
     return b;
   };
 
-  /** Kill the browser without waiting for it (it may be hung or crashed). */
+  /** Close the browser, or kill it when it does not close within 5 s (it may be hung or crashed), and remove its profile. */
   const discard = async () => {
     const b = browser;
     browser = null;
@@ -120,11 +120,12 @@ export async function createPuppeteerRunner(target: PuppeteerTarget, options: Br
       await b.disconnect().catch(() => {});
       await remote.stop();
     } else if (b) {
-      const proc = b.process();
-      await Promise.race([b.close().catch(() => {}), delay(5000).promise]);
-      if (proc && proc.exitCode === null) proc.kill('SIGKILL');
+      const closing = delay(5000);
+      await Promise.race([b.close().catch(() => {}), closing.promise]);
+      closing.cancel();
     }
-    if (userDataDir) removeTempDir(userDataDir);
+    // Kills what is left of the browser (its whole process group) and waits for it to exit first.
+    if (userDataDir) await removeTempDir(userDataDir);
     userDataDir = null;
   };
 

@@ -5,8 +5,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { delay } from './page-host.ts';
 import { descendantsOf } from './procfs.ts';
+import { makeTempDir, removeTempDir, tieTempDir } from './temp-dir.ts';
 
 /** A free TCP port on loopback. */
 export function freePort(): Promise<number> {
@@ -42,6 +44,13 @@ export function killDescendants(pid: number, signal: NodeJS.Signals = 'SIGKILL')
   }
   return found.length;
 }
+
+/** Longest path of a Unix socket (Linux sun_path, less its terminating NUL). */
+const UNIX_SOCKET_PATH_MAX = 107;
+/** What a server's private temp folder adds to TMPDIR: `/mnb-srv-XXXXXX`. */
+const PRIVATE_TMP_CHARS = '/mnb-srv-XXXXXX'.length;
+/** What Chromium adds to TMPDIR for its singleton socket. */
+const CHROMIUM_SOCKET_CHARS = '/org.chromium.Chromium.XXXXXX/SingletonSocket'.length;
 
 /** Servers still running, killed (with what they started) when this process exits by any path that runs exit handlers. */
 const running = new Set<ChildProcess>();
@@ -95,7 +104,13 @@ export async function startLocalServer(opts: {
   onClose?: () => void;
 }): Promise<LocalServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn(opts.command, opts.args(port), { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
+  // A TMPDIR of its own, removed with it: what it and its drivers leave there when killed
+  // (chromedriver's scoped_dir folders, Chromium's singleton folders) goes too. Not where that
+  // would make Chromium's singleton socket path too long for a Unix socket (Chromium then exits).
+  const tmp = tmpdir().length + PRIVATE_TMP_CHARS + CHROMIUM_SOCKET_CHARS <= UNIX_SOCKET_PATH_MAX ? makeTempDir('mnb-srv-') : null;
+  const env = { ...(opts.env ?? process.env), ...(tmp ? { TMPDIR: tmp } : {}) };
+  const child: ChildProcess = spawn(opts.command, opts.args(port), { stdio: ['ignore', 'pipe', 'pipe'], env, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
+  if (tmp) tieTempDir(tmp, child);
   let log = '';
   const keep = (d: Buffer) => {
     log = (log + d.toString()).slice(-4000);
@@ -125,6 +140,7 @@ export async function startLocalServer(opts: {
       }
     }
     running.delete(child);
+    if (tmp) await removeTempDir(tmp);
     opts.onClose?.();
   };
   try {

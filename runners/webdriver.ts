@@ -25,7 +25,7 @@ import { openSession, summarizeMessage, WebDriverError, type WebDriverSession } 
 /** Capabilities for one new session, and what to clean up once it ended (a fresh profile folder). */
 export interface SessionRequest {
   capabilities: Record<string, unknown>;
-  cleanup?: () => void;
+  cleanup?: () => void | Promise<void>;
 }
 
 /** Opens a session; the default is openSession. A pool may wrap it (retries, queueing). */
@@ -94,7 +94,7 @@ const end = Date.now() + ms;
 
 interface OpenSession {
   session: WebDriverSession;
-  cleanup?: () => void;
+  cleanup?: () => void | Promise<void>;
   jobs: number;
   createMs: number;
   /** What deleting the previous session took, ms. */
@@ -137,15 +137,15 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
     lastDeleteMs = Date.now() - t;
     // A browser that did not go away with its session (hung page) is killed, by PID.
     if (endpoint.local && endpoint.sessionPerJob) killDescendants(endpoint.local.pid);
-    tidy(s.cleanup);
+    await tidy(s.cleanup);
   };
 
   /** Clean-ups that failed (a browser still writing its profile) are retried at close; they never fail a job. */
-  const leftovers: Array<() => void> = [];
-  const tidy = (cleanup?: () => void) => {
+  const leftovers: Array<() => void | Promise<void>> = [];
+  const tidy = async (cleanup?: () => void | Promise<void>) => {
     if (!cleanup) return;
     try {
-      cleanup();
+      await cleanup();
     } catch {
       leftovers.push(cleanup);
     }
@@ -160,7 +160,7 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
     try {
       session = await open(endpoint.serverUrl, req.capabilities, endpoint.sessionTimeoutMs);
     } catch (e) {
-      tidy(req.cleanup);
+      await tidy(req.cleanup);
       openFailed = true;
       const msg = summarize((e as Error).message);
       // Nothing answered: the fix is the address, not the capabilities.
@@ -181,7 +181,7 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
         await adbReverse(firstString(session.capabilities, UDID_KEYS), host.server.url ? Number(new URL(host.server.url).port) : 0);
       } catch (e) {
         await session.delete();
-        tidy(req.cleanup);
+        await tidy(req.cleanup);
         throw e;
       }
     }
@@ -344,7 +344,7 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
       await host.close();
       await endpoint.local?.close();
       await endpoint.onClose?.();
-      for (const cleanup of leftovers.splice(0)) tidy(cleanup);
+      for (const cleanup of leftovers.splice(0)) await tidy(cleanup);
     },
   };
 }

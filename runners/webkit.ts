@@ -6,10 +6,11 @@
  * comes from /proc.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { requireBrowserExecutable } from '../harness/browsers.ts';
 import type { Target } from '../harness/config/schema.ts';
-import { killAtExit, startLocalServer, waitFor } from './local-server.ts';
+import { startLocalServer, waitFor } from './local-server.ts';
+import { waitExitedSync } from './stop-processes.ts';
 import type { InstanceRef, Runner } from '../harness/runner.ts';
 import { createWebDriverRunner, type WebDriverEndpoint } from './webdriver.ts';
 
@@ -23,22 +24,61 @@ export const MINIBROWSER_PATHS = [
   '/usr/lib/x86_64-linux-gnu/webkitgtk-6.0/MiniBrowser',
 ];
 
-/** Start Xvfb on a free display number; resolves to the display and the process. */
-async function startXvfb(): Promise<{ display: string; proc: ChildProcess }> {
+/**
+ * Stop a private Xvfb and remove what it leaves when it cannot clean up itself (killed): its
+ * /tmp/.X<n>-lock (only while that names its PID) and its /tmp/.X11-unix/X<n> socket.
+ * Synchronous, for exit handlers too; never throws.
+ */
+function stopXvfb(proc: ChildProcess, n: number): void {
+  try {
+    const pid = proc.pid;
+    if (pid === undefined) return;
+    if (proc.exitCode === null && proc.signalCode === null) {
+      proc.kill('SIGTERM'); // Xvfb removes its lock and socket on SIGTERM
+      if (!waitExitedSync([pid], Date.now() + 2000)) {
+        proc.kill('SIGKILL');
+        waitExitedSync([pid], Date.now() + 2000);
+      }
+    }
+    const lock = `/tmp/.X${n}-lock`;
+    if (existsSync(lock) && readFileSync(lock, 'utf8').trim() === String(pid)) {
+      rmSync(`/tmp/.X11-unix/X${n}`, { force: true });
+      rmSync(lock, { force: true });
+    }
+  } catch {
+    /* nothing more to do; an exit handler must not throw */
+  }
+}
+
+/** Private Xvfbs still running: stopped (and their files removed) when this process exits. */
+const runningXvfbs = new Map<ChildProcess, number>();
+let xvfbExitHooked = false;
+
+/** Start Xvfb on a free display number; resolves to the display and how to stop it. */
+async function startXvfb(): Promise<{ display: string; proc: ChildProcess; stop(): void }> {
   if (!existsSync('/usr/bin/Xvfb')) throw new Error('no DISPLAY and no Xvfb: install it with `sudo apt-get install xvfb xauth`, or set DISPLAY');
   for (let n = 90 + Math.floor(Math.random() * 400); ; n++) {
     if (existsSync(`/tmp/.X11-unix/X${n}`) || existsSync(`/tmp/.X${n}-lock`)) continue;
     const proc = spawn('/usr/bin/Xvfb', [`:${n}`, '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
+    const stop = () => {
+      runningXvfbs.delete(proc);
+      stopXvfb(proc, n);
+    };
+    runningXvfbs.set(proc, n);
+    if (!xvfbExitHooked) {
+      xvfbExitHooked = true;
+      process.on('exit', () => {
+        for (const [p, display] of runningXvfbs) stopXvfb(p, display);
+      });
+    }
     try {
       await waitFor(() => existsSync(`/tmp/.X11-unix/X${n}`) || proc.exitCode !== null, 10_000, 'Xvfb did not start within 10 s');
     } catch (e) {
-      proc.kill('SIGKILL');
+      stop();
       throw e;
     }
-    if (proc.exitCode === null) {
-      killAtExit(proc);
-      return { display: `:${n}`, proc };
-    }
+    if (proc.exitCode === null) return { display: `:${n}`, proc, stop };
+    runningXvfbs.delete(proc);
   }
 }
 
@@ -49,12 +89,12 @@ export async function webkitEndpoint(target: WebkitTarget): Promise<WebDriverEnd
   if (!browserPath || !existsSync(browserPath)) {
     throw new Error(`no MiniBrowser found (looked at ${target.browserPath ?? MINIBROWSER_PATHS.join(', ')}); install it with \`sudo apt-get install webkit2gtk-driver\` (it pulls libwebkit2gtk with MiniBrowser), or set the target's browserPath`);
   }
-  let xvfb: ChildProcess | null = null;
+  let xvfb: { stop(): void } | null = null;
   let display = process.env.DISPLAY;
   if (!display) {
     if (!target.xvfb) throw new Error('no DISPLAY set and the target has xvfb: false');
     const x = await startXvfb();
-    xvfb = x.proc;
+    xvfb = x;
     display = x.display;
   }
   const local = await startLocalServer({
@@ -63,9 +103,9 @@ export async function webkitEndpoint(target: WebkitTarget): Promise<WebDriverEnd
     args: (port) => [`--port=${port}`],
     env: { ...process.env, DISPLAY: display },
     readyTimeoutMs: 15_000,
-    onClose: () => xvfb?.kill('SIGTERM'),
+    onClose: () => xvfb?.stop(),
   }).catch((e: Error) => {
-    xvfb?.kill('SIGTERM');
+    xvfb?.stop();
     throw e;
   });
   return {

@@ -30,13 +30,21 @@ export function remoteChromiumScript(chromiumPath: string | undefined, args: str
     'if [ -z "$C" ] || ! [ -x "$C" ]; then echo "MNB_NO_CHROMIUM" >&2; exit 127; fi',
     'D=$(mktemp -d "${TMPDIR:-/tmp}/mnb-chromium-XXXXXX") || exit 1',
     'exec 3<&0',
-    `"$C" --headless --remote-debugging-address=127.0.0.1 --remote-debugging-port=0 --user-data-dir="$D" ${args.map(shellQuote).join(' ')} about:blank </dev/null &`,
+    // In a process group of its own (setsid, where there is one): its children (zygote,
+    // renderers) keep writing into the profile after the main process is killed, so the group goes.
+    'G=; command -v setsid >/dev/null 2>&1 && G=setsid',
+    `$G "$C" --headless --remote-debugging-address=127.0.0.1 --remote-debugging-port=0 --user-data-dir="$D" ${args.map(shellQuote).join(' ')} about:blank </dev/null &`,
     'P=$!',
-    '( cat <&3 >/dev/null; kill $P 2>/dev/null; sleep 2; kill -9 $P 2>/dev/null ) &',
+    'stop() { if [ -n "$G" ]; then kill -9 -$P 2>/dev/null; else kill -9 $P 2>/dev/null; fi; }',
+    '( cat <&3 >/dev/null; kill $P 2>/dev/null; sleep 2; stop ) &',
     'W=$!',
     // Clean up before saying so: once the link is gone, writing to it would end this shell.
     'wait $P; S=$?',
-    'kill $W 2>/dev/null; rm -rf "$D"',
+    'kill $W 2>/dev/null; stop',
+    // Chromium's singleton folder (in its TMPDIR, where the SingletonSocket link points) goes too: a killed Chromium leaves it.
+    'L=$(readlink "$D/SingletonSocket" 2>/dev/null)',
+    'i=0; while [ -e "$D" ] && [ $i -lt 25 ]; do rm -rf "$D" 2>/dev/null || sleep 0.2; i=$((i+1)); done',
+    'case "$L" in */org.chromium.Chromium.*/SingletonSocket) rm -rf "${L%/SingletonSocket}";; esac',
     'echo "MNB_EXITED $S" >&2',
   ].join('\n');
 }

@@ -1,11 +1,11 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { decodeImage, preprocessImage } from '../../models/preprocess.ts';
 import { EvalSetError, listEvalItems, loadEvalSet, seededSubset, warmEvalSetCache } from '../../harness/eval-set.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 /** 1000 fake wnids in sorted order (real ones are n + 8 digits). */
 const SYNSETS = Array.from({ length: 1000 }, (_, i) => `n${String(10000000 + i * 7).padStart(8, '0')}`);
@@ -19,7 +19,7 @@ function png(value: number): Uint8Array {
 }
 
 function tempSet(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mnb-evalset-'));
+  const dir = tempDir('mnb-evalset-');
   writeFileSync(join(dir, 'synsets.txt'), SYNSETS.join('\n') + '\n');
   return dir;
 }
@@ -56,7 +56,7 @@ test('ImageFolder layout (one folder per wnid)', () => {
 });
 
 test('ILSVRC2012 validation layout with a val.txt ground truth', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mnb-val-'));
+  const dir = tempDir('mnb-val-');
   writeFileSync(join(dir, 'ILSVRC2012_val_00000001.JPEG'), png(1));
   writeFileSync(join(dir, 'ILSVRC2012_val_00000002.JPEG'), png(2));
   assert.throws(() => listEvalItems(dir), /need a ground-truth file/);
@@ -65,7 +65,7 @@ test('ILSVRC2012 validation layout with a val.txt ground truth', () => {
 });
 
 test('a subset of classes without a synsets file is refused with the fix', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mnb-nosyn-'));
+  const dir = tempDir('mnb-nosyn-');
   writeFileSync(join(dir, 'n01440764_tench.png'), png(3));
   assert.throws(() => listEvalItems(dir), (e: unknown) => e instanceof EvalSetError && /cover 1 classes.*put synsets\.txt/.test(e.message));
   assert.throws(() => listEvalItems(join(dir, 'missing')), /not a folder/);
@@ -85,7 +85,7 @@ test('the warmed cache holds exactly what direct preprocessing gives', async () 
   const images = join(dir, 'images');
   mkdirSync(images);
   for (let i = 0; i < 3; i++) writeFileSync(join(images, `${SYNSETS[i]}_x.png`), png(40 * i + 5));
-  const cache = mkdtempSync(join(tmpdir(), 'mnb-cache-'));
+  const cache = tempDir('mnb-cache-');
   warmEvalSetCache(images, { resolutions: [8, 12], samples: Infinity, seed: 0, cacheDir: cache });
   for (const r of [8, 12]) {
     const set = await loadEvalSet(images, { resolution: r, classes: 1000, samples: Infinity, seed: 0, cacheDir: cache });

@@ -1,19 +1,19 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
 import { fetchOfficialWeights } from '../../models/weights/fetch.ts';
 import { loadWeightsFile } from '../../models/weights/load.ts';
 import { WEIGHTS_DIR, skipWithoutSharedData } from '../helpers/data.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 const skip = skipWithoutSharedData();
 const SMALL = [{ alpha: 0.25, resolution: 224 }, { alpha: 0.25, resolution: 128 }];
 
 test('from a mirror: pinned files verified, loadable, then served from the cache', { skip }, async () => {
-  const cache = mkdtempSync(join(tmpdir(), 'mnb-weights-'));
+  const cache = tempDir('mnb-weights-');
   const first = await fetchOfficialWeights({ variants: SMALL, cacheDir: cache, mirror: WEIGHTS_DIR });
   assert.deepEqual(first.failures.map((f) => f.what), ['0.25_128 float32'], 'the mirror has no float 0.25_128 tfjs model');
   assert.match(first.failures[0].error, /not in the mirror folder/);
@@ -30,21 +30,21 @@ test('from a mirror: pinned files verified, loadable, then served from the cache
 });
 
 test('a corrupt file in the mirror fails its SHA-256 check, named', { skip }, async () => {
-  const mirror = mkdtempSync(join(tmpdir(), 'mnb-badmirror-'));
+  const mirror = tempDir('mnb-badmirror-');
   mkdirSync(join(mirror, 'tflite'));
   const bytes = readFileSync(join(WEIGHTS_DIR, 'tflite/mobilenet_v1_0.25_128_quant.tflite'));
   bytes[5000] ^= 0xff;
   writeFileSync(join(mirror, 'tflite/mobilenet_v1_0.25_128_quant.tflite'), bytes);
-  const r = await fetchOfficialWeights({ variants: [SMALL[1]], precisions: ['uint8-dequantized'], cacheDir: mkdtempSync(join(tmpdir(), 'mnb-c-')), mirror });
+  const r = await fetchOfficialWeights({ variants: [SMALL[1]], precisions: ['uint8-dequantized'], cacheDir: tempDir('mnb-c-'), mirror });
   assert.equal(r.files.length, 0);
   assert.match(r.failures[0].error, /mobilenet_v1_0\.25_128_quant\.tflite: SHA-256 [0-9a-f]+ does not match the pinned 3799e7cd/);
 });
 
 test('over HTTP with the official layouts (a loopback server): tfjs shards and the TF-slim .tgz', { skip }, async () => {
   // Serve tfjs/<name with 0.50-style α>/… and tflite/<name>.tgz the way the official buckets do.
-  const root = mkdtempSync(join(tmpdir(), 'mnb-http-'));
+  const root = tempDir('mnb-http-');
   cpSync(join(WEIGHTS_DIR, 'tfjs/mobilenet_v1_0.25_224'), join(root, 'tfjs/mobilenet_v1_0.25_224'), { recursive: true });
-  const work = mkdtempSync(join(tmpdir(), 'mnb-tgz-'));
+  const work = tempDir('mnb-tgz-');
   copyFileSync(join(WEIGHTS_DIR, 'tflite/mobilenet_v1_0.25_128_quant.tflite'), join(work, 'mobilenet_v1_0.25_128_quant.tflite'));
   writeFileSync(join(work, 'mobilenet_v1_0.25_128_quant_info.txt'), 'release notes\n');
   mkdirSync(join(root, 'tflite'));
@@ -62,7 +62,7 @@ test('over HTTP with the official layouts (a loopback server): tfjs shards and t
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
   try {
-    const cache = mkdtempSync(join(tmpdir(), 'mnb-c-'));
+    const cache = tempDir('mnb-c-');
     const r = await fetchOfficialWeights({
       variants: SMALL, cacheDir: cache,
       baseUrls: { tfjs: `http://127.0.0.1:${port}/tfjs`, tflite: `http://127.0.0.1:${port}/tflite` },
@@ -85,7 +85,7 @@ test('offline: a clear message that names the way out', async () => {
   const port = (probe.address() as { port: number }).port;
   await new Promise((r) => probe.close(r));
   const r = await fetchOfficialWeights({
-    variants: [SMALL[1]], precisions: ['uint8-dequantized'], cacheDir: mkdtempSync(join(tmpdir(), 'mnb-c-')),
+    variants: [SMALL[1]], precisions: ['uint8-dequantized'], cacheDir: tempDir('mnb-c-'),
     baseUrls: { tflite: `http://127.0.0.1:${port}/none` },
   });
   assert.match(r.failures[0].error, /download failed \(ECONNREFUSED\); offline\? use --mirror DIR/);

@@ -6,14 +6,13 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig, type UserConfig } from '../../harness/config/schema.ts';
 import { runBenchmark } from '../../harness/run.ts';
 import type { JobResult } from '../../harness/results.ts';
 import { runnerFor } from '../../runners/index.ts';
 import { IMAGES_DIR, SHARED_DATA, skipWithoutSharedData } from '../helpers/data.ts';
+import { tempRunDir } from '../helpers/temp-dirs.ts';
 
 const skip = skipWithoutSharedData();
 const ONE_SAMPLE = { warmupSamples: 0, warmupTimeMs: 0, minSamples: 3, minTimeMs: 0, maxSamples: 3, maxTimeMs: 5000 };
@@ -22,7 +21,7 @@ async function run(config: UserConfig): Promise<Map<string, JobResult>> {
   const base: UserConfig = {
     weights: { source: 'official', mirror: SHARED_DATA }, implementations: ['ort-node:cpu'], sampling: ONE_SAMPLE, jobTimeoutMs: 600_000,
   };
-  const { results } = await runBenchmark({ config: resolveConfig({ ...base, ...config }), runnerFor, outDir: join(mkdtempSync(join(tmpdir(), 'mnb-acc-')), 'run') });
+  const { results } = await runBenchmark({ config: resolveConfig({ ...base, ...config }), runnerFor, outDir: tempRunDir('mnb-acc-') });
   return new Map(results.map((r) => [r.id, r]));
 }
 

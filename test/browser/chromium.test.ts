@@ -6,9 +6,6 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { BrowserNotFoundError, findBrowserExecutable, requireBrowserExecutable } from '../../harness/browsers.ts';
 import { resolveConfig } from '../../harness/config/schema.ts';
 import { planJobs } from '../../harness/plan.ts';
@@ -16,6 +13,7 @@ import { runBenchmark } from '../../harness/run.ts';
 import { JobResultSchema, type JobResult } from '../../harness/results.ts';
 import { runnerFor } from '../../runners/index.ts';
 import { createPuppeteerRunner } from '../../runners/browser.ts';
+import { tempRunDir } from '../helpers/temp-dirs.ts';
 
 const chromium = findBrowserExecutable('chromium');
 const skip = chromium ? false : 'no Chromium found (CHROME_PATH or /usr/bin/chromium): install Debian\'s chromium (.ci/run does) to run the browser tests';
@@ -38,7 +36,7 @@ test('Node and Chromium agree: same top-1 on the same inputs, and the browser re
     sampling: FAST,
     accuracy: { samples: 4 },
   });
-  const dir = join(mkdtempSync(join(tmpdir(), 'mnb-chromium-')), 'run');
+  const dir = tempRunDir('mnb-chromium-');
   const { results } = await runBenchmark({ config, runnerFor, outDir: dir });
   for (const r of results) JobResultSchema.parse(r);
   const byId = new Map(results.map((r) => [r.id, r]));

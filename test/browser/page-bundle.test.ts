@@ -1,10 +1,10 @@
 /** The probe page's bundle: no Node module in its import graph (the page side of #platform instead), and its size. */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildProbePage, NO_NODE_BUILTINS, pageBundleInfo } from '../../runners/page/build.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 test('the page bundle takes the browser side of #platform and is measured', { timeout: 120_000 }, async () => {
   const info = await pageBundleInfo();
@@ -20,7 +20,7 @@ test('the page bundle takes the browser side of #platform and is measured', { ti
 
 test('a node: import reaching the page fails its build, naming the importer', async () => {
   const { build } = await import('esbuild');
-  const dir = mkdtempSync(join(tmpdir(), 'mnb-page-'));
+  const dir = tempDir('mnb-page-');
   writeFileSync(join(dir, 'entry.ts'), "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n");
   await assert.rejects(
     build({ entryPoints: [join(dir, 'entry.ts')], bundle: true, write: false, platform: 'browser', format: 'esm', logLevel: 'silent', plugins: [NO_NODE_BUILTINS] }),

@@ -1,10 +1,11 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isLoopback, safeSegments, startStaticServer } from '../../runners/server.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 /** A raw GET that sends the path exactly as written (fetch would normalise `..` away). */
 function rawGet(base: string, path: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
@@ -21,7 +22,7 @@ function rawGet(base: string, path: string): Promise<{ status: number; headers: 
 }
 
 function fixture() {
-  const dir = mkdtempSync(join(tmpdir(), 'mnb-server-'));
+  const dir = tempDir('mnb-server-');
   const root = join(dir, 'root');
   mkdirSync(join(root, 'sub'), { recursive: true });
   writeFileSync(join(root, 'index.html'), '<p>hi</p>');

@@ -1,8 +1,7 @@
 /** compare on hand-built, schema-validated results: every verdict, every exit code, every output format. */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JobResultSchema, RunInfoSchema, SCHEMA_VERSION, type JobResult, type RunInfo } from '../../harness/results.ts';
 import { mulberry32 } from '../../harness/stats.ts';
@@ -11,6 +10,7 @@ import { formatJunit, formatMarkdown, formatTable } from '../../harness/compare/
 import { loadComparable, saveBaseline } from '../../harness/compare/load.ts';
 import { compareCommand } from '../../cli/compare.ts';
 import { baselineCommand } from '../../cli/baseline.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 /** n log-normal samples around `medianMs` with spread sigma (seeded). */
 function samples(medianMs: number, n = 40, sigma = 0.05, seed = 1): number[] {
@@ -251,7 +251,7 @@ function writeRun(dir: string, label: string, jobs: JobResult[]): string {
 }
 
 test('CLI: exit 0 against itself, 1 with samples ×1.3 naming the jobs, 2 when it cannot compare; baseline save', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'mnb-compare-'));
+  const root = tempDir('mnb-compare-');
   const a = writeRun(join(root, 'a'), 'run-a', baseJobs());
   const slow = writeRun(join(root, 'slow'), 'run-slow', scaled(baseJobs(), 1.3, IDS[0]));
   const call = async (argv: string[]) => {

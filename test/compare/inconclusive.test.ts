@@ -1,12 +1,12 @@
 /** compare never passes what it could not judge: too few samples is `inconclusive`, and all-inconclusive exits 2. */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareCommand } from '../../cli/compare.ts';
 import { smallestPossibleP } from '../../harness/compare/compare.ts';
 import { jobLine, writeRunFolder } from '../helpers/run-folder.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 const IDS = ['node/reference/0.25_128', 'node/reference/0.5_128'];
 
@@ -24,7 +24,7 @@ test('smallest p of the Mann-Whitney test: 1 with one sample a side, 2/C(n1+n2, 
 });
 
 test('a 10× slowdown of 1-sample jobs is inconclusive in every format and exits 2, never "No regression"', async () => {
-  const work = mkdtempSync(join(tmpdir(), 'mnb-inconcl-'));
+  const work = tempDir('mnb-inconcl-');
   const base = writeRunFolder(join(work, 'base'), IDS.map((id) => jobLine(id, [10])), 'base');
   const cur = writeRunFolder(join(work, 'cur'), IDS.map((id) => jobLine(id, [100])), 'cur');
   const before = readFileSync(join(cur, 'results.jsonl'), 'utf8');
@@ -53,7 +53,7 @@ test('a 10× slowdown of 1-sample jobs is inconclusive in every format and exits
 });
 
 test('some jobs inconclusive, others judged: the judged ones decide the exit code, the others are listed', async () => {
-  const work = mkdtempSync(join(tmpdir(), 'mnb-inconcl2-'));
+  const work = tempDir('mnb-inconcl2-');
   const many = (m: number) => Array.from({ length: 12 }, (_, i) => m * (10 + (i % 4) * 0.1));
   const base = writeRunFolder(join(work, 'base'), [jobLine(IDS[0], [10]), jobLine(IDS[1], many(1))]);
   const same = writeRunFolder(join(work, 'same'), [jobLine(IDS[0], [100]), jobLine(IDS[1], many(1))]);

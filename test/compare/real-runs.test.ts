@@ -7,8 +7,6 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../../harness/config/schema.ts';
 import { runBenchmark } from '../../harness/run.ts';
@@ -16,6 +14,7 @@ import { runnerFor } from '../../runners/index.ts';
 import { compareRuns, type RunData } from '../../harness/compare/compare.ts';
 import { loadRunDir, saveBaseline } from '../../harness/compare/load.ts';
 import { compareCommand } from '../../cli/compare.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 const SAMPLING = { warmupSamples: 5, warmupTimeMs: 100, minSamples: 30, minTimeMs: 300, maxSamples: 300, maxTimeMs: 1500, repeats: 1 };
 const REFERENCE = 'node/reference/0.25_128';
@@ -37,7 +36,7 @@ async function realRun(root: string, name: string, execArgv: string[] = [], samp
 }
 
 test('real runs: A/A raises nothing; --jitless is flagged on the JS reference, native ORT is hit far less', { timeout: 180_000 }, async () => {
-  const root = mkdtempSync(join(tmpdir(), 'mnb-aa-'));
+  const root = tempDir('mnb-aa-');
   // Three processes per side, interleaved in time (b c b c b c): the machine's state drifts over
   // minutes (a whole run can shift 5–25 % here), and an A/A test must not let that drift line up
   // with one side. A real CI comparison cannot interleave: the README says what that costs.

@@ -1,7 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../harness/config/errors.ts';
 import { parseImplementation } from '../../harness/config/implementations.ts';
@@ -10,6 +9,7 @@ import { loadConfig } from '../../harness/config/load.ts';
 import { applyOverrides, ConfigOverridesSchema } from '../../harness/config/overrides.ts';
 import { defineConfig } from '../../harness/config/define.ts';
 import { weightsFolders } from '../../harness/plan.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 const rejects = (input: unknown, ...patterns: RegExp[]) =>
   assert.throws(() => resolveConfig(input, 'test'), (e: unknown) => {
@@ -47,7 +47,7 @@ test('implementation shorthand: impl[:backend][@threads]', () => {
 });
 
 test('config files: JSON and TypeScript load; a broken one names the file', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mnb-config-'));
+  const dir = tempDir('mnb-config-');
   writeFileSync(join(dir, 'a.json'), JSON.stringify({ variants: { alpha: [0.5] } }));
   assert.deepEqual((await loadConfig('a.json', { cwd: dir })).config.variants.alpha, [0.5]);
   writeFileSync(join(dir, 'bench.config.ts'), `export default { variants: { resolution: [128] } };\n`);

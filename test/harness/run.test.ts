@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,6 +11,7 @@ import { runBenchmark } from '../../harness/run.ts';
 import { runnerFor } from '../../runners/index.ts';
 import { createNodeRunner } from '../../runners/node.ts';
 import { alive } from '../helpers/processes.ts';
+import { tempDir, tempRunDir } from '../helpers/temp-dirs.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'bin', 'mobilenet-bench.js');
@@ -26,7 +27,7 @@ function decoy() {
 
 
 test('a run writes schema-valid results.jsonl and run.json', async () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'mnb-run-')), 'run');
+  const dir = tempRunDir('mnb-run-');
   const config = resolveConfig({ variants: { alpha: [0.25], resolution: [128] }, implementations: ['reference', 'ort-node:cpu'], sampling: FAST_SAMPLING, accuracy: { samples: 2 } });
   const { results } = await runBenchmark({ config, runnerFor, outDir: dir });
   assert.deepEqual(results.map((r) => r.status), ['ok', 'ok']);
@@ -47,7 +48,7 @@ test('a run writes schema-valid results.jsonl and run.json', async () => {
 });
 
 test('a job whose process is killed (as by the OOM killer) fails with the reason; the run goes on', async (t) => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'mnb-crash-')), 'run');
+  const dir = tempRunDir('mnb-crash-');
   const config = resolveConfig({
     variants: { alpha: [1, 0.25], resolution: [224] }, implementations: ['reference'],
     sampling: { ...FAST_SAMPLING, minTimeMs: 30000, maxTimeMs: 60000 }, accuracy: { samples: 1 },
@@ -81,7 +82,7 @@ test('a job whose process is killed (as by the OOM killer) fails with the reason
 });
 
 test('a job past its time limit is killed and recorded as failed', async () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'mnb-timeout-')), 'run');
+  const dir = tempRunDir('mnb-timeout-');
   const config = resolveConfig({
     variants: { alpha: [1], resolution: [224] }, implementations: ['reference'],
     sampling: { ...FAST_SAMPLING, minTimeMs: 60000, maxTimeMs: 60000 }, jobTimeoutMs: 4000,
@@ -92,7 +93,7 @@ test('a job past its time limit is killed and recorded as failed', async () => {
 });
 
 test('SIGKILL in the middle of a run, then --resume: nothing finished is lost or repeated', async () => {
-  const work = mkdtempSync(join(tmpdir(), 'mnb-resume-'));
+  const work = tempDir('mnb-resume-');
   const dir = join(work, 'run');
   writeFileSync(join(work, 'bench.config.json'), JSON.stringify({
     variants: { alpha: [0.25, 0.5], resolution: [128, 160] }, implementations: ['reference', 'ort-node:cpu'],
@@ -122,7 +123,7 @@ test('SIGKILL in the middle of a run, then --resume: nothing finished is lost or
 
 test('a results file cut mid-line by a crash is repaired on resume', async () => {
   const { appendResult } = await import('../../harness/store.ts');
-  const dir = mkdtempSync(join(tmpdir(), 'mnb-cut-'));
+  const dir = tempDir('mnb-cut-');
   const line = { schemaVersion: 1 as const, id: 'node/reference/0.25_128', target: 'node', impl: 'reference', backend: 'js', threads: null, alpha: 0.25, resolution: 128, precision: 'float32' as const, weightsSource: 'synthetic(seed 0)', status: 'skipped' as const, error: 'x', startedAt: new Date().toISOString(), durationMs: 0, effective: null, coldStart: null, latency: null, memory: null, analytic: { macs: 1, params: 1, gmacPerSecond: null }, accuracy: null };
   appendResult(dir, line);
   writeFileSync(resultsPath(dir), readFileSync(resultsPath(dir), 'utf8') + '{"schemaVersion":1,"id":"half');

@@ -6,8 +6,6 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { resolveConfig, type Target } from '../../harness/config/schema.ts';
@@ -19,6 +17,7 @@ import { runBenchmark } from '../../harness/run.ts';
 import { Gate, hostOf, instanceCount, lanesFor, schedule, THIS_MACHINE, type Lane } from '../../harness/schedule.ts';
 import { LaneWorker } from '../../harness/lane-worker.ts';
 import type { InstanceRef, Runner } from '../../harness/runner.ts';
+import { tempRunDir } from '../helpers/temp-dirs.ts';
 
 interface Span {
   job: string;
@@ -70,7 +69,7 @@ test('hosts: local targets share this machine; pooled and remote targets are the
 test('two targets on one host are serialised; with shareHost they overlap and every result carries a warning', async () => {
   for (const shareHost of [false, true]) {
     const spans: Span[] = [];
-    const dir = join(mkdtempSync(join(tmpdir(), 'mnb-sched-')), 'run');
+    const dir = tempRunDir('mnb-sched-');
     const { results } = await runBenchmark({
       config: twoLocalTargets({ shareHost }),
       runnerFor: (t: Target) => fakeRunner(t.name, spans, 120),
@@ -212,7 +211,7 @@ test('--resume of a parallel run killed mid-way: written jobs are not run again,
   const { spawn } = await import('node:child_process');
   const { readFileSync, existsSync } = await import('node:fs');
   const helper = join(import.meta.dirname, 'helpers', 'parallel-run.ts');
-  const dir = join(mkdtempSync(join(tmpdir(), 'mnb-presume-')), 'run');
+  const dir = tempRunDir('mnb-presume-');
   const child = spawn(process.execPath, ['--import', 'tsx', helper, dir], { env: { ...process.env, JOB_MS: '400' }, stdio: ['ignore', 'pipe', 'inherit'] });
   const inFlight = new Set<string>();
   let out = '';

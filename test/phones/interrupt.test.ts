@@ -6,11 +6,12 @@
 import test, { after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { descendantsOf } from '../../runners/procfs.ts';
 import { removeRunDirs, skipWithoutPhoneStandIn, tempRunDir } from './helpers.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 after(removeRunDirs);
 
@@ -29,7 +30,9 @@ function alive(pid: number): boolean {
 
 test('SIGTERM mid-job: the Appium server and the browsers it started go with the harness', { skip: skipWithoutPhoneStandIn(), timeout: 120_000 }, async () => {
   const dir = tempRunDir('sigterm');
-  const child = spawn(process.execPath, [CLI, 'run', '--target', 'phone-emulated', '--impl', 'reference', '--alpha', '0.25', '--resolution', '128', '-o', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // A TMPDIR of its own: the phone's profile folder and Chromium's singleton folder must not be left there.
+  const tmp = tempDir('mnb-ptmp-'); // short: Chromium's singleton socket path lies below it
+  const child = spawn(process.execPath, [CLI, 'run', '--target', 'phone-emulated', '--impl', 'reference', '--alpha', '0.25', '--resolution', '128', '-o', dir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
@@ -47,4 +50,6 @@ test('SIGTERM mid-job: the Appium server and the browsers it started go with the
   for (let i = 0; i < 50 && started.some(alive); i++) await sleep(100);
   assert.deepEqual(started.filter(alive).map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, 3).join(' ')), []);
   assert.match(out, /mobilenet-bench run --resume/);
+  assert.deepEqual(readdirSync(tmp).filter((f) => /^(mnb-phone-|org\.chromium\.Chromium\.)/.test(f)), [], `no profile or singleton folder left in ${tmp}`);
+  assert.doesNotMatch(out, /^\s+at .+[(:]\d+/m, 'no stack trace printed at exit');
 });

@@ -5,8 +5,7 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readResults } from '../../harness/store.ts';
 import { buildReportModel, loadRunFolder } from '../../reports/data.ts';
@@ -14,6 +13,7 @@ import { fmtMs, fmtPct } from '../../harness/format.ts';
 import { renderHtmlReport } from '../../reports/html.ts';
 import { canvasInk, launchChromium, openReport, skipWithoutChromium } from './chromium.ts';
 import { HOSTILE, reportFixture } from './fixture.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 const skip = skipWithoutChromium();
 
@@ -25,7 +25,7 @@ test('the report opens in headless Chromium: no console errors or requests, ever
   t.after(() => browser.close());
   const { page, log } = await openReport(browser, file);
 
-  const shots = mkdtempSync(join(tmpdir(), 'mnb-report-shots-'));
+  const shots = tempDir('mnb-report-shots-');
   await page.screenshot({ path: join(shots, 'report-full.png'), fullPage: true });
   await page.screenshot({ path: join(shots, 'report-top.png') });
   t.diagnostic(`screenshots: ${shots}`);

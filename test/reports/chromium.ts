@@ -1,9 +1,8 @@
 /** Open a report in headless Chromium and collect what the browser tests check: console errors, requests, canvases, tables. */
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { makeTempDir, removeTempDir, tieTempDir } from '../../runners/temp-dir.ts';
 
 /** Chromium to use: CHROMIUM_PATH, or Debian's. */
 export const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p): p is string => Boolean(p && existsSync(p)));
@@ -13,14 +12,21 @@ export function skipWithoutChromium(): false | string {
   return CHROMIUM ? false : 'no Chromium found (set CHROMIUM_PATH or install Debian chromium; CI installs it)';
 }
 
-/** Launch headless Chromium with the flags that work here and a fresh profile. */
-export function launchChromium(): Promise<Browser> {
-  return puppeteer.launch({
+/**
+ * Launch headless Chromium with the flags that work here and a fresh profile; closing the
+ * browser removes the profile (and, at exit at the latest, whatever the browser left).
+ */
+export async function launchChromium(): Promise<Browser> {
+  const userDataDir = makeTempDir('mnb-chromium-');
+  const browser = await puppeteer.launch({
     executablePath: CHROMIUM!,
     headless: true,
-    userDataDir: mkdtempSync(join(tmpdir(), 'mnb-chromium-')),
+    userDataDir,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--font-render-hinting=none'],
   });
+  tieTempDir(userDataDir, browser.process());
+  browser.once('disconnected', () => void removeTempDir(userDataDir));
+  return browser;
 }
 
 /** What happened while the page loaded. */

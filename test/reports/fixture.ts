@@ -4,14 +4,13 @@
  * produce — a hostile target name, failed, skipped and invalid jobs, labelled accuracy and
  * a uint8 row — each validated by the results schema as it is appended.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../../harness/config/schema.ts';
 import { JobResultSchema, type JobResult } from '../../harness/results.ts';
 import { appendResult, readResults } from '../../harness/store.ts';
 import { runBenchmark } from '../../harness/run.ts';
 import { runnerFor } from '../../runners/index.ts';
+import { tempRunDir } from '../helpers/temp-dirs.ts';
 
 /** The target name every string-escaping check looks for. */
 export const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -27,7 +26,7 @@ export function reportFixture(): Promise<string> {
 }
 
 async function build(): Promise<string> {
-  const dir = join(mkdtempSync(join(tmpdir(), 'mnb-report-')), 'run');
+  const dir = tempRunDir('mnb-report-');
   const config = resolveConfig({
     targets: [{ name: 'node', type: 'node' }],
     variants: { alpha: [0.25, 0.5], resolution: [128, 160] },

@@ -7,8 +7,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../../harness/config/schema.ts';
 import { JobResultSchema, type JobResult } from '../../harness/results.ts';
@@ -19,6 +18,7 @@ import { buildReportModel } from '../../reports/data.ts';
 import { loadRunFolders } from '../../reports/merge.ts';
 import { crossDeviceOverview } from '../../reports/overview.ts';
 import { launchChromium, openReport, skipWithoutChromium } from './chromium.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 const CLI = join(import.meta.dirname, '..', '..', 'bin', 'mobilenet-bench.js');
 const FAST = { warmupSamples: 1, warmupTimeMs: 0, minSamples: 5, minTimeMs: 0, maxSamples: 10, maxTimeMs: 1000 };
@@ -28,7 +28,7 @@ let built: Promise<{ a: string; b: string; work: string }> | undefined;
 /** Run A: target "laptop" (reference, ort-node). Run B: target "server" (ort-node), plus a pooled target "pixels" of two instances. */
 function runs() {
   built ??= (async () => {
-    const work = mkdtempSync(join(tmpdir(), 'mnb-merge-'));
+    const work = tempDir('mnb-merge-');
     const base = { variants: { alpha: [0.25], resolution: [128, 160] }, sampling: FAST, accuracy: { samples: 1 } };
     const a = join(work, 'a');
     await runBenchmark({ config: resolveConfig({ ...base, targets: [{ name: 'laptop', type: 'node' }], implementations: ['reference', 'ort-node:cpu'] }), runnerFor, outDir: a });
@@ -132,7 +132,7 @@ test('`report <run A> <run B> --out both.html` opens in Chromium with the overvi
   assert.ok(env[1].jobs.length === 4 && env[1].jobs.every((j) => /^(server|pixels)\//.test(j)));
   const header = await page.$$eval('header.top .sub', (ds) => ds.map((d) => d.textContent ?? ''));
   assert.equal(header.length, 2, 'both runs named at the top');
-  const shots = mkdtempSync(join(tmpdir(), 'mnb-merge-shots-'));
+  const shots = tempDir('mnb-merge-shots-');
   await (await page.$('#overview'))!.screenshot({ path: join(shots, 'overview.png') });
   t.diagnostic(`screenshot: ${shots}/overview.png`);
 });

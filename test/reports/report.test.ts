@@ -3,8 +3,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JobResult } from '../../harness/results.ts';
 import { buildReportModel, groupKey, loadRunFolder, paretoFrontier, roundBudgets } from '../../reports/data.ts';
@@ -12,6 +11,7 @@ import { escapeHtml, escapeMarkdownCell, html, jsonForScript } from '../../repor
 import { renderHtmlReport } from '../../reports/html.ts';
 import { renderMarkdownReport } from '../../reports/markdown.ts';
 import { HOSTILE, reportFixture } from './fixture.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 const CLI = join(import.meta.dirname, '..', '..', 'bin', 'mobilenet-bench.js');
 
@@ -82,7 +82,7 @@ test('`mobilenet-bench report` writes report.html by default and Markdown with -
   const out = execFileSync(process.execPath, [CLI, 'report', dir], { encoding: 'utf8' });
   assert.match(out, /Report: .*report\.html/);
   assert.ok(existsSync(join(dir, 'report.html')));
-  const md = join(mkdtempSync(join(tmpdir(), 'mnb-md-')), 'summary.md');
+  const md = join(tempDir('mnb-md-'), 'summary.md');
   execFileSync(process.execPath, [CLI, 'report', dir, '--format', 'markdown', '--out', md], { encoding: 'utf8' });
   assert.match(readFileSync(md, 'utf8'), /^## MobileNet V1 benchmark/);
   assert.throws(() => execFileSync(process.execPath, [CLI, 'report', join(dir, 'nope')], { stdio: 'pipe' }), /not found/);

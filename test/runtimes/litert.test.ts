@@ -7,8 +7,6 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadWeightsFile } from '../../models/weights/load.ts';
 import { asIntegerWeights } from '../../models/weights/canonical.ts';
@@ -23,6 +21,7 @@ import { JobResultSchema } from '../../harness/results.ts';
 import { runnerFor } from '../../runners/index.ts';
 import { skipWithoutSharedData, WEIGHTS_DIR, IMAGES_DIR } from '../helpers/data.ts';
 import { listPhotos, photoTensor, seededSubset } from '../parity/helpers.ts';
+import { tempRunDir } from '../helpers/temp-dirs.ts';
 
 const skip = skipWithoutSharedData();
 const file = (name: string) => join(WEIGHTS_DIR, 'tflite', name);
@@ -92,7 +91,7 @@ test('LiteRT.js in Chromium runs the official 0.25-128 uint8 and 0.25-224 float 
     sampling: { warmupSamples: 1, warmupTimeMs: 0, minSamples: 3, minTimeMs: 0, maxSamples: 5, maxTimeMs: 2000 },
     accuracy: { evalSet: IMAGES_DIR, samples: 2, referenceSamples: 2 },
   });
-  const dir = join(mkdtempSync(join(tmpdir(), 'mnb-litert-')), 'run');
+  const dir = tempRunDir('mnb-litert-');
   const { results } = await runBenchmark({ config, runnerFor, outDir: dir });
   const byId = new Map(results.map((r) => [r.id, JobResultSchema.parse(r)]));
   for (const id of ['chromium/litert-wasm/0.25_128-uint8', 'chromium/litert-wasm/0.25_224-tflite', 'chromium/litert-wasm/0.25_224-uint8']) {

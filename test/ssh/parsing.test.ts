@@ -3,8 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkHostKey, knownKeysFor, sha256Fingerprint } from '../../runners/ssh/host-key.ts';
 import { decodeThrottled, parseBoardInfo, parseThermal } from '../../runners/ssh/board.ts';
@@ -14,6 +13,7 @@ import type { SshConnection } from '../../runners/ssh/connection.ts';
 import { ConfigError } from '../../harness/config/errors.ts';
 import { resolveConfig } from '../../harness/config/schema.ts';
 import { throttledDuring } from '../../harness/thermal.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 /** An ssh-ed25519 public key blob (type string + 32 key bytes). */
 function keyBlob(): Buffer {
@@ -28,7 +28,7 @@ function keyBlob(): Buffer {
 }
 
 test('host key: the fingerprint is the one ssh-keygen -l prints', { skip: existsSync('/usr/bin/ssh-keygen') ? false : 'ssh-keygen is missing (Debian openssh-client)' }, () => {
-  const key = join(mkdtempSync(join(tmpdir(), 'mnb-fp-')), 'k');
+  const key = join(tempDir('mnb-fp-'), 'k');
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
   const blob = Buffer.from(readFileSync(`${key}.pub`, 'utf8').split(' ')[1], 'base64');
   const printed = /SHA256:\S+/.exec(execFileSync('ssh-keygen', ['-lf', `${key}.pub`], { encoding: 'utf8' }))![0];
@@ -57,7 +57,7 @@ test('host key: known_hosts lines, plain, [host]:port and hashed; unknown and ch
   assert.equal(knownKeysFor(text, 'board.lan', 2222).length, 1);
   assert.equal(knownKeysFor(text, 'board.lan', 22).length, 0);
   assert.equal(knownKeysFor(text, '10.0.0.9', 22).length, 0, '@revoked lines are never trusted');
-  const file = join(mkdtempSync(join(tmpdir(), 'mnb-kh-')), 'known_hosts');
+  const file = join(tempDir('mnb-kh-'), 'known_hosts');
   writeFileSync(file, text);
   assert.equal(checkHostKey(good, '10.0.0.2', 22, { knownHosts: file }), null);
   const changed = checkHostKey(other, '10.0.0.2', 22, { knownHosts: file });

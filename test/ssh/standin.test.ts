@@ -126,7 +126,7 @@ describe('a Raspberry Pi stand-in over SSH', { skip: unavailable }, () => {
       assert.match(r.memory?.peakRssSource ?? '', /renderer process .* on the board/);
     }
     assert.equal(run.results.find((r) => r.impl === 'tfjs')?.effective?.backend, 'wasm');
-    assert.deepEqual(readdirSync(join(s.dir, 'board', 'tmp')).filter((f) => f.startsWith('mnb-chromium-')), [], 'the board\'s Chromium profile was removed');
+    assert.deepEqual(readdirSync(join(s.dir, 'board', 'tmp')).filter((f) => /^(mnb-chromium-|org\.chromium\.Chromium\.)/.test(f)), [], 'the board\'s Chromium profile and singleton folder were removed');
     const during = listeners[1] ?? '';
     const addresses = during.split('\n').filter(Boolean).map((l) => l.trim().split(/\s+/)[3]);
     assert.ok(addresses.filter((a) => a.startsWith('127.0.0.1:')).length >= 2, `DevTools and the reverse forward on the board's loopback:\n${during}`);

@@ -8,7 +8,6 @@
  * Options: --sessions N (default 8, alternating hub and direct), --no-matrix.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +18,7 @@ import { runnerFor } from '../../runners/index.ts';
 import { openSession } from '../../runners/webdriver-client.ts';
 import { DESKTOP_CHROMIUM_ARGS, DESKTOP_POOL, gridBenchConfig, PHONE_POOL, startGrid } from './grid.ts';
 import { freePort } from '../../runners/local-server.ts';
+import { tempDir, tempRunDir } from '../helpers/temp-dirs.ts';
 
 const { values } = parseArgs({ options: { sessions: { type: 'string', default: '8' }, 'no-matrix': { type: 'boolean' } } });
 const N = Number(values.sessions);
@@ -58,7 +58,7 @@ async function paired(a: [string, Record<string, unknown>], b: [string, Record<s
 /** Load average: how busy the machine was (figures under load are inflated). */
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 
-const grid = await startGrid({ dir: mkdtempSync(join(tmpdir(), 'mnb-grid-bench-')), desktopNodes: 1, desktopSlots: 2, phone: true });
+const grid = await startGrid({ dir: tempDir('mnb-grid-bench-'), desktopNodes: 1, desktopSlots: 2, phone: true });
 try {
   process.stdout.write(`Selenium Grid stand-in up: hub ${grid.hubUrl}; load average ${load()}\n\n`);
   const desktopCaps = { browserName: 'chrome', platformName: 'linux', 'goog:chromeOptions': { binary: '/usr/bin/chromium', args: DESKTOP_CHROMIUM_ARGS } };
@@ -91,7 +91,7 @@ try {
         sampling: QUICK_SAMPLING, accuracy: { samples: QUICK_ACCURACY_SAMPLES },
       } as UserConfig);
       const t0 = performance.now();
-      const { results } = await runBenchmark({ config, runnerFor, outDir: join(mkdtempSync(join(tmpdir(), 'mnb-grid-bench-run-')), 'run') });
+      const { results } = await runBenchmark({ config, runnerFor, outDir: tempRunDir('mnb-grid-bench-run-') });
       const wall = performance.now() - t0;
       const sum = results.reduce((s, r) => s + r.durationMs, 0);
       rows.push(`  instances: ${instances}: wall ${(wall / 1000).toFixed(1)} s, sum of job durations ${(sum / 1000).toFixed(1)} s, ${results.filter((r) => r.status === 'ok').length}/${results.length} ok, load average ${load()}`);

@@ -13,11 +13,13 @@
  * Tests import startGrid() and stop it themselves.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../runners/local-server.ts';
+import { allProcesses } from '../../runners/procfs.ts';
+import { waitExited } from '../../runners/stop-processes.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 /** Where `up` keeps its files (git-ignored). */
@@ -25,6 +27,17 @@ export const STANDINS_DIR = join(ROOT, '.standins');
 const STATE_FILE = join(STANDINS_DIR, 'grid.state.json');
 /** The bench config `up` writes. */
 export const GRID_CONFIG_FILE = join(STANDINS_DIR, 'grid.config.json');
+/** Logs, node TOMLs and temporary files of the processes `up` starts. */
+const GRID_DIR = join(STANDINS_DIR, 'grid');
+
+/** Remove `dir` if nothing is left in it (another stand-in may keep files there). */
+export function removeIfEmpty(dir: string): void {
+  try {
+    if (readdirSync(dir).length === 0) rmdirSync(dir);
+  } catch {
+    /* gone already, or not empty after all */
+  }
+}
 
 /** Routing values of the `bench:pool` capability. */
 export const DESKTOP_POOL = 'desktop';
@@ -165,9 +178,12 @@ export function isOurs(p: StartedProcess): boolean {
   }
 }
 
-/** Stop processes this stand-in started (their process groups), politely then firmly; resolves when all are gone. */
+/** Stop processes this stand-in started (their process groups), politely then firmly; resolves when all are gone, what they started too. */
 export async function stopProcesses(processes: readonly StartedProcess[]): Promise<void> {
   const live = processes.filter(isOurs);
+  const groups = new Set(live.map((p) => p.pid));
+  const members = () => allProcesses().filter((p) => groups.has(p.pgid)).map((p) => p.pid);
+  const before = members();
   const signal = (s: NodeJS.Signals) => {
     for (const p of live) {
       try {
@@ -185,7 +201,8 @@ export async function stopProcesses(processes: readonly StartedProcess[]): Promi
   for (let i = 0; i < 50 && live.some(isOurs); i++) await sleep(100);
   if (live.some(isOurs)) signal('SIGKILL');
   for (let i = 0; i < 50 && live.some(isOurs); i++) await sleep(100);
-  // The group may still hold a child that outlived its leader (a browser): SIGKILL the group once more.
+  // The group may still hold a child that outlived its leader (a browser): SIGKILL the group once
+  // more, and wait until those are gone too (they write into the stand-in's folder until then).
   for (const p of live) {
     try {
       process.kill(-p.pid, 'SIGKILL');
@@ -193,6 +210,7 @@ export async function stopProcesses(processes: readonly StartedProcess[]): Promi
       /* group empty */
     }
   }
+  await waitExited([...new Set([...before, ...members()])], Date.now() + 5000);
 }
 
 function tail(file: string, lines = 15): string {
@@ -234,7 +252,12 @@ export async function startGrid(opts: GridOptions): Promise<GridStandin> {
   const why = gridUnavailable();
   if (why) throw new Error(why);
   const dir = resolve(opts.dir);
-  mkdirSync(dir, { recursive: true });
+  // The temporary files of everything it starts (Java, chromedriver's session profiles, Chromium's
+  // singleton folders, Appium's) stay in its folder, so removing the folder leaves nothing behind.
+  const tmp = join(dir, 'tmp');
+  mkdirSync(tmp, { recursive: true });
+  const javaFlags = [...JAVA_FLAGS, `-Djava.io.tmpdir=${tmp}`];
+  const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp };
   const detach = opts.detach ?? false;
   const desktopCount = opts.desktopNodes ?? 1;
   const desktopSlots = opts.desktopSlots ?? 2;
@@ -248,10 +271,10 @@ export async function startGrid(opts: GridOptions): Promise<GridStandin> {
   const stop = () => stopProcesses(started.map((s) => s.started));
   try {
     // The hub: loopback only, its event bus too (without the two flags the bus listens on every interface).
-    started.push(startProcess('hub', 'java', [...JAVA_FLAGS, '-jar', jar, 'hub', '--host', '127.0.0.1', '--port', String(hubPort),
+    started.push(startProcess('hub', 'java', [...javaFlags, '-jar', jar, 'hub', '--host', '127.0.0.1', '--port', String(hubPort),
       '--publish-events', `tcp://127.0.0.1:${publish}`, '--subscribe-events', `tcp://127.0.0.1:${subscribe}`,
       '--session-request-timeout', String(queueTimeoutS), '--session-retry-interval', '1', '--healthcheck-interval', '5',
-      '--reject-unsupported-caps', 'true'], jar, dir, detach));
+      '--reject-unsupported-caps', 'true'], jar, dir, detach, env));
     await waitUntil('the hub to answer /status', async () => (await hubStatus(hubUrl)) !== null, started, 60_000);
 
     const desktopNodes: GridStandin['desktopNodes'] = [];
@@ -259,7 +282,7 @@ export async function startGrid(opts: GridOptions): Promise<GridStandin> {
       const port = await freePort();
       const toml = join(dir, `desktop-node-${i}.toml`);
       writeFileSync(toml, desktopNodeToml(port, bus, hubUrl, desktopSlots));
-      const p = startProcess(`desktop-node-${i}`, 'java', [...JAVA_FLAGS, '-jar', jar, 'node', '--config', toml], toml, dir, detach);
+      const p = startProcess(`desktop-node-${i}`, 'java', [...javaFlags, '-jar', jar, 'node', '--config', toml], toml, dir, detach, env);
       started.push(p);
       desktopNodes.push({ url: `http://127.0.0.1:${port}`, process: p.started });
     }
@@ -271,8 +294,8 @@ export async function startGrid(opts: GridOptions): Promise<GridStandin> {
       const appium = join(ROOT, 'node_modules', 'appium', 'index.js');
       // Appium finds the drivers installed in the project's node_modules when APPIUM_HOME is unset
       // and it runs in the project's folder.
-      const { APPIUM_HOME: _home, ...env } = process.env;
-      started.push(startProcess('appium', process.execPath, [appium, 'server', '--address', '127.0.0.1', '--port', String(appiumPort), '--log-level', 'warn', '--log-no-colors'], appium, dir, detach, env, ROOT));
+      const { APPIUM_HOME: _home, ...appiumEnv } = env;
+      started.push(startProcess('appium', process.execPath, [appium, 'server', '--address', '127.0.0.1', '--port', String(appiumPort), '--log-level', 'warn', '--log-no-colors'], appium, dir, detach, appiumEnv, ROOT));
       await waitUntil('Appium to answer /status', async () => {
         try {
           return (await fetch(`${appiumUrl}/status`, { signal: AbortSignal.timeout(2000) })).ok;
@@ -283,7 +306,7 @@ export async function startGrid(opts: GridOptions): Promise<GridStandin> {
       const port = await freePort();
       const toml = join(dir, 'phone-relay-node.toml');
       writeFileSync(toml, relayNodeToml(port, bus, hubUrl, appiumUrl));
-      started.push(startProcess('phone-relay-node', 'java', [...JAVA_FLAGS, '-jar', jar, 'node', '--config', toml], toml, dir, detach));
+      started.push(startProcess('phone-relay-node', 'java', [...javaFlags, '-jar', jar, 'node', '--config', toml], toml, dir, detach, env));
       phoneChromedriverPort = await freePort();
     }
     const nodesWanted = desktopCount + (phone ? 1 : 0);
@@ -345,7 +368,7 @@ async function up(): Promise<void> {
     }
   }
   mkdirSync(STANDINS_DIR, { recursive: true });
-  const dir = join(STANDINS_DIR, 'grid');
+  const dir = GRID_DIR;
   rmSync(dir, { recursive: true, force: true });
   const t0 = Date.now();
   const grid = await startGrid({ dir, detach: true });
@@ -367,7 +390,11 @@ async function down(): Promise<void> {
   await stopProcesses(state.processes);
   const left = state.processes.filter(isOurs);
   if (left.length) throw new Error(`could not stop ${left.map((p) => `${p.name} (pid ${p.pid})`).join(', ')}`);
+  // Everything `up` wrote: its folder (logs, node TOMLs, temporary files), the config, the state.
+  rmSync(GRID_DIR, { recursive: true, force: true, maxRetries: 5 });
+  rmSync(GRID_CONFIG_FILE, { force: true });
   rmSync(STATE_FILE, { force: true });
+  removeIfEmpty(STANDINS_DIR);
   process.stdout.write(`Stopped ${state.processes.length} processes (${state.processes.map((p) => p.name).join(', ')}).\n`);
 }
 

@@ -255,13 +255,16 @@ export function standinDown(dir = join(STANDINS_DIR, 'pi'), configPath = join(ST
   const end = Date.now() + 5000;
   while (pidsInNamespace().length && Date.now() < end) execFileSync('sleep', ['0.1']);
   signal(pidsInNamespace(), 'SIGKILL');
+  // Killed is not yet gone: until they exit they may still write into the folder removed below.
+  const killedBy = Date.now() + 5000;
+  while (pidsInNamespace().length && Date.now() < killedBy) execFileSync('sleep', ['0.1']);
   try {
     sh('ip', ['netns', 'del', state.netns]);
   } catch { /* already gone */ }
   try {
     sh('ip', ['link', 'del', state.hostVeth]);
   } catch { /* removed with the namespace */ }
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   for (const f of [configPath, configPath.replace(/\.config\.json$/, '-chromium.config.json')]) rmSync(f, { force: true });
   return true;
 }

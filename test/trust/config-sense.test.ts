@@ -5,14 +5,14 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, STACK } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 /** A fresh folder with the given files (no package.json: not "type": "module"). */
 function folder(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mnb-cfg-'));
+  const dir = tempDir('mnb-cfg-');
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
     writeFileSync(join(dir, name), text);

@@ -5,13 +5,13 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { loadEvalSet } from '../../harness/eval-set.ts';
 import { decodeImage, MAX_IMAGE_PIXELS } from '../../models/preprocess.ts';
 import { IMAGES_DIR, SHARED_DATA, skipWithoutSharedData } from '../helpers/data.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 /** A PNG header declaring width × height (IHDR; no pixel data follows): what a decompression bomb starts with. */
 function pngBomb(width: number, height: number): Uint8Array {
@@ -52,7 +52,7 @@ test('a blank (one-colour) image is refused: it carries nothing to classify', ()
 });
 
 test('in an eval set, bombs and blank images are named and skipped; the real photos alone count', { skip: skipWithoutSharedData() }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mnb-bomb-'));
+  const dir = tempDir('mnb-bomb-');
   const set = join(dir, 'set');
   mkdirSync(set);
   copyFileSync(join(SHARED_DATA, 'labels', 'synsets_1000.txt'), join(dir, 'synsets_1000.txt'));

@@ -6,14 +6,14 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEvalSet } from '../../harness/eval-set.ts';
 import { readResults } from '../../harness/store.ts';
 import { cropResizeNormalize, decodeImage } from '../../models/preprocess.ts';
 import { runCli } from '../helpers/cli.ts';
 import { IMAGES_DIR, SHARED_DATA, skipWithoutSharedData } from '../helpers/data.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -30,7 +30,7 @@ test('npm passes .npmrc\'s onnxruntime-node-install=skip to the install script, 
 
 /** A two-photo eval set with its synsets file. */
 function twoPhotoSet(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mnb-crop-'));
+  const dir = tempDir('mnb-crop-');
   const set = join(dir, 'set');
   mkdirSync(set);
   copyFileSync(join(SHARED_DATA, 'labels', 'synsets_1000.txt'), join(dir, 'synsets_1000.txt'));
@@ -40,7 +40,7 @@ function twoPhotoSet(): string {
 
 test('accuracy.crop: 1.0 keeps the whole image, 0.875 is the default; the cache keeps them apart', { skip: skipWithoutSharedData() }, async () => {
   const set = twoPhotoSet();
-  const cache = mkdtempSync(join(tmpdir(), 'mnb-crop-cache-'));
+  const cache = tempDir('mnb-crop-cache-');
   const img = decodeImage(readFileSync(join(set, 'n01440764_tench.JPEG')));
   const whole = await loadEvalSet(set, { resolution: 128, classes: 1001, samples: Infinity, seed: 0, cacheDir: cache, crop: 1 });
   const standard = await loadEvalSet(set, { resolution: 128, classes: 1001, samples: Infinity, seed: 0, cacheDir: cache });

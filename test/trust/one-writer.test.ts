@@ -6,7 +6,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -15,6 +15,7 @@ import { acquireRunLock, LOCK_FILE, RunLockedError } from '../../harness/lock.ts
 import { readResults, resultsPath, writeRunInfo } from '../../harness/store.ts';
 import { CLI, runCli, STACK } from '../helpers/cli.ts';
 import { jobLine, runInfo, writeRunFolder } from '../helpers/run-folder.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 const LOCK_MODULE = join(import.meta.dirname, '..', '..', 'harness', 'lock.ts');
 
@@ -28,7 +29,7 @@ async function lockHolder(dir: string) {
 }
 
 test('a second writer is refused naming the owner; a dead owner\'s lock is taken over with a message', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mnb-lock-'));
+  const dir = tempDir('mnb-lock-');
   const holder = await lockHolder(dir);
   try {
     assert.throws(() => acquireRunLock(dir), (e: Error) => e instanceof RunLockedError && e.message.includes(`in use by PID ${holder.pid} on ${hostname()}`));
@@ -45,7 +46,7 @@ test('a second writer is refused naming the owner; a dead owner\'s lock is taken
 });
 
 test('two `run --resume` on one folder at once: one runs, the other exits 2 naming it; no job written twice', { timeout: 120_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mnb-two-'));
+  const dir = tempDir('mnb-two-');
   const config = resolveConfig({
     variants: { alpha: [0.25], resolution: [128, 160] }, implementations: ['reference'],
     sampling: { warmupSamples: 1, warmupTimeMs: 0, minSamples: 5, minTimeMs: 300, maxSamples: 50, maxTimeMs: 1000 }, accuracy: { samples: 1 },
@@ -69,7 +70,7 @@ test('two `run --resume` on one folder at once: one runs, the other exits 2 nami
 });
 
 test('report and compare refuse a results file with a job id twice, naming both lines', () => {
-  const dir = writeRunFolder(mkdtempSync(join(tmpdir(), 'mnb-dup-')), [jobLine('node/reference/0.25_128'), jobLine('node/reference/0.5_128')]);
+  const dir = writeRunFolder(tempDir('mnb-dup-'), [jobLine('node/reference/0.25_128'), jobLine('node/reference/0.5_128')]);
   writeFileSync(resultsPath(dir), readFileSync(resultsPath(dir), 'utf8') + JSON.stringify(jobLine('node/reference/0.25_128', [20, 21, 22])) + '\n');
   const before = readFileSync(resultsPath(dir), 'utf8');
   for (const args of [['report', dir], ['compare', dir, dir]]) {

@@ -3,11 +3,11 @@
  * the CLI (even when a signal hits the CLI alone), Ctrl-C says how to resume, browser profile
  * folders go on every exit path, and the run folder's lock is released.
  */
-import test from 'node:test';
+import test, { type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -54,30 +54,50 @@ function userEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** The CLI running `run` on `config` in a fresh folder with its own TMPDIR, in its own process group (torn down by it). */
-function startRun(config: unknown) {
+/** The CLI running `run` on `config` in a fresh folder with its own TMPDIR, in its own process group; after the test, what is left of it goes and so does the folder. */
+function startRun(t: TestContext, config: unknown) {
   const work = mkdtempSync(join(tmpdir(), 'mnb-proc-'));
   const tmp = join(work, 'tmp');
   mkdirSync(tmp);
   writeFileSync(join(work, 'bench.config.json'), JSON.stringify(config));
   const dir = join(work, 'run');
   const cli = spawn(process.execPath, [CLI, 'run', '--out', dir], { cwd: work, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...userEnv(), TMPDIR: tmp } });
+  t.after(() => teardown(cli, work));
   let stderr = '';
   cli.stderr!.on('data', (d) => (stderr += d));
   cli.stdout!.resume();
   return { cli, dir, tmp, stderr: () => stderr };
 }
 
-/** Kill whatever is left of the CLI's process group (our own), after the test. */
-function teardown(cli: ChildProcess) {
-  try {
-    process.kill(-cli.pid!, 'SIGKILL');
-  } catch { /* already gone */ }
+/**
+ * After the test (passed or failed): kill what is left of the CLI's process group and any
+ * process started with a path inside our folder (a browser runs in a group of its own), wait for
+ * them to exit, then remove the folder.
+ */
+async function teardown(cli: ChildProcess, work: string) {
+  const ours = [...new Set([...(cli.pid ? [-cli.pid] : []), ...startedIn(work)])];
+  for (const pid of ours) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch { /* already gone */ }
+  }
+  await until(() => ours.every((p) => p < 0 || !alive(p)), 10_000);
+  rmSync(work, { recursive: true, force: true, maxRetries: 5 });
+}
+
+/** Processes whose command line names a path inside `folder` (a folder this test made). */
+function startedIn(folder: string): number[] {
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
+    try {
+      return readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(`${folder}/`) ? [Number(d)] : [];
+    } catch {
+      return [];
+    }
+  });
 }
 
 test('SIGKILL to the CLI alone: its job process exits within seconds instead of running on orphaned', { timeout: 60_000 }, async (t) => {
-  const { cli } = startRun({ variants: { alpha: [1], resolution: [224] }, implementations: ['reference'], sampling: SLOW, accuracy: { samples: 1 } });
-  t.after(() => teardown(cli));
+  const { cli } = startRun(t, { variants: { alpha: [1], resolution: [224] }, implementations: ['reference'], sampling: SLOW, accuracy: { samples: 1 } });
   let job = 0;
   assert.ok(await until(() => (job = jobChildOf(cli.pid!)) > 0, 30_000), 'the job process started');
   await sleep(8000); // well into sampling (earlier, while loading, an orphan still stops by itself)
@@ -89,8 +109,7 @@ test('SIGKILL to the CLI alone: its job process exits within seconds instead of 
 
 test('Ctrl-C (SIGINT to the CLI alone) in a Node job: says how to resume, exit 130, job process gone, lock released; the resume finishes', { timeout: 120_000 }, async (t) => {
   const fast = { warmupSamples: 1, warmupTimeMs: 0, minSamples: 5, minTimeMs: 200, maxSamples: 20, maxTimeMs: 1000 };
-  const { cli, dir, stderr } = startRun({ variants: { alpha: [0.25, 1], resolution: [128, 224] }, implementations: ['reference'], order: { mode: 'grouped' }, sampling: fast, accuracy: { samples: 1 } });
-  t.after(() => teardown(cli));
+  const { cli, dir, stderr } = startRun(t, { variants: { alpha: [0.25, 1], resolution: [128, 224] }, implementations: ['reference'], order: { mode: 'grouped' }, sampling: fast, accuracy: { samples: 1 } });
   // Wait for a finished job and a running one.
   assert.ok(await until(() => existsSync(join(dir, 'results.jsonl')) && jobChildOf(cli.pid!) > 0, 60_000), 'a job finished and the next one runs');
   const job = jobChildOf(cli.pid!);
@@ -107,9 +126,8 @@ test('Ctrl-C (SIGINT to the CLI alone) in a Node job: says how to resume, exit 1
 const chromium = findBrowserExecutable('chromium');
 test('Ctrl-C and SIGTERM during a Chromium job: the browser profile folder is removed and the browser is gone', { timeout: 180_000, skip: chromium ? false : 'no Chromium here (CI installs Debian chromium)' }, async (t) => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    const { cli, tmp, stderr } = startRun({ targets: [{ type: 'chromium' }], variants: { alpha: [1], resolution: [224] }, implementations: ['reference'], sampling: SLOW, accuracy: { samples: 1 } });
-    t.after(() => teardown(cli));
-    const profiles = () => readdirSync(tmp).filter((f) => f.startsWith('mnb-chromium-'));
+    const { cli, tmp, stderr } = startRun(t, { targets: [{ type: 'chromium' }], variants: { alpha: [1], resolution: [224] }, implementations: ['reference'], sampling: SLOW, accuracy: { samples: 1 } });
+      const profiles = () => readdirSync(tmp).filter((f) => f.startsWith('mnb-chromium-'));
     assert.ok(await until(() => profiles().length > 0, 90_000), `a profile folder appears in ${tmp}`);
     await sleep(3000); // the page is loading or sampling
     const browserPids = childrenOf(cli.pid!);
@@ -118,6 +136,8 @@ test('Ctrl-C and SIGTERM during a Chromium job: the browser profile folder is re
     assert.equal(code, signal === 'SIGINT' ? 130 : 143, stderr());
     assert.match(stderr(), /Continue with:\n  mobilenet-bench run --resume /);
     assert.deepEqual(profiles(), [], `no profile folder left after ${signal}; the CLI said:\n${stderr()}`);
+    assert.deepEqual(readdirSync(tmp).filter((f) => f.startsWith('org.chromium.Chromium.')), [], `no Chromium singleton folder left in ${tmp} after ${signal}`);
+    assert.doesNotMatch(stderr(), /^\s+at .+[(:]\d+/m, `no stack trace printed at exit after ${signal}`);
     assert.ok(await until(() => browserPids.every((p) => !alive(p)), 10_000), `the browser exited after ${signal}`);
   }
 });

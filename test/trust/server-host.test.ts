@@ -6,10 +6,11 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startStaticServer } from '../../runners/server.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 /** GET `path` from 127.0.0.1:port with the given Host header. */
 function get(port: number, path: string, host: string): Promise<{ status: number; body: string }> {
@@ -25,7 +26,7 @@ function get(port: number, path: string, host: string): Promise<{ status: number
 }
 
 function root(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mnb-host-'));
+  const dir = tempDir('mnb-host-');
   writeFileSync(join(dir, 'secret.txt'), 'served file');
   return dir;
 }

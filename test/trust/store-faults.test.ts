@@ -6,9 +6,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import fs, { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import fs, { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../../harness/config/schema.ts';
 import type { Job } from '../../harness/plan.ts';
@@ -19,6 +18,7 @@ import type { Runner } from '../../harness/runner.ts';
 import { runCli, STACK } from '../helpers/cli.ts';
 import { jobLine } from '../helpers/run-folder.ts';
 import { mountTmpfs } from '../helpers/tmpfs.ts';
+import { tempDir, tempRunDir } from '../helpers/temp-dirs.ts';
 
 const CONFIG = resolveConfig({ variants: { alpha: [0.25, 0.5], resolution: [128, 160] }, implementations: ['reference'] });
 const IDS = ['node/reference/0.25_128', 'node/reference/0.25_160', 'node/reference/0.5_128', 'node/reference/0.5_160'];
@@ -48,7 +48,7 @@ function snapshot(dir: string): Record<string, string> {
 }
 
 test('a complete last line missing only its newline is kept: report shows it and --resume does not run it again', async () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'mnb-nl-')), 'run');
+  const dir = tempRunDir('mnb-nl-');
   const calls: string[] = [];
   await runBenchmark({ config: CONFIG, runnerFor: answering(calls), outDir: dir });
   assert.equal(calls.length, 4);
@@ -63,7 +63,7 @@ test('a complete last line missing only its newline is kept: report shows it and
 });
 
 test('a line cut by a crash is still dropped and its job run again on resume', async () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'mnb-cut-')), 'run');
+  const dir = tempRunDir('mnb-cut-');
   await runBenchmark({ config: CONFIG, runnerFor: answering([]), outDir: dir });
   const text = readFileSync(resultsPath(dir), 'utf8');
   writeFileSync(resultsPath(dir), text.slice(0, -40));
@@ -75,7 +75,7 @@ test('a line cut by a crash is still dropped and its job run again on resume', a
 });
 
 test('a resume refused for a garbage line in the middle changes nothing on disk (library and CLI)', async () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'mnb-garbage-')), 'run');
+  const dir = tempRunDir('mnb-garbage-');
   await runBenchmark({ config: CONFIG, runnerFor: answering([]), outDir: dir });
   const lines = readFileSync(resultsPath(dir), 'utf8').split('\n');
   // Garbage in the middle and a torn tail: the refusal must not even repair the tail.
@@ -94,7 +94,7 @@ test('a resume refused for a garbage line in the middle changes nothing on disk 
 });
 
 test('a truncated or invalid run.json: run --resume, report and compare exit 2 naming the file, no stack', async () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'mnb-runjson-')), 'run');
+  const dir = tempRunDir('mnb-runjson-');
   await runBenchmark({ config: CONFIG, runnerFor: answering([]), outDir: dir });
   const good = readFileSync(runInfoPath(dir), 'utf8');
   for (const [what, text] of [['truncated', good.slice(0, good.length / 2)], ['invalid', '{"schemaVersion":1}']] as const) {
@@ -111,7 +111,7 @@ test('a truncated or invalid run.json: run --resume, report and compare exit 2 n
 });
 
 test('a write error mid-line (injected ENOSPC after half a line) leaves the file as it was and says so', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mnb-inject-'));
+  const dir = tempDir('mnb-inject-');
   appendResult(dir, jobLine(IDS[0]));
   const before = readFileSync(resultsPath(dir));
   const real = fs.writeSync;

@@ -5,18 +5,18 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadWeightsFile } from '../../models/weights/load.ts';
 import { readResults, readRunInfo } from '../../harness/store.ts';
 import { runCli, STACK } from '../helpers/cli.ts';
 import { skipWithoutSharedData, WEIGHTS_DIR } from '../helpers/data.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 const skip = skipWithoutSharedData();
 
 test('a mislabelled weights file fails its job with file, tensor and shapes; an unreadable one fails only its job', { skip, timeout: 180_000 }, () => {
-  const work = mkdtempSync(join(tmpdir(), 'mnb-wfault-'));
+  const work = tempDir('mnb-wfault-');
   const mirror = join(work, 'mirror');
   mkdirSync(join(mirror, 'tflite'), { recursive: true });
   // α 0.5 weights under the α 0.25 name; a folder where the 0.25_160 file should be (read fails: EISDIR); the real 0.25_192.
@@ -46,7 +46,7 @@ test('a mislabelled weights file fails its job with file, tensor and shapes; an 
 });
 
 test('a tfjs manifest whose shard path leaves the model folder is refused before anything is read', { skip }, async () => {
-  const work = mkdtempSync(join(tmpdir(), 'mnb-manifest-'));
+  const work = tempDir('mnb-manifest-');
   const model = join(work, 'models', 'mobilenet_v1_0.25_224');
   mkdirSync(model, { recursive: true });
   const src = join(WEIGHTS_DIR, 'tfjs', 'mobilenet_v1_0.25_224');
