@@ -6,18 +6,18 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildKey, cachedBuild, type CachedBuild } from '../../runners/build-cache.ts';
 import { probePageBuild } from '../../runners/page/build.ts';
 import { remoteJobBuild } from '../../runners/ssh/bundle.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
 /** A copy of the project's sources under a temp folder, sharing the real node_modules. */
 function copyTree(): string {
-  const root = mkdtempSync(join(tmpdir(), 'mnb-build-key-'));
+  const root = tempDir('mnb-build-key-');
   for (const d of ['cli', 'harness', 'models', 'runners']) cpSync(join(ROOT, d), join(root, d), { recursive: true });
   for (const f of ['package.json', 'package-lock.json', 'tsconfig.json']) cpSync(join(ROOT, f), join(root, f));
   symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
@@ -82,7 +82,7 @@ function tinyBuild(root: string, counter: Counter, fail = false): CachedBuild {
 }
 
 test('builders racing for one key end with the same complete folder; a failed build leaves nothing', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'mnb-build-race-'));
+  const root = tempDir('mnb-build-race-');
   try {
     writeFileSync(join(root, 'entry.ts'), 'export const x = 1;\n');
     const cache = join(root, 'cache');

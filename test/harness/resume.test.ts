@@ -8,8 +8,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyOverrides } from '../../harness/config/overrides.ts';
 import { resolveConfig, type UserConfig } from '../../harness/config/schema.ts';
@@ -19,6 +18,7 @@ import type { JobResult } from '../../harness/results.ts';
 import type { Runner } from '../../harness/runner.ts';
 import { appendResult, readResults, readRunInfo, resultsPath, runInfoPath, writeRunInfo } from '../../harness/store.ts';
 import { jobLine, runInfo } from '../helpers/run-folder.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 /** A runner that answers each job at once; `fail(job)` makes that job's answer a failure. */
 function answering(calls: Job[], fail: (job: Job) => boolean = () => false) {
@@ -62,7 +62,7 @@ const FLOAT: UserConfig = { variants: { alpha: [0.25], resolution: [224] }, impl
 const FLOAT_IDS = ['node/reference/0.25_224', 'node/ort-node-cpu/0.25_224', 'node/reference/0.25_224-tflite', 'node/ort-node-cpu/0.25_224-tflite'];
 
 test('the mirror from the environment is recorded: resume without it plans the same jobs on the same files', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'mnb-resume-mirror-'));
+  const root = tempDir('mnb-resume-mirror-');
   const mirror = floatMirror(root);
   const dir = join(root, 'run');
   // What the CLI does with MOBILENET_BENCH_MIRROR set and a config that names no weights.
@@ -83,7 +83,7 @@ test('the mirror from the environment is recorded: resume without it plans the s
 });
 
 test('resume when the recorded mirror is gone: refused naming the vanished jobs and the changed weights; nothing on disk changes', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'mnb-resume-gone-'));
+  const root = tempDir('mnb-resume-gone-');
   const mirror = floatMirror(root);
   const dir = join(root, 'run');
   await runBenchmark({ config: resolveConfig(applyOverrides(FLOAT, { environment: { mirror } })), environment: { mirror }, runnerFor: answering([]), outDir: dir });
@@ -108,7 +108,7 @@ test('resume when the recorded mirror is gone: refused naming the vanished jobs 
 });
 
 test('a run.json from before the environment was recorded: the environment applies as then, and the check still guards', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'mnb-resume-legacy-'));
+  const root = tempDir('mnb-resume-legacy-');
   const mirror = floatMirror(root);
   const dir = join(root, 'run');
   await runBenchmark({ config: resolveConfig(applyOverrides(FLOAT, { environment: { mirror } })), environment: { mirror }, runnerFor: answering([]), outDir: dir });
@@ -129,7 +129,7 @@ test('a run.json from before the environment was recorded: the environment appli
 });
 
 test('retryFailed: a corrupt weights file, since fixed, is refused on a plain resume and re-run with retryFailed; one result per id after', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'mnb-retry-'));
+  const root = tempDir('mnb-retry-');
   const mirror = join(root, 'mirror');
   mkdirSync(join(mirror, 'tflite'), { recursive: true });
   const broken = join(mirror, 'tflite', 'mobilenet_v1_0.25_128_quant.tflite');
@@ -173,7 +173,7 @@ test('retryFailed: a corrupt weights file, since fixed, is refused on a plain re
 });
 
 test('readResults: a retry line supersedes a failed one; any other repeated id is still two writers', () => {
-  const root = mkdtempSync(join(tmpdir(), 'mnb-oneperid-'));
+  const root = tempDir('mnb-oneperid-');
   const ids = ['node/reference/0.25_128', 'node/reference/0.25_160'];
   const folder = (name: string, lines: JobResult[]) => {
     const dir = join(root, name);

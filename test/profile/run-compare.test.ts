@@ -6,8 +6,7 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../../harness/config/schema.ts';
 import { runBenchmark } from '../../harness/run.ts';
@@ -17,6 +16,7 @@ import { formatMarkdown, formatTable } from '../../harness/compare/format.ts';
 import { loadRunDir } from '../../harness/compare/load.ts';
 import { renderReport } from '../../reports/build.ts';
 import { SLOW_LAYER_ENV, SLOW_LAYER_EXEC_ARGV } from '../helpers/slow-layer.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 const JOB = 'node/reference/0.25_128';
 const SLOW_MS = 40;
@@ -42,7 +42,7 @@ async function profiledRun(dir: string, slowLayer?: string) {
 }
 
 test('a profiled run writes its trace, reports it, and compare locates a slowed layer', { timeout: 120_000 }, async () => {
-  const root = mkdtempSync(join(tmpdir(), 'mnb-profile-'));
+  const root = tempDir('mnb-profile-');
   try {
     const base = await profiledRun(join(root, 'base'));
     const slow = await profiledRun(join(root, 'slow'), `pw5:${SLOW_MS}`);

@@ -6,8 +6,6 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { summaryTable } from '../../cli/summary.ts';
 import { compareRuns } from '../../harness/compare/compare.ts';
@@ -17,6 +15,7 @@ import { fmtMiB, fmtMs, fmtPct } from '../../harness/format.ts';
 import { loadRunFolder } from '../../harness/run-data.ts';
 import { renderReport } from '../../reports/build.ts';
 import { jobLine, writeRunFolder } from '../helpers/run-folder.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 const ID = 'node/reference/0.25_128';
 const N = 1000;
@@ -32,7 +31,7 @@ function line(top1: number, changed: number) {
 }
 
 test('the median, top-1, agreement and peak RSS print the same in the HTML and Markdown reports, compare\'s table and Markdown, and the CLI summary', () => {
-  const root = mkdtempSync(join(tmpdir(), 'mnb-same-'));
+  const root = tempDir('mnb-same-');
   const baseline = writeRunFolder(join(root, 'base'), [line(0.75, 0)], 'base');
   const current = writeRunFolder(join(root, 'cur'), [line(0.7012, 50)], 'cur');
   const comparison = compareRuns(loadComparable(baseline), loadComparable(current));

@@ -7,8 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { resolveConfig } from '../../harness/config/schema.ts';
 import { planJobs } from '../../harness/plan.ts';
@@ -17,9 +16,10 @@ import { encodeEvalInputs } from '../../harness/probe/wire.ts';
 import type { JobResult } from '../../harness/results.ts';
 import { runtimeTree } from '../../runners/ssh/bundle.ts';
 import type { RemoteJobRequest } from '../../harness/probe/board-job.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 test('the shipped bundle runs tfjs-wasm, ort-web and ort-node jobs from its own folder, streaming a device line then the result', async () => {
-  const tree = mkdtempSync(join(tmpdir(), 'mnb-bundle-'));
+  const tree = tempDir('mnb-bundle-');
   try {
     const { files, ortNodeUnavailable } = await runtimeTree(process.platform, process.arch);
     assert.equal(ortNodeUnavailable, null);

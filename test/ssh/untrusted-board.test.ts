@@ -9,12 +9,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { piStandinUnavailable, standinConfig, standinDown, standinUp, type PiStandin } from '../standins/pi.ts';
 import { readResults, readRunInfo } from '../../harness/store.ts';
 import { CLI, STACK } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 const unavailable = piStandinUnavailable() || (!existsSync('/usr/bin/time') ? '/usr/bin/time is missing (Debian package time): it measures the CLI\'s peak RSS' : false);
 const TINY = { warmupSamples: 1, warmupTimeMs: 0, minSamples: 3, minTimeMs: 0, maxTimeMs: 2000 };
@@ -27,7 +27,7 @@ describe('a hostile board through the CLI (Pi stand-in)', { skip: unavailable },
   let base: Record<string, unknown>;
 
   before(async () => {
-    work = mkdtempSync(join(tmpdir(), 'mnb-untrusted-board-'));
+    work = tempDir('mnb-untrusted-board-');
     s = await standinUp(join(work, 'standin'), join(work, 'pi.config.json'));
     base = (standinConfig(s).targets as Array<Record<string, unknown>>)[0];
   });

@@ -5,14 +5,14 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { baselineCommand } from '../../cli/baseline.ts';
 import { compareCommand } from '../../cli/compare.ts';
 import { JobResultSchema, LIMITS, RunInfoSchema, type JobResult } from '../../harness/results.ts';
 import { runCli, STACK } from '../helpers/cli.ts';
 import { jobLine, runInfo, writeRunFolder } from '../helpers/run-folder.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 const IDS = ['node/reference/0.25_128', 'node/reference/0.5_160'];
 
@@ -26,7 +26,7 @@ function folderWith(root: string, name: string, patch: (l: JobResult) => unknown
 const withMedian = (v: number) => (l: JobResult) => ({ ...l, latency: { ...l.latency!, medianMs: v } });
 
 test('a negative median and a median of 1e300: compare and report exit 2 naming file, line and field; nothing written', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'mnb-impossible-'));
+  const root = tempDir('mnb-impossible-');
   const good = writeRunFolder(join(root, 'good'), IDS.map((id) => jobLine(id)), 'good');
   for (const [name, value, says] of [['negative', -20, /must be ≥ 0: a latency cannot be negative/], ['huge', 1e300, /must be ≤ 3600000 ms \(1 h\) for a latency/]] as const) {
     const bad = folderWith(root, name, withMedian(value));

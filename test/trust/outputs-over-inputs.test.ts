@@ -7,8 +7,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, linkSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, linkSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { baselineCommand } from '../../cli/baseline.ts';
 import { compareCommand } from '../../cli/compare.ts';
@@ -16,6 +15,7 @@ import { saveBaseline } from '../../harness/compare/load.ts';
 import { OutputOverwritesInputError, refuseOutputsOverInputs, resolvedPath } from '../../harness/output-guard.ts';
 import { runCli, STACK } from '../helpers/cli.ts';
 import { jobLine, writeRunFolder } from '../helpers/run-folder.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 const IDS = ['node/reference/0.25_128', 'node/reference/0.5_160'];
 
@@ -32,7 +32,7 @@ function snapshot(dir: string): Record<string, string> {
 }
 
 function fixture() {
-  const root = mkdtempSync(join(tmpdir(), 'mnb-outputs-'));
+  const root = tempDir('mnb-outputs-');
   const a = writeRunFolder(join(root, 'a'), IDS.map((id) => jobLine(id)), 'run-a');
   const b = writeRunFolder(join(root, 'b'), IDS.map((id) => jobLine(id, [10, 11, 12, 10.5, 11.6])), 'run-b');
   return { root, a, b };

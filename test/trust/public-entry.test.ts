@@ -6,15 +6,15 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { STACK } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
 test("a user's project imports defineConfig from 'mobilenet-bench' and `npx mobilenet-bench list -c` plans its config", { timeout: 120_000 }, (t) => {
-  const project = mkdtempSync(join(tmpdir(), 'mnb-user-project-'));
+  const project = tempDir('mnb-user-project-');
   t.after(() => rmSync(project, { recursive: true, force: true }));
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'my-bench', private: true, type: 'module', dependencies: { 'mobilenet-bench': `file:${ROOT}` } }));
   const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: project, encoding: 'utf8', timeout: 90_000 });

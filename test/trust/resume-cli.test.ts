@@ -8,14 +8,14 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JobResult } from '../../harness/results.ts';
 import { readResults, readRunInfo, resultsPath } from '../../harness/store.ts';
 import { loadRunFolder } from '../../reports/data.ts';
 import { runCli, STACK } from '../helpers/cli.ts';
 import { skipWithoutSharedData, WEIGHTS_DIR } from '../helpers/data.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 const skip = skipWithoutSharedData();
 const IDS = ['node/reference/0.25_128-uint8', 'node/reference/0.25_160-uint8'];
@@ -23,7 +23,7 @@ const QUANT = (res: number) => `mobilenet_v1_0.25_${res}_quant.tflite`;
 
 /** A work folder with a bench.config.json naming no weights (they come from the environment) and a mirror of two real uint8 files. */
 function setup(prefix: string) {
-  const work = mkdtempSync(join(tmpdir(), prefix));
+  const work = tempDir(prefix);
   const mirror = join(work, 'mirror');
   mkdirSync(join(mirror, 'tflite'), { recursive: true });
   for (const res of [128, 160]) copyFileSync(join(WEIGHTS_DIR, 'tflite', QUANT(res)), join(mirror, 'tflite', QUANT(res)));

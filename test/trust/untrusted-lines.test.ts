@@ -6,8 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkResult, checkResultText, checkResultValue, LineFramer, MAX_LINE_BYTES } from '../../harness/ingest.ts';
 import { appendResult, InvalidResultError, readResults, resultsPath } from '../../harness/store.ts';
@@ -20,11 +19,12 @@ import { lanesFor } from '../../harness/schedule.ts';
 import { TimeLimitError, withTimeLimit } from '../../harness/time-limit.ts';
 import type { JobResult } from '../../harness/results.ts';
 import type { Runner } from '../../harness/runner.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 /** The line from the issue: a board's `node` wrapper printed it. */
 const BOGUS = '{"type":"result","result":{"id":"bogus","status":"ok"}}';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'mnb-untrusted-'));
+const tmp = () => tempDir('mnb-untrusted-');
 const config = (targets: unknown[]) => resolveConfig({ targets, implementations: ['reference'], variants: { alpha: [0.25], resolution: [128] } });
 
 test('line framing: lines split across chunks and UTF-8 split mid-character come out whole', () => {

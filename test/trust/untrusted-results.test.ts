@@ -6,8 +6,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../../harness/config/schema.ts';
 import { planJobs } from '../../harness/plan.ts';
@@ -15,8 +14,9 @@ import { baseResult } from '../../harness/probe/probe.ts';
 import { runJobInChild } from '../../runners/node.ts';
 import { createWebDriverRunner } from '../../runners/webdriver.ts';
 import { SINGLE_INSTANCE } from '../../harness/runner.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
-const work = mkdtempSync(join(tmpdir(), 'mnb-untrusted-results-'));
+const work = tempDir('mnb-untrusted-results-');
 after(() => rmSync(work, { recursive: true, force: true }));
 
 const jobOf = (targets: unknown[]) => planJobs(resolveConfig({ targets, implementations: ['reference'], variants: { alpha: [0.25], resolution: [128] }, jobTimeoutMs: 60_000 })).jobs[0];
