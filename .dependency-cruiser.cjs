@@ -1,5 +1,5 @@
 /**
- * The layers, enforced in `npm test` (npm run lint:deps): cli/ on top, then reports/ and runners/,
+ * The layers, enforced in `npm test` (`npm run lint:deps`): cli/ on top, then reports/ and runners/,
  * then harness/, then models/. A lower layer never imports a higher one, and nothing imports in a
  * circle. See docs/architecture.md.
  */

@@ -15,7 +15,7 @@ import type { InstanceRef, Runner } from '../../harness/runner.ts';
 import { readBoardThermal } from './board.ts';
 import { shellQuote, SshError, type SshConnection } from './connection.ts';
 import { seconds, withTimeLimit } from '../../harness/time-limit.ts';
-import { connectBoard, deviceOf, sshHostOf, type Board, type SshRunnerOptions, type SshTarget } from './runner.ts';
+import { connectBoard, deviceOf, sshHostOf, type Board, type SshRunnerOptions, type SshTarget } from './session.ts';
 
 /**
  * The shell script that runs Chromium on the board until its stdin closes (the job is over, or

@@ -1,118 +1,19 @@
-/**
- * The ssh target's runner: one SSH connection per board, the job bundle and runtime files
- * synced into the board's content-addressed cache once, then each job in a fresh remote
- * `node` process fed one request line, streaming JSON lines back. A dropped link fails the job
- * in flight with the reason and the next job reconnects; a connection that cannot be made
- * (unreachable, wrong key, unpinned host key, no Node) fails the target with the fix.
- * With `browser: 'chromium'` the board's Chromium runs the jobs instead (chromium.ts).
- */
-import { homedir } from 'node:os';
+
 import { posix } from 'node:path';
-import type { Target } from '../../harness/config/schema.ts';
 import type { Job } from '../../harness/plan.ts';
 import { baseResult } from '../../harness/probe/probe.ts';
 import { evalInputsInNode, loadWeightsInNode } from '../../harness/probe/node-env.ts';
 import { encodeEvalInputs, encodeWeights } from '../../harness/probe/wire.ts';
-import type { Device, JobResult, ThermalReading } from '../../harness/results.ts';
+import type { JobResult, ThermalReading } from '../../harness/results.ts';
 import type { InstanceRef, Runner } from '../../harness/runner.ts';
-import { readBoardInfo, readBoardThermal, type BoardInfo } from './board.ts';
+import { readBoardThermal, } from './board.ts';
 import { runtimeTree } from './bundle.ts';
 import { ensureTree, shippedBytes, shippedPath, syncToCas, type UploadStats } from './cas.ts';
-import { openSsh, shellQuote, SshError, type SshConnection, type SshEndpoint } from './connection.ts';
+import { shellQuote, SshError, type SshConnection, } from './connection.ts';
 import type { RemoteJobRequest } from '../../harness/probe/board-job.ts';
 import { checkResult, LineFramer, MAX_LINE_BYTES, mib, quote } from '../../harness/ingest.ts';
 import { seconds } from '../../harness/time-limit.ts';
-
-/** An ssh target, as configured. */
-export type SshTarget = Extract<Target, { type: 'ssh' }>;
-
-/** How many runners an ssh target gets: one per entry of `hosts`, else 1. */
-export function sshInstanceCount(target: SshTarget): number {
-  return target.hosts?.length ?? 1;
-}
-
-/** The board an instance drives. */
-export function sshHostOf(target: SshTarget, instance: InstanceRef): string {
-  return target.hosts ? target.hosts[instance.index] : target.host!;
-}
-
-/** Hooks for tests. */
-export interface SshRunnerOptions {
-  /** Called once a job's remote process has started (it sent its device line). */
-  onJobStarted?: (job: Job, conn: SshConnection) => void | Promise<void>;
-  /** Where progress lines go (default stderr). */
-  log?: (line: string) => void;
-}
-
-/** A connected board with its runtime tree in place. */
-export interface Board {
-  conn: SshConnection;
-  info: BoardInfo;
-  /** Absolute remoteDir on the board. */
-  remoteDir: string;
-  casDir: string;
-}
-
-/** A local path with a leading ~/ taken from the home folder. */
-function expandHome(path: string): string {
-  return path.startsWith('~/') ? posix.join(homedir(), path.slice(2)) : path;
-}
-
-/** The endpoint of a target instance (credentials are paths, never contents). */
-export function endpointOf(target: SshTarget, instance: InstanceRef): SshEndpoint {
-  return {
-    host: sshHostOf(target, instance), port: target.port, username: target.username,
-    ...(target.privateKey ? { privateKey: expandHome(target.privateKey) } : {}),
-    ...(target.knownHosts ? { knownHosts: expandHome(target.knownHosts) } : {}),
-    ...(target.hostKeySha256 ? { hostKeySha256: target.hostKeySha256 } : {}),
-    connectTimeoutMs: target.connectTimeoutMs,
-  };
-}
-
-/** Connect to a board and resolve its remoteDir. */
-export async function connectBoard(target: SshTarget, instance: InstanceRef): Promise<Board> {
-  const conn = await openSsh(endpointOf(target, instance));
-  try {
-    const info = await readBoardInfo(conn);
-    const home = (await conn.run('printf %s "$HOME"')).stdout;
-    const remoteDir = target.remoteDir.startsWith('~/') ? posix.join(home, target.remoteDir.slice(2)) : target.remoteDir === '~' ? home : target.remoteDir;
-    return { conn, info, remoteDir, casDir: posix.join(remoteDir, 'cas') };
-  } catch (e) {
-    conn.close();
-    throw e;
-  }
-}
-
-/** The device record for a job run on a board. */
-export function deviceOf(board: Board, instanceName: string | null, seen: { machine?: string; node?: string } = {}, extra: Device['details'] = {}): Device {
-  const { info } = board;
-  const emulated = seen.machine !== undefined && seen.machine !== info.unameM;
-  return {
-    platform: info.unameS.toLowerCase(),
-    model: info.model,
-    osVersion: info.os,
-    arch: seen.machine ?? info.unameM,
-    cores: info.cores,
-    browserName: null,
-    browserVersion: null,
-    userAgent: null,
-    emulated,
-    cpuThrottlingRate: null,
-    sessionId: board.conn.id,
-    serverUrl: board.conn.url,
-    instance: instanceName,
-    details: {
-      kernelMachine: info.unameM,
-      cpuGovernor: info.governor,
-      cpuMaxFrequencyKHz: info.maxFrequencyKHz,
-      ...(seen.node ? { nodeVersion: seen.node } : {}),
-      ...(info.missing.model ? { modelUnavailable: info.missing.model } : {}),
-      ...(info.missing.governor ? { cpuFrequencyUnavailable: info.missing.governor } : {}),
-      ...(emulated ? { emulation: `the job's Node sees ${seen.machine} but the board's kernel is ${info.unameM}: user-mode emulation (qemu-user); timings are not a real board's` } : {}),
-      ...extra,
-    },
-  };
-}
+import { connectBoard, deviceOf, sshHostOf, type Board, type SshRunnerOptions, type SshTarget } from './session.ts';
 
 /** Upload a job's data (canonical weights from files, eval inputs with reference logits). */
 export async function shipJobData(board: Board, job: Job): Promise<{ weightsFile: string | null; inputsFile: string; stats: UploadStats }> {

@@ -16,7 +16,8 @@ import { runBenchmark } from '../../harness/run.ts';
 import { readResults, readRunInfo } from '../../harness/store.ts';
 import type { JobResult } from '../../harness/results.ts';
 import { runnerFor } from '../../runners/index.ts';
-import { createSshRunner, type SshTarget } from '../../runners/ssh/runner.ts';
+import { createSshRunner } from '../../runners/ssh/runner.ts';
+import type { SshTarget } from '../../runners/ssh/session.ts';
 import type { InstanceRef, Runner } from '../../harness/runner.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
