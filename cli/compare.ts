@@ -5,6 +5,7 @@ import { compareRuns, DEFAULT_COMPARE_OPTIONS, type CompareOptions } from '../ha
 import { FORMATS, formatReport, type Format } from '../harness/compare/format.ts';
 import { DEFAULT_BASELINE_DIR, loadComparable } from '../harness/compare/load.ts';
 import { guardInputOf, refuseOutputsOverInputs } from '../harness/output-guard.ts';
+import { EXIT } from '../harness/exit-codes.ts';
 
 export const COMPARE_USAGE = `mobilenet-bench compare <baseline> <current> [options]
                                    compare two runs; exit 0 = no regression, 1 = regression, 2 = cannot compare
@@ -90,7 +91,7 @@ export async function compareCommand(argv: string[], out: (s: string) => void = 
     const { values, positionals } = parsed;
     if (values.help) {
       out(COMPARE_USAGE);
-      return 0;
+      return EXIT.ok;
     }
     if (positionals.length !== 2) throw new UsageError(`expected two arguments, <baseline> and <current>; got ${positionals.length}\n\n${COMPARE_USAGE}`);
     const format = (values.format ?? 'table') as Format;
@@ -113,11 +114,11 @@ export async function compareCommand(argv: string[], out: (s: string) => void = 
     const name = (e as Error).name;
     if (e instanceof UsageError || name === 'CompareError' || name === 'ResultsError') {
       err(`mobilenet-bench compare: cannot compare: ${(e as Error).message}\n`);
-      return 2;
+      return EXIT.usage;
     }
     if (name === 'OutputOverwritesInputError') {
       err(`mobilenet-bench compare: ${(e as Error).message}\n`);
-      return 2;
+      return EXIT.usage;
     }
     throw e;
   }

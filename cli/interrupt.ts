@@ -4,7 +4,9 @@
  * folders removed, the run folder's lock released).
  */
 
-const EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+import { EXIT, SIGNAL_EXIT } from '../harness/exit-codes.ts';
+
+const EXIT_CODES: Record<string, number> = SIGNAL_EXIT;
 
 /** What the handler needs to know about the run so far. */
 export interface RunProgress {
@@ -19,7 +21,7 @@ export function onInterrupt(progress: RunProgress, stream: NodeJS.WritableStream
       ? `Interrupted (${signal}). ${progress.finished} job${progress.finished === 1 ? '' : 's'} finished in this session; every finished job is saved in ${progress.dir}/results.jsonl.\nContinue with:\n  mobilenet-bench run --resume ${progress.dir}\n`
       : `Interrupted (${signal}) before any job started; nothing was written.\n`;
     stream.write(`\n${what}`);
-    process.exit(EXIT_CODES[signal] ?? 1);
+    process.exit(EXIT_CODES[signal] ?? EXIT.failed);
   };
   for (const s of Object.keys(EXIT_CODES)) process.on(s, handler);
   return () => {

@@ -7,6 +7,7 @@ import { listCommand, runCommand, RUN_USAGE } from './run.ts';
 import { compareCommand, COMPARE_USAGE } from './compare.ts';
 import { baselineCommand, BASELINE_USAGE } from './baseline.ts';
 import { reportCommand, REPORT_USAGE } from './report.ts';
+import { EXIT } from '../harness/exit-codes.ts';
 
 const USAGE = `mobilenet-bench <command>
 
@@ -31,19 +32,19 @@ export async function main(argv: string[]): Promise<number> {
       case 'models':
         if (rest[0] === 'table') {
           printModelsTable(rest.includes('--json'));
-          return 0;
+          return EXIT.ok;
         }
         if (rest[0] === 'fetch') return await modelsFetchCommand(rest.slice(1));
         break;
       case undefined: case '--help': case '-h': case 'help':
         process.stdout.write(USAGE);
-        return 0;
+        return EXIT.ok;
     }
   } catch (e) {
     // Expected problems (bad config, bad option, unreadable run folder) get their message alone, no stack.
     if (e instanceof ConfigError || EXPECTED_ERRORS.has((e as Error).name)) {
       process.stderr.write(`mobilenet-bench: ${redactText((e as Error).message)}\n`);
-      return 2;
+      return EXIT.usage;
     }
     // A bug's stack is printed by Node: still without a URL's credentials.
     if (e instanceof Error) {
@@ -53,13 +54,13 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
   process.stderr.write(`mobilenet-bench: unknown command '${argv.join(' ')}'\n\n${USAGE}`);
-  return 2;
+  return EXIT.usage;
 }
 
 // A reader that stops early (`mobilenet-bench list | head`) closes the pipe: that is not an error.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
     throw e;
   });
 }

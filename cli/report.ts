@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { renderReport, writeReport, type ReportFormat } from '../reports/build.ts';
 import { ConfigError } from '../harness/config/errors.ts';
 import { guardInputOf, OutputOverwritesInputError, refuseOutputsOverInputs } from '../harness/output-guard.ts';
+import { EXIT } from '../harness/exit-codes.ts';
 
 export const REPORT_USAGE = `mobilenet-bench report <run dir> [options]          build the report from results.jsonl + run.json
 mobilenet-bench report <run dir>... --out FILE      merge several runs (days, devices) into one page, each run's environment kept apart
@@ -27,7 +28,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   if (values.help) {
     process.stdout.write(REPORT_USAGE);
-    return 0;
+    return EXIT.ok;
   }
   const format = values.format === 'md' ? 'markdown' : values.format;
   if (format !== 'html' && format !== 'markdown') throw new ConfigError(`--format must be html or markdown, not '${values.format}'`);
@@ -42,9 +43,9 @@ export async function reportCommand(argv: string[]): Promise<number> {
   }
   if (values.out === '-') {
     process.stdout.write(renderReport(positionals, format as ReportFormat));
-    return 0;
+    return EXIT.ok;
   }
   const path = writeReport(positionals, { format: format as ReportFormat, ...(values.out ? { out: values.out } : {}) });
   process.stdout.write(`Report: ${path}\n`);
-  return 0;
+  return EXIT.ok;
 }

@@ -11,6 +11,7 @@ import { onInterrupt, type RunProgress } from './interrupt.ts';
 import { summaryTable } from './summary.ts';
 import { writeReport } from '../reports/build.ts';
 import { DEFAULT_CROP } from '../models/preprocess.ts';
+import { EXIT } from '../harness/exit-codes.ts';
 
 export const RUN_USAGE = `mobilenet-bench run [options]      run the matrix and write results/<run>/results.jsonl + run.json + report.html
 mobilenet-bench list [options]     print the planned jobs (and skipped ones, with the reason)
@@ -56,7 +57,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const args = parseMatrixArgs(argv);
   if (args.help) {
     process.stdout.write(RUN_USAGE);
-    return 0;
+    return EXIT.ok;
   }
   checkResumeOptions(args);
   const overrides = overridesFromArgs(args);
@@ -87,7 +88,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   } catch (e) {
     process.stderr.write(`mobilenet-bench: the report could not be built (${(e as Error).message}); try \`mobilenet-bench report ${dir}\`\n`);
   }
-  return results.some((r) => r.status === 'failed' || r.status === 'invalid') ? 1 : 0;
+  return results.some((r) => r.status === 'failed' || r.status === 'invalid') ? EXIT.failed : EXIT.ok;
 }
 
 /** `list`: the plan without running it. */
@@ -105,5 +106,5 @@ export async function listCommand(argv: string[]): Promise<number> {
   if (page) {
     process.stdout.write(`\nProbe page bundle (browsers and phones download it): ${mb(page.totalBytes)} in ${page.files} files; each job loads ${mb(page.entryBytes)} (main.js, index.html) and then only its runtime's chunks\n`);
   }
-  return 0;
+  return EXIT.ok;
 }

@@ -22,6 +22,7 @@ import { bootstrapRatioCI, hodgesLehmannRatio, relativeHalfWidth } from './effec
 import { holmAdjust } from './holm.ts';
 import { mannWhitneyU } from './mannWhitney.ts';
 import { profileDeltaOf, type ProfileComparison } from './profile-delta.ts';
+import { EXIT, type ExitCode } from '../exit-codes.ts';
 
 /** One side of a comparison: a run folder or a saved baseline, already read and validated (harness/run-data.ts). */
 export type { RunData };
@@ -158,7 +159,7 @@ export interface ComparisonReport {
   /** Set when no job could be judged (every compared job inconclusive): why, in words. */
   cannotCompare: string | null;
   /** 0 nothing regressed, 1 something did, 2 nothing could be judged. */
-  exitCode: 0 | 1 | 2;
+  exitCode: ExitCode;
 }
 
 /** The comparison cannot be made (incompatible schema, different variants, unreadable input): exit code 2. */
@@ -511,7 +512,7 @@ export function compareRuns(baseline: RunData, current: RunData, options: Partia
     counts,
     regressions,
     cannotCompare,
-    exitCode: regressions.length ? 1 : cannotCompare ? 2 : 0,
+    exitCode: regressions.length ? EXIT.failed : cannotCompare ? EXIT.usage : EXIT.ok,
   };
 }
 
