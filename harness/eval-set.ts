@@ -3,7 +3,7 @@
  * every implementation gets the identical tensors. Layouts:
  * - flat:        <dir>/<wnid>_<anything>.JPEG            (the ImageNet sample in shared/data)
  * - imagefolder: <dir>/<wnid>/<anything>.JPEG            (torchvision's ImageFolder)
- * - ilsvrc-val:  <dir>/ILSVRC2012_val_NNNNNNNN.JPEG + a ground-truth file (see README)
+ * - ilsvrc-val:  <dir>/ILSVRC2012_val_NNNNNNNN.JPEG + a ground-truth file (see docs/models.md, "Accuracy")
  * Class indices follow the standard order: the 1000 wnids sorted (synsets file).
  */
 import { createHash } from 'node:crypto';

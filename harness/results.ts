@@ -3,7 +3,7 @@
  * of `<out>/run.json` describing the run. Pure data, no I/O, so pages and remote probes can
  * import it; the files themselves are read and written by store.ts. Reports and comparisons
  * read these files and nothing else. Bump SCHEMA_VERSION on any incompatible change and
- * document it in the README.
+ * document it in docs/results.md.
  */
 import { z } from 'zod';
 import { ProfileSchema } from './profile-schema.ts';

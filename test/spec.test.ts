@@ -8,7 +8,7 @@ import { mobilenetV1, samePadding, scaledChannels } from '../models/spec.ts';
 const PUBLISHED_MACS: Record<string, number> = {
   '1_224': 569, '1_192': 418, '1_160': 291, '1_128': 186,
   // The paper gives 325 M for 0.75-224; TF-slim's table prints 317/233/162/104 for this row,
-  // which the layer formulas do not reproduce (see README, "Analytic cost").
+  // which the layer formulas do not reproduce (see docs/models.md, "Analytic cost").
   '0.75_224': 325, '0.75_192': 239, '0.75_160': 166, '0.75_128': 107,
   '0.5_224': 150, '0.5_192': 110, '0.5_160': 77, '0.5_128': 49,
   '0.25_224': 41, '0.25_192': 30, '0.25_160': 21, '0.25_128': 14,

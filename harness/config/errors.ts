@@ -85,5 +85,5 @@ export function formatConfigIssues(issues: z.core.$ZodIssue[], input: unknown, o
     }
     return `${key}: ${msg} (got ${value})`;
   });
-  return `Invalid configuration in ${origin}:\n  - ${lines.join('\n  - ')}\nSee the README's "Configuration" section for every key.`;
+  return `Invalid configuration in ${origin}:\n  - ${lines.join('\n  - ')}\nEvery key and its allowed values: docs/configuration.md.`;
 }

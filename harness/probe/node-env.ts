@@ -135,7 +135,7 @@ export async function evalInputsInNode(job: Job, weights: CanonicalWeights): Pro
   }
   // uint8 on integer kernels: ORT (MLAS) and LiteRT.js (XNNPACK) requantize in float32, rounding
   // once; they are compared with the integer reference in that arithmetic, so any difference is a
-  // real one (TFLite's gemmlowp fixed point, the reference job's own, rounds twice; see the README).
+  // real one (TFLite's gemmlowp fixed point, the reference job's own, rounds twice; see docs/uint8.md, "Two roundings").
   const requantization: RequantizationMode = weights.precision === 'uint8' ? 'fp32' : 'gemmlowp';
   const whys: string[] = [];
   if (weights.precision === 'uint8') whys.push('agreement with the integer reference in fp32 requantization (as MLAS and XNNPACK round)');

@@ -39,7 +39,7 @@ test('real runs: A/A raises nothing; --jitless is flagged on the JS reference, n
   const root = tempDir('mnb-aa-');
   // Three processes per side, interleaved in time (b c b c b c): the machine's state drifts over
   // minutes (a whole run can shift 5–25 % here), and an A/A test must not let that drift line up
-  // with one side. A real CI comparison cannot interleave: the README says what that costs.
+  // with one side. A real CI comparison cannot interleave: docs/compare.md says what that costs.
   const baselineDirs: string[] = [];
   const currentDirs: string[] = [];
   for (let k = 0; k < 3; k++) {

@@ -94,7 +94,7 @@ function highMul(a: number, b: number): number {
  *   step can round up where the exact product would round down.
  * - `fp32`: what XNNPACK (LiteRT's CPU path) and ONNX Runtime's MLAS do: acc · scale in float32
  *   with scale = float32(float32(input scale · kernel scale) / output scale), rounded once, ties
- *   to even. Kept so that those runtimes can be checked bit for bit (see the README).
+ *   to even. Kept so that those runtimes can be checked bit for bit (see docs/uint8.md, "Two roundings").
  */
 export type RequantizationMode = 'gemmlowp' | 'fp32';
 
