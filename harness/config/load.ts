@@ -71,7 +71,9 @@ export async function loadConfig(
 ): Promise<{ config: Config; origin: string }> {
   const file = path ? resolve(cwd, path) : DEFAULT_CONFIG_FILES.map((f) => resolve(cwd, f)).find(existsSync);
   // Name the command line in errors too: a bad --alpha is not the config file's fault.
-  const where = (origin: string) => (overrides ? `${origin} with the command-line options` : origin);
+  // Name the command line only when it changed something (the environment alone is not an option).
+  const optionsGiven = Object.entries(overrides ?? {}).some(([k, v]) => k !== 'environment' && v !== undefined);
+  const where = (origin: string) => (optionsGiven ? `${origin} with the command-line options` : origin);
   const edit = (c: UserConfig) => (overrides ? applyOverrides(c, overrides) : c);
   if (!file) return { config: resolveConfig(edit({ targets: builtInTargets() }), where('built-in defaults')), origin: 'built-in defaults' };
   if (!existsSync(file)) throw new ConfigError(`Config file ${file} not found. Pass an existing file with --config, or omit it to use the defaults.`);
