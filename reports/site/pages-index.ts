@@ -1,7 +1,7 @@
 /** The index: the device × runtime overview, the recommended variant per device under latency budgets, and the charts. */
 import type { JobResult } from '../../harness/results.ts';
 import { fmtMs, fmtPct } from '../../harness/format.ts';
-import { precisionLabel, variantOf, wilsonInterval } from '../data.ts';
+import { bestWithin, precisionLabel, roundBudgets, variantOf, wilsonInterval } from '../data.ts';
 import { html, type SafeHtml } from '../escape.ts';
 import { accuracyChart, latencyChart } from './charts.ts';
 import { chartFigure } from './figure.ts';
@@ -48,12 +48,32 @@ function overviewTable(model: SiteModel): SafeHtml {
   })}</tr>`)}</tbody></table>`);
 }
 
+/** A round budget at or above a value (two significant digits, rounded up), so the slowest job always fits one. */
+function budgetAbove(v: number): number {
+  const step = 10 ** (Math.floor(Math.log10(v)) - 1);
+  return Number((Math.ceil(v / step - 1e-9) * step).toPrecision(2));
+}
+
+/** Latency budgets over the device's jobs with a top-1 (the report's round budgets, plus one that fits them all), each with the best job, looser budgets that buy nothing better left out. */
+export function latencyRecommendations(d: SiteDevice): { budget: number; job: JobResult | null }[] {
+  const jobs = d.view.withAccuracy;
+  if (!jobs.length) return [];
+  const medians = jobs.map((r) => r.latency!.medianMs);
+  const budgets = [...new Set([...roundBudgets(medians, 5), budgetAbove(Math.max(...medians))])].sort((a, b) => a - b);
+  const out: { budget: number; job: JobResult | null }[] = [];
+  for (const budget of budgets) {
+    const job = bestWithin(jobs, (r) => r.latency?.medianMs ?? null, budget);
+    if (job && out.length && out[out.length - 1].job === job) continue;
+    out.push({ budget, job });
+  }
+  return out;
+}
+
 function recommendations(d: SiteDevice): SafeHtml {
-  const recs = d.view.recommendations.filter((x) => x.kind === 'latency');
+  const recs = latencyRecommendations(d);
   if (!recs.length) return html`<p>No recommendation: ${d.view.accuracyMissingReason ?? 'no job with a top-1 finished'}.</p>`;
-  const byId = new Map(d.view.jobs.map((r) => [r.id, r]));
   return html`<ul class="recs">${recs.map((x) => {
-    const r = x.jobId ? byId.get(x.jobId) : undefined;
+    const r = x.job;
     return html`<li>Within ${x.budget} ms median: ${r ? html`${jobLink(d, r, `${variantOf(r)} ${precisionLabel(r.precision)}`)} on ${r.impl} ${r.backend}, top-1 ${top1Text(r)}, median ${latencyText(r)}` : 'nothing fits'}</li>`;
   })}</ul>`;
 }
