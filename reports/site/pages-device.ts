@@ -45,7 +45,7 @@ function jobsTable(d: SiteDevice): SafeHtml {
 <td class="num">${fmtMiB(r.memory?.peakRssBytes)}</td>
 <td>${r.latency ? `${r.latency.samplesMs.length} samples after ${r.latency.warmupSamples} warm-up, stopped by ${r.latency.stoppedBy}` : '–'}</td>
 <td><code class="cmd">${jobCommand(d.run, r)}</code></td></tr>`;
-  return tableWrap(`Every job on ${d.view.name}`, html`<table><thead><tr><th scope="col">job</th><th scope="col">status</th><th scope="col">runtime</th><th scope="col">variant</th><th scope="col">precision</th><th scope="col">weights</th><th scope="col" class="num">median (95 % CI)</th><th scope="col" class="num">p90 ms</th><th scope="col">top-1</th><th scope="col" class="num">agreement with reference</th><th scope="col" class="num">peak RSS MiB</th><th scope="col">samples</th><th scope="col">reproduce with</th></tr></thead><tbody>${d.view.jobs.map(row)}</tbody></table>`);
+  return tableWrap(`Every job on ${d.view.name}`, html`<table class="jobs"><thead><tr><th scope="col">job</th><th scope="col">status</th><th scope="col">runtime</th><th scope="col">variant</th><th scope="col">precision</th><th scope="col">weights</th><th scope="col" class="num">median (95 % CI)</th><th scope="col" class="num">p90 ms</th><th scope="col">top-1</th><th scope="col" class="num">agreement with reference</th><th scope="col" class="num">peak RSS MiB</th><th scope="col">samples</th><th scope="col">reproduce with</th></tr></thead><tbody>${d.view.jobs.map(row)}</tbody></table>`);
 }
 
 function profiles(d: SiteDevice): SafeHtml {

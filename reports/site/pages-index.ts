@@ -81,7 +81,7 @@ function recommendations(d: SiteDevice): SafeHtml {
 export function indexBody(model: SiteModel): SafeHtml {
   const emulated = model.devices.filter((d) => d.emulated);
   return html`<p>${model.devices.length} device${model.devices.length === 1 ? '' : 's'} from ${model.runs.length} run${model.runs.length === 1 ? '' : 's'}; every number below comes from the runs' results files, copied with their checksums under <a href="data.html">Data</a>, and the <a href="method.html">Method</a> page says how they were measured.</p>
-${emulated.length ? html`<p class="notice">${emulated.map((d) => html`<strong>${d.view.name}</strong> `)}${emulated.length === 1 ? 'is a stand-in' : 'are stand-ins'} (${emulated.map((d) => d.emulation).join('; ')}): ${emulated.length === 1 ? 'its' : 'their'} timings are not a real device's, and every figure of ${emulated.length === 1 ? 'it' : 'them'} carries the label ${emulatedBadge(true)}.</p>` : ''}
+${emulated.length ? html`<p class="notice">${emulated.map((d, i) => html`${i ? ', ' : ''}<strong>${d.view.name}</strong>`)} ${emulated.length === 1 ? 'is a stand-in' : 'are stand-ins'} (${emulated.map((d) => d.emulation).join('; ')}): ${emulated.length === 1 ? 'its' : 'their'} timings are not a real device's, and every figure of ${emulated.length === 1 ? 'it' : 'them'} carries the label ${emulatedBadge(true)}.</p>` : ''}
 <h3 id="overview">Devices and runtimes</h3>
 ${overviewTable(model)}
 <h3 id="recommended">Recommended variant per device, under latency budgets</h3>
