@@ -97,11 +97,14 @@ export function loadSiteModel(dirs: readonly string[]): SiteModel {
       const emulatedJobs = view.jobs.filter((r) => r.device?.emulated);
       const how = emulatedJobs.map((r) => r.device?.details?.emulation).find((v): v is string => typeof v === 'string');
       const model = emulatedJobs.map((r) => r.device?.model).find((v): v is string => typeof v === 'string');
+      // The phone stand-in names the device it emulates and the CPU throttling it applies.
+      const phone = emulatedJobs.map((r) => r.device).find((dev) => typeof dev?.details?.emulatedDevice === 'string');
+      const phoneHow = phone ? `Chromium's device emulation of a ${String(phone.details!.emulatedDevice)}${phone.cpuThrottlingRate && phone.cpuThrottlingRate > 1 ? ` with the CPU throttled ×${phone.cpuThrottlingRate}` : ''}, on the benchmarking machine` : undefined;
       return {
         view,
         slug: slugs.get(view.name)!,
         emulated: emulatedJobs.length > 0,
-        emulation: emulatedJobs.length ? (how ?? (model ? `stand-in: ${model}` : 'stand-in device')) : null,
+        emulation: emulatedJobs.length ? (how ?? phoneHow ?? (model ? `stand-in for a ${model}` : 'stand-in device')) : null,
         run: runs[view.jobs.length ? runIndexOf(merged, view.jobs[0].id) : 0],
       };
     })

@@ -1,7 +1,7 @@
 /** The index: the device × runtime overview, the recommended variant per device under latency budgets, and the charts. */
 import type { JobResult } from '../../harness/results.ts';
 import { fmtMs, fmtPct } from '../../harness/format.ts';
-import { bestWithin, precisionLabel, roundBudgets, variantOf, wilsonInterval } from '../data.ts';
+import { bestWithin, precisionLabel, roundBudgets, variantOf, weightsFormat, wilsonInterval } from '../data.ts';
 import { html, type SafeHtml } from '../escape.ts';
 import { accuracyChart, latencyChart } from './charts.ts';
 import { chartFigure } from './figure.ts';
@@ -44,7 +44,7 @@ function overviewTable(model: SiteModel): SafeHtml {
 <thead><tr><th scope="col">device</th>${runtimes.map(([name, r]) => html`<th scope="col" id="${runtimeAnchor(r)}">${name}</th>`)}</tr></thead>
 <tbody>${model.devices.map((d) => html`<tr id="dev-${d.slug}"><th scope="row"><a href="${devicePage(d.slug)}">${d.view.name}</a> ${emulatedBadge(d.emulated, d.emulation)}</th>${runtimes.map(([name]) => {
     const jobs = cell(d, name);
-    return html`<td>${jobs.length ? jobs.map((r, i) => html`${i ? html`<br>` : ''}${jobLink(d, r, `${variantOf(r)} ${r.precision}: ${latencyText(r)}`)}`) : '–'}</td>`;
+    return html`<td>${jobs.length ? jobs.map((r, i) => html`${i ? html`<br>` : ''}${jobLink(d, r, `${variantOf(r)} ${r.precision}${weightsFormat(r) === 'synthetic' ? ' (synthetic weights)' : ''}: ${latencyText(r)}`)}`) : '–'}</td>`;
   })}</tr>`)}</tbody></table>`);
 }
 
