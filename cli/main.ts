@@ -8,13 +8,14 @@ import { compareCommand, COMPARE_USAGE } from './compare.ts';
 import { baselineCommand, BASELINE_USAGE } from './baseline.ts';
 import { reportCommand, REPORT_USAGE } from './report.ts';
 import { EXIT } from '../harness/exit-codes.ts';
+import { publishCommand, PUBLISH_USAGE } from './publish.ts';
 
 const USAGE = `mobilenet-bench <command>
 
 Commands:
 ${RUN_USAGE}
 mobilenet-bench models table [--json]    analytic MACs and parameters of the 16 MobileNet V1 variants
-${FETCH_USAGE}${COMPARE_USAGE}${BASELINE_USAGE}${REPORT_USAGE}`;
+${FETCH_USAGE}${COMPARE_USAGE}${BASELINE_USAGE}${REPORT_USAGE}${PUBLISH_USAGE}`;
 
 /** Errors that describe bad input, not a bug: printed without a stack trace. */
 const EXPECTED_ERRORS = new Set(['ConfigError', 'ResultsError', 'StoreWriteError', 'RunLockedError', 'WeightsError', 'EvalSetError', 'ImageDecodeError', 'ResumeError']);
@@ -29,6 +30,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'compare': return await compareCommand(rest);
       case 'baseline': return await baselineCommand(rest);
       case 'report': return await reportCommand(rest);
+      case 'publish': return await publishCommand(rest);
       case 'models':
         if (rest[0] === 'table') {
           printModelsTable(rest.includes('--json'));
