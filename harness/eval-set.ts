@@ -133,7 +133,7 @@ export function seededSubset<T>(items: T[], n: number, seed: number): T[] {
 /** Options for preparing a set. */
 export interface PrepareOptions {
   resolution: number;
-  classes: 1000 | 1001;
+  classes: number;
   samples: number;
   seed: number;
   /** Folder for the preprocessed-tensor cache; none = no cache. */
