@@ -9,7 +9,7 @@ import { findWeightsFiles, mirrorWeightsDir, officialFileNames, type WeightsFile
 import type { Precision } from '../models/weights/canonical.ts';
 import { ConfigError } from './config/errors.ts';
 import { implementationLabel, type Implementation } from './config/implementations.ts';
-import type { Config, Normalization, Sampling, Target, UserModel } from './config/schema.ts';
+import type { Config, Normalization, Sampling, Target } from './config/schema.ts';
 import { defaultModelName, inspectModelFile } from '../models/weights/inspect.ts';
 import { readLabelsFile } from './eval-set.ts';
 import { mulberry32 } from './stats.ts';
