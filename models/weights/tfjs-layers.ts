@@ -287,7 +287,7 @@ async function convert(json: Record<string, unknown>, raw: Uint8Array, file: str
   const expectShape = (name: string, shape: number[]): NamedTensor => {
     const t = get(name);
     if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
-      throw new WeightsError(file, name, `not MobileNet V1 α ${alpha} × ${resolution}: the first layer that differs from the spec is ${name.split('/')[0]} (shape [${t.shape}], expected [${shape}])`);
+      throw new WeightsError(file, name, `shape is [${t.shape}], expected [${shape}]: not MobileNet V1 α ${alpha} × ${resolution}, the first layer that differs from the spec is ${name.split('/')[0]}`);
     }
     return t;
   };
