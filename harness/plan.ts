@@ -57,6 +57,8 @@ export interface JobModel {
 export interface SkippedJob extends Omit<Job, 'weights'> {
   weights: WeightsRef | null;
   reason: string;
+  /** A user's model refused at plan time (not MobileNet V1, labels that do not fit): written as a failed job, not a skipped one, so the run exits 1 and reports show it as a failure. */
+  refused?: true;
 }
 
 export interface Plan {
@@ -215,8 +217,8 @@ export function planJobs(config: Config): Plan {
 
 /**
  * The user's models on one target: α, resolution, classes and precision are read from each file;
- * a file that is not MobileNet V1, or whose labels do not fit its head, is refused by name (kept as
- * a skipped job per implementation) while the other models and the official variants run.
+ * a file that is not MobileNet V1, or whose labels do not fit its head, is refused by name (a failed
+ * job per implementation, `refused`) while the other models and the official variants run.
  */
 function planUserModels(config: Config, target: Target, jobs: Job[], skipped: SkippedJob[]): void {
   const impls = ('implementations' in target ? target.implementations : undefined) ?? config.implementations;
@@ -252,7 +254,8 @@ function planUserModels(config: Config, target: Target, jobs: Job[], skipped: Sk
       const unsupported = refusal ? `refused: ${refusal}` : (SUPPORTED[target.type] as (i: Implementation, t: Target) => string | null)(implementation, target)
         ?? fileRuntimeUnsupported(implementation, asked, weights)
         ?? (asked !== 'float32' && info?.precision === 'float32' ? `${name} is a float32 model; ${asked} needs a uint8 .tflite file` : null);
-      if (unsupported || !weights) skipped.push({ ...base, weights, reason: unsupported ?? 'no weights' });
+      if (refusal) skipped.push({ ...base, weights, reason: `refused: ${refusal}`, refused: true });
+      else if (unsupported || !weights) skipped.push({ ...base, weights, reason: unsupported ?? 'no weights' });
       else jobs.push({ ...base, weights });
     }
   }

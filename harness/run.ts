@@ -207,7 +207,8 @@ async function runLocked(opts: RunOptions & ResumeOptions, dir: string, config: 
 
   for (const s of plan.skipped) {
     if (done.has(s.id)) continue;
-    const r = baseResult(s, 'skipped', s.reason);
+    // A refused user model is a failure (the user asked for it), an impossible pair a skip.
+    const r = baseResult(s, s.refused ? 'failed' : 'skipped', s.reason);
     appendResult(dir, r);
     results.push(r);
     done.add(s.id);

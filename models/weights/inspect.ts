@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { WeightsError, type Precision } from './canonical.ts';
+import { WeightsError, specOf, type Precision } from './canonical.ts';
 import type { WeightsFile } from './mirror.ts';
 import { loadOnnx } from './onnx.ts';
 import { inferAlpha, loadTflite } from './tflite.ts';
@@ -48,8 +48,28 @@ function inspectTfjs(path: string): ModelFileInfo {
   }
   const head = findHead(layers, path);
   const k = shape(`${head.name}/kernel`);
+  checkBackboneShapes(shape, { alpha, resolution: bis[1], classes: k[k.length - 1] }, path);
   const precision: Precision = [...shapes.values()].some((w) => w.quantization?.dtype === 'uint8') ? 'uint8-dequantized' : 'float32';
   return { format: 'tfjs-layers', path, precision, alpha, resolution: bis[1], classes: k[k.length - 1] };
+}
+
+/**
+ * Every backbone kernel's shape in the manifest against the spec, so a changed layer (pw3 with other
+ * channels) is refused at plan time by name rather than failing each job at load.
+ */
+function checkBackboneShapes(shape: (name: string) => number[], variant: { alpha: number; resolution: number; classes: number }, path: string): void {
+  for (const l of specOf(variant).layers) {
+    const kernel: [string, number[]] | null = l.kind === 'conv' ? ['conv1/kernel', [3, 3, l.inChannels, l.outChannels]]
+      : l.kind === 'depthwise' ? [`conv_dw_${l.name.slice(2)}/depthwise_kernel`, [3, 3, l.inChannels, 1]]
+      : l.kind === 'pointwise' ? [`conv_pw_${l.name.slice(2)}/kernel`, [1, 1, l.inChannels, l.outChannels]]
+      : null;
+    if (!kernel) continue;
+    const [name, expected] = kernel;
+    const got = shape(name);
+    if (got.length !== expected.length || got.some((d, i) => d !== expected[i])) {
+      throw new WeightsError(path, name, `shape is [${got}], expected [${expected}]: not MobileNet V1 α ${variant.alpha} × ${variant.resolution}, the first layer that differs from the spec is ${name.split('/')[0]}`);
+    }
+  }
 }
 
 /** Inspect a model file or TF.js folder; throws WeightsError naming the problem. */

@@ -202,11 +202,29 @@ const BACKBONE_LAYER = /^(conv1|conv_(dw|pw)_\d+)(_bn|_relu)?$/;
 const INERT_HEAD_LAYERS = new Set(['GlobalAveragePooling2D', 'AveragePooling2D', 'Dropout', 'SpatialDropout2D', 'Reshape', 'Flatten', 'Activation', 'Softmax', 'ReLU']);
 
 /**
+ * Only MobileNet V1's 13 blocks before the head: a 14th block, or any other layer between the stem
+ * and conv_pw_13, would be silently left out of the canonical network (every runtime would compute
+ * another model than the file's), so it is refused, naming the first such layer.
+ */
+function checkBackboneLayers(layersList: ReadonlyArray<{ class_name: string; name: string }>, file: string): void {
+  const lastBackbone = layersList.findLastIndex((l) => BACKBONE_LAYER.test(l.name));
+  const extra = layersList.find((l, i) => {
+    const block = /^conv_(?:dw|pw)_(\d+)/.exec(l.name);
+    if (block) return Number(block[1]) < 1 || Number(block[1]) > 13;
+    return i < lastBackbone && l.class_name !== 'InputLayer' && !BACKBONE_LAYER.test(l.name);
+  });
+  if (extra) {
+    throw new WeightsError(file, extra.name, `not MobileNet V1: the first layer that differs from the spec is ${extra.name} (a ${extra.class_name}); MobileNet V1 is conv1 then 13 blocks conv_dw_N, conv_pw_N (N = 1…13), each with its batch norm and ReLU, then the head`);
+  }
+}
+
+/**
  * The classifier: the one Conv2D (official `conv_preds`, 1×1) or Dense layer after the backbone
  * (the transfer-learning shape: pool, optional dropout, dense). Anything else in the head is refused
  * by name, since the canonical network (and every runtime built from it) has no place for it.
  */
 export function findHead(layersList: Array<{ class_name: string; name: string; config: Record<string, unknown> }>, file: string) {
+  checkBackboneLayers(layersList, file);
   const head = layersList.filter((l) => l.class_name !== 'InputLayer' && !BACKBONE_LAYER.test(l.name));
   const unsupported = head.find((l) => !INERT_HEAD_LAYERS.has(l.class_name) && l.class_name !== 'Conv2D' && l.class_name !== 'Dense');
   if (unsupported) {

@@ -132,3 +132,44 @@ export async function buildOwnModel(dir: string): Promise<OwnModel> {
   writeFileSync(onnx, exportOnnx(tuned));
   return { modelJson, onnx, labels, evalDir, classes, trainImages: X.length, heldBackImages: heldBack };
 }
+
+/** One tensor appended to an edited model's shard. */
+export interface ExtraTensor {
+  name: string;
+  shape: number[];
+  values: Float32Array;
+}
+
+/**
+ * A copy of a TF.js Layers model (model.json, weights.bin and labels.txt) in `dir`, its model.json
+ * changed by `edit` and `extra` tensors appended to the shard and the manifest: the refusal fixtures
+ * (a 14th block, a second Dense in the head, a layer with other channels), each a file a user could have.
+ */
+export function editTfjsModel(modelJson: string, dir: string, edit: (json: TfjsModelJson) => void, extra: ExtraTensor[] = []): string {
+  const from = join(modelJson, '..');
+  const json = JSON.parse(readFileSync(modelJson, 'utf8')) as TfjsModelJson;
+  edit(json);
+  const shard = readFileSync(join(from, 'weights.bin'));
+  const appended = extra.map((t) => Buffer.from(t.values.buffer, t.values.byteOffset, t.values.byteLength));
+  json.weightsManifest[0].weights.push(...extra.map((t) => ({ name: t.name, shape: t.shape, dtype: 'float32' })));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'weights.bin'), Buffer.concat([shard, ...appended]));
+  writeFileSync(join(dir, 'labels.txt'), readFileSync(join(from, 'labels.txt')));
+  const file = join(dir, 'model.json');
+  writeFileSync(file, JSON.stringify(json));
+  return file;
+}
+
+/** The parts of a TF.js Layers model.json the fixtures edit. */
+export interface TfjsModelJson {
+  modelTopology: { config: { layers: Array<{ class_name: string; name: string; config: Record<string, unknown>; inbound_nodes: unknown[] }> } };
+  weightsManifest: Array<{ paths: string[]; weights: Array<{ name: string; shape: number[]; dtype: string }> }>;
+}
+
+/** Insert `layer` after the layer named `after`. */
+export function insertLayerAfter(json: TfjsModelJson, after: string, layer: { class_name: string; name: string; config: Record<string, unknown> }): void {
+  const layers = json.modelTopology.config.layers;
+  const at = layers.findIndex((l) => l.name === after);
+  if (at < 0) throw new Error(`no layer ${after} in the fixture`);
+  layers.splice(at + 1, 0, { ...layer, config: { name: layer.name, ...layer.config }, inbound_nodes: [[[after, 0, 0, {}]]] });
+}

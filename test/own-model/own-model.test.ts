@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildOwnModel, type OwnModel } from '../helpers/own-model.ts';
+import { buildOwnModel, editTfjsModel, insertLayerAfter, type OwnModel } from '../helpers/own-model.ts';
 import { runCli, STACK } from '../helpers/cli.ts';
 import { skipWithoutSharedData } from '../helpers/data.ts';
 import { resolveConfig } from '../../harness/config/schema.ts';
@@ -77,6 +77,8 @@ test('refusals name the cause: a non-V1 layer, labels that do not fit the head, 
   ] }));
   assert.ok(plan.jobs.some((j) => j.id === 'node/reference/own_tfjs_0.25_128'), 'the good model still runs');
   const reasons = new Map(plan.skipped.map((s) => [s.id, s.reason]));
+  // Refusals are failures to be written, not impossible pairs.
+  assert.ok(plan.skipped.every((s) => s.refused), 'every refusal is marked to be written as failed');
   assert.match(reasons.get('node/reference/wronglabels_0.25_128') ?? '', /3 class names.*5 outputs/);
   assert.match(reasons.get('node/reference/garbage') ?? '', /refused: .*not_v1\.onnx/);
   assert.throws(() => listClassFolderItems(own.evalDir, ['dog', 'bird', 'fish', 'snake']), /'car' is not among the model's 4 classes/);
@@ -98,4 +100,42 @@ test('the ONNX reader sees the 27 convolutions of the exported model; bytes that
   const cut = readOnnxGraph(bytes);
   assert.ok(cut.nodes.length > 0);
   assert.throws(() => loadOnnx(new Uint8Array([0x3a, 0x02, 0x0a, 0x00]), 'tiny.onnx'), (e: Error) => /tiny\.onnx/.test(e.message) && !STACK.test(e.message));
+});
+
+test('through the CLI: a 14th block, a layer with other channels and a second Dense in the head are failed jobs naming the layer, and the good model still runs', { skip: skip || undefined, timeout: 120_000 }, async () => {
+  const layers = (await loadTfjsLayers(own.modelJson)).layers;
+  const last = layers.find((l) => l.name === 'pw13')!.bias.length;
+  // A 14th depthwise block after conv_pw_13 (with its weights): a network MobileNet V1 is not.
+  const extraBlock = editTfjsModel(own.modelJson, join(dir, 'extra_block'), (j) => insertLayerAfter(j, 'conv_pw_13_relu', { class_name: 'DepthwiseConv2D', name: 'conv_dw_14', config: { kernel_size: [3, 3], strides: [1, 1], padding: 'same', depth_multiplier: 1, use_bias: false } }),
+    [{ name: 'conv_dw_14/depthwise_kernel', shape: [3, 3, last, 1], values: new Float32Array(9 * last) }]);
+  // pw3 with 64 outputs from 16 inputs instead of 32 → 32 (the same bytes, so only the shapes say it).
+  const otherChannels = editTfjsModel(own.modelJson, join(dir, 'pw3_channels'), (j) => {
+    const w = j.weightsManifest[0].weights.find((x) => x.name === 'conv_pw_3/kernel')!;
+    assert.deepEqual(w.shape, [1, 1, 32, 32]);
+    w.shape = [1, 1, 16, 64];
+  });
+  // A two-layer MLP head: a second Dense after the classifier, which the canonical network has no place for.
+  const extraDense = editTfjsModel(own.modelJson, join(dir, 'extra_dense'), (j) => insertLayerAfter(j, 'predictions', { class_name: 'Dense', name: 'predictions_2', config: { units: 5, activation: 'linear', use_bias: true } }),
+    [{ name: 'predictions_2/kernel', shape: [5, 5], values: new Float32Array(25) }, { name: 'predictions_2/bias', shape: [5], values: new Float32Array(5) }]);
+  const config = join(dir, 'refusals.config.json');
+  writeFileSync(config, JSON.stringify({ sampling: { warmupSamples: 1, minSamples: 5, minTimeMs: 100, maxSamples: 20, maxTimeMs: 500 }, precision: ['float32'] }));
+  const out = join(dir, 'refusals');
+  const r = runCli(['run', '-c', config, '--model', [own.modelJson, extraBlock, otherChannels, extraDense].join(','), '--eval-set', own.evalDir, '--target', 'node', '--impl', 'reference', '--alpha', '0.25', '--resolution', '128', '--out', out], { timeoutMs: 110_000 });
+  assert.equal(r.status, 1, `refusals are failures, so run exits 1\n${r.stderr}${r.stdout}`);
+  assert.doesNotMatch(r.stderr + r.stdout, STACK);
+  const results = new Map(readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).map((x) => [x.id, x]));
+  assert.equal(results.get('node/reference/own_tfjs_0.25_128')?.status, 'ok', 'the good model runs');
+  assert.equal(results.get('node/reference/0.25_128')?.status, 'ok', 'the official variant runs');
+  const failed = (id: string) => {
+    const x = results.get(id);
+    assert.equal(x?.status, 'failed', `${id}: ${JSON.stringify(x?.status)} (${x?.error})`);
+    return x.error as string;
+  };
+  assert.match(failed('node/reference/extra_block'), /refused: .*not MobileNet V1: the first layer that differs from the spec is conv_dw_14/);
+  assert.match(failed('node/reference/pw3_channels'), /refused: .*the first layer that differs from the spec is conv_pw_3/);
+  assert.match(failed('node/reference/extra_dense'), /refused: .*unsupported op in the head: 2 classifier layers \(predictions, predictions_2\)/);
+  // The report lists them with the failures.
+  const report = readFileSync(join(out, 'report.html'), 'utf8');
+  const problems = report.slice(report.indexOf('id="problems"'));
+  for (const id of ['extra_block', 'pw3_channels', 'extra_dense']) assert.match(problems, new RegExp(`node/reference/${id}`));
 });
