@@ -50,6 +50,20 @@ test('a fine-tuned model built from the shared data runs on Node and Chromium wi
   }
   const report = readFileSync(join(out, 'report.html'), 'utf8');
   assert.match(report, /own_tfjs_0\.25_128/);
+  // The decision's report: the model beside official 0.25-128 on each target's chart, the legend saying whose data each top-1 is on.
+  assert.equal(report.match(/<section id="target-\d+-own-models"/g)?.length, 2, 'node and chromium each have a "Your models" section');
+  assert.match(report, /own_tfjs · top-1 on your photos/);
+  assert.match(report, /official 0\.25_128 · ImageNet top-1 \(TF-slim published\), not your photos/);
+  assert.match(report, /The two accuracies are on different data and classes/);
+  // Each user-model job's confusion matrix, class names from the labels; the preprocessing stated.
+  const tables = report.match(/<figure class="card confusion">[\s\S]*?<\/figure>/g) ?? [];
+  assert.deepEqual(tables.flatMap((t) => [...t.matchAll(/<code class="job">([^<]+)<\/code>/g)].map((m) => m[1])).sort(), mine.map((x) => x.id).sort(), 'every user-model job is named under a confusion table');
+  for (const t of tables) for (const c of own.classes) assert.match(t, new RegExp(`<th scope="col">${c}</th>`));
+  assert.match(report, /Preprocessing: <strong>own_tfjs<\/strong>: [^<]*\[-1, 1\]/);
+  // The recommendation under a latency budget is among the user's models, on the user's photos.
+  const recs = report.match(/<ul class="recs own-recs">[\s\S]*?<\/ul>/g) ?? [];
+  assert.equal(recs.length, 2, 'one list of your models per target');
+  for (const list of recs) assert.match(list, /own_tfjs_0\.25_128[\s\S]*top-1 on your photos/);
 });
 
 test('the ONNX form of the same model reads back to the same weights, with the classes and variant inferred', { skip: skip || undefined }, async () => {
