@@ -137,6 +137,8 @@ test('through the CLI: a 14th block, a layer with other channels and a second De
   const r = runCli(['run', '-c', config, '--model', [own.modelJson, extraBlock, otherChannels, extraDense].join(','), '--eval-set', own.evalDir, '--target', 'node', '--impl', 'reference', '--alpha', '0.25', '--resolution', '128', '--out', out], { timeoutMs: 110_000 });
   assert.equal(r.status, 1, `refusals are failures, so run exits 1\n${r.stderr}${r.stdout}`);
   assert.doesNotMatch(r.stderr + r.stdout, STACK);
+  // The run's summary lists each refusal with the failures, its cause on the line.
+  for (const id of ['extra_block', 'pw3_channels', 'extra_dense']) assert.match(r.stdout, new RegExp(`Failed or invalid:[\\s\\S]*node/reference/${id}: failed: refused: `));
   const results = new Map(readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).map((x) => [x.id, x]));
   assert.equal(results.get('node/reference/own_tfjs_0.25_128')?.status, 'ok', 'the good model runs');
   assert.equal(results.get('node/reference/0.25_128')?.status, 'ok', 'the official variant runs');
