@@ -23,6 +23,7 @@ export const MATRIX_OPTIONS = {
   workers: { type: 'string' },
   'weights-mirror': { type: 'string' },
   'eval-set': { type: 'string' },
+  model: { type: 'string' },
   'accuracy-samples': { type: 'string' },
   crop: { type: 'string' },
   out: { type: 'string', short: 'o' },
@@ -65,7 +66,7 @@ const number = (flag: string, s: string | undefined) => (s === undefined ? undef
 const OVERRIDE_OF: Partial<Record<keyof typeof MATRIX_OPTIONS, keyof ConfigOverrides>> = {
   target: 'targets', impl: 'implementations', alpha: 'alpha', resolution: 'resolution', precision: 'precision',
   quick: 'quick', profile: 'profile', repeats: 'repeats', workers: 'workers',
-  'weights-mirror': 'weightsMirror', 'eval-set': 'evalSet', 'accuracy-samples': 'accuracySamples', crop: 'crop',
+  'weights-mirror': 'weightsMirror', 'eval-set': 'evalSet', model: 'models', 'accuracy-samples': 'accuracySamples', crop: 'crop',
 };
 
 /** The typed overrides of these options and this environment (the one place MOBILENET_BENCH_MIRROR is read). */
@@ -78,6 +79,7 @@ export function overridesFromArgs(args: MatrixArgs, env: NodeJS.ProcessEnv = pro
   if (args.precision) o.precision = list(args.precision);
   if (args['weights-mirror']) o.weightsMirror = args['weights-mirror'];
   if (args['eval-set']) o.evalSet = args['eval-set'];
+  if (args.model) o.models = list(args.model);
   o.accuracySamples = number('accuracy-samples', args['accuracy-samples']);
   o.crop = number('crop', args.crop);
   if (args.quick) o.quick = true;

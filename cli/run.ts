@@ -100,7 +100,7 @@ export async function listCommand(argv: string[]): Promise<number> {
   for (const j of plan.jobs) process.stdout.write(`  ${j.id}\n`);
   if (plan.skipped.length) {
     process.stdout.write(`\n${plan.skipped.length} skipped:\n`);
-    for (const s of plan.skipped) process.stdout.write(`  ${s.id}: ${s.reason}\n`);
+    for (const s of plan.skipped) process.stdout.write(`  ${s.id}: ${s.refused ? '(will fail) ' : ''}${s.reason}\n`);
   }
   const page = await pageBundleFor(config);
   if (page) {

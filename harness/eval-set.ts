@@ -4,6 +4,7 @@
  * - flat:        <dir>/<wnid>_<anything>.JPEG            (the ImageNet sample in shared/data)
  * - imagefolder: <dir>/<wnid>/<anything>.JPEG            (torchvision's ImageFolder)
  * - ilsvrc-val:  <dir>/ILSVRC2012_val_NNNNNNNN.JPEG + a ground-truth file (see docs/models.md, "Accuracy")
+ * - class names: <dir>/<class name>/*.jpg, matched to a model's labels file (eval-class-folders.ts)
  * Class indices follow the standard order: the 1000 wnids sorted (synsets file).
  */
 import { createHash } from 'node:crypto';
@@ -40,8 +41,8 @@ export class EvalSetError extends Error {
   }
 }
 
-const IMAGE_EXT = /\.(jpe?g|png)$/i;
-const WNID = /^n\d{8}$/;
+export const IMAGE_EXT = /\.(jpe?g|png)$/i;
+export const WNID = /^n\d{8}$/;
 const SYNSET_FILES = ['synsets_1000.txt', 'synsets.txt', 'synset_words.txt', 'LOC_synset_mapping.txt'];
 const ILSVRC_VAL = /^ILSVRC2012_val_\d{8}\.(jpe?g|png)$/i;
 const GROUND_TRUTH_FILES = ['val.txt', 'ILSVRC2012_val_labels.txt', 'ground_truth.txt'];
@@ -118,6 +119,17 @@ function ilsvrcVal(dir: string, files: string[]): EvalItem[] {
   });
 }
 
+/** Class names of a labels file: one a line, blank lines and surrounding spaces dropped. */
+export function readLabelsFile(file: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new EvalSetError(`labels file ${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  return text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+}
+
 /** A seeded subset of `n` items (all of them, in order, when n ≥ the set). */
 export function seededSubset<T>(items: T[], n: number, seed: number): T[] {
   if (n >= items.length) return items;
@@ -133,7 +145,7 @@ export function seededSubset<T>(items: T[], n: number, seed: number): T[] {
 /** Options for preparing a set. */
 export interface PrepareOptions {
   resolution: number;
-  classes: 1000 | 1001;
+  classes: number;
   samples: number;
   seed: number;
   /** Folder for the preprocessed-tensor cache; none = no cache. */
@@ -145,7 +157,7 @@ export interface PrepareOptions {
 type CacheMeta = { files: string[]; labels1000: number[]; skipped: PreparedEvalSet['skipped'] };
 
 /** Identity of the chosen files (paths, sizes, mtimes) at one resolution. */
-function cacheKey(chosen: EvalItem[], resolution: number, crop: number): string {
+export function cacheKey(chosen: EvalItem[], resolution: number, crop: number): string {
   const stamp = chosen.map((it) => {
     const st = statSync(it.file);
     return `${it.file}:${st.size}:${st.mtimeMs}`;
@@ -155,7 +167,7 @@ function cacheKey(chosen: EvalItem[], resolution: number, crop: number): string 
 }
 
 /** Cache file (metadata; tensors beside it in `.f32`) of the chosen items at one resolution. */
-function cacheFile(cacheDir: string, chosen: EvalItem[], resolution: number, crop: number): string {
+export function cacheFile(cacheDir: string, chosen: EvalItem[], resolution: number, crop: number): string {
   return join(cacheDir, 'eval-tensors', `${cacheKey(chosen, resolution, crop)}.json`);
 }
 
@@ -166,7 +178,7 @@ function cacheIsComplete(file: string, size: number): boolean {
   return statSync(`${file}.f32`).size === meta.files.length * size * 4;
 }
 
-function readCache(file: string, size: number): { meta: CacheMeta; tensors: Float32Array[] } {
+export function readCache(file: string, size: number): { meta: CacheMeta; tensors: Float32Array[] } {
   const meta = JSON.parse(readFileSync(file, 'utf8')) as CacheMeta;
   const buf = readFileSync(`${file}.f32`);
   const all = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
@@ -184,7 +196,7 @@ function writeCache(file: string, meta: CacheMeta, tensors: Float32Array[], size
 }
 
 /** Decode each item once and preprocess it at every resolution; unreadable files are named and skipped. */
-function decodeAll(chosen: EvalItem[], resolutions: number[], crop: number): { meta: CacheMeta; tensors: Float32Array[][] } {
+export function decodeAll(chosen: EvalItem[], resolutions: number[], crop: number): { meta: CacheMeta; tensors: Float32Array[][] } {
   const meta: CacheMeta = { files: [], labels1000: [], skipped: [] };
   const tensors = resolutions.map(() => [] as Float32Array[]);
   for (const item of chosen) {
@@ -201,7 +213,7 @@ function decodeAll(chosen: EvalItem[], resolutions: number[], crop: number): { m
 }
 
 /** Fill the cache for the resolutions that lack a complete entry, decoding each image once for all of them. */
-function warmChosen(chosen: EvalItem[], resolutions: number[], cacheDir: string, crop: number): void {
+export function warmChosen(chosen: EvalItem[], resolutions: number[], cacheDir: string, crop: number): void {
   const todo = resolutions.filter((r) => !cacheIsComplete(cacheFile(cacheDir, chosen, r, crop), r * r * 3));
   if (todo.length === 0) return;
   const { meta, tensors } = decodeAll(chosen, todo, crop);

@@ -9,7 +9,9 @@ import { findWeightsFiles, mirrorWeightsDir, officialFileNames, type WeightsFile
 import type { Precision } from '../models/weights/canonical.ts';
 import { ConfigError } from './config/errors.ts';
 import { implementationLabel, type Implementation } from './config/implementations.ts';
-import type { Config, Sampling, Target } from './config/schema.ts';
+import type { Config, Normalization, Sampling, Target } from './config/schema.ts';
+import { defaultModelName, inspectModelFile } from '../models/weights/inspect.ts';
+import { readLabelsFile } from './eval-set.ts';
 import { mulberry32 } from './stats.ts';
 import { browserUnsupported } from './browsers.ts';
 import { defaultWeightsCache } from '../models/weights/fetch.ts';
@@ -36,12 +38,27 @@ export interface Job {
   analytic: { macs: number; params: number };
   /** Profile the job after its timed samples (absent: no profiling pass). */
   profile?: { inferences: number };
+  /** A user's own model (config `models`, `--model`): absent for the official variants. */
+  model?: JobModel;
+}
+
+/** A user's model as a job carries it. */
+export interface JobModel {
+  name: string;
+  file: string;
+  classes: number;
+  /** The labels file, one class name a line in head order. */
+  labels?: string;
+  normalization: Normalization;
+  crop?: number;
 }
 
 /** A job that cannot run, with the reason; it is still written to the results. */
 export interface SkippedJob extends Omit<Job, 'weights'> {
   weights: WeightsRef | null;
   reason: string;
+  /** A user's model refused at plan time (not MobileNet V1, labels that do not fit): written as a failed job, not a skipped one, so the run exits 1 and reports show it as a failure. */
+  refused?: true;
 }
 
 export interface Plan {
@@ -134,7 +151,7 @@ function classesOf(weights: WeightsRef | null): 1000 | 1001 {
 }
 
 /** Tag of a second set of weights for the same variant and precision, so its rows stay apart. */
-const WEIGHTS_TAG = { 'tfjs-layers': 'keras', tflite: 'tflite' } as const;
+const WEIGHTS_TAG = { 'tfjs-layers': 'keras', tflite: 'tflite', onnx: 'onnx' } as const;
 
 /**
  * Stable job id: `<target>/<impl>[-<backend>][-t<threads>]/<α>_<res>[-uint8][-<weights tag>]`.
@@ -189,12 +206,59 @@ export function planJobs(config: Config): Plan {
       }
     }
   }
+  for (const target of config.targets) planUserModels(config, target, jobs, skipped);
   const seen = new Set<string>();
   for (const j of [...jobs, ...skipped]) {
     if (seen.has(j.id)) throw new ConfigError(`two jobs share the id ${j.id}: remove the duplicate from targets, implementations or variants (each job id is written once)`);
     seen.add(j.id);
   }
   return { jobs: orderJobs(jobs, config.order.mode, config.order.seed), skipped, orderSeed: config.order.seed };
+}
+
+/**
+ * The user's models on one target: α, resolution, classes and precision are read from each file;
+ * a file that is not MobileNet V1, or whose labels do not fit its head, is refused by name (a failed
+ * job per implementation, `refused`) while the other models and the official variants run.
+ */
+function planUserModels(config: Config, target: Target, jobs: Job[], skipped: SkippedJob[]): void {
+  const impls = ('implementations' in target ? target.implementations : undefined) ?? config.implementations;
+  for (const m of config.models) {
+    const name = m.name ?? defaultModelName(m.file);
+    let info: ReturnType<typeof inspectModelFile> | null = null;
+    let refusal: string | null = null;
+    try {
+      info = inspectModelFile(m.file);
+      if (m.labels) {
+        const labels = readLabelsFile(m.labels);
+        if (labels.length !== info.classes) refusal = `labels file ${m.labels} has ${labels.length} class names, the model's head has ${info.classes} outputs: give one name a line for each output, in the head's order`;
+      }
+    } catch (e) {
+      refusal = (e as Error).message;
+    }
+    const asked = m.precision ?? (info?.precision === 'uint8-dequantized' && info.format === 'tflite' ? 'uint8' : info?.precision ?? 'float32');
+    for (const implementation of impls) {
+      const alpha = info?.alpha ?? 0;
+      const resolution = info?.resolution ?? 0;
+      const id = info ? `${target.name}/${implementationLabel(implementation)}/${name}_${variantName({ alpha, resolution })}${PRECISION_SUFFIX[asked]}` : `${target.name}/${implementationLabel(implementation)}/${name}`;
+      const precision = precisionOf(asked, implementation);
+      const net = info ? mobilenetV1(alpha, resolution, info.classes) : null;
+      const weights: WeightsRef | null = info ? { kind: 'file', format: info.format, path: info.path, precision: info.precision } : null;
+      const model: JobModel = { name, file: m.file, classes: info?.classes ?? 0, normalization: m.normalization, ...(m.labels ? { labels: m.labels } : {}), ...(m.crop !== undefined ? { crop: m.crop } : {}) };
+      const base = {
+        id, target, implementation, alpha: info ? alpha : 1, resolution: info ? resolution : 224, precision,
+        sampling: config.sampling, accuracy: config.accuracy,
+        timeoutMs: target.jobTimeoutMs ?? config.jobTimeoutMs,
+        analytic: { macs: net?.macs ?? 0, params: net?.params ?? 0 },
+        ...profileOf(config), model,
+      };
+      const unsupported = refusal ? `refused: ${refusal}` : (SUPPORTED[target.type] as (i: Implementation, t: Target) => string | null)(implementation, target)
+        ?? fileRuntimeUnsupported(implementation, asked, weights)
+        ?? (asked !== 'float32' && info?.precision === 'float32' ? `${name} is a float32 model; ${asked} needs a uint8 .tflite file` : null);
+      if (refusal) skipped.push({ ...base, weights, reason: `refused: ${refusal}`, refused: true });
+      else if (unsupported || !weights) skipped.push({ ...base, weights, reason: unsupported ?? 'no weights' });
+      else jobs.push({ ...base, weights });
+    }
+  }
 }
 
 /** interleaved: as expanded (variant-major); grouped: implementation-major; shuffled: seeded Fisher–Yates. */

@@ -113,6 +113,10 @@ export const AccuracySchema = z.object({
   note: z.string().optional(),
   /** Central-crop fraction the eval-set images were preprocessed with (accuracy.crop; absent without an eval set). */
   crop: fraction.optional(),
+  /** User models with a labels file: rows the true class, columns the predicted one, over the classes seen. */
+  confusion: z.object({ classes: z.array(z.string()), matrix: z.array(z.array(count)) }).optional(),
+  /** User models: the input normalisation and crop the images were preprocessed with. */
+  preprocessing: z.string().optional(),
 });
 
 /**
@@ -187,6 +191,8 @@ export const JobResultSchema = z.object({
   /** float32; uint8 on integer kernels; uint8 dequantized to float32 (float kernels). */
   precision: z.enum(['float32', 'uint8', 'uint8-dequantized']),
   weightsSource: z.string(),
+  /** A user's own model (config `models`, `--model`): its name, file and head size; absent for the official variants. */
+  model: z.object({ name: z.string(), file: z.string(), classes: count }).optional(),
   status: JobStatusSchema,
   /** Why the job failed, was skipped or is invalid. */
   error: z.string().optional(),

@@ -21,6 +21,7 @@ import { redactDeep, redactText, secretsOf } from './secrets.ts';
 import type { InstanceRef, Runner } from './runner.ts';
 import { acquireRunLock } from './lock.ts';
 import { warmEvalSetCache } from './eval-set.ts';
+import { isClassFolderSet } from './eval-class-folders.ts';
 import { Gate, lanesFor, schedule, sharedHosts, type Lane, type LaneStats } from './schedule.ts';
 import { LaneWorker } from './lane-worker.ts';
 import { cacheDir } from './cache.ts';
@@ -201,7 +202,8 @@ async function runLocked(opts: RunOptions & ResumeOptions, dir: string, config: 
 
   for (const s of plan.skipped) {
     if (done.has(s.id)) continue;
-    const r = baseResult(s, 'skipped', s.reason);
+    // A refused user model is a failure (the user asked for it), an impossible pair a skip.
+    const r = baseResult(s, s.refused ? 'failed' : 'skipped', s.reason);
     appendResult(dir, r);
     results.push(r);
     done.add(s.id);
@@ -209,7 +211,8 @@ async function runLocked(opts: RunOptions & ResumeOptions, dir: string, config: 
 
   // Decode the eval set once for every resolution now, outside any job (jobs read the cache).
   const pending = plan.jobs.filter((j) => !done.has(j.id));
-  if (config.accuracy.evalSet && pending.length) {
+  // A class-folder set (a user's own) is labelled per model: its jobs decode it into the same cache.
+  if (config.accuracy.evalSet && pending.length && !isClassFolderSet(config.accuracy.evalSet)) {
     opts.onEvent?.({ type: 'preparing', what: `eval set ${config.accuracy.evalSet}` });
     warmEvalSetCache(config.accuracy.evalSet, {
       resolutions: [...new Set(pending.map((j) => j.resolution))],

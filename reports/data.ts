@@ -41,11 +41,16 @@ export interface TargetView {
   /** Jobs with status ok: the only ones in charts. */
   ok: JobResult[];
   groups: Group[];
-  /** Ok jobs with labelled accuracy. */
+  /** Ok jobs with labelled accuracy, the user's own models left out (their top-1 is on other data): charts, recommendations and the overview use these. */
   withAccuracy: JobResult[];
+  /** Ok jobs of the user's own models (config `models`, `--model`) with a top-1 on the user's photos. */
+  ownWithAccuracy: JobResult[];
   /** Ids on the accuracy-versus-median-latency Pareto frontier, fastest first. */
   pareto: string[];
+  /** Among the official variants (and any job without a user's model). */
   recommendations: Recommendation[];
+  /** Among the user's own models (config `models`, `--model`): best top-1 on the user's photos under each budget. */
+  ownRecommendations: Recommendation[];
   /** Why no top-1 exists, when none does (from the results' notes and weights sources). */
   accuracyMissingReason: string | null;
 }
@@ -160,6 +165,24 @@ function missingAccuracyReason(ok: readonly JobResult[]): string | null {
   return synthetic ? `weights are synthetic (${sources.join(', ')}), so top-1 against labels is meaningless` : 'no labelled eval set was given';
 }
 
+/** Best accuracy under round latency and memory budgets among `withAccuracy`; a looser budget that buys nothing better than the tighter one before it is left out. */
+export function budgetRecommendations(withAccuracy: readonly JobResult[]): Recommendation[] {
+  const recommendations: Recommendation[] = [];
+  if (!withAccuracy.length) return recommendations;
+  const add = (kind: Recommendation['kind'], budgets: number[], figure: (r: JobResult) => number | null) => {
+    let previous: string | null | undefined;
+    for (const budget of budgets) {
+      const jobId = bestWithin(withAccuracy, figure, budget)?.id ?? null;
+      if (jobId !== null && jobId === previous) continue;
+      recommendations.push({ kind, budget, jobId });
+      previous = jobId;
+    }
+  };
+  add('latency', roundBudgets(withAccuracy.map((r) => r.latency!.medianMs), 5), medianOf);
+  add('memory', roundBudgets(withAccuracy.map(peakMibOf).filter((v): v is number => v !== null), 3), peakMibOf);
+  return recommendations;
+}
+
 /** Build the report model from a run's files. */
 export function buildReportModel(data: RunData): ReportModel {
   const { results } = data;
@@ -177,22 +200,11 @@ export function buildReportModel(data: RunData): ReportModel {
   const targets = targetNames.map((name): TargetView => {
     const jobs = results.filter((r) => r.target === name);
     const ok = jobs.filter((r) => r.status === 'ok' && r.latency);
-    const withAccuracy = ok.filter((r) => r.accuracy?.top1 != null);
-    const recommendations: Recommendation[] = [];
-    if (withAccuracy.length) {
-      // A looser budget that buys nothing better than the tighter one before it is left out.
-      const add = (kind: Recommendation['kind'], budgets: number[], figure: (r: JobResult) => number | null) => {
-        let previous: string | null | undefined;
-        for (const budget of budgets) {
-          const jobId = bestWithin(withAccuracy, figure, budget)?.id ?? null;
-          if (jobId !== null && jobId === previous) continue;
-          recommendations.push({ kind, budget, jobId });
-          previous = jobId;
-        }
-      };
-      add('latency', roundBudgets(withAccuracy.map((r) => r.latency!.medianMs), 5), medianOf);
-      add('memory', roundBudgets(withAccuracy.map(peakMibOf).filter((v): v is number => v !== null), 3), peakMibOf);
-    }
+    // A user's model is scored on the user's photos, an official variant on ImageNet labels: never ranked together.
+    const withAccuracy = ok.filter((r) => r.accuracy?.top1 != null && !r.model);
+    const ownWithAccuracy = ok.filter((r) => r.accuracy?.top1 != null && r.model);
+    const recommendations = budgetRecommendations(withAccuracy);
+    const ownRecommendations = budgetRecommendations(ownWithAccuracy);
     const keys = new Set(jobs.map(groupKey));
     return {
       name,
@@ -200,9 +212,11 @@ export function buildReportModel(data: RunData): ReportModel {
       ok,
       groups: [...groups.values()].filter((g) => keys.has(g.key)),
       withAccuracy,
+      ownWithAccuracy,
       pareto: paretoFrontier(withAccuracy),
       recommendations,
-      accuracyMissingReason: missingAccuracyReason(ok),
+      ownRecommendations,
+      accuracyMissingReason: missingAccuracyReason(ok.filter((r) => !r.model)),
     };
   });
   const counts = { ok: 0, invalid: 0, failed: 0, skipped: 0 };

@@ -78,13 +78,16 @@ export function renderMarkdownReport(model: ReportModel): string {
   }
   for (const t of model.targets) {
     out.push('', `### Target ${cell(t.name)}`, '');
-    if (t.withAccuracy.length) {
-      for (const rec of t.recommendations) {
-        const r = t.jobs.find((j) => j.id === rec.jobId);
-        const budget = rec.kind === 'latency' ? `median ≤ ${rec.budget} ms` : `peak RSS ≤ ${rec.budget} MiB`;
-        out.push(r
-          ? `- Best top-1 with ${budget}: ${cell(r.id)} — ${fmtPct(r.accuracy!.top1)} top-1 (n = ${r.accuracy!.n}), ${fmtMs(r.latency!.medianMs)} ms, ${fmtMiB(r.memory?.peakRssBytes)} MiB`
-          : `- Best top-1 with ${budget}: no job fits`);
+    if (t.withAccuracy.length || t.ownWithAccuracy.length) {
+      // The user's own models are ranked apart: their top-1 is on the user's photos, not ImageNet's.
+      for (const [recs, among] of [[t.recommendations, ''], [t.ownRecommendations, ' among your models (top-1 on your photos)']] as const) {
+        for (const rec of recs) {
+          const r = t.jobs.find((j) => j.id === rec.jobId);
+          const budget = rec.kind === 'latency' ? `median ≤ ${rec.budget} ms` : `peak RSS ≤ ${rec.budget} MiB`;
+          out.push(r
+            ? `- Best top-1${among} with ${budget}: ${cell(r.id)} — ${fmtPct(r.accuracy!.top1)} top-1 (n = ${r.accuracy!.n}), ${fmtMs(r.latency!.medianMs)} ms, ${fmtMiB(r.memory?.peakRssBytes)} MiB`
+            : `- Best top-1${among} with ${budget}: no job fits`);
+        }
       }
     } else if (t.ok.length) {
       out.push(`- Accuracy not measured: ${cell(t.accuracyMissingReason ?? '')}.`);

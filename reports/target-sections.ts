@@ -13,6 +13,7 @@ import { GROUP_COLORS, pointStyleOf } from './palette.ts';
 import { sortableTable, type Column } from './table.ts';
 import { profileSection } from './profile-section.ts';
 import { quantizationSection } from './quantization-section.ts';
+import { ownModelSection, ownRecommendationList } from './own-model-section.ts';
 
 const colorOf = (g: Group) => GROUP_COLORS[g.colorIndex % GROUP_COLORS.length];
 
@@ -38,6 +39,8 @@ function jobChip(r: JobResult): SafeHtml {
 function recommendation(view: TargetView): SafeHtml {
   if (view.ok.length === 0) return html`<p class="notice">No job on this target finished ok, so there is nothing to recommend.</p>`;
   const fastest = [...view.ok].sort((a, b) => a.latency!.medianMs - b.latency!.medianMs)[0];
+  // The user's own models are ranked among themselves, on their photos (own-model-section.ts).
+  if (view.withAccuracy.length === 0 && view.ownWithAccuracy.length) return ownRecommendationList(view);
   if (view.withAccuracy.length === 0) {
     return html`<p class="notice"><strong>Accuracy was not measured:</strong> ${view.accuracyMissingReason}. A recommendation by accuracy needs official weights and a labelled eval set (<code>--eval-set</code>).</p>
       <p>Fastest job that finished ok: ${jobChip(fastest)}, median ${fmtMs(fastest.latency!.medianMs)} ms.</p>`;
@@ -50,10 +53,14 @@ function recommendation(view: TargetView): SafeHtml {
   });
   const smallN = view.withAccuracy.some((r) => r.accuracy!.n < 200);
   return html`<ul class="recs">${items}</ul>
-    <p class="caption">Best top-1 among jobs that finished ok within each budget (ties go to the faster job). Budgets are round numbers inside the measured range; a looser budget that would pick the same job is left out.${smallN ? ' Top-1 was measured on few images: differences within the 95 % interval are not evidence.' : ''}</p>`;
+    <p class="caption">Best top-1 among jobs that finished ok within each budget (ties go to the faster job). Budgets are round numbers inside the measured range; a looser budget that would pick the same job is left out.${smallN ? ' Top-1 was measured on few images: differences within the 95 % interval are not evidence.' : ''}</p>
+    ${view.ownWithAccuracy.length ? ownRecommendationList(view) : html``}`;
 }
 
 function paretoSection(view: TargetView, sink: ChartSink): SafeHtml {
+  if (view.withAccuracy.length === 0 && view.ownWithAccuracy.length) {
+    return html`<p class="notice">Only your own models have a top-1 in this run (on your photos, not ImageNet's): they are charted beside the official variants under <em>Your models</em>.</p>`;
+  }
   if (view.withAccuracy.length === 0) {
     return html`<p class="notice">No accuracy to plot: ${view.accuracyMissingReason}. Zeros would be a lie, so this chart is left out.</p>`;
   }
@@ -252,6 +259,7 @@ export function resultsTable(jobs: readonly JobResult[]): SafeHtml {
 export const TARGET_SECTIONS = [
   ['recommendation', 'Recommendation'],
   ['pareto', 'Accuracy vs latency'],
+  ['own-models', 'Your models'],
   ['quantization', 'float32 vs uint8'],
   ['heatmap', 'Latency heatmaps'],
   ['distributions', 'Latency distributions'],
@@ -279,6 +287,7 @@ export function targetSection(view: TargetView, anchor: string, sink: ChartSink)
     gmacs: () => gmacSection(view, sink),
     agreement: () => agreementSection(view),
     quantization: () => quantizationSection(view) ?? html``,
+    'own-models': () => ownModelSection(view, sink) ?? html``,
     profile: () => profileSection(view.jobs, view.name, sink) ?? html``,
     numbers: () => resultsTable(view.jobs),
   };
@@ -291,7 +300,7 @@ export function targetSection(view: TargetView, anchor: string, sink: ChartSink)
   </section>`;
   }
   // The profile section appears only where jobs were profiled (--profile).
-  const sections = TARGET_SECTIONS.filter(([id]) => (id !== 'profile' || view.jobs.some((r) => r.profile)) && (id !== 'quantization' || view.ok.some((r) => r.precision !== 'float32'))).map(([id, title]) => html`<section id="${anchor}-${id}" class="sub"><h3>${title}</h3>${body[id]()}</section>`);
+  const sections = TARGET_SECTIONS.filter(([id]) => (id !== 'profile' || view.jobs.some((r) => r.profile)) && (id !== 'quantization' || view.ok.some((r) => r.precision !== 'float32')) && (id !== 'own-models' || view.jobs.some((r) => r.model))).map(([id, title]) => html`<section id="${anchor}-${id}" class="sub"><h3>${title}</h3>${body[id]()}</section>`);
   return html`<section class="target" id="${anchor}">
     <h2><span class="kicker">Target</span> ${view.name}</h2>
     <p class="target-meta">${counts.map((c) => html`<span class="status ${c.s}">${c.n} ${c.s}</span> `)}${details.length ? html`<br><span class="muted small">${details.join(' · ')}</span>` : ''}</p>

@@ -15,6 +15,8 @@
  * records it and `--resume` plans from it without the variable.
  */
 import { z } from 'zod';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { mirrorEvalSet } from '../../models/weights/mirror.ts';
 import { ConfigError } from './errors.ts';
 import { TARGET_PRESETS } from './presets.ts';
@@ -49,6 +51,8 @@ export const ConfigOverridesSchema = z.strictObject({
   /** --weights-mirror: official weights from this folder. */
   weightsMirror: z.string().min(1).optional(),
   evalSet: z.string().min(1).optional(),
+  /** --model FILE[,FILE…]: the user's own models (added to the config's). */
+  models: z.array(z.string().min(1)).min(1).optional(),
   accuracySamples: z.number().optional(),
   crop: z.number().optional(),
   quick: z.boolean().optional(),
@@ -66,6 +70,13 @@ export const SCHEDULING_OVERRIDES = ['workers'] as const satisfies ReadonlyArray
 export const QUICK_SAMPLING = { warmupSamples: 5, warmupTimeMs: 200, minSamples: 10, minTimeMs: 0, maxSamples: 50, maxTimeMs: 3000 };
 /** Images per job in `--quick` (a fixed, seeded subset). */
 export const QUICK_ACCURACY_SAMPLES = 16;
+
+/** `labels.txt` beside a model file (or inside a model folder), when there is one. */
+function labelsBeside(file: string): { labels?: string } {
+  const dir = existsSync(file) && statSync(file).isDirectory() ? file : dirname(file);
+  const labels = join(dir, 'labels.txt');
+  return existsSync(labels) ? { labels } : {};
+}
 
 /** Step 4 of the precedence: the environment's mirror, where the config leaves the weights folder open. */
 export function applyEnvironment(c: UserConfig, environment: ConfigEnvironment): UserConfig {
@@ -120,6 +131,8 @@ export function applyOverrides(config: UserConfig, overrides: ConfigOverrides): 
   if (o.repeats !== undefined) out.sampling = { ...out.sampling, repeats: o.repeats };
   if (o.workers !== undefined) out.workers = o.workers;
   if (o.evalSet) out.accuracy = { ...out.accuracy, evalSet: o.evalSet };
+  // A labels file beside the model (labels.txt) is picked up, as most fine-tuning tools write one.
+  if (o.models) out.models = [...(c.models ?? []), ...o.models.map((file) => ({ file, ...labelsBeside(file) }))];
   if (o.crop !== undefined) out.accuracy = { ...out.accuracy, crop: o.crop };
   if (o.accuracySamples !== undefined) out.accuracy = { ...out.accuracy, samples: o.accuracySamples };
   return out;

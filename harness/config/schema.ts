@@ -281,6 +281,31 @@ const AccuracyConfigSchema = z.strictObject({
   seed: z.number().int().default(0),
 });
 
+/**
+ * How a model's input is normalised from RGB pixels p in [0, 255]: `minus1to1` (p / 127.5 − 1,
+ * MobileNet's own), or per-channel (p / 255 − mean) / std (torchvision's ImageNet statistics, say).
+ */
+export const NormalizationSchema = z.union([
+  z.literal('minus1to1'),
+  z.strictObject({ mean: z.tuple([z.number(), z.number(), z.number()]), std: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]) }),
+]);
+
+/** A user's own MobileNet V1 (fine-tuned weights, own classes): see docs/own-model.md. */
+export const UserModelSchema = z.strictObject({
+  /** Part of the job ids (`node/reference/<name>_0.25_128`); default: the file's name. */
+  name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, . _ - only (it is part of job ids)').optional(),
+  /** A .tflite file (float or uint8), a TF.js Layers model.json (or its folder) or an .onnx file. */
+  file: z.string().min(1, 'must name the model file'),
+  /** Class names, one a line, in the head's order: matched by name to the eval set's folders. */
+  labels: z.string().min(1).optional(),
+  /** uint8 .tflite files: run on integer kernels (uint8, default) or dequantized (uint8-dequantized). */
+  precision: z.enum(['float32', 'uint8', 'uint8-dequantized']).optional(),
+  /** Input normalisation the model was trained with (default minus1to1). */
+  normalization: NormalizationSchema.default('minus1to1'),
+  /** Central-crop fraction before the resize (default: accuracy.crop). */
+  crop: z.number().gt(0, 'must be above 0').max(1, 'at most 1 (the whole image)').optional(),
+});
+
 /** The whole configuration, as written by a user (defaults not yet applied). */
 export const ConfigSchema = z.strictObject({
   targets: z.array(TargetSchema).min(1).default([{ name: 'node', type: 'node', execArgv: [] }]),
@@ -295,6 +320,8 @@ export const ConfigSchema = z.strictObject({
   /** uint8: integer kernels where the runtime has them (tfjs: dequantized); uint8-dequantized: float kernels on dequantized weights. */
   precision: z.array(z.enum(['float32', 'uint8', 'uint8-dequantized'])).min(1).optional(),
   weights: WeightsSchema.default({ source: 'synthetic', seed: 0 }),
+  /** The user's own MobileNet V1 models, each run on every target and implementation beside the official variants. */
+  models: z.array(UserModelSchema).default([]),
   sampling: SamplingSchema.prefault({}),
   accuracy: AccuracyConfigSchema.prefault({}),
   order: z.strictObject({ mode: z.enum(['interleaved', 'shuffled', 'grouped']).default('interleaved'), seed: z.number().int().default(1) }).prefault({}),
@@ -322,6 +349,8 @@ export type UserConfig = z.input<typeof ConfigSchema>;
 export type Config = z.output<typeof ConfigSchema>;
 export type Target = z.output<typeof TargetSchema>;
 export type Sampling = z.output<typeof SamplingSchema>;
+export type UserModel = z.output<typeof UserModelSchema>;
+export type Normalization = z.output<typeof NormalizationSchema>;
 
 /** Validate a user config and apply defaults. */
 export function resolveConfig(input: unknown, origin = 'config'): Config {

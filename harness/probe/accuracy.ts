@@ -13,6 +13,10 @@ export interface EvalInputs {
   note?: string;
   /** Central-crop fraction the eval-set images were preprocessed with (absent for synthetic inputs). */
   crop?: number;
+  /** The model's class names (a user's labels file): the accuracy then carries a confusion matrix. */
+  classNames?: string[];
+  /** The preprocessing stated in the results (user models). */
+  preprocessing?: string;
   /** For the reference job: keep its logits so other implementations need not recompute them. */
   rememberReferenceLogits?: (logits: Float32Array[]) => void;
 }
@@ -55,6 +59,7 @@ export async function measureAccuracy(inputs: EvalInputs, run: (x: Float32Array)
     }
   }
   inputs.rememberReferenceLogits?.(kept);
+  const confusion = inputs.classNames && inputs.classNames.length <= MAX_CONFUSION_CLASSES ? confusionMatrix(inputs.labels, predictions, inputs.classNames) : undefined;
   const n = inputs.tensors.length;
   const isReference = inputs.referenceLogits === null;
   return {
@@ -67,5 +72,22 @@ export async function measureAccuracy(inputs: EvalInputs, run: (x: Float32Array)
     predictions,
     ...(inputs.note ? { note: inputs.note } : {}),
     ...(inputs.crop !== undefined ? { crop: inputs.crop } : {}),
+    ...(confusion ? { confusion } : {}),
+    ...(inputs.preprocessing ? { preprocessing: inputs.preprocessing } : {}),
   };
+}
+
+/** Heads with more classes than this get no confusion matrix (it would be mostly zeros and huge). */
+export const MAX_CONFUSION_CLASSES = 100;
+
+/** Rows: the true class; columns: the predicted one; over the classes that occur as a label or a prediction (pure). */
+export function confusionMatrix(labels: Array<number | null>, predictions: number[], names: string[]): { classes: string[]; matrix: number[][] } {
+  const used = [...new Set([...labels.filter((l): l is number => l !== null), ...predictions])].filter((c) => c < names.length).sort((a, b) => a - b);
+  const at = new Map(used.map((c, i) => [c, i]));
+  const matrix = used.map(() => used.map(() => 0));
+  labels.forEach((l, i) => {
+    const p = predictions[i];
+    if (l !== null && at.has(l) && at.has(p)) matrix[at.get(l)!][at.get(p)!]++;
+  });
+  return { classes: used.map((c) => names[c]), matrix };
 }

@@ -14,7 +14,8 @@ import type { CanonicalWeights } from '../../models/weights/canonical.ts';
 import { DEFAULT_CROP } from '../../models/preprocess.ts';
 import type { Implementation } from '../config/implementations.ts';
 import type { Job, WeightsRef } from '../plan.ts';
-import { loadEvalSet } from '../eval-set.ts';
+import { loadEvalSet, readLabelsFile } from '../eval-set.ts';
+import { classFolders, describeNormalization, isClassFolderSet, loadClassFolderSet, renormalize } from '../eval-class-folders.ts';
 import { cacheDir } from '../cache.ts';
 import type { EvalInputs } from './accuracy.ts';
 import type { ProbeEnvironment } from './probe.ts';
@@ -104,7 +105,23 @@ export async function evalInputsInNode(job: Job, weights: CanonicalWeights): Pro
   let inputsKey: string;
   let note: string | undefined;
   let crop: number | undefined;
-  if (job.accuracy.evalSet) {
+  let classNames: string[] | undefined;
+  let preprocessing: string | undefined;
+  if (job.accuracy.evalSet && isClassFolderSet(job.accuracy.evalSet)) {
+    // A user's folder-per-class set: labelled through the model's labels file, by class name.
+    crop = job.model?.crop ?? job.accuracy.crop ?? DEFAULT_CROP;
+    const names = job.model?.labels ? readLabelsFile(job.model.labels) : null;
+    const set = names
+      ? loadClassFolderSet(job.accuracy.evalSet, names, { resolution: job.resolution, samples: job.accuracy.samples ?? Number.POSITIVE_INFINITY, seed: job.accuracy.seed, cacheDir: cacheDir(), crop, labelsFile: job.model?.labels })
+      : null;
+    const dummy = names ?? classFolders(job.accuracy.evalSet);
+    const prepared = set ?? loadClassFolderSet(job.accuracy.evalSet, dummy, { resolution: job.resolution, samples: job.accuracy.samples ?? Number.POSITIVE_INFINITY, seed: job.accuracy.seed, cacheDir: cacheDir(), crop });
+    tensors = prepared.tensors;
+    labels = set ? set.labels : prepared.labels.map(() => null);
+    inputsKey = prepared.key;
+    note = [prepared.note, set ? undefined : `eval set ${job.accuracy.evalSet} is labelled by class-folder names and this model has no labels file naming them: top-1/top-5 not reported (agreement only)`].filter(Boolean).join('; ') || undefined;
+    if (names) classNames = names;
+  } else if (job.accuracy.evalSet) {
     const set = await loadEvalSet(job.accuracy.evalSet, {
       resolution: job.resolution, classes: weights.classes, samples: job.accuracy.samples ?? Number.POSITIVE_INFINITY, seed: job.accuracy.seed, cacheDir: cacheDir(),
       crop: job.accuracy.crop ?? DEFAULT_CROP,
@@ -121,6 +138,12 @@ export async function evalInputsInNode(job: Job, weights: CanonicalWeights): Pro
     inputsKey = `synthetic:${job.resolution}:${n}`;
     note = 'no eval set configured: agreement with the reference on seeded synthetic inputs only';
   }
+  if (job.model) {
+    tensors = renormalize(tensors, job.model.normalization);
+    preprocessing = `${describeNormalization(job.model.normalization)}${crop !== undefined ? `, central crop ${crop}` : ''}`;
+    if (job.model.normalization !== 'minus1to1') inputsKey += `:norm:${JSON.stringify(job.model.normalization)}`;
+  }
+  const extra = { ...(classNames ? { classNames } : {}), ...(preprocessing ? { preprocessing } : {}) };
   if (job.weights.kind === 'synthetic') {
     const why = job.weights.unavailable ?? 'synthetic weights: top-1/top-5 are meaningless and not reported';
     note = job.weights.unavailable ? why : `${note ? `${note}; ` : ''}${why}`;
@@ -131,7 +154,7 @@ export async function evalInputsInNode(job: Job, weights: CanonicalWeights): Pro
   const refKey = `${inputsKey}:first${k}`;
   if (job.implementation.impl === 'reference') {
     const file = referenceCacheFile(weights, refKey);
-    return { tensors, labels, referenceLogits: null, ...(note ? { note } : {}), ...(crop !== undefined ? { crop } : {}), rememberReferenceLogits: (l) => saveLogits(file, weights.classes, l.slice(0, k)) };
+    return { tensors, labels, referenceLogits: null, ...extra, ...(note ? { note } : {}), ...(crop !== undefined ? { crop } : {}), rememberReferenceLogits: (l) => saveLogits(file, weights.classes, l.slice(0, k)) };
   }
   // uint8 on integer kernels: ORT (MLAS) and LiteRT.js (XNNPACK) requantize in float32, rounding
   // once; they are compared with the integer reference in that arithmetic, so any difference is a
@@ -145,7 +168,7 @@ export async function evalInputsInNode(job: Job, weights: CanonicalWeights): Pro
   if (softmax) whys.push(`on softmax outputs (${runtimeOf(job.implementation.impl).title} returns the file's softmax): max |Δ| is in probability units`);
   const why = [note, ...whys].filter(Boolean).join('; ');
   const key = `${refKey}${softmax ? ':softmax' : ''}`;
-  return { tensors, labels, referenceLogits: await referenceLogits(weights, key, tensors.slice(0, k), softmax, requantization), ...(why ? { note: why } : {}), ...(crop !== undefined ? { crop } : {}) };
+  return { tensors, labels, ...extra, referenceLogits: await referenceLogits(weights, key, tensors.slice(0, k), softmax, requantization), ...(why ? { note: why } : {}), ...(crop !== undefined ? { crop } : {}) };
 }
 
 /** The Node environment for runProbe. */

@@ -134,6 +134,7 @@ export function baseResult(job: Job | SkippedJob, status: JobResult['status'] = 
     resolution: job.resolution,
     precision: job.precision,
     weightsSource: job.weights ? describeWeights(job.weights) : 'none',
+    ...(job.model ? { model: { name: job.model.name, file: job.model.file, classes: job.model.classes } } : {}),
     status,
     ...(error !== undefined ? { error } : {}),
     startedAt: new Date().toISOString(),

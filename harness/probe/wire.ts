@@ -96,6 +96,8 @@ interface InputsHeader {
   labels: Array<number | null>;
   note?: string;
   crop?: number;
+  classNames?: string[];
+  preprocessing?: string;
   tensors: number;
   hasReference: boolean;
 }
@@ -108,6 +110,8 @@ export function encodeEvalInputs(inputs: EvalInputs): Uint8Array {
     hasReference: inputs.referenceLogits !== null,
     ...(inputs.note !== undefined ? { note: inputs.note } : {}),
     ...(inputs.crop !== undefined ? { crop: inputs.crop } : {}),
+    ...(inputs.classNames ? { classNames: inputs.classNames } : {}),
+    ...(inputs.preprocessing ? { preprocessing: inputs.preprocessing } : {}),
   };
   return packArrays(header, [...inputs.tensors, ...(inputs.referenceLogits ?? [])]);
 }
@@ -121,5 +125,7 @@ export function decodeEvalInputs(bytes: ArrayBuffer | Uint8Array): EvalInputs {
     referenceLogits: header.hasReference ? arrays.slice(header.tensors) : null,
     ...(header.note !== undefined ? { note: header.note } : {}),
     ...(header.crop !== undefined ? { crop: header.crop } : {}),
+    ...(header.classNames ? { classNames: header.classNames } : {}),
+    ...(header.preprocessing ? { preprocessing: header.preprocessing } : {}),
   };
 }

@@ -16,7 +16,8 @@ import type { Quantization, QuantizedWeights } from './quantized.ts';
 export type WeightsSource =
   | { kind: 'synthetic'; seed: number }
   | { kind: 'tflite'; file: string; sha256: string }
-  | { kind: 'tfjs-layers'; file: string; sha256: string };
+  | { kind: 'tfjs-layers'; file: string; sha256: string }
+  | { kind: 'onnx'; file: string; sha256: string };
 
 /**
  * float32 weights; uint8 weights dequantized to float32 (float kernels); or uint8 run on integer
@@ -47,8 +48,8 @@ export interface InputSpec {
 export interface CanonicalWeights {
   alpha: number;
   resolution: number;
-  /** 1001 (TF-slim/TFLite: index 0 is "background") or 1000 (Keras/tfjs). */
-  classes: 1000 | 1001;
+  /** 1001 (TF-slim/TFLite: index 0 is "background"), 1000 (Keras/tfjs), or a fine-tuned head's own count. */
+  classes: number;
   precision: Precision;
   source: WeightsSource;
   /** Always true: batch norm is folded into `bias` at load time. */

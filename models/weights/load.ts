@@ -3,6 +3,7 @@
  * - `*.tflite`                       → TFLite flatbuffer (float32 or uint8 quantized)
  * - `model.json` (or any `*.json`)   → TensorFlow.js Layers model, shards beside it
  * - a folder containing `model.json` → the same
+ * - `*.onnx`                         → ONNX (float32; batch norm folded into the convs)
  * Anything else is a WeightsError naming the path.
  */
 import { stat } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { WeightsError, type CanonicalWeights } from './canonical.ts';
 import { loadTfjsLayers } from './tfjs-layers.ts';
 import { loadTfliteFile } from './tflite.ts';
+import { loadOnnxFile } from './onnx.ts';
 
 export async function loadWeightsFile(path: string): Promise<CanonicalWeights> {
   let isDir: boolean;
@@ -30,5 +32,6 @@ export async function loadWeightsFile(path: string): Promise<CanonicalWeights> {
   const lower = path.toLowerCase();
   if (lower.endsWith('.tflite')) return loadTfliteFile(path);
   if (lower.endsWith('.json')) return loadTfjsLayers(path);
-  throw new WeightsError(path, undefined, 'unrecognised weights file: expected a .tflite file, a TensorFlow.js model.json, or a folder containing model.json');
+  if (lower.endsWith('.onnx')) return loadOnnxFile(path);
+  throw new WeightsError(path, undefined, 'unrecognised weights file: expected a .tflite file, an .onnx file, a TensorFlow.js model.json, or a folder containing model.json');
 }

@@ -10,7 +10,7 @@ import type { Precision } from './canonical.ts';
 
 /** One weight file for a variant, in a format our loaders read. */
 export interface WeightsFile {
-  format: 'tflite' | 'tfjs-layers';
+  format: 'tflite' | 'tfjs-layers' | 'onnx';
   precision: Precision;
   path: string;
 }

@@ -196,6 +196,49 @@ function inferAlpha(stem: number, last: number): number | undefined {
   return guess > 0 && guess <= 1 && fits(guess) ? guess : undefined;
 }
 
+/** The backbone's layers (conv1, conv_dw_N, conv_pw_N and their batch norms and ReLUs) and the input. */
+const BACKBONE_LAYER = /^(conv1|conv_(dw|pw)_\d+)(_bn|_relu)?$/;
+/** Head layers that carry no weights and change nothing at inference (the pool is the spec's own). */
+const INERT_HEAD_LAYERS = new Set(['GlobalAveragePooling2D', 'AveragePooling2D', 'Dropout', 'SpatialDropout2D', 'Reshape', 'Flatten', 'Activation', 'Softmax', 'ReLU']);
+
+/**
+ * Only MobileNet V1's 13 blocks before the head: a 14th block, or any other layer between the stem
+ * and conv_pw_13, would be silently left out of the canonical network (every runtime would compute
+ * another model than the file's), so it is refused, naming the first such layer.
+ */
+function checkBackboneLayers(layersList: ReadonlyArray<{ class_name: string; name: string }>, file: string): void {
+  const lastBackbone = layersList.findLastIndex((l) => BACKBONE_LAYER.test(l.name));
+  const extra = layersList.find((l, i) => {
+    const block = /^conv_(?:dw|pw)_(\d+)/.exec(l.name);
+    if (block) return Number(block[1]) < 1 || Number(block[1]) > 13;
+    return i < lastBackbone && l.class_name !== 'InputLayer' && !BACKBONE_LAYER.test(l.name);
+  });
+  if (extra) {
+    throw new WeightsError(file, extra.name, `not MobileNet V1: the first layer that differs from the spec is ${extra.name} (a ${extra.class_name}); MobileNet V1 is conv1 then 13 blocks conv_dw_N, conv_pw_N (N = 1…13), each with its batch norm and ReLU, then the head`);
+  }
+}
+
+/**
+ * The classifier: the one Conv2D (official `conv_preds`, 1×1) or Dense layer after the backbone
+ * (the transfer-learning shape: pool, optional dropout, dense). Anything else in the head is refused
+ * by name, since the canonical network (and every runtime built from it) has no place for it.
+ */
+export function findHead(layersList: Array<{ class_name: string; name: string; config: Record<string, unknown> }>, file: string) {
+  checkBackboneLayers(layersList, file);
+  const head = layersList.filter((l) => l.class_name !== 'InputLayer' && !BACKBONE_LAYER.test(l.name));
+  const unsupported = head.find((l) => !INERT_HEAD_LAYERS.has(l.class_name) && l.class_name !== 'Conv2D' && l.class_name !== 'Dense');
+  if (unsupported) {
+    throw new WeightsError(file, unsupported.name, `unsupported op in the head: a ${unsupported.class_name} layer; a MobileNet V1 head may hold only pooling, dropout, reshape/flatten, an activation and one Dense or 1×1 Conv2D classifier`);
+  }
+  const classifiers = head.filter((l) => l.class_name === 'Conv2D' || l.class_name === 'Dense');
+  if (classifiers.length !== 1) {
+    throw new WeightsError(file, classifiers[1]?.name ?? 'conv_preds', classifiers.length
+      ? `unsupported op in the head: ${classifiers.length} classifier layers (${classifiers.map((l) => l.name).join(', ')}), expected exactly one Dense or 1×1 Conv2D after conv_pw_13`
+      : 'no classifier after conv_pw_13: expected one Dense or 1×1 Conv2D layer (the official conv_preds)');
+  }
+  return classifiers[0];
+}
+
 /** Loads a TensorFlow.js Layers MobileNet V1 from its model.json (shards beside it) and validates it. */
 export async function loadTfjsLayers(modelJsonPath: string): Promise<CanonicalWeights> {
   const file = modelJsonPath;
@@ -251,16 +294,18 @@ async function convert(json: Record<string, unknown>, raw: Uint8Array, file: str
     throw new WeightsError(file, inputLayer?.name ?? 'InputLayer', `batch_input_shape is ${JSON.stringify(bis)}, expected [null, N, N, 3]`);
   }
   const resolution = bis[1] as number;
-  const classes = get('conv_preds/kernel').shape[3];
-  if (classes !== 1000 && classes !== 1001) {
-    throw new WeightsError(file, 'conv_preds/kernel', `shape [${get('conv_preds/kernel').shape}] gives ${classes} classes, expected 1000`);
+  const head = findHead(layersList, file);
+  const headKernel = get(`${head.name}/kernel`);
+  const classes = headKernel.shape[headKernel.shape.length - 1];
+  if (!Number.isInteger(classes) || classes < 1) {
+    throw new WeightsError(file, `${head.name}/kernel`, `shape [${headKernel.shape}] gives ${classes} classes, expected at least 1`);
   }
   const spec = specOf({ alpha, resolution, classes });
 
   const expectShape = (name: string, shape: number[]): NamedTensor => {
     const t = get(name);
     if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
-      throw new WeightsError(file, name, `shape is [${t.shape}], expected [${shape}]`);
+      throw new WeightsError(file, name, `shape is [${t.shape}], expected [${shape}]: not MobileNet V1 α ${alpha} × ${resolution}, the first layer that differs from the spec is ${name.split('/')[0]}`);
     }
     return t;
   };
@@ -324,9 +369,10 @@ async function convert(json: Record<string, unknown>, raw: Uint8Array, file: str
       const kernel = expectShape(`${n}/kernel`, [1, 1, l.inChannels, l.outChannels]).values;
       layers.push({ name: l.name, ...fold(kernel, optionalBias(k, l.outChannels), `${n}_bn`, l.outChannels) });
     } else if (l.kind === 'fc') {
-      layer('conv_preds', 'Conv2D');
-      const kernel = expectShape('conv_preds/kernel', [1, 1, l.inChannels, l.outChannels]).values;
-      const bias = expectShape('conv_preds/bias', [l.outChannels]).values;
+      // A 1×1 conv [1,1,in,classes] (the official conv_preds) or a Dense [in,classes] (transfer learning): same memory order.
+      const shape = head.class_name === 'Dense' ? [l.inChannels, l.outChannels] : [1, 1, l.inChannels, l.outChannels];
+      const kernel = expectShape(`${head.name}/kernel`, shape).values;
+      const bias = head.config.use_bias === false ? new Float32Array(l.outChannels) : expectShape(`${head.name}/bias`, [l.outChannels]).values;
       layers.push({ name: l.name, kernel, bias });
     }
   }

@@ -274,7 +274,7 @@ function convert(m: TfliteModel, bytes: Uint8Array, file: string): CanonicalWeig
     const op = ops[k];
     if (!op) throw new WeightsError(file, undefined, `graph ends after ${k} operators, expected ${allowed.map(opName).join(' or ')} (${what})`);
     if (!allowed.includes(op.builtin)) {
-      throw new WeightsError(file, undefined, `operator ${k} is ${opName(op.builtin)}, expected ${allowed.map(opName).join(' or ')} (${what})`);
+      throw new WeightsError(file, undefined, `not MobileNet V1: the first layer that differs is ${what}: operator ${k} is ${opName(op.builtin)}, expected ${allowed.map(opName).join(' or ')} (${what})`);
     }
     if (op.inputs[0] !== previousOutput) {
       const got = op.inputs[0] === undefined || op.inputs[0] < 0 ? 'nothing' : `tensor ${tensor(op.inputs[0]).name}`;
@@ -295,7 +295,7 @@ function convert(m: TfliteModel, bytes: Uint8Array, file: string): CanonicalWeig
   const tail = ops.slice(k);
   for (; k < ops.length; k++) {
     if (!EXPECTED_AFTER_LOGITS.has(ops[k].builtin)) {
-      throw new WeightsError(file, undefined, `operator ${k} after the logits is ${opName(ops[k].builtin)}, expected only RESHAPE, SQUEEZE or SOFTMAX`);
+      throw new WeightsError(file, undefined, `unsupported op in the head: operator ${k} after the logits is ${opName(ops[k].builtin)}, expected only RESHAPE, SQUEEZE or SOFTMAX`);
     }
   }
 
@@ -319,8 +319,9 @@ function convert(m: TfliteModel, bytes: Uint8Array, file: string): CanonicalWeig
   const resolution = s[1];
   const fcTensor = weightTensor(picked[27], 1, 'filter');
   const classes = fcTensor.shape[0];
-  if (classes !== 1001 && classes !== 1000) {
-    throw new WeightsError(file, fcTensor.name, `logits have ${classes} outputs, expected 1001 (background + 1000 ImageNet classes)`);
+  // Any head size: 1001 (TF-slim, background first), 1000, or a fine-tuned model's own classes.
+  if (!Number.isInteger(classes) || classes < 1) {
+    throw new WeightsError(file, fcTensor.name, `logits have ${classes} outputs, expected at least 1 (1001 for the official models)`);
   }
   let spec;
   try {
