@@ -42,6 +42,8 @@ export interface HistoryJobVerdict {
   interval: [number, number] | null;
   currentMedianMs: number | null;
   historyCentreMs: number | null;
+  /** Runs of the current commit behind the current median (1, or more after ci's re-runs). */
+  currentRuns: number;
   /** History runs set aside as outliers. */
   outliers: number;
   /** History runs used, and the medians (oldest first) with the current one last, for sparklines. */
@@ -99,15 +101,19 @@ function tQuantile975(df: number): number {
   return (lo + hi) / 2;
 }
 
-/** Judge `current` (an entry, not necessarily in the history) against `history`. */
-export function judgeFromHistory(current: HistoryEntry, history: readonly HistoryEntry[], options: Partial<HistoryVerdictOptions> = {}): HistoryVerdictReport {
+/**
+ * Judge `current` (an entry, not necessarily in the history) against `history`. `reruns` holds
+ * further medians of some jobs of this commit (re-runs by `ci`): the current log median is then
+ * their mean over m runs and the scale s · √(1/m + 1/k).
+ */
+export function judgeFromHistory(current: HistoryEntry, history: readonly HistoryEntry[], options: Partial<HistoryVerdictOptions> = {}, reruns: ReadonlyMap<string, readonly number[]> = new Map()): HistoryVerdictReport {
   const o = { ...DEFAULT_HISTORY_VERDICT_OPTIONS, ...options };
   const jobs: HistoryJobVerdict[] = [];
   const tested: { job: HistoryJobVerdict; logRatio: number }[] = [];
   for (const job of current.jobs) {
     if (job.status === 'skipped') continue;
     const past = pastOf(history, current.id, job, o);
-    const base: HistoryJobVerdict = { id: job.id, verdict: 'inconclusive', ratio: null, interval: null, currentMedianMs: job.medianMs, historyCentreMs: null, outliers: 0, runs: past.length, trendMs: [...past.map((p) => p.medianMs!), ...(job.medianMs ? [job.medianMs] : [])], p: null, pAdjusted: null, undecided: false, reason: '' };
+    const base: HistoryJobVerdict = { id: job.id, verdict: 'inconclusive', ratio: null, interval: null, currentMedianMs: job.medianMs, historyCentreMs: null, currentRuns: 1, outliers: 0, runs: past.length, trendMs: [...past.map((p) => p.medianMs!), ...(job.medianMs ? [job.medianMs] : [])], p: null, pAdjusted: null, undecided: false, reason: '' };
     if (job.status !== 'ok' || job.medianMs === null || !(job.medianMs > 0)) {
       jobs.push({ ...base, verdict: 'failed', reason: `the current run's job is ${job.status}` });
       continue;
@@ -120,12 +126,14 @@ export function judgeFromHistory(current: HistoryEntry, history: readonly Histor
     const { kept, centre, sd, outliers } = trimmedLogStats(past.map((p) => Math.log(p.medianMs!)));
     const spread = Math.max(sd, o.minSpread);
     const k = kept;
-    const scale = spread * Math.sqrt(1 + 1 / k);
-    const logRatio = Math.log(job.medianMs) - centre;
+    const currentMedians = [job.medianMs, ...(reruns.get(job.id) ?? [])].filter((x) => x > 0);
+    const m = currentMedians.length;
+    const scale = spread * Math.sqrt(1 / m + 1 / k);
+    const logRatio = currentMedians.reduce((a, x) => a + Math.log(x), 0) / m - centre;
     const t = logRatio / scale;
     const p = Math.min(1, 2 * studentTSf(Math.abs(t), k - 1));
     const half = tQuantile975(k - 1) * scale;
-    const v: HistoryJobVerdict = { ...base, ratio: Math.exp(logRatio), interval: [Math.exp(logRatio - half), Math.exp(logRatio + half)], historyCentreMs: Math.exp(centre), outliers, p };
+    const v: HistoryJobVerdict = { ...base, currentRuns: m, currentMedianMs: Math.exp(logRatio + centre), ratio: Math.exp(logRatio), interval: [Math.exp(logRatio - half), Math.exp(logRatio + half)], historyCentreMs: Math.exp(centre), outliers, p };
     jobs.push(v);
     tested.push({ job: v, logRatio });
   }
@@ -135,7 +143,7 @@ export function judgeFromHistory(current: HistoryEntry, history: readonly Histor
     job.pAdjusted = adjusted[i];
     const significant = adjusted[i] < o.significance;
     const large = Math.abs(logRatio) >= bar;
-    const change = `${fmtChange(job.ratio! - 1)} (95 % interval ${fmtChange(job.interval![0] - 1)} … ${fmtChange(job.interval![1] - 1)}) against ${fmtMs(job.historyCentreMs)}, the geometric mean of ${job.runs} runs${job.outliers ? ` (${job.outliers} outlying run${job.outliers === 1 ? '' : 's'} set aside)` : ''}`;
+    const change = `${fmtChange(job.ratio! - 1)} (95 % interval ${fmtChange(job.interval![0] - 1)} … ${fmtChange(job.interval![1] - 1)}) against ${fmtMs(job.historyCentreMs)}, the geometric mean of ${job.runs} runs${job.currentRuns > 1 ? ` (current: ${job.currentRuns} runs)` : ''}${job.outliers ? ` (${job.outliers} outlying run${job.outliers === 1 ? '' : 's'} set aside)` : ''}`;
     if (significant && large) {
       job.verdict = logRatio > 0 ? 'slower' : 'faster';
       job.reason = `${change}; p = ${fmtP(job.p)}, Holm-adjusted ${fmtP(job.pAdjusted)} < ${o.significance}`;

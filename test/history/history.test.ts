@@ -16,6 +16,7 @@ import { provenanceOf, readCi } from '../../harness/history/provenance.ts';
 import { loadRunFolder } from '../../harness/run-data.ts';
 import { toBmf, toCustomBiggerIsBetter, toCustomSmallerIsBetter } from '../../reports/exports.ts';
 import { runCli, runCliAsync, STACK } from '../helpers/cli.ts';
+import { SLOW_LAYER_ENV, SLOW_LAYER_EXEC_ARGV } from '../helpers/slow-layer.ts';
 import { derivedRun, realRun, syntheticHistory } from './fixture.ts';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'mnb-hist-'));
@@ -167,4 +168,37 @@ test('exports: BMF and github-action-benchmark JSON match their documented shape
   assert.deepEqual(JSON.parse(readFileSync(join(out, 'bmf.json'), 'utf8')), bmf);
   const gab = runCli(['report', run, '--format', 'github-action-benchmark', '--out', '-']);
   assert.deepEqual(JSON.parse(gab.stdout), smaller);
+});
+
+test('ci --history: a reference slowed from test code is slower, the CI files are written, --record adds the run', async () => {
+  const run = await realRun();
+  const root = tmp();
+  const history = join(root, 'history');
+  const base = entryOfRunFolder(run, { env: MAIN });
+  for (const e of syntheticHistory(base, 8, { noise: 0.03, seed: 21 })) addEntry(history, e);
+  const config = join(root, 'bench.config.json');
+  writeFileSync(config, JSON.stringify({
+    targets: [{ name: 'node', type: 'node', execArgv: SLOW_LAYER_EXEC_ARGV }],
+    variants: { alpha: [0.25], resolution: [128] },
+    implementations: ['reference', 'ort-node:cpu'],
+    sampling: { warmupSamples: 1, warmupTimeMs: 0, minSamples: 8, minTimeMs: 0, maxSamples: 20, maxTimeMs: 1000 },
+    accuracy: { samples: 2 },
+  }));
+  const refId = base.jobs.find((j) => j.impl === 'reference')!.id;
+  const slowMs = Math.ceil(base.jobs.find((j) => j.id === refId)!.medianMs! * 1.5);
+  const out = join(root, 'run');
+  const r = await runCliAsync(['ci', '--history', history, '-c', config, '--out', out, '--max-repeats', '2', '--record'], { env: { ...MAIN, [SLOW_LAYER_ENV]: `pw1:${slowMs}` }, timeoutMs: 240_000 });
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  const verdicts = JSON.parse(readFileSync(join(out, 'ci', 'verdicts.json'), 'utf8')) as { jobs: { id: string; verdict: string }[] };
+  assert.equal(verdicts.jobs.find((j) => j.id === refId)!.verdict, 'slower');
+  const comment = readFileSync(join(out, 'ci', 'comment.md'), 'utf8');
+  assert.match(comment, /^### mobilenet-bench: regression/);
+  assert.ok(comment.indexOf(refId.replace(/[_]/g, '\\_')) < comment.indexOf('ort-node'), 'the changed job comes first');
+  assert.match(comment, /\[Full report\]\(\.\.\/report\.html\)/);
+  assert.match(readFileSync(join(out, 'ci', 'junit.xml'), 'utf8'), /<failure message="slower">/);
+  BmfSchema.parse(JSON.parse(readFileSync(join(out, 'ci', 'bmf.json'), 'utf8')));
+  CustomSchema.parse(JSON.parse(readFileSync(join(out, 'ci', 'benchmark-smaller-is-better.json'), 'utf8')));
+  // The slowed job was decided at the first look: only undecided jobs are re-run.
+  assert.doesNotMatch(r.stdout, new RegExp(`re-run 1 of 1: .*${refId}`));
+  assert.equal(readHistory(history).entries.length, 9, '--record added the run');
 });
