@@ -89,12 +89,13 @@ export async function runCommand(argv: string[]): Promise<number> {
     process.stderr.write(`mobilenet-bench: the report could not be built (${(e as Error).message}); try \`mobilenet-bench report ${dir}\`\n`);
   }
   // The history is a summary of the results: if it cannot be written, the run still stands.
-  if (args.history) {
+  const historyDir = args.history ?? config?.history;
+  if (historyDir) {
     try {
-      const r = recordRun(dir, args.history);
+      const r = recordRun(dir, historyDir);
       process.stdout.write(`History: ${r.file}${r.outcome === 'already' ? ' (already there)' : ''}\n`);
     } catch (e) {
-      process.stderr.write(`mobilenet-bench: the run was not added to the history (${(e as Error).message}); try \`mobilenet-bench history add ${dir} --history ${args.history}\`\n`);
+      process.stderr.write(`mobilenet-bench: the run was not added to the history (${(e as Error).message}); try \`mobilenet-bench history add ${dir} --history ${historyDir}\`\n`);
     }
   }
   return results.some((r) => r.status === 'failed' || r.status === 'invalid') ? 1 : 0;

@@ -202,3 +202,20 @@ test('ci --history: a reference slowed from test code is slower, the CI files ar
   assert.doesNotMatch(r.stdout, new RegExp(`re-run 1 of 1: .*${refId}`));
   assert.equal(readHistory(history).entries.length, 9, '--record added the run');
 });
+
+test('run with the config key `history` adds its summary when the run ends', async () => {
+  const root = tmp();
+  const history = join(root, 'history');
+  const config = join(root, 'bench.config.json');
+  writeFileSync(config, JSON.stringify({
+    targets: [{ name: 'node', type: 'node' }], variants: { alpha: [0.25], resolution: [128] }, implementations: ['ort-node:cpu'],
+    sampling: { warmupSamples: 1, warmupTimeMs: 0, minSamples: 5, minTimeMs: 0, maxSamples: 10, maxTimeMs: 500 }, accuracy: { samples: 1 }, history,
+  }));
+  const r = await runCliAsync(['run', '-c', config, '--out', join(root, 'run')], { env: MAIN, timeoutMs: 120_000 });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /History: .*history\/.*\.json/);
+  const h = readHistory(history);
+  assert.equal(h.entries.length, 1);
+  assert.equal(h.entries[0].jobs[0].id, 'node/ort-node-cpu/0.25_128');
+  assert.equal(h.entries[0].source.branch, 'main');
+});
