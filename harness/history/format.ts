@@ -1,6 +1,6 @@
 /** History verdicts as a terminal table, PR-comment Markdown (changed jobs first, a sparkline each), JSON and JUnit. Pure. */
 import { xmlEscape } from '../compare/format.ts';
-import { fmtChange, fmtMs } from '../format.ts';
+import { fmtChange, fmtMs, fmtPct } from '../format.ts';
 import type { HistoryJobVerdict, HistoryVerdictReport } from './verdict.ts';
 
 const BARS = '▁▂▃▄▅▆▇█';
@@ -30,7 +30,7 @@ function counts(r: HistoryVerdictReport): string {
 
 export function formatHistoryTable(r: HistoryVerdictReport): string {
   const rows = ordered(r.jobs).map((j) => [j.verdict, j.id, fmtMs(j.historyCentreMs), fmtMs(j.currentMedianMs), change(j), String(j.runs), sparkline(j.trendMs)]);
-  const head = ['verdict', 'job', 'history', 'current', 'change [95 %]', 'runs', 'trend'];
+  const head = ['verdict', 'job', 'history ms', 'current ms', 'change [95 %]', 'runs', 'trend'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   const reasons = r.jobs.filter((j) => j.verdict !== 'no change').map((j) => `  ${j.id}: ${j.reason}`);
@@ -40,9 +40,9 @@ export function formatHistoryTable(r: HistoryVerdictReport): string {
 const md = (s: string) => s.replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`);
 
 export function formatHistoryMarkdown(r: HistoryVerdictReport, links: { report?: string } = {}): string {
-  const out = [`### mobilenet-bench: ${r.exitCode ? 'regression' : 'no regression'}`, '', `${counts(r)}, judged against the last ${r.options.window} runs of branch \`${r.options.branch ?? 'any'}\` on the same device (Holm across ${r.jobs.length} jobs, family-wise α = ${r.options.significance}; a change must exceed ${fmtChange(r.options.minEffect)}).`, ''];
+  const out = [`### mobilenet-bench: ${r.exitCode ? 'regression' : 'no regression'}`, '', `${counts(r)}, judged against the last ${r.options.window} runs of branch \`${r.options.branch ?? 'any'}\` on the same device (Holm across ${r.jobs.length} jobs, family-wise α = ${r.options.significance}; a change must exceed ±${fmtPct(r.options.minEffect)}).`, ''];
   if (links.report) out.push(`[Full report](${links.report})`, '');
-  out.push('| verdict | job | history | current | change [95 %] | trend |', '|---|---|---:|---:|---|---|');
+  out.push('| verdict | job | history (ms) | current (ms) | change [95 %] | trend |', '|---|---|---:|---:|---|---|');
   for (const j of ordered(r.jobs)) out.push(`| ${j.verdict} | ${md(j.id)} | ${fmtMs(j.historyCentreMs)} | ${fmtMs(j.currentMedianMs)} | ${change(j)} | ${sparkline(j.trendMs)} |`);
   const explained = r.jobs.filter((j) => j.verdict !== 'no change');
   if (explained.length) out.push('', ...explained.map((j) => `- **${md(j.id)}**: ${md(j.reason)}`));
