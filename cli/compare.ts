@@ -4,7 +4,12 @@ import { parseArgs } from 'node:util';
 import { compareRuns, DEFAULT_COMPARE_OPTIONS, type CompareOptions } from '../harness/compare/compare.ts';
 import { FORMATS, formatReport, type Format } from '../harness/compare/format.ts';
 import { DEFAULT_BASELINE_DIR, loadComparable } from '../harness/compare/load.ts';
-import { guardInputOf, refuseOutputsOverInputs } from '../harness/output-guard.ts';
+import { guardInputOf, refuseOutputsOverInputs, resolvedPath } from '../harness/output-guard.ts';
+import { dirname } from 'node:path';
+import { entryOfRunFolder } from '../harness/history/record.ts';
+import { describeProblems, readHistory } from '../harness/history/store.ts';
+import { DEFAULT_HISTORY_VERDICT_OPTIONS, judgeFromHistory, type HistoryVerdictOptions } from '../harness/history/verdict.ts';
+import { formatHistoryJson, formatHistoryJunit, formatHistoryMarkdown, formatHistoryTable } from '../harness/history/format.ts';
 import { EXIT } from '../harness/exit-codes.ts';
 
 export const COMPARE_USAGE = `mobilenet-bench compare <baseline> <current> [options]
@@ -23,6 +28,11 @@ export const COMPARE_USAGE = `mobilenet-bench compare <baseline> <current> [opti
   --accuracy-changes N       top-1 predictions allowed to change (default max(1, 1% of the images))
   --allow-missing            a baseline job absent from the current run is not a regression
   --baselines DIR            where baseline names are looked up (default ${DEFAULT_BASELINE_DIR})
+mobilenet-bench compare --history DIR <current> [options]
+                                   judge one run against the last runs of each job on the same device and branch
+  --branch NAME              baseline branch of the history (default main; '*' = every branch)
+  --window N                 last N runs per job (default 20); --min-runs N: fewer is inconclusive (default 5)
+  --min-effect X             smallest latency change that counts (default 5%); --significance as above (Holm across jobs)
 `;
 
 const OPTIONS = {
@@ -40,6 +50,11 @@ const OPTIONS = {
   'allow-missing': { type: 'boolean' },
   baselines: { type: 'string' },
   seed: { type: 'string' },
+  history: { type: 'string' },
+  branch: { type: 'string' },
+  window: { type: 'string' },
+  'min-runs': { type: 'string' },
+  'min-effect': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -93,6 +108,7 @@ export async function compareCommand(argv: string[], out: (s: string) => void = 
       out(COMPARE_USAGE);
       return EXIT.ok;
     }
+    if (values.history) return compareWithHistory(values, positionals, out, err);
     if (positionals.length !== 2) throw new UsageError(`expected two arguments, <baseline> and <current>; got ${positionals.length}\n\n${COMPARE_USAGE}`);
     const format = (values.format ?? 'table') as Format;
     if (!FORMATS.includes(format)) throw new UsageError(`--format: '${values.format}' is not one of ${FORMATS.join(', ')}`);
@@ -112,7 +128,7 @@ export async function compareCommand(argv: string[], out: (s: string) => void = 
     return report.exitCode;
   } catch (e) {
     const name = (e as Error).name;
-    if (e instanceof UsageError || name === 'CompareError' || name === 'ResultsError') {
+    if (e instanceof UsageError || name === 'CompareError' || name === 'ResultsError' || name === 'HistoryError') {
       err(`mobilenet-bench compare: cannot compare: ${(e as Error).message}\n`);
       return EXIT.usage;
     }
@@ -122,4 +138,45 @@ export async function compareCommand(argv: string[], out: (s: string) => void = 
     }
     throw e;
   }
+}
+
+/** The verdict settings of `compare --history` (and `ci`) from the flags. */
+export function historyOptionsFrom(v: Record<string, string | boolean | undefined>): HistoryVerdictOptions {
+  const o = { ...DEFAULT_HISTORY_VERDICT_OPTIONS };
+  const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+  if (str('branch') !== undefined) o.branch = str('branch') === '*' ? null : str('branch')!;
+  if (str('window') !== undefined) o.window = parseNumber('window', str('window')!, { integer: true });
+  if (str('min-runs') !== undefined) o.minRuns = parseNumber('min-runs', str('min-runs')!, { integer: true });
+  if (o.window < 2 || o.minRuns < 2) throw new UsageError('--window and --min-runs need at least 2 runs: the between-run noise comes from their spread');
+  if (str('min-effect') !== undefined) o.minEffect = parseFraction('min-effect', str('min-effect')!);
+  if (str('significance') !== undefined) {
+    o.significance = parseNumber('significance', str('significance')!);
+    if (o.significance <= 0 || o.significance >= 1) throw new UsageError(`--significance: '${str('significance')}' must lie strictly between 0 and 1`);
+  }
+  return o;
+}
+
+/** `compare --history DIR <current>`. */
+function compareWithHistory(values: Record<string, string | boolean | undefined>, positionals: string[], out: (s: string) => void, err: (s: string) => void): number {
+  if (positionals.length !== 1) throw new UsageError(`with --history, give one run folder (the current run); got ${positionals.length}`);
+  const format = (values.format ?? 'table') as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`--format: '${values.format}' is not one of ${FORMATS.join(', ')}`);
+  const options = historyOptionsFrom(values);
+  const outputs = (['markdown', 'json', 'junit'] as const).flatMap((k) => (typeof values[k] === 'string' ? [{ path: values[k] as string, option: `--${k}` }] : []));
+  refuseOutputsOverInputs(outputs, [guardInputOf(positionals[0])]);
+  // A .json written into the history folder would be read back as a (broken) entry.
+  for (const o of outputs) {
+    if (dirname(resolvedPath(o.path)) === resolvedPath(values.history as string)) throw new UsageError(`${o.option} ${o.path}: refusing to write into the history folder ${values.history}, whose every .json file is read as a run; choose a path outside it`);
+  }
+  const history = readHistory(values.history as string);
+  // Files left out are named, never counted silently.
+  err(describeProblems(history.problems));
+  const current = entryOfRunFolder(positionals[0]);
+  const report = judgeFromHistory(current, history.entries, options);
+  const render = (f: Format) => (f === 'markdown' ? formatHistoryMarkdown(report) : f === 'json' ? formatHistoryJson(report) : f === 'junit' ? formatHistoryJunit(report) : formatHistoryTable(report));
+  out(render(format));
+  if (typeof values.markdown === 'string') writeFileSync(values.markdown, render('markdown'), { flag: values.markdown === process.env.GITHUB_STEP_SUMMARY ? 'a' : 'w' });
+  if (typeof values.json === 'string') writeFileSync(values.json, render('json'));
+  if (typeof values.junit === 'string') writeFileSync(values.junit, render('junit'));
+  return report.exitCode;
 }

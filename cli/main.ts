@@ -9,16 +9,19 @@ import { baselineCommand, BASELINE_USAGE } from './baseline.ts';
 import { reportCommand, REPORT_USAGE } from './report.ts';
 import { EXIT } from '../harness/exit-codes.ts';
 import { publishCommand, PUBLISH_USAGE } from './publish.ts';
+import { historyCommand, HISTORY_USAGE } from './history.ts';
+import { ciCommand, CI_USAGE } from './ci.ts';
+import { trendCommand, TREND_USAGE } from './trend.ts';
 
 const USAGE = `mobilenet-bench <command>
 
 Commands:
 ${RUN_USAGE}
 mobilenet-bench models table [--json]    analytic MACs and parameters of the 16 MobileNet V1 variants
-${FETCH_USAGE}${COMPARE_USAGE}${BASELINE_USAGE}${REPORT_USAGE}${PUBLISH_USAGE}`;
+${FETCH_USAGE}${COMPARE_USAGE}${BASELINE_USAGE}${REPORT_USAGE}${PUBLISH_USAGE}${HISTORY_USAGE}${CI_USAGE}${TREND_USAGE}`;
 
 /** Errors that describe bad input, not a bug: printed without a stack trace. */
-const EXPECTED_ERRORS = new Set(['ConfigError', 'ResultsError', 'StoreWriteError', 'RunLockedError', 'WeightsError', 'EvalSetError', 'ImageDecodeError', 'ResumeError']);
+const EXPECTED_ERRORS = new Set(['ConfigError', 'ResultsError', 'StoreWriteError', 'RunLockedError', 'WeightsError', 'EvalSetError', 'ImageDecodeError', 'ResumeError', 'HistoryError']);
 
 /** Run one CLI invocation; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -31,6 +34,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'baseline': return await baselineCommand(rest);
       case 'report': return await reportCommand(rest);
       case 'publish': return await publishCommand(rest);
+      case 'history': return await historyCommand(rest);
+      case 'ci': return await ciCommand(rest);
+      case 'trend': return await trendCommand(rest);
       case 'models':
         if (rest[0] === 'table') {
           printModelsTable(rest.includes('--json'));

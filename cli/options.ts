@@ -29,6 +29,7 @@ export const MATRIX_OPTIONS = {
   out: { type: 'string', short: 'o' },
   resume: { type: 'string' },
   'retry-failed': { type: 'boolean' },
+  history: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

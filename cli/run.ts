@@ -12,6 +12,7 @@ import { summaryTable } from './summary.ts';
 import { writeReport } from '../reports/build.ts';
 import { DEFAULT_CROP } from '../models/preprocess.ts';
 import { EXIT } from '../harness/exit-codes.ts';
+import { recordRun } from '../harness/history/record.ts';
 
 export const RUN_USAGE = `mobilenet-bench run [options]      run the matrix and write results/<run>/results.jsonl + run.json + report.html
 mobilenet-bench list [options]     print the planned jobs (and skipped ones, with the reason)
@@ -38,6 +39,7 @@ Options:
                              and --retry-failed may go with it
   --retry-failed             with --resume: run the failed and invalid jobs again (the new line supersedes
                              the old one, which stays in results.jsonl as history)
+  --history DIR              when the run ends, add its summary to the history folder DIR (docs/history.md)
 `;
 
 /** The probe page's size when a target loads it (building it if needed); null otherwise or when it cannot be built (the jobs then say why). */
@@ -87,6 +89,16 @@ export async function runCommand(argv: string[]): Promise<number> {
     process.stdout.write(`Report: ${writeReport(dir)}\n`);
   } catch (e) {
     process.stderr.write(`mobilenet-bench: the report could not be built (${(e as Error).message}); try \`mobilenet-bench report ${dir}\`\n`);
+  }
+  // The history is a summary of the results: if it cannot be written, the run still stands.
+  const historyDir = args.history ?? config?.history;
+  if (historyDir) {
+    try {
+      const r = recordRun(dir, historyDir);
+      process.stdout.write(`History: ${r.file}${r.outcome === 'already' ? ' (already there)' : ''}\n`);
+    } catch (e) {
+      process.stderr.write(`mobilenet-bench: the run was not added to the history (${(e as Error).message}); try \`mobilenet-bench history add ${dir} --history ${historyDir}\`\n`);
+    }
   }
   return results.some((r) => r.status === 'failed' || r.status === 'invalid') ? EXIT.failed : EXIT.ok;
 }

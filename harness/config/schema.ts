@@ -336,6 +336,8 @@ export const ConfigSchema = z.strictObject({
   shareHost: z.boolean().default(false),
   /** Where run folders are written. */
   outDir: z.string().min(1, 'must name a folder').default('results'),
+  /** A history folder each finished `run` adds its summary to (`--history DIR` wins); see docs/history.md. */
+  history: z.string().min(1, 'must name a folder').optional(),
   /** A profiling pass per job after its timed samples (`--profile`): true, or the number of profiled inferences. */
   profile: z.union([z.boolean(), z.strictObject({ inferences: z.number().int().min(1).max(100).default(5) })]).default(false),
 }).transform((c) => ({

@@ -1,0 +1,142 @@
+/**
+ * `mobilenet-bench ci`: run the matrix, judge it against a history (or a saved baseline), re-run
+ * only the jobs a re-run could still decide, and write what CI needs: a PR comment in Markdown,
+ * JUnit, the verdicts as JSON and the Bencher / github-action-benchmark exports. Exit 0 / 1 / 2
+ * as `compare`. With `--record`, the first run joins the history (for the main branch).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runnerFor } from '../runners/index.ts';
+import { loadConfig } from '../harness/config/load.ts';
+import type { Config } from '../harness/config/schema.ts';
+import { ConfigError } from '../harness/config/errors.ts';
+import { planJobs, type Job } from '../harness/plan.ts';
+import { runBenchmark } from '../harness/run.ts';
+import { loadRunFolder } from '../harness/run-data.ts';
+import { compareRuns, DEFAULT_COMPARE_OPTIONS } from '../harness/compare/compare.ts';
+import { formatReport } from '../harness/compare/format.ts';
+import { DEFAULT_BASELINE_DIR, loadComparable } from '../harness/compare/load.ts';
+import { entryOfRunFolder, recordRun } from '../harness/history/record.ts';
+import { describeProblems, readHistory } from '../harness/history/store.ts';
+import { judgeFromHistory, type HistoryVerdictReport } from '../harness/history/verdict.ts';
+import { formatHistoryJson, formatHistoryJunit, formatHistoryMarkdown } from '../harness/history/format.ts';
+import { renderExport, EXPORT_FORMATS, type ExportFormat } from '../reports/exports.ts';
+import { writeReport } from '../reports/build.ts';
+import { MATRIX_OPTIONS, overridesFromArgs, type MatrixArgs } from './options.ts';
+import { historyOptionsFrom } from './compare.ts';
+import { progressReporter } from './progress.ts';
+import { EXIT } from '../harness/exit-codes.ts';
+
+export const CI_USAGE = `mobilenet-bench ci --history DIR [run options] [options]   run, judge against the history, re-run undecided jobs, write CI files
+mobilenet-bench ci --baseline NAME [run options]           run and compare with a saved baseline (no re-runs)
+  --max-repeats N            runs per undecided job in all, the first included (default 3); each look tests at
+                             significance ÷ N (Bonferroni over the looks, Holm over the jobs of a look)
+  --record                   add the first run to the history (for the main branch)
+  --ci-out DIR               where the CI files go (default <run dir>/ci): comment.md, junit.xml, verdicts.json,
+                             bmf.json, benchmark-smaller-is-better.json, benchmark-bigger-is-better.json
+  --report-url URL           the report link in comment.md (default: the report's path)
+  --branch, --window, --min-runs, --min-effect, --significance   as compare --history
+`;
+
+const CI_OPTIONS = {
+  history: { type: 'string' },
+  baseline: { type: 'string' },
+  baselines: { type: 'string' },
+  'max-repeats': { type: 'string' },
+  record: { type: 'boolean' },
+  'ci-out': { type: 'string' },
+  'report-url': { type: 'string' },
+  branch: { type: 'string' },
+  window: { type: 'string' },
+  'min-runs': { type: 'string' },
+  'min-effect': { type: 'string' },
+  significance: { type: 'string' },
+} as const;
+
+/** A config narrowed to one planned job (its target, implementation and variant), for a re-run. */
+export function configForJob(config: Config, job: Job): Config {
+  const target = 'implementations' in job.target && job.target.implementations ? { ...job.target, implementations: [job.implementation] } : job.target;
+  return { ...config, targets: [target] as Config['targets'], implementations: [job.implementation], variants: { alpha: [job.alpha] as Config['variants']['alpha'], resolution: [job.resolution] as Config['variants']['resolution'] } };
+}
+
+/** `ci`: returns the exit code. */
+export async function ciCommand(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+  let values;
+  try {
+    values = parseArgs({ args: argv, options: { ...MATRIX_OPTIONS, ...CI_OPTIONS }, allowPositionals: false, strict: true }).values;
+  } catch (e) {
+    throw new ConfigError(`${(e as Error).message}\n\n${CI_USAGE}`);
+  }
+  if (values.help) {
+    out(CI_USAGE);
+    return EXIT.ok;
+  }
+  if (Boolean(values.history) === Boolean(values.baseline)) throw new ConfigError(`ci needs one of --history DIR or --baseline NAME\n\n${CI_USAGE}`);
+  if (values.resume) throw new ConfigError('ci starts a new run: --resume belongs to `run`');
+  if (values.record && !values.history) throw new ConfigError('--record adds the run to a history: give --history DIR');
+  const maxRepeats = values['max-repeats'] === undefined ? 3 : Number(values['max-repeats']);
+  if (!Number.isInteger(maxRepeats) || maxRepeats < 1) throw new ConfigError(`--max-repeats: '${values['max-repeats']}' is not a whole number ≥ 1`);
+  // Validate the verdict options before the (long) run.
+  let verdictOptions: ReturnType<typeof historyOptionsFrom>;
+  try {
+    verdictOptions = historyOptionsFrom(values);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+  const overrides = overridesFromArgs(values as MatrixArgs);
+  const { config } = await loadConfig(values.config, { overrides });
+  const progress = progressReporter();
+  const started = Date.now();
+  const first = await runBenchmark({ config, environment: overrides.environment, runnerFor, ...(values.out ? { outDir: values.out } : {}), onEvent: progress });
+  const reportPath = writeReport(first.dir);
+  const ciOut = values['ci-out'] ?? join(first.dir, 'ci');
+  mkdirSync(ciOut, { recursive: true });
+  const data = loadRunFolder(first.dir);
+  for (const f of Object.keys(EXPORT_FORMATS) as ExportFormat[]) writeFileSync(join(ciOut, EXPORT_FORMATS[f]), renderExport(data, f));
+  const reportLink = values['report-url'] ?? relative(ciOut, reportPath);
+
+  if (values.baseline) {
+    const report = compareRuns(loadComparable(values.baseline, values.baselines ?? DEFAULT_BASELINE_DIR), data, DEFAULT_COMPARE_OPTIONS);
+    writeFileSync(join(ciOut, 'comment.md'), `${formatReport(report, 'markdown')}\n[Full report](${reportLink})\n`);
+    writeFileSync(join(ciOut, 'junit.xml'), formatReport(report, 'junit'));
+    writeFileSync(join(ciOut, 'verdicts.json'), formatReport(report, 'json'));
+    out(`${formatReport(report, 'table')}\nCI files: ${ciOut}\n`);
+    return report.exitCode;
+  }
+
+  const historyDir = values.history!;
+  const history = readHistory(historyDir);
+  err(describeProblems(history.problems));
+  const current = entryOfRunFolder(first.dir);
+  // Each look at the data tests at significance / maxRepeats: the chance of any false alarm over all looks stays ≤ significance.
+  const perLook = { ...verdictOptions, significance: verdictOptions.significance / maxRepeats };
+  let report: HistoryVerdictReport = judgeFromHistory(current, history.entries, perLook);
+  const reruns = new Map<string, number[]>();
+  const plan = planJobs(config);
+  for (let look = 2; look <= maxRepeats; look++) {
+    const undecided = report.jobs.filter((j) => j.undecided);
+    if (!undecided.length) break;
+    out(`\nre-run ${look - 1} of ${maxRepeats - 1}: ${undecided.length} undecided job${undecided.length === 1 ? '' : 's'} (${undecided.map((j) => j.id).join(', ')})\n`);
+    for (const u of undecided) {
+      const job = plan.jobs.find((j) => j.id === u.id);
+      if (!job) continue;
+      const again = await runBenchmark({ config: configForJob(config, job), environment: overrides.environment, runnerFor, outDir: join(first.dir, 'reruns', `${look}-${u.id.replace(/[^A-Za-z0-9._-]/g, '_')}`), onEvent: progress });
+      const r = again.results.find((x) => x.id === u.id);
+      if (r?.status === 'ok' && r.latency) reruns.set(u.id, [...(reruns.get(u.id) ?? []), r.latency.medianMs]);
+    }
+    report = judgeFromHistory(current, history.entries, perLook, reruns);
+  }
+  // Report the family-wise level the user asked for, with the per-look level said in the comment.
+  const shown = { ...report, options: { ...report.options, significance: verdictOptions.significance } };
+  const comment = `${formatHistoryMarkdown(shown, { report: reportLink })}\n_Each of up to ${maxRepeats} looks tested at ${verdictOptions.significance} ÷ ${maxRepeats}; ${reruns.size} job${reruns.size === 1 ? '' : 's'} re-run; ${((Date.now() - started) / 1000).toFixed(0)} s in all._\n`;
+  writeFileSync(join(ciOut, 'comment.md'), comment);
+  writeFileSync(join(ciOut, 'junit.xml'), formatHistoryJunit(shown));
+  writeFileSync(join(ciOut, 'verdicts.json'), formatHistoryJson(shown));
+  if (values.record) {
+    const r = recordRun(first.dir, historyDir);
+    out(`History: ${r.file}${r.outcome === 'already' ? ' (already there)' : ''}\n`);
+  }
+  out(`\n${comment}\nCI files: ${ciOut}\n`);
+  return report.exitCode;
+}

@@ -1,0 +1,38 @@
+/** `mobilenet-bench trend <history dir> --out trend.html`: the trend page of a history folder, with change points. */
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../harness/config/errors.ts';
+import { describeProblems, readHistory } from '../harness/history/store.ts';
+import { trendSeries } from '../harness/history/trend.ts';
+import { writeFailure, writeFileAtomic } from '../harness/store.ts';
+import { renderTrendPage } from '../reports/trend.ts';
+import { EXIT } from '../harness/exit-codes.ts';
+
+export const TREND_USAGE = `mobilenet-bench trend <history dir> [--out FILE] [--report-base URL]
+                                   one self-contained page: each job's median and CI over runs, change points (PELT) with commit ranges
+  -o, --out FILE             default trend.html; --report-base URL links each point to URL/<run id>/report.html (else the CI run)
+`;
+
+export async function trendCommand(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string', short: 'o' }, 'report-base': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (e) {
+    throw new ConfigError(`${(e as Error).message}\n\n${TREND_USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(TREND_USAGE);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) throw new ConfigError(`trend needs one history folder, got ${positionals.length}\n\n${TREND_USAGE}`);
+  const history = readHistory(positionals[0]);
+  process.stderr.write(describeProblems(history.problems));
+  if (!history.entries.length) throw new ConfigError(`${positionals[0]} holds no readable history entry: add runs with \`mobilenet-bench history add <run dir> --history ${positionals[0]}\``);
+  const base = values['report-base']?.replace(/\/+$/, '');
+  const series = trendSeries(history.entries, { reportUrl: base ? (e) => `${base}/${encodeURIComponent(e.runId)}/report.html` : undefined });
+  const out = values.out ?? 'trend.html';
+  writeFileAtomic(out, renderTrendPage(history, series), (e) => writeFailure(out, e, 'free space or pass another --out'));
+  const changed = series.filter((s) => s.changes.length);
+  process.stdout.write(`Trend: ${out} (${series.length} job series, ${changed.length} with a change point${changed.length ? `: ${changed.map((s) => `${s.id} at run ${s.changes.map((c) => c.index + 1).join(', ')}`).join('; ')}` : ''})\n`);
+  return EXIT.ok;
+}

@@ -1,0 +1,140 @@
+/**
+ * The history folder: one `<entry id>.json` per run, so branches and machines merge without
+ * conflicts. Adding writes a temp file and hard-links it into place: the link fails when the
+ * name exists, so two writers never overwrite each other, and the same run added twice is kept
+ * once. Reading validates every file and names each one it cannot use (truncated, another
+ * schema version, a duplicate id) instead of counting it silently.
+ */
+import { randomBytes } from 'node:crypto';
+import { linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HISTORY_SCHEMA_VERSION, HistoryEntrySchema, type HistoryEntry } from './schema.ts';
+
+/** A history folder that cannot be read or written: names the file. */
+export class HistoryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HistoryError';
+  }
+}
+
+/** A file of the history that was left out, and why. */
+export interface HistoryProblem {
+  file: string;
+  message: string;
+}
+
+export interface History {
+  dir: string;
+  /** Valid entries, oldest first (by the source time, then the run's start, then id). */
+  entries: HistoryEntry[];
+  /** Where each entry was read from. */
+  fileOf: Map<HistoryEntry, string>;
+  problems: HistoryProblem[];
+}
+
+const ENTRY_FILE = /\.json$/;
+
+/** Oldest first: commit (or source) time, then the run's start, then id. */
+export function byTime(a: HistoryEntry, b: HistoryEntry): number {
+  return a.source.time.localeCompare(b.source.time) || a.startedAt.localeCompare(b.startedAt) || a.id.localeCompare(b.id);
+}
+
+/** Add one entry; 'added', or 'already' when this very run is in the history. Throws HistoryError when a different entry holds its id. */
+export function addEntry(dir: string, entry: HistoryEntry): { file: string; outcome: 'added' | 'already' } {
+  const parsed = HistoryEntrySchema.parse(entry);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${parsed.id}.json`);
+  const temp = join(dir, `.${parsed.id}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  writeFileSync(temp, `${JSON.stringify(parsed)}\n`);
+  try {
+    linkSync(temp, file);
+    return { file, outcome: 'added' };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new HistoryError(`cannot write ${file}: ${(e as Error).message}`);
+    const existing = readEntryFile(file);
+    if ('entry' in existing && existing.entry.runId === parsed.runId && existing.entry.device === parsed.device) return { file, outcome: 'already' };
+    throw new HistoryError(`${file} already exists and holds ${'entry' in existing ? `run ${existing.entry.runId}` : `something unreadable (${existing.message})`}, not this run; remove or repair that file`);
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}
+
+/** One file: its entry, or why it cannot be used. */
+function readEntryFile(file: string): { entry: HistoryEntry } | { message: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    return { message: `not valid JSON (${(e as Error).message}); a truncated or hand-edited file: restore it from the CI artifact or delete it` };
+  }
+  const v = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (v !== HISTORY_SCHEMA_VERSION) return { message: `schemaVersion ${JSON.stringify(v ?? null)}, this harness reads history schemaVersion ${HISTORY_SCHEMA_VERSION}; re-add the run with this harness or keep that history apart` };
+  const parsed = HistoryEntrySchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { message: `not a history entry: ${issue.path.join('.') || '(root)'}: ${issue.message}` };
+  }
+  return { entry: parsed.data };
+}
+
+/** Read a history folder (a missing folder is an empty history). */
+export function readHistory(dir: string): History {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => ENTRY_FILE.test(n) && !n.startsWith('.')).sort();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { dir, entries: [], fileOf: new Map(), problems: [] };
+    throw new HistoryError(`cannot read the history folder ${dir}: ${(e as Error).message}`);
+  }
+  const entries: HistoryEntry[] = [];
+  const fileOf = new Map<HistoryEntry, string>();
+  const problems: HistoryProblem[] = [];
+  const seen = new Map<string, string>();
+  for (const name of names) {
+    const file = join(dir, name);
+    const r = readEntryFile(file);
+    if ('message' in r) {
+      problems.push({ file, message: r.message });
+      continue;
+    }
+    const first = seen.get(r.entry.id);
+    if (first) {
+      problems.push({ file, message: `holds entry ${r.entry.id}, which ${first} holds too (a copied file?); only ${first} is counted: delete the copy` });
+      continue;
+    }
+    if (name !== `${r.entry.id}.json`) {
+      problems.push({ file, message: `holds entry ${r.entry.id} but is not named ${r.entry.id}.json (renamed by hand?); rename it so that adding the same run again is recognised` });
+      continue;
+    }
+    seen.set(r.entry.id, file);
+    entries.push(r.entry);
+    fileOf.set(r.entry, file);
+  }
+  entries.sort(byTime);
+  return { dir, entries, fileOf, problems };
+}
+
+/** Keep the newest `keep` entries of each branch and device; delete the rest. Returns the deleted files. */
+export function pruneHistory(dir: string, keep: number): string[] {
+  const history = readHistory(dir);
+  const groups = new Map<string, HistoryEntry[]>();
+  for (const e of history.entries) {
+    const key = `${e.source.branch ?? ''}\u0000${e.device}`;
+    groups.set(key, [...(groups.get(key) ?? []), e]);
+  }
+  const removed: string[] = [];
+  for (const list of groups.values()) {
+    for (const e of list.slice(0, Math.max(0, list.length - keep))) {
+      const file = history.fileOf.get(e)!;
+      rmSync(file, { force: true });
+      removed.push(file);
+    }
+  }
+  return removed;
+}
+
+/** One line per problem, for stderr. */
+export function describeProblems(problems: readonly HistoryProblem[]): string {
+  return problems.map((p) => `history: ${p.file} not counted: ${p.message}\n`).join('');
+}

@@ -1,0 +1,61 @@
+/**
+ * A run folder (RunData) as one history entry: the per-job figures a later verdict and the
+ * trend page need, the run's environment, and device fingerprints. Pure: no files.
+ */
+import { createHash } from 'node:crypto';
+import type { Device, JobResult, RunInfo } from '../results.ts';
+import type { RunData } from '../run-data.ts';
+import { HISTORY_SCHEMA_VERSION, type HistoryEntry, type HistoryJob, type Provenance } from './schema.ts';
+
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** The host a run ran on, as a short stable hash: CPU model, cores, memory, OS and architecture (not the Node version, which the environment records). */
+export function hostFingerprint(host: RunInfo['host']): string {
+  return sha(JSON.stringify(['host', host.cpuModel, host.cores, host.totalMemoryBytes, host.os, host.arch])).slice(0, 12);
+}
+
+/** The device a job ran on: the phone, board or remote browser it reported, else the host. */
+export function jobDeviceFingerprint(host: RunInfo['host'], device: Device | undefined): string {
+  if (!device) return hostFingerprint(host);
+  return sha(JSON.stringify(['device', device.platform, device.model, device.osVersion, device.arch ?? null, device.cores ?? null, device.emulated])).slice(0, 12);
+}
+
+function jobSummary(r: JobResult, host: RunInfo['host']): HistoryJob {
+  const l = r.latency;
+  return {
+    id: r.id, target: r.target, impl: r.impl, backend: r.backend, alpha: r.alpha, resolution: r.resolution, precision: r.precision,
+    status: r.status,
+    device: jobDeviceFingerprint(host, r.device),
+    medianMs: l?.medianMs ?? null,
+    ci95Ms: l ? [l.ci95Ms[0], l.ci95Ms[1]] : null,
+    samples: l?.samplesMs.length ?? 0,
+    ...(l?.processes ? { processMediansMs: l.processes.map((p) => p.medianMs) } : {}),
+    relativeHalfWidth: l && l.medianMs > 0 ? (l.ci95Ms[1] - l.ci95Ms[0]) / 2 / l.medianMs : null,
+    peakRssBytes: r.memory?.peakRssBytes ?? null,
+    top1: r.accuracy?.top1 ?? null,
+    agreementTop1: r.accuracy?.agreementTop1 ?? null,
+  };
+}
+
+/** Entry id: the run id (sortable, readable) and a hash of what the run holds, so the same run added twice is one entry and two runs started in the same second on two machines are two. */
+export function entryIdOf(data: RunData): string {
+  const digest = sha(JSON.stringify([data.run.runId, data.run.startedAt, hostFingerprint(data.run.host), data.results.map((r) => [r.id, r.status, r.startedAt, r.latency?.medianMs ?? null])])).slice(0, 10);
+  return `${data.run.runId.replace(/[^A-Za-z0-9._-]/g, '_')}-${digest}`;
+}
+
+/** Summarise one run for the history. */
+export function summarizeRun(data: RunData, source: Provenance, recordedAt = new Date().toISOString()): HistoryEntry {
+  const { run } = data;
+  return {
+    schemaVersion: HISTORY_SCHEMA_VERSION,
+    kind: 'mobilenet-bench-history',
+    id: entryIdOf(data),
+    runId: run.runId,
+    startedAt: run.startedAt,
+    recordedAt,
+    source,
+    device: hostFingerprint(run.host),
+    environment: { harnessVersion: run.harnessVersion, nodeVersion: run.host.nodeVersion, cpuModel: run.host.cpuModel, cores: run.host.cores, os: run.host.os, arch: run.host.arch, packages: run.packages },
+    jobs: data.results.map((r) => jobSummary(r, run.host)),
+  };
+}
