@@ -28,7 +28,7 @@ Options:
   --crop F                   central-crop fraction of eval-set images (default 0.875 as TF-slim; 1 for pre-cropped sets)
   --repeats N                run each job N times in fresh processes/pages and pool (compare uses them as runs)
   --workers N                at most N jobs at once, each on its own device (default: one per target instance)
-  --quick                    a fast pass: 5 warm-up, ≥ 10 samples, ≤ 3 s per job, 16 images
+  --quick                    a fast pass: 5 warm-up, ≥ 10 samples until ±3 %, ≤ 3 s per job, 16 images
   --profile                  after the timed samples, profile each job layer by layer (runtime profilers; trace files)
   -o, --out DIR              the run folder (default results/<run id>)
   --resume DIR               finish an interrupted run without redoing finished jobs, with the plan its
