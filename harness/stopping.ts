@@ -12,6 +12,7 @@
  *    ten times, not a thousand.
  * bench:stopping measures how often the resulting interval covers a long run's median.
  */
+import { fmtPct } from './format.ts';
 import { median } from './stats.ts';
 
 /** Why sampling stopped: the target was reached; the fixed floors were met (rule off); or a cap came first. */
@@ -72,4 +73,19 @@ export function nextLook(n: number): number {
 /** A finite precision for the results file (∞ — too few samples to tell — is recorded as null). */
 export function finitePrecision(p: number): number | null {
   return Number.isFinite(p) ? p : null;
+}
+
+/** What a results line records about its stop (the optional latency fields). */
+interface StopRecord {
+  stopReason?: StopReason;
+  precision?: number | null;
+  targetPrecision?: number;
+}
+
+/** Whether a job hit a cap before its target precision, in words (null when it did not, or ran without a target). */
+export function capBeforeTarget(latency: StopRecord | null | undefined): string | null {
+  if (!latency?.targetPrecision || (latency.stopReason !== 'maxTime' && latency.stopReason !== 'maxSamples')) return null;
+  if (latency.precision != null && latency.precision <= latency.targetPrecision) return null;
+  const reached = latency.precision == null ? 'too few samples to tell' : `±${fmtPct(latency.precision)}`;
+  return `hit ${latency.stopReason} at ${reached}, before its target ±${fmtPct(latency.targetPrecision)}`;
 }
