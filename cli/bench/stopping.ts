@@ -45,14 +45,16 @@ const load = () => loadavg().map((l) => l.toFixed(2)).join(', ');
 interface CoverageJob { name: string; create: CreateModel; backend: string; alpha: number; resolution: number }
 const COVERAGE_JOBS: CoverageJob[] = [
   { name: 'ort-node 0.25_128', create: createOrtNodeModel, backend: 'cpu', alpha: 0.25, resolution: 128 },
-  { name: 'ort-node 1.0_224', create: createOrtNodeModel, backend: 'cpu', alpha: 1.0, resolution: 224 },
+  { name: 'ort-node 0.75_160', create: createOrtNodeModel, backend: 'cpu', alpha: 0.75, resolution: 160 },
   { name: 'reference 0.25_128', create: createReferenceModel, backend: 'js', alpha: 0.25, resolution: 128 },
-  { name: 'reference 0.5_160', create: createReferenceModel, backend: 'js', alpha: 0.5, resolution: 160 },
+  { name: 'reference 0.25_192', create: createReferenceModel, backend: 'js', alpha: 0.25, resolution: 192 },
 ];
 const TARGETS = [0.02, 0.01, 0.005];
+/** Caps of each stopped run: short, so that the reference runs (20× the longest) stay minutes, not hours. */
+const CAPS = { maxSamples: 1000, maxTimeMs: 4000 };
 
 async function coverage(): Promise<void> {
-  console.log(`\n## Coverage of the stopped median's interval (nominal 95 %), ${replicates} stopped runs per job and target; load ${load()}`);
+  console.log(`\n## Coverage of the stopped median's interval (nominal 95 %), ${replicates} stopped runs per job and target (caps ${CAPS.maxSamples} samples, ${CAPS.maxTimeMs} ms); load ${load()}`);
   console.log('job                 | target | median ms | stopped by precision | samples (median) | ref samples (× longest) | rule ±precision covers | bootstrap ci95 covers');
   console.log('--------------------|--------|-----------|----------------------|------------------|-------------------------|------------------------|----------------------');
   const byClass = new Map<string, { rule: number; boot: number; n: number }>();
@@ -67,7 +69,7 @@ async function coverage(): Promise<void> {
     for (let r = 0; r < replicates; r++) {
       let roundMax = 0;
       for (const t of TARGETS) {
-        const s = SamplingSchema.parse({ warmupSamples: 0, warmupTimeMs: 0, targetPrecision: t, maxSamples: 1000, maxTimeMs: 20000 });
+        const s = SamplingSchema.parse({ warmupSamples: 0, warmupTimeMs: 0, targetPrecision: t, ...CAPS });
         const out = await sampleLatency(run, s, now);
         stopped.get(t)!.push({ samples: out.samplesMs, precision: out.precision, reason: out.stopReason });
         roundMax = Math.max(roundMax, out.samplesMs.length);
