@@ -93,3 +93,22 @@ test('the schema: small floors with a target, explicit floors kept, a bad target
   assert.throws(() => SamplingSchema.parse({ targetPrecision: -0.1 }), /0 turns precision stopping off/);
   assert.throws(() => SamplingSchema.parse({ minSamples: 50, maxSamples: 20 }), /minSamples \(50\) is above maxSamples \(20\)/);
 });
+
+test('repeats: a cap in any process is the pooled reason, and the precision is the pool\'s', async () => {
+  const { mergeRepeats } = await import('../../harness/repeats.ts');
+  const { baseResult } = await import('../../harness/probe/probe.ts');
+  const { planJobs } = await import('../../harness/plan.ts');
+  const { resolveConfig } = await import('../../harness/config/schema.ts');
+  const { summarizeLatency } = await import('../../harness/stats.ts');
+  const job = planJobs(resolveConfig({ variants: { alpha: [0.25], resolution: [128] }, implementations: ['reference'] })).jobs[0];
+  const one = (xs: number[], stopReason: 'precision' | 'maxTime') => ({
+    ...baseResult(job, 'ok'),
+    latency: { samplesMs: xs, ...summarizeLatency(xs), warmupSamples: 1, stoppedBy: stopReason === 'maxTime' ? 'maxTime' as const : 'minimums' as const, stopReason, precision: relativePrecision(xs), targetPrecision: 0.01, drift: null },
+  });
+  const a = series(60, 10, 0.01, 0, 1);
+  const b = series(60, 10, 0.01, 0, 2);
+  const merged = mergeRepeats([one(a, 'precision'), one(b, 'maxTime')], 0.1).latency!;
+  assert.equal(merged.stopReason, 'maxTime');
+  assert.equal(merged.targetPrecision, 0.01);
+  assert.equal(merged.precision, relativePrecision([...a, ...b]));
+});
