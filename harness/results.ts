@@ -214,6 +214,12 @@ export const JobResultSchema = z.object({
       warmupSamples: count,
       /** Why sampling stopped: minimums met, sample cap, or time cap. */
       stoppedBy: z.enum(['minimums', 'maxSamples', 'maxTime']),
+      /** Why sampling stopped, finer: the target precision was reached ('precision'), the fixed floors were met with the rule off ('min'), or a cap came first. */
+      stopReason: z.enum(['precision', 'min', 'maxTime', 'maxSamples']).optional(),
+      /** Relative 95 % CI half-width of the median reached (0.01 = ±1 %; harness/stopping.ts); null when too few samples to tell. */
+      precision: ratio.nullable().optional(),
+      /** The sampling.targetPrecision the job ran with (0 = fixed floors). */
+      targetPrecision: fraction.optional(),
       drift: z.object({ firstQuarterMedianMs: latencyMs, lastQuarterMedianMs: latencyMs, ratio, flagged: z.boolean() }).nullable(),
       /** With sampling.repeats > 1: each process's median and sample count, in order (samplesMs holds them back to back). */
       processes: z.array(z.object({ medianMs: latencyMs, samples: count })).optional(),

@@ -5,7 +5,8 @@ import { runIndexOf, runsOf } from './merge.ts';
 import { inlinedLibraryVersions } from './assets.ts';
 import { configValue, precisionLabel, type ReportModel } from './data.ts';
 import { html, type SafeHtml } from './escape.ts';
-import { fmtDuration, fmtMiB, fmtTime } from '../harness/format.ts';
+import { fmtDuration, fmtMiB, fmtPct, fmtTime } from '../harness/format.ts';
+import { capBeforeTarget } from '../harness/stopping.ts';
 import { sortableTable, type Column } from './table.ts';
 
 /** The eval-set crop in words (runs from before the option cropped 87.5 %). */
@@ -52,7 +53,8 @@ function runEnvironment(run: RunInfo, results: readonly JobResult[]): SafeHtml {
     { key: 'precision', title: 'precision', cell: (r) => precisionLabel(r.precision) },
     { key: 'weights', title: 'weights', cell: (r) => html`<span class="small break">${r.weightsSource}</span>` },
     { key: 'warmup', title: 'warm-up', value: (r) => r.latency?.warmupSamples, cell: (r) => (r.latency ? String(r.latency.warmupSamples) : '–') },
-    { key: 'stoppedBy', title: 'stopped by', cell: (r) => r.latency?.stoppedBy ?? '–' },
+    { key: 'stoppedBy', title: 'stopped by', cell: (r) => stopCell(r) },
+    { key: 'ciHalfWidth', title: '± CI of median', unit: '%', value: (r) => (r.latency?.precision == null ? undefined : r.latency.precision * 100), cell: (r) => (r.latency?.precision == null ? '–' : `±${fmtPct(r.latency.precision)}`) },
     { key: 'started', title: 'started', cell: (r) => fmtTime(r.startedAt) },
     { key: 'duration', title: 'duration', unit: 's', value: (r) => r.durationMs / 1000, cell: (r) => fmtDuration(r.durationMs) },
   ];
@@ -64,6 +66,14 @@ function runEnvironment(run: RunInfo, results: readonly JobResult[]): SafeHtml {
     <h3>Effective configuration of every job</h3>
     <p class="caption">"Asked" is the job as planned; "ran" is what the runtime reported back after any fallback. A job whose two differ is marked invalid.</p>
     ${sortableTable(cols, results, { jobOf: (r) => r.id, className: 'env' })}`;
+}
+
+/** Why sampling stopped; a cap before the target precision is marked (its interval is wider than asked). */
+function stopCell(r: JobResult): SafeHtml | string {
+  if (!r.latency) return '–';
+  const capped = capBeforeTarget(r.latency);
+  const reason = r.latency.stopReason ?? r.latency.stoppedBy;
+  return capped ? html`<span class="status invalid" title="${capped}">${reason} ⚠</span>` : reason;
 }
 
 /** Failed, invalid and skipped jobs with their reasons. */
@@ -106,9 +116,12 @@ export function methodologySection(model: ReportModel): SafeHtml {
   const s = (k: string) => configValue(c, 'sampling', k);
   const stopped = new Map<string, number>();
   let flagged = 0;
+  const capped: JobResult[] = [];
   for (const r of model.results) {
     if (!r.latency) continue;
-    stopped.set(r.latency.stoppedBy, (stopped.get(r.latency.stoppedBy) ?? 0) + 1);
+    const reason = r.latency.stopReason ?? r.latency.stoppedBy;
+    stopped.set(reason, (stopped.get(reason) ?? 0) + 1);
+    if (capBeforeTarget(r.latency)) capped.push(r);
     if (r.latency.drift?.flagged) flagged++;
   }
   const evalSet = configValue(c, 'accuracy', 'evalSet');
@@ -122,7 +135,7 @@ export function methodologySection(model: ReportModel): SafeHtml {
   ];
   const libs = inlinedLibraryVersions();
   return html`<h3>Sampling rule</h3>
-    <p>Each job runs in its own process or page: load the weights, initialise the runtime and run the first inference (each timed once: the cold start), then warm up with at least ${String(s('warmupSamples') ?? '?')} inferences and ${String(s('warmupTimeMs') ?? '?')} ms, then time single inferences until there are at least ${String(s('minSamples') ?? '?')} samples <em>and</em> ${String(s('minTimeMs') ?? '?')} ms have passed, capped at ${String(s('maxSamples') ?? '?')} samples or ${String(s('maxTimeMs') ?? '?')} ms. Stopping reasons in this run: ${[...stopped].map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}. Jobs run in ${String(configValue(c, 'order', 'mode') ?? '?')} order (seed ${run.orderSeed}), so slow drift does not line up with one variant. The same seeded synthetic input tensor is fed to every timed inference.</p>
+    <p>Each job runs in its own process or page: load the weights, initialise the runtime and run the first inference (each timed once: the cold start), then warm up with at least ${String(s('warmupSamples') ?? '?')} inferences and ${String(s('warmupTimeMs') ?? '?')} ms, then time single inferences until there are at least ${String(s('minSamples') ?? '?')} samples <em>and</em> ${String(s('minTimeMs') ?? '?')} ms have passed${Number(s('targetPrecision') ?? 0) > 0 ? ` and the 95 % confidence interval of the median is within ±${fmtPct(Number(s('targetPrecision')))} of it (the larger of the order-statistic and the batch-medians interval, looked at only at ×1.5 sample counts; docs/sampling.md)` : ' (fixed sampling: no precision target)'}, capped at ${String(s('maxSamples') ?? '?')} samples or ${String(s('maxTimeMs') ?? '?')} ms. Stopping reasons in this run: ${[...stopped].map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}.${capped.length ? html` <strong>${capped.length} job${capped.length === 1 ? '' : 's'} hit a cap before ${capped.length === 1 ? 'its' : 'their'} target precision</strong>: ${capped.map((r, i) => html`${i ? ', ' : ''}<code>${r.id}</code> (${capBeforeTarget(r.latency)})`)}; their intervals are wider than asked.` : ''} Jobs run in ${String(configValue(c, 'order', 'mode') ?? '?')} order (seed ${run.orderSeed}), so slow drift does not line up with one variant. The same seeded synthetic input tensor is fed to every timed inference.</p>
     <h3>Statistics</h3>
     <p>Median, p90 and p99 by linear interpolation between order statistics (Hyndman–Fan type 7, numpy's default); MAD is the unscaled median absolute deviation; the 95 % confidence interval of the median is a percentile bootstrap (2000 resamples, seeded). Drift compares the medians of the first and last quarter of the samples (needs ≥ 20 samples) and is flagged beyond ±${String(Number(s('driftThreshold') ?? 0.1) * 100)} %: ${flagged} job${flagged === 1 ? '' : 's'} flagged. Achieved GMAC/s is the analytic MAC count divided by the median. The top-1 interval quoted in recommendations is the Wilson 95 % score interval for the number of images evaluated.</p>
     <h3>Preprocessing and accuracy</h3>

@@ -45,7 +45,7 @@ async function bareLoop(run: () => Promise<unknown>, n: number): Promise<number>
 
 /** The harness's sampling (tinybench, stopping rule, ordered samples). */
 async function harnessLoop(run: () => Promise<unknown>, n: number): Promise<number> {
-  const sampling: Sampling = { warmupSamples: 0, warmupTimeMs: 0, minSamples: n, minTimeMs: 0, maxSamples: n, maxTimeMs: 600_000, driftThreshold: 0.1, repeats: 1 };
+  const sampling: Sampling = { warmupSamples: 0, warmupTimeMs: 0, minSamples: n, minTimeMs: 0, maxSamples: n, maxTimeMs: 600_000, targetPrecision: 0, driftThreshold: 0.1, repeats: 1 };
   const { tracked, medianCycle } = cycleTimer(run);
   await sampleLatency(tracked, sampling, now);
   return medianCycle();

@@ -14,6 +14,7 @@
  * eval set; a drop counts when more than the allowed number changed AND top-1 fell.
  * Pure: reads the two runs' data, never files.
  */
+import { capBeforeTarget } from '../stopping.ts';
 import { bootstrapMedianCI, median } from '../stats.ts';
 import type { JobResult } from '../results.ts';
 import { fmtChange, fmtMiB, fmtMs, fmtP, fmtPct, fmtRatio } from '../format.ts';
@@ -458,6 +459,11 @@ export function compareRuns(baseline: RunData, current: RunData, options: Partia
     job.memory = memoryOf(peakRss(baseline, id), peakRss(current, id), c.memory?.peakRssSource ?? null, o);
     job.accuracy = accuracyOf(b, c, o, sameSet);
     job.profile = profileDeltaOf(b, c);
+    // A side that stopped at a cap is less precise than asked: its latency verdict deserves less trust.
+    for (const [side, r] of [['baseline', b], ['current', c]] as const) {
+      const capped = capBeforeTarget(r.latency);
+      if (capped) job.reasons.push(`precision (${side}): ${capped}`);
+    }
   });
 
   const adjusted = holmAdjust(pending.map((p) => p.latency.p));

@@ -66,8 +66,8 @@ export type ConfigOverrides = z.input<typeof ConfigOverridesSchema>;
 /** Overrides that change only how jobs are scheduled, not which jobs run or what they measure. */
 export const SCHEDULING_OVERRIDES = ['workers'] as const satisfies ReadonlyArray<keyof ConfigOverrides>;
 
-/** Settings of `--quick`: a fast pass that still yields medians with a confidence interval. */
-export const QUICK_SAMPLING = { warmupSamples: 5, warmupTimeMs: 200, minSamples: 10, minTimeMs: 0, maxSamples: 50, maxTimeMs: 3000 };
+/** Settings of `--quick`: a fast pass that still yields medians with a confidence interval (fixed sampling, as the default). */
+export const QUICK_SAMPLING = { warmupSamples: 5, warmupTimeMs: 200, minSamples: 10, minTimeMs: 0, maxSamples: 50, maxTimeMs: 3000, targetPrecision: 0 };
 /** Images per job in `--quick` (a fixed, seeded subset). */
 export const QUICK_ACCURACY_SAMPLES = 16;
 

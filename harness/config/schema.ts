@@ -237,18 +237,39 @@ const SshTargetSchema = z
 /** Where jobs run. */
 export const TargetSchema = z.discriminatedUnion('type', [NodeTargetSchema, ChromiumTargetSchema, FirefoxTargetSchema, WebkitTargetSchema, AppiumTargetSchema, WebDriverTargetSchema, SshTargetSchema]);
 
-/** When to stop sampling: at least minSamples and minTimeMs, capped by maxSamples and maxTimeMs (MLPerf-style). */
+/** Floors of the precision rule, where the config leaves minSamples / minTimeMs open (targetPrecision > 0). */
+export const PRECISION_FLOORS = { minSamples: 10, minTimeMs: 250 } as const;
+/** Floors of fixed sampling (targetPrecision: 0), the rule before precision stopping. */
+export const FIXED_FLOORS = { minSamples: 30, minTimeMs: 2000 } as const;
+/**
+ * Off by default for now: precision stopping is opt-in (`targetPrecision: 0.01` aims at ±1 %) until
+ * its wall time and coverage are measured on a quiet machine (docs/sampling.md); 0 keeps the fixed floors.
+ */
+export const DEFAULT_TARGET_PRECISION = 0;
+
+/**
+ * When to stop sampling: after the floors (minSamples and minTimeMs), once the 95 % CI half-width
+ * of the median is at most targetPrecision × the median; always capped by maxSamples and maxTimeMs.
+ * targetPrecision 0 turns the rule off: stop at the floors (30 samples and 2 s unless set).
+ */
 export const SamplingSchema = z.strictObject({
   warmupSamples: z.number().int().min(0).default(5),
   warmupTimeMs: timerMs().min(0).default(250),
-  minSamples: z.number().int().min(1).default(30),
-  minTimeMs: timerMs().min(0).default(2000),
+  /** Default: 10 with precision stopping, 30 without (targetPrecision 0). */
+  minSamples: z.number().int().min(1).optional(),
+  /** Default: 250 ms with precision stopping, 2000 ms without. */
+  minTimeMs: timerMs().min(0).optional(),
   maxSamples: z.number().int().min(1).default(1000),
   maxTimeMs: timerMs().positive().default(20000),
+  /** Relative 95 % CI half-width of the median to stop at (0.01 = ±1 %); 0 = fixed floors only. */
+  targetPrecision: z.number().min(0, 'must be ≥ 0 (0 turns precision stopping off)').max(1, 'at most 1 (±100 % of the median)').default(DEFAULT_TARGET_PRECISION),
   /** Relative change between the first and last quarter of samples that flags drift. */
   driftThreshold: z.number().positive().default(0.1),
   /** Run each job this many times, each in a fresh process (Node) or page (browsers), and pool the samples. */
   repeats: z.number().int().min(1).default(1),
+}).transform((v) => {
+  const floors = v.targetPrecision > 0 ? PRECISION_FLOORS : FIXED_FLOORS;
+  return { ...v, minSamples: v.minSamples ?? Math.min(floors.minSamples, v.maxSamples), minTimeMs: v.minTimeMs ?? Math.min(floors.minTimeMs, v.maxTimeMs) };
 }).superRefine((v, ctx) => {
   // Relations between the limits: a minimum above its maximum can never be met.
   if (v.minSamples > v.maxSamples) ctx.addIssue({ code: 'custom', path: ['minSamples'], message: `minSamples (${v.minSamples}) is above maxSamples (${v.maxSamples}): sampling could never meet it; lower minSamples or raise maxSamples` });

@@ -1,7 +1,7 @@
 /**
  * The probe: runs one job inside its target (a Node child process, a page) and
  * returns its JobResult. Load → init → first inference → warm-up → timed samples
- * (tinybench, at least N samples and T ms, capped) → memory → accuracy → validity.
+ * (tinybench: after small floors, until the median is known to ±targetPrecision, capped) → memory → accuracy → validity.
  * Platform specifics (reading files, which runtimes exist, memory figures) come in
  * through ProbeEnvironment, so the same code runs everywhere.
  */
@@ -12,6 +12,7 @@ import type { Implementation } from '../config/implementations.ts';
 import type { Job, SkippedJob, WeightsRef } from '../plan.ts';
 import { SCHEMA_VERSION, type Accuracy, type Effective, type JobResult, type Memory } from '../results.ts';
 import { checkDrift, mulberry32, summarizeLatency } from '../stats.ts';
+import { finitePrecision, nextLook, relativePrecision, type StopReason } from '../stopping.ts';
 import { measureAccuracy, type EvalInputs } from './accuracy.ts';
 import { profileModel } from './profile.ts';
 import { specOf } from '../../models/weights/canonical.ts';
@@ -40,25 +41,37 @@ export function syntheticInput(resolution: number, seed: number): Float32Array {
   return x;
 }
 
-interface SamplingOutcome {
+export interface SamplingOutcome {
   samplesMs: number[];
   warmupSamples: number;
+  /** The results' older, coarser field: 'minimums' for every stop that was not a cap. */
   stoppedBy: 'minimums' | 'maxSamples' | 'maxTime';
+  stopReason: StopReason;
+  /** Relative 95 % CI half-width of the median at the stop (harness/stopping.ts); null: too few samples to tell. */
+  precision: number | null;
 }
 
-/** Timed samples with tinybench: at least minSamples and minTimeMs, capped by maxSamples and maxTimeMs. */
+/**
+ * Timed samples with tinybench: at least minSamples and minTimeMs, then (targetPrecision > 0)
+ * until the median's relative CI half-width is at most the target, looked at only at geometric
+ * sample counts; capped by maxSamples and maxTimeMs.
+ */
 export async function sampleLatency(run: () => Promise<unknown>, s: Job['sampling'], now: () => number): Promise<SamplingOutcome> {
   // tinybench keeps its samples sorted; we keep them in time order (for the drift check) and hand
   // it the same duration through overriddenDuration, so both agree on every sample.
   let phase: 'warmup' | 'run' = 'warmup';
   const ordered: number[] = [];
   let warmupSamples = 0;
-  let stoppedBy: SamplingOutcome['stoppedBy'] = 'minimums';
+  const target = s.targetPrecision ?? 0;
+  let stopReason: StopReason = target > 0 ? 'precision' : 'min';
+  let look = s.minSamples;
+  let runStart = 0;
   const stop = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const bench = new Bench({
-    iterations: s.minSamples,
-    time: s.minTimeMs,
+    // With a target, tinybench runs to the caps and the rule below aborts it; without, it stops at the floors.
+    iterations: target > 0 ? s.maxSamples : s.minSamples,
+    time: target > 0 ? s.maxTimeMs : s.minTimeMs,
     warmup: s.warmupSamples > 0,
     warmupIterations: s.warmupSamples,
     warmupTime: s.warmupTimeMs,
@@ -75,8 +88,22 @@ export async function sampleLatency(run: () => Promise<unknown>, s: Job['samplin
       if (phase === 'warmup') warmupSamples++;
       else {
         ordered.push(ms);
-        if (ordered.length >= s.maxSamples && !stop.signal.aborted) {
-          stoppedBy = 'maxSamples';
+        const n = ordered.length;
+        if (stop.signal.aborted) return { overriddenDuration: ms };
+        if (target > 0 && n >= look && n >= s.minSamples && now() - runStart >= s.minTimeMs) {
+          look = nextLook(n);
+          if (relativePrecision(ordered) <= target) {
+            stopReason = 'precision';
+            stop.abort();
+            return { overriddenDuration: ms };
+          }
+        }
+        if (n >= s.maxSamples) {
+          stopReason = 'maxSamples';
+          stop.abort();
+        } else if (target > 0 && now() - runStart >= s.maxTimeMs) {
+          // The timer below may starve behind inferences that resolve in microtasks: check here too.
+          stopReason = 'maxTime';
           stop.abort();
         }
       }
@@ -86,9 +113,10 @@ export async function sampleLatency(run: () => Promise<unknown>, s: Job['samplin
       beforeAll(mode) {
         phase = mode === 'run' ? 'run' : 'warmup';
         if (phase === 'run') {
+          runStart = now();
           timer = setTimeout(() => {
             if (!stop.signal.aborted) {
-              stoppedBy = 'maxTime';
+              stopReason = 'maxTime';
               stop.abort();
             }
           }, s.maxTimeMs);
@@ -102,7 +130,9 @@ export async function sampleLatency(run: () => Promise<unknown>, s: Job['samplin
     clearTimeout(timer);
   }
   if (ordered.length === 0) throw new Error(`no timed sample completed within maxTimeMs = ${s.maxTimeMs} ms`);
-  return { samplesMs: ordered, warmupSamples, stoppedBy };
+  const reason = stopReason as StopReason; // assigned in callbacks, which narrowing does not see
+  const stoppedBy = reason === 'maxSamples' || reason === 'maxTime' ? reason : 'minimums';
+  return { samplesMs: ordered, warmupSamples, stoppedBy, stopReason: reason, precision: finitePrecision(relativePrecision(ordered)) };
 }
 
 /** Reasons why what ran is not what was asked (a silent fallback is a different experiment). */
@@ -180,6 +210,9 @@ export async function runProbe(job: Job, env: ProbeEnvironment): Promise<JobResu
       ...summary,
       warmupSamples: sampled.warmupSamples,
       stoppedBy: sampled.stoppedBy,
+      stopReason: sampled.stopReason,
+      precision: sampled.precision,
+      targetPrecision: job.sampling.targetPrecision,
       drift: checkDrift(sampled.samplesMs, job.sampling.driftThreshold),
     };
     result.analytic.gmacPerSecond = job.analytic.macs / (summary.medianMs * 1e6);

@@ -1,0 +1,91 @@
+/**
+ * When has a job sampled enough? Pure functions over time-ordered samples (milliseconds).
+ *
+ * The rule stops once the 95 % CI half-width of the median, relative to the median, is at or
+ * below a target. A naive rule would lie twice: it looks at the CI again and again (each look is
+ * another chance to stop on a lucky, narrow interval), and consecutive samples are correlated
+ * (a slow stretch of GC, a frequency step), so an i.i.d. interval is too narrow. Hence:
+ *  - the half-width is the larger of two: the distribution-free order-statistic interval of the
+ *    median (i.i.d.), and a batch-medians interval (Student t over √n batches of consecutive
+ *    samples, which absorbs correlation shorter than a batch);
+ *  - the rule looks only at geometric sample counts (×1.5), so a run of 1000 samples looks about
+ *    ten times, not a thousand.
+ * bench:stopping measures how often the resulting interval covers a long run's median.
+ */
+import { fmtPct } from './format.ts';
+import { median } from './stats.ts';
+
+/** Why sampling stopped: the target was reached; the fixed floors were met (rule off); or a cap came first. */
+export type StopReason = 'precision' | 'min' | 'maxTime' | 'maxSamples';
+
+/** Growth of the sample count between two looks at the CI. */
+export const LOOK_GROWTH = 1.5;
+
+/** Two-sided 97.5 % quantile of Student's t for 1..30 degrees of freedom. */
+const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+
+/** t_{df, 0.975}; past 30 degrees of freedom a close upper approximation. */
+export function t975(df: number): number {
+  if (df < 1) return Number.POSITIVE_INFINITY;
+  return df <= 30 ? T975[df - 1] : 1.96 + 2.4 / df;
+}
+
+/** Half-width of the distribution-free 95 % interval of the median (order statistics n/2 ± 0.98·√n). */
+export function orderStatisticHalfWidth(samples: readonly number[]): number {
+  const n = samples.length;
+  if (n < 2) return Number.POSITIVE_INFINITY;
+  const s = [...samples].sort((a, b) => a - b);
+  const reach = 0.98 * Math.sqrt(n);
+  const lo = Math.max(0, Math.floor(n / 2 - reach) - 1);
+  const hi = Math.min(n - 1, Math.ceil(n / 2 + reach));
+  return (s[hi] - s[lo]) / 2;
+}
+
+/** Number of batches for n samples: about √n, at least 5 (at least 2 samples each), at most 30. */
+export function batchCount(n: number): number {
+  return Math.max(5, Math.min(30, Math.floor(Math.sqrt(n))));
+}
+
+/** Half-width of the 95 % batch-medians interval: t · sd(batch medians) / √batches, over consecutive batches. */
+export function batchMedianHalfWidth(samplesInOrder: readonly number[]): number {
+  const n = samplesInOrder.length;
+  const b = batchCount(n);
+  if (n < 2 * b) return Number.POSITIVE_INFINITY;
+  const medians: number[] = [];
+  for (let i = 0; i < b; i++) medians.push(median(samplesInOrder.slice(Math.floor((i * n) / b), Math.floor(((i + 1) * n) / b))));
+  const m = medians.reduce((a, x) => a + x, 0) / b;
+  const sd = Math.sqrt(medians.reduce((a, x) => a + (x - m) ** 2, 0) / (b - 1));
+  return (t975(b - 1) * sd) / Math.sqrt(b);
+}
+
+/** Relative precision reached: the conservative 95 % half-width of the median ÷ the median (∞ when it cannot tell). */
+export function relativePrecision(samplesInOrder: readonly number[]): number {
+  const med = median(samplesInOrder);
+  if (!(med > 0)) return Number.POSITIVE_INFINITY;
+  return Math.max(orderStatisticHalfWidth(samplesInOrder), batchMedianHalfWidth(samplesInOrder)) / med;
+}
+
+/** The sample count of the look after one at n. */
+export function nextLook(n: number): number {
+  return Math.max(n + 1, Math.ceil(n * LOOK_GROWTH));
+}
+
+/** A finite precision for the results file (∞ — too few samples to tell — is recorded as null). */
+export function finitePrecision(p: number): number | null {
+  return Number.isFinite(p) ? p : null;
+}
+
+/** What a results line records about its stop (the optional latency fields). */
+interface StopRecord {
+  stopReason?: StopReason;
+  precision?: number | null;
+  targetPrecision?: number;
+}
+
+/** Whether a job hit a cap before its target precision, in words (null when it did not, or ran without a target). */
+export function capBeforeTarget(latency: StopRecord | null | undefined): string | null {
+  if (!latency?.targetPrecision || (latency.stopReason !== 'maxTime' && latency.stopReason !== 'maxSamples')) return null;
+  if (latency.precision != null && latency.precision <= latency.targetPrecision) return null;
+  const reached = latency.precision == null ? 'too few samples to tell' : `±${fmtPct(latency.precision)}`;
+  return `hit ${latency.stopReason} at ${reached}, before its target ±${fmtPct(latency.targetPrecision)}`;
+}

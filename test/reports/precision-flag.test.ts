@@ -1,0 +1,40 @@
+/** A job that hit a cap before its target precision is flagged in the report and in compare; one that reached it is not. */
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jobLine, writeRunFolder } from '../helpers/run-folder.ts';
+import { renderReport } from '../../reports/build.ts';
+import { compareRuns } from '../../harness/compare/compare.ts';
+import { loadComparable } from '../../harness/compare/load.ts';
+import { mulberry32 } from '../../harness/stats.ts';
+
+const samples = (seed: number, n = 40) => { const r = mulberry32(seed); return Array.from({ length: n }, () => 10 + r()); };
+function line(id: string, seed: number, stop: { stopReason: 'precision' | 'maxTime'; precision: number }) {
+  const l = jobLine(id, samples(seed));
+  return { ...l, latency: { ...l.latency!, ...stop, targetPrecision: 0.01 } };
+}
+
+test('a capped job is marked in the report and named in compare; a precise one is not', () => {
+  const root = mkdtempSync(join(tmpdir(), 'mb-precision-flag-'));
+  const jobs = (seed: number) => [
+    line('node/reference/0.25_128', seed, { stopReason: 'maxTime', precision: 0.034 }),
+    line('node/reference/0.5_160', seed + 1, { stopReason: 'precision', precision: 0.008 }),
+  ];
+  const base = writeRunFolder(join(root, 'base'), jobs(1), 'base');
+  const cur = writeRunFolder(join(root, 'cur'), jobs(11), 'cur');
+
+  const page = renderReport(cur, 'html');
+  assert.match(page, /1 job hit a cap before its target precision/);
+  assert.match(page, /node\/reference\/0\.25_128<\/code> \(hit maxTime at ±3\.4 %, before its target ±1\.0 %\)/);
+  assert.match(page, /±0\.8 %/, 'the precision reached is shown per job');
+  assert.doesNotMatch(page, /0\.5_160<\/code> \(hit/);
+
+  const report = compareRuns(loadComparable(base), loadComparable(cur));
+  const capped = report.jobs.find((j) => j.id === 'node/reference/0.25_128')!;
+  assert.ok(capped.reasons.includes('precision (current): hit maxTime at ±3.4 %, before its target ±1.0 %'), capped.reasons.join(' | '));
+  assert.ok(capped.reasons.some((r) => r.startsWith('precision (baseline)')));
+  const precise = report.jobs.find((j) => j.id === 'node/reference/0.5_160')!;
+  assert.ok(!precise.reasons.some((r) => r.startsWith('precision')), precise.reasons.join(' | '));
+});
