@@ -55,7 +55,7 @@ const CI_OPTIONS = {
 } as const;
 
 /** A config narrowed to one planned job (its target, implementation and variant), for a re-run. */
-export function configForJob(config: Config, job: Job): Config {
+function configForJob(config: Config, job: Job): Config {
   const target = 'implementations' in job.target && job.target.implementations ? { ...job.target, implementations: [job.implementation] } : job.target;
   return { ...config, targets: [target] as Config['targets'], implementations: [job.implementation], variants: { alpha: [job.alpha] as Config['variants']['alpha'], resolution: [job.resolution] as Config['variants']['resolution'] } };
 }

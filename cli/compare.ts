@@ -62,7 +62,7 @@ const OPTIONS = {
 class UsageError extends Error {}
 
 /** '5%' → 0.05, '0.05' → 0.05. */
-export function parseFraction(flag: string, s: string): number {
+function parseFraction(flag: string, s: string): number {
   const m = /^\s*([0-9]*\.?[0-9]+)\s*(%?)\s*$/.exec(s);
   if (!m) throw new UsageError(`--${flag}: '${s}' is not a number or percentage (e.g. 5% or 0.05)`);
   return m[2] ? Number(m[1]) / 100 : Number(m[1]);
@@ -75,7 +75,7 @@ function parseNumber(flag: string, s: string, { integer = false } = {}): number 
 }
 
 /** Turn the parsed flags into compare options. */
-export function compareOptionsFrom(v: Record<string, string | boolean | undefined>): Partial<CompareOptions> {
+function compareOptionsFrom(v: Record<string, string | boolean | undefined>): Partial<CompareOptions> {
   const o: Partial<CompareOptions> = {};
   const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
   const t = str('threshold');

@@ -2,7 +2,7 @@
 import { allVariants, mobilenetV1, variantName } from '../models/spec.ts';
 
 /** One row per variant, absolute counts (1001 classes, as the official models). */
-export function modelsTableRows() {
+function modelsTableRows() {
   return allVariants().map(({ alpha, resolution }) => {
     const net = mobilenetV1(alpha, resolution, 1001);
     return { alpha, resolution, macs: net.macs, params: net.params, inferenceParams: net.inferenceParams };

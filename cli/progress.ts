@@ -5,13 +5,13 @@ import type { JobResult } from '../harness/results.ts';
 import { redactText } from '../harness/secrets.ts';
 
 /** `m:ss` for an ETA. */
-export function formatDuration(ms: number): string {
+function formatDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
 /** One short line about a finished job. */
-export function describeResult(r: JobResult): string {
+function describeResult(r: JobResult): string {
   if (r.status === 'ok' || r.status === 'invalid') {
     const l = r.latency!;
     const base = `${r.status === 'ok' ? 'ok' : 'INVALID'}  median ${fmtMs(l.medianMs)} ms [${fmtMs(l.ci95Ms[0])}–${fmtMs(l.ci95Ms[1])}] n=${l.samplesMs.length}`;

@@ -11,7 +11,7 @@ import { type ImplName, unsupportedOn } from '../models/registry.ts';
 export type BrowserEngine = 'chromium' | 'firefox' | 'webkit';
 
 /** Where each engine's executable usually lives on Linux (Debian first), macOS and Windows. */
-export const USUAL_PATHS: Record<BrowserEngine, string[]> = {
+const USUAL_PATHS: Record<BrowserEngine, string[]> = {
   chromium: [
     '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable',
     '/snap/bin/chromium', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome', '/Applications/Chromium.app/Contents/MacOS/Chromium',
@@ -23,10 +23,10 @@ export const USUAL_PATHS: Record<BrowserEngine, string[]> = {
 };
 
 /** The environment variable that names an engine's executable. */
-export const PATH_VARIABLES: Record<BrowserEngine, string> = { chromium: 'CHROME_PATH', firefox: 'FIREFOX_PATH', webkit: 'WEBKIT_WEBDRIVER_PATH' };
+const PATH_VARIABLES: Record<BrowserEngine, string> = { chromium: 'CHROME_PATH', firefox: 'FIREFOX_PATH', webkit: 'WEBKIT_WEBDRIVER_PATH' };
 
 /** How to get a browser when none is found. */
-export const INSTALL_HINTS: Record<BrowserEngine, string> = {
+const INSTALL_HINTS: Record<BrowserEngine, string> = {
   chromium: 'install one with `sudo apt-get install chromium` (Debian/Ubuntu), or point CHROME_PATH or the target\'s executablePath at a Chrome/Chromium binary. (Plain `puppeteer` would download a browser; this harness uses puppeteer-core and never downloads.)',
   firefox: 'install one with `sudo apt-get install firefox-esr` (Debian), or point FIREFOX_PATH or the target\'s executablePath at a Firefox binary',
   webkit: 'install WebKitGTK\'s driver and MiniBrowser with `sudo apt-get install webkit2gtk-driver xvfb xauth` (Debian), or set WEBKIT_WEBDRIVER_PATH / the target\'s driverPath',

@@ -48,7 +48,7 @@ const ILSVRC_VAL = /^ILSVRC2012_val_\d{8}\.(jpe?g|png)$/i;
 const GROUND_TRUTH_FILES = ['val.txt', 'ILSVRC2012_val_labels.txt', 'ground_truth.txt'];
 
 /** Find the synsets list beside the set (the folder, its parents, or their labels/), first word of each line a wnid. */
-export function findSynsets(dir: string): string[] | null {
+function findSynsets(dir: string): string[] | null {
   const places = [dir, dirname(dir), dirname(dirname(dir))].flatMap((d) => [d, join(d, 'labels')]);
   for (const place of places) {
     for (const name of SYNSET_FILES) {

@@ -58,11 +58,6 @@ export function fmtP(p: number | null | undefined): string {
   return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
 }
 
-/** Millions with one decimal (568.8). */
-export function fmtMillions(v: number | null | undefined): string {
-  return isNum(v) ? `${(v / 1e6).toFixed(1)}` : '–';
-}
-
 /** An ISO timestamp as "2026-11-24 07:20:32 UTC". */
 export function fmtTime(iso: string | null | undefined): string {
   if (!iso) return '–';

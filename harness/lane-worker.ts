@@ -23,7 +23,7 @@ export type RunnerFactory = (target: Target, instance: InstanceRef) => Runner | 
  * never less than this. Each remote step inside has its own, shorter limit; this one bounds
  * them all, whatever the runner.
  */
-export const RUNNER_START_MIN_MS = 120_000;
+const RUNNER_START_MIN_MS = 120_000;
 
 /** First line of an error, without a stack. */
 const reasonOf = (e: unknown) => (e instanceof Error ? e.message : String(e));

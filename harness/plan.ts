@@ -104,7 +104,7 @@ function fileRuntimeUnsupported(i: Implementation, asked: Config['precision'][nu
  * runtime has them (reference, ORT) and dequantized where it has not (tfjs); `uint8-dequantized`
  * always runs float kernels on the dequantized uint8 weights.
  */
-export function precisionOf(p: Config['precision'][number], impl: Implementation): Precision {
+function precisionOf(p: Config['precision'][number], impl: Implementation): Precision {
   if (p === 'uint8') return runtimeOf(impl.impl).integerKernels ? 'uint8' : 'uint8-dequantized';
   return p;
 }
@@ -262,7 +262,7 @@ function planUserModels(config: Config, target: Target, jobs: Job[], skipped: Sk
 }
 
 /** interleaved: as expanded (variant-major); grouped: implementation-major; shuffled: seeded Fisher–Yates. */
-export function orderJobs(jobs: Job[], mode: Config['order']['mode'], seed: number): Job[] {
+function orderJobs(jobs: Job[], mode: Config['order']['mode'], seed: number): Job[] {
   if (mode === 'interleaved') return jobs;
   if (mode === 'grouped') {
     const key = (j: Job) => `${j.target.name}/${implementationLabel(j.implementation)}`;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { JobResult } from './results.ts';
 
 /** File name of a job's trace, unique per job id within a run folder. */
-export function traceFileName(jobId: string): string {
+function traceFileName(jobId: string): string {
   return `trace-${jobId.replace(/[^A-Za-z0-9._-]+/g, '_')}.json`;
 }
 

@@ -13,7 +13,7 @@
  */
 
 /** Replaces a redacted value. */
-export const REDACTED = '***';
+const REDACTED = '***';
 
 /** Shorter values are only replaced whole (a 1- or 2-character "secret" would blot out ordinary text). */
 const MIN_SECRET = 3;

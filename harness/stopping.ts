@@ -19,7 +19,7 @@ import { median } from './stats.ts';
 export type StopReason = 'precision' | 'min' | 'maxTime' | 'maxSamples';
 
 /** Growth of the sample count between two looks at the CI. */
-export const LOOK_GROWTH = 1.5;
+const LOOK_GROWTH = 1.5;
 
 /** Two-sided 97.5 % quantile of Student's t for 1..30 degrees of freedom. */
 const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
@@ -42,7 +42,7 @@ export function orderStatisticHalfWidth(samples: readonly number[]): number {
 }
 
 /** Number of batches for n samples: about √n, at least 5 (at least 2 samples each), at most 30. */
-export function batchCount(n: number): number {
+function batchCount(n: number): number {
   return Math.max(5, Math.min(30, Math.floor(Math.sqrt(n))));
 }
 

@@ -39,7 +39,7 @@ export function throttledDuring(before: ThermalReading[], after: ThermalReading[
 }
 
 /** Read thermals without letting a broken reader fail the job. */
-export async function safeRead(read: () => Promise<ThermalReading[]>): Promise<ThermalReading[]> {
+async function safeRead(read: () => Promise<ThermalReading[]>): Promise<ThermalReading[]> {
   try {
     return await read();
   } catch (e) {

@@ -38,7 +38,7 @@ function startsWith(bytes: Uint8Array, magic: number[]): boolean {
 export const MAX_IMAGE_PIXELS = 40_000_000;
 
 /** Width and height a JPEG declares in its frame header (SOFn), or null when none is found. */
-export function jpegDeclaredSize(bytes: Uint8Array): { width: number; height: number } | null {
+function jpegDeclaredSize(bytes: Uint8Array): { width: number; height: number } | null {
   let at = 2;
   while (at + 9 < bytes.length) {
     if (bytes[at] !== 0xff) return null;
@@ -57,7 +57,7 @@ export function jpegDeclaredSize(bytes: Uint8Array): { width: number; height: nu
 }
 
 /** Width and height from a PNG's IHDR chunk (always the first), or null when it is not there. */
-export function pngDeclaredSize(bytes: Uint8Array): { width: number; height: number } | null {
+function pngDeclaredSize(bytes: Uint8Array): { width: number; height: number } | null {
   if (bytes.length < 24 || String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return { width: view.getUint32(16), height: view.getUint32(20) };

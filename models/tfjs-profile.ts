@@ -31,7 +31,7 @@ const MAPPING: Partial<Record<LayerKind, string>> = {
 type Kernel = Awaited<ReturnType<typeof tf.profile>>['kernels'][number];
 
 /** Map one inference's kernels onto the spec's layers, in order. */
-export function mapTfjsKernels(kernels: ReadonlyArray<Pick<Kernel, 'name' | 'kernelTimeMs'>>, spec: NetworkSpec): ProfiledOp[] {
+function mapTfjsKernels(kernels: ReadonlyArray<Pick<Kernel, 'name' | 'kernelTimeMs'>>, spec: NetworkSpec): ProfiledOp[] {
   let next = 0;
   let t = 0;
   const ops: ProfiledOp[] = [];

@@ -16,9 +16,6 @@ import type { CreateModel, EffectiveConfig, LoadedModel, RuntimeOptions } from '
 import type { CanonicalWeights } from './weights/canonical.ts';
 import { specOf, validateWeights } from './weights/canonical.ts';
 
-/** Backends this module registers and can run. */
-export const TFJS_BACKENDS = ['cpu', 'wasm'] as const;
-
 /** One conv layer's uploaded tensors. */
 interface TfLayer {
   kind: 'conv' | 'depthwise' | 'pointwise' | 'fc';

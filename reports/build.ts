@@ -11,7 +11,7 @@ import { writeFailure, writeFileAtomic } from '../harness/store.ts';
 export type ReportFormat = 'html' | 'markdown';
 
 /** Default file name in the run folder per format. */
-export const DEFAULT_REPORT_FILE: Record<ReportFormat, string> = { html: 'report.html', markdown: 'report.md' };
+const DEFAULT_REPORT_FILE: Record<ReportFormat, string> = { html: 'report.html', markdown: 'report.md' };
 
 /** Render the report of one run folder, or of several merged into one page, as text. */
 export function renderReport(runDirs: string | readonly string[], format: ReportFormat): string {

@@ -166,7 +166,7 @@ function missingAccuracyReason(ok: readonly JobResult[]): string | null {
 }
 
 /** Best accuracy under round latency and memory budgets among `withAccuracy`; a looser budget that buys nothing better than the tighter one before it is left out. */
-export function budgetRecommendations(withAccuracy: readonly JobResult[]): Recommendation[] {
+function budgetRecommendations(withAccuracy: readonly JobResult[]): Recommendation[] {
   const recommendations: Recommendation[] = [];
   if (!withAccuracy.length) return recommendations;
   const add = (kind: Recommendation['kind'], budgets: number[], figure: (r: JobResult) => number | null) => {

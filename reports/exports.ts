@@ -21,7 +21,7 @@ export interface CustomBenchmarkEntry {
 }
 
 /** Bencher's built-in `latency` measure is in nanoseconds; memory and accuracy get their own slugs (created on first upload). */
-export const BMF_MEASURES = { latency: 'latency', peakRss: 'peak-rss-bytes', top1: 'top1-accuracy', agreement: 'agreement-top1' } as const;
+const BMF_MEASURES = { latency: 'latency', peakRss: 'peak-rss-bytes', top1: 'top1-accuracy', agreement: 'agreement-top1' } as const;
 
 const ok = (data: RunData) => data.results.filter((r) => r.status === 'ok');
 

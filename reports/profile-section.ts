@@ -28,12 +28,12 @@ export interface KindShare {
 }
 
 /** Jobs of a list that carry an available profile. */
-export function profiledJobs(jobs: readonly JobResult[]): Array<JobResult & { profile: Profile }> {
+function profiledJobs(jobs: readonly JobResult[]): Array<JobResult & { profile: Profile }> {
   return jobs.filter((r): r is JobResult & { profile: Profile } => r.profile?.available === true);
 }
 
 /** Time and MAC share per layer kind (kinds with neither are left out). */
-export function kindShares(p: Profile): KindShare[] {
+function kindShares(p: Profile): KindShare[] {
   const totalMs = p.layers.reduce((s, l) => s + (l.ms ?? 0), 0);
   const totalMacs = p.layers.reduce((s, l) => s + l.macs, 0);
   return PROFILE_KINDS.map((kind) => {
@@ -45,14 +45,14 @@ export function kindShares(p: Profile): KindShare[] {
 }
 
 /** Summed op time (layers + other) over the job's median latency: how much of a timed inference the profile explains. */
-export function profileCoverage(r: JobResult & { profile: Profile }): number | null {
+function profileCoverage(r: JobResult & { profile: Profile }): number | null {
   const ops = (r.profile.layersMs ?? 0) + (r.profile.otherMs ?? 0);
   return r.latency && r.latency.medianMs > 0 ? ops / r.latency.medianMs : null;
 }
 
 
 /** "node/tfjs-wasm/1.0_224: pointwise 62.0 % of time (94.9 % of MACs) — tf.profile …". */
-export function pointwiseLine(r: JobResult & { profile: Profile }): string {
+function pointwiseLine(r: JobResult & { profile: Profile }): string {
   const pw = kindShares(r.profile).find((k) => k.kind === 'pointwise');
   return `${r.id}: pointwise share of time ${pw ? pct(pw.timeShare) : '–'} (of MACs ${pw ? pct(pw.macShare) : '–'}), ${fmtNum(pw?.gmacPerSecond, 2)} GMAC/s`;
 }

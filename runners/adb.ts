@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The adb executable: $ANDROID_HOME/platform-tools/adb, $ANDROID_SDK_ROOT/…, else `adb` on the PATH. */
-export function adbPath(): string {
+function adbPath(): string {
   for (const root of [process.env.ANDROID_HOME, process.env.ANDROID_SDK_ROOT]) {
     if (root && existsSync(join(root, 'platform-tools', 'adb'))) return join(root, 'platform-tools', 'adb');
   }

@@ -57,7 +57,7 @@ const running = new Set<ChildProcess>();
 let exitHooked = false;
 
 /** Kill `child` and its descendants, by PID, if this process exits while it still runs. */
-export function killAtExit(child: ChildProcess): void {
+function killAtExit(child: ChildProcess): void {
   running.add(child);
   if (exitHooked) return;
   exitHooked = true;

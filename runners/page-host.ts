@@ -49,7 +49,7 @@ export interface PageHost {
 }
 
 /** Default wait for performance.measureUserAgentSpecificMemory() (ForceEagerMeasureMemory makes it quick in Chromium). */
-export const MEASURE_MEMORY_TIMEOUT_MS = 5000;
+const MEASURE_MEMORY_TIMEOUT_MS = 5000;
 
 /** Options of the page host beyond the static server's own. */
 export interface PageHostOptions extends Pick<StaticServerOptions, 'host' | 'port' | 'requireToken'> {

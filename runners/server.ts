@@ -30,7 +30,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /** Headers that make a page cross-origin isolated, sent with every response. */
-export const ISOLATION_HEADERS: Record<string, string> = {
+const ISOLATION_HEADERS: Record<string, string> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cross-Origin-Resource-Policy': 'same-origin',
@@ -103,7 +103,7 @@ function send(res: ServerResponse, status: number, body: string): void {
  * loopback, localhost / 127.0.0.1 / [::1]); on 0.0.0.0 or :: every address of this machine's
  * interfaces; plus `extra` (a tunnel's or reverse forward's host:port).
  */
-export function hostHeadersFor(host: string, port: number, extra: string[] = []): Set<string> {
+function hostHeadersFor(host: string, port: number, extra: string[] = []): Set<string> {
   const out = new Set<string>();
   const add = (h: string) => out.add(`${h.includes(':') && !h.startsWith('[') ? `[${h}]` : h}:${port}`.toLowerCase());
   const everywhere = host === '0.0.0.0' || host === '::';

@@ -63,7 +63,7 @@ export interface WebDriverSession {
 }
 
 /** Default time limit of one command, milliseconds. */
-export const COMMAND_TIMEOUT_MS = 60_000;
+const COMMAND_TIMEOUT_MS = 60_000;
 
 /** Split credentials out of a URL: fetch cannot send them inline. */
 function endpoint(serverUrl: string): { base: string; headers: Record<string, string> } {
@@ -81,7 +81,7 @@ function endpoint(serverUrl: string): { base: string; headers: Record<string, st
  * Most a server's answer may hold: a page's result (at most MAX_LINE_BYTES) arrives as a JSON
  * string inside the answer, where escaping can double it.
  */
-export const MAX_RESPONSE_BYTES = 2 * MAX_LINE_BYTES + 2 ** 20;
+const MAX_RESPONSE_BYTES = 2 * MAX_LINE_BYTES + 2 ** 20;
 
 /** The body as text, read only up to MAX_RESPONSE_BYTES (a server or a page is not trusted to stop). */
 async function boundedText(res: Response, method: string, path: string): Promise<string> {

@@ -83,7 +83,7 @@ async function startXvfb(): Promise<{ display: string; proc: ChildProcess; stop(
 }
 
 /** The WebDriver endpoint of a webkit target: WebKitWebDriver (and Xvfb) started here. */
-export async function webkitEndpoint(target: WebkitTarget): Promise<WebDriverEndpoint> {
+async function webkitEndpoint(target: WebkitTarget): Promise<WebDriverEndpoint> {
   const driverPath = requireBrowserExecutable('webkit', target.driverPath);
   const browserPath = target.browserPath ?? MINIBROWSER_PATHS.find((p) => existsSync(p));
   if (!browserPath || !existsSync(browserPath)) {

@@ -67,7 +67,7 @@ export const DEFAULT_COMPARE_OPTIONS: CompareOptions = {
 };
 
 /** Verdict of one job, worst first. */
-export const VERDICTS = ['failed', 'missing', 'slower', 'heavier', 'less-accurate', 'inconclusive', 'new', 'faster', 'unchanged'] as const;
+const VERDICTS = ['failed', 'missing', 'slower', 'heavier', 'less-accurate', 'inconclusive', 'new', 'faster', 'unchanged'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 /** Latency comparison of a job that is ok in both runs. */
@@ -178,7 +178,7 @@ const mib = (b: number) => `${fmtMiB(b)} MiB`;
 const IDENTITY_FIELDS = ['target', 'impl', 'backend', 'threads', 'alpha', 'resolution', 'precision', 'weightsSource'] as const;
 
 /** Throw a CompareError when the two runs cannot be compared; return warnings for differences that can explain results. */
-export function checkComparable(baseline: RunData, current: RunData): string[] {
+function checkComparable(baseline: RunData, current: RunData): string[] {
   const baseIds = new Set(baseline.results.map((r) => r.id));
   const common = current.results.filter((r) => baseIds.has(r.id)).map((r) => r.id);
   if (baseline.results.length === 0) throw new CompareError(`baseline ${baseline.source} holds no job results`);
@@ -528,7 +528,7 @@ export function compareRuns(baseline: RunData, current: RunData, options: Partia
  * from other processes, CPU frequency, another host) more often than of one code change;
  * the verdicts stand, but the message says to rerun before believing them.
  */
-export function machineWideShift(jobs: JobComparison[], o: CompareOptions): string | null {
+function machineWideShift(jobs: JobComparison[], o: CompareOptions): string | null {
   const ratios = jobs.flatMap((j) => (j.latency ? [j.latency.ratio] : []));
   if (ratios.length < 4) return null;
   const up = ratios.filter((r) => r > 1 + o.minThreshold).length;

@@ -105,7 +105,7 @@ export function formatMarkdown(r: ComparisonReport): string {
 }
 
 /** The whole report as JSON. */
-export function formatJson(r: ComparisonReport): string {
+function formatJson(r: ComparisonReport): string {
   return JSON.stringify(r, null, 2) + '\n';
 }
 

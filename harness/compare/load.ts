@@ -14,8 +14,8 @@ import { CompareError } from './compare.ts';
 /** Where `baseline save` writes by default (relative to the working directory). */
 export const DEFAULT_BASELINE_DIR = join('results', 'baselines');
 /** Marker and version of baseline files. */
-export const BASELINE_FORMAT = 'mobilenet-bench-baseline';
-export const BASELINE_FORMAT_VERSION = 1;
+const BASELINE_FORMAT = 'mobilenet-bench-baseline';
+const BASELINE_FORMAT_VERSION = 1;
 
 /** A saved baseline: a run's run.json and results in one file, so it can be committed or cached. */
 export const BaselineFileSchema = z.object({
@@ -60,7 +60,7 @@ export function loadRunDir(dir: string): RunData {
 }
 
 /** Read a baseline file written by `baseline save`. */
-export function loadBaselineFile(file: string): RunData {
+function loadBaselineFile(file: string): RunData {
   const raw = parseJson(file);
   if ((raw as { format?: unknown } | null)?.format !== BASELINE_FORMAT) {
     throw new CompareError(`${file}: not a run folder, run.json, results.jsonl or ${BASELINE_FORMAT} file`);

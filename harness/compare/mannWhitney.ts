@@ -20,7 +20,7 @@ export interface MannWhitneyResult {
 }
 
 /** Largest n1 + n2 for which the exact distribution is used (when there are no ties). */
-export const EXACT_MAX_TOTAL = 60;
+const EXACT_MAX_TOTAL = 60;
 
 /** Ranks 1..n of the pooled values, ties given their average rank; also Σ(t³ − t) over tie groups. */
 export function rankWithTies(values: readonly number[]): { ranks: Float64Array; tieTerm: number } {
@@ -46,7 +46,7 @@ export function normalSf(z: number): number {
 }
 
 /** Complementary error function (the Chebyshev fit of Numerical Recipes' erfcc; relative error < 1.2e-7 everywhere). */
-export function erfc(x: number): number {
+function erfc(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
   const r =

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { IMPL_NAMES, backendsByImpl, type ImplName } from '../../models/registry.ts';
 
 /** Implementations and the backends each can run on, from the runtime registry (models/registry.ts). */
-export const BACKENDS = backendsByImpl();
+const BACKENDS = backendsByImpl();
 
 export type { ImplName };
 

@@ -58,7 +58,7 @@ async function importConfigModule(file: string): Promise<{ default?: unknown }> 
 }
 
 /** Config files looked for in the working directory when none is given. */
-export const DEFAULT_CONFIG_FILES = ['bench.config.ts', 'bench.config.js', 'bench.config.json'];
+const DEFAULT_CONFIG_FILES = ['bench.config.ts', 'bench.config.js', 'bench.config.json'];
 
 /**
  * Load `path` (TS/JS module with a default export, or JSON), or the first default file

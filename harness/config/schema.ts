@@ -15,7 +15,7 @@ function oneOf(allowed: readonly number[]) {
 }
 
 /** The longest delay a JavaScript timer can hold (2^31 − 1 ms ≈ 24.8 days); a longer one fires at once. */
-export const TIMER_MAX_MS = 2 ** 31 - 1;
+const TIMER_MAX_MS = 2 ** 31 - 1;
 /** A time in milliseconds that a timer can wait for. */
 const timerMs = () => z.number().max(TIMER_MAX_MS, `beyond what a timer can hold (at most ${TIMER_MAX_MS} ms ≈ 24.8 days; a longer one would fire at once)`);
 /** A time in seconds that a timer can wait for. */
@@ -90,7 +90,7 @@ const WebkitTargetSchema = z.strictObject({
 });
 
 /** Selenium Grid's default session-request-timeout (its queue), seconds. */
-export const GRID_DEFAULT_QUEUE_TIMEOUT_S = 300;
+const GRID_DEFAULT_QUEUE_TIMEOUT_S = 300;
 
 /** Client time allowed to open a session on a remote server: above the Grid's default queue timeout, so a queued request waits instead of failing. */
 export const REMOTE_SESSION_TIMEOUT_MS = (GRID_DEFAULT_QUEUE_TIMEOUT_S + 30) * 1000;
@@ -106,7 +106,7 @@ const PoolKeys = {
 };
 
 /** Kinds of phone browser an `appium` target drives (capabilities in runners/appium-presets.ts). */
-export const APPIUM_PRESET_NAMES = ['android', 'ios', 'phone-emulated'] as const;
+const APPIUM_PRESET_NAMES = ['android', 'ios', 'phone-emulated'] as const;
 
 /**
  * A phone browser through Appium 3 (or any WebDriver server speaking its capabilities: a
@@ -238,14 +238,14 @@ const SshTargetSchema = z
 export const TargetSchema = z.discriminatedUnion('type', [NodeTargetSchema, ChromiumTargetSchema, FirefoxTargetSchema, WebkitTargetSchema, AppiumTargetSchema, WebDriverTargetSchema, SshTargetSchema]);
 
 /** Floors of the precision rule, where the config leaves minSamples / minTimeMs open (targetPrecision > 0). */
-export const PRECISION_FLOORS = { minSamples: 10, minTimeMs: 250 } as const;
+const PRECISION_FLOORS = { minSamples: 10, minTimeMs: 250 } as const;
 /** Floors of fixed sampling (targetPrecision: 0), the rule before precision stopping. */
-export const FIXED_FLOORS = { minSamples: 30, minTimeMs: 2000 } as const;
+const FIXED_FLOORS = { minSamples: 30, minTimeMs: 2000 } as const;
 /**
  * Off by default for now: precision stopping is opt-in (`targetPrecision: 0.01` aims at ±1 %) until
  * its wall time and coverage are measured on a quiet machine (docs/sampling.md); 0 keeps the fixed floors.
  */
-export const DEFAULT_TARGET_PRECISION = 0;
+const DEFAULT_TARGET_PRECISION = 0;
 
 /**
  * When to stop sampling: after the floors (minSamples and minTimeMs), once the 95 % CI half-width

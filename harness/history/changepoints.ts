@@ -19,7 +19,7 @@ export interface ChangePointOptions {
   minSigma: number;
 }
 
-export const DEFAULT_CHANGE_POINT_OPTIONS: ChangePointOptions = { penaltyFactor: 2, minSegment: 3, minStep: 0.03, minSigma: 0.005 };
+const DEFAULT_CHANGE_POINT_OPTIONS: ChangePointOptions = { penaltyFactor: 2, minSegment: 3, minStep: 0.03, minSigma: 0.005 };
 
 export interface ChangePoint {
   /** Index of the first point after the change. */
@@ -31,7 +31,7 @@ export interface ChangePoint {
 }
 
 /** Noise of a series with a few steps: MAD of its first differences, scaled to σ. */
-export function differenceSigma(xs: readonly number[]): number {
+function differenceSigma(xs: readonly number[]): number {
   if (xs.length < 3) return 0;
   const d = xs.slice(1).map((x, i) => x - xs[i]);
   return (1.4826 * median(d.map(Math.abs))) / Math.SQRT2;

@@ -36,7 +36,7 @@ export interface History {
 const ENTRY_FILE = /\.json$/;
 
 /** Oldest first: commit (or source) time, then the run's start, then id. */
-export function byTime(a: HistoryEntry, b: HistoryEntry): number {
+function byTime(a: HistoryEntry, b: HistoryEntry): number {
   return a.source.time.localeCompare(b.source.time) || a.startedAt.localeCompare(b.startedAt) || a.id.localeCompare(b.id);
 }
 

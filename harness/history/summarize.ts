@@ -10,12 +10,12 @@ import { HISTORY_SCHEMA_VERSION, type HistoryEntry, type HistoryJob, type Proven
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** The host a run ran on, as a short stable hash: CPU model, cores, memory, OS and architecture (not the Node version, which the environment records). */
-export function hostFingerprint(host: RunInfo['host']): string {
+function hostFingerprint(host: RunInfo['host']): string {
   return sha(JSON.stringify(['host', host.cpuModel, host.cores, host.totalMemoryBytes, host.os, host.arch])).slice(0, 12);
 }
 
 /** The device a job ran on: the phone, board or remote browser it reported, else the host. */
-export function jobDeviceFingerprint(host: RunInfo['host'], device: Device | undefined): string {
+function jobDeviceFingerprint(host: RunInfo['host'], device: Device | undefined): string {
   if (!device) return hostFingerprint(host);
   return sha(JSON.stringify(['device', device.platform, device.model, device.osVersion, device.arch ?? null, device.cores ?? null, device.emulated])).slice(0, 12);
 }
@@ -38,7 +38,7 @@ function jobSummary(r: JobResult, host: RunInfo['host']): HistoryJob {
 }
 
 /** Entry id: the run id (sortable, readable) and a hash of what the run holds, so the same run added twice is one entry and two runs started in the same second on two machines are two. */
-export function entryIdOf(data: RunData): string {
+function entryIdOf(data: RunData): string {
   const digest = sha(JSON.stringify([data.run.runId, data.run.startedAt, hostFingerprint(data.run.host), data.results.map((r) => [r.id, r.status, r.startedAt, r.latency?.medianMs ?? null])])).slice(0, 10);
   return `${data.run.runId.replace(/[^A-Za-z0-9._-]/g, '_')}-${digest}`;
 }

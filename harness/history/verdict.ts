@@ -78,7 +78,7 @@ function pastOf(history: readonly HistoryEntry[], currentId: string, job: Histor
 }
 
 /** Mean and standard deviation of the log medians after setting aside runs beyond 6 robust σ (far enough that normal noise in 5 to 20 runs almost never reaches it; a run on a busy machine, +30 % where σ is 2 %, does) of their median. */
-export function trimmedLogStats(logs: readonly number[]): { kept: number; centre: number; sd: number; outliers: number } {
+function trimmedLogStats(logs: readonly number[]): { kept: number; centre: number; sd: number; outliers: number } {
   const m = median(logs);
   // The MAD of a few runs can be far below σ by chance, so its cut is floored by half the plain standard deviation.
   const all = Math.sqrt(logs.reduce((a, x) => a + (x - m) ** 2, 0) / Math.max(1, logs.length - 1));

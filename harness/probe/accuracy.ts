@@ -22,7 +22,7 @@ export interface EvalInputs {
 }
 
 /** Indices of the k largest values, largest first. */
-export function topK(values: Float32Array, k: number): number[] {
+function topK(values: Float32Array, k: number): number[] {
   const best: number[] = [];
   for (let i = 0; i < values.length; i++) {
     let pos = best.length;
@@ -78,10 +78,10 @@ export async function measureAccuracy(inputs: EvalInputs, run: (x: Float32Array)
 }
 
 /** Heads with more classes than this get no confusion matrix (it would be mostly zeros and huge). */
-export const MAX_CONFUSION_CLASSES = 100;
+const MAX_CONFUSION_CLASSES = 100;
 
 /** Rows: the true class; columns: the predicted one; over the classes that occur as a label or a prediction (pure). */
-export function confusionMatrix(labels: Array<number | null>, predictions: number[], names: string[]): { classes: string[]; matrix: number[][] } {
+function confusionMatrix(labels: Array<number | null>, predictions: number[], names: string[]): { classes: string[]; matrix: number[][] } {
   const used = [...new Set([...labels.filter((l): l is number => l !== null), ...predictions])].filter((c) => c < names.length).sort((a, b) => a - b);
   const at = new Map(used.map((c, i) => [c, i]));
   const matrix = used.map(() => used.map(() => 0));

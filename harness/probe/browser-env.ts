@@ -51,7 +51,7 @@ async function fetchBytes(url: string): Promise<ArrayBuffer> {
 type Details = Record<string, string | number | boolean | null>;
 
 /** The WebGL renderer string (unmasked where the engine allows), or why there is none. */
-export function webglInfo(): Details {
+function webglInfo(): Details {
   try {
     const canvas = document.createElement('canvas');
     const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;
@@ -81,7 +81,7 @@ interface GpuAdapterLike {
 }
 
 /** The WebGPU adapter the page gets, or null when there is none. */
-export async function webgpuInfo(): Promise<Details | null> {
+async function webgpuInfo(): Promise<Details | null> {
   const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } }).gpu;
   if (!gpu) return null;
   const adapter = await gpu.requestAdapter();

@@ -29,7 +29,7 @@ export interface TraceEvent {
 }
 
 /** A profile that could not be taken, with the reason. */
-export function unavailableProfile(source: string, reason: string): Profile {
+function unavailableProfile(source: string, reason: string): Profile {
   return { available: false, source, unavailable: reason, inferences: 0, wallMs: null, layersMs: null, otherMs: null, unattributedMs: null, mappedLayers: 0, layers: [], trace: null };
 }
 

@@ -11,7 +11,7 @@ import type { EvalInputs } from './accuracy.ts';
 const MAGIC = 0x4d4e4231; // 'MNB1'
 
 /** Pack a JSON header and float32 arrays: [magic u32][header bytes u32][header][pad][arrays…]. */
-export function packArrays(header: unknown, arrays: Float32Array[]): Uint8Array {
+function packArrays(header: unknown, arrays: Float32Array[]): Uint8Array {
   const json = new TextEncoder().encode(JSON.stringify({ header, lengths: arrays.map((a) => a.length) }));
   const start = Math.ceil((8 + json.length) / 4) * 4;
   const total = start + arrays.reduce((s, a) => s + a.byteLength, 0);
@@ -29,7 +29,7 @@ export function packArrays(header: unknown, arrays: Float32Array[]): Uint8Array 
 }
 
 /** Inverse of packArrays; the arrays are copies (aligned, owned). Little-endian hosts only, as every browser is. */
-export function unpackArrays<H>(bytes: ArrayBuffer | Uint8Array): { header: H; arrays: Float32Array[] } {
+function unpackArrays<H>(bytes: ArrayBuffer | Uint8Array): { header: H; arrays: Float32Array[] } {
   const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   const view = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
   if (u8.byteLength < 8 || view.getUint32(0, true) !== MAGIC) throw new Error('not a mobilenet-bench data file (bad magic)');

@@ -9,7 +9,7 @@
  */
 
 /** Op types that compute a convolution or matrix product in float: a quantized graph must show none. */
-export const FLOAT_COMPUTE_OPS = ['Conv', 'FusedConv', 'NhwcFusedConv', 'Gemm', 'MatMul', 'FusedMatMul', 'FusedGemm', 'ConvInteger'];
+const FLOAT_COMPUTE_OPS = ['Conv', 'FusedConv', 'NhwcFusedConv', 'Gemm', 'MatMul', 'FusedMatMul', 'FusedGemm', 'ConvInteger'];
 
 /** Op type (with its provider) → how many nodes of it ran, from an ORT profile (JSON or its text). */
 export function executedOps(profile: string): Map<string, number> {
@@ -32,7 +32,7 @@ export function executedOps(profile: string): Map<string, number> {
 }
 
 /** `QLinearConv@CPU×28, QuantizeLinear@CPU×1, …`, most frequent first. */
-export function describeOps(ops: Map<string, number>): string {
+function describeOps(ops: Map<string, number>): string {
   return [...ops].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, n]) => `${k}×${n}`).join(', ');
 }
 

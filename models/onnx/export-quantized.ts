@@ -23,11 +23,8 @@ const FLOAT = 1;
 const UINT8 = 2;
 const INT32 = 6;
 /** Microsoft contrib-op domain (QLinearGlobalAveragePool) and its opset. */
-export const MS_DOMAIN = 'com.microsoft';
+const MS_DOMAIN = 'com.microsoft';
 const MS_OPSET = 1;
-
-/** The integer ops the quantized graph is made of; a run whose profile shows float Conv/Gemm instead fell back. */
-export const INTEGER_OPS = ['QuantizeLinear', 'QLinearConv', 'QLinearGlobalAveragePool', 'DequantizeLinear'] as const;
 
 interface Initializer {
   name: string;

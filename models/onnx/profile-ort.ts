@@ -30,7 +30,7 @@ export function layerOfOrtNode(nodeName: string): string | undefined {
 }
 
 /** How an ORT node maps onto its layer when it is not the exported node as written. */
-export function ortMappingNote(nodeName: string, opType: string): string | undefined {
+function ortMappingNote(nodeName: string, opType: string): string | undefined {
   if (nodeName.endsWith('_nchwc')) return `Conv + Clip (ReLU6) fused by ORT and run in its NCHWc layout (${opType})`;
   if (opType === 'FusedConv') return 'Conv + Clip (ReLU6) fused by ORT into FusedConv';
   if (nodeName.endsWith('.relu6')) return 'the layer\'s ReLU6 (Clip) as a node of its own';

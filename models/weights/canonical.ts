@@ -89,7 +89,7 @@ export function kernelShape(spec: NetworkSpec, layerName: string): number[] {
 }
 
 /** Layers that carry weights, in order. */
-export function weightedLayers(spec: NetworkSpec) {
+function weightedLayers(spec: NetworkSpec) {
   return spec.layers.filter((l) => l.kind !== 'avgpool');
 }
 

@@ -21,7 +21,7 @@ export function defaultWeightsCache(): string {
 }
 
 /** Official download locations (override with --base-url / MOBILENET_BENCH_WEIGHTS_URL for a private mirror server). */
-export const OFFICIAL_URLS = {
+const OFFICIAL_URLS = {
   tfjs: 'https://storage.googleapis.com/tfjs-models/tfjs',
   tflite: 'https://storage.googleapis.com/download.tensorflow.org/models/mobilenet_v1_2018_08_02',
 };
@@ -31,7 +31,7 @@ export const OFFICIAL_URLS = {
  * taken from public repositories). Keys are paths relative to the cache. Files not listed
  * are fetched and their hash recorded, marked "not pinned".
  */
-export const PINNED_SHA256: Record<string, string> = {
+const PINNED_SHA256: Record<string, string> = {
   'tfjs/mobilenet_v1_0.25_224/model.json': '47417a9a7318ac0de893ed738ae84c6c26c294a415f06c421ff1c6af45df84f1',
   'tfjs/mobilenet_v1_0.75_224/model.json': 'a74c25424bd9939b1c245a58da417e35d1ca16f0b009490a1c44b43d982600d9',
   'tflite/mobilenet_v1_0.25_128_quant.tflite': '3799e7cdb3ec44beacaf47ef5c884111c919e51bb50b34ac836244b08d4b953b',
@@ -91,7 +91,7 @@ function verify(relative: string, bytes: Uint8Array, origin: string): { sha256: 
 }
 
 /** The `<name>.tflite` inside a TF-slim release .tgz (ustar: 512-byte headers, sizes in octal). */
-export function extractFromTgz(tgz: Uint8Array, wanted: string, origin: string): Uint8Array {
+function extractFromTgz(tgz: Uint8Array, wanted: string, origin: string): Uint8Array {
   let tar: Uint8Array;
   try {
     tar = gunzipSync(tgz);

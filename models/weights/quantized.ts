@@ -62,7 +62,3 @@ export function permute<T extends Uint8Array | Float32Array>(src: T, out: T, ind
   return out;
 }
 
-/** Byte size of the integer tensors (kernels + biases), for the record. */
-export function quantizedBytes(q: QuantizedWeights): number {
-  return q.layers.reduce((s, l) => s + l.kernel.byteLength + l.bias.byteLength, 0);
-}

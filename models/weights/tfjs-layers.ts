@@ -123,7 +123,7 @@ const realOr = (p: string) => {
 };
 
 /** Reads all shards of the manifest (relative to `dir`) and decodes every weight. */
-export async function readManifestWeights(groups: ManifestGroup[], dir: string, file: string): Promise<Map<string, NamedTensor>> {
+async function readManifestWeights(groups: ManifestGroup[], dir: string, file: string): Promise<Map<string, NamedTensor>> {
   const out = new Map<string, NamedTensor>();
   for (const [gi, g] of groups.entries()) {
     const names = g.weights.map((w) => w.name).join(', ');

@@ -34,7 +34,7 @@ import type { TfliteModel, TfliteOperator, TfliteTensor } from './tflite-model.t
 import { readQuantizedTflite } from './tflite-quantized.ts';
 
 /** TFLite BuiltinOperator codes used here. */
-export const BuiltinOp = {
+const BuiltinOp = {
   ADD: 0, AVERAGE_POOL_2D: 1, CONV_2D: 3, DEPTHWISE_CONV_2D: 4, DEQUANTIZE: 6, FULLY_CONNECTED: 9,
   RELU6: 21, RESHAPE: 22, SOFTMAX: 25, SQUEEZE: 43, QUANTIZE: 114,
 } as const;
@@ -57,7 +57,7 @@ function typeName(code: number): string {
 }
 
 /** The identifier every TFLite flatbuffer carries at bytes 4..8. */
-export const TFLITE_IDENTIFIER = 'TFL3';
+const TFLITE_IDENTIFIER = 'TFL3';
 
 /** Turns anything thrown while reading into a WeightsError naming the file (and the tensor when known). */
 function wrap<T>(file: string, tensor: string | undefined, fn: () => T): T {

@@ -21,7 +21,7 @@ import { CONFIG_FILE, jobCommand, runCommand } from './reproduce.ts';
 import { scatterSvg } from './svg.ts';
 
 /** The checksum file under data/. */
-export const SUMS_FILE = 'SHA256SUMS';
+const SUMS_FILE = 'SHA256SUMS';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 

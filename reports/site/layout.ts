@@ -13,7 +13,7 @@ import type { SiteModel } from './model.ts';
 let cached: { script: string; css: string } | undefined;
 
 /** The page script (PNG download) and stylesheet, read once per process. */
-export function siteAssets(): { script: string; css: string } {
+function siteAssets(): { script: string; css: string } {
   cached ??= {
     script: transformSync(readFileSync(join(import.meta.dirname, 'client.ts'), 'utf8'), { loader: 'ts', format: 'iife', target: 'es2020', minifyWhitespace: true, sourcefile: 'client.ts' }).code,
     css: readFileSync(join(import.meta.dirname, 'site.css'), 'utf8'),

@@ -38,7 +38,7 @@ export interface SiteModel {
 }
 
 /** Lower-case letters, digits, '.', '_' and '-' only: safe for a file name and a fragment. */
-export function slugify(text: string): string {
+function slugify(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9._]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
 }
 
@@ -112,7 +112,3 @@ export function loadSiteModel(dirs: readonly string[]): SiteModel {
   return { runs, report, devices };
 }
 
-/** The run a device's jobs came from. */
-export function runOf(device: SiteDevice): RunInfo {
-  return device.run.data.run;
-}

@@ -9,7 +9,7 @@ import { devicePage, emulatedBadge, tableWrap } from './layout.ts';
 import { jobAnchor, runtimeAnchor, type SiteDevice, type SiteModel } from './model.ts';
 
 /** A job as a link to its row on its device page. */
-export function jobLink(d: SiteDevice, r: JobResult, text: string): SafeHtml {
+function jobLink(d: SiteDevice, r: JobResult, text: string): SafeHtml {
   return html`<a href="${devicePage(d.slug)}#${jobAnchor(r)}">${text}</a>`;
 }
 
@@ -55,7 +55,7 @@ function budgetAbove(v: number): number {
 }
 
 /** Latency budgets over the device's jobs with a top-1 (the report's round budgets, plus one that fits them all), each with the best job, looser budgets that buy nothing better left out. */
-export function latencyRecommendations(d: SiteDevice): { budget: number; job: JobResult | null }[] {
+function latencyRecommendations(d: SiteDevice): { budget: number; job: JobResult | null }[] {
   const jobs = d.view.withAccuracy;
   if (!jobs.length) return [];
   const medians = jobs.map((r) => r.latency!.medianMs);

@@ -13,7 +13,7 @@ export const CONFIG_FILE = 'bench.config.json';
 const quote = (v: string) => (/^[A-Za-z0-9._:@/,=-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
 
 /** The implementation spec `run --impl` takes: reference, tfjs:wasm, ort-web:wasm@2. */
-export function implSpec(r: Pick<JobResult, 'impl' | 'backend' | 'threads'>): string {
+function implSpec(r: Pick<JobResult, 'impl' | 'backend' | 'threads'>): string {
   if (r.impl === 'reference') return 'reference';
   return `${r.impl}:${r.backend}${r.threads === null ? '' : `@${r.threads}`}`;
 }

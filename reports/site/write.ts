@@ -13,13 +13,13 @@ import { buildSite } from './build.ts';
 import { loadSiteModel } from './model.ts';
 
 /** Marks a folder as a published site (so publishing again may replace its files). */
-export const SITE_MARKER = '.mobilenet-bench-site';
+const SITE_MARKER = '.mobilenet-bench-site';
 
 
 const inside = (child: string, parent: string) => child === parent || child.startsWith(parent + sep);
 
 /** Refuse an output folder that would overwrite, or delete, an input. */
-export function checkSiteOutput(out: string, runDirs: readonly string[]): void {
+function checkSiteOutput(out: string, runDirs: readonly string[]): void {
   const o = resolvedPath(out);
   for (const dir of runDirs) {
     const d = resolvedPath(dir);

@@ -14,11 +14,6 @@ import { versionAt } from '../../models/platform/package-json.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-/** Folder of built pages (MOBILENET_BENCH_CACHE/page, default node_modules/.cache/mobilenet-bench/page). */
-export function pageCacheDir(): string {
-  return join(cacheDir(), 'page');
-}
-
 let inFlight: Promise<string> | null = null;
 
 /**

@@ -23,7 +23,7 @@ export interface TreeFile {
 let inFlight: Promise<string> | null = null;
 
 /** Build the job bundle when what it runs changed; resolves to the path of job.cjs. */
-export function buildRemoteJobBundle(): Promise<string> {
+function buildRemoteJobBundle(): Promise<string> {
   inFlight ??= cachedBuild(remoteJobBuild(), cacheDir()).then((dir) => join(dir, 'job.cjs')).finally(() => {
     inFlight = null;
   });

@@ -65,7 +65,7 @@ export function diskFullMessage(host: string, dir: string, neededBytes: number, 
  * An upload that makes no progress for this long is given up (the SFTP session is ended): a
  * stalled link or a hung board, told apart from a slow one, which keeps making progress.
  */
-export const UPLOAD_STALL_TIMEOUT_MS = 60_000;
+const UPLOAD_STALL_TIMEOUT_MS = 60_000;
 /** Bytes sent per SFTP write of in-memory data (each one counts as progress). */
 const WRITE_CHUNK_BYTES = 256 * 1024;
 

@@ -22,7 +22,7 @@ import { connectBoard, deviceOf, sshHostOf, type Board, type SshRunnerOptions, t
  * the link dropped), then stops it and removes its profile. It says MNB_EXITED when Chromium
  * ends by itself, so a browser that cannot start fails at once.
  */
-export function remoteChromiumScript(chromiumPath: string | undefined, args: string[], env: Record<string, string> = {}): string {
+function remoteChromiumScript(chromiumPath: string | undefined, args: string[], env: Record<string, string> = {}): string {
   const find = chromiumPath ? shellQuote(chromiumPath) : '"$(command -v chromium || command -v chromium-browser || command -v google-chrome)"';
   return [
     ...Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(v)}`),
@@ -50,9 +50,9 @@ export function remoteChromiumScript(chromiumPath: string | undefined, args: str
 }
 
 /** Longest the board's Chromium may take to print its DevTools address once started. */
-export const CHROMIUM_START_TIMEOUT_MS = 60_000;
+const CHROMIUM_START_TIMEOUT_MS = 60_000;
 /** Longest the board's Chromium may take to accept the DevTools connection and answer its first call. */
-export const CHROMIUM_CONNECT_TIMEOUT_MS = 60_000;
+const CHROMIUM_CONNECT_TIMEOUT_MS = 60_000;
 
 /** Parse `DevTools listening on ws://127.0.0.1:PORT/devtools/browser/ID` from Chromium's stderr. */
 export function devtoolsEndpoint(stderr: string): { port: number; path: string } | null {

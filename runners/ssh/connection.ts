@@ -12,11 +12,11 @@ import { MAX_LINE_BYTES, mib } from '../../harness/ingest.ts';
 import { seconds, withTimeLimit } from '../../harness/time-limit.ts';
 
 /** Longest a plain shell command on the board may run (uname, ls, df, sha256sum, mv…) unless its caller gives another limit. */
-export const REMOTE_COMMAND_TIMEOUT_MS = 60_000;
+const REMOTE_COMMAND_TIMEOUT_MS = 60_000;
 /** Longest the board may take to open a channel (a command, SFTP, a port forward). */
-export const CHANNEL_OPEN_TIMEOUT_MS = 30_000;
+const CHANNEL_OPEN_TIMEOUT_MS = 30_000;
 /** Most output a plain shell command may print on each of stdout and stderr (the board is not trusted to stop). */
-export const REMOTE_OUTPUT_MAX_BYTES = MAX_LINE_BYTES;
+const REMOTE_OUTPUT_MAX_BYTES = MAX_LINE_BYTES;
 
 /** Where and as whom to connect. */
 export interface SshEndpoint extends HostKeyPin {
@@ -83,7 +83,7 @@ export function shellQuote(s: string): string {
 }
 
 /** Turn an ssh2/net connection error into a message with the fix. */
-export function describeConnectError(e: Error & { code?: string; level?: string }, ep: SshEndpoint): string {
+function describeConnectError(e: Error & { code?: string; level?: string }, ep: SshEndpoint): string {
   const where = `${ep.username}@${ep.host}:${ep.port}`;
   if (e.level === 'client-authentication') {
     return `the board ${where} refused the key ${ep.privateKey ?? '(ssh-agent)'} for user ${ep.username}: add its public key to ~${ep.username}/.ssh/authorized_keys on the board, or set the target's privateKey/username to ones it accepts`;

@@ -15,14 +15,14 @@ export function sha256Fingerprint(keyBlob: Buffer): string {
 }
 
 /** The key type named inside an SSH key blob (e.g. ssh-ed25519). */
-export function keyTypeOf(keyBlob: Buffer): string {
+function keyTypeOf(keyBlob: Buffer): string {
   if (keyBlob.length < 4) return 'unknown';
   const n = keyBlob.readUInt32BE(0);
   return keyBlob.subarray(4, 4 + n).toString('latin1');
 }
 
 /** How known_hosts names a host: `host`, or `[host]:port` when the port is not 22. */
-export function knownHostsName(host: string, port: number): string {
+function knownHostsName(host: string, port: number): string {
   return port === 22 ? host : `[${host}]:${port}`;
 }
 
@@ -63,7 +63,7 @@ export class HostKeyError extends Error {
 }
 
 /** The default known_hosts, used when the target pins nothing itself. */
-export function defaultKnownHosts(): string {
+function defaultKnownHosts(): string {
   return join(homedir(), '.ssh', 'known_hosts');
 }
 

@@ -16,7 +16,7 @@ import { seconds } from '../../harness/time-limit.ts';
 import { connectBoard, deviceOf, sshHostOf, type Board, type SshRunnerOptions, type SshTarget } from './session.ts';
 
 /** Upload a job's data (canonical weights from files, eval inputs with reference logits). */
-export async function shipJobData(board: Board, job: Job): Promise<{ weightsFile: string | null; inputsFile: string; stats: UploadStats }> {
+async function shipJobData(board: Board, job: Job): Promise<{ weightsFile: string | null; inputsFile: string; stats: UploadStats }> {
   const weights = await loadWeightsInNode(job.weights, job);
   const inputs = shippedBytes(encodeEvalInputs(await evalInputsInNode(job, weights)));
   const w = job.weights.kind === 'file' ? shippedBytes(encodeWeights(weights)) : null;
@@ -26,7 +26,7 @@ export async function shipJobData(board: Board, job: Job): Promise<{ weightsFile
 
 const STDERR_TAIL_CHARS = 2000;
 /** Longest the board's `node -p process.version` may take (Node starts in ~0.1 s on a Pi, a few seconds under emulation). */
-export const NODE_CHECK_TIMEOUT_MS = 60_000;
+const NODE_CHECK_TIMEOUT_MS = 60_000;
 /** The job bundle's target (esbuild `node20`). */
 const MIN_NODE_MAJOR = 20;
 const INSTALL_NODE = `Install Node ≥ ${MIN_NODE_MAJOR} on the board (the arm64 tarball from nodejs.org, or NodeSource's apt repository: Debian/Raspberry Pi OS bookworm's own nodejs is 18), or set the target's node to its path`;

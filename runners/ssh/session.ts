@@ -15,11 +15,6 @@ import { openSsh, type SshConnection, type SshEndpoint } from './connection.ts';
 /** An ssh target, as configured. */
 export type SshTarget = Extract<Target, { type: 'ssh' }>;
 
-/** How many runners an ssh target gets: one per entry of `hosts`, else 1. */
-export function sshInstanceCount(target: SshTarget): number {
-  return target.hosts?.length ?? 1;
-}
-
 /** The board an instance drives. */
 export function sshHostOf(target: SshTarget, instance: InstanceRef): string {
   return target.hosts ? target.hosts[instance.index] : target.host!;
@@ -48,7 +43,7 @@ function expandHome(path: string): string {
 }
 
 /** The endpoint of a target instance (credentials are paths, never contents). */
-export function endpointOf(target: SshTarget, instance: InstanceRef): SshEndpoint {
+function endpointOf(target: SshTarget, instance: InstanceRef): SshEndpoint {
   return {
     host: sshHostOf(target, instance), port: target.port, username: target.username,
     ...(target.privateKey ? { privateKey: expandHome(target.privateKey) } : {}),

@@ -91,7 +91,7 @@ export function matmulU8(
 }
 
 /** im2col for a 3×3 TF 'same' conv over uint8; padding holds the zero point (real 0). Returns the output size. */
-export function im2col3x3U8(input: Uint8Array, inSize: number, inC: number, stride: number, zeroPoint: number, out: Uint8Array): number {
+function im2col3x3U8(input: Uint8Array, inSize: number, inC: number, stride: number, zeroPoint: number, out: Uint8Array): number {
   const outSize = sameOutputSize(inSize, stride);
   const [pad] = samePadding(inSize, 3, stride);
   const rowLen = 9 * inC;
