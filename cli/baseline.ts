@@ -18,7 +18,11 @@ const OPTIONS = {
 } as const;
 
 /** `baseline …`: returns the exit code (2 on any problem, with the reason). */
-export async function baselineCommand(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+export async function baselineCommand(
+  argv: string[],
+  out: (s: string) => void = (s) => process.stdout.write(s),
+  err: (s: string) => void = (s) => process.stderr.write(s),
+): Promise<number> {
   const [sub, ...rest] = argv;
   try {
     const { values, positionals } = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true, strict: true });
@@ -30,13 +34,18 @@ export async function baselineCommand(argv: string[], out: (s: string) => void =
     if (sub === 'save') {
       if (positionals.length < 1) throw new Error('baseline save takes one or more run folders');
       const { file, data } = saveBaseline(positionals, { dir, force: Boolean(values.force), ...(values.name ? { name: values.name } : {}) });
-      out(`Saved baseline '${data.name}' (${data.runs[0].results.length} jobs, ${data.runs.length} run${data.runs.length > 1 ? 's' : ''}: ${data.runs.map((r) => r.run.runId).join(', ')}) to ${file}\n`);
+      out(
+        `Saved baseline '${data.name}' (${data.runs[0].results.length} jobs, ${data.runs.length} run${data.runs.length > 1 ? 's' : ''}: ${data.runs.map((r) => r.run.runId).join(', ')}) to ${file}\n`,
+      );
       return EXIT.ok;
     }
     if (sub === 'list') {
       const list = listBaselines(dir);
       if (!list.length) out(`No baselines in ${dir}\n`);
-      for (const b of list) out(`${b.name.padEnd(20)} ${String(b.jobs).padStart(4)} jobs × ${b.runs} run${b.runs > 1 ? 's' : ''}  first run ${b.runId}  saved ${b.savedAt}  ${b.file}\n`);
+      for (const b of list)
+        out(
+          `${b.name.padEnd(20)} ${String(b.jobs).padStart(4)} jobs × ${b.runs} run${b.runs > 1 ? 's' : ''}  first run ${b.runId}  saved ${b.savedAt}  ${b.file}\n`,
+        );
       return EXIT.ok;
     }
     throw new Error(`unknown subcommand '${sub}'\n\n${BASELINE_USAGE}`);

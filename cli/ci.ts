@@ -57,11 +57,20 @@ const CI_OPTIONS = {
 /** A config narrowed to one planned job (its target, implementation and variant), for a re-run. */
 function configForJob(config: Config, job: Job): Config {
   const target = 'implementations' in job.target && job.target.implementations ? { ...job.target, implementations: [job.implementation] } : job.target;
-  return { ...config, targets: [target] as Config['targets'], implementations: [job.implementation], variants: { alpha: [job.alpha] as Config['variants']['alpha'], resolution: [job.resolution] as Config['variants']['resolution'] } };
+  return {
+    ...config,
+    targets: [target] as Config['targets'],
+    implementations: [job.implementation],
+    variants: { alpha: [job.alpha] as Config['variants']['alpha'], resolution: [job.resolution] as Config['variants']['resolution'] },
+  };
 }
 
 /** `ci`: returns the exit code. */
-export async function ciCommand(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+export async function ciCommand(
+  argv: string[],
+  out: (s: string) => void = (s) => process.stdout.write(s),
+  err: (s: string) => void = (s) => process.stderr.write(s),
+): Promise<number> {
   let values;
   try {
     values = parseArgs({ args: argv, options: { ...MATRIX_OPTIONS, ...CI_OPTIONS }, allowPositionals: false, strict: true }).values;
@@ -117,11 +126,19 @@ export async function ciCommand(argv: string[], out: (s: string) => void = (s) =
   for (let look = 2; look <= maxRepeats; look++) {
     const undecided = report.jobs.filter((j) => j.undecided);
     if (!undecided.length) break;
-    out(`\nre-run ${look - 1} of ${maxRepeats - 1}: ${undecided.length} undecided job${undecided.length === 1 ? '' : 's'} (${undecided.map((j) => j.id).join(', ')})\n`);
+    out(
+      `\nre-run ${look - 1} of ${maxRepeats - 1}: ${undecided.length} undecided job${undecided.length === 1 ? '' : 's'} (${undecided.map((j) => j.id).join(', ')})\n`,
+    );
     for (const u of undecided) {
       const job = plan.jobs.find((j) => j.id === u.id);
       if (!job) continue;
-      const again = await runBenchmark({ config: configForJob(config, job), environment: overrides.environment, runnerFor, outDir: join(first.dir, 'reruns', `${look}-${u.id.replace(/[^A-Za-z0-9._-]/g, '_')}`), onEvent: progress });
+      const again = await runBenchmark({
+        config: configForJob(config, job),
+        environment: overrides.environment,
+        runnerFor,
+        outDir: join(first.dir, 'reruns', `${look}-${u.id.replace(/[^A-Za-z0-9._-]/g, '_')}`),
+        onEvent: progress,
+      });
       const r = again.results.find((x) => x.id === u.id);
       if (r?.status === 'ok' && r.latency) reruns.set(u.id, [...(reruns.get(u.id) ?? []), r.latency.medianMs]);
     }

@@ -70,7 +70,8 @@ function parseFraction(flag: string, s: string): number {
 
 function parseNumber(flag: string, s: string, { integer = false } = {}): number {
   const n = Number(s);
-  if (s.trim() === '' || !Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) throw new UsageError(`--${flag}: '${s}' is not a ${integer ? 'whole ' : ''}number ≥ 0`);
+  if (s.trim() === '' || !Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n)))
+    throw new UsageError(`--${flag}: '${s}' is not a ${integer ? 'whole ' : ''}number ≥ 0`);
   return n;
 }
 
@@ -95,13 +96,21 @@ function compareOptionsFrom(v: Record<string, string | boolean | undefined>): Pa
 }
 
 /** `compare`: returns the exit code. */
-export async function compareCommand(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+export async function compareCommand(
+  argv: string[],
+  out: (s: string) => void = (s) => process.stdout.write(s),
+  err: (s: string) => void = (s) => process.stderr.write(s),
+): Promise<number> {
   try {
     let parsed;
     try {
       parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
     } catch (e) {
-      throw new UsageError(`${(e as Error).message}. Options: ${Object.keys(OPTIONS).map((o) => `--${o}`).join(' ')}`);
+      throw new UsageError(
+        `${(e as Error).message}. Options: ${Object.keys(OPTIONS)
+          .map((o) => `--${o}`)
+          .join(' ')}`,
+      );
     }
     const { values, positionals } = parsed;
     if (values.help) {
@@ -121,7 +130,8 @@ export async function compareCommand(argv: string[], out: (s: string) => void = 
     refuseOutputsOverInputs(outputs, [guardInputOf(baseline.source), guardInputOf(current.source)]);
     const report = compareRuns(baseline, current, { ...DEFAULT_COMPARE_OPTIONS, ...options });
     out(formatReport(report, format));
-    if (values.markdown) writeFileSync(values.markdown, formatReport(report, 'markdown'), { flag: values.markdown === process.env.GITHUB_STEP_SUMMARY ? 'a' : 'w' });
+    if (values.markdown)
+      writeFileSync(values.markdown, formatReport(report, 'markdown'), { flag: values.markdown === process.env.GITHUB_STEP_SUMMARY ? 'a' : 'w' });
     if (values.json) writeFileSync(values.json, formatReport(report, 'json'));
     if (values.junit) writeFileSync(values.junit, formatReport(report, 'junit'));
     if (report.cannotCompare) err(`mobilenet-bench compare: cannot compare: ${report.cannotCompare}\n`);
@@ -157,25 +167,43 @@ export function historyOptionsFrom(v: Record<string, string | boolean | undefine
 }
 
 /** `compare --history DIR <current>`. */
-function compareWithHistory(values: Record<string, string | boolean | undefined>, positionals: string[], out: (s: string) => void, err: (s: string) => void): number {
+function compareWithHistory(
+  values: Record<string, string | boolean | undefined>,
+  positionals: string[],
+  out: (s: string) => void,
+  err: (s: string) => void,
+): number {
   if (positionals.length !== 1) throw new UsageError(`with --history, give one run folder (the current run); got ${positionals.length}`);
   const format = (values.format ?? 'table') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format: '${values.format}' is not one of ${FORMATS.join(', ')}`);
   const options = historyOptionsFrom(values);
-  const outputs = (['markdown', 'json', 'junit'] as const).flatMap((k) => (typeof values[k] === 'string' ? [{ path: values[k] as string, option: `--${k}` }] : []));
+  const outputs = (['markdown', 'json', 'junit'] as const).flatMap((k) =>
+    typeof values[k] === 'string' ? [{ path: values[k] as string, option: `--${k}` }] : [],
+  );
   refuseOutputsOverInputs(outputs, [guardInputOf(positionals[0])]);
   // A .json written into the history folder would be read back as a (broken) entry.
   for (const o of outputs) {
-    if (dirname(resolvedPath(o.path)) === resolvedPath(values.history as string)) throw new UsageError(`${o.option} ${o.path}: refusing to write into the history folder ${values.history}, whose every .json file is read as a run; choose a path outside it`);
+    if (dirname(resolvedPath(o.path)) === resolvedPath(values.history as string))
+      throw new UsageError(
+        `${o.option} ${o.path}: refusing to write into the history folder ${values.history}, whose every .json file is read as a run; choose a path outside it`,
+      );
   }
   const history = readHistory(values.history as string);
   // Files left out are named, never counted silently.
   err(describeProblems(history.problems));
   const current = entryOfRunFolder(positionals[0]);
   const report = judgeFromHistory(current, history.entries, options);
-  const render = (f: Format) => (f === 'markdown' ? formatHistoryMarkdown(report) : f === 'json' ? formatHistoryJson(report) : f === 'junit' ? formatHistoryJunit(report) : formatHistoryTable(report));
+  const render = (f: Format) =>
+    f === 'markdown'
+      ? formatHistoryMarkdown(report)
+      : f === 'json'
+        ? formatHistoryJson(report)
+        : f === 'junit'
+          ? formatHistoryJunit(report)
+          : formatHistoryTable(report);
   out(render(format));
-  if (typeof values.markdown === 'string') writeFileSync(values.markdown, render('markdown'), { flag: values.markdown === process.env.GITHUB_STEP_SUMMARY ? 'a' : 'w' });
+  if (typeof values.markdown === 'string')
+    writeFileSync(values.markdown, render('markdown'), { flag: values.markdown === process.env.GITHUB_STEP_SUMMARY ? 'a' : 'w' });
   if (typeof values.json === 'string') writeFileSync(values.json, render('json'));
   if (typeof values.junit === 'string') writeFileSync(values.junit, render('junit'));
   return report.exitCode;

@@ -22,7 +22,11 @@ const OPTIONS = {
 } as const;
 
 /** `history`: returns the exit code (2 for bad input, with a message naming it). */
-export async function historyCommand(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+export async function historyCommand(
+  argv: string[],
+  out: (s: string) => void = (s) => process.stdout.write(s),
+  err: (s: string) => void = (s) => process.stderr.write(s),
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -51,7 +55,9 @@ export async function historyCommand(argv: string[], out: (s: string) => void = 
       for (const runDir of rest) {
         try {
           const r = recordRun(runDir, dir, { branch: values.branch, commit: values.commit, url: values.url });
-          out(`${r.outcome === 'added' ? 'added' : 'already in the history'}: ${runDir} → ${r.file} (branch ${r.entry.source.branch ?? '?'}, commit ${r.entry.source.commit?.slice(0, 12) ?? '?'}${r.entry.source.dirty ? ', dirty' : ''}, ${r.entry.jobs.length} jobs)\n`);
+          out(
+            `${r.outcome === 'added' ? 'added' : 'already in the history'}: ${runDir} → ${r.file} (branch ${r.entry.source.branch ?? '?'}, commit ${r.entry.source.commit?.slice(0, 12) ?? '?'}${r.entry.source.dirty ? ', dirty' : ''}, ${r.entry.jobs.length} jobs)\n`,
+          );
         } catch (e) {
           const name = (e as Error).name;
           if (name !== 'ResultsError' && name !== 'HistoryError' && name !== 'ZodError') throw e;
@@ -65,7 +71,23 @@ export async function historyCommand(argv: string[], out: (s: string) => void = 
       const h = readHistory(dir);
       err(describeProblems(h.problems));
       if (values.json) {
-        out(`${JSON.stringify(h.entries.map((e) => ({ id: e.id, runId: e.runId, branch: e.source.branch, commit: e.source.commit, dirty: e.source.dirty, time: e.source.time, device: e.device, jobs: e.jobs.length, file: h.fileOf.get(e) })), null, 2)}\n`);
+        out(
+          `${JSON.stringify(
+            h.entries.map((e) => ({
+              id: e.id,
+              runId: e.runId,
+              branch: e.source.branch,
+              commit: e.source.commit,
+              dirty: e.source.dirty,
+              time: e.source.time,
+              device: e.device,
+              jobs: e.jobs.length,
+              file: h.fileOf.get(e),
+            })),
+            null,
+            2,
+          )}\n`,
+        );
         return h.problems.length ? EXIT.usage : EXIT.ok;
       }
       const groups = new Map<string, typeof h.entries>();
@@ -73,13 +95,17 @@ export async function historyCommand(argv: string[], out: (s: string) => void = 
         const key = `branch ${e.source.branch ?? '(none)'} · device ${e.device} (${e.environment.cpuModel}, ${e.environment.cores} cores, ${e.environment.os} ${e.environment.arch})`;
         groups.set(key, [...(groups.get(key) ?? []), e]);
       }
-      out(`${h.entries.length} run${h.entries.length === 1 ? '' : 's'} in ${dir}${h.problems.length ? ` (${h.problems.length} file${h.problems.length === 1 ? '' : 's'} not counted, see above)` : ''}\n`);
+      out(
+        `${h.entries.length} run${h.entries.length === 1 ? '' : 's'} in ${dir}${h.problems.length ? ` (${h.problems.length} file${h.problems.length === 1 ? '' : 's'} not counted, see above)` : ''}\n`,
+      );
       for (const [key, list] of groups) {
         out(`\n${key}: ${list.length} run${list.length === 1 ? '' : 's'}\n`);
         for (const e of list) {
           const ok = e.jobs.filter((j) => j.status === 'ok');
           const med = ok.length ? fmtMs(ok[0].medianMs) : '—';
-          out(`  ${e.source.time}  ${e.source.commit?.slice(0, 10) ?? '(no commit)'}${e.source.dirty ? '+dirty' : ''}  ${e.id}  ${ok.length}/${e.jobs.length} ok  (first: ${med})\n`);
+          out(
+            `  ${e.source.time}  ${e.source.commit?.slice(0, 10) ?? '(no commit)'}${e.source.dirty ? '+dirty' : ''}  ${e.id}  ${ok.length}/${e.jobs.length} ok  (first: ${med})\n`,
+          );
         }
       }
       return h.problems.length ? EXIT.usage : EXIT.ok;

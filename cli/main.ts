@@ -21,22 +21,41 @@ mobilenet-bench models table [--json]    analytic MACs and parameters of the 16 
 ${FETCH_USAGE}${COMPARE_USAGE}${BASELINE_USAGE}${REPORT_USAGE}${PUBLISH_USAGE}${HISTORY_USAGE}${CI_USAGE}${TREND_USAGE}`;
 
 /** Errors that describe bad input, not a bug: printed without a stack trace. */
-const EXPECTED_ERRORS = new Set(['ConfigError', 'ResultsError', 'StoreWriteError', 'RunLockedError', 'WeightsError', 'EvalSetError', 'ImageDecodeError', 'ResumeError', 'HistoryError']);
+const EXPECTED_ERRORS = new Set([
+  'ConfigError',
+  'ResultsError',
+  'StoreWriteError',
+  'RunLockedError',
+  'WeightsError',
+  'EvalSetError',
+  'ImageDecodeError',
+  'ResumeError',
+  'HistoryError',
+]);
 
 /** Run one CLI invocation; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
-      case 'run': return await runCommand(rest);
-      case 'list': return await listCommand(rest);
-      case 'compare': return await compareCommand(rest);
-      case 'baseline': return await baselineCommand(rest);
-      case 'report': return await reportCommand(rest);
-      case 'publish': return await publishCommand(rest);
-      case 'history': return await historyCommand(rest);
-      case 'ci': return await ciCommand(rest);
-      case 'trend': return await trendCommand(rest);
+      case 'run':
+        return await runCommand(rest);
+      case 'list':
+        return await listCommand(rest);
+      case 'compare':
+        return await compareCommand(rest);
+      case 'baseline':
+        return await baselineCommand(rest);
+      case 'report':
+        return await reportCommand(rest);
+      case 'publish':
+        return await publishCommand(rest);
+      case 'history':
+        return await historyCommand(rest);
+      case 'ci':
+        return await ciCommand(rest);
+      case 'trend':
+        return await trendCommand(rest);
       case 'models':
         if (rest[0] === 'table') {
           printModelsTable(rest.includes('--json'));
@@ -44,7 +63,10 @@ export async function main(argv: string[]): Promise<number> {
         }
         if (rest[0] === 'fetch') return await modelsFetchCommand(rest.slice(1));
         break;
-      case undefined: case '--help': case '-h': case 'help':
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
         process.stdout.write(USAGE);
         return EXIT.ok;
     }

@@ -18,8 +18,16 @@ export async function modelsFetchCommand(argv: string[]): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
-      args: argv, strict: true,
-      options: { alpha: { type: 'string' }, resolution: { type: 'string' }, precision: { type: 'string' }, mirror: { type: 'string' }, cache: { type: 'string' }, 'base-url': { type: 'string' } },
+      args: argv,
+      strict: true,
+      options: {
+        alpha: { type: 'string' },
+        resolution: { type: 'string' },
+        precision: { type: 'string' },
+        mirror: { type: 'string' },
+        cache: { type: 'string' },
+        'base-url': { type: 'string' },
+      },
     }));
   } catch (e) {
     throw new ConfigError(`${(e as Error).message}\n${FETCH_USAGE}`);
@@ -42,7 +50,8 @@ export async function modelsFetchCommand(argv: string[]): Promise<number> {
     ...(mirror ? { mirror } : {}),
     ...(values['base-url'] ? { baseUrls: { tfjs: values['base-url'], tflite: values['base-url'] } } : {}),
     onFile: (f) => {
-      if (f.relative.endsWith('.json') || f.relative.endsWith('.tflite')) process.stderr.write(`  ${f.check.padEnd(10)} ${f.relative}  ${f.sha256.slice(0, 16)}…\n`);
+      if (f.relative.endsWith('.json') || f.relative.endsWith('.tflite'))
+        process.stderr.write(`  ${f.check.padEnd(10)} ${f.relative}  ${f.sha256.slice(0, 16)}…\n`);
     },
   });
   const models = files.filter((f) => f.relative.endsWith('.json') || f.relative.endsWith('.tflite'));

@@ -41,11 +41,17 @@ export function parseMatrixArgs(argv: string[]) {
   try {
     values = parseArgs({ args: argv, options: MATRIX_OPTIONS, allowPositionals: false, strict: true }).values;
   } catch (e) {
-    throw new ConfigError(`${(e as Error).message}. Options: ${Object.keys(MATRIX_OPTIONS).map((o) => `--${o}`).join(' ')}`);
+    throw new ConfigError(
+      `${(e as Error).message}. Options: ${Object.keys(MATRIX_OPTIONS)
+        .map((o) => `--${o}`)
+        .join(' ')}`,
+    );
   }
   for (const [k, v] of Object.entries(values)) {
     if (typeof v === 'string' && v.split(',').every((x) => x.trim() === '')) {
-      throw new ConfigError(`--${k}: empty value${EXAMPLES[k] ? `; give at least one, e.g. --${k} ${EXAMPLES[k]}` : ''} (leave the option out for the default)`);
+      throw new ConfigError(
+        `--${k}: empty value${EXAMPLES[k] ? `; give at least one, e.g. --${k} ${EXAMPLES[k]}` : ''} (leave the option out for the default)`,
+      );
     }
   }
   return values;
@@ -54,7 +60,11 @@ export function parseMatrixArgs(argv: string[]) {
 /** Example values shown when an option is given empty. */
 const EXAMPLES: Record<string, string> = { impl: 'reference,tfjs:wasm', target: 'node', alpha: '1,0.5', resolution: '224,128', precision: 'float32' };
 
-const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+const list = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 const numbers = (flag: string, s: string) =>
   list(s).map((x) => {
     const n = Number(x);
@@ -65,9 +75,20 @@ const number = (flag: string, s: string | undefined) => (s === undefined ? undef
 
 /** Which override each option sets (options without one, like --out and --resume, are not config). */
 const OVERRIDE_OF: Partial<Record<keyof typeof MATRIX_OPTIONS, keyof ConfigOverrides>> = {
-  target: 'targets', impl: 'implementations', alpha: 'alpha', resolution: 'resolution', precision: 'precision',
-  quick: 'quick', profile: 'profile', repeats: 'repeats', workers: 'workers',
-  'weights-mirror': 'weightsMirror', 'eval-set': 'evalSet', model: 'models', 'accuracy-samples': 'accuracySamples', crop: 'crop',
+  target: 'targets',
+  impl: 'implementations',
+  alpha: 'alpha',
+  resolution: 'resolution',
+  precision: 'precision',
+  quick: 'quick',
+  profile: 'profile',
+  repeats: 'repeats',
+  workers: 'workers',
+  'weights-mirror': 'weightsMirror',
+  'eval-set': 'evalSet',
+  model: 'models',
+  'accuracy-samples': 'accuracySamples',
+  crop: 'crop',
 };
 
 /** The typed overrides of these options and this environment (the one place MOBILENET_BENCH_MIRROR is read). */

@@ -26,6 +26,8 @@ export async function publishCommand(argv: string[]): Promise<number> {
   if (positionals.length === 0) throw new ConfigError(`publish needs at least one run folder\n\n${PUBLISH_USAGE}`);
   if (!values.out) throw new ConfigError(`publish needs --out DIR (the site's folder)\n\n${PUBLISH_USAGE}`);
   const files = publishSite(positionals, values.out);
-  process.stdout.write(`Site: ${values.out} (${files.length} files; open ${values.out}/index.html; check the data with \`cd ${values.out}/data && sha256sum -c SHA256SUMS\`)\n`);
+  process.stdout.write(
+    `Site: ${values.out} (${files.length} files; open ${values.out}/index.html; check the data with \`cd ${values.out}/data && sha256sum -c SHA256SUMS\`)\n`,
+  );
   return EXIT.ok;
 }

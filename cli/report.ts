@@ -39,9 +39,11 @@ export async function reportCommand(argv: string[]): Promise<number> {
   }
   const format = values.format === 'md' ? 'markdown' : values.format;
   if (format in EXPORT_FORMATS) return exportCommand(positionals, format as ExportFormat, values.out);
-  if (format !== 'html' && format !== 'markdown') throw new ConfigError(`--format must be html, markdown, ${Object.keys(EXPORT_FORMATS).join(', ')}, not '${values.format}'`);
+  if (format !== 'html' && format !== 'markdown')
+    throw new ConfigError(`--format must be html, markdown, ${Object.keys(EXPORT_FORMATS).join(', ')}, not '${values.format}'`);
   if (positionals.length === 0) throw new ConfigError(`report needs a run folder\n\n${REPORT_USAGE}`);
-  if (positionals.length > 1 && !values.out) throw new ConfigError(`report with ${positionals.length} run folders needs --out FILE (the merged page belongs to none of them)`);
+  if (positionals.length > 1 && !values.out)
+    throw new ConfigError(`report with ${positionals.length} run folders needs --out FILE (the merged page belongs to none of them)`);
   // Before anything is read or written: `-o RUN/results.jsonl` would replace the run it reports on.
   try {
     refuseOutputsOverInputs(values.out && values.out !== '-' ? [{ path: values.out, option: '--out' }] : [], positionals.map(guardInputOf));

@@ -97,7 +97,9 @@ export async function runCommand(argv: string[]): Promise<number> {
       const r = recordRun(dir, historyDir);
       process.stdout.write(`History: ${r.file}${r.outcome === 'already' ? ' (already there)' : ''}\n`);
     } catch (e) {
-      process.stderr.write(`mobilenet-bench: the run was not added to the history (${(e as Error).message}); try \`mobilenet-bench history add ${dir} --history ${historyDir}\`\n`);
+      process.stderr.write(
+        `mobilenet-bench: the run was not added to the history (${(e as Error).message}); try \`mobilenet-bench history add ${dir} --history ${historyDir}\`\n`,
+      );
     }
   }
   return results.some((r) => r.status === 'failed' || r.status === 'invalid') ? EXIT.failed : EXIT.ok;
@@ -116,7 +118,9 @@ export async function listCommand(argv: string[]): Promise<number> {
   }
   const page = await pageBundleFor(config);
   if (page) {
-    process.stdout.write(`\nProbe page bundle (browsers and phones download it): ${mb(page.totalBytes)} in ${page.files} files; each job loads ${mb(page.entryBytes)} (main.js, index.html) and then only its runtime's chunks\n`);
+    process.stdout.write(
+      `\nProbe page bundle (browsers and phones download it): ${mb(page.totalBytes)} in ${page.files} files; each job loads ${mb(page.entryBytes)} (main.js, index.html) and then only its runtime's chunks\n`,
+    );
   }
   return EXIT.ok;
 }

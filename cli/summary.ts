@@ -22,13 +22,19 @@ export function summaryTable(results: JobResult[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const counts = ['ok', 'invalid', 'failed', 'skipped'].map((s) => `${results.filter((r) => r.status === s).length} ${s}`).join(', ');
-  const problems = results.filter((r) => r.status === 'failed' || r.status === 'invalid').map((r) => `  ${r.id}: ${r.status}: ${r.error?.split('\n')[0] ?? ''}`);
+  const problems = results
+    .filter((r) => r.status === 'failed' || r.status === 'invalid')
+    .map((r) => `  ${r.id}: ${r.status}: ${r.error?.split('\n')[0] ?? ''}`);
   // Skips share a few reasons: list each reason once with how many jobs it covers.
   const skipReasons = new Map<string, number>();
   for (const r of results.filter((x) => x.status === 'skipped')) skipReasons.set(r.error ?? '', (skipReasons.get(r.error ?? '') ?? 0) + 1);
   const skips = [...skipReasons].map(([reason, n]) => `  ${n} job${n > 1 ? 's' : ''}: ${reason}`);
   return [
-    line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), '', counts,
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+    '',
+    counts,
     ...(problems.length ? ['', 'Failed or invalid:', ...problems] : []),
     ...(skips.length ? ['', 'Skipped:', ...skips] : []),
   ].join('\n');

@@ -15,7 +15,11 @@ export const TREND_USAGE = `mobilenet-bench trend <history dir> [--out FILE] [--
 export async function trendCommand(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string', short: 'o' }, 'report-base': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { out: { type: 'string', short: 'o' }, 'report-base': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
   } catch (e) {
     throw new ConfigError(`${(e as Error).message}\n\n${TREND_USAGE}`);
   }
@@ -27,12 +31,17 @@ export async function trendCommand(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new ConfigError(`trend needs one history folder, got ${positionals.length}\n\n${TREND_USAGE}`);
   const history = readHistory(positionals[0]);
   process.stderr.write(describeProblems(history.problems));
-  if (!history.entries.length) throw new ConfigError(`${positionals[0]} holds no readable history entry: add runs with \`mobilenet-bench history add <run dir> --history ${positionals[0]}\``);
+  if (!history.entries.length)
+    throw new ConfigError(
+      `${positionals[0]} holds no readable history entry: add runs with \`mobilenet-bench history add <run dir> --history ${positionals[0]}\``,
+    );
   const base = values['report-base']?.replace(/\/+$/, '');
   const series = trendSeries(history.entries, { reportUrl: base ? (e) => `${base}/${encodeURIComponent(e.runId)}/report.html` : undefined });
   const out = values.out ?? 'trend.html';
   writeFileAtomic(out, renderTrendPage(history, series), (e) => writeFailure(out, e, 'free space or pass another --out'));
   const changed = series.filter((s) => s.changes.length);
-  process.stdout.write(`Trend: ${out} (${series.length} job series, ${changed.length} with a change point${changed.length ? `: ${changed.map((s) => `${s.id} at run ${s.changes.map((c) => c.index + 1).join(', ')}`).join('; ')}` : ''})\n`);
+  process.stdout.write(
+    `Trend: ${out} (${series.length} job series, ${changed.length} with a change point${changed.length ? `: ${changed.map((s) => `${s.id} at run ${s.changes.map((c) => c.index + 1).join(', ')}`).join('; ')}` : ''})\n`,
+  );
   return EXIT.ok;
 }

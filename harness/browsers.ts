@@ -13,8 +13,13 @@ export type BrowserEngine = 'chromium' | 'firefox' | 'webkit';
 /** Where each engine's executable usually lives on Linux (Debian first), macOS and Windows. */
 const USUAL_PATHS: Record<BrowserEngine, string[]> = {
   chromium: [
-    '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable',
-    '/snap/bin/chromium', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome', '/Applications/Chromium.app/Contents/MacOS/Chromium',
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+    '/usr/bin/google-chrome-stable',
+    '/snap/bin/chromium',
+    '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+    '/Applications/Chromium.app/Contents/MacOS/Chromium',
     'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
   ],
   firefox: ['/usr/bin/firefox-esr', '/usr/bin/firefox', '/Applications/Firefox.app/Contents/MacOS/firefox', 'C:\\Program Files\\Mozilla Firefox\\firefox.exe'],
@@ -27,14 +32,19 @@ const PATH_VARIABLES: Record<BrowserEngine, string> = { chromium: 'CHROME_PATH',
 
 /** How to get a browser when none is found. */
 const INSTALL_HINTS: Record<BrowserEngine, string> = {
-  chromium: 'install one with `sudo apt-get install chromium` (Debian/Ubuntu), or point CHROME_PATH or the target\'s executablePath at a Chrome/Chromium binary. (Plain `puppeteer` would download a browser; this harness uses puppeteer-core and never downloads.)',
-  firefox: 'install one with `sudo apt-get install firefox-esr` (Debian), or point FIREFOX_PATH or the target\'s executablePath at a Firefox binary',
-  webkit: 'install WebKitGTK\'s driver and MiniBrowser with `sudo apt-get install webkit2gtk-driver xvfb xauth` (Debian), or set WEBKIT_WEBDRIVER_PATH / the target\'s driverPath',
+  chromium:
+    "install one with `sudo apt-get install chromium` (Debian/Ubuntu), or point CHROME_PATH or the target's executablePath at a Chrome/Chromium binary. (Plain `puppeteer` would download a browser; this harness uses puppeteer-core and never downloads.)",
+  firefox: "install one with `sudo apt-get install firefox-esr` (Debian), or point FIREFOX_PATH or the target's executablePath at a Firefox binary",
+  webkit:
+    "install WebKitGTK's driver and MiniBrowser with `sudo apt-get install webkit2gtk-driver xvfb xauth` (Debian), or set WEBKIT_WEBDRIVER_PATH / the target's driverPath",
 };
 
 /** A browser could not be found; the message says where we looked and how to install one. */
 export class BrowserNotFoundError extends Error {
-  constructor(readonly engine: BrowserEngine, looked: string[]) {
+  constructor(
+    readonly engine: BrowserEngine,
+    looked: string[],
+  ) {
     super(`no ${engine} found (looked at ${looked.join(', ')}); ${INSTALL_HINTS[engine]}`);
     this.name = 'BrowserNotFoundError';
   }
@@ -53,7 +63,11 @@ export function requireBrowserExecutable(engine: BrowserEngine, configured?: str
   const found = findBrowserExecutable(engine, configured);
   if (found) return found;
   const envValue = process.env[PATH_VARIABLES[engine]];
-  const looked = configured ? [`executablePath ${configured}`] : envValue ? [`${PATH_VARIABLES[engine]}=${envValue}`] : [`$${PATH_VARIABLES[engine]} (unset)`, ...USUAL_PATHS[engine]];
+  const looked = configured
+    ? [`executablePath ${configured}`]
+    : envValue
+      ? [`${PATH_VARIABLES[engine]}=${envValue}`]
+      : [`$${PATH_VARIABLES[engine]} (unset)`, ...USUAL_PATHS[engine]];
   throw new BrowserNotFoundError(engine, looked);
 }
 

@@ -8,8 +8,17 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Normalization } from './config/schema.ts';
 import {
-  EvalSetError, IMAGE_EXT, WNID, cacheFile, cacheKey, decodeAll, readCache, seededSubset, warmChosen,
-  type EvalItem, type PreparedEvalSet,
+  EvalSetError,
+  IMAGE_EXT,
+  WNID,
+  cacheFile,
+  cacheKey,
+  decodeAll,
+  readCache,
+  seededSubset,
+  warmChosen,
+  type EvalItem,
+  type PreparedEvalSet,
 } from './eval-set.ts';
 import { DEFAULT_CROP } from '../models/preprocess.ts';
 
@@ -18,7 +27,8 @@ export function classFolders(dir: string): string[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
   return readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && !WNID.test(e.name) && readdirSync(join(dir, e.name)).some((f) => IMAGE_EXT.test(f)))
-    .map((e) => e.name).sort();
+    .map((e) => e.name)
+    .sort();
 }
 
 /** Whether a folder is in the class-name layout (and not an ImageNet one). */
@@ -30,7 +40,11 @@ export function isClassFolderSet(dir: string): boolean {
 function labelIndex(labels: string[], folder: string): number {
   const exact = labels.indexOf(folder);
   if (exact >= 0) return exact;
-  const norm = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, ' ').trim();
+  const norm = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[\s_-]+/g, ' ')
+      .trim();
   return labels.findIndex((l) => norm(l) === norm(folder));
 }
 
@@ -40,13 +54,24 @@ export function listClassFolderItems(dir: string, labels: string[], labelsFile =
   if (folders.length === 0) throw new EvalSetError(`eval set ${dir}: no class folders with images (expected ${dir}/<class name>/*.jpg)`);
   const unknown = folders.filter((f) => labelIndex(labels, f) < 0);
   if (unknown.length) {
-    throw new EvalSetError(`eval set ${dir}: class folder${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not among the model's ${labels.length} classes in ${labelsFile} (${labels.slice(0, 10).join(', ')}${labels.length > 10 ? ', …' : ''}): rename the folder to its label, or remove it`);
+    throw new EvalSetError(
+      `eval set ${dir}: class folder${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not among the model's ${labels.length} classes in ${labelsFile} (${labels.slice(0, 10).join(', ')}${labels.length > 10 ? ', …' : ''}): rename the folder to its label, or remove it`,
+    );
   }
-  return folders.flatMap((f) => readdirSync(join(dir, f)).filter((x) => IMAGE_EXT.test(x)).sort().map((x) => ({ file: join(dir, f, x), label1000: labelIndex(labels, f) })));
+  return folders.flatMap((f) =>
+    readdirSync(join(dir, f))
+      .filter((x) => IMAGE_EXT.test(x))
+      .sort()
+      .map((x) => ({ file: join(dir, f, x), label1000: labelIndex(labels, f) })),
+  );
 }
 
 /** List, subset, decode and preprocess a class-folder set (the tensor cache is shared with eval-set.ts). */
-export function loadClassFolderSet(dir: string, labels: string[], o: { resolution: number; samples: number; seed: number; cacheDir?: string; crop?: number; labelsFile?: string }): PreparedEvalSet {
+export function loadClassFolderSet(
+  dir: string,
+  labels: string[],
+  o: { resolution: number; samples: number; seed: number; cacheDir?: string; crop?: number; labelsFile?: string },
+): PreparedEvalSet {
   const chosen = seededSubset(listClassFolderItems(dir, labels, o.labelsFile), o.samples, o.seed);
   const crop = o.crop ?? DEFAULT_CROP;
   const size = o.resolution * o.resolution * 3;
@@ -63,10 +88,16 @@ export function loadClassFolderSet(dir: string, labels: string[], o: { resolutio
     ({ files, skipped } = d.meta);
     tensors = d.tensors[0];
   }
-  if (tensors.length === 0) throw new EvalSetError(`eval set ${dir}: none of the ${chosen.length} chosen images could be decoded (first: ${skipped[0]?.reason})`);
+  if (tensors.length === 0)
+    throw new EvalSetError(`eval set ${dir}: none of the ${chosen.length} chosen images could be decoded (first: ${skipped[0]?.reason})`);
   // Labels from the paths, not the cache: two models may order the same folders differently.
   const labelOf = new Map(chosen.map((c) => [c.file, c.label1000]));
-  const note = skipped.length ? `${skipped.length} unreadable image(s) skipped: ${skipped.slice(0, 5).map((s) => basename(s.file)).join(', ')}` : undefined;
+  const note = skipped.length
+    ? `${skipped.length} unreadable image(s) skipped: ${skipped
+        .slice(0, 5)
+        .map((s) => basename(s.file))
+        .join(', ')}`
+    : undefined;
   return {
     tensors,
     labels: files.map((f) => labelOf.get(f) ?? labelIndex(labels, basename(dirname(f)))),

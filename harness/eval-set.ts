@@ -54,7 +54,10 @@ function findSynsets(dir: string): string[] | null {
     for (const name of SYNSET_FILES) {
       const file = join(place, name);
       if (!existsSync(file)) continue;
-      const wnids = readFileSync(file, 'utf8').split('\n').map((l) => l.trim().split(/\s+/)[0]).filter((w) => WNID.test(w));
+      const wnids = readFileSync(file, 'utf8')
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/)[0])
+        .filter((w) => WNID.test(w));
       if (wnids.length === 1000) return wnids;
     }
   }
@@ -65,15 +68,24 @@ function findSynsets(dir: string): string[] | null {
 export function listEvalItems(dir: string): EvalItem[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new EvalSetError(`eval set ${dir}: not a folder`);
   const entries = readdirSync(dir, { withFileTypes: true });
-  const files = entries.filter((e) => e.isFile() && IMAGE_EXT.test(e.name)).map((e) => e.name).sort();
-  const subdirs = entries.filter((e) => e.isDirectory() && WNID.test(e.name)).map((e) => e.name).sort();
+  const files = entries
+    .filter((e) => e.isFile() && IMAGE_EXT.test(e.name))
+    .map((e) => e.name)
+    .sort();
+  const subdirs = entries
+    .filter((e) => e.isDirectory() && WNID.test(e.name))
+    .map((e) => e.name)
+    .sort();
 
   if (files.length && files.every((f) => ILSVRC_VAL.test(f))) return ilsvrcVal(dir, files);
 
   let pairs: Array<{ file: string; wnid: string }>;
   if (subdirs.length) {
     pairs = subdirs.flatMap((wnid) =>
-      readdirSync(join(dir, wnid)).filter((f) => IMAGE_EXT.test(f)).sort().map((f) => ({ file: join(dir, wnid, f), wnid })),
+      readdirSync(join(dir, wnid))
+        .filter((f) => IMAGE_EXT.test(f))
+        .sort()
+        .map((f) => ({ file: join(dir, wnid, f), wnid })),
     );
   } else {
     pairs = files.filter((f) => WNID.test(f.slice(0, 9))).map((f) => ({ file: join(dir, f), wnid: f.slice(0, 9) }));
@@ -102,9 +114,14 @@ export function listEvalItems(dir: string): EvalItem[] {
 function ilsvrcVal(dir: string, files: string[]): EvalItem[] {
   const gtFile = [dir, dirname(dir)].flatMap((d) => GROUND_TRUTH_FILES.map((n) => join(d, n))).find(existsSync);
   if (!gtFile) {
-    throw new EvalSetError(`eval set ${dir}: ILSVRC2012 validation images need a ground-truth file (${GROUND_TRUTH_FILES.join(' or ')}) with 0-based class indices in sorted-wnid order`);
+    throw new EvalSetError(
+      `eval set ${dir}: ILSVRC2012 validation images need a ground-truth file (${GROUND_TRUTH_FILES.join(' or ')}) with 0-based class indices in sorted-wnid order`,
+    );
   }
-  const lines = readFileSync(gtFile, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = readFileSync(gtFile, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const byName = new Map<string, number>();
   lines.forEach((line, i) => {
     const parts = line.split(/\s+/);
@@ -127,7 +144,10 @@ export function readLabelsFile(file: string): string[] {
   } catch (e) {
     throw new EvalSetError(`labels file ${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  return text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 /** A seeded subset of `n` items (all of them, in order, when n ≥ the set). */
@@ -139,7 +159,10 @@ export function seededSubset<T>(items: T[], n: number, seed: number): T[] {
     const k = Math.floor(random() * (i + 1));
     [idx[i], idx[k]] = [idx[k], idx[i]];
   }
-  return idx.slice(0, n).sort((a, b) => a - b).map((i) => items[i]);
+  return idx
+    .slice(0, n)
+    .sort((a, b) => a - b)
+    .map((i) => items[i]);
 }
 
 /** Options for preparing a set. */
@@ -158,12 +181,17 @@ type CacheMeta = { files: string[]; labels1000: number[]; skipped: PreparedEvalS
 
 /** Identity of the chosen files (paths, sizes, mtimes) at one resolution. */
 export function cacheKey(chosen: EvalItem[], resolution: number, crop: number): string {
-  const stamp = chosen.map((it) => {
-    const st = statSync(it.file);
-    return `${it.file}:${st.size}:${st.mtimeMs}`;
-  }).join('\n');
+  const stamp = chosen
+    .map((it) => {
+      const st = statSync(it.file);
+      return `${it.file}:${st.size}:${st.mtimeMs}`;
+    })
+    .join('\n');
   // The default crop keeps its old key, so caches written before the crop option stay valid.
-  return createHash('sha256').update(`${resolution}${crop === DEFAULT_CROP ? '' : ` crop ${crop}`}\n${stamp}`).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(`${resolution}${crop === DEFAULT_CROP ? '' : ` crop ${crop}`}\n${stamp}`)
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /** Cache file (metadata; tensors beside it in `.f32`) of the chosen items at one resolution. */
@@ -245,9 +273,13 @@ export async function loadEvalSet(dir: string, o: PrepareOptions): Promise<Prepa
     meta = decoded.meta;
     tensors = decoded.tensors[0];
   }
-  if (tensors.length === 0) throw new EvalSetError(`eval set ${dir}: none of the ${chosen.length} chosen images could be decoded (first: ${meta.skipped[0]?.reason})`);
+  if (tensors.length === 0)
+    throw new EvalSetError(`eval set ${dir}: none of the ${chosen.length} chosen images could be decoded (first: ${meta.skipped[0]?.reason})`);
   const note = meta.skipped.length
-    ? `${meta.skipped.length} unreadable image(s) skipped: ${meta.skipped.slice(0, 5).map((s) => basename(s.file)).join(', ')}${meta.skipped.length > 5 ? ', …' : ''}`
+    ? `${meta.skipped.length} unreadable image(s) skipped: ${meta.skipped
+        .slice(0, 5)
+        .map((s) => basename(s.file))
+        .join(', ')}${meta.skipped.length > 5 ? ', …' : ''}`
     : undefined;
   return {
     tensors,

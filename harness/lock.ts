@@ -106,12 +106,20 @@ export function acquireRunLock(dir: string): RunLock {
             try {
               releaseIfMine(f);
             } catch (e) {
-              process.stderr.write(`mobilenet-bench: could not remove the lock ${f} at exit (${(e as Error).message}); a later --resume takes it over, as this process is gone\n`);
+              process.stderr.write(
+                `mobilenet-bench: could not remove the lock ${f} at exit (${(e as Error).message}); a later --resume takes it over, as this process is gone\n`,
+              );
             }
           }
         });
       }
-      return { release: () => { releaseIfMine(file); held.delete(file); }, tookOver };
+      return {
+        release: () => {
+          releaseIfMine(file);
+          held.delete(file);
+        },
+        tookOver,
+      };
     } catch (e) {
       rmSync(mine, { force: true });
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw writeFailure(file, e, `make ${dir} writable and try again`);
@@ -124,7 +132,9 @@ export function acquireRunLock(dir: string): RunLock {
       throw new RunLockedError(`${dir} is in use by ${describe(owner)}; one writer per run folder. If that process is gone, delete ${file} and try again`);
     }
     if (ownerAlive(owner)) {
-      throw new RunLockedError(`${dir} is in use by ${describe(owner)}; one writer per run folder. Wait for it to finish (or stop it), then run --resume ${dir} again`);
+      throw new RunLockedError(
+        `${dir} is in use by ${describe(owner)}; one writer per run folder. Wait for it to finish (or stop it), then run --resume ${dir} again`,
+      );
     }
     // Stale: move it aside, and make sure what we moved is the stale lock and not a new owner's.
     const aside = `${file}.stale.${process.pid}`;
@@ -135,7 +145,11 @@ export function acquireRunLock(dir: string): RunLock {
     }
     const moved = readOwner(aside);
     if (moved && (moved.pid !== owner.pid || moved.startedAt !== owner.startedAt)) {
-      try { linkSync(aside, file); } catch { /* a third process holds it now */ }
+      try {
+        linkSync(aside, file);
+      } catch {
+        /* a third process holds it now */
+      }
       rmSync(aside, { force: true });
       continue;
     }

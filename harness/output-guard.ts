@@ -74,7 +74,8 @@ function clash(output: string, input: GuardInput): string | null {
   if (out === dir) return `it is the input run folder ${input.runFolder}`;
   // A run file by name (whether or not it exists yet: run.lock, results.jsonl of a run in progress)…
   if (dirname(out) === dir && isRunFile(basename(out))) return `it is ${basename(out)} of the input run folder ${input.runFolder}`;
-  if (out.startsWith(dir + sep) && isRunFile(out.slice(dir.length + 1).split(sep)[0])) return `it is inside ${out.slice(dir.length + 1).split(sep)[0]} of the input run folder ${input.runFolder}`;
+  if (out.startsWith(dir + sep) && isRunFile(out.slice(dir.length + 1).split(sep)[0]))
+    return `it is inside ${out.slice(dir.length + 1).split(sep)[0]} of the input run folder ${input.runFolder}`;
   // …or the same file under another name (a hard link).
   if (outIno !== null && existsSync(dir)) {
     for (const name of readdirSync(dir).filter(isRunFile)) {

@@ -20,8 +20,7 @@ import { DEFAULT_PROFILE_INFERENCES } from './probe/profile.ts';
 /** Which weights a job loads. */
 export type WeightsRef =
   /** `unavailable`: official weights were asked for but not found; synthetic ones stand in for latency only. */
-  | { kind: 'synthetic'; seed: number; unavailable?: string }
-  | ({ kind: 'file' } & WeightsFile);
+  { kind: 'synthetic'; seed: number; unavailable?: string } | ({ kind: 'file' } & WeightsFile);
 
 /** Everything a probe needs to run one job; plain data so it crosses process and page boundaries. */
 export interface Job {
@@ -75,9 +74,7 @@ const nodeUnsupported = (i: Implementation): string | null =>
 const SUPPORTED: { [T in Target['type']]: (i: Implementation, t: Extract<Target, { type: T }>) => string | null } = {
   node: (i) => unsupportedOn('node', i.impl) ?? nodeUnsupported(i),
   // A board runs its Node, or with `browser: 'chromium'` its Chromium.
-  ssh: (i, t) => (t.browser === 'chromium'
-    ? browserUnsupported('chromium', i)
-    : unsupportedOn('board', i.impl) ?? nodeUnsupported(i)),
+  ssh: (i, t) => (t.browser === 'chromium' ? browserUnsupported('chromium', i) : (unsupportedOn('board', i.impl) ?? nodeUnsupported(i))),
   chromium: (i) => browserUnsupported('chromium', i),
   firefox: (i) => browserUnsupported('firefox', i),
   webkit: (i) => browserUnsupported('webkit', i),
@@ -86,7 +83,6 @@ const SUPPORTED: { [T in Target['type']]: (i: Implementation, t: Extract<Target,
   // A remote browser by URL: what its page can run is checked in the page.
   webdriver: (i) => browserUnsupported('chromium', i),
 };
-
 
 /** A runtime that runs the official .tflite file as it ships (registry `reads: 'tflite'`, LiteRT.js) needs that file, and uint8 on its integer kernels. */
 function fileRuntimeUnsupported(i: Implementation, asked: Config['precision'][number], weights: WeightsRef | null): string | null {
@@ -140,7 +136,9 @@ function resolveWeights(config: Config, alpha: number, resolution: number, preci
     const found = findWeightsFiles(dir, { alpha, resolution }, precision);
     if (found.length) return found.map((f) => ({ kind: 'file', ...f }));
   }
-  const expected = officialFileNames({ alpha, resolution }, precision).map((f) => f.relative).join(' or ');
+  const expected = officialFileNames({ alpha, resolution }, precision)
+    .map((f) => f.relative)
+    .join(' or ');
   const why = `weights not available: no ${expected} in ${folders.join(' or ') || 'any folder'} (run \`mobilenet-bench models fetch\`, or set weights.mirror / MOBILENET_BENCH_MIRROR)`;
   return precision === 'float32' && config.weights.fallback === 'synthetic' ? [{ kind: 'synthetic', seed: 0, unavailable: why }] : why;
 }
@@ -157,7 +155,14 @@ const WEIGHTS_TAG = { 'tfjs-layers': 'keras', tflite: 'tflite', onnx: 'onnx' } a
  * Stable job id: `<target>/<impl>[-<backend>][-t<threads>]/<α>_<res>[-uint8][-<weights tag>]`.
  * The tag appears only on the second weights file of a variant (e.g. `0.25_224-tflite`).
  */
-export function jobId(target: string, impl: Implementation, alpha: number, resolution: number, asked: Config['precision'][number], weightsTag?: string): string {
+export function jobId(
+  target: string,
+  impl: Implementation,
+  alpha: number,
+  resolution: number,
+  asked: Config['precision'][number],
+  weightsTag?: string,
+): string {
   const variant = variantName({ alpha, resolution });
   return `${target}/${implementationLabel(impl)}/${variant}${PRECISION_SUFFIX[asked]}${weightsTag ? `-${weightsTag}` : ''}`;
 }
@@ -181,26 +186,32 @@ export function planJobs(config: Config): Plan {
           const resolved = resolveWeights(config, alpha, resolution, p === 'float32' ? 'float32' : 'uint8-dequantized');
           const choices: Array<WeightsRef | null> = typeof resolved === 'string' ? [null] : resolved;
           for (const [w, weights] of choices.entries()) {
-          const tag = w > 0 && weights?.kind === 'file' ? WEIGHTS_TAG[weights.format] : undefined;
-          for (const implementation of ('implementations' in target ? target.implementations : undefined) ?? config.implementations) {
-            const precision = precisionOf(p, implementation);
-            // tfjs has no integer kernels: its uint8 row is the dequantized one, so asking both runs it once.
-            if (p === 'uint8' && precision === 'uint8-dequantized' && config.precision.includes('uint8-dequantized')) continue;
-            const net = mobilenetV1(alpha, resolution, classesOf(weights));
-            const base = {
-              id: jobId(target.name, implementation, alpha, resolution, p, tag),
-              target, implementation, alpha, resolution, precision,
-              sampling: config.sampling, accuracy: config.accuracy,
-              timeoutMs: target.jobTimeoutMs ?? config.jobTimeoutMs,
-              analytic: { macs: net.macs, params: net.params },
-              ...profileOf(config),
-            };
-            const unsupported = (SUPPORTED[target.type] as (i: Implementation, t: Target) => string | null)(implementation, target)
-              ?? fileRuntimeUnsupported(implementation, p, weights);
-            if (unsupported) skipped.push({ ...base, weights, reason: unsupported });
-            else if (weights === null) skipped.push({ ...base, weights, reason: resolved as string });
-            else jobs.push({ ...base, weights });
-          }
+            const tag = w > 0 && weights?.kind === 'file' ? WEIGHTS_TAG[weights.format] : undefined;
+            for (const implementation of ('implementations' in target ? target.implementations : undefined) ?? config.implementations) {
+              const precision = precisionOf(p, implementation);
+              // tfjs has no integer kernels: its uint8 row is the dequantized one, so asking both runs it once.
+              if (p === 'uint8' && precision === 'uint8-dequantized' && config.precision.includes('uint8-dequantized')) continue;
+              const net = mobilenetV1(alpha, resolution, classesOf(weights));
+              const base = {
+                id: jobId(target.name, implementation, alpha, resolution, p, tag),
+                target,
+                implementation,
+                alpha,
+                resolution,
+                precision,
+                sampling: config.sampling,
+                accuracy: config.accuracy,
+                timeoutMs: target.jobTimeoutMs ?? config.jobTimeoutMs,
+                analytic: { macs: net.macs, params: net.params },
+                ...profileOf(config),
+              };
+              const unsupported =
+                (SUPPORTED[target.type] as (i: Implementation, t: Target) => string | null)(implementation, target) ??
+                fileRuntimeUnsupported(implementation, p, weights);
+              if (unsupported) skipped.push({ ...base, weights, reason: unsupported });
+              else if (weights === null) skipped.push({ ...base, weights, reason: resolved as string });
+              else jobs.push({ ...base, weights });
+            }
           }
         }
       }
@@ -209,7 +220,8 @@ export function planJobs(config: Config): Plan {
   for (const target of config.targets) planUserModels(config, target, jobs, skipped);
   const seen = new Set<string>();
   for (const j of [...jobs, ...skipped]) {
-    if (seen.has(j.id)) throw new ConfigError(`two jobs share the id ${j.id}: remove the duplicate from targets, implementations or variants (each job id is written once)`);
+    if (seen.has(j.id))
+      throw new ConfigError(`two jobs share the id ${j.id}: remove the duplicate from targets, implementations or variants (each job id is written once)`);
     seen.add(j.id);
   }
   return { jobs: orderJobs(jobs, config.order.mode, config.order.seed), skipped, orderSeed: config.order.seed };
@@ -230,30 +242,49 @@ function planUserModels(config: Config, target: Target, jobs: Job[], skipped: Sk
       info = inspectModelFile(m.file);
       if (m.labels) {
         const labels = readLabelsFile(m.labels);
-        if (labels.length !== info.classes) refusal = `labels file ${m.labels} has ${labels.length} class names, the model's head has ${info.classes} outputs: give one name a line for each output, in the head's order`;
+        if (labels.length !== info.classes)
+          refusal = `labels file ${m.labels} has ${labels.length} class names, the model's head has ${info.classes} outputs: give one name a line for each output, in the head's order`;
       }
     } catch (e) {
       refusal = (e as Error).message;
     }
-    const asked = m.precision ?? (info?.precision === 'uint8-dequantized' && info.format === 'tflite' ? 'uint8' : info?.precision ?? 'float32');
+    const asked = m.precision ?? (info?.precision === 'uint8-dequantized' && info.format === 'tflite' ? 'uint8' : (info?.precision ?? 'float32'));
     for (const implementation of impls) {
       const alpha = info?.alpha ?? 0;
       const resolution = info?.resolution ?? 0;
-      const id = info ? `${target.name}/${implementationLabel(implementation)}/${name}_${variantName({ alpha, resolution })}${PRECISION_SUFFIX[asked]}` : `${target.name}/${implementationLabel(implementation)}/${name}`;
+      const id = info
+        ? `${target.name}/${implementationLabel(implementation)}/${name}_${variantName({ alpha, resolution })}${PRECISION_SUFFIX[asked]}`
+        : `${target.name}/${implementationLabel(implementation)}/${name}`;
       const precision = precisionOf(asked, implementation);
       const net = info ? mobilenetV1(alpha, resolution, info.classes) : null;
       const weights: WeightsRef | null = info ? { kind: 'file', format: info.format, path: info.path, precision: info.precision } : null;
-      const model: JobModel = { name, file: m.file, classes: info?.classes ?? 0, normalization: m.normalization, ...(m.labels ? { labels: m.labels } : {}), ...(m.crop !== undefined ? { crop: m.crop } : {}) };
+      const model: JobModel = {
+        name,
+        file: m.file,
+        classes: info?.classes ?? 0,
+        normalization: m.normalization,
+        ...(m.labels ? { labels: m.labels } : {}),
+        ...(m.crop !== undefined ? { crop: m.crop } : {}),
+      };
       const base = {
-        id, target, implementation, alpha: info ? alpha : 1, resolution: info ? resolution : 224, precision,
-        sampling: config.sampling, accuracy: config.accuracy,
+        id,
+        target,
+        implementation,
+        alpha: info ? alpha : 1,
+        resolution: info ? resolution : 224,
+        precision,
+        sampling: config.sampling,
+        accuracy: config.accuracy,
         timeoutMs: target.jobTimeoutMs ?? config.jobTimeoutMs,
         analytic: { macs: net?.macs ?? 0, params: net?.params ?? 0 },
-        ...profileOf(config), model,
+        ...profileOf(config),
+        model,
       };
-      const unsupported = refusal ? `refused: ${refusal}` : (SUPPORTED[target.type] as (i: Implementation, t: Target) => string | null)(implementation, target)
-        ?? fileRuntimeUnsupported(implementation, asked, weights)
-        ?? (asked !== 'float32' && info?.precision === 'float32' ? `${name} is a float32 model; ${asked} needs a uint8 .tflite file` : null);
+      const unsupported = refusal
+        ? `refused: ${refusal}`
+        : ((SUPPORTED[target.type] as (i: Implementation, t: Target) => string | null)(implementation, target) ??
+          fileRuntimeUnsupported(implementation, asked, weights) ??
+          (asked !== 'float32' && info?.precision === 'float32' ? `${name} is a float32 model; ${asked} needs a uint8 .tflite file` : null));
       if (refusal) skipped.push({ ...base, weights, reason: `refused: ${refusal}`, refused: true });
       else if (unsupported || !weights) skipped.push({ ...base, weights, reason: unsupported ?? 'no weights' });
       else jobs.push({ ...base, weights });

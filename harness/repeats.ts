@@ -33,7 +33,9 @@ export function mergeRepeats(results: JobResult[], driftThreshold: number): JobR
       warmupSamples: runs.reduce((s, l) => s + l.warmupSamples, 0),
       stoppedBy: first.latency!.stoppedBy,
       // A cap in any repeat is the pooled job's reason (it is what the report must flag); the precision is the pool's.
-      ...(first.latency!.stopReason ? { stopReason: runs.find((l) => l.stopReason === 'maxTime' || l.stopReason === 'maxSamples')?.stopReason ?? first.latency!.stopReason } : {}),
+      ...(first.latency!.stopReason
+        ? { stopReason: runs.find((l) => l.stopReason === 'maxTime' || l.stopReason === 'maxSamples')?.stopReason ?? first.latency!.stopReason }
+        : {}),
       ...(first.latency!.precision !== undefined ? { precision: finitePrecision(relativePrecision(samplesMs)) } : {}),
       ...(first.latency!.targetPrecision !== undefined ? { targetPrecision: first.latency!.targetPrecision } : {}),
       drift,

@@ -293,7 +293,9 @@ export const RunInfoSchema = z.object({
   /** Seed of the job order, where shuffled. */
   orderSeed: num.int(),
   /** Weights actually used: source and file hashes. */
-  weights: z.array(z.object({ variant: z.string(), precision: z.string(), source: z.string(), file: z.string().nullable(), sha256: z.string().nullable() })).optional(),
+  weights: z
+    .array(z.object({ variant: z.string(), precision: z.string(), source: z.string(), file: z.string().nullable(), sha256: z.string().nullable() }))
+    .optional(),
   /** Each interruption and resume, for the record. */
   resumes: z.array(z.string()).default([]),
   /** Per target instance (device): jobs it ran and the time it spent running them, summed over the run and its resumes. */

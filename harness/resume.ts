@@ -52,7 +52,8 @@ export function checkResumePlan({ dir, info, plan, existing, willWrite, retryFai
   // run.json files from before weights were recorded can only be checked by job id.
   const changes = info.weights ? weightsChanges(info.weights, weightsRecord(plan)) : [];
   const jobsOf = (key: string) => all.filter((j) => weightsKey(j) === key).map((j) => j.id);
-  const rerunAll = (c: WeightsChange) => c.before !== undefined && c.now !== undefined && jobsOf(c.key).length > 0 && jobsOf(c.key).every((id) => willWrite.has(id));
+  const rerunAll = (c: WeightsChange) =>
+    c.before !== undefined && c.now !== undefined && jobsOf(c.key).length > 0 && jobsOf(c.key).every((id) => willWrite.has(id));
   const accepted = retryFailed ? changes.filter(rerunAll) : [];
   const refused = changes.filter((c) => !accepted.includes(c));
   if (!vanish.length && !appear.length && !refused.length) return accepted;
@@ -63,11 +64,17 @@ export function checkResumePlan({ dir, info, plan, existing, willWrite, retryFai
   for (const c of refused) {
     const skippedWhy = plan.skipped.find((j) => weightsKey(j) === c.key)?.reason;
     const nowText = c.now ? describeWeights(c.now) : `none${skippedWhy ? ` (${skippedWhy})` : ''}`;
-    problems.push(`weights of ${c.key}: run.json recorded ${c.before ? describeWeights(c.before) : 'none (its jobs were skipped)'}, the plan now loads ${nowText}`);
+    problems.push(
+      `weights of ${c.key}: run.json recorded ${c.before ? describeWeights(c.before) : 'none (its jobs were skipped)'}, the plan now loads ${nowText}`,
+    );
   }
   const byId = new Map(existing.map((r) => [r.id, r]));
   // Every job of the changed weights failed (a corrupt file, since fixed): --retry-failed re-runs them on the new file.
-  const retryHelps = !retryFailed && !vanish.length && !appear.length && refused.every((c) => c.before && c.now && jobsOf(c.key).every((id) => !byId.has(id) || failed(byId.get(id)!)));
+  const retryHelps =
+    !retryFailed &&
+    !vanish.length &&
+    !appear.length &&
+    refused.every((c) => c.before && c.now && jobsOf(c.key).every((id) => !byId.has(id) || failed(byId.get(id)!)));
   const mirror = recordedMirror(info);
   const restore = mirror
     ? `Restore what the run used (run.json records the mirror ${mirror})`

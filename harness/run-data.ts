@@ -66,7 +66,9 @@ export function loadRunFolder(dir: string): RunData {
     const problem = schemaVersionProblem(rawInfo, runInfoPath(dir));
     if (problem) throw new ResultsError(problem);
   }
-  const firstLine = readOrUndefined(resultsPath(dir))?.split('\n').find((l) => l.trim() !== '');
+  const firstLine = readOrUndefined(resultsPath(dir))
+    ?.split('\n')
+    .find((l) => l.trim() !== '');
   const rawLine = peekJson(firstLine);
   if (rawLine !== undefined) {
     const problem = schemaVersionProblem(rawLine, `${resultsPath(dir)}:1`);

@@ -78,7 +78,10 @@ function gitCommit(): string | null {
 
 /** A sortable, readable run id: 2026-11-24T07-30-05Z. */
 export function newRunId(date = new Date()): string {
-  return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+  return date
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '-');
 }
 
 /** Describe this machine and software for run.json. */
@@ -115,7 +118,12 @@ function runInfoFor(runId: string, config: Config, plan: Plan, environment: Conf
 }
 
 /** Add this process's per-lane figures to run.json's (a resumed run sums its sessions). */
-function mergeInstanceStats(previous: RunInstance[] | undefined, lanes: readonly Lane[], stats: Map<string, LaneStats>, sessions: Map<string, Set<string>>): RunInstance[] {
+function mergeInstanceStats(
+  previous: RunInstance[] | undefined,
+  lanes: readonly Lane[],
+  stats: Map<string, LaneStats>,
+  sessions: Map<string, Set<string>>,
+): RunInstance[] {
   const out = (previous ?? []).map((p) => ({ ...p }));
   for (const lane of lanes) {
     const s = stats.get(lane.key) ?? { jobs: 0, busyMs: 0 };
@@ -126,7 +134,15 @@ function mergeInstanceStats(previous: RunInstance[] | undefined, lanes: readonly
       old.busyMs += s.busyMs;
       if (ids.length) old.sessions = [...new Set([...(old.sessions ?? []), ...ids])];
     } else {
-      out.push({ target: lane.target.name, index: lane.instance.index, count: lane.instance.count, host: lane.host, jobs: s.jobs, busyMs: Math.round(s.busyMs), ...(ids.length ? { sessions: ids } : {}) });
+      out.push({
+        target: lane.target.name,
+        index: lane.instance.index,
+        count: lane.instance.count,
+        host: lane.host,
+        jobs: s.jobs,
+        busyMs: Math.round(s.busyMs),
+        ...(ids.length ? { sessions: ids } : {}),
+      });
     }
   }
   for (const p of out) p.busyMs = Math.round(p.busyMs);
@@ -170,7 +186,13 @@ export async function runBenchmark(opts: RunOptions & ResumeOptions): Promise<{ 
   }
 }
 
-async function runLocked(opts: RunOptions & ResumeOptions, dir: string, config: Config, runId: string, resumed: RunInfo | undefined): Promise<{ dir: string; results: JobResult[] }> {
+async function runLocked(
+  opts: RunOptions & ResumeOptions,
+  dir: string,
+  config: Config,
+  runId: string,
+  resumed: RunInfo | undefined,
+): Promise<{ dir: string; results: JobResult[] }> {
   // Read (and validate) what is there before writing anything: a refused resume changes nothing on disk.
   const before = readResults(dir);
   const plan = planJobs(config);
@@ -178,7 +200,11 @@ async function runLocked(opts: RunOptions & ResumeOptions, dir: string, config: 
   const secrets = secretsOf(config.targets);
   const runnable = new Set(plan.jobs.map((j) => j.id));
   // --retry-failed: the failed and invalid jobs run again; their new lines supersede the old ones (attempt n+1).
-  const retry = new Map(opts.retryFailed ? before.filter((r) => (r.status === 'failed' || r.status === 'invalid') && runnable.has(r.id)).map((r) => [r.id, (r.attempt ?? 1) + 1]) : []);
+  const retry = new Map(
+    opts.retryFailed
+      ? before.filter((r) => (r.status === 'failed' || r.status === 'invalid') && runnable.has(r.id)).map((r) => [r.id, (r.attempt ?? 1) + 1])
+      : [],
+  );
   const info = resumed ?? { ...runInfoFor(runId, config, plan, opts.environment ?? {}), ...opts.runInfoExtra };
   if (resumed) {
     const written = new Set(before.map((r) => r.id));
@@ -188,7 +214,7 @@ async function runLocked(opts: RunOptions & ResumeOptions, dir: string, config: 
     if (accepted.length) {
       const keys = new Set(accepted.map((c) => c.key));
       const now = new Map(weightsRecord(plan).map((w) => [entryKey(w), w]));
-      info.weights = (info.weights ?? []).map((w) => (keys.has(entryKey(w)) ? now.get(entryKey(w)) ?? w : w));
+      info.weights = (info.weights ?? []).map((w) => (keys.has(entryKey(w)) ? (now.get(entryKey(w)) ?? w) : w));
     }
     if (retry.size) info.retries = [...(info.retries ?? []), { at: new Date().toISOString(), jobIds: [...retry.keys()] }];
   }
@@ -235,7 +261,11 @@ async function runLocked(opts: RunOptions & ResumeOptions, dir: string, config: 
       return writeProfileTrace(dir, r);
     } catch (e) {
       const { traceEvents: _dropped, ...profile } = r.profile!;
-      return { ...r, profile, warnings: [...(r.warnings ?? []), `its profile's trace events could not be written (${(e as Error).message}); the layer table is kept`] };
+      return {
+        ...r,
+        profile,
+        warnings: [...(r.warnings ?? []), `its profile's trace events could not be written (${(e as Error).message}); the layer table is kept`],
+      };
     }
   };
   let started = done.size;

@@ -36,7 +36,10 @@ export function instanceCount(target: Target): number {
 
 /** Loopback names all mean this machine. */
 function normaliseHost(host: string): string {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
   return h === 'localhost' || h === '::1' || /^127\./.test(h) || h === THIS_MACHINE ? THIS_MACHINE : h;
 }
 
@@ -152,7 +155,12 @@ export interface LaneHandler<J> {
  * Run every job on a lane of its target, honouring the gate. Resolves when every job was run
  * or orphaned; returns per-lane statistics (keyed by lane key).
  */
-export async function schedule<J extends { target: { name: string } }>(jobs: readonly J[], lanes: readonly Lane[], gate: Gate, handler: LaneHandler<J>): Promise<Map<string, LaneStats>> {
+export async function schedule<J extends { target: { name: string } }>(
+  jobs: readonly J[],
+  lanes: readonly Lane[],
+  gate: Gate,
+  handler: LaneHandler<J>,
+): Promise<Map<string, LaneStats>> {
   const queues = new Map<string, J[]>();
   for (const j of jobs) queues.set(j.target.name, [...(queues.get(j.target.name) ?? []), j]);
   const stats = new Map(lanes.map((l) => [l.key, { jobs: 0, busyMs: 0 }]));

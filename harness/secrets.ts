@@ -26,10 +26,32 @@ const ONLY_PLACEHOLDER = /^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/;
 
 /** Words that make a key secret wherever they stand in it (`appium:keystorePassword`, `x-auth-token`). */
 const SECRET_WORDS = new Set([
-  'token', 'tokens', 'secret', 'secrets', 'password', 'passwords', 'passwd', 'pwd', 'passphrase',
-  'credential', 'credentials', 'auth', 'authorization', 'authentication', 'bearer',
+  'token',
+  'tokens',
+  'secret',
+  'secrets',
+  'password',
+  'passwords',
+  'passwd',
+  'pwd',
+  'passphrase',
+  'credential',
+  'credentials',
+  'auth',
+  'authorization',
+  'authentication',
+  'bearer',
   // Farms' spellings written as one word.
-  'accesskey', 'apikey', 'apitoken', 'authtoken', 'accesstoken', 'securitytoken', 'clientsecret', 'privatekey', 'secretkey', 'sessiontoken',
+  'accesskey',
+  'apikey',
+  'apitoken',
+  'authtoken',
+  'accesstoken',
+  'securitytoken',
+  'clientsecret',
+  'privatekey',
+  'secretkey',
+  'sessiontoken',
 ]);
 
 /**
@@ -66,7 +88,10 @@ function decideSecretKey(key: string): boolean {
 
 /** A placeholder names a variable that is not set: the message says which and how to set it. */
 export class MissingSecretError extends Error {
-  constructor(readonly variable: string, where: string) {
+  constructor(
+    readonly variable: string,
+    where: string,
+  ) {
     super(`${where} uses \${env:${variable}}, but the environment variable ${variable} is not set; export it (e.g. \`export ${variable}=…\`) before running`);
     this.name = 'MissingSecretError';
   }
@@ -270,11 +295,14 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
     .replace(URL_USER_INFO, `$1${REDACTED}@`)
     .replace(BARE_USER_INFO, `$1${REDACTED}@`)
     .replace(QUOTED_PAIR, (m, q: string, key: string, sep: string, vq: string, value: string) =>
-      isSecretKey(key) && value !== '' && value !== REDACTED && !ONLY_PLACEHOLDER.test(value) ? `${q}${key}${q}${sep}${vq}${REDACTED}${vq}` : m)
+      isSecretKey(key) && value !== '' && value !== REDACTED && !ONLY_PLACEHOLDER.test(value) ? `${q}${key}${q}${sep}${vq}${REDACTED}${vq}` : m,
+    )
     .replace(ASSIGNED_PAIR, (m, key: string, value: string) =>
-      isSecretKey(key) && value !== REDACTED && !ONLY_PLACEHOLDER.test(value) ? `${key}=${REDACTED}` : m)
+      isSecretKey(key) && value !== REDACTED && !ONLY_PLACEHOLDER.test(value) ? `${key}=${REDACTED}` : m,
+    )
     .replace(AUTH_HEADER, (m, key: string, sep: string, scheme: string | undefined, value: string) =>
-      value === REDACTED ? m : `${key}${sep}${scheme ? `${scheme} ` : ''}${REDACTED}`);
+      value === REDACTED ? m : `${key}${sep}${scheme ? `${scheme} ` : ''}${REDACTED}`,
+    );
 }
 
 /**

@@ -18,7 +18,11 @@ export class ResultsError extends Error {
 
 /** A write to a run folder failed (no space, read-only, permissions): names the file, the cause and the way on. */
 export class StoreWriteError extends ResultsError {
-  constructor(readonly file: string, readonly code: string | undefined, message: string) {
+  constructor(
+    readonly file: string,
+    readonly code: string | undefined,
+    message: string,
+  ) {
     super(message);
     this.name = 'StoreWriteError';
   }
@@ -26,7 +30,10 @@ export class StoreWriteError extends ResultsError {
 
 /** A result that does not match the results schema was refused at append: nothing was written. */
 export class InvalidResultError extends ResultsError {
-  constructor(readonly jobId: string, readonly reason: string) {
+  constructor(
+    readonly jobId: string,
+    readonly reason: string,
+  ) {
     super(`the result of job ${jobId} does not match the results schema (${reason}); it was not written`);
     this.name = 'InvalidResultError';
   }
@@ -52,7 +59,11 @@ const CAUSES: Record<string, string> = {
 };
 
 /** Turn a failed write into a StoreWriteError that says what was kept and how to go on. */
-export function writeFailure(file: string, e: unknown, fix = `free space or make ${dirname(file)} writable, then continue with \`mobilenet-bench run --resume ${dirname(file)}\``): StoreWriteError {
+export function writeFailure(
+  file: string,
+  e: unknown,
+  fix = `free space or make ${dirname(file)} writable, then continue with \`mobilenet-bench run --resume ${dirname(file)}\``,
+): StoreWriteError {
   const code = (e as NodeJS.ErrnoException).code;
   const cause = (code && CAUSES[code]) ?? (e as Error).message;
   return new StoreWriteError(file, code, `cannot write ${file}: ${cause}${code ? ` (${code})` : ''}. Every result written before is intact; ${fix}`);
@@ -75,7 +86,12 @@ export function writeFileAtomic(file: string, bytes: string | Uint8Array, onErro
     fd = undefined;
     renameSync(tmp, file);
   } catch (e) {
-    if (fd !== undefined) try { closeSync(fd); } catch { /* already failing */ }
+    if (fd !== undefined)
+      try {
+        closeSync(fd);
+      } catch {
+        /* already failing */
+      }
     rmSync(tmp, { force: true });
     throw onError(e);
   }
@@ -102,7 +118,12 @@ export function appendResult(dir: string, result: JobResult): void {
     fsyncSync(fd);
   } catch (e) {
     // Cut a partly written line away, so the file holds only whole lines (resume needs nothing else).
-    if (fd !== undefined && size !== undefined) try { ftruncateSync(fd, size); } catch { /* resume repairs a torn tail */ }
+    if (fd !== undefined && size !== undefined)
+      try {
+        ftruncateSync(fd, size);
+      } catch {
+        /* resume repairs a torn tail */
+      }
     if (!existed && (size ?? 0) === 0) rmSync(file, { force: true });
     throw writeFailure(file, e);
   } finally {
@@ -184,7 +205,9 @@ export function readResults(dir: string, { repair = false } = {}): JobResult[] {
       // A `--retry-failed` line (the next attempt at a failed or invalid job) supersedes the earlier one in place; any other repeat is a second writer.
       const at = indexOf.get(id)!;
       if (!supersedes(parsed.data, results[at])) {
-        throw new ResultsError(`${file}: job ${id} is on lines ${first} and ${i + 1}: two writers ran on this folder. Keep one line per job (delete the later copy) before reading it`);
+        throw new ResultsError(
+          `${file}: job ${id} is on lines ${first} and ${i + 1}: two writers ran on this folder. Keep one line per job (delete the later copy) before reading it`,
+        );
       }
       results[at] = parsed.data;
     } else {
@@ -224,8 +247,13 @@ export function readRunInfo(dir: string): RunInfo {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    const reason = e instanceof SyntaxError ? `not valid JSON (truncated or corrupt: ${e.message})` : `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
-    throw new ResultsError(`${file}: ${reason}; this folder's run record is damaged, so it cannot be resumed or reported. Start a new run (--out), or restore run.json`);
+    const reason =
+      e instanceof SyntaxError
+        ? `not valid JSON (truncated or corrupt: ${e.message})`
+        : `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+    throw new ResultsError(
+      `${file}: ${reason}; this folder's run record is damaged, so it cannot be resumed or reported. Start a new run (--out), or restore run.json`,
+    );
   }
   const parsed = RunInfoSchema.safeParse(raw);
   if (!parsed.success) {

@@ -57,7 +57,11 @@ export function hottest(readings: ThermalReading[]): number | null {
  * Wait as the cooldown asks; returns the milliseconds waited. `read` is the runner's thermal
  * reader (absent: a temperature target cannot be checked, so only `seconds` applies).
  */
-export async function coolDown(cooldown: Cooldown, read?: () => Promise<ThermalReading[]>, sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))): Promise<number> {
+export async function coolDown(
+  cooldown: Cooldown,
+  read?: () => Promise<ThermalReading[]>,
+  sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+): Promise<number> {
   const start = Date.now();
   if (cooldown.seconds) await sleep(cooldown.seconds * 1000);
   if (cooldown.belowC !== undefined && read) {

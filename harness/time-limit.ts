@@ -7,7 +7,10 @@
 
 /** A step did not finish within its limit; the message says which step, where and what to do. */
 export class TimeLimitError extends Error {
-  constructor(message: string, readonly limitMs: number) {
+  constructor(
+    message: string,
+    readonly limitMs: number,
+  ) {
     super(message);
     this.name = 'TimeLimitError';
   }

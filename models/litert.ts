@@ -47,9 +47,13 @@ async function quietInNode<T>(fn: () => Promise<T>): Promise<T> {
     }
     return original.writeSync.call(fs, fd, data, ...rest);
   };
-  console.error = console.warn = console.log = console.info = (...args: unknown[]) => {
-    kept.push(args.map(String).join(' '));
-  };
+  console.error =
+    console.warn =
+    console.log =
+    console.info =
+      (...args: unknown[]) => {
+        kept.push(args.map(String).join(' '));
+      };
   try {
     return await fn();
   } catch (e) {
@@ -92,7 +96,9 @@ async function tfliteBytes(weights: CanonicalWeights, options: LiteRtOptions): P
     return new Uint8Array(await res.arrayBuffer());
   }
   if (weights.source.kind !== 'tflite') {
-    throw new Error(`LiteRT.js runs .tflite files only; these weights are ${weights.source.kind === 'synthetic' ? 'synthetic' : `a ${weights.source.kind} model`}`);
+    throw new Error(
+      `LiteRT.js runs .tflite files only; these weights are ${weights.source.kind === 'synthetic' ? 'synthetic' : `a ${weights.source.kind} model`}`,
+    );
   }
   if (!isNode) throw new Error('LiteRT.js in a page needs the .tflite file URL (options.tfliteUrl)');
   return readFileBytes(weights.source.file);
@@ -101,13 +107,16 @@ async function tfliteBytes(weights: CanonicalWeights, options: LiteRtOptions): P
 /** Build a LiteRT.js CompiledModel of the official file on the 'wasm' accelerator. */
 export const createLiteRtModel: CreateModel = async (weights: CanonicalWeights, options: LiteRtOptions): Promise<LoadedModel> => {
   if (options.backend !== 'wasm') throw new Error(`litert runs the 'wasm' accelerator here, not '${options.backend}'`);
-  if (weights.precision === 'uint8-dequantized') throw new Error('LiteRT.js runs the .tflite file as it ships: a uint8 file on its integer kernels (precision uint8), never dequantized');
+  if (weights.precision === 'uint8-dequantized')
+    throw new Error('LiteRT.js runs the .tflite file as it ships: a uint8 file on its integer kernels (precision uint8), never dequantized');
   const { lr, version } = await loadLiteRtOnce(options.wasmPaths);
   const bytes = await tfliteBytes(weights, options);
-  const model = await quietInNode(() => lr.loadAndCompile(bytes, {
-    accelerator: 'wasm',
-    ...(options.threads !== undefined ? { cpuOptions: { numThreads: options.threads } } : {}),
-  }));
+  const model = await quietInNode(() =>
+    lr.loadAndCompile(bytes, {
+      accelerator: 'wasm',
+      ...(options.threads !== undefined ? { cpuOptions: { numThreads: options.threads } } : {}),
+    }),
+  );
   const input = model.getInputDetails()[0];
   const output = model.getOutputDetails()[0];
   const R = weights.resolution;
@@ -122,9 +131,8 @@ export const createLiteRtModel: CreateModel = async (weights: CanonicalWeights, 
     async run(x: Float32Array): Promise<Float32Array> {
       if (released) throw new Error('litert model was released');
       if (x.length !== R * R * 3) throw new RangeError(`input has ${x.length} values, expected ${R * R * 3}`);
-      const t = input.dtype === 'uint8'
-        ? new lr.Tensor(quantizeInput(x, inQ!, qInput) as Uint8Array<ArrayBuffer>, shape)
-        : new lr.Tensor(new Float32Array(x), shape);
+      const t =
+        input.dtype === 'uint8' ? new lr.Tensor(quantizeInput(x, inQ!, qInput) as Uint8Array<ArrayBuffer>, shape) : new lr.Tensor(new Float32Array(x), shape);
       try {
         const outs = await model.run([t]);
         try {
@@ -150,7 +158,7 @@ export const createLiteRtModel: CreateModel = async (weights: CanonicalWeights, 
         accelerator: 'wasm (XNNPACK)',
         inputDtype: String(input.dtype),
         outputDtype: String(output.dtype),
-        output: 'softmax probabilities (the file\'s own output)',
+        output: "softmax probabilities (the file's own output)",
         // A uint8 file's ops are uint8 throughout (TFLite inserts no float fallback for them).
         integerKernels: input.dtype === 'uint8' && output.dtype === 'uint8',
         ...(weights.source.kind === 'tflite' ? { tfliteSha256: weights.source.sha256 } : {}),

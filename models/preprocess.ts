@@ -17,7 +17,10 @@ export interface RgbImage {
 
 /** An image could not be decoded: names the file and why. */
 export class ImageDecodeError extends Error {
-  constructor(readonly file: string, reason: string) {
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
     super(`${file}: cannot decode image (${reason})`);
     this.name = 'ImageDecodeError';
   }
@@ -43,8 +46,14 @@ function jpegDeclaredSize(bytes: Uint8Array): { width: number; height: number } 
   while (at + 9 < bytes.length) {
     if (bytes[at] !== 0xff) return null;
     const marker = bytes[at + 1];
-    if (marker === 0xff) { at++; continue; } // fill byte
-    if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) { at += 2; continue; } // no length
+    if (marker === 0xff) {
+      at++;
+      continue;
+    } // fill byte
+    if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+      at += 2;
+      continue;
+    } // no length
     const length = (bytes[at + 2] << 8) | bytes[at + 3];
     // SOF0–SOF15 except DHT (C4), JPG (C8) and DAC (CC): P, height, width follow the length.
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
@@ -68,7 +77,10 @@ function refuseOversized(size: { width: number; height: number } | null, file: s
   const pixels = size.width * size.height;
   if (size.width === 0 || size.height === 0) throw new ImageDecodeError(file, `${format} declares ${size.width} × ${size.height} pixels: an empty image`);
   if (pixels > MAX_IMAGE_PIXELS) {
-    throw new ImageDecodeError(file, `${format} declares ${size.width} × ${size.height} pixels (${(pixels / 1e6).toFixed(0)} megapixels), beyond the limit of ${MAX_IMAGE_PIXELS / 1e6} megapixels; refused before decoding`);
+    throw new ImageDecodeError(
+      file,
+      `${format} declares ${size.width} × ${size.height} pixels (${(pixels / 1e6).toFixed(0)} megapixels), beyond the limit of ${MAX_IMAGE_PIXELS / 1e6} megapixels; refused before decoding`,
+    );
   }
 }
 

@@ -62,7 +62,8 @@ export const TFLITE_BENCHMARKS_SOURCE: PublishedSource = {
   title: 'TensorFlow Lite performance benchmarks',
   url: 'https://www.tensorflow.org/lite/performance/benchmarks',
   date: 'undated page; read from tensorflow/tensorflow tensorflow/lite/g3doc/performance/benchmarks.md at commit 00f0938ae85c7dd68b44b4d80a873f42b1dca16a',
-  conditions: 'benchmark_model (Android 10: 4 CPU threads, --warmup_runs=1 --num_runs=50; GPU and NNAPI delegates) and the iOS benchmark app (2 CPU threads; GPU delegate with gpu_wait_type aggressive); mean inference time',
+  conditions:
+    'benchmark_model (Android 10: 4 CPU threads, --warmup_runs=1 --num_runs=50; GPU and NNAPI delegates) and the iOS benchmark app (2 CPU threads; GPU delegate with gpu_wait_type aggressive); mean inference time',
 };
 
 /**
@@ -75,7 +76,8 @@ export const MLPERF_V5_SOURCE: PublishedSource = {
   title: 'MLPerf Inference v5.0 Open: GATEOverflow, ctuning cpp TFLite, CPU',
   url: 'https://github.com/mlcommons/inference_results_v5.0/tree/main/open/GATEOverflow/measurements/GCP_-ctuning_cpp_tflite-cpu-tflite_vmaster-default_config',
   date: 'MLPerf Inference v5.0 round (2025); read from seemamp002/mlperf_inference_submissions_v5.0 at commit 8a51bb3f9847cb2d0ec9a8b7e49c45947a255122, not cross-checked against mlcommons/inference_results_v5.0',
-  conditions: 'a Google Cloud VM (the measurement README names no CPU model), TFLite C++ harness on CPU, single-stream scenario; accuracy is top-1 in percent as the submission reports it; the uint8 variants have no figures in that table',
+  conditions:
+    'a Google Cloud VM (the measurement README names no CPU model), TFLite C++ harness on CPU, single-stream scenario; accuracy is top-1 in percent as the submission reports it; the uint8 variants have no figures in that table',
 };
 
 /** One published latency of MobileNet V1 1.0-224 on a phone. */
@@ -92,11 +94,18 @@ export interface PublishedLatency {
 /** The TFLite performance page's MobileNet V1 1.0-224 rows (float and quant) on Pixel 3, Pixel 4 and iPhone XS. */
 export const TFLITE_PHONE_LATENCIES: readonly PublishedLatency[] = (
   [
-    ['Pixel 3', 'float32', 'CPU, 4 threads', 23.9], ['Pixel 3', 'float32', 'GPU', 6.45], ['Pixel 3', 'float32', 'NNAPI', 13.8],
-    ['Pixel 4', 'float32', 'CPU, 4 threads', 14.0], ['Pixel 4', 'float32', 'GPU', 9.0], ['Pixel 4', 'float32', 'NNAPI', 14.8],
-    ['Pixel 3', 'uint8', 'CPU, 4 threads', 13.4], ['Pixel 3', 'uint8', 'NNAPI', 6.0],
-    ['Pixel 4', 'uint8', 'CPU, 4 threads', 5.0], ['Pixel 4', 'uint8', 'NNAPI', 3.2],
-    ['iPhone XS', 'float32', 'CPU, 2 threads', 14.8], ['iPhone XS', 'float32', 'GPU', 3.4],
+    ['Pixel 3', 'float32', 'CPU, 4 threads', 23.9],
+    ['Pixel 3', 'float32', 'GPU', 6.45],
+    ['Pixel 3', 'float32', 'NNAPI', 13.8],
+    ['Pixel 4', 'float32', 'CPU, 4 threads', 14.0],
+    ['Pixel 4', 'float32', 'GPU', 9.0],
+    ['Pixel 4', 'float32', 'NNAPI', 14.8],
+    ['Pixel 3', 'uint8', 'CPU, 4 threads', 13.4],
+    ['Pixel 3', 'uint8', 'NNAPI', 6.0],
+    ['Pixel 4', 'uint8', 'CPU, 4 threads', 5.0],
+    ['Pixel 4', 'uint8', 'NNAPI', 3.2],
+    ['iPhone XS', 'float32', 'CPU, 2 threads', 14.8],
+    ['iPhone XS', 'float32', 'GPU', 3.4],
     ['iPhone XS', 'uint8', 'CPU, 2 threads', 11],
   ] as const
 ).map(([device, precision, backend, latencyMs]) => ({ source: TFLITE_BENCHMARKS_SOURCE.id, device, variant: '1.0_224', precision, backend, latencyMs }));
@@ -114,10 +123,22 @@ export interface PublishedPoint {
 /** MLPerf v5.0 Open, GATEOverflow TFLite CPU: [variant, top-1 %, latency ms] for the 16 float variants. */
 export const MLPERF_V5_POINTS: readonly PublishedPoint[] = (
   [
-    ['1.0_224', 71.678, 30.617], ['1.0_192', 70.626, 22.173], ['1.0_160', 69.106, 16.016], ['1.0_128', 66.604, 10.409],
-    ['0.75_224', 69.262, 17.453], ['0.75_192', 68.242, 12.706], ['0.75_160', 66.384, 9.137], ['0.75_128', 63.716, 5.872],
-    ['0.5_224', 64.346, 8.473], ['0.5_192', 63.244, 6.173], ['0.5_160', 60.842, 4.428], ['0.5_128', 57.918, 2.867],
-    ['0.25_224', 51.848, 2.676], ['0.25_192', 49.478, 1.948], ['0.25_160', 47.81, 1.408], ['0.25_128', 44.116, 0.913],
+    ['1.0_224', 71.678, 30.617],
+    ['1.0_192', 70.626, 22.173],
+    ['1.0_160', 69.106, 16.016],
+    ['1.0_128', 66.604, 10.409],
+    ['0.75_224', 69.262, 17.453],
+    ['0.75_192', 68.242, 12.706],
+    ['0.75_160', 66.384, 9.137],
+    ['0.75_128', 63.716, 5.872],
+    ['0.5_224', 64.346, 8.473],
+    ['0.5_192', 63.244, 6.173],
+    ['0.5_160', 60.842, 4.428],
+    ['0.5_128', 57.918, 2.867],
+    ['0.25_224', 51.848, 2.676],
+    ['0.25_192', 49.478, 1.948],
+    ['0.25_160', 47.81, 1.408],
+    ['0.25_128', 44.116, 0.913],
   ] as const
 ).map(([variant, top1, latencyMs]) => ({ source: MLPERF_V5_SOURCE.id, variant, precision: 'float32', top1: top1 / 100, latencyMs }));
 

@@ -60,8 +60,19 @@ export interface NetworkSpec extends Variant {
 
 /** Output channels and stride of the 13 depthwise-separable blocks at α = 1. */
 const BLOCKS: ReadonlyArray<readonly [channels: number, stride: number]> = [
-  [64, 1], [128, 2], [128, 1], [256, 2], [256, 1], [512, 2],
-  [512, 1], [512, 1], [512, 1], [512, 1], [512, 1], [1024, 2], [1024, 1],
+  [64, 1],
+  [128, 2],
+  [128, 1],
+  [256, 2],
+  [256, 1],
+  [512, 2],
+  [512, 1],
+  [512, 1],
+  [512, 1],
+  [512, 1],
+  [512, 1],
+  [1024, 2],
+  [1024, 1],
 ];
 
 /** Channels of the first standard conv at α = 1. */
@@ -106,8 +117,14 @@ export function mobilenetV1(alpha: number, resolution: number, classes = 1001): 
   const stem = scaledChannels(STEM_CHANNELS, alpha);
   const stemOut = sameOutputSize(size, 2);
   layers.push({
-    name: 'conv0', kind: 'conv', kernel: 3, stride: 2, inChannels: 3, outChannels: stem,
-    inSize: size, outSize: stemOut,
+    name: 'conv0',
+    kind: 'conv',
+    kernel: 3,
+    stride: 2,
+    inChannels: 3,
+    outChannels: stem,
+    inSize: size,
+    outSize: stemOut,
     macs: 3 * 3 * 3 * stem * stemOut * stemOut,
     ...convParams(3 * 3 * 3 * stem, stem),
   });
@@ -118,14 +135,26 @@ export function mobilenetV1(alpha: number, resolution: number, classes = 1001): 
     const out = scaledChannels(base, alpha);
     const dwOut = sameOutputSize(size, stride);
     layers.push({
-      name: `dw${i + 1}`, kind: 'depthwise', kernel: 3, stride, inChannels: channels, outChannels: channels,
-      inSize: size, outSize: dwOut,
+      name: `dw${i + 1}`,
+      kind: 'depthwise',
+      kernel: 3,
+      stride,
+      inChannels: channels,
+      outChannels: channels,
+      inSize: size,
+      outSize: dwOut,
       macs: 3 * 3 * channels * dwOut * dwOut,
       ...convParams(3 * 3 * channels, channels),
     });
     layers.push({
-      name: `pw${i + 1}`, kind: 'pointwise', kernel: 1, stride: 1, inChannels: channels, outChannels: out,
-      inSize: dwOut, outSize: dwOut,
+      name: `pw${i + 1}`,
+      kind: 'pointwise',
+      kernel: 1,
+      stride: 1,
+      inChannels: channels,
+      outChannels: out,
+      inSize: dwOut,
+      outSize: dwOut,
       macs: channels * out * dwOut * dwOut,
       ...convParams(channels * out, out),
     });
@@ -137,18 +166,40 @@ export function mobilenetV1(alpha: number, resolution: number, classes = 1001): 
   // Dk·Dk·M by the depthwise formula. Counting it is what makes 0.5-224 round to the
   // published 150 M (149.498 M without it) and changes no other variant's rounding.
   layers.push({
-    name: 'pool', kind: 'avgpool', kernel: size, stride: 1, inChannels: channels, outChannels: channels,
-    inSize: size, outSize: 1, macs: size * size * channels, weights: 0, params: 0, inferenceParams: 0,
+    name: 'pool',
+    kind: 'avgpool',
+    kernel: size,
+    stride: 1,
+    inChannels: channels,
+    outChannels: channels,
+    inSize: size,
+    outSize: 1,
+    macs: size * size * channels,
+    weights: 0,
+    params: 0,
+    inferenceParams: 0,
   });
   layers.push({
-    name: 'fc', kind: 'fc', kernel: 1, stride: 1, inChannels: channels, outChannels: classes,
-    inSize: 1, outSize: 1, macs: channels * classes,
-    weights: channels * classes, params: channels * classes + classes, inferenceParams: channels * classes + classes,
+    name: 'fc',
+    kind: 'fc',
+    kernel: 1,
+    stride: 1,
+    inChannels: channels,
+    outChannels: classes,
+    inSize: 1,
+    outSize: 1,
+    macs: channels * classes,
+    weights: channels * classes,
+    params: channels * classes + classes,
+    inferenceParams: channels * classes + classes,
   });
 
   const sum = (f: (l: LayerSpec) => number) => layers.reduce((s, l) => s + f(l), 0);
   return {
-    alpha, resolution, classes, layers,
+    alpha,
+    resolution,
+    classes,
+    layers,
     macs: sum((l) => l.macs),
     params: sum((l) => l.params),
     inferenceParams: sum((l) => l.inferenceParams),

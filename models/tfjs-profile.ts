@@ -65,7 +65,7 @@ export function gpuTimerMissing(backend: string, b: { timerAvailable?(): boolean
 /** Profile a tfjs model: one warm-up and N inferences under tf.profile. */
 export async function profileTfjs(run: () => Promise<Float32Array>, spec: NetworkSpec, options: ProfileOptions): Promise<RuntimeProfile> {
   const backend = tf.getBackend();
-  const source = `tfjs tf.profile() kernel times (${backend} backend: ${backend === 'wasm' || backend === 'cpu' ? 'wall time around each synchronous kernel' : 'the backend\'s GPU timer queries'})`;
+  const source = `tfjs tf.profile() kernel times (${backend} backend: ${backend === 'wasm' || backend === 'cpu' ? 'wall time around each synchronous kernel' : "the backend's GPU timer queries"})`;
   const missing = gpuTimerMissing(backend, tf.backend() as unknown as Parameters<typeof gpuTimerMissing>[1]);
   if (missing) return { available: false, source, unavailable: missing };
   await tf.profile(run);
@@ -86,6 +86,9 @@ export async function profileTfjs(run: () => Promise<Float32Array>, spec: Networ
     source,
     startTimes: 'sequential',
     inferences,
-    notes: ['tf.profile gives kernel durations only: start times in the trace are laid end to end', 'time between kernels (op dispatch, the logits download) is unattributed'],
+    notes: [
+      'tf.profile gives kernel durations only: start times in the trace are laid end to end',
+      'time between kernels (op dispatch, the logits download) is unattributed',
+    ],
   };
 }

@@ -27,6 +27,12 @@ export function writeReport(runDirs: string | readonly string[], opts: { format?
   const text = renderReport(runDirs, format);
   mkdirSync(dirname(out), { recursive: true });
   // Atomic: a full disk or a crash leaves the previous report (or none), never half of one.
-  writeFileAtomic(out, text, (e) => writeFailure(out, e, `the previous ${out} (if any) is untouched; free space or pass another --out, then run \`mobilenet-bench report ${(typeof runDirs === "string" ? [runDirs] : runDirs).join(" ")}\` again`));
+  writeFileAtomic(out, text, (e) =>
+    writeFailure(
+      out,
+      e,
+      `the previous ${out} (if any) is untouched; free space or pass another --out, then run \`mobilenet-bench report ${(typeof runDirs === 'string' ? [runDirs] : runDirs).join(' ')}\` again`,
+    ),
+  );
   return out;
 }

@@ -178,8 +178,22 @@ function budgetRecommendations(withAccuracy: readonly JobResult[]): Recommendati
       previous = jobId;
     }
   };
-  add('latency', roundBudgets(withAccuracy.map((r) => r.latency!.medianMs), 5), medianOf);
-  add('memory', roundBudgets(withAccuracy.map(peakMibOf).filter((v): v is number => v !== null), 3), peakMibOf);
+  add(
+    'latency',
+    roundBudgets(
+      withAccuracy.map((r) => r.latency!.medianMs),
+      5,
+    ),
+    medianOf,
+  );
+  add(
+    'memory',
+    roundBudgets(
+      withAccuracy.map(peakMibOf).filter((v): v is number => v !== null),
+      3,
+    ),
+    peakMibOf,
+  );
   return recommendations;
 }
 
@@ -193,7 +207,15 @@ export function buildReportModel(data: RunData): ReportModel {
   for (const r of [...results.filter((x) => x.status === 'ok'), ...results.filter((x) => x.status !== 'ok')]) {
     const key = groupKey(r);
     if (!groups.has(key)) {
-      groups.set(key, { key, label: groupLabel(r, showWeights), impl: r.impl, backend: r.backend, threads: r.threads, precision: r.precision, colorIndex: groups.size });
+      groups.set(key, {
+        key,
+        label: groupLabel(r, showWeights),
+        impl: r.impl,
+        backend: r.backend,
+        threads: r.threads,
+        precision: r.precision,
+        colorIndex: groups.size,
+      });
     }
   }
   const targetNames = [...new Set(results.map((r) => r.target))];

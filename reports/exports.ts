@@ -30,7 +30,8 @@ export function toBmf(data: RunData): Bmf {
   const out: Bmf = {};
   for (const r of ok(data)) {
     const m: Record<string, BmfMetric> = {};
-    if (r.latency) m[BMF_MEASURES.latency] = { value: r.latency.medianMs * 1e6, lower_value: r.latency.ci95Ms[0] * 1e6, upper_value: r.latency.ci95Ms[1] * 1e6 };
+    if (r.latency)
+      m[BMF_MEASURES.latency] = { value: r.latency.medianMs * 1e6, lower_value: r.latency.ci95Ms[0] * 1e6, upper_value: r.latency.ci95Ms[1] * 1e6 };
     if (r.memory?.peakRssBytes != null) m[BMF_MEASURES.peakRss] = { value: r.memory.peakRssBytes };
     if (r.accuracy?.top1 != null) m[BMF_MEASURES.top1] = { value: r.accuracy.top1 };
     if (r.accuracy?.agreementTop1 != null) m[BMF_MEASURES.agreement] = { value: r.accuracy.agreementTop1 };
@@ -45,7 +46,14 @@ const extraOf = (data: RunData, id: string) => `run ${data.run.runId}${data.run.
 export function toCustomSmallerIsBetter(data: RunData): CustomBenchmarkEntry[] {
   const out: CustomBenchmarkEntry[] = [];
   for (const r of ok(data)) {
-    if (r.latency) out.push({ name: `${r.id} latency`, unit: 'ms', value: r.latency.medianMs, range: `± ${((r.latency.ci95Ms[1] - r.latency.ci95Ms[0]) / 2).toPrecision(3)}`, extra: extraOf(data, r.id) });
+    if (r.latency)
+      out.push({
+        name: `${r.id} latency`,
+        unit: 'ms',
+        value: r.latency.medianMs,
+        range: `± ${((r.latency.ci95Ms[1] - r.latency.ci95Ms[0]) / 2).toPrecision(3)}`,
+        extra: extraOf(data, r.id),
+      });
     if (r.memory?.peakRssBytes != null) out.push({ name: `${r.id} peak RSS`, unit: 'MiB', value: r.memory.peakRssBytes / 2 ** 20, extra: extraOf(data, r.id) });
   }
   return out;
@@ -55,14 +63,25 @@ export function toCustomSmallerIsBetter(data: RunData): CustomBenchmarkEntry[] {
 export function toCustomBiggerIsBetter(data: RunData): CustomBenchmarkEntry[] {
   const out: CustomBenchmarkEntry[] = [];
   for (const r of ok(data)) {
-    if (r.accuracy?.top1 != null) out.push({ name: `${r.id} top-1`, unit: '%', value: r.accuracy.top1 * 100, extra: `${extraOf(data, r.id)} · ${r.accuracy.n} images` });
-    if (r.accuracy?.agreementTop1 != null) out.push({ name: `${r.id} agreement`, unit: '%', value: r.accuracy.agreementTop1 * 100, extra: `${extraOf(data, r.id)} · ${r.accuracy.agreementN ?? r.accuracy.n} images` });
+    if (r.accuracy?.top1 != null)
+      out.push({ name: `${r.id} top-1`, unit: '%', value: r.accuracy.top1 * 100, extra: `${extraOf(data, r.id)} · ${r.accuracy.n} images` });
+    if (r.accuracy?.agreementTop1 != null)
+      out.push({
+        name: `${r.id} agreement`,
+        unit: '%',
+        value: r.accuracy.agreementTop1 * 100,
+        extra: `${extraOf(data, r.id)} · ${r.accuracy.agreementN ?? r.accuracy.n} images`,
+      });
   }
   return out;
 }
 
 /** The export formats `report --format` writes, and their default file names in the run folder. */
-export const EXPORT_FORMATS = { bmf: 'bmf.json', 'github-action-benchmark': 'benchmark-smaller-is-better.json', 'github-action-benchmark-bigger': 'benchmark-bigger-is-better.json' } as const;
+export const EXPORT_FORMATS = {
+  bmf: 'bmf.json',
+  'github-action-benchmark': 'benchmark-smaller-is-better.json',
+  'github-action-benchmark-bigger': 'benchmark-bigger-is-better.json',
+} as const;
 export type ExportFormat = keyof typeof EXPORT_FORMATS;
 
 export function renderExport(data: RunData, format: ExportFormat): string {

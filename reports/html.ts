@@ -48,7 +48,10 @@ export function renderHtmlReport(model: ReportModel): string {
 
   const payload: ReportPayload = { phaseColors: PHASE_COLORS, ramp: VIRIDIS_LOW_TO_HIGH, charts: sink.charts };
   const { scripts, css } = reportAssets();
-  const csp = contentSecurityPolicy(scripts.map((s) => s.code), [css]);
+  const csp = contentSecurityPolicy(
+    scripts.map((s) => s.code),
+    [css],
+  );
   const targetNames = model.targets.map((t) => t.name);
   const jobsRun = model.results.filter((r) => r.status !== 'skipped').length;
 

@@ -45,14 +45,29 @@ function quantizationMarkdownLines(t: ReportModel['targets'][number]): string[] 
   const pairs = quantizationPairs(t);
   if (!pairs.length) return [];
   const signed = (v: number | null) => (v === null ? '–' : `${v > 0 ? '+' : ''}${v.toFixed(1)}`);
-  const lines = ['', '#### float32 vs uint8', '', row(['runtime', 'variant', 'uint8 runs on', 'float ms', 'uint8 ms', 'speed-up', 'float top-1', 'uint8 top-1', 'cost (pts)', 'published float → uint8']), row(['---', '---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---'])];
+  const lines = [
+    '',
+    '#### float32 vs uint8',
+    '',
+    row(['runtime', 'variant', 'uint8 runs on', 'float ms', 'uint8 ms', 'speed-up', 'float top-1', 'uint8 top-1', 'cost (pts)', 'published float → uint8']),
+    row(['---', '---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---']),
+  ];
   for (const p of pairs) {
     const pub = PUBLISHED_ACCURACY[p.variant];
-    lines.push(row([
-      cell(p.runtime), cell(p.variant), cell(precisionLabel(p.uint8.precision)), fmtMs(p.float?.latency?.medianMs), fmtMs(p.uint8.latency?.medianMs),
-      p.speedup === null ? '–' : `${fmtNum(p.speedup, 2)}×`, fmtPct(p.float?.accuracy?.top1), fmtPct(p.uint8.accuracy?.top1), signed(p.top1CostPoints),
-      pub ? `${pub.float.top1} → ${pub.uint8.top1}` : '–',
-    ]));
+    lines.push(
+      row([
+        cell(p.runtime),
+        cell(p.variant),
+        cell(precisionLabel(p.uint8.precision)),
+        fmtMs(p.float?.latency?.medianMs),
+        fmtMs(p.uint8.latency?.medianMs),
+        p.speedup === null ? '–' : `${fmtNum(p.speedup, 2)}×`,
+        fmtPct(p.float?.accuracy?.top1),
+        fmtPct(p.uint8.accuracy?.top1),
+        signed(p.top1CostPoints),
+        pub ? `${pub.float.top1} → ${pub.uint8.top1}` : '–',
+      ]),
+    );
   }
   return lines;
 }
@@ -67,26 +82,46 @@ export function renderMarkdownReport(model: ReportModel): string {
     '',
     `**${counts.ok} ok**, ${counts.invalid} invalid, ${counts.failed} failed, ${counts.skipped} skipped.`,
   ];
-  for (const other of runsOf(model).slice(1)) out.push('', `Merged with run ${cell(other.runId)}: ${fmtTime(other.startedAt)} · ${cell(other.host.cpuModel)} (${other.host.cores} cores) · ${cell(other.host.os)}`);
+  for (const other of runsOf(model).slice(1))
+    out.push(
+      '',
+      `Merged with run ${cell(other.runId)}: ${fmtTime(other.startedAt)} · ${cell(other.host.cpuModel)} (${other.host.cores} cores) · ${cell(other.host.os)}`,
+    );
   const overview = crossDeviceOverview(model);
   for (const w of overview.warnings) out.push('', `> **Warning** (${w.count} results): ${cell(w.warning)}`);
   if (model.targets.length > 1 && overview.budgets.length) {
-    out.push('', '### Across targets: what fits a median-latency budget', '', row(['target', ...overview.budgets.map((b) => `≤ ${b} ms`)]), row(['---', ...overview.budgets.map(() => '---')]));
+    out.push(
+      '',
+      '### Across targets: what fits a median-latency budget',
+      '',
+      row(['target', ...overview.budgets.map((b) => `≤ ${b} ms`)]),
+      row(['---', ...overview.budgets.map(() => '---')]),
+    );
     for (const t of overview.targets) {
-      out.push(row([`${cell(t.target)}${t.basis === 'MACs' ? ' (largest network; accuracy not measured)' : ''}`, ...t.picks.map((r) => (r ? `${cell(r.id.split('/').slice(1).join('/'))} ${fmtMs(r.latency!.medianMs)} ms` : 'none fits'))]));
+      out.push(
+        row([
+          `${cell(t.target)}${t.basis === 'MACs' ? ' (largest network; accuracy not measured)' : ''}`,
+          ...t.picks.map((r) => (r ? `${cell(r.id.split('/').slice(1).join('/'))} ${fmtMs(r.latency!.medianMs)} ms` : 'none fits')),
+        ]),
+      );
     }
   }
   for (const t of model.targets) {
     out.push('', `### Target ${cell(t.name)}`, '');
     if (t.withAccuracy.length || t.ownWithAccuracy.length) {
       // The user's own models are ranked apart: their top-1 is on the user's photos, not ImageNet's.
-      for (const [recs, among] of [[t.recommendations, ''], [t.ownRecommendations, ' among your models (top-1 on your photos)']] as const) {
+      for (const [recs, among] of [
+        [t.recommendations, ''],
+        [t.ownRecommendations, ' among your models (top-1 on your photos)'],
+      ] as const) {
         for (const rec of recs) {
           const r = t.jobs.find((j) => j.id === rec.jobId);
           const budget = rec.kind === 'latency' ? `median ≤ ${rec.budget} ms` : `peak RSS ≤ ${rec.budget} MiB`;
-          out.push(r
-            ? `- Best top-1${among} with ${budget}: ${cell(r.id)} — ${fmtPct(r.accuracy!.top1)} top-1 (n = ${r.accuracy!.n}), ${fmtMs(r.latency!.medianMs)} ms, ${fmtMiB(r.memory?.peakRssBytes)} MiB`
-            : `- Best top-1${among} with ${budget}: no job fits`);
+          out.push(
+            r
+              ? `- Best top-1${among} with ${budget}: ${cell(r.id)} — ${fmtPct(r.accuracy!.top1)} top-1 (n = ${r.accuracy!.n}), ${fmtMs(r.latency!.medianMs)} ms, ${fmtMiB(r.memory?.peakRssBytes)} MiB`
+              : `- Best top-1${among} with ${budget}: no job fits`,
+          );
         }
       }
     } else if (t.ok.length) {
@@ -113,6 +148,10 @@ export function renderMarkdownReport(model: ReportModel): string {
     for (const [reason, n] of reasons) out.push(`- ${n} × ${cell(reason)}`);
     out.push('', '</details>');
   }
-  out.push('', `<sub>From results.jsonl and run.json (schema v${run.schemaVersion}); latency is per inference, CI is a bootstrap 95 % interval of the median.</sub>`, '');
+  out.push(
+    '',
+    `<sub>From results.jsonl and run.json (schema v${run.schemaVersion}); latency is per inference, CI is a bootstrap 95 % interval of the median.</sub>`,
+    '',
+  );
   return out.join('\n');
 }

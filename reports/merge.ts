@@ -19,7 +19,9 @@ export function loadRunFolders(dirs: readonly string[]): RunData {
       return loadRunFolder(dir);
     } catch (e) {
       // The store's message names the file and the field (schemaVersion: expected 1 …).
-      throw new ResultsError(`${dir}: ${(e as Error).message}${/schemaVersion/.test((e as Error).message) ? ' (a run of another results schema cannot be merged with these; rebuild its report on its own with the version that wrote it)' : ''}`);
+      throw new ResultsError(
+        `${dir}: ${(e as Error).message}${/schemaVersion/.test((e as Error).message) ? ' (a run of another results schema cannot be merged with these; rebuild its report on its own with the version that wrote it)' : ''}`,
+      );
     }
   });
   return runs.length === 1 ? runs[0] : mergeRuns(runs);
@@ -39,7 +41,9 @@ export function mergeRuns(runs: readonly RunData[]): RunData {
   const results: JobResult[] = [];
   runs.forEach((data, index) => {
     for (const r of data.results) {
-      const renamed = clash.has(r.target) ? { ...r, target: `${r.target}${RUN_SEPARATOR}${data.run.runId}`, id: `${r.id}${RUN_SEPARATOR}${data.run.runId}` } : r;
+      const renamed = clash.has(r.target)
+        ? { ...r, target: `${r.target}${RUN_SEPARATOR}${data.run.runId}`, id: `${r.id}${RUN_SEPARATOR}${data.run.runId}` }
+        : r;
       runOfJob.set(renamed.id, index);
       results.push(renamed);
     }

@@ -73,10 +73,15 @@ function largestWithin(jobs: readonly JobResult[], budget: number): JobResult | 
 /** Build the overview from the report model. */
 export function crossDeviceOverview(model: ReportModel): Overview {
   const ok = model.targets.flatMap((t) => t.ok);
-  const budgets = roundBudgets(ok.map((r) => r.latency!.medianMs), 5);
+  const budgets = roundBudgets(
+    ok.map((r) => r.latency!.medianMs),
+    5,
+  );
   const targets = model.targets.map((t): TargetPicks => {
     const basis: PickBasis | null = t.withAccuracy.length ? 'top-1' : t.ok.length ? 'MACs' : null;
-    const picks = budgets.map((b) => (basis === 'top-1' ? bestWithin(t.withAccuracy, (r) => r.latency?.medianMs ?? null, b) : basis === 'MACs' ? largestWithin(t.ok, b) : null));
+    const picks = budgets.map((b) =>
+      basis === 'top-1' ? bestWithin(t.withAccuracy, (r) => r.latency?.medianMs ?? null, b) : basis === 'MACs' ? largestWithin(t.ok, b) : null,
+    );
     return { target: t.name, basis, picks };
   });
   const fastest = new Map<string, Map<string, JobResult>>();
@@ -92,7 +97,10 @@ export function crossDeviceOverview(model: ReportModel): Overview {
     if (!pooled.length) continue;
     const poolMedian = new Map<string, number>();
     for (const key of new Set(t.ok.map(implKey))) {
-      const g = t.ok.filter((r) => implKey(r) === key).map(gmacPerSecond).filter((v): v is number => v !== null && v > 0);
+      const g = t.ok
+        .filter((r) => implKey(r) === key)
+        .map(gmacPerSecond)
+        .filter((v): v is number => v !== null && v > 0);
       if (g.length) poolMedian.set(key, median(g));
     }
     const count = pooled[0].instance!.count;
@@ -140,7 +148,9 @@ export function overviewSection(model: ReportModel, anchorOf: (target: string) =
     : '';
   if (!o.budgets.length) return html`${warnings}<p class="notice">No job finished ok, so there is nothing to compare across targets.</p>`;
   const pick = (r: JobResult | null, basis: PickBasis | null) =>
-    r ? html`<td data-job="${r.id}"><code>${variantKey(r)}</code> ${runtimeOf(r)}<br><span class="small">${fmtMs(r.latency!.medianMs)} ms${basis === 'top-1' ? html` · ${fmtPct(r.accuracy!.top1)} top-1` : ''}</span></td>` : html`<td class="muted">none fits</td>`;
+    r
+      ? html`<td data-job="${r.id}"><code>${variantKey(r)}</code> ${runtimeOf(r)}<br><span class="small">${fmtMs(r.latency!.medianMs)} ms${basis === 'top-1' ? html` · ${fmtPct(r.accuracy!.top1)} top-1` : ''}</span></td>`
+      : html`<td class="muted">none fits</td>`;
   const budgetTable = html`<div class="table-wrap"><table class="overview-budgets">
     <caption>What to ship under a median-latency budget, per target</caption>
     <thead><tr><th scope="col">target</th><th scope="col">chosen by</th>${o.budgets.map((b) => html`<th scope="col" data-budget="${String(b)}">≤ ${String(b)} ms</th>`)}</tr></thead>
@@ -150,10 +160,15 @@ export function overviewSection(model: ReportModel, anchorOf: (target: string) =
   const fastestTable = html`<div class="table-wrap"><table class="overview-fastest">
     <caption>Fastest runtime per variant on each target (median latency)</caption>
     <thead><tr><th scope="col">variant</th>${targetNames.map((t) => html`<th scope="col">${t}</th>`)}</tr></thead>
-    <tbody>${o.variants.map((v) => html`<tr data-variant="${v}"><th scope="row"><code>${v}</code></th>${targetNames.map((t) => {
-      const r = o.fastest.get(v)?.get(t);
-      return r ? html`<td data-job="${r.id}">${runtimeOf(r)}<br><span class="small">${fmtMs(r.latency!.medianMs)} ms</span></td>` : html`<td class="muted">–</td>`;
-    })}</tr>`)}</tbody>
+    <tbody>${o.variants.map(
+      (v) =>
+        html`<tr data-variant="${v}"><th scope="row"><code>${v}</code></th>${targetNames.map((t) => {
+          const r = o.fastest.get(v)?.get(t);
+          return r
+            ? html`<td data-job="${r.id}">${runtimeOf(r)}<br><span class="small">${fmtMs(r.latency!.medianMs)} ms</span></td>`
+            : html`<td class="muted">–</td>`;
+        })}</tr>`,
+    )}</tbody>
   </table></div>`;
   const spread = o.instances.length
     ? html`<div class="table-wrap"><table class="overview-instances">

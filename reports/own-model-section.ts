@@ -60,10 +60,18 @@ function chart(view: TargetView, mine: JobResult[], sink: ChartSink): SafeHtml {
     const how = points.every((p) => p.measured) ? 'measured' : points.some((p) => p.measured) ? 'measured or published' : 'TF-slim published';
     // Without the official file in the run, the official job timed the same network on synthetic weights: its latency holds, its accuracy is the published one.
     const standIn = jobs.some((o) => weightsFormat(o) === 'synthetic') ? ' · latency on stand-in weights' : '';
-    series.push({ label: `official ${variant} · ImageNet top-1 (${how}), not your photos${standIn}`, color: '#666666', pointStyle: 'rectRot', points: points.map(({ x, y, job }) => ({ x, y, job })) });
+    series.push({
+      label: `official ${variant} · ImageNet top-1 (${how}), not your photos${standIn}`,
+      color: '#666666',
+      pointStyle: 'rectRot',
+      points: points.map(({ x, y, job }) => ({ x, y, job })),
+    });
   }
   const frontierIds = new Set(paretoFrontier(mine));
-  const frontier = mine.filter((r) => frontierIds.has(r.id)).sort((a, b) => a.latency!.medianMs - b.latency!.medianMs).map((r) => ({ x: r.latency!.medianMs, y: r.accuracy!.top1! * 100, job: r.id }));
+  const frontier = mine
+    .filter((r) => frontierIds.has(r.id))
+    .sort((a, b) => a.latency!.medianMs - b.latency!.medianMs)
+    .map((r) => ({ x: r.latency!.medianMs, y: r.accuracy!.top1! * 100, job: r.id }));
   const [xMin, xMax] = logRange(series.flatMap((s) => s.points.map((p) => p.x)));
   return html`${sink.add({ kind: 'pareto', series, frontier, xMin, xMax }, `Your models beside the official variants on ${view.name}`, 'chart tall')}
     <p class="caption own-caption">Circles: your models, y = top-1 on your photos (your classes). Grey diamonds: the official variant of the same α × resolution on the same runtimes, y = its ImageNet top-1 (1000 classes; ${officials.some((o) => o.accuracy?.top1 != null) ? 'measured in this run' : "TF-slim's published figure, since your photos carry your labels, not ImageNet's"}). <strong>The two accuracies are on different data and classes: compare latency (x) across them, accuracy only among your models.</strong> The dashed line is the frontier among your models.${officials.some((o) => weightsFormat(o) === 'synthetic') ? " Where the run had no official file for the variant, its job timed the same network on synthetic stand-in weights: the latency is the variant's, the accuracy only the published one." : ''}</p>`;
@@ -73,11 +81,30 @@ function besideTable(view: TargetView, mine: JobResult[]): SafeHtml {
   const cols: Column<JobResult>[] = [
     { key: 'job', title: 'your model', cell: (r) => html`<code>${r.id}</code>` },
     { key: 'precision', title: 'precision', cell: (r) => precisionLabel(r.precision) },
-    { key: 'top1', title: 'top-1 on your photos', unit: '%', value: (r) => r.accuracy?.top1, cell: (r) => `${fmtPct(r.accuracy?.top1)} (n = ${r.accuracy?.n ?? 0})` },
+    {
+      key: 'top1',
+      title: 'top-1 on your photos',
+      unit: '%',
+      value: (r) => r.accuracy?.top1,
+      cell: (r) => `${fmtPct(r.accuracy?.top1)} (n = ${r.accuracy?.n ?? 0})`,
+    },
     { key: 'top5', title: 'top-5', unit: '%', value: (r) => r.accuracy?.top5, cell: (r) => fmtPct(r.accuracy?.top5) },
     { key: 'median', title: 'median', unit: 'ms', value: (r) => r.latency?.medianMs, cell: (r) => fmtMs(r.latency?.medianMs) },
-    { key: 'official', title: 'official, same α × res.', cell: (r) => { const o = officialBeside(view, r); return o ? html`<code>${o.id}</code>` : '–'; } },
-    { key: 'officialMedian', title: 'official median', unit: 'ms', value: (r) => officialBeside(view, r)?.latency?.medianMs, cell: (r) => fmtMs(officialBeside(view, r)?.latency?.medianMs) },
+    {
+      key: 'official',
+      title: 'official, same α × res.',
+      cell: (r) => {
+        const o = officialBeside(view, r);
+        return o ? html`<code>${o.id}</code>` : '–';
+      },
+    },
+    {
+      key: 'officialMedian',
+      title: 'official median',
+      unit: 'ms',
+      value: (r) => officialBeside(view, r)?.latency?.medianMs,
+      cell: (r) => fmtMs(officialBeside(view, r)?.latency?.medianMs),
+    },
     { key: 'ratio', title: 'yours ÷ official', value: (r) => ratio(view, r), cell: (r) => fmtNum(ratio(view, r), 2) },
   ];
   return sortableTable(cols, mine, { jobOf: (r) => r.id, className: 'own-models' });
@@ -90,12 +117,14 @@ function ratio(view: TargetView, r: JobResult): number | null {
 
 /** The recommendation among the user's models (shown in the target's Recommendation section). */
 export function ownRecommendationList(view: TargetView): SafeHtml {
-  const items = view.ownRecommendations.filter((rec: Recommendation) => rec.kind === 'latency').map((rec) => {
-    const r = view.jobs.find((j) => j.id === rec.jobId);
-    const budget = html`median latency ≤ <strong>${rec.budget} ms</strong>`;
-    if (!r) return html`<li><span class="budget">${budget}</span><span>none of your models fits</span></li>`;
-    return html`<li><span class="budget">${budget}</span><span><code class="job">${r.id}</code></span><span><strong>${fmtPct(r.accuracy!.top1)} top-1 on your photos</strong> · median ${fmtMs(r.latency!.medianMs)} ms</span></li>`;
-  });
+  const items = view.ownRecommendations
+    .filter((rec: Recommendation) => rec.kind === 'latency')
+    .map((rec) => {
+      const r = view.jobs.find((j) => j.id === rec.jobId);
+      const budget = html`median latency ≤ <strong>${rec.budget} ms</strong>`;
+      if (!r) return html`<li><span class="budget">${budget}</span><span>none of your models fits</span></li>`;
+      return html`<li><span class="budget">${budget}</span><span><code class="job">${r.id}</code></span><span><strong>${fmtPct(r.accuracy!.top1)} top-1 on your photos</strong> · median ${fmtMs(r.latency!.medianMs)} ms</span></li>`;
+    });
   if (!items.length) return html``;
   return html`<h4>Which of your models under a latency budget</h4><ul class="recs own-recs">${items}</ul>
     <p class="caption">The most accurate of your models on your photos within each budget (ties go to the faster job), across every model, runtime and precision of the run on this target.</p>`;
@@ -114,7 +143,9 @@ function confusionTables(mine: JobResult[]): SafeHtml {
   const tables = [...groups.values()].map((jobs) => {
     const { classes, matrix } = jobs[0].accuracy!.confusion!;
     const head = html`<tr><th scope="col">true ↓ · predicted →</th>${classes.map((c) => html`<th scope="col">${c}</th>`)}</tr>`;
-    const rows = matrix.map((row, i) => html`<tr><th scope="row">${classes[i]}</th>${row.map((n, j) => html`<td class="num${i === j ? ' diag' : ''}">${String(n)}</td>`)}</tr>`);
+    const rows = matrix.map(
+      (row, i) => html`<tr><th scope="row">${classes[i]}</th>${row.map((n, j) => html`<td class="num${i === j ? ' diag' : ''}">${String(n)}</td>`)}</tr>`,
+    );
     return html`<figure class="card confusion"><figcaption>${jobs.map((r) => html`<code class="job">${r.id}</code> `)}</figcaption>
       <div class="table-wrap"><table class="confusion-matrix"><thead>${head}</thead><tbody>${rows}</tbody></table></div></figure>`;
   });
@@ -127,7 +158,8 @@ export function ownModelSection(view: TargetView, sink: ChartSink): SafeHtml | n
   const all = view.jobs.filter((r) => r.model);
   if (!all.length) return null;
   const mine = view.ownWithAccuracy;
-  if (!mine.length) return html`<p class="notice">None of your models finished ok with a top-1 on your photos on this target (reasons under <a href="#problems">Failed, invalid and skipped jobs</a>).</p>`;
+  if (!mine.length)
+    return html`<p class="notice">None of your models finished ok with a top-1 on your photos on this target (reasons under <a href="#problems">Failed, invalid and skipped jobs</a>).</p>`;
   const preprocessing = [...new Map(mine.map((r) => [r.model!.name, r.accuracy?.preprocessing ?? 'not recorded'])).entries()];
   return html`${chart(view, mine, sink)}
     ${besideTable(view, mine)}

@@ -40,7 +40,14 @@ function kindShares(p: Profile): KindShare[] {
     const of = p.layers.filter((l) => l.kind === kind);
     const ms = of.reduce((s, l) => s + (l.ms ?? 0), 0);
     const macs = of.reduce((s, l) => s + l.macs, 0);
-    return { kind, ms, timeShare: totalMs > 0 ? ms / totalMs : 0, macs, macShare: totalMacs > 0 ? macs / totalMacs : 0, gmacPerSecond: ms > 0 && macs > 0 ? macs / (ms * 1e6) : null };
+    return {
+      kind,
+      ms,
+      timeShare: totalMs > 0 ? ms / totalMs : 0,
+      macs,
+      macShare: totalMacs > 0 ? macs / totalMacs : 0,
+      gmacPerSecond: ms > 0 && macs > 0 ? macs / (ms * 1e6) : null,
+    };
   }).filter((k) => k.ms > 0 || k.macs > 0);
 }
 
@@ -49,7 +56,6 @@ function profileCoverage(r: JobResult & { profile: Profile }): number | null {
   const ops = (r.profile.layersMs ?? 0) + (r.profile.otherMs ?? 0);
   return r.latency && r.latency.medianMs > 0 ? ops / r.latency.medianMs : null;
 }
-
 
 /** "node/tfjs-wasm/1.0_224: pointwise 62.0 % of time (94.9 % of MACs) — tf.profile …". */
 function pointwiseLine(r: JobResult & { profile: Profile }): string {
@@ -82,8 +88,16 @@ export function profileSection(jobs: readonly JobResult[], targetName: string, s
       xTitle: 'layer kind',
       yTitle: 'share (%)',
       series: [
-        { label: `analytic MACs (${done[0].id.split('/').pop()})`, color: MAC_COLOR, values: kinds.map((k) => (macShares.find((s) => s.kind === k)?.macShare ?? 0) * 100) },
-        ...done.map((r, i) => ({ label: `time: ${r.id}`, color: colorAt(i), values: kinds.map((k) => (kindShares(r.profile).find((s) => s.kind === k)?.timeShare ?? 0) * 100) })),
+        {
+          label: `analytic MACs (${done[0].id.split('/').pop()})`,
+          color: MAC_COLOR,
+          values: kinds.map((k) => (macShares.find((s) => s.kind === k)?.macShare ?? 0) * 100),
+        },
+        ...done.map((r, i) => ({
+          label: `time: ${r.id}`,
+          color: colorAt(i),
+          values: kinds.map((k) => (kindShares(r.profile).find((s) => s.kind === k)?.timeShare ?? 0) * 100),
+        })),
       ],
     },
     `Share of time against share of MACs by layer kind on ${targetName}`,
@@ -96,7 +110,11 @@ export function profileSection(jobs: readonly JobResult[], targetName: string, s
       labels: layerNames,
       xTitle: 'layer (network order)',
       yTitle: 'achieved GMAC/s',
-      series: done.map((r, i) => ({ label: r.id, color: colorAt(i), values: layerNames.map((n) => r.profile.layers.find((l) => l.name === n)?.gmacPerSecond ?? null) })),
+      series: done.map((r, i) => ({
+        label: r.id,
+        color: colorAt(i),
+        values: layerNames.map((n) => r.profile.layers.find((l) => l.name === n)?.gmacPerSecond ?? null),
+      })),
     },
     `Achieved GMAC/s per layer on ${targetName}`,
     'chart mid',
@@ -114,7 +132,12 @@ export function profileSection(jobs: readonly JobResult[], targetName: string, s
 
   const jobCols: Column<JobResult & { profile: Profile }>[] = [
     { key: 'job', title: 'job', cell: (r) => html`<code>${r.id}</code>` },
-    { key: 'mapped', title: 'layers mapped', value: (r) => r.profile.mappedLayers, cell: (r) => `${r.profile.mappedLayers} / ${r.profile.layers.filter((l) => l.kind !== 'other').length}` },
+    {
+      key: 'mapped',
+      title: 'layers mapped',
+      value: (r) => r.profile.mappedLayers,
+      cell: (r) => `${r.profile.mappedLayers} / ${r.profile.layers.filter((l) => l.kind !== 'other').length}`,
+    },
     { key: 'median', title: 'median latency', unit: 'ms', value: (r) => r.latency?.medianMs, cell: (r) => fmtMs(r.latency?.medianMs) },
     { key: 'wall', title: 'profiled inference', unit: 'ms', value: (r) => r.profile.wallMs, cell: (r) => fmtMs(r.profile.wallMs) },
     { key: 'layers', title: 'layers', unit: 'ms', value: (r) => r.profile.layersMs, cell: (r) => fmtMs(r.profile.layersMs) },
@@ -127,7 +150,10 @@ export function profileSection(jobs: readonly JobResult[], targetName: string, s
 
   const slowest = done.map((r) => {
     const total = r.profile.layers.reduce((s, l) => s + (l.ms ?? 0), 0);
-    const top = r.profile.layers.filter((l) => isNum(l.ms)).sort((a, b) => b.ms! - a.ms!).slice(0, 5);
+    const top = r.profile.layers
+      .filter((l) => isNum(l.ms))
+      .sort((a, b) => b.ms! - a.ms!)
+      .slice(0, 5);
     return html`<li><code>${r.id}</code>: ${top.map((l, i) => html`${i ? ', ' : ''}<strong>${l.name}</strong> ${fmtMs(l.ms)} ms (${pct(total > 0 ? l.ms! / total : 0)}${isNum(l.gmacPerSecond) ? `, ${fmtNum(l.gmacPerSecond, 2)} GMAC/s` : ''})`)}</li>`;
   });
 
@@ -149,7 +175,7 @@ export function profileMarkdownLines(jobs: readonly JobResult[]): string[] {
   if (!done.length && !missing.length) return [];
   return [
     '',
-    '**Profile** (share of each job\'s profiled op time that went to pointwise layers, and their analytic share of MACs):',
+    "**Profile** (share of each job's profiled op time that went to pointwise layers, and their analytic share of MACs):",
     '',
     ...done.map((r) => `- ${md(pointwiseLine(r))}`),
     ...missing.map((r) => `- ${md(`${r.id}: not profiled (${r.profile!.unavailable ?? 'no reason given'})`)}`),

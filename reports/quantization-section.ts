@@ -34,7 +34,8 @@ export function runtimeOf(r: JobResult): string {
 }
 
 function sameImagesAgreement(a: JobResult, b: JobResult): number | null {
-  const pa = a.accuracy?.predictions, pb = b.accuracy?.predictions;
+  const pa = a.accuracy?.predictions,
+    pb = b.accuracy?.predictions;
   if (!pa || !pb || pa.length !== pb.length || pa.length === 0) return null;
   let same = 0;
   for (let i = 0; i < pa.length; i++) if (pa[i] === pb[i]) same++;
@@ -50,7 +51,9 @@ export function quantizationPairs(view: TargetView): QuantizationPair[] {
     const top1 = (r: JobResult | null) => r?.accuracy?.top1 ?? null;
     const reference = view.ok.find((r) => r.impl === 'reference' && r.precision === 'uint8' && variantOf(r) === variantOf(u));
     const dequantized = view.ok.find((r) => r.precision === 'uint8-dequantized' && variantOf(r) === variantOf(u) && r.id !== u.id);
-    const ut = top1(u), ft = top1(float), dt = top1(dequantized ?? null);
+    const ut = top1(u),
+      ft = top1(float),
+      dt = top1(dequantized ?? null);
     return {
       runtime: runtimeOf(u),
       variant: variantOf(u),
@@ -75,13 +78,27 @@ export function quantizationSection(view: TargetView): SafeHtml | null {
     { key: 'runtime', title: 'runtime', cell: (p) => html`<code>${p.runtime}</code>` },
     { key: 'variant', title: 'variant', cell: (p) => p.variant },
     { key: 'kernels', title: 'uint8 runs on', cell: (p) => precisionLabel(p.uint8.precision) },
-    { key: 'float-ms', title: 'float32 median', unit: 'ms', value: (p) => p.float?.latency?.medianMs, cell: (p) => (p.float ? html`${fmtMs(p.float.latency!.medianMs)} <span class="muted small">${weightsFormat(p.float)}</span>` : '–') },
+    {
+      key: 'float-ms',
+      title: 'float32 median',
+      unit: 'ms',
+      value: (p) => p.float?.latency?.medianMs,
+      cell: (p) => (p.float ? html`${fmtMs(p.float.latency!.medianMs)} <span class="muted small">${weightsFormat(p.float)}</span>` : '–'),
+    },
     { key: 'uint8-ms', title: 'uint8 median', unit: 'ms', value: (p) => p.uint8.latency?.medianMs, cell: (p) => fmtMs(p.uint8.latency?.medianMs) },
     { key: 'speedup', title: 'speed-up', unit: 'float ÷ uint8', value: (p) => p.speedup, cell: (p) => (p.speedup === null ? '–' : `${fmtNum(p.speedup)}×`) },
     { key: 'float-top1', title: 'float32 top-1', value: (p) => p.float?.accuracy?.top1, cell: (p) => fmtPct(p.float?.accuracy?.top1) },
     { key: 'uint8-top1', title: 'uint8 top-1', value: (p) => p.uint8.accuracy?.top1, cell: (p) => fmtPct(p.uint8.accuracy?.top1) },
     { key: 'cost', title: 'top-1 cost', unit: 'points', value: (p) => p.top1CostPoints, cell: (p) => signed(p.top1CostPoints) },
-    { key: 'published', title: 'published float → uint8', unit: 'top-1 %', cell: (p) => { const a = published(p); return a ? `${a.float.top1} → ${a.uint8.top1} (${signed(a.uint8.top1 - a.float.top1)})` : '–'; } },
+    {
+      key: 'published',
+      title: 'published float → uint8',
+      unit: 'top-1 %',
+      cell: (p) => {
+        const a = published(p);
+        return a ? `${a.float.top1} → ${a.uint8.top1} (${signed(a.uint8.top1 - a.float.top1)})` : '–';
+      },
+    },
     { key: 'vs-dequantized', title: 'vs dequantized', unit: 'points', value: (p) => p.vsDequantizedPoints, cell: (p) => signed(p.vsDequantizedPoints) },
     { key: 'tflite-agreement', title: 'agrees with TFLite arithmetic', unit: 'top-1', value: (p) => p.tfliteAgreement, cell: (p) => fmtPct(p.tfliteAgreement) },
   ];

@@ -26,7 +26,13 @@ export function environmentSection(model: ReportModel): SafeHtml {
   const runs = runsOf(model);
   if (runs.length === 1) return runEnvironment(model.run, model.results);
   return html`<p class="caption">This report merges ${runs.length} runs; each kept its own machine, software and configuration.</p>
-    ${runs.map((run, i) => html`<section class="run-env" data-run="${run.runId}"><h3>Run <code>${run.runId}</code></h3>${runEnvironment(run, model.results.filter((r) => runIndexOf(model, r.id) === i))}</section>`)}`;
+    ${runs.map(
+      (run, i) =>
+        html`<section class="run-env" data-run="${run.runId}"><h3>Run <code>${run.runId}</code></h3>${runEnvironment(
+          run,
+          model.results.filter((r) => runIndexOf(model, r.id) === i),
+        )}</section>`,
+    )}`;
 }
 
 function runEnvironment(run: RunInfo, results: readonly JobResult[]): SafeHtml {
@@ -49,19 +55,35 @@ function runEnvironment(run: RunInfo, results: readonly JobResult[]): SafeHtml {
     { key: 'version', title: 'runtime version', cell: (r) => r.effective?.version ?? '–' },
     { key: 'simd', title: 'SIMD', cell: (r) => yesNo(r.effective?.simd) },
     { key: 'coi', title: 'cross-origin isolated', cell: (r) => yesNo(r.effective?.crossOriginIsolated) },
-    { key: 'details', title: 'details', cell: (r) => html`<span class="small">${Object.entries(r.effective?.details ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(', ') || '–'}</span>` },
+    {
+      key: 'details',
+      title: 'details',
+      cell: (r) =>
+        html`<span class="small">${
+          Object.entries(r.effective?.details ?? {})
+            .map(([k, v]) => `${k}=${String(v)}`)
+            .join(', ') || '–'
+        }</span>`,
+    },
     { key: 'precision', title: 'precision', cell: (r) => precisionLabel(r.precision) },
     { key: 'weights', title: 'weights', cell: (r) => html`<span class="small break">${r.weightsSource}</span>` },
     { key: 'warmup', title: 'warm-up', value: (r) => r.latency?.warmupSamples, cell: (r) => (r.latency ? String(r.latency.warmupSamples) : '–') },
     { key: 'stoppedBy', title: 'stopped by', cell: (r) => stopCell(r) },
-    { key: 'ciHalfWidth', title: '± CI of median', unit: '%', value: (r) => (r.latency?.precision == null ? undefined : r.latency.precision * 100), cell: (r) => (r.latency?.precision == null ? '–' : `±${fmtPct(r.latency.precision)}`) },
+    {
+      key: 'ciHalfWidth',
+      title: '± CI of median',
+      unit: '%',
+      value: (r) => (r.latency?.precision == null ? undefined : r.latency.precision * 100),
+      cell: (r) => (r.latency?.precision == null ? '–' : `±${fmtPct(r.latency.precision)}`),
+    },
     { key: 'started', title: 'started', cell: (r) => fmtTime(r.startedAt) },
     { key: 'duration', title: 'duration', unit: 's', value: (r) => r.durationMs / 1000, cell: (r) => fmtDuration(r.durationMs) },
   ];
   const pools = (run.instances ?? []).filter((i) => i.count > 1 || i.jobs > 0);
-  const poolTable = pools.length > 1 || pools.some((i) => i.count > 1)
-    ? html`<h4>Workers</h4><ul class="plain small">${pools.map((i) => html`<li>${i.target}${i.count > 1 ? ` #${i.index} of ${i.count}` : ''}: ${i.jobs} job${i.jobs === 1 ? '' : 's'}, busy ${fmtDuration(i.busyMs)}${i.host ? ` on ${i.host}` : ''}</li>`)}</ul>`
-    : '';
+  const poolTable =
+    pools.length > 1 || pools.some((i) => i.count > 1)
+      ? html`<h4>Workers</h4><ul class="plain small">${pools.map((i) => html`<li>${i.target}${i.count > 1 ? ` #${i.index} of ${i.count}` : ''}: ${i.jobs} job${i.jobs === 1 ? '' : 's'}, busy ${fmtDuration(i.busyMs)}${i.host ? ` on ${i.host}` : ''}</li>`)}</ul>`
+      : '';
   return html`<div class="grid2"><div><h3>Host</h3>${host}${poolTable}</div><div><h3>Software</h3>${packages}</div></div>
     <h3>Effective configuration of every job</h3>
     <p class="caption">"Asked" is the job as planned; "ran" is what the runtime reported back after any fallback. A job whose two differ is marked invalid.</p>
@@ -90,7 +112,9 @@ export function problemsSection(model: ReportModel): SafeHtml {
       cell: (r) => {
         const text = r.error ?? '(no reason recorded)';
         const [first, ...more] = text.split('\n');
-        return more.length ? html`<details class="reason"><summary>${first}</summary><pre>${more.join('\n')}</pre></details>` : html`<span class="reason">${first}</span>`;
+        return more.length
+          ? html`<details class="reason"><summary>${first}</summary><pre>${more.join('\n')}</pre></details>`
+          : html`<span class="reason">${first}</span>`;
       },
     },
   ];
@@ -101,7 +125,12 @@ export function problemsSection(model: ReportModel): SafeHtml {
   const reasonCols: Column<[string, JobResult[]]>[] = [
     { key: 'count', title: 'jobs', value: ([, js]) => js.length, cell: ([, js]) => String(js.length) },
     { key: 'reason', title: 'reason', cell: ([reason]) => html`<span class="reason">${reason}</span>` },
-    { key: 'which', title: 'which', cell: ([, js]) => html`<details><summary>${js.length === 1 ? js[0].id : `${js[0].id} and ${js.length - 1} more`}</summary><ul class="plain small">${js.map((r) => html`<li><code>${r.id}</code></li>`)}</ul></details>` },
+    {
+      key: 'which',
+      title: 'which',
+      cell: ([, js]) =>
+        html`<details><summary>${js.length === 1 ? js[0].id : `${js[0].id} and ${js.length - 1} more`}</summary><ul class="plain small">${js.map((r) => html`<li><code>${r.id}</code></li>`)}</ul></details>`,
+    },
   ];
   return html`<p>${(['failed', 'invalid', 'skipped'] as const).map((s) => html`<span class="status ${s}">${model.counts[s]} ${s}</span> `)}</p>
     <p class="caption">Failed: the job did not finish. Invalid: it ran, but not what was asked (for example a silent backend fallback); its numbers are kept in the tables and left out of every chart. Skipped: impossible on the target, decided before running.</p>

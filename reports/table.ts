@@ -15,8 +15,14 @@ export interface Column<T> {
 }
 
 /** Render rows as a sortable table. `rowAttrs` gives each row's data-job (the job id) where rows are jobs. */
-export function sortableTable<T>(columns: Column<T>[], rows: readonly T[], opts: { caption?: string; jobOf?: (row: T) => string; className?: string } = {}): SafeHtml {
-  const head = columns.map((c) => html`<th scope="col" data-col="${c.key}" class="${c.value ? 'num' : ''}">${c.title}${c.unit ? html`<span class="unit">${c.unit}</span>` : ''}</th>`);
+export function sortableTable<T>(
+  columns: Column<T>[],
+  rows: readonly T[],
+  opts: { caption?: string; jobOf?: (row: T) => string; className?: string } = {},
+): SafeHtml {
+  const head = columns.map(
+    (c) => html`<th scope="col" data-col="${c.key}" class="${c.value ? 'num' : ''}">${c.title}${c.unit ? html`<span class="unit">${c.unit}</span>` : ''}</th>`,
+  );
   const body = rows.map((row) => {
     const cells = columns.map((c) => {
       if (!c.value) return html`<td data-col="${c.key}">${c.cell(row)}</td>`;

@@ -104,8 +104,14 @@ function heatmapSection(view: TargetView, sink: ChartSink): SafeHtml {
 export function logRange(values: number[]): [number, number] {
   const lo = Math.min(...values);
   const hi = Math.max(...values);
-  const below = (v: number) => { const e = 10 ** Math.floor(Math.log10(v)); return [5, 2, 1].map((m) => m * e).find((c) => c <= v) ?? e; };
-  const above = (v: number) => { const e = 10 ** Math.floor(Math.log10(v)); return [1, 2, 5, 10].map((m) => m * e).find((c) => c >= v) ?? 10 * e; };
+  const below = (v: number) => {
+    const e = 10 ** Math.floor(Math.log10(v));
+    return [5, 2, 1].map((m) => m * e).find((c) => c <= v) ?? e;
+  };
+  const above = (v: number) => {
+    const e = 10 ** Math.floor(Math.log10(v));
+    return [1, 2, 5, 10].map((m) => m * e).find((c) => c >= v) ?? 10 * e;
+  };
   return [below(lo), above(hi)];
 }
 
@@ -115,7 +121,15 @@ function boxSection(view: TargetView, sink: ChartSink): SafeHtml {
     const jobs = jobsOf(view, g);
     if (!jobs.length) return '';
     const chart = sink.add(
-      { kind: 'box', color: colorOf(g), labels: jobs.map(variantOf), samples: jobs.map((r) => r.latency!.samplesMs), ci: jobs.map((r) => r.latency!.ci95Ms), min, max },
+      {
+        kind: 'box',
+        color: colorOf(g),
+        labels: jobs.map(variantOf),
+        samples: jobs.map((r) => r.latency!.samplesMs),
+        ci: jobs.map((r) => r.latency!.ci95Ms),
+        min,
+        max,
+      },
       `Latency distributions, ${g.label}`,
       'chart auto',
     );
@@ -126,7 +140,9 @@ function boxSection(view: TargetView, sink: ChartSink): SafeHtml {
 }
 
 function coldSection(view: TargetView, sink: ChartSink): SafeHtml {
-  const totals = view.ok.map((r) => Math.max((r.coldStart?.loadMs ?? 0) + (r.coldStart?.initMs ?? 0) + (r.coldStart?.firstInferenceMs ?? 0), r.latency!.medianMs));
+  const totals = view.ok.map((r) =>
+    Math.max((r.coldStart?.loadMs ?? 0) + (r.coldStart?.initMs ?? 0) + (r.coldStart?.firstInferenceMs ?? 0), r.latency!.medianMs),
+  );
   const max = Math.max(...totals) * 1.02;
   const cards = view.groups.map((g) => {
     const jobs = jobsOf(view, g);
@@ -186,7 +202,9 @@ function memorySection(view: TargetView, sink: ChartSink): SafeHtml {
     { key: 'arrayBuffers', title: 'ArrayBuffers', unit: 'MiB', value: (r) => r.memory?.arrayBuffersBytes, cell: (r) => fmtMiB(r.memory?.arrayBuffersBytes) },
     { key: 'wasm', title: 'WASM memory', unit: 'MiB', value: (r) => r.memory?.wasmMemoryBytes, cell: (r) => fmtMiB(r.memory?.wasmMemoryBytes) },
     { key: 'tfjs', title: 'tf.memory()', unit: 'MiB', value: (r) => r.memory?.tfjs?.numBytes, cell: (r) => fmtMiB(r.memory?.tfjs?.numBytes) },
-    ...extraKeys.map((k): Column<JobResult> => ({ key: `extra-${k}`, title: k, unit: 'MiB', value: (r) => r.memory?.extra?.[k], cell: (r) => fmtMiB(r.memory?.extra?.[k]) })),
+    ...extraKeys.map(
+      (k): Column<JobResult> => ({ key: `extra-${k}`, title: k, unit: 'MiB', value: (r) => r.memory?.extra?.[k], cell: (r) => fmtMiB(r.memory?.extra?.[k]) }),
+    ),
   ];
   return html`${chart}
     <p class="caption">Peak RSS: ${sources.length ? sources.join('; ') : 'source not reported'}. The other figures are read after the timed samples; each measures only what its name says, and none stands in for another.</p>
@@ -219,7 +237,14 @@ function agreementSection(view: TargetView): SafeHtml {
     { key: 'job', title: 'job', cell: (r) => html`<code>${r.id}</code>` },
     { key: 'precision', title: 'precision', cell: (r) => precisionLabel(r.precision) },
     { key: 'n', title: 'inputs compared', value: (r) => r.accuracy!.agreementN ?? r.accuracy!.n, cell: (r) => String(r.accuracy!.agreementN ?? r.accuracy!.n) },
-    { key: 'agreement', title: 'top-1 agreement', unit: '%', value: (r) => r.accuracy!.agreementTop1, cell: (r) => html`<span class="${isNum(r.accuracy!.agreementTop1) && r.accuracy!.agreementTop1! < 1 ? 'warn' : ''}">${fmtPct(r.accuracy!.agreementTop1)}</span>` },
+    {
+      key: 'agreement',
+      title: 'top-1 agreement',
+      unit: '%',
+      value: (r) => r.accuracy!.agreementTop1,
+      cell: (r) =>
+        html`<span class="${isNum(r.accuracy!.agreementTop1) && r.accuracy!.agreementTop1! < 1 ? 'warn' : ''}">${fmtPct(r.accuracy!.agreementTop1)}</span>`,
+    },
     { key: 'maxDelta', title: 'max |Δ logit|', value: (r) => r.accuracy!.maxAbsLogitDelta, cell: (r) => fmtDelta(r.accuracy!.maxAbsLogitDelta) },
   ];
   // A note shared by every row is said once above the table instead of on each row.
@@ -238,8 +263,23 @@ export function resultsTable(jobs: readonly JobResult[]): SafeHtml {
     { key: 'job', title: 'job', cell: (r) => html`<code>${r.id}</code>` },
     { key: 'status', title: 'status', cell: (r) => html`<span class="status ${r.status}">${r.status}</span>` },
     { key: 'precision', title: 'precision', cell: (r) => precisionLabel(r.precision) },
-    { key: 'median', title: 'median', unit: 'ms', value: (r) => r.latency?.medianMs, cell: (r) => (r.thermal?.throttled ? html`${fmtMs(r.latency?.medianMs)} <span class="warn" title="the device throttled during this job (thermal readings in results.jsonl)">⚠ throttled</span>` : fmtMs(r.latency?.medianMs)) },
-    { key: 'ci', title: '95 % CI of median', unit: 'ms', value: (r) => r.latency?.ci95Ms[0], cell: (r) => (r.latency ? `${fmtMs(r.latency.ci95Ms[0])}–${fmtMs(r.latency.ci95Ms[1])}` : '–') },
+    {
+      key: 'median',
+      title: 'median',
+      unit: 'ms',
+      value: (r) => r.latency?.medianMs,
+      cell: (r) =>
+        r.thermal?.throttled
+          ? html`${fmtMs(r.latency?.medianMs)} <span class="warn" title="the device throttled during this job (thermal readings in results.jsonl)">⚠ throttled</span>`
+          : fmtMs(r.latency?.medianMs),
+    },
+    {
+      key: 'ci',
+      title: '95 % CI of median',
+      unit: 'ms',
+      value: (r) => r.latency?.ci95Ms[0],
+      cell: (r) => (r.latency ? `${fmtMs(r.latency.ci95Ms[0])}–${fmtMs(r.latency.ci95Ms[1])}` : '–'),
+    },
     { key: 'p90', title: 'p90', unit: 'ms', value: (r) => r.latency?.p90Ms, cell: (r) => fmtMs(r.latency?.p90Ms) },
     { key: 'p99', title: 'p99', unit: 'ms', value: (r) => r.latency?.p99Ms, cell: (r) => fmtMs(r.latency?.p99Ms) },
     { key: 'mad', title: 'MAD', unit: 'ms', value: (r) => r.latency?.madMs, cell: (r) => fmtMs(r.latency?.madMs) },
@@ -250,7 +290,16 @@ export function resultsTable(jobs: readonly JobResult[]): SafeHtml {
     { key: 'top1', title: 'top-1', unit: '%', value: (r) => r.accuracy?.top1, cell: (r) => fmtPct(r.accuracy?.top1) },
     { key: 'top5', title: 'top-5', unit: '%', value: (r) => r.accuracy?.top5, cell: (r) => fmtPct(r.accuracy?.top5) },
     { key: 'agreement', title: 'agrees with ref.', unit: '%', value: (r) => r.accuracy?.agreementTop1, cell: (r) => fmtPct(r.accuracy?.agreementTop1) },
-    { key: 'drift', title: 'drift', unit: 'last/first', value: (r) => r.latency?.drift?.ratio, cell: (r) => (r.latency?.drift ? html`<span class="${r.latency.drift.flagged ? 'warn' : ''}">${fmtNum(r.latency.drift.ratio, 2)}${r.latency.drift.flagged ? ' ⚠' : ''}</span>` : '–') },
+    {
+      key: 'drift',
+      title: 'drift',
+      unit: 'last/first',
+      value: (r) => r.latency?.drift?.ratio,
+      cell: (r) =>
+        r.latency?.drift
+          ? html`<span class="${r.latency.drift.flagged ? 'warn' : ''}">${fmtNum(r.latency.drift.ratio, 2)}${r.latency.drift.flagged ? ' ⚠' : ''}</span>`
+          : '–',
+    },
   ];
   return sortableTable(cols, jobs, { jobOf: (r) => r.id, className: 'numbers' });
 }
@@ -276,7 +325,16 @@ export function targetSection(view: TargetView, anchor: string, sink: ChartSink)
   const counts = (['ok', 'invalid', 'failed', 'skipped'] as const).map((s) => ({ s, n: view.jobs.filter((r) => r.status === s).length })).filter((c) => c.n);
   // What ran the jobs (remote and WebDriver targets): a stand-in says so, with the throttling applied.
   const devices = [...new Set(view.jobs.flatMap((r) => (r.device ? [deviceLabel(r.device)] : [])))].slice(0, 4);
-  const details = [...devices, ...new Set(view.ok.flatMap((r) => Object.entries(r.effective?.details ?? {}).filter(([k]) => /renderer|adapter|device|model|browser|userAgent/i.test(k)).map(([k, v]) => `${k}: ${String(v)}`)))];
+  const details = [
+    ...devices,
+    ...new Set(
+      view.ok.flatMap((r) =>
+        Object.entries(r.effective?.details ?? {})
+          .filter(([k]) => /renderer|adapter|device|model|browser|userAgent/i.test(k))
+          .map(([k, v]) => `${k}: ${String(v)}`),
+      ),
+    ),
+  ];
   const body: Record<(typeof TARGET_SECTIONS)[number][0], () => SafeHtml> = {
     recommendation: () => recommendation(view),
     pareto: () => paretoSection(view, sink),
@@ -300,7 +358,12 @@ export function targetSection(view: TargetView, anchor: string, sink: ChartSink)
   </section>`;
   }
   // The profile section appears only where jobs were profiled (--profile).
-  const sections = TARGET_SECTIONS.filter(([id]) => (id !== 'profile' || view.jobs.some((r) => r.profile)) && (id !== 'quantization' || view.ok.some((r) => r.precision !== 'float32')) && (id !== 'own-models' || view.jobs.some((r) => r.model))).map(([id, title]) => html`<section id="${anchor}-${id}" class="sub"><h3>${title}</h3>${body[id]()}</section>`);
+  const sections = TARGET_SECTIONS.filter(
+    ([id]) =>
+      (id !== 'profile' || view.jobs.some((r) => r.profile)) &&
+      (id !== 'quantization' || view.ok.some((r) => r.precision !== 'float32')) &&
+      (id !== 'own-models' || view.jobs.some((r) => r.model)),
+  ).map(([id, title]) => html`<section id="${anchor}-${id}" class="sub"><h3>${title}</h3>${body[id]()}</section>`);
   return html`<section class="target" id="${anchor}">
     <h2><span class="kicker">Target</span> ${view.name}</h2>
     <p class="target-meta">${counts.map((c) => html`<span class="status ${c.s}">${c.n} ${c.s}</span> `)}${details.length ? html`<br><span class="muted small">${details.join(' · ')}</span>` : ''}</p>

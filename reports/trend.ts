@@ -17,7 +17,13 @@ import type { TrendSeries } from '../harness/history/trend.ts';
 
 let client: string | undefined;
 function trendClient(): string {
-  client ??= transformSync(readFileSync(join(import.meta.dirname, 'client', 'trend.ts'), 'utf8'), { loader: 'ts', format: 'iife', target: 'es2020', minifyWhitespace: true, sourcefile: 'trend.ts' }).code;
+  client ??= transformSync(readFileSync(join(import.meta.dirname, 'client', 'trend.ts'), 'utf8'), {
+    loader: 'ts',
+    format: 'iife',
+    target: 'es2020',
+    minifyWhitespace: true,
+    sourcefile: 'trend.ts',
+  }).code;
   return client;
 }
 
@@ -41,7 +47,9 @@ export function renderTrendPage(history: History, series: TrendSeries[]): string
   <div class="chart"><canvas data-series="${i}" aria-label="median latency of ${s.id} over runs"></canvas></div>
 </section>`;
   });
-  const problems = history.problems.length ? html`<p class="notice">${history.problems.length} file(s) of the history were not counted: ${history.problems.map((p) => html`<br><code>${p.file}</code>: ${p.message}`)}</p>` : '';
+  const problems = history.problems.length
+    ? html`<p class="notice">${history.problems.length} file(s) of the history were not counted: ${history.problems.map((p) => html`<br><code>${p.file}</code>: ${p.message}`)}</p>`
+    : '';
   const page = html`<!doctype html>
 <html lang="en">
 <head>
@@ -56,9 +64,11 @@ export function renderTrendPage(history: History, series: TrendSeries[]): string
 <header class="top"><div><h1>MobileNet V1 benchmark: trend</h1><div class="sub">${history.entries.length} runs · ${series.length} job series · from ${history.dir}</div></div></header>
 <main>
 <section class="run" id="changes"><h2>What changed recently</h2>
-${changes.length
-  ? html`<table><thead><tr><th>when</th><th>job</th><th>commits</th><th>step</th></tr></thead><tbody>${changes.map(({ s, c, anchor }) => html`<tr><td>${c.time}</td><td><a href="#${anchor}"><code>${s.id}</code></a> (${s.device}, ${s.branch ?? '—'})</td><td><code>${short(c.fromCommit)}</code> … <code>${short(c.toCommit)}</code></td><td class="${c.step > 1 ? 'step-up' : 'step-down'}">${fmtChange(c.step - 1)}</td></tr>`)}</tbody></table>`
-  : html`<p>No change point in any job's history (PELT on log medians; a step must be at least 3 %).</p>`}
+${
+  changes.length
+    ? html`<table><thead><tr><th>when</th><th>job</th><th>commits</th><th>step</th></tr></thead><tbody>${changes.map(({ s, c, anchor }) => html`<tr><td>${c.time}</td><td><a href="#${anchor}"><code>${s.id}</code></a> (${s.device}, ${s.branch ?? '—'})</td><td><code>${short(c.fromCommit)}</code> … <code>${short(c.toCommit)}</code></td><td class="${c.step > 1 ? 'step-up' : 'step-down'}">${fmtChange(c.step - 1)}</td></tr>`)}</tbody></table>`
+    : html`<p>No change point in any job's history (PELT on log medians; a step must be at least 3 %).</p>`
+}
 ${problems}
 </section>
 <section class="run" id="jobs"><h2>Jobs</h2>

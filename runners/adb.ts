@@ -22,7 +22,11 @@ export function adbReverse(serial: string | null, port: number): Promise<void> {
     execFile(adbPath(), args, { timeout: 20_000 }, (err, _out, stderr) => {
       if (!err) return resolve();
       const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'adb was not found' : (stderr || err.message).trim().split('\n')[0];
-      reject(new Error(`adb ${args.join(' ')} failed: ${why}. Install Android platform-tools (ANDROID_HOME/platform-tools/adb or adb on the PATH) and check \`adb devices\` lists the phone; or serve the page on the LAN with the target's page.host`));
+      reject(
+        new Error(
+          `adb ${args.join(' ')} failed: ${why}. Install Android platform-tools (ANDROID_HOME/platform-tools/adb or adb on the PATH) and check \`adb devices\` lists the phone; or serve the page on the LAN with the target's page.host`,
+        ),
+      );
     });
   });
 }

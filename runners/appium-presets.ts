@@ -41,8 +41,10 @@ function hostPlatformName(): string {
   return process.platform === 'darwin' ? 'mac' : process.platform === 'win32' ? 'windows' : 'linux';
 }
 
-const ANDROID_FIX = 'install the Android SDK platform-tools and export ANDROID_HOME (or ANDROID_SDK_ROOT), connect the phone over USB with USB debugging on and this computer authorised (`adb devices` lists it as "device"), set capabilities["appium:udid"] when several are connected, and give a chromedriver matching the phone\'s Chrome (capabilities["appium:chromedriverExecutable"], or start your Appium server with --allow-insecure uiautomator2:chromedriver_autodownload and point `url` at it). Without a phone, `--target phone-emulated` runs the same path on this machine';
-const IOS_FIX = 'real iPhones need macOS with Xcode: run the harness (or an Appium server it reaches through `url`) on a Mac with Xcode, the iPhone attached and trusted, Web Inspector on in Safari\'s settings, and capabilities "appium:udid" and "appium:platformVersion"; from Linux only with a signed, preinstalled WebDriverAgent ("appium:usePreinstalledWDA" or "appium:webDriverAgentUrl"). Without a phone, `--target phone-emulated` runs on this machine';
+const ANDROID_FIX =
+  'install the Android SDK platform-tools and export ANDROID_HOME (or ANDROID_SDK_ROOT), connect the phone over USB with USB debugging on and this computer authorised (`adb devices` lists it as "device"), set capabilities["appium:udid"] when several are connected, and give a chromedriver matching the phone\'s Chrome (capabilities["appium:chromedriverExecutable"], or start your Appium server with --allow-insecure uiautomator2:chromedriver_autodownload and point `url` at it). Without a phone, `--target phone-emulated` runs the same path on this machine';
+const IOS_FIX =
+  'real iPhones need macOS with Xcode: run the harness (or an Appium server it reaches through `url`) on a Mac with Xcode, the iPhone attached and trusted, Web Inspector on in Safari\'s settings, and capabilities "appium:udid" and "appium:platformVersion"; from Linux only with a signed, preinstalled WebDriverAgent ("appium:usePreinstalledWDA" or "appium:webDriverAgentUrl"). Without a phone, `--target phone-emulated` runs on this machine';
 
 /** The presets. */
 export const APPIUM_PRESETS: Record<AppiumPresetName, AppiumPreset> = {
@@ -58,7 +60,12 @@ export const APPIUM_PRESETS: Record<AppiumPresetName, AppiumPreset> = {
     emulated: false,
     localBrowser: false,
     sessionPerJob: false,
-    hint: (m) => (/ANDROID_HOME|ANDROID_SDK_ROOT|adb/i.test(m) ? `the Android SDK is missing: ${ANDROID_FIX}` : /connected|device/i.test(m) ? `no Android phone is connected: ${ANDROID_FIX}` : ANDROID_FIX),
+    hint: (m) =>
+      /ANDROID_HOME|ANDROID_SDK_ROOT|adb/i.test(m)
+        ? `the Android SDK is missing: ${ANDROID_FIX}`
+        : /connected|device/i.test(m)
+          ? `no Android phone is connected: ${ANDROID_FIX}`
+          : ANDROID_FIX,
   },
   ios: {
     capabilities: () => ({
@@ -96,7 +103,7 @@ export const APPIUM_PRESETS: Record<AppiumPresetName, AppiumPreset> = {
     hint: (m) =>
       /chromedriver|executable|binary|cannot find|no such file/i.test(m)
         ? 'install Debian\'s chromium and chromium-driver (`sudo apt-get install chromium chromium-driver`), or set CHROMEDRIVER_PATH / capabilities["appium:executable"] and capabilities["goog:chromeOptions"].binary'
-        : 'check the capabilities merged over the phone-emulated preset (the server\'s message above names the one it refused)',
+        : "check the capabilities merged over the phone-emulated preset (the server's message above names the one it refused)",
   },
 };
 

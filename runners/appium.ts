@@ -38,7 +38,10 @@ async function appiumEndpoint(target: AppiumTarget): Promise<WebDriverEndpoint> 
       // default, so two sessions at once (another run, another instance) would collide.
       const port = preset.localBrowser && onThisMachine ? { 'appium:chromedriverPort': await freePort() } : {};
       return {
-        capabilities: withPool(mergeCapabilities({ ...preset.capabilities({ profileDir, emulatedDevice: target.emulatedDevice }), ...port }, caps.value), target.pool),
+        capabilities: withPool(
+          mergeCapabilities({ ...preset.capabilities({ profileDir, emulatedDevice: target.emulatedDevice }), ...port }, caps.value),
+          target.pool,
+        ),
         ...(profileDir ? { cleanup: () => removeTempDir(profileDir) } : {}),
       };
     },

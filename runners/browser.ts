@@ -140,7 +140,11 @@ export async function createPuppeteerRunner(target: PuppeteerTarget, options: Br
   const contentProcesses = (): Map<number, number> => {
     const pid = browser?.process()?.pid;
     if (!pid) return new Map();
-    return new Map(descendantsOf(pid).filter((p) => /-contentproc|-isForBrowser/.test(p.cmdline)).map((p) => [p.pid, p.cpuTicks]));
+    return new Map(
+      descendantsOf(pid)
+        .filter((p) => /-contentproc|-isForBrowser/.test(p.cmdline))
+        .map((p) => [p.pid, p.cpuTicks]),
+    );
   };
 
   /** Which process ran the page: among those that appeared with it, the busiest one. */
@@ -211,7 +215,11 @@ export async function createPuppeteerRunner(target: PuppeteerTarget, options: Br
       await hook;
       if (outcome.kind === 'timeout') {
         relaunch = true;
-        return failedResult(job, `exceeded its time limit of ${Math.round(job.timeoutMs / 1000)} s in ${engine} and was abandoned (the browser was relaunched; raise jobTimeoutMs, or lower sampling.maxTimeMs / accuracy.samples)`, started);
+        return failedResult(
+          job,
+          `exceeded its time limit of ${Math.round(job.timeoutMs / 1000)} s in ${engine} and was abandoned (the browser was relaunched; raise jobTimeoutMs, or lower sampling.maxTimeMs / accuracy.samples)`,
+          started,
+        );
       }
       // What the page returns is untrusted: size, schema and job id are checked before anything reads it.
       const checked = checkResultValue(outcome.r, job.id);
@@ -225,12 +233,15 @@ export async function createPuppeteerRunner(target: PuppeteerTarget, options: Br
         const peak = proc ? await readPeakRss(proc.pid) : null;
         if (proc && peak !== null) {
           result.memory.peakRssBytes = peak;
-          result.memory.peakRssSource = engine === 'chromium'
-            ? `VmHWM of the page's renderer process (pid ${proc.pid}, from CDP SystemInfo.getProcessInfo and /proc${proc.candidates > 1 ? `; busiest of ${proc.candidates} new renderers` : ''})`
-            : `VmHWM of the page's Firefox content process (pid ${proc.pid}, from /proc${proc.candidates > 1 ? `; busiest of ${proc.candidates}` : ''})`;
+          result.memory.peakRssSource =
+            engine === 'chromium'
+              ? `VmHWM of the page's renderer process (pid ${proc.pid}, from CDP SystemInfo.getProcessInfo and /proc${proc.candidates > 1 ? `; busiest of ${proc.candidates} new renderers` : ''})`
+              : `VmHWM of the page's Firefox content process (pid ${proc.pid}, from /proc${proc.candidates > 1 ? `; busiest of ${proc.candidates}` : ''})`;
         }
         if (engine === 'chromium' && (job.implementation.backend === 'webgl' || job.implementation.backend === 'webgpu')) {
-          const gpu = browserCdp ? ((await browserCdp.send('SystemInfo.getProcessInfo')) as unknown as ProcessInfoReply).processInfo.find((p) => p.type === 'GPU') : undefined;
+          const gpu = browserCdp
+            ? ((await browserCdp.send('SystemInfo.getProcessInfo')) as unknown as ProcessInfoReply).processInfo.find((p) => p.type === 'GPU')
+            : undefined;
           const gpuRss = gpu ? await readRss(gpu.id) : null;
           if (gpuRss !== null) result.memory.extra = { ...result.memory.extra, gpuProcessRssBytes: gpuRss };
         }
@@ -247,7 +258,14 @@ export async function createPuppeteerRunner(target: PuppeteerTarget, options: Br
       if (onDisconnect) browser?.off('disconnected', onDisconnect);
       prepared.release();
       if (relaunch) await discard();
-      else if (page) await Promise.race([page.browserContext().close().catch(() => {}), delay(10_000).promise]);
+      else if (page)
+        await Promise.race([
+          page
+            .browserContext()
+            .close()
+            .catch(() => {}),
+          delay(10_000).promise,
+        ]);
     }
   };
 

@@ -116,12 +116,18 @@ export async function buildKey(spec: CachedBuild): Promise<BuildKey> {
     logLevel: 'silent',
     plugins: [externalPackages(reached), ...(spec.options.plugins ?? [])],
   });
-  const closure = Object.keys(scan.metafile.inputs).filter((p) => !p.includes(':')).map((p) => relative(spec.root, resolve(spec.root, p)));
+  const closure = Object.keys(scan.metafile.inputs)
+    .filter((p) => !p.includes(':'))
+    .map((p) => relative(spec.root, resolve(spec.root, p)));
   const files = [...new Set([...closure, ...(spec.extraInputs ?? []).map((f) => relative(spec.root, f))])].sort();
   const packages = packageVersions(reached, spec.root);
   const h = createHash('sha256');
   h.update(`esbuild@${esbuild.version}\0${optionsText(spec.options, spec.root)}\0`);
-  for (const f of files) h.update(f).update('\0').update(readFileSync(join(spec.root, f))).update('\0');
+  for (const f of files)
+    h.update(f)
+      .update('\0')
+      .update(readFileSync(join(spec.root, f)))
+      .update('\0');
   for (const p of packages) h.update(p).update('\0');
   return { key: h.digest('hex').slice(0, 16), files, packages };
 }
@@ -170,10 +176,14 @@ function prune(base: string, keep: string): void {
   const now = Date.now();
   const age = (d: string) => now - (statSync(d, { throwIfNoEntry: false })?.mtimeMs ?? now);
   // A builder killed mid-build leaves its temporary folder behind; a live one finishes well within the hour.
-  for (const t of readdirSync(base).filter((d) => d.endsWith('.tmp')).map((d) => join(base, d))) {
+  for (const t of readdirSync(base)
+    .filter((d) => d.endsWith('.tmp'))
+    .map((d) => join(base, d))) {
     if (age(t) > IN_USE_MS) rmSync(t, { recursive: true, force: true });
   }
-  const builds = readdirSync(base).filter((d) => /^[0-9a-f]{16}$/.test(d)).map((d) => join(base, d))
+  const builds = readdirSync(base)
+    .filter((d) => /^[0-9a-f]{16}$/.test(d))
+    .map((d) => join(base, d))
     .map((d) => ({ d, mtime: statSync(d, { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
     .sort((a, b) => b.mtime - a.mtime);
   for (const { d, mtime } of builds.slice(KEEP_BUILDS)) {

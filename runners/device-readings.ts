@@ -9,7 +9,8 @@ import type { ThermalReading } from '../harness/results.ts';
 import type { WebDriverSession } from './webdriver-client.ts';
 
 /** Why adb_shell readings are missing, and the fix. */
-export const ADB_SHELL_HINT = "Appium refuses `mobile: shell` unless the server runs with `--allow-insecure uiautomator2:adb_shell`; set the target's `adbShell: true` (the harness's own Appium server then allows it) or start your server with that flag";
+export const ADB_SHELL_HINT =
+  "Appium refuses `mobile: shell` unless the server runs with `--allow-insecure uiautomator2:adb_shell`; set the target's `adbShell: true` (the harness's own Appium server then allows it) or start your server with that flag";
 
 /** Android's thermal status names (PowerManager.THERMAL_STATUS_*). */
 const ANDROID_THERMAL_STATUS = ['none', 'light', 'moderate', 'severe', 'critical', 'emergency', 'shutdown'];
@@ -23,11 +24,12 @@ export function parseThermalService(text: string): ThermalReading {
   // "Current temperatures from HAL:" lists Temperature{mValue=41.2, mType=0, mName=cpu0, mStatus=0}.
   const hal = text.split(/Current temperatures from HAL:/)[1]?.split(/\n\S/)[0] ?? '';
   const temps = [...hal.matchAll(/mValue=(-?[\d.]+),\s*mType=(\d+)/g)].map((m) => Number(m[1])).filter((t) => Number.isFinite(t) && t > -50 && t < 200);
-  if (code === null && temps.length === 0) return { source: 'dumpsys thermalservice', unavailable: 'no "Thermal Status" or HAL temperatures in its output (Android 10+ has them)' };
+  if (code === null && temps.length === 0)
+    return { source: 'dumpsys thermalservice', unavailable: 'no "Thermal Status" or HAL temperatures in its output (Android 10+ has them)' };
   return {
     source: 'dumpsys thermalservice',
     temperatureC: temps.length ? Math.max(...temps) : null,
-    state: code === null ? null : ANDROID_THERMAL_STATUS[code] ?? String(code),
+    state: code === null ? null : (ANDROID_THERMAL_STATUS[code] ?? String(code)),
     // Any status above none means the platform has started to throttle.
     throttledNow: code === null ? null : code >= 1,
   };
@@ -96,7 +98,9 @@ export async function readDeviceThermal(session: WebDriverSession, adbShell: boo
  * The PSS/RSS of Chrome's busiest renderer on an Android device (the page's), via
  * `ps` + `dumpsys meminfo` over `mobile: shell`; null when adb_shell is off or nothing was found.
  */
-export async function readAndroidRendererMemory(session: WebDriverSession): Promise<{ pid: number; pssBytes: number | null; rssBytes: number | null; candidates: number } | null> {
+export async function readAndroidRendererMemory(
+  session: WebDriverSession,
+): Promise<{ pid: number; pssBytes: number | null; rssBytes: number | null; candidates: number } | null> {
   const pids = parseRendererPids(await shell(session, 'ps', ['-A', '-o', 'PID,NAME']));
   let best: { pid: number; pssBytes: number | null; rssBytes: number | null } | null = null;
   for (const pid of pids) {

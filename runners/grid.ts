@@ -25,7 +25,8 @@ export function withPool(capabilities: Record<string, unknown>, pool: string | u
  * start the browser, a farm or proxy was briefly unavailable. A capability no node supports,
  * or bad credentials, is not retried: it will not get better.
  */
-const TRANSIENT = /new session request timed out|session request timed out|could not start a new session|unable to create (?:new )?session|node (?:was )?(?:lost|removed|down|is down)|lost (?:the )?node|no (?:available|free) (?:slot|node)s?|retry(?:ing)? later|ECONNRESET|socket hang up|\b50[234]\b|service unavailable|bad gateway|gateway time-?out/i;
+const TRANSIENT =
+  /new session request timed out|session request timed out|could not start a new session|unable to create (?:new )?session|node (?:was )?(?:lost|removed|down|is down)|lost (?:the )?node|no (?:available|free) (?:slot|node)s?|retry(?:ing)? later|ECONNRESET|socket hang up|\b50[234]\b|service unavailable|bad gateway|gateway time-?out/i;
 const PERMANENT = /no nodes support|unsupported capabilit|invalid argument|unauthori[sz]ed|forbidden|\b40[13]\b/i;
 
 /** Whether a failed session request may succeed if tried again. */

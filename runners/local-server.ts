@@ -144,15 +144,20 @@ export async function startLocalServer(opts: {
     opts.onClose?.();
   };
   try {
-    await waitFor(async () => {
-      if (spawnError) throw new Error(`${opts.name} could not start (${opts.command}): ${(spawnError as Error).message}`);
-      if (!alive()) throw new Error(`${opts.name} exited (${child.exitCode ?? child.signalCode}) before it answered: ${log.trim().split('\n').slice(-5).join(' ')}`);
-      try {
-        return (await fetch(`${url}status`, { signal: AbortSignal.timeout(2000) })).ok;
-      } catch {
-        return false;
-      }
-    }, opts.readyTimeoutMs ?? 30_000, `${opts.name} did not answer on ${url}status within ${Math.round((opts.readyTimeoutMs ?? 30_000) / 1000)} s`);
+    await waitFor(
+      async () => {
+        if (spawnError) throw new Error(`${opts.name} could not start (${opts.command}): ${(spawnError as Error).message}`);
+        if (!alive())
+          throw new Error(`${opts.name} exited (${child.exitCode ?? child.signalCode}) before it answered: ${log.trim().split('\n').slice(-5).join(' ')}`);
+        try {
+          return (await fetch(`${url}status`, { signal: AbortSignal.timeout(2000) })).ok;
+        } catch {
+          return false;
+        }
+      },
+      opts.readyTimeoutMs ?? 30_000,
+      `${opts.name} did not answer on ${url}status within ${Math.round((opts.readyTimeoutMs ?? 30_000) / 1000)} s`,
+    );
   } catch (e) {
     await close();
     throw e;

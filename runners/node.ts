@@ -77,8 +77,8 @@ export function runJobInChild(job: Job, extraEnv: NodeJS.ProcessEnv = {}, hooks:
       failed.error = refused
         ? `${job.target.name}: the job's process sent what cannot be accepted: ${refused}`
         : timedOut
-        ? `exceeded its time limit of ${Math.round(job.timeoutMs / 1000)} s and was killed (raise jobTimeoutMs, or lower sampling.maxTimeMs / accuracy.samples)`
-        : `the job's process died (${signal ? `signal ${signal}` : `exit code ${code}`}) before reporting${tail ? `; its last output:\n${tail}` : ''}`;
+          ? `exceeded its time limit of ${Math.round(job.timeoutMs / 1000)} s and was killed (raise jobTimeoutMs, or lower sampling.maxTimeMs / accuracy.samples)`
+          : `the job's process died (${signal ? `signal ${signal}` : `exit code ${code}`}) before reporting${tail ? `; its last output:\n${tail}` : ''}`;
       resolve(failed);
     };
     child.on('exit', finish);

@@ -116,7 +116,7 @@ export function failedResult(job: Job, reason: string, startedMs: number): JobRe
 
 /** A page that found its engine lacks what the backend needs reports a skip, not a failure. */
 export function skipIfUnsupported(result: JobResult): JobResult {
-  const at = result.status === 'failed' ? result.error?.indexOf(UNSUPPORTED_PREFIX) ?? -1 : -1;
+  const at = result.status === 'failed' ? (result.error?.indexOf(UNSUPPORTED_PREFIX) ?? -1) : -1;
   if (at < 0) return result;
   return { ...result, status: 'skipped', error: result.error!.slice(at + UNSUPPORTED_PREFIX.length) };
 }

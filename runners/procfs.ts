@@ -42,7 +42,14 @@ export function procInfo(pid: number): ProcInfo | null {
     // The command name (field 2) may contain spaces and parentheses: parse after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
-    return { pid, ppid: Number(fields[1]), cmdline, cpuTicks: Number(fields[11]) + Number(fields[12]), startTicks: Number(fields[19]), pgid: Number(fields[2]) };
+    return {
+      pid,
+      ppid: Number(fields[1]),
+      cmdline,
+      cpuTicks: Number(fields[11]) + Number(fields[12]),
+      startTicks: Number(fields[19]),
+      pgid: Number(fields[2]),
+    };
   } catch {
     return null;
   }
@@ -51,7 +58,10 @@ export function procInfo(pid: number): ProcInfo | null {
 /** Every process /proc lists (none where there is no /proc). */
 export function allProcesses(): ProcInfo[] {
   try {
-    return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map((d) => procInfo(Number(d))).filter((p): p is ProcInfo => p !== null);
+    return readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .map((d) => procInfo(Number(d)))
+      .filter((p): p is ProcInfo => p !== null);
   } catch {
     return [];
   }

@@ -85,7 +85,16 @@ export function safeSegments(rawPath: string): string[] | null {
       return null;
     }
     if (seg === '' && i === parts.length - 1) continue; // trailing slash
-    if (seg === '' || seg === '.' || seg === '..' || seg.includes('/') || seg.includes('\\') || seg.includes('\0') || isAbsolute(seg) || /^[A-Za-z]:/.test(seg)) {
+    if (
+      seg === '' ||
+      seg === '.' ||
+      seg === '..' ||
+      seg.includes('/') ||
+      seg.includes('\\') ||
+      seg.includes('\0') ||
+      isAbsolute(seg) ||
+      /^[A-Za-z]:/.test(seg)
+    ) {
       return null;
     }
     out.push(seg);
@@ -141,7 +150,12 @@ export async function startStaticServer(options: StaticServerOptions = {}): Prom
     const key = '/' + segments.join('/');
     const inMemory = memory.get(key);
     if (inMemory) {
-      res.writeHead(200, { ...ISOLATION_HEADERS, 'Content-Type': inMemory.type, 'Content-Length': String(inMemory.bytes.byteLength), 'Cache-Control': 'no-store' });
+      res.writeHead(200, {
+        ...ISOLATION_HEADERS,
+        'Content-Type': inMemory.type,
+        'Content-Length': String(inMemory.bytes.byteLength),
+        'Cache-Control': 'no-store',
+      });
       return res.end(req.method === 'HEAD' ? undefined : inMemory.bytes);
     }
     const mount = mounts.find((m) => m.segments.every((s, i) => segments![i] === s));
@@ -168,7 +182,9 @@ export async function startStaticServer(options: StaticServerOptions = {}): Prom
       'Cache-Control': 'no-store',
     });
     if (req.method === 'HEAD') return res.end();
-    createReadStream(real).on('error', () => res.destroy()).pipe(res);
+    createReadStream(real)
+      .on('error', () => res.destroy())
+      .pipe(res);
   };
 
   const server: Server = createServer((req, res) => {

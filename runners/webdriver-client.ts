@@ -27,7 +27,8 @@ export class WebDriverError extends Error {
 /** W3C error codes after which a session is gone. */
 const LOST_CODES = new Set(['invalid session id', 'no such window', 'session not created']);
 /** Messages (any code) that mean the browser or its driver went away. */
-const LOST_MESSAGE = /not reachable|disconnected|has crashed|crashed|terminated|no such session|session (?:is )?(?:either )?(?:deleted|terminated|not started)|ECONNREFUSED|ECONNRESET|socket hang up/i;
+const LOST_MESSAGE =
+  /not reachable|disconnected|has crashed|crashed|terminated|no such session|session (?:is )?(?:either )?(?:deleted|terminated|not started)|ECONNREFUSED|ECONNRESET|socket hang up/i;
 
 /** Longest summary of a server's message, characters. */
 export const SUMMARY_MAX_CHARS = 600;
@@ -41,7 +42,10 @@ const RAW_BODY_MAX_CHARS = 4000;
  * is cut (a farm that echoes the request would otherwise leave a key's first characters).
  */
 export function summarizeMessage(message: string, secrets: readonly string[] = [], maxLines = 4): string {
-  const lines = redactText(message, secrets).split('\n').map((l) => l.trim()).filter((l) => l && !/^at\s/.test(l) && !/^\(Session info:/.test(l));
+  const lines = redactText(message, secrets)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^at\s/.test(l) && !/^\(Session info:/.test(l));
   return redactAndCut(lines.slice(0, maxLines).join(' / '), SUMMARY_MAX_CHARS, secrets);
 }
 
@@ -115,7 +119,7 @@ async function call<T>(serverUrl: string, method: string, path: string, body: un
     });
   } catch (e) {
     const err = e as Error & { cause?: { code?: string; message?: string } };
-    const why = err.name === 'TimeoutError' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : err.cause?.code ?? err.cause?.message ?? err.message;
+    const why = err.name === 'TimeoutError' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : (err.cause?.code ?? err.cause?.message ?? err.message);
     throw new WebDriverError(`${why} (${method} ${path})`, null, null, true);
   }
   let text: string;
@@ -125,7 +129,12 @@ async function call<T>(serverUrl: string, method: string, path: string, body: un
     if (e instanceof WebDriverError) throw e;
     // The time limit covers the body too: a server that stops half-way is as gone as one that never answered.
     const err = e as Error;
-    throw new WebDriverError(`${err.name === 'TimeoutError' ? `no whole answer within ${Math.round(timeoutMs / 1000)} s` : err.message} (${method} ${path})`, null, null, true);
+    throw new WebDriverError(
+      `${err.name === 'TimeoutError' ? `no whole answer within ${Math.round(timeoutMs / 1000)} s` : err.message} (${method} ${path})`,
+      null,
+      null,
+      true,
+    );
   }
   let parsed: { value?: unknown; sessionId?: string } | null = null;
   try {
@@ -151,7 +160,11 @@ async function call<T>(serverUrl: string, method: string, path: string, body: un
  */
 export async function openSession(serverUrl: string, capabilities: Record<string, unknown>, timeoutMs = 120_000): Promise<WebDriverSession> {
   const reply = await call<{ sessionId?: string; capabilities?: Record<string, unknown> }>(
-    serverUrl, 'POST', '/session', { capabilities: { alwaysMatch: capabilities, firstMatch: [{}] } }, timeoutMs,
+    serverUrl,
+    'POST',
+    '/session',
+    { capabilities: { alwaysMatch: capabilities, firstMatch: [{}] } },
+    timeoutMs,
   );
   if (!reply?.sessionId) throw new WebDriverError(`the server at ${redactUrl(serverUrl)} answered POST /session without a session id`, null, null, true);
   const id = reply.sessionId;
@@ -159,7 +172,8 @@ export async function openSession(serverUrl: string, capabilities: Record<string
     id,
     serverUrl,
     capabilities: reply.capabilities ?? {},
-    command: (method, path, body, ms = COMMAND_TIMEOUT_MS) => call(serverUrl, method, `/session/${id}${path}`, method === 'POST' ? body ?? {} : undefined, ms),
+    command: (method, path, body, ms = COMMAND_TIMEOUT_MS) =>
+      call(serverUrl, method, `/session/${id}${path}`, method === 'POST' ? (body ?? {}) : undefined, ms),
     execute: (script, args = [], ms) => session.command('POST', '/execute/sync', { script, args }, ms),
     executeAsync: (script, args = [], ms) => session.command('POST', '/execute/async', { script, args }, ms),
     async delete(ms = 15_000) {

@@ -166,7 +166,7 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
       // Nothing answered: the fix is the address, not the capabilities.
       const unreachable = e instanceof WebDriverError && e.status === null;
       const hint = unreachable
-        ? 'nothing answered there: start the server, or correct the target\'s url (a tunnel or VPN to it may be down)'
+        ? "nothing answered there: start the server, or correct the target's url (a tunnel or VPN to it may be down)"
         : endpoint.sessionHint?.(msg);
       const dead = endpoint.local && !endpoint.local.alive() ? ` (the local server exited: ${redact(endpoint.local.logTail())})` : '';
       throw new Error(`could not open a WebDriver session on ${serverUrlShown}: ${msg.replace(/[.\s]+$/, '')}${dead}${hint ? `. Fix: ${hint}` : ''}`);
@@ -224,7 +224,9 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
   const addMemory = async (result: JobResult, s: OpenSession, notes: Record<string, string | number | boolean | null>) => {
     if (!result.memory) return;
     if (endpoint.local && endpoint.localPageProcess) {
-      const procs = descendantsOf(endpoint.local.pid).filter((p) => endpoint.localPageProcess!.match.test(p.cmdline)).sort((a, b) => b.cpuTicks - a.cpuTicks);
+      const procs = descendantsOf(endpoint.local.pid)
+        .filter((p) => endpoint.localPageProcess!.match.test(p.cmdline))
+        .sort((a, b) => b.cpuTicks - a.cpuTicks);
       const peak = procs[0] ? peakRssOf(procs[0].pid) : null;
       if (peak !== null) {
         result.memory.peakRssBytes = peak;
@@ -237,7 +239,11 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
       try {
         const m = await readAndroidRendererMemory(s.session);
         if (m) {
-          result.memory.extra = { ...result.memory.extra, ...(m.pssBytes !== null ? { rendererPssBytes: m.pssBytes } : {}), ...(m.rssBytes !== null ? { rendererRssBytes: m.rssBytes } : {}) };
+          result.memory.extra = {
+            ...result.memory.extra,
+            ...(m.pssBytes !== null ? { rendererPssBytes: m.pssBytes } : {}),
+            ...(m.rssBytes !== null ? { rendererRssBytes: m.rssBytes } : {}),
+          };
           notes.memorySource = `extra.rendererPssBytes/rendererRssBytes: dumpsys meminfo of Chrome's renderer (pid ${m.pid}, the largest of ${m.candidates} sandboxed_process), read after the job: current, not peak`;
           return;
         }
@@ -247,9 +253,10 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
       }
       return;
     }
-    notes.memorySource = platform === 'android'
-      ? `the page's own figures only (JS heap, WASM memory); renderer PSS needs adb_shell: ${ADB_SHELL_HINT}`
-      : "the page's own figures only (JS heap where the engine has it, WASM memory): the device's processes are not visible from here";
+    notes.memorySource =
+      platform === 'android'
+        ? `the page's own figures only (JS heap, WASM memory); renderer PSS needs adb_shell: ${ADB_SHELL_HINT}`
+        : "the page's own figures only (JS heap where the engine has it, WASM memory): the device's processes are not visible from here";
   };
 
   const runJob = async (job: Job): Promise<JobResult> => {
@@ -268,7 +275,11 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
       const session = s.session;
       // A fresh document per job (the query keeps a browser from reusing the last one).
       await session.command('POST', '/url', { url: `${host.pageUrl}?job=${encodeURIComponent(job.id)}&t=${started}` }, 120_000);
-      await waitFor(async () => Boolean(await session.execute('return typeof globalThis.__mobilenetBench === "object"')), 60_000, 'the probe page did not load within 60 s');
+      await waitFor(
+        async () => Boolean(await session.execute('return typeof globalThis.__mobilenetBench === "object"')),
+        60_000,
+        'the probe page did not load within 60 s',
+      );
       if (endpoint.cpuThrottlingRate !== undefined && endpoint.cpuThrottlingRate !== 1) {
         await session.command('POST', '/goog/cdp/execute', { cmd: 'Emulation.setCPUThrottlingRate', params: { rate: endpoint.cpuThrottlingRate } });
       }
@@ -280,7 +291,15 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
         const left = deadline - Date.now();
         if (left <= 0) {
           await endSession();
-          return withDevice(failedResult(job, `exceeded its time limit of ${Math.round(job.timeoutMs / 1000)} s on ${endpoint.name} and was abandoned (its session was closed; raise jobTimeoutMs, or lower sampling.maxTimeMs / accuracy.samples)`, started), null, null);
+          return withDevice(
+            failedResult(
+              job,
+              `exceeded its time limit of ${Math.round(job.timeoutMs / 1000)} s on ${endpoint.name} and was abandoned (its session was closed; raise jobTimeoutMs, or lower sampling.maxTimeMs / accuracy.samples)`,
+              started,
+            ),
+            null,
+            null,
+          );
         }
         const slice = Math.min(endpoint.pollSliceMs, left);
         text = await session.executeAsync<string | null>(POLL_SCRIPT, [slice], slice + 30_000);
@@ -289,7 +308,11 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
       const checked = checkResultText(text, job.id);
       if (!checked.ok) {
         await endSession();
-        return withDevice(failedResult(job, `${endpoint.name}: the page sent what cannot be accepted: ${checked.reason} (a new session is opened for the next job)`, started), null, null);
+        return withDevice(
+          failedResult(job, `${endpoint.name}: the page sent what cannot be accepted: ${checked.reason} (a new session is opened for the next job)`, started),
+          null,
+          null,
+        );
       }
       const result = skipIfUnsupported(checked.result);
       const notes: Record<string, string | number | boolean | null> = {};
@@ -297,7 +320,10 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
       const userAgent = result.effective?.details?.userAgent;
       if (result.effective) {
         const caps = session.capabilities;
-        result.effective.details = { ...result.effective.details, browserVersion: `${String(caps.browserName)}/${String(caps.browserVersion ?? caps.version)}` };
+        result.effective.details = {
+          ...result.effective.details,
+          browserVersion: `${String(caps.browserName)}/${String(caps.browserVersion ?? caps.version)}`,
+        };
       }
       return withDevice(result, s, typeof userAgent === 'string' ? userAgent : null, notes);
     } catch (e) {
@@ -315,7 +341,12 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
     }
   };
 
-  const withDevice = (r: JobResult, s: OpenSession | null, userAgent: string | null, notes: Record<string, string | number | boolean | null> = {}): JobResult => {
+  const withDevice = (
+    r: JobResult,
+    s: OpenSession | null,
+    userAgent: string | null,
+    notes: Record<string, string | number | boolean | null> = {},
+  ): JobResult => {
     // The device is described from the requested capabilities too: a name given through ${env:…} stays out.
     r.device = redactDeep(deviceOf(s, userAgent, notes), [...secrets]);
     return r;
@@ -323,7 +354,9 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
 
   const readThermal = async (): Promise<ThermalReading[]> => {
     if (endpoint.thermal === 'emulated') {
-      return [{ source: `${endpoint.name} (emulated device)`, unavailable: "an emulated phone has no thermal sensors; the host's temperatures are not a phone's" }];
+      return [
+        { source: `${endpoint.name} (emulated device)`, unavailable: "an emulated phone has no thermal sensors; the host's temperatures are not a phone's" },
+      ];
     }
     if (!current) {
       if (openFailed) return [{ source: 'device', unavailable: 'no WebDriver session (the last attempt to open one failed)' }];

@@ -87,7 +87,9 @@ async function webkitEndpoint(target: WebkitTarget): Promise<WebDriverEndpoint> 
   const driverPath = requireBrowserExecutable('webkit', target.driverPath);
   const browserPath = target.browserPath ?? MINIBROWSER_PATHS.find((p) => existsSync(p));
   if (!browserPath || !existsSync(browserPath)) {
-    throw new Error(`no MiniBrowser found (looked at ${target.browserPath ?? MINIBROWSER_PATHS.join(', ')}); install it with \`sudo apt-get install webkit2gtk-driver\` (it pulls libwebkit2gtk with MiniBrowser), or set the target's browserPath`);
+    throw new Error(
+      `no MiniBrowser found (looked at ${target.browserPath ?? MINIBROWSER_PATHS.join(', ')}); install it with \`sudo apt-get install webkit2gtk-driver\` (it pulls libwebkit2gtk with MiniBrowser), or set the target's browserPath`,
+    );
   }
   let xvfb: { stop(): void } | null = null;
   let display = process.env.DISPLAY;

@@ -12,7 +12,10 @@ function coordinatePng(width: number, height: number): Uint8Array {
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = (y * width + x) * 4;
-      png.data[i] = x; png.data[i + 1] = y; png.data[i + 2] = 7; png.data[i + 3] = 255;
+      png.data[i] = x;
+      png.data[i + 1] = y;
+      png.data[i + 2] = 7;
+      png.data[i + 3] = 255;
     }
   }
   return new Uint8Array(PNG.sync.write(png));
@@ -36,7 +39,11 @@ test('PNG decode keeps exact pixel values and drops alpha', () => {
 test('resize by an integer factor samples the crop grid exactly, scaled to [-1, 1]', () => {
   // 16×16 → crop 14×14 from (1, 1) → 7×7: output (oy, ox) = pixel (1 + 2·ox, 1 + 2·oy).
   const out = preprocessImage(coordinatePng(16, 16), 7);
-  for (const [oy, ox] of [[0, 0], [3, 5], [6, 6]]) {
+  for (const [oy, ox] of [
+    [0, 0],
+    [3, 5],
+    [6, 6],
+  ]) {
     const i = (oy * 7 + ox) * 3;
     assert.ok(Math.abs(out[i] - toUnit(1 + 2 * ox)) < 1e-6);
     assert.ok(Math.abs(out[i + 1] - toUnit(1 + 2 * oy)) < 1e-6);
@@ -54,11 +61,15 @@ test('bilinear weights match TF1 resize_bilinear (align_corners = false)', () =>
 });
 
 test('garbage and truncated files are rejected with the file name', () => {
-  assert.throws(() => decodeImage(new Uint8Array([1, 2, 3, 4]), 'notes.txt'), (e: unknown) =>
-    e instanceof ImageDecodeError && /notes\.txt.*not a JPEG or PNG/.test(e.message));
+  assert.throws(
+    () => decodeImage(new Uint8Array([1, 2, 3, 4]), 'notes.txt'),
+    (e: unknown) => e instanceof ImageDecodeError && /notes\.txt.*not a JPEG or PNG/.test(e.message),
+  );
   const png = coordinatePng(16, 16);
-  assert.throws(() => decodeImage(png.slice(0, 40), 'cut.png'), (e: unknown) =>
-    e instanceof ImageDecodeError && /cut\.png/.test(e.message));
+  assert.throws(
+    () => decodeImage(png.slice(0, 40), 'cut.png'),
+    (e: unknown) => e instanceof ImageDecodeError && /cut\.png/.test(e.message),
+  );
 });
 
 test('real photos: greyscale JPEGs come out as equal R, G, B; colour ones do not', { skip: skipWithoutSharedData() }, () => {

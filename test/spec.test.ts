@@ -6,12 +6,24 @@ import { mobilenetV1, samePadding, scaledChannels } from '../models/spec.ts';
 
 /** Published mult-adds in millions (Howard et al. 2017 / TF-slim), 1001 classes. */
 const PUBLISHED_MACS: Record<string, number> = {
-  '1_224': 569, '1_192': 418, '1_160': 291, '1_128': 186,
+  '1_224': 569,
+  '1_192': 418,
+  '1_160': 291,
+  '1_128': 186,
   // The paper gives 325 M for 0.75-224; TF-slim's table prints 317/233/162/104 for this row,
   // which the layer formulas do not reproduce (see docs/models.md, "Analytic cost").
-  '0.75_224': 325, '0.75_192': 239, '0.75_160': 166, '0.75_128': 107,
-  '0.5_224': 150, '0.5_192': 110, '0.5_160': 77, '0.5_128': 49,
-  '0.25_224': 41, '0.25_192': 30, '0.25_160': 21, '0.25_128': 14,
+  '0.75_224': 325,
+  '0.75_192': 239,
+  '0.75_160': 166,
+  '0.75_128': 107,
+  '0.5_224': 150,
+  '0.5_192': 110,
+  '0.5_160': 77,
+  '0.5_128': 49,
+  '0.25_224': 41,
+  '0.25_192': 30,
+  '0.25_160': 21,
+  '0.25_128': 14,
 };
 /** Published parameters in millions. */
 const PUBLISHED_PARAMS: Record<number, number> = { 1: 4.24, 0.75: 2.59, 0.5: 1.34, 0.25: 0.47 };
@@ -37,7 +49,10 @@ test('parameters are within 1 % of the published figures and do not depend on re
 test('layer structure: 28 layers, strides, channel rule and map sizes', () => {
   const net = mobilenetV1(0.75, 160);
   assert.equal(net.layers.length, 1 + 26 + 2);
-  assert.deepEqual(net.layers.filter((l) => l.stride === 2).map((l) => l.name), ['conv0', 'dw2', 'dw4', 'dw6', 'dw12']);
+  assert.deepEqual(
+    net.layers.filter((l) => l.stride === 2).map((l) => l.name),
+    ['conv0', 'dw2', 'dw4', 'dw6', 'dw12'],
+  );
   assert.equal(net.layers.at(-2)!.inSize, 5);
   assert.equal(net.layers.at(-1)!.inChannels, 768);
   assert.equal(scaledChannels(32, 0.25), 8);

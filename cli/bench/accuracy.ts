@@ -19,7 +19,9 @@ const fallback = join(import.meta.dirname, '..', '..', '..', 'shared', 'data');
 const mirror = process.env.MOBILENET_BENCH_MIRROR ?? (existsSync(fallback) ? fallback : undefined);
 const evalSet = process.env.MOBILENET_BENCH_EVAL_SET ?? (mirror ? mirrorEvalSet(mirror) : undefined);
 if (!mirror || !evalSet) {
-  console.error('bench:accuracy needs real weights and labelled photos: set MOBILENET_BENCH_MIRROR to a folder laid out like shared/data (weights/, images/), or MOBILENET_BENCH_EVAL_SET');
+  console.error(
+    'bench:accuracy needs real weights and labelled photos: set MOBILENET_BENCH_MIRROR to a folder laid out like shared/data (weights/, images/), or MOBILENET_BENCH_EVAL_SET',
+  );
   process.exit(2);
 }
 const samples = values.samples ? Number(values.samples) : undefined;
@@ -38,9 +40,15 @@ const real = results.filter((r) => r.status === 'ok' && !r.weightsSource.startsW
 const pct = (x: number | null | undefined) => (x == null ? '–' : `${(x * 100).toFixed(1)}%`);
 const header = ['variant', 'precision', 'weights', 'implementation', 'top-1', 'top-5', 'n', 'agree', 'max |Δ logit|'];
 const rows = real.map((r) => [
-  r.id.split('/')[2], r.precision, r.weightsSource.split(':')[0], `${r.impl}:${r.backend}`,
-  pct(r.accuracy?.top1), pct(r.accuracy?.top5), String(r.accuracy?.n ?? '–'),
-  `${pct(r.accuracy?.agreementTop1)} of ${r.accuracy?.agreementN ?? '–'}`, r.accuracy?.maxAbsLogitDelta?.toExponential(1) ?? '–',
+  r.id.split('/')[2],
+  r.precision,
+  r.weightsSource.split(':')[0],
+  `${r.impl}:${r.backend}`,
+  pct(r.accuracy?.top1),
+  pct(r.accuracy?.top5),
+  String(r.accuracy?.n ?? '–'),
+  `${pct(r.accuracy?.agreementTop1)} of ${r.accuracy?.agreementN ?? '–'}`,
+  r.accuracy?.maxAbsLogitDelta?.toExponential(1) ?? '–',
 ]);
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
 const line = (cells: string[]) => cells.map((c, i) => (i < 4 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');

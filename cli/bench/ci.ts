@@ -57,27 +57,37 @@ for (let i = 1; i <= RUNS; i++) {
   if (i < INJECT_FROM && ref?.latency) refMedians.push(ref.latency.medianMs);
   // A commit per run, so the trend's change point names a commit range.
   recordRun(dir, history, { branch: 'main', commit: `run${String(i).padStart(2, '0')}` });
-  process.stdout.write(`run ${i}/${RUNS}${slowMs ? ` (slowed by ${slowMs.toFixed(2)} ms)` : ''}: ${SLOWED} ${ref?.latency?.medianMs.toFixed(2) ?? '?'} ms · ${((Date.now() - started) / 60000).toFixed(1)} min · ${uptime()}\n`);
+  process.stdout.write(
+    `run ${i}/${RUNS}${slowMs ? ` (slowed by ${slowMs.toFixed(2)} ms)` : ''}: ${SLOWED} ${ref?.latency?.medianMs.toFixed(2) ?? '?'} ms · ${((Date.now() - started) / 60000).toFixed(1)} min · ${uptime()}\n`,
+  );
 }
 
 const h = readHistory(history);
 const entries = h.entries;
 process.stdout.write(`\nHistory: ${history} (${entries.length} runs)\n\nChange points (PELT):\n`);
 for (const s of trendSeries(entries)) {
-  process.stdout.write(`  ${s.id.padEnd(28)} ${s.changes.length ? s.changes.map((c) => `run ${c.index + 1} (${c.fromCommit}…${c.toCommit}) ${((c.step - 1) * 100).toFixed(1)} %`).join(', ') : 'none'}\n`);
+  process.stdout.write(
+    `  ${s.id.padEnd(28)} ${s.changes.length ? s.changes.map((c) => `run ${c.index + 1} (${c.fromCommit}…${c.toCommit}) ${((c.step - 1) * 100).toFixed(1)} %`).join(', ') : 'none'}\n`,
+  );
 }
 const r21 = entries[INJECT_FROM];
 if (r21) {
   const verdicts = judgeFromHistory(r21, entries.slice(0, INJECT_FROM));
   process.stdout.write(`\nci on run ${INJECT_FROM + 1} alone (against runs 1–${INJECT_FROM}):\n`);
-  for (const j of verdicts.jobs) process.stdout.write(`  ${j.verdict.padEnd(12)} ${j.id.padEnd(28)} ${j.ratio ? `${((j.ratio - 1) * 100).toFixed(1)} % [${((j.interval![0] - 1) * 100).toFixed(1)}, ${((j.interval![1] - 1) * 100).toFixed(1)}]` : j.reason}\n`);
+  for (const j of verdicts.jobs)
+    process.stdout.write(
+      `  ${j.verdict.padEnd(12)} ${j.id.padEnd(28)} ${j.ratio ? `${((j.ratio - 1) * 100).toFixed(1)} % [${((j.interval![0] - 1) * 100).toFixed(1)}, ${((j.interval![1] - 1) * 100).toFixed(1)}]` : j.reason}\n`,
+    );
 }
 // False alarms: each run without injection judged against the other runs without injection (leave one out), then the un-injected jobs of the later runs against runs 1–19.
 const clean = entries.slice(0, INJECT_FROM - 1);
 let judged = 0;
 let alarms = 0;
 for (const e of clean) {
-  const v = judgeFromHistory(e, clean.filter((x) => x !== e));
+  const v = judgeFromHistory(
+    e,
+    clean.filter((x) => x !== e),
+  );
   judged++;
   if (v.jobs.some((j) => j.verdict === 'slower' || j.verdict === 'faster')) alarms++;
 }
@@ -87,4 +97,6 @@ for (const e of entries.slice(INJECT_FROM - 1)) {
   if (v.jobs.some((j) => j.verdict === 'slower' || j.verdict === 'faster')) alarms++;
 }
 process.stdout.write(`\nFalse alarms: ${alarms} of ${judged} runs with no injected change had any (${((alarms / judged) * 100).toFixed(1)} %; target ≤ 5 %)\n`);
-process.stdout.write(`Wall time ${((Date.now() - started) / 60000).toFixed(1)} min · ${uptime()}\nBuilt in ${root}; the trend page: mobilenet-bench trend ${history} --out trend.html\n`);
+process.stdout.write(
+  `Wall time ${((Date.now() - started) / 60000).toFixed(1)} min · ${uptime()}\nBuilt in ${root}; the trend page: mobilenet-bench trend ${history} --out trend.html\n`,
+);

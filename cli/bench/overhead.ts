@@ -45,7 +45,17 @@ async function bareLoop(run: () => Promise<unknown>, n: number): Promise<number>
 
 /** The harness's sampling (tinybench, stopping rule, ordered samples). */
 async function harnessLoop(run: () => Promise<unknown>, n: number): Promise<number> {
-  const sampling: Sampling = { warmupSamples: 0, warmupTimeMs: 0, minSamples: n, minTimeMs: 0, maxSamples: n, maxTimeMs: 600_000, targetPrecision: 0, driftThreshold: 0.1, repeats: 1 };
+  const sampling: Sampling = {
+    warmupSamples: 0,
+    warmupTimeMs: 0,
+    minSamples: n,
+    minTimeMs: 0,
+    maxSamples: n,
+    maxTimeMs: 600_000,
+    targetPrecision: 0,
+    driftThreshold: 0.1,
+    repeats: 1,
+  };
   const { tracked, medianCycle } = cycleTimer(run);
   await sampleLatency(tracked, sampling, now);
   return medianCycle();
@@ -90,6 +100,9 @@ console.log(`  the model call:   ${real.medianUs.toFixed(2)} ± ${real.madUs.toF
 const budgetUs = latencyMs * 1000 * 0.01;
 const realResolved = real.madUs < budgetUs;
 const over = noop.medianUs > budgetUs || (realResolved && real.medianUs > budgetUs);
-if (!realResolved) console.log(`  (the model-call figure's spread, ${real.madUs.toFixed(1)} µs, exceeds the 1 % budget of ${budgetUs.toFixed(1)} µs: this machine is too noisy to resolve it; the empty-call figure decides)`);
+if (!realResolved)
+  console.log(
+    `  (the model-call figure's spread, ${real.madUs.toFixed(1)} µs, exceeds the 1 % budget of ${budgetUs.toFixed(1)} µs: this machine is too noisy to resolve it; the empty-call figure decides)`,
+  );
 console.log(over ? 'OVER BUDGET: more than 1 % of the fastest job' : 'PASS: under 1 % of the fastest job');
 process.exitCode = over ? 1 : 0;

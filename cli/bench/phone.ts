@@ -20,9 +20,17 @@ import { runnerFor } from '../../runners/index.ts';
 import type { JobResult } from '../../harness/results.ts';
 
 const { values } = parseArgs({
-  options: { alpha: { type: 'string', default: '0.25' }, resolution: { type: 'string', default: '128' }, rate: { type: 'string', default: '4' }, repeats: { type: 'string', default: '1' } },
+  options: {
+    alpha: { type: 'string', default: '0.25' },
+    resolution: { type: 'string', default: '128' },
+    rate: { type: 'string', default: '4' },
+    repeats: { type: 'string', default: '1' },
+  },
 });
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 const loadBefore = load();
 const config = resolveConfig({
   targets: [
@@ -42,8 +50,17 @@ for (const p of results.filter((r) => r.target === 'phone-emulated')) {
   const pm = p.latency?.medianMs;
   const cm = c?.latency?.medianMs;
   const d = p.device?.details ?? {};
-  rows.push([key(p), cm?.toFixed(2) ?? c?.status ?? '-', pm?.toFixed(2) ?? p.status, pm && cm ? `${(pm / cm).toFixed(2)}×` : '-', String(d.sessionCreateMs ?? '-'), String(d.previousSessionDeleteMs ?? '-')]);
+  rows.push([
+    key(p),
+    cm?.toFixed(2) ?? c?.status ?? '-',
+    pm?.toFixed(2) ?? p.status,
+    pm && cm ? `${(pm / cm).toFixed(2)}×` : '-',
+    String(d.sessionCreateMs ?? '-'),
+    String(d.previousSessionDeleteMs ?? '-'),
+  ]);
 }
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 for (const r of rows) process.stdout.write(`${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}\n`);
-process.stdout.write(`\nCPU throttling rate ${values.rate} (CDP throttles the page's main thread). Load average before: ${loadBefore}, after: ${load()} (${cpus().length} cores)\n`);
+process.stdout.write(
+  `\nCPU throttling rate ${values.rate} (CDP throttles the page's main thread). Load average before: ${loadBefore}, after: ${load()} (${cpus().length} cores)\n`,
+);

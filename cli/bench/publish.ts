@@ -22,11 +22,20 @@ import { runnerFor } from '../../runners/index.ts';
 import { publishSite } from '../../reports/site/write.ts';
 import { piStandinUnavailable, standinConfig, standinDown, standinUp } from '../../test/standins/pi.ts';
 
-const { values } = parseArgs({ options: { out: { type: 'string' }, data: { type: 'string', default: resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data') }, 'skip-pi': { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    out: { type: 'string' },
+    data: { type: 'string', default: resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data') },
+    'skip-pi': { type: 'boolean', default: false },
+  },
+});
 const data = process.env.MOBILENET_BENCH_DATA ?? values.data!;
 const root = mkdtempSync(join(tmpdir(), 'mnb-bench-publish-'));
 const site = values.out ?? join(root, 'site');
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 const say = (s: string) => process.stdout.write(`${s}\n`);
 say(`load before: ${load()} (${cpus().length} cores); runs in ${root}`);
 
@@ -54,7 +63,13 @@ if (noPi) say(`pi: ${noPi}`);
 else {
   const s = await standinUp();
   try {
-    await run('pi', { ...(standinConfig(s) as UserConfig), variants: { alpha: [0.25], resolution: [128] }, precision: ['uint8'], implementations: ['ort-node:cpu'], accuracy: { ...base.accuracy, samples: 8 } });
+    await run('pi', {
+      ...(standinConfig(s) as UserConfig),
+      variants: { alpha: [0.25], resolution: [128] },
+      precision: ['uint8'],
+      implementations: ['ort-node:cpu'],
+      accuracy: { ...base.accuracy, samples: 8 },
+    });
   } finally {
     standinDown();
   }
@@ -73,11 +88,24 @@ say(`second publish (runs in reverse order): ${differ.length ? `DIFFERS in ${dif
 
 const shots = join(root, 'screenshots');
 mkdirSync(shots, { recursive: true });
-const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => { try { return statSync(p).isFile(); } catch { return false; } });
+const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+});
 if (chromium) {
-  const browser = await puppeteer.launch({ executablePath: chromium, headless: true, userDataDir: join(root, 'profile'), args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await puppeteer.launch({
+    executablePath: chromium,
+    headless: true,
+    userDataDir: join(root, 'profile'),
+    args: ['--no-sandbox', '--disable-gpu'],
+  });
   const axe = readFileSync(join(import.meta.dirname, '..', '..', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-  for (const file of readdirSync(site).filter((f) => f.endsWith('.html')).sort()) {
+  for (const file of readdirSync(site)
+    .filter((f) => f.endsWith('.html'))
+    .sort()) {
     const line: string[] = [`${file.padEnd(32)} ${(statSync(join(site, file)).size / 1024).toFixed(0).padStart(4)} KiB`];
     for (const width of [390, 1440]) {
       const page = await browser.newPage();
@@ -89,7 +117,11 @@ if (chromium) {
       await page.screenshot({ path: join(shots, `${file.replace('.html', '')}-${width}.png`), fullPage: true });
       const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
       await page.evaluate(axe);
-      const bad = await page.evaluate(async () => ((await (window as unknown as { axe: { run: () => Promise<{ violations: { impact: string; id: string }[] }> } }).axe.run()).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)));
+      const bad = await page.evaluate(async () =>
+        (await (window as unknown as { axe: { run: () => Promise<{ violations: { impact: string; id: string }[] }> } }).axe.run()).violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => v.id),
+      );
       line.push(`${width} px: width ${scroll}, console errors ${errors.length}, axe serious/critical ${bad.length ? bad.join(',') : 0}`);
       await page.close();
     }

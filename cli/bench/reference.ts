@@ -61,8 +61,15 @@ for (const v of allVariants()) {
   times.sort((a, b) => a - b);
   const med = median(times);
   const mad = median(times.map((t) => Math.abs(t - med)).sort((a, b) => a - b));
-  console.log(row([
-    name, (spec.macs / 1e6).toFixed(1), med.toFixed(2), times[0].toFixed(2), times[times.length - 1].toFixed(2),
-    mad.toFixed(2), (spec.macs / med / 1e6).toFixed(2),
-  ]));
+  console.log(
+    row([
+      name,
+      (spec.macs / 1e6).toFixed(1),
+      med.toFixed(2),
+      times[0].toFixed(2),
+      times[times.length - 1].toFixed(2),
+      mad.toFixed(2),
+      (spec.macs / med / 1e6).toFixed(2),
+    ]),
+  );
 }

@@ -40,9 +40,18 @@ const { values } = parseArgs({
 const replicates = Math.max(2, Number(values.replicates));
 const now = () => performance.now();
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
-const load = () => loadavg().map((l) => l.toFixed(2)).join(', ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
 
-interface CoverageJob { name: string; create: CreateModel; backend: string; alpha: number; resolution: number }
+interface CoverageJob {
+  name: string;
+  create: CreateModel;
+  backend: string;
+  alpha: number;
+  resolution: number;
+}
 const COVERAGE_JOBS: CoverageJob[] = [
   { name: 'ort-node 0.25_128', create: createOrtNodeModel, backend: 'cpu', alpha: 0.25, resolution: 128 },
   { name: 'ort-node 0.75_160', create: createOrtNodeModel, backend: 'cpu', alpha: 0.75, resolution: 160 },
@@ -54,9 +63,15 @@ const TARGETS = [0.02, 0.01, 0.005];
 const CAPS = { maxSamples: 1000, maxTimeMs: 4000 };
 
 async function coverage(): Promise<void> {
-  console.log(`\n## Coverage of the stopped median's interval (nominal 95 %), ${replicates} stopped runs per job and target (caps ${CAPS.maxSamples} samples, ${CAPS.maxTimeMs} ms); load ${load()}`);
-  console.log('job                 | target | median ms | stopped by precision | samples (median) | ref samples (× longest) | rule ±precision covers | bootstrap ci95 covers');
-  console.log('--------------------|--------|-----------|----------------------|------------------|-------------------------|------------------------|----------------------');
+  console.log(
+    `\n## Coverage of the stopped median's interval (nominal 95 %), ${replicates} stopped runs per job and target (caps ${CAPS.maxSamples} samples, ${CAPS.maxTimeMs} ms); load ${load()}`,
+  );
+  console.log(
+    'job                 | target | median ms | stopped by precision | samples (median) | ref samples (× longest) | rule ±precision covers | bootstrap ci95 covers',
+  );
+  console.log(
+    '--------------------|--------|-----------|----------------------|------------------|-------------------------|------------------------|----------------------',
+  );
   const byClass = new Map<string, { rule: number; boot: number; n: number }>();
   for (const j of COVERAGE_JOBS) {
     const model = await j.create(syntheticWeights(j.alpha, j.resolution), { backend: j.backend, threads: 1 });
@@ -76,9 +91,17 @@ async function coverage(): Promise<void> {
       }
       longest = Math.max(longest, roundMax);
       // This round's share of the reference run, interleaved so that both see the same machine.
-      for (let i = 0; i < Math.ceil((20 * roundMax) / replicates); i++) { const t0 = now(); await run(); reference.push(now() - t0); }
+      for (let i = 0; i < Math.ceil((20 * roundMax) / replicates); i++) {
+        const t0 = now();
+        await run();
+        reference.push(now() - t0);
+      }
     }
-    while (reference.length < 20 * longest) { const t0 = now(); await run(); reference.push(now() - t0); }
+    while (reference.length < 20 * longest) {
+      const t0 = now();
+      await run();
+      reference.push(now() - t0);
+    }
     await model.dispose();
     const truth = median(reference);
     const speed = truth < 2 ? 'fast (< 2 ms)' : truth < 20 ? 'medium (2–20 ms)' : 'slow (≥ 20 ms)';
@@ -100,8 +123,9 @@ async function coverage(): Promise<void> {
       );
     }
   }
-  console.log('\nBy speed class (the reference median is each job\'s long run):');
-  for (const [speed, c] of byClass) console.log(`  ${speed.padEnd(17)} rule interval ${pct(c.rule / c.n)} (${c.rule}/${c.n}), bootstrap ci95 ${pct(c.boot / c.n)} (${c.boot}/${c.n})`);
+  console.log("\nBy speed class (the reference median is each job's long run):");
+  for (const [speed, c] of byClass)
+    console.log(`  ${speed.padEnd(17)} rule interval ${pct(c.rule / c.n)} (${c.rule}/${c.n}), bootstrap ci95 ${pct(c.boot / c.n)} (${c.boot}/${c.n})`);
 }
 
 /** The ≥ 32-job subset: Node and Chromium, α × resolution, the reference and an ONNX Runtime each. */
@@ -116,7 +140,10 @@ const MATRIX = {
   accuracy: { referenceSamples: 2, samples: 2 },
 };
 
-interface RunFigures { wallS: number; jobs: JobResult[] }
+interface RunFigures {
+  wallS: number;
+  jobs: JobResult[];
+}
 
 function runMatrix(dir: string, targetPrecision: number): RunFigures {
   const config = join(dir, `config-${targetPrecision}.json`);
@@ -126,7 +153,10 @@ function runMatrix(dir: string, targetPrecision: number): RunFigures {
   const r = spawnSync(process.execPath, ['bin/mobilenet-bench.js', 'run', '-c', config, '-o', out], { stdio: ['ignore', 'ignore', 'inherit'] });
   const wallS = (now() - t0) / 1000;
   if (r.status !== 0) console.log(`(the run with targetPrecision ${targetPrecision} exited ${r.status}; its failed jobs are left out below)`);
-  const jobs = readFileSync(join(out, 'results.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JobResultSchema.parse(JSON.parse(l)));
+  const jobs = readFileSync(join(out, 'results.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JobResultSchema.parse(JSON.parse(l)));
   return { wallS, jobs };
 }
 
@@ -147,7 +177,9 @@ function describe(label: string, f: RunFigures): number {
 
 async function matrix(): Promise<void> {
   const dir = values.keep ?? mkdtempSync(join(tmpdir(), 'mb-stopping-'));
-  console.log(`\n## Fixed sampling vs precision stopping, ${JSON.stringify(MATRIX.variants)} × ${MATRIX.targets.map((t) => `${t.name} (${(('implementations' in t ? t.implementations : undefined) ?? MATRIX.implementations).join(', ')})`).join(', ')}; load before ${load()}`);
+  console.log(
+    `\n## Fixed sampling vs precision stopping, ${JSON.stringify(MATRIX.variants)} × ${MATRIX.targets.map((t) => `${t.name} (${(('implementations' in t ? t.implementations : undefined) ?? MATRIX.implementations).join(', ')})`).join(', ')}; load before ${load()}`,
+  );
   writeFileSync(join(dir, 'list.json'), JSON.stringify(MATRIX));
   console.log(execFileSync(process.execPath, ['bin/mobilenet-bench.js', 'list', '-c', join(dir, 'list.json')], { encoding: 'utf8' }).split('\n')[0]);
   const fixed = runMatrix(dir, 0);

@@ -184,7 +184,11 @@ function checkComparable(baseline: RunData, current: RunData): string[] {
   if (baseline.results.length === 0) throw new CompareError(`baseline ${baseline.source} holds no job results`);
   if (current.results.length === 0) throw new CompareError(`current ${current.source} holds no job results`);
   if (common.length === 0) {
-    const sample = (d: RunData) => d.results.slice(0, 3).map((r) => r.id).join(', ') + (d.results.length > 3 ? ', …' : '');
+    const sample = (d: RunData) =>
+      d.results
+        .slice(0, 3)
+        .map((r) => r.id)
+        .join(', ') + (d.results.length > 3 ? ', …' : '');
     throw new CompareError(
       `different variants: no job id in common (baseline ${baseline.source}: ${sample(baseline)}; current ${current.source}: ${sample(current)}). Run the same config as the baseline.`,
     );
@@ -199,7 +203,9 @@ function checkComparable(baseline: RunData, current: RunData): string[] {
     }
   }
   if (mismatches.length) {
-    throw new CompareError(`different variants under the same job ids:\n  ${mismatches.slice(0, 10).join('\n  ')}${mismatches.length > 10 ? `\n  … and ${mismatches.length - 10} more` : ''}`);
+    throw new CompareError(
+      `different variants under the same job ids:\n  ${mismatches.slice(0, 10).join('\n  ')}${mismatches.length > 10 ? `\n  … and ${mismatches.length - 10} more` : ''}`,
+    );
   }
   const warnings: string[] = [];
   const bh = baseline.run.host;
@@ -227,7 +233,10 @@ function sameEvalSet(baseline: RunData, current: RunData): boolean {
 }
 
 /** Two-sided 95 % quantile of Student's t for df = 1..30 (df > 30: 1.96). */
-const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069,
+  2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
 /** t quantile of the two-sided 95 % interval. */
 export function t975(df: number): number {
   return df < 1 ? Number.NaN : df <= 30 ? T975[df - 1] : 1.96;
@@ -238,7 +247,10 @@ export function t975(df: number): number {
  * variance of both sides, and the 95 % half-width of the difference of the side means,
  * t(df) · s · √(1/Rb + 1/Rc), as a relative change (exp − 1). Null with fewer than 3 runs in all.
  */
-export function betweenRunNoise(baselineMedians: readonly number[], currentMedians: readonly number[]): { halfWidth: number; runsBaseline: number; runsCurrent: number } | null {
+export function betweenRunNoise(
+  baselineMedians: readonly number[],
+  currentMedians: readonly number[],
+): { halfWidth: number; runsBaseline: number; runsCurrent: number } | null {
   const rb = baselineMedians.length;
   const rc = currentMedians.length;
   const df = rb + rc - 2;
@@ -276,7 +288,10 @@ function latencyOf(bRuns: number[][], cRuns: number[][], o: CompareOptions, seed
     baseline: relativeHalfWidth(bootstrapMedianCI(b, 0.95, 2000, seed), bm),
     current: relativeHalfWidth(bootstrapMedianCI(c, 0.95, 2000, seed + 1), cm),
   };
-  const betweenRuns = betweenRunNoise(bRuns.map((x) => median(x)), cRuns.map((x) => median(x)));
+  const betweenRuns = betweenRunNoise(
+    bRuns.map((x) => median(x)),
+    cRuns.map((x) => median(x)),
+  );
   // On a log scale: k × the within-run half-width, or the between-run half-width (× its own factor), whichever is larger.
   const within = o.noiseFactor * Math.hypot(noise.baseline || 0, noise.current || 0);
   const between = betweenRuns ? o.betweenFactor * Math.log1p(betweenRuns.halfWidth) : 0;
@@ -354,7 +369,9 @@ function accuracyOf(b: JobResult, c: JobResult, o: CompareOptions, sameSet: bool
   const n = Math.min(ba.n, ca.n);
   const allowed = o.accuracyMaxChanged ?? Math.max(1, Math.floor(0.01 * n));
   const dropped = bRate != null && cRate != null && cRate < bRate;
-  const rateText = measure ? `${measure === 'top1' ? 'top-1' : 'agreement with the reference'} ${fmtRate(bRate)} → ${fmtRate(cRate)}` : 'no top-1 or agreement rate to compare';
+  const rateText = measure
+    ? `${measure === 'top1' ? 'top-1' : 'agreement with the reference'} ${fmtRate(bRate)} → ${fmtRate(cRate)}`
+    : 'no top-1 or agreement rate to compare';
   const bp = ba.predictions;
   const cp = ca.predictions;
   if (sameSet && bp && cp && bp.length === cp.length && bp.length > 0) {
@@ -366,7 +383,17 @@ function accuracyOf(b: JobResult, c: JobResult, o: CompareOptions, sameSet: bool
       : changed > allowed
         ? `${changed} of ${bp.length} top-1 predictions changed (allowed ${allowed}) but the rate did not fall (${rateText})`
         : `${changed} of ${bp.length} top-1 predictions changed (allowed ${allowed})`;
-    return { verdict: flagged ? 'less-accurate' : 'unchanged', basis: 'predictions', n: bp.length, changed, allowed, measure, baseline: bRate, current: cRate, reason };
+    return {
+      verdict: flagged ? 'less-accurate' : 'unchanged',
+      basis: 'predictions',
+      n: bp.length,
+      changed,
+      allowed,
+      measure,
+      baseline: bRate,
+      current: cRate,
+      reason,
+    };
   }
   // Different eval sets (or no predictions recorded): only the rates can be compared.
   if (!measure || bRate == null || cRate == null) return null;
@@ -412,7 +439,17 @@ export function compareRuns(baseline: RunData, current: RunData, options: Partia
   ids.forEach((id, index) => {
     const b = baseById.get(id) ?? null;
     const c = curById.get(id) ?? null;
-    const job: JobComparison = { id, verdict: 'unchanged', regressed: false, reasons: [], baselineStatus: b?.status ?? null, currentStatus: c?.status ?? null, latency: null, memory: null, accuracy: null };
+    const job: JobComparison = {
+      id,
+      verdict: 'unchanged',
+      regressed: false,
+      reasons: [],
+      baselineStatus: b?.status ?? null,
+      currentStatus: c?.status ?? null,
+      latency: null,
+      memory: null,
+      accuracy: null,
+    };
     jobs.push(job);
     if (!b) {
       job.verdict = 'new';
@@ -437,7 +474,9 @@ export function compareRuns(baseline: RunData, current: RunData, options: Partia
     if (broken(c)) {
       job.verdict = 'failed';
       job.regressed = !broken(b);
-      job.reasons.push(`${c.status === 'invalid' ? 'invalid: ' : ''}${firstLine(c.error)}${broken(b) ? ` (also ${b.status} in the baseline)` : ` (${b.status} in the baseline)`}`);
+      job.reasons.push(
+        `${c.status === 'invalid' ? 'invalid: ' : ''}${firstLine(c.error)}${broken(b) ? ` (also ${b.status} in the baseline)` : ` (${b.status} in the baseline)`}`,
+      );
       return;
     }
     if (!usable(b)) {
@@ -460,7 +499,10 @@ export function compareRuns(baseline: RunData, current: RunData, options: Partia
     job.accuracy = accuracyOf(b, c, o, sameSet);
     job.profile = profileDeltaOf(b, c);
     // A side that stopped at a cap is less precise than asked: its latency verdict deserves less trust.
-    for (const [side, r] of [['baseline', b], ['current', c]] as const) {
+    for (const [side, r] of [
+      ['baseline', b],
+      ['current', c],
+    ] as const) {
       const capped = capBeforeTarget(r.latency);
       if (capped) job.reasons.push(`precision (${side}): ${capped}`);
     }
@@ -487,11 +529,20 @@ export function compareRuns(baseline: RunData, current: RunData, options: Partia
     if (job.profile && (job.verdict === 'slower' || job.verdict === 'faster')) job.reasons.push(`profile: ${job.profile.summary}`);
     if (job.memory && job.memory.verdict !== 'unchanged') {
       const m = job.memory!;
-      job.reasons.push(`memory: peak RSS ${mib(m.baselineBytes)} → ${mib(m.currentBytes)} (${pct(m.growth)}, ${m.growthBytes >= 0 ? '+' : ''}${mib(m.growthBytes)}; counts beyond ${pct(o.memoryThreshold)} and ${mib(o.memoryMinBytes)})`);
+      job.reasons.push(
+        `memory: peak RSS ${mib(m.baselineBytes)} → ${mib(m.currentBytes)} (${pct(m.growth)}, ${m.growthBytes >= 0 ? '+' : ''}${mib(m.growthBytes)}; counts beyond ${pct(o.memoryThreshold)} and ${mib(o.memoryMinBytes)})`,
+      );
     }
     if (job.accuracy && (job.accuracy.verdict === 'less-accurate' || (job.accuracy.changed ?? 0) > 0)) job.reasons.push(`accuracy: ${job.accuracy.reason}`);
     // The reason that explains the verdict goes first.
-    const key = job.verdict === 'slower' || job.verdict === 'faster' ? 'latency:' : job.verdict === 'heavier' ? 'memory:' : job.verdict === 'less-accurate' ? 'accuracy:' : null;
+    const key =
+      job.verdict === 'slower' || job.verdict === 'faster'
+        ? 'latency:'
+        : job.verdict === 'heavier'
+          ? 'memory:'
+          : job.verdict === 'less-accurate'
+            ? 'accuracy:'
+            : null;
     if (key) job.reasons.sort((x, y) => Number(y.startsWith(key)) - Number(x.startsWith(key)));
   }
 
@@ -506,7 +557,14 @@ export function compareRuns(baseline: RunData, current: RunData, options: Partia
     regressions.length === 0 && counts.inconclusive > 0 && judged.every((j) => j.verdict === 'inconclusive')
       ? `all ${counts.inconclusive} job${counts.inconclusive === 1 ? '' : 's'} compared ${counts.inconclusive === 1 ? 'is' : 'are'} inconclusive (too few latency samples to test); nothing was judged, so this is not a pass`
       : null;
-  const side = (d: RunData) => ({ source: d.source, label: d.label, runId: d.run.runId, gitCommit: d.run.gitCommit, startedAt: d.run.startedAt, runs: 1 + (d.repeats?.length ?? 0) });
+  const side = (d: RunData) => ({
+    source: d.source,
+    label: d.label,
+    runId: d.run.runId,
+    gitCommit: d.run.gitCommit,
+    startedAt: d.run.startedAt,
+    runs: 1 + (d.repeats?.length ?? 0),
+  });
   return {
     kind: 'mobilenet-bench-comparison',
     version: 1,

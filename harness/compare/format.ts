@@ -20,7 +20,9 @@ function cells(j: JobComparison): string[] {
     l ? `${fmtMs(l.baselineMedianMs)} → ${fmtMs(l.currentMedianMs)}` : '–',
     l ? pct(l.ratio - 1) : '–',
     l ? `${pct(l.ratioCi95[0] - 1)}…${pct(l.ratioCi95[1] - 1)}` : '–',
-    l ? `±${l.threshold >= 10 ? '>999' : (l.threshold * 100).toFixed(0)} %${l.thresholdSource === 'noise' ? '' : l.thresholdSource === 'floor' ? ' f' : ' =' }` : '–',
+    l
+      ? `±${l.threshold >= 10 ? '>999' : (l.threshold * 100).toFixed(0)} %${l.thresholdSource === 'noise' ? '' : l.thresholdSource === 'floor' ? ' f' : ' ='}`
+      : '–',
     l ? fmtP(l.pAdjusted) : '–',
     m ? `${fmtMiB(m.currentBytes)} (${pct(m.growth)})` : '–',
     a ? (a.changed !== null ? `${a.changed}/${a.n} changed` : `${a.measure ?? ''} ${pct((a.current ?? 0) - (a.baseline ?? 0))}`) : '–',
@@ -37,7 +39,11 @@ function summaryLine(r: ComparisonReport): string {
 export function formatTable(r: ComparisonReport): string {
   const rows = r.jobs.map(cells);
   const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (c: string[]) => c.map((x, i) => (i < 2 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((x, i) => (i < 2 ? x.padEnd(widths[i]) : x.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   const out = [
     `baseline ${r.baseline.label} (${r.baseline.source})`,
     `current  ${r.current.label} (${r.current.source})`,
@@ -52,7 +58,16 @@ export function formatTable(r: ComparisonReport): string {
   if (r.warnings.length) out.push('', 'Warnings:', ...r.warnings.map((w) => `  ${w}`));
   const reg = r.jobs.filter((j) => j.regressed);
   const inconclusive = r.jobs.filter((j) => j.verdict === 'inconclusive');
-  out.push('', reg.length ? `REGRESSED (${reg.length}):` : r.cannotCompare ? `CANNOT COMPARE: ${r.cannotCompare}` : inconclusive.length ? `No regression among the jobs judged; ${inconclusive.length} inconclusive (not judged).` : 'No regression.');
+  out.push(
+    '',
+    reg.length
+      ? `REGRESSED (${reg.length}):`
+      : r.cannotCompare
+        ? `CANNOT COMPARE: ${r.cannotCompare}`
+        : inconclusive.length
+          ? `No regression among the jobs judged; ${inconclusive.length} inconclusive (not judged).`
+          : 'No regression.',
+  );
   for (const j of reg) out.push(`  ${j.id}: ${j.verdict}: ${j.reasons[0] ?? ''}`, ...j.reasons.slice(1).map((x) => `      ${x}`));
   out.push(...profileLines(r, (s) => s, '  '));
   if (inconclusive.length) out.push('', `INCONCLUSIVE (${inconclusive.length}):`, ...inconclusive.map((j) => `  ${j.id}: ${j.reasons[0] ?? ''}`));
@@ -65,7 +80,12 @@ const mdEscape = (s: string) => s.replace(/\|/g, '\\|');
 function profileLines(r: ComparisonReport, escape: (s: string) => string, bullet: string): string[] {
   const profiled = r.jobs.filter((j) => j.profile);
   if (!profiled.length) return [];
-  return ['', `Per-layer changes (profiled in both runs; medians of a few profiled inferences, not tested for significance):`, '', ...profiled.map((j) => `${bullet}${escape(j.id)}: ${escape(j.profile!.summary)}`)];
+  return [
+    '',
+    `Per-layer changes (profiled in both runs; medians of a few profiled inferences, not tested for significance):`,
+    '',
+    ...profiled.map((j) => `${bullet}${escape(j.id)}: ${escape(j.profile!.summary)}`),
+  ];
 }
 
 /** Markdown for a CI job summary or a pull-request comment. */
@@ -93,7 +113,18 @@ export function formatMarkdown(r: ComparisonReport): string {
     for (const j of named) out.push(`| \`${j.id}\` | **${j.verdict}** | ${mdEscape(j.reasons.join('; '))} |`);
     out.push('');
   }
-  const table = ['| ' + HEADER.join(' | ') + ' |', '|' + HEADER.map((_, i) => (i < 2 ? '---' : '---:')).join('|') + '|', ...r.jobs.map((j) => '| ' + cells(j).map((c, i) => (i === 0 ? `\`${c}\`` : mdEscape(c))).join(' | ') + ' |')];
+  const table = [
+    '| ' + HEADER.join(' | ') + ' |',
+    '|' + HEADER.map((_, i) => (i < 2 ? '---' : '---:')).join('|') + '|',
+    ...r.jobs.map(
+      (j) =>
+        '| ' +
+        cells(j)
+          .map((c, i) => (i === 0 ? `\`${c}\`` : mdEscape(c)))
+          .join(' | ') +
+        ' |',
+    ),
+  ];
   out.push(`<details${reg.length ? '' : ' open'}><summary>All ${r.jobs.length} jobs</summary>`, '', ...table, '', '</details>', '');
   const layers = profileLines(r, mdEscape, '- ');
   if (layers.length) out.push(...layers, '');
@@ -123,7 +154,8 @@ export function xmlEscape(s: string): string {
 /** JUnit XML: one testcase per job (failure = regressed; skipped = missing but allowed, skipped in both, or inconclusive). */
 export function formatJunit(r: ComparisonReport): string {
   const failures = r.jobs.filter((j) => j.regressed).length;
-  const skippedJob = (j: JobComparison) => !j.regressed && (j.verdict === 'missing' || j.verdict === 'inconclusive' || (j.baselineStatus === 'skipped' && j.currentStatus === 'skipped'));
+  const skippedJob = (j: JobComparison) =>
+    !j.regressed && (j.verdict === 'missing' || j.verdict === 'inconclusive' || (j.baselineStatus === 'skipped' && j.currentStatus === 'skipped'));
   const skipped = r.jobs.filter(skippedJob).length;
   const name = `mobilenet-bench compare ${r.baseline.label} → ${r.current.label}`;
   const out = [
@@ -136,8 +168,14 @@ export function formatJunit(r: ComparisonReport): string {
     const classname = `mobilenet-bench.${target}.${rest.slice(0, -1).join('.')}`;
     const open = `    <testcase classname="${xmlEscape(classname)}" name="${xmlEscape(j.id)}" time="0">`;
     const text = xmlEscape(j.reasons.join('\n'));
-    if (j.regressed) out.push(open, `      <failure message="${xmlEscape(`${j.verdict}: ${j.reasons[0] ?? ''}`)}" type="${j.verdict}">${text}</failure>`, '    </testcase>');
-    else if (skippedJob(j)) out.push(open, `      <skipped message="${xmlEscape(j.verdict === 'inconclusive' ? j.reasons[0] ?? 'inconclusive' : j.reasons[0] ?? j.verdict)}"/>`, '    </testcase>');
+    if (j.regressed)
+      out.push(open, `      <failure message="${xmlEscape(`${j.verdict}: ${j.reasons[0] ?? ''}`)}" type="${j.verdict}">${text}</failure>`, '    </testcase>');
+    else if (skippedJob(j))
+      out.push(
+        open,
+        `      <skipped message="${xmlEscape(j.verdict === 'inconclusive' ? (j.reasons[0] ?? 'inconclusive') : (j.reasons[0] ?? j.verdict))}"/>`,
+        '    </testcase>',
+      );
     else out.push(open, `      <system-out>${xmlEscape(`${j.verdict}${j.reasons.length ? ': ' : ''}${j.reasons.join('\n')}`)}</system-out>`, '    </testcase>');
   }
   out.push('  </testsuite>', '</testsuites>');
@@ -147,9 +185,13 @@ export function formatJunit(r: ComparisonReport): string {
 /** Render in the chosen format. */
 export function formatReport(r: ComparisonReport, format: Format): string {
   switch (format) {
-    case 'table': return formatTable(r);
-    case 'markdown': return formatMarkdown(r);
-    case 'json': return formatJson(r);
-    case 'junit': return formatJunit(r);
+    case 'table':
+      return formatTable(r);
+    case 'markdown':
+      return formatMarkdown(r);
+    case 'json':
+      return formatJson(r);
+    case 'junit':
+      return formatJunit(r);
   }
 }

@@ -7,7 +7,10 @@
  * does not count towards m.
  */
 export function holmAdjust(pValues: readonly number[]): number[] {
-  const idx = pValues.map((p, i) => [p, i] as const).filter(([p]) => !Number.isNaN(p)).sort((a, b) => a[0] - b[0]);
+  const idx = pValues
+    .map((p, i) => [p, i] as const)
+    .filter(([p]) => !Number.isNaN(p))
+    .sort((a, b) => a[0] - b[0]);
   const m = idx.length;
   const out = pValues.map(() => Number.NaN);
   let running = 0;

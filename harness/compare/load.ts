@@ -67,7 +67,9 @@ function loadBaselineFile(file: string): RunData {
   }
   const r = raw as { formatVersion?: unknown; runs?: { run?: unknown; results?: unknown[] }[] };
   if (r.formatVersion !== BASELINE_FORMAT_VERSION) {
-    throw new CompareError(`incompatible baseline format: ${file} has formatVersion ${JSON.stringify(r.formatVersion ?? null)}, this harness reads ${BASELINE_FORMAT_VERSION}`);
+    throw new CompareError(
+      `incompatible baseline format: ${file} has formatVersion ${JSON.stringify(r.formatVersion ?? null)}, this harness reads ${BASELINE_FORMAT_VERSION}`,
+    );
   }
   for (const [i, run] of (Array.isArray(r.runs) ? r.runs : []).entries()) {
     const infoProblem = schemaVersionProblem(run?.run, `${file} (runs[${i}].run)`);
@@ -104,7 +106,10 @@ export function loadComparable(path: string, baselineDir = DEFAULT_BASELINE_DIR)
  * Write `<dir>/<name>.json` from one or more finished run folders of the same config (the
  * first run's id names it by default); returns the file. Refuses to overwrite unless `force`.
  */
-export function saveBaseline(runDirs: string | string[], { name, dir = DEFAULT_BASELINE_DIR, force = false }: { name?: string; dir?: string; force?: boolean } = {}): { file: string; data: BaselineFile } {
+export function saveBaseline(
+  runDirs: string | string[],
+  { name, dir = DEFAULT_BASELINE_DIR, force = false }: { name?: string; dir?: string; force?: boolean } = {},
+): { file: string; data: BaselineFile } {
   const dirs = Array.isArray(runDirs) ? runDirs : [runDirs];
   if (dirs.length === 0) throw new CompareError('baseline save needs at least one run folder');
   const runs = dirs.map(loadRunDir);
@@ -114,13 +119,20 @@ export function saveBaseline(runDirs: string | string[], { name, dir = DEFAULT_B
   }
   const ids = (d: RunData) => [...d.results.map((r) => r.id)].sort().join('\n');
   for (const [i, run] of runs.entries()) {
-    if (i > 0 && ids(run) !== ids(runs[0])) throw new CompareError(`different variants: ${dirs[i]} ran other jobs than ${dirs[0]}; a baseline's runs must share one config`);
+    if (i > 0 && ids(run) !== ids(runs[0]))
+      throw new CompareError(`different variants: ${dirs[i]} ran other jobs than ${dirs[0]}; a baseline's runs must share one config`);
   }
   const finalName = name ?? runs[0].run.runId;
   if (!NAME.test(finalName)) throw new CompareError(`--name '${finalName}': use letters, digits, . _ - only (it becomes a file name)`);
   const file = join(dir, `${finalName}.json`);
   // Before the exists check: --force must never let a baseline replace a run folder's own files.
-  refuseOutputsOverInputs([{ path: file, option: 'baseline file' }, { path: `${file}.tmp`, option: 'baseline temp file' }], dirs.map((d) => ({ runFolder: d })));
+  refuseOutputsOverInputs(
+    [
+      { path: file, option: 'baseline file' },
+      { path: `${file}.tmp`, option: 'baseline temp file' },
+    ],
+    dirs.map((d) => ({ runFolder: d })),
+  );
   if (existsSync(file) && !force) throw new CompareError(`${file} already exists; pass --force to replace it`);
   const data: BaselineFile = {
     format: BASELINE_FORMAT,

@@ -58,7 +58,8 @@ export function compareProfiles(baseline: Profile, current: Profile): ProfileCom
     .filter((l) => Math.sign(l.deltaMs) === sign && Math.abs(total) > 0 && l.deltaMs / total >= MIN_SHARE)
     .sort((a, b) => Math.abs(b.deltaMs) - Math.abs(a.deltaMs))
     .slice(0, MAX_LOCATED);
-  const describe = (l: LayerDelta) => `${l.layer} ${fmt(l.deltaMs)} (${l.ratio === null ? 'from 0' : `×${l.ratio.toFixed(2)}`}, ${Math.round((l.deltaMs / total) * 100)} % of the change)`;
+  const describe = (l: LayerDelta) =>
+    `${l.layer} ${fmt(l.deltaMs)} (${l.ratio === null ? 'from 0' : `×${l.ratio.toFixed(2)}`}, ${Math.round((l.deltaMs / total) * 100)} % of the change)`;
   const summary = located.length
     ? `layers ${fmt(total)} in all; ${located.map(describe).join('; ')}`
     : `layers ${fmt(total)} in all, spread over the network (no layer carries ${Math.round(MIN_SHARE * 100)} % of it)`;

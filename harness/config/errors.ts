@@ -21,7 +21,10 @@ function describeValue(root: unknown, path: PropertyKey[]): string {
 function objectShapesAt(schema: z.core.$ZodType, path: PropertyKey[]): Record<string, unknown>[] {
   const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
   switch (def.type) {
-    case 'default': case 'prefault': case 'optional': case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'optional':
+    case 'nullable':
       return objectShapesAt(def.innerType as z.core.$ZodType, path);
     case 'pipe':
       return objectShapesAt(def.in as z.core.$ZodType, path);

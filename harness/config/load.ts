@@ -12,7 +12,8 @@ import { builtInTargets } from './presets.ts';
 import { resolveConfig, type Config, type UserConfig } from './schema.ts';
 
 /** Errors that mean "this module format cannot be loaded from here" (a .ts/.js config in a folder without "type": "module"). */
-const FORMAT_ERRORS = /ERR_REQUIRE_CYCLE_MODULE|ERR_REQUIRE_ESM|ERR_REQUIRE_ASYNC_MODULE|Cannot use import statement outside a module|Unexpected token 'export'/;
+const FORMAT_ERRORS =
+  /ERR_REQUIRE_CYCLE_MODULE|ERR_REQUIRE_ESM|ERR_REQUIRE_ASYNC_MODULE|Cannot use import statement outside a module|Unexpected token 'export'/;
 
 /** The first line of an error that says what went wrong, with the config file's line where it happened. */
 function firstErrorLine(file: string, e: unknown): string {
@@ -23,7 +24,11 @@ function firstErrorLine(file: string, e: unknown): string {
     const m = /:(\d+):(\d+): (ERROR: .*)$/.exec(l);
     if (m) return `line ${m[1]}, column ${Number(m[2]) + 1}: ${m[3]}`;
   }
-  const line = text.split('\n').find((l) => l.trim() !== '')?.trim() ?? String(e);
+  const line =
+    text
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? String(e);
   const frame = (err?.stack ?? '').split('\n').find((l) => l.includes(file));
   const where = frame ? /:(\d+):(\d+)\)?\s*$/.exec(frame) : null;
   return `${where ? `line ${where[1]}: ` : ''}${err?.name && err.name !== 'Error' && !line.startsWith(err.name) ? `${err.name}: ` : ''}${line}`;
@@ -46,7 +51,9 @@ async function importConfigModule(file: string): Promise<{ default?: unknown }> 
   try {
     copyFileSync(file, copy);
   } catch (e) {
-    throw new ConfigError(`${file}: cannot load the config: it uses \`export\` but its folder's package.json has no "type": "module" (add it, or rename the file to .mts/.mjs); a module copy could not be written beside it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new ConfigError(
+      `${file}: cannot load the config: it uses \`export\` but its folder's package.json has no "type": "module" (add it, or rename the file to .mts/.mjs); a module copy could not be written beside it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   try {
     return (await import(pathToFileURL(copy).href)) as { default?: unknown };

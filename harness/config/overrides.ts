@@ -100,7 +100,9 @@ export function applyOverrides(config: UserConfig, overrides: ConfigOverrides): 
     const presets = TARGET_PRESETS as Record<string, { name: string }>;
     const unknown = wanted.filter((w) => !names.includes(w) && !(w in presets));
     if (unknown.length) {
-      throw new ConfigError(`--target: no target named ${unknown.join(', ')} in the config; targets: ${names.join(', ')}; presets: ${Object.keys(presets).join(', ')}`);
+      throw new ConfigError(
+        `--target: no target named ${unknown.join(', ')} in the config; targets: ${names.join(', ')}; presets: ${Object.keys(presets).join(', ')}`,
+      );
     }
     out.targets = wanted.map((w) => (names.includes(w) ? targets[names.indexOf(w)] : { ...presets[w] })) as UserConfig['targets'];
   }

@@ -19,7 +19,8 @@ const TIMER_MAX_MS = 2 ** 31 - 1;
 /** A time in milliseconds that a timer can wait for. */
 const timerMs = () => z.number().max(TIMER_MAX_MS, `beyond what a timer can hold (at most ${TIMER_MAX_MS} ms ≈ 24.8 days; a longer one would fire at once)`);
 /** A time in seconds that a timer can wait for. */
-const timerSeconds = () => z.number().max(Math.floor(TIMER_MAX_MS / 1000), `beyond what a timer can hold (at most ${Math.floor(TIMER_MAX_MS / 1000)} s ≈ 24.8 days)`);
+const timerSeconds = () =>
+  z.number().max(Math.floor(TIMER_MAX_MS / 1000), `beyond what a timer can hold (at most ${Math.floor(TIMER_MAX_MS / 1000)} s ≈ 24.8 days)`);
 
 /**
  * A pause before each job on a device that heats up (phones, boards): `seconds`, and/or until
@@ -34,7 +35,10 @@ export const CooldownSchema = z.strictObject({
 });
 
 const NodeTargetSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, . _ - only (it is part of job ids)').default('node'),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, . _ - only (it is part of job ids)')
+    .default('node'),
   type: z.literal('node'),
   /** Kill a job's child process after this long. */
   jobTimeoutMs: timerMs().int().positive().optional(),
@@ -42,7 +46,11 @@ const NodeTargetSchema = z.strictObject({
   execArgv: z.array(z.string()).default([]),
 });
 
-const targetName = (fallback: string) => z.string().regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, . _ - only (it is part of job ids)').default(fallback);
+const targetName = (fallback: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, . _ - only (it is part of job ids)')
+    .default(fallback);
 
 /** Desktop Chromium driven by puppeteer-core over CDP (Debian's chromium, found via executablePath, CHROME_PATH or the usual paths). */
 const ChromiumTargetSchema = z.strictObject({
@@ -115,11 +123,17 @@ const APPIUM_PRESET_NAMES = ['android', 'ios', 'phone-emulated'] as const;
 const AppiumTargetSchema = z
   .strictObject({
     /** Default: the preset's name. */
-    name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, . _ - only (it is part of job ids)').optional(),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, . _ - only (it is part of job ids)')
+      .optional(),
     type: z.literal('appium'),
     preset: z.enum(APPIUM_PRESET_NAMES),
     /** A running WebDriver server (Appium, Grid, farm); `${env:NAME}` placeholders for credentials. Unset: the harness starts its own Appium on loopback. */
-    url: z.string().regex(/^https?:\/\//, 'expected an http:// or https:// URL').optional(),
+    url: z
+      .string()
+      .regex(/^https?:\/\//, 'expected an http:// or https:// URL')
+      .optional(),
     /** Capabilities merged over the preset's (objects key by key; null removes a key); `${env:NAME}` placeholders expanded at connection. */
     capabilities: z.record(z.string(), z.unknown()).default({}),
     /** phone-emulated: the Chrome DevTools device to emulate (screen metrics and user agent). */
@@ -136,7 +150,10 @@ const AppiumTargetSchema = z
         /** Listen on this port (a tunnel forwards to it); default: any free port. */
         port: z.number().int().min(0).max(65535).optional(),
         /** The URL the device opens instead of the server's own address (your tunnel to it, e.g. BrowserStack Local, Sauce Connect). */
-        baseUrl: z.string().regex(/^https?:\/\//, 'expected an http:// or https:// URL').optional(),
+        baseUrl: z
+          .string()
+          .regex(/^https?:\/\//, 'expected an http:// or https:// URL')
+          .optional(),
         /** Android on USB: `adb reverse` the server's port, so the phone reaches it on its own 127.0.0.1. */
         adbReverse: z.boolean().optional(),
       })
@@ -179,7 +196,10 @@ const WebDriverTargetSchema = z.strictObject({
     .strictObject({
       host: z.string().optional(),
       port: z.number().int().min(0).max(65535).optional(),
-      baseUrl: z.string().regex(/^https?:\/\//, 'expected an http:// or https:// URL').optional(),
+      baseUrl: z
+        .string()
+        .regex(/^https?:\/\//, 'expected an http:// or https:// URL')
+        .optional(),
     })
     .prefault({}),
   cooldown: CooldownSchema.optional(),
@@ -187,7 +207,6 @@ const WebDriverTargetSchema = z.strictObject({
   implementations: z.array(ImplementationSchema).min(1).optional(),
   ...PoolKeys,
 });
-
 
 /**
  * A Raspberry Pi or any Linux board over SSH (ssh2): the Node job bundle and the runtimes'
@@ -204,13 +223,19 @@ const SshTargetSchema = z
     host: z.string().min(1).optional(),
     hosts: z.array(z.string().min(1)).min(1).optional(),
     port: z.number().int().min(1).max(65535).default(22),
-    username: z.string().min(1).default(() => process.env.USER ?? 'pi'),
+    username: z
+      .string()
+      .min(1)
+      .default(() => process.env.USER ?? 'pi'),
     /** Path of the private key file (never its contents); unset = the ssh-agent at SSH_AUTH_SOCK. */
     privateKey: z.string().optional(),
     /** A known_hosts file holding the board's key (default ~/.ssh/known_hosts when hostKeySha256 is unset). */
     knownHosts: z.string().optional(),
     /** The board's host key fingerprint as `ssh-keygen -lf` prints it: SHA256:… */
-    hostKeySha256: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}=?$/, 'expected SHA256:<43 base64 characters>, as `ssh-keygen -lf <key>.pub` prints it').optional(),
+    hostKeySha256: z
+      .string()
+      .regex(/^SHA256:[A-Za-z0-9+/]{43}=?$/, 'expected SHA256:<43 base64 characters>, as `ssh-keygen -lf <key>.pub` prints it')
+      .optional(),
     /** Remote folder of the content-addressed upload cache (a leading ~/ is the remote home). */
     remoteDir: z.string().min(1).default('~/.cache/mobilenet-bench'),
     /** The remote Node (≥ 20) binary. */
@@ -233,9 +258,16 @@ const SshTargetSchema = z
     }
   });
 
-
 /** Where jobs run. */
-export const TargetSchema = z.discriminatedUnion('type', [NodeTargetSchema, ChromiumTargetSchema, FirefoxTargetSchema, WebkitTargetSchema, AppiumTargetSchema, WebDriverTargetSchema, SshTargetSchema]);
+export const TargetSchema = z.discriminatedUnion('type', [
+  NodeTargetSchema,
+  ChromiumTargetSchema,
+  FirefoxTargetSchema,
+  WebkitTargetSchema,
+  AppiumTargetSchema,
+  WebDriverTargetSchema,
+  SshTargetSchema,
+]);
 
 /** Floors of the precision rule, where the config leaves minSamples / minTimeMs open (targetPrecision > 0). */
 const PRECISION_FLOORS = { minSamples: 10, minTimeMs: 250 } as const;
@@ -252,29 +284,46 @@ const DEFAULT_TARGET_PRECISION = 0;
  * of the median is at most targetPrecision × the median; always capped by maxSamples and maxTimeMs.
  * targetPrecision 0 turns the rule off: stop at the floors (30 samples and 2 s unless set).
  */
-export const SamplingSchema = z.strictObject({
-  warmupSamples: z.number().int().min(0).default(5),
-  warmupTimeMs: timerMs().min(0).default(250),
-  /** Default: 10 with precision stopping, 30 without (targetPrecision 0). */
-  minSamples: z.number().int().min(1).optional(),
-  /** Default: 250 ms with precision stopping, 2000 ms without. */
-  minTimeMs: timerMs().min(0).optional(),
-  maxSamples: z.number().int().min(1).default(1000),
-  maxTimeMs: timerMs().positive().default(20000),
-  /** Relative 95 % CI half-width of the median to stop at (0.01 = ±1 %); 0 = fixed floors only. */
-  targetPrecision: z.number().min(0, 'must be ≥ 0 (0 turns precision stopping off)').max(1, 'at most 1 (±100 % of the median)').default(DEFAULT_TARGET_PRECISION),
-  /** Relative change between the first and last quarter of samples that flags drift. */
-  driftThreshold: z.number().positive().default(0.1),
-  /** Run each job this many times, each in a fresh process (Node) or page (browsers), and pool the samples. */
-  repeats: z.number().int().min(1).default(1),
-}).transform((v) => {
-  const floors = v.targetPrecision > 0 ? PRECISION_FLOORS : FIXED_FLOORS;
-  return { ...v, minSamples: v.minSamples ?? Math.min(floors.minSamples, v.maxSamples), minTimeMs: v.minTimeMs ?? Math.min(floors.minTimeMs, v.maxTimeMs) };
-}).superRefine((v, ctx) => {
-  // Relations between the limits: a minimum above its maximum can never be met.
-  if (v.minSamples > v.maxSamples) ctx.addIssue({ code: 'custom', path: ['minSamples'], message: `minSamples (${v.minSamples}) is above maxSamples (${v.maxSamples}): sampling could never meet it; lower minSamples or raise maxSamples` });
-  if (v.minTimeMs > v.maxTimeMs) ctx.addIssue({ code: 'custom', path: ['minTimeMs'], message: `minTimeMs (${v.minTimeMs}) is above maxTimeMs (${v.maxTimeMs}): sampling could never meet it; lower minTimeMs or raise maxTimeMs` });
-});
+export const SamplingSchema = z
+  .strictObject({
+    warmupSamples: z.number().int().min(0).default(5),
+    warmupTimeMs: timerMs().min(0).default(250),
+    /** Default: 10 with precision stopping, 30 without (targetPrecision 0). */
+    minSamples: z.number().int().min(1).optional(),
+    /** Default: 250 ms with precision stopping, 2000 ms without. */
+    minTimeMs: timerMs().min(0).optional(),
+    maxSamples: z.number().int().min(1).default(1000),
+    maxTimeMs: timerMs().positive().default(20000),
+    /** Relative 95 % CI half-width of the median to stop at (0.01 = ±1 %); 0 = fixed floors only. */
+    targetPrecision: z
+      .number()
+      .min(0, 'must be ≥ 0 (0 turns precision stopping off)')
+      .max(1, 'at most 1 (±100 % of the median)')
+      .default(DEFAULT_TARGET_PRECISION),
+    /** Relative change between the first and last quarter of samples that flags drift. */
+    driftThreshold: z.number().positive().default(0.1),
+    /** Run each job this many times, each in a fresh process (Node) or page (browsers), and pool the samples. */
+    repeats: z.number().int().min(1).default(1),
+  })
+  .transform((v) => {
+    const floors = v.targetPrecision > 0 ? PRECISION_FLOORS : FIXED_FLOORS;
+    return { ...v, minSamples: v.minSamples ?? Math.min(floors.minSamples, v.maxSamples), minTimeMs: v.minTimeMs ?? Math.min(floors.minTimeMs, v.maxTimeMs) };
+  })
+  .superRefine((v, ctx) => {
+    // Relations between the limits: a minimum above its maximum can never be met.
+    if (v.minSamples > v.maxSamples)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['minSamples'],
+        message: `minSamples (${v.minSamples}) is above maxSamples (${v.maxSamples}): sampling could never meet it; lower minSamples or raise maxSamples`,
+      });
+    if (v.minTimeMs > v.maxTimeMs)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['minTimeMs'],
+        message: `minTimeMs (${v.minTimeMs}) is above maxTimeMs (${v.maxTimeMs}): sampling could never meet it; lower minTimeMs or raise maxTimeMs`,
+      });
+  });
 
 /** Where the weights come from. */
 export const WeightsSchema = z.discriminatedUnion('source', [
@@ -314,7 +363,10 @@ export const NormalizationSchema = z.union([
 /** A user's own MobileNet V1 (fine-tuned weights, own classes): see docs/own-model.md. */
 export const UserModelSchema = z.strictObject({
   /** Part of the job ids (`node/reference/<name>_0.25_128`); default: the file's name. */
-  name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, . _ - only (it is part of job ids)').optional(),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, . _ - only (it is part of job ids)')
+    .optional(),
   /** A .tflite file (float or uint8), a TF.js Layers model.json (or its folder) or an .onnx file. */
   file: z.string().min(1, 'must name the model file'),
   /** Class names, one a line, in the head's order: matched by name to the eval set's folders. */
@@ -328,43 +380,60 @@ export const UserModelSchema = z.strictObject({
 });
 
 /** The whole configuration, as written by a user (defaults not yet applied). */
-export const ConfigSchema = z.strictObject({
-  targets: z.array(TargetSchema).min(1).default([{ name: 'node', type: 'node', execArgv: [] }]),
-  variants: z
-    .strictObject({
-      alpha: z.array(oneOf(ALPHAS)).min(1).default([...ALPHAS]),
-      resolution: z.array(oneOf(RESOLUTIONS)).min(1).default([...RESOLUTIONS]),
-    })
-    .prefault({}),
-  implementations: z.array(ImplementationSchema).min(1).default(['reference', 'tfjs:wasm', 'ort-web:wasm', 'ort-node:cpu'].map((s) => parseImplementation(s) as Implementation)),
-  /** Default: float32 with synthetic weights; float32 and uint8 with official ones. */
-  /** uint8: integer kernels where the runtime has them (tfjs: dequantized); uint8-dequantized: float kernels on dequantized weights. */
-  precision: z.array(z.enum(['float32', 'uint8', 'uint8-dequantized'])).min(1).optional(),
-  weights: WeightsSchema.default({ source: 'synthetic', seed: 0 }),
-  /** The user's own MobileNet V1 models, each run on every target and implementation beside the official variants. */
-  models: z.array(UserModelSchema).default([]),
-  sampling: SamplingSchema.prefault({}),
-  accuracy: AccuracyConfigSchema.prefault({}),
-  order: z.strictObject({ mode: z.enum(['interleaved', 'shuffled', 'grouped']).default('interleaved'), seed: z.number().int().default(1) }).prefault({}),
-  /** Default per-job time limit (load + sampling + accuracy), milliseconds. */
-  jobTimeoutMs: timerMs().int().positive().default(180_000),
-  /** At most this many jobs at once (each on its own device); default: one per target instance. */
-  workers: z.number().int().min(1).optional(),
-  /**
-   * Let targets on the same host (local browsers, Node) run at the same time. Off by default:
-   * they would slow each other down. When on, their results carry a warning.
-   */
-  shareHost: z.boolean().default(false),
-  /** Where run folders are written. */
-  outDir: z.string().min(1, 'must name a folder').default('results'),
-  /** A history folder each finished `run` adds its summary to (`--history DIR` wins); see docs/history.md. */
-  history: z.string().min(1, 'must name a folder').optional(),
-  /** A profiling pass per job after its timed samples (`--profile`): true, or the number of profiled inferences. */
-  profile: z.union([z.boolean(), z.strictObject({ inferences: z.number().int().min(1).max(100).default(5) })]).default(false),
-}).transform((c) => ({
-  ...c,
-  precision: c.precision ?? (c.weights.source === 'official' ? (['float32', 'uint8'] as const) : (['float32'] as const)).slice(),
-}));
+export const ConfigSchema = z
+  .strictObject({
+    targets: z
+      .array(TargetSchema)
+      .min(1)
+      .default([{ name: 'node', type: 'node', execArgv: [] }]),
+    variants: z
+      .strictObject({
+        alpha: z
+          .array(oneOf(ALPHAS))
+          .min(1)
+          .default([...ALPHAS]),
+        resolution: z
+          .array(oneOf(RESOLUTIONS))
+          .min(1)
+          .default([...RESOLUTIONS]),
+      })
+      .prefault({}),
+    implementations: z
+      .array(ImplementationSchema)
+      .min(1)
+      .default(['reference', 'tfjs:wasm', 'ort-web:wasm', 'ort-node:cpu'].map((s) => parseImplementation(s) as Implementation)),
+    /** Default: float32 with synthetic weights; float32 and uint8 with official ones. */
+    /** uint8: integer kernels where the runtime has them (tfjs: dequantized); uint8-dequantized: float kernels on dequantized weights. */
+    precision: z
+      .array(z.enum(['float32', 'uint8', 'uint8-dequantized']))
+      .min(1)
+      .optional(),
+    weights: WeightsSchema.default({ source: 'synthetic', seed: 0 }),
+    /** The user's own MobileNet V1 models, each run on every target and implementation beside the official variants. */
+    models: z.array(UserModelSchema).default([]),
+    sampling: SamplingSchema.prefault({}),
+    accuracy: AccuracyConfigSchema.prefault({}),
+    order: z.strictObject({ mode: z.enum(['interleaved', 'shuffled', 'grouped']).default('interleaved'), seed: z.number().int().default(1) }).prefault({}),
+    /** Default per-job time limit (load + sampling + accuracy), milliseconds. */
+    jobTimeoutMs: timerMs().int().positive().default(180_000),
+    /** At most this many jobs at once (each on its own device); default: one per target instance. */
+    workers: z.number().int().min(1).optional(),
+    /**
+     * Let targets on the same host (local browsers, Node) run at the same time. Off by default:
+     * they would slow each other down. When on, their results carry a warning.
+     */
+    shareHost: z.boolean().default(false),
+    /** Where run folders are written. */
+    outDir: z.string().min(1, 'must name a folder').default('results'),
+    /** A history folder each finished `run` adds its summary to (`--history DIR` wins); see docs/history.md. */
+    history: z.string().min(1, 'must name a folder').optional(),
+    /** A profiling pass per job after its timed samples (`--profile`): true, or the number of profiled inferences. */
+    profile: z.union([z.boolean(), z.strictObject({ inferences: z.number().int().min(1).max(100).default(5) })]).default(false),
+  })
+  .transform((c) => ({
+    ...c,
+    precision: c.precision ?? (c.weights.source === 'official' ? (['float32', 'uint8'] as const) : (['float32'] as const)).slice(),
+  }));
 
 /** What a user writes (every key optional). */
 export type UserConfig = z.input<typeof ConfigSchema>;

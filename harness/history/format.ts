@@ -17,10 +17,14 @@ const ORDER: Record<HistoryJobVerdict['verdict'], number> = { failed: 0, slower:
 
 /** Changed jobs first, then undecided, then the rest, each in run order. */
 export function ordered(jobs: readonly HistoryJobVerdict[]): HistoryJobVerdict[] {
-  return jobs.map((j, i) => [j, i] as const).sort((a, b) => ORDER[a[0].verdict] - ORDER[b[0].verdict] || a[1] - b[1]).map(([j]) => j);
+  return jobs
+    .map((j, i) => [j, i] as const)
+    .sort((a, b) => ORDER[a[0].verdict] - ORDER[b[0].verdict] || a[1] - b[1])
+    .map(([j]) => j);
 }
 
-const change = (j: HistoryJobVerdict) => (j.ratio === null ? '—' : `${fmtChange(j.ratio - 1)} [${fmtChange(j.interval![0] - 1)}, ${fmtChange(j.interval![1] - 1)}]`);
+const change = (j: HistoryJobVerdict) =>
+  j.ratio === null ? '—' : `${fmtChange(j.ratio - 1)} [${fmtChange(j.interval![0] - 1)}, ${fmtChange(j.interval![1] - 1)}]`;
 
 function counts(r: HistoryVerdictReport): string {
   const c = new Map<string, number>();
@@ -29,21 +33,47 @@ function counts(r: HistoryVerdictReport): string {
 }
 
 export function formatHistoryTable(r: HistoryVerdictReport): string {
-  const rows = ordered(r.jobs).map((j) => [j.verdict, j.id, fmtMs(j.historyCentreMs), fmtMs(j.currentMedianMs), change(j), String(j.runs), sparkline(j.trendMs)]);
+  const rows = ordered(r.jobs).map((j) => [
+    j.verdict,
+    j.id,
+    fmtMs(j.historyCentreMs),
+    fmtMs(j.currentMedianMs),
+    change(j),
+    String(j.runs),
+    sparkline(j.trendMs),
+  ]);
   const head = ['verdict', 'job', 'history ms', 'current ms', 'change [95 %]', 'runs', 'trend'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   const reasons = r.jobs.filter((j) => j.verdict !== 'no change').map((j) => `  ${j.id}: ${j.reason}`);
-  return [line(head), ...rows.map(line), '', `${counts(r)} (against branch ${r.options.branch ?? 'any'}, last ${r.options.window} runs; Holm across ${r.jobs.length} jobs at ${r.options.significance})`, ...reasons, ...r.notes.map((n) => `note: ${n}`), ''].join('\n');
+  return [
+    line(head),
+    ...rows.map(line),
+    '',
+    `${counts(r)} (against branch ${r.options.branch ?? 'any'}, last ${r.options.window} runs; Holm across ${r.jobs.length} jobs at ${r.options.significance})`,
+    ...reasons,
+    ...r.notes.map((n) => `note: ${n}`),
+    '',
+  ].join('\n');
 }
 
 const md = (s: string) => s.replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`);
 
 export function formatHistoryMarkdown(r: HistoryVerdictReport, links: { report?: string } = {}): string {
-  const out = [`### mobilenet-bench: ${r.exitCode ? 'regression' : 'no regression'}`, '', `${counts(r)}, judged against the last ${r.options.window} runs of branch \`${r.options.branch ?? 'any'}\` on the same device (Holm across ${r.jobs.length} jobs, family-wise α = ${r.options.significance}; a change must exceed ±${fmtPct(r.options.minEffect)}).`, ''];
+  const out = [
+    `### mobilenet-bench: ${r.exitCode ? 'regression' : 'no regression'}`,
+    '',
+    `${counts(r)}, judged against the last ${r.options.window} runs of branch \`${r.options.branch ?? 'any'}\` on the same device (Holm across ${r.jobs.length} jobs, family-wise α = ${r.options.significance}; a change must exceed ±${fmtPct(r.options.minEffect)}).`,
+    '',
+  ];
   if (links.report) out.push(`[Full report](${links.report})`, '');
   out.push('| verdict | job | history (ms) | current (ms) | change [95 %] | trend |', '|---|---|---:|---:|---|---|');
-  for (const j of ordered(r.jobs)) out.push(`| ${j.verdict} | ${md(j.id)} | ${fmtMs(j.historyCentreMs)} | ${fmtMs(j.currentMedianMs)} | ${change(j)} | ${sparkline(j.trendMs)} |`);
+  for (const j of ordered(r.jobs))
+    out.push(`| ${j.verdict} | ${md(j.id)} | ${fmtMs(j.historyCentreMs)} | ${fmtMs(j.currentMedianMs)} | ${change(j)} | ${sparkline(j.trendMs)} |`);
   const explained = r.jobs.filter((j) => j.verdict !== 'no change');
   if (explained.length) out.push('', ...explained.map((j) => `- **${md(j.id)}**: ${md(j.reason)}`));
   if (r.notes.length) out.push('', ...r.notes.map((n) => `> ${md(n)}`));
@@ -53,7 +83,12 @@ export function formatHistoryMarkdown(r: HistoryVerdictReport, links: { report?:
 export function formatHistoryJunit(r: HistoryVerdictReport): string {
   const failures = r.jobs.filter((j) => j.verdict === 'slower' || j.verdict === 'failed').length;
   const cases = r.jobs.map((j) => {
-    const body = j.verdict === 'slower' || j.verdict === 'failed' ? `<failure message="${xmlEscape(j.verdict)}">${xmlEscape(j.reason)}</failure>` : j.verdict === 'inconclusive' ? `<skipped message="${xmlEscape(j.reason)}"/>` : '';
+    const body =
+      j.verdict === 'slower' || j.verdict === 'failed'
+        ? `<failure message="${xmlEscape(j.verdict)}">${xmlEscape(j.reason)}</failure>`
+        : j.verdict === 'inconclusive'
+          ? `<skipped message="${xmlEscape(j.reason)}"/>`
+          : '';
     return `  <testcase classname="mobilenet-bench.history" name="${xmlEscape(j.id)}">${body}</testcase>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuite name="mobilenet-bench history" tests="${r.jobs.length}" failures="${failures}">\n${cases.join('\n')}\n</testsuite>\n`;

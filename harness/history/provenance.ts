@@ -35,7 +35,14 @@ export function readGit(cwd = process.cwd()): GitState {
 type Env = Record<string, string | undefined>;
 
 /** One CI service's variables: commit, branch (the PR's source branch first), link, PR number. */
-interface CiReading { ci: string; commit?: string; branch?: string; url?: string; pullRequest?: string; time?: string }
+interface CiReading {
+  ci: string;
+  commit?: string;
+  branch?: string;
+  url?: string;
+  pullRequest?: string;
+  time?: string;
+}
 
 const nonEmpty = (...xs: (string | undefined)[]) => xs.find((x) => x !== undefined && x !== '');
 
@@ -47,7 +54,10 @@ export function readCi(env: Env): CiReading | null {
       ci: 'github-actions',
       commit: env.GITHUB_SHA,
       branch: nonEmpty(env.GITHUB_HEAD_REF, env.GITHUB_REF_NAME),
-      url: env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+      url:
+        env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
+          ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+          : undefined,
       pullRequest: pr,
     };
   }
@@ -61,10 +71,31 @@ export function readCi(env: Env): CiReading | null {
       time: env.CI_COMMIT_TIMESTAMP,
     };
   }
-  if (env.BUILDKITE === 'true') return { ci: 'buildkite', commit: env.BUILDKITE_COMMIT, branch: env.BUILDKITE_BRANCH, url: env.BUILDKITE_BUILD_URL, pullRequest: env.BUILDKITE_PULL_REQUEST !== 'false' ? env.BUILDKITE_PULL_REQUEST : undefined };
-  if (env.CIRCLECI === 'true') return { ci: 'circleci', commit: env.CIRCLE_SHA1, branch: env.CIRCLE_BRANCH, url: env.CIRCLE_BUILD_URL, pullRequest: env.CIRCLE_PR_NUMBER };
-  if (env.TF_BUILD === 'True') return { ci: 'azure-pipelines', commit: env.BUILD_SOURCEVERSION, branch: nonEmpty(env.SYSTEM_PULLREQUEST_SOURCEBRANCH, env.BUILD_SOURCEBRANCHNAME), pullRequest: env.SYSTEM_PULLREQUEST_PULLREQUESTNUMBER };
-  if (env.JENKINS_URL) return { ci: 'jenkins', commit: env.GIT_COMMIT, branch: nonEmpty(env.CHANGE_BRANCH, env.BRANCH_NAME, env.GIT_BRANCH?.replace(/^origin\//, '')), url: env.BUILD_URL, pullRequest: env.CHANGE_ID };
+  if (env.BUILDKITE === 'true')
+    return {
+      ci: 'buildkite',
+      commit: env.BUILDKITE_COMMIT,
+      branch: env.BUILDKITE_BRANCH,
+      url: env.BUILDKITE_BUILD_URL,
+      pullRequest: env.BUILDKITE_PULL_REQUEST !== 'false' ? env.BUILDKITE_PULL_REQUEST : undefined,
+    };
+  if (env.CIRCLECI === 'true')
+    return { ci: 'circleci', commit: env.CIRCLE_SHA1, branch: env.CIRCLE_BRANCH, url: env.CIRCLE_BUILD_URL, pullRequest: env.CIRCLE_PR_NUMBER };
+  if (env.TF_BUILD === 'True')
+    return {
+      ci: 'azure-pipelines',
+      commit: env.BUILD_SOURCEVERSION,
+      branch: nonEmpty(env.SYSTEM_PULLREQUEST_SOURCEBRANCH, env.BUILD_SOURCEBRANCHNAME),
+      pullRequest: env.SYSTEM_PULLREQUEST_PULLREQUESTNUMBER,
+    };
+  if (env.JENKINS_URL)
+    return {
+      ci: 'jenkins',
+      commit: env.GIT_COMMIT,
+      branch: nonEmpty(env.CHANGE_BRANCH, env.BRANCH_NAME, env.GIT_BRANCH?.replace(/^origin\//, '')),
+      url: env.BUILD_URL,
+      pullRequest: env.CHANGE_ID,
+    };
   if (env.CI === 'true' || env.CI === '1') return { ci: 'ci' };
   return null;
 }
@@ -78,9 +109,11 @@ export function provenanceOf(
   explicit: { branch?: string; commit?: string; url?: string } = {},
 ): Provenance {
   const ci = readCi(inputs.env);
-  const commit = nonEmpty(explicit.commit, inputs.env.MOBILENET_BENCH_COMMIT, ci?.commit, inputs.recordedCommit ?? undefined, inputs.git.commit ?? undefined) ?? null;
+  const commit =
+    nonEmpty(explicit.commit, inputs.env.MOBILENET_BENCH_COMMIT, ci?.commit, inputs.recordedCommit ?? undefined, inputs.git.commit ?? undefined) ?? null;
   const gitIsThisCommit = commit !== null && inputs.git.commit === commit;
-  const branch = nonEmpty(explicit.branch, inputs.env.MOBILENET_BENCH_BRANCH, ci?.branch, gitIsThisCommit ? (inputs.git.branch ?? undefined) : undefined) ?? null;
+  const branch =
+    nonEmpty(explicit.branch, inputs.env.MOBILENET_BENCH_BRANCH, ci?.branch, gitIsThisCommit ? (inputs.git.branch ?? undefined) : undefined) ?? null;
   return {
     commit,
     branch,

@@ -17,7 +17,10 @@ export interface RecordOptions {
 /** The history entry of a run folder (throws ResultsError for an unreadable run). */
 export function entryOfRunFolder(runDir: string, o: RecordOptions = {}): HistoryEntry {
   const data = loadRunFolder(runDir);
-  const source = provenanceOf({ env: o.env ?? process.env, git: readGit(o.cwd), recordedCommit: data.run.gitCommit, startedAt: data.run.startedAt }, { branch: o.branch, commit: o.commit, url: o.url });
+  const source = provenanceOf(
+    { env: o.env ?? process.env, git: readGit(o.cwd), recordedCommit: data.run.gitCommit, startedAt: data.run.startedAt },
+    { branch: o.branch, commit: o.commit, url: o.url },
+  );
   return summarizeRun(data, source);
 }
 

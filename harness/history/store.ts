@@ -54,7 +54,9 @@ export function addEntry(dir: string, entry: HistoryEntry): { file: string; outc
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new HistoryError(`cannot write ${file}: ${(e as Error).message}`);
     const existing = readEntryFile(file);
     if ('entry' in existing && existing.entry.runId === parsed.runId && existing.entry.device === parsed.device) return { file, outcome: 'already' };
-    throw new HistoryError(`${file} already exists and holds ${'entry' in existing ? `run ${existing.entry.runId}` : `something unreadable (${existing.message})`}, not this run; remove or repair that file`);
+    throw new HistoryError(
+      `${file} already exists and holds ${'entry' in existing ? `run ${existing.entry.runId}` : `something unreadable (${existing.message})`}, not this run; remove or repair that file`,
+    );
   } finally {
     rmSync(temp, { force: true });
   }
@@ -69,7 +71,10 @@ function readEntryFile(file: string): { entry: HistoryEntry } | { message: strin
     return { message: `not valid JSON (${(e as Error).message}); a truncated or hand-edited file: restore it from the CI artifact or delete it` };
   }
   const v = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (v !== HISTORY_SCHEMA_VERSION) return { message: `schemaVersion ${JSON.stringify(v ?? null)}, this harness reads history schemaVersion ${HISTORY_SCHEMA_VERSION}; re-add the run with this harness or keep that history apart` };
+  if (v !== HISTORY_SCHEMA_VERSION)
+    return {
+      message: `schemaVersion ${JSON.stringify(v ?? null)}, this harness reads history schemaVersion ${HISTORY_SCHEMA_VERSION}; re-add the run with this harness or keep that history apart`,
+    };
   const parsed = HistoryEntrySchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -82,7 +87,9 @@ function readEntryFile(file: string): { entry: HistoryEntry } | { message: strin
 export function readHistory(dir: string): History {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => ENTRY_FILE.test(n) && !n.startsWith('.')).sort();
+    names = readdirSync(dir)
+      .filter((n) => ENTRY_FILE.test(n) && !n.startsWith('.'))
+      .sort();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { dir, entries: [], fileOf: new Map(), problems: [] };
     throw new HistoryError(`cannot read the history folder ${dir}: ${(e as Error).message}`);
@@ -104,7 +111,10 @@ export function readHistory(dir: string): History {
       continue;
     }
     if (name !== `${r.entry.id}.json`) {
-      problems.push({ file, message: `holds entry ${r.entry.id} but is not named ${r.entry.id}.json (renamed by hand?); rename it so that adding the same run again is recognised` });
+      problems.push({
+        file,
+        message: `holds entry ${r.entry.id} but is not named ${r.entry.id}.json (renamed by hand?); rename it so that adding the same run again is recognised`,
+      });
       continue;
     }
     seen.set(r.entry.id, file);

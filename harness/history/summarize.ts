@@ -17,13 +17,22 @@ function hostFingerprint(host: RunInfo['host']): string {
 /** The device a job ran on: the phone, board or remote browser it reported, else the host. */
 function jobDeviceFingerprint(host: RunInfo['host'], device: Device | undefined): string {
   if (!device) return hostFingerprint(host);
-  return sha(JSON.stringify(['device', device.platform, device.model, device.osVersion, device.arch ?? null, device.cores ?? null, device.emulated])).slice(0, 12);
+  return sha(JSON.stringify(['device', device.platform, device.model, device.osVersion, device.arch ?? null, device.cores ?? null, device.emulated])).slice(
+    0,
+    12,
+  );
 }
 
 function jobSummary(r: JobResult, host: RunInfo['host']): HistoryJob {
   const l = r.latency;
   return {
-    id: r.id, target: r.target, impl: r.impl, backend: r.backend, alpha: r.alpha, resolution: r.resolution, precision: r.precision,
+    id: r.id,
+    target: r.target,
+    impl: r.impl,
+    backend: r.backend,
+    alpha: r.alpha,
+    resolution: r.resolution,
+    precision: r.precision,
     status: r.status,
     device: jobDeviceFingerprint(host, r.device),
     medianMs: l?.medianMs ?? null,
@@ -39,7 +48,14 @@ function jobSummary(r: JobResult, host: RunInfo['host']): HistoryJob {
 
 /** Entry id: the run id (sortable, readable) and a hash of what the run holds, so the same run added twice is one entry and two runs started in the same second on two machines are two. */
 function entryIdOf(data: RunData): string {
-  const digest = sha(JSON.stringify([data.run.runId, data.run.startedAt, hostFingerprint(data.run.host), data.results.map((r) => [r.id, r.status, r.startedAt, r.latency?.medianMs ?? null])])).slice(0, 10);
+  const digest = sha(
+    JSON.stringify([
+      data.run.runId,
+      data.run.startedAt,
+      hostFingerprint(data.run.host),
+      data.results.map((r) => [r.id, r.status, r.startedAt, r.latency?.medianMs ?? null]),
+    ]),
+  ).slice(0, 10);
   return `${data.run.runId.replace(/[^A-Za-z0-9._-]/g, '_')}-${digest}`;
 }
 
@@ -55,7 +71,15 @@ export function summarizeRun(data: RunData, source: Provenance, recordedAt = new
     recordedAt,
     source,
     device: hostFingerprint(run.host),
-    environment: { harnessVersion: run.harnessVersion, nodeVersion: run.host.nodeVersion, cpuModel: run.host.cpuModel, cores: run.host.cores, os: run.host.os, arch: run.host.arch, packages: run.packages },
+    environment: {
+      harnessVersion: run.harnessVersion,
+      nodeVersion: run.host.nodeVersion,
+      cpuModel: run.host.cpuModel,
+      cores: run.host.cores,
+      os: run.host.os,
+      arch: run.host.arch,
+      packages: run.packages,
+    },
     jobs: data.results.map((r) => jobSummary(r, run.host)),
   };
 }

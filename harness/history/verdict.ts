@@ -30,7 +30,14 @@ export interface HistoryVerdictOptions {
   minSpread: number;
 }
 
-export const DEFAULT_HISTORY_VERDICT_OPTIONS: HistoryVerdictOptions = { branch: 'main', window: 20, minRuns: 5, minEffect: 0.05, significance: 0.05, minSpread: 0.005 };
+export const DEFAULT_HISTORY_VERDICT_OPTIONS: HistoryVerdictOptions = {
+  branch: 'main',
+  window: 20,
+  minRuns: 5,
+  minEffect: 0.05,
+  significance: 0.05,
+  minSpread: 0.005,
+};
 
 export type HistoryVerdict = 'slower' | 'faster' | 'no change' | 'inconclusive' | 'failed';
 
@@ -106,21 +113,44 @@ function tQuantile975(df: number): number {
  * further medians of some jobs of this commit (re-runs by `ci`): the current log median is then
  * their mean over m runs and the scale s · √(1/m + 1/k).
  */
-export function judgeFromHistory(current: HistoryEntry, history: readonly HistoryEntry[], options: Partial<HistoryVerdictOptions> = {}, reruns: ReadonlyMap<string, readonly number[]> = new Map()): HistoryVerdictReport {
+export function judgeFromHistory(
+  current: HistoryEntry,
+  history: readonly HistoryEntry[],
+  options: Partial<HistoryVerdictOptions> = {},
+  reruns: ReadonlyMap<string, readonly number[]> = new Map(),
+): HistoryVerdictReport {
   const o = { ...DEFAULT_HISTORY_VERDICT_OPTIONS, ...options };
   const jobs: HistoryJobVerdict[] = [];
   const tested: { job: HistoryJobVerdict; logRatio: number }[] = [];
   for (const job of current.jobs) {
     if (job.status === 'skipped') continue;
     const past = pastOf(history, current.id, job, o);
-    const base: HistoryJobVerdict = { id: job.id, verdict: 'inconclusive', ratio: null, interval: null, currentMedianMs: job.medianMs, historyCentreMs: null, currentRuns: 1, outliers: 0, runs: past.length, trendMs: [...past.map((p) => p.medianMs!), ...(job.medianMs ? [job.medianMs] : [])], p: null, pAdjusted: null, undecided: false, reason: '' };
+    const base: HistoryJobVerdict = {
+      id: job.id,
+      verdict: 'inconclusive',
+      ratio: null,
+      interval: null,
+      currentMedianMs: job.medianMs,
+      historyCentreMs: null,
+      currentRuns: 1,
+      outliers: 0,
+      runs: past.length,
+      trendMs: [...past.map((p) => p.medianMs!), ...(job.medianMs ? [job.medianMs] : [])],
+      p: null,
+      pAdjusted: null,
+      undecided: false,
+      reason: '',
+    };
     if (job.status !== 'ok' || job.medianMs === null || !(job.medianMs > 0)) {
       jobs.push({ ...base, verdict: 'failed', reason: `the current run's job is ${job.status}` });
       continue;
     }
     if (past.length < o.minRuns) {
       const where = `${o.branch === null ? 'any branch' : `branch ${o.branch}`} on this device`;
-      jobs.push({ ...base, reason: `inconclusive: ${past.length} earlier run${past.length === 1 ? '' : 's'} of this job on ${where}, ${o.minRuns} needed: ${o.minRuns - past.length} missing` });
+      jobs.push({
+        ...base,
+        reason: `inconclusive: ${past.length} earlier run${past.length === 1 ? '' : 's'} of this job on ${where}, ${o.minRuns} needed: ${o.minRuns - past.length} missing`,
+      });
       continue;
     }
     const { kept, centre, sd, outliers } = trimmedLogStats(past.map((p) => Math.log(p.medianMs!)));
@@ -133,7 +163,16 @@ export function judgeFromHistory(current: HistoryEntry, history: readonly Histor
     const t = logRatio / scale;
     const p = Math.min(1, 2 * studentTSf(Math.abs(t), k - 1));
     const half = tQuantile975(k - 1) * scale;
-    const v: HistoryJobVerdict = { ...base, currentRuns: m, currentMedianMs: Math.exp(logRatio + centre), ratio: Math.exp(logRatio), interval: [Math.exp(logRatio - half), Math.exp(logRatio + half)], historyCentreMs: Math.exp(centre), outliers, p };
+    const v: HistoryJobVerdict = {
+      ...base,
+      currentRuns: m,
+      currentMedianMs: Math.exp(logRatio + centre),
+      ratio: Math.exp(logRatio),
+      interval: [Math.exp(logRatio - half), Math.exp(logRatio + half)],
+      historyCentreMs: Math.exp(centre),
+      outliers,
+      p,
+    };
     jobs.push(v);
     tested.push({ job: v, logRatio });
   }
@@ -159,8 +198,20 @@ export function judgeFromHistory(current: HistoryEntry, history: readonly Histor
     }
   });
   const notes: string[] = [];
-  const otherDevice = history.filter((e) => e.id !== current.id && e.jobs.length > 0 && e.jobs.every((j) => !current.jobs.some((c) => c.id === j.id && c.device === j.device)) && e.jobs.some((j) => current.jobs.some((c) => c.id === j.id)));
-  if (otherDevice.length) notes.push(`${otherDevice.length} run${otherDevice.length === 1 ? '' : 's'} of these jobs on another device not used (${otherDevice.slice(0, 5).map((e) => `${e.id}.json: device ${e.device}`).join(', ')}${otherDevice.length > 5 ? ', …' : ''}; this run: ${current.device})`);
+  const otherDevice = history.filter(
+    (e) =>
+      e.id !== current.id &&
+      e.jobs.length > 0 &&
+      e.jobs.every((j) => !current.jobs.some((c) => c.id === j.id && c.device === j.device)) &&
+      e.jobs.some((j) => current.jobs.some((c) => c.id === j.id)),
+  );
+  if (otherDevice.length)
+    notes.push(
+      `${otherDevice.length} run${otherDevice.length === 1 ? '' : 's'} of these jobs on another device not used (${otherDevice
+        .slice(0, 5)
+        .map((e) => `${e.id}.json: device ${e.device}`)
+        .join(', ')}${otherDevice.length > 5 ? ', …' : ''}; this run: ${current.device})`,
+    );
   if (o.branch !== null) {
     const otherBranch = history.filter((e) => e.id !== current.id && e.source.branch !== o.branch).length;
     if (otherBranch) notes.push(`${otherBranch} run${otherBranch === 1 ? '' : 's'} of other branches not used (baseline branch ${o.branch})`);

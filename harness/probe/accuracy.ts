@@ -37,7 +37,12 @@ function topK(values: Float32Array, k: number): number[] {
 
 /** Run every input through `run` and score it. */
 export async function measureAccuracy(inputs: EvalInputs, run: (x: Float32Array) => Promise<Float32Array>): Promise<Accuracy> {
-  let labelled = 0, top1 = 0, top5 = 0, agree = 0, compared = 0, maxDelta = 0;
+  let labelled = 0,
+    top1 = 0,
+    top5 = 0,
+    agree = 0,
+    compared = 0,
+    maxDelta = 0;
   const predictions: number[] = [];
   const kept: Float32Array[] = [];
   for (let i = 0; i < inputs.tensors.length; i++) {
@@ -59,7 +64,8 @@ export async function measureAccuracy(inputs: EvalInputs, run: (x: Float32Array)
     }
   }
   inputs.rememberReferenceLogits?.(kept);
-  const confusion = inputs.classNames && inputs.classNames.length <= MAX_CONFUSION_CLASSES ? confusionMatrix(inputs.labels, predictions, inputs.classNames) : undefined;
+  const confusion =
+    inputs.classNames && inputs.classNames.length <= MAX_CONFUSION_CLASSES ? confusionMatrix(inputs.labels, predictions, inputs.classNames) : undefined;
   const n = inputs.tensors.length;
   const isReference = inputs.referenceLogits === null;
   return {

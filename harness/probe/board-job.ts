@@ -63,7 +63,11 @@ async function run(req: RemoteJobRequest): Promise<void> {
     crossOriginIsolated: null,
     now: () => performance.now(),
   });
-  if (result.effective) result.effective.details = { ...result.effective.details, weightsFrom: req.weightsFile ? 'canonical float32 parsed by the harness, shipped to the board' : 'generated on the board' };
+  if (result.effective)
+    result.effective.details = {
+      ...result.effective.details,
+      weightsFrom: req.weightsFile ? 'canonical float32 parsed by the harness, shipped to the board' : 'generated on the board',
+    };
   await send({ type: 'result', result });
 }
 

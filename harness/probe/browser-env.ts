@@ -155,7 +155,10 @@ async function createModelInPage(impl: Implementation, weights: CanonicalWeights
     ...(runtime.reads === 'tflite' && assets.tfliteUrl ? { tfliteUrl: new URL(assets.tfliteUrl, location.href).href } : {}),
   };
   const model = await create(weights, options);
-  const page = { ...pageDetails(), weightsFrom: assets.weightsUrl ? 'canonical float32 parsed in Node, fetched from the harness server' : 'generated in the page' };
+  const page = {
+    ...pageDetails(),
+    weightsFrom: assets.weightsUrl ? 'canonical float32 parsed in Node, fetched from the harness server' : 'generated in the page',
+  };
   return {
     run: (x) => model.run(x),
     dispose: () => model.dispose(),

@@ -23,7 +23,6 @@ import { syntheticInput } from './probe.ts';
 import { readMemoryInNode } from './node-memory.ts';
 import type { RequantizationMode } from '../../models/reference/quantized/fixed-point.ts';
 
-
 /** Synthetic inputs used for agreement when no eval set is configured. */
 const SYNTHETIC_AGREEMENT_INPUTS = 4;
 
@@ -54,7 +53,10 @@ function weightsKey(w: CanonicalWeights): string {
 
 /** Cache file of the reference logits for these weights and inputs. */
 function referenceCacheFile(weights: CanonicalWeights, inputsKey: string): string {
-  const key = createHash('sha256').update(`${weightsKey(weights)}|${inputsKey}`).digest('hex').slice(0, 32);
+  const key = createHash('sha256')
+    .update(`${weightsKey(weights)}|${inputsKey}`)
+    .digest('hex')
+    .slice(0, 32);
   return join(cacheDir(), 'reference-logits', `${key}.f32`);
 }
 
@@ -69,7 +71,11 @@ function saveLogits(file: string, classes: number, logits: Float32Array[]): void
 
 /** Reference logits for the inputs, from the disk cache or computed once (and cached). */
 async function referenceLogits(
-  weights: CanonicalWeights, inputsKey: string, tensors: Float32Array[], softmaxOutputs = false, requantization: RequantizationMode = 'gemmlowp',
+  weights: CanonicalWeights,
+  inputsKey: string,
+  tensors: Float32Array[],
+  softmaxOutputs = false,
+  requantization: RequantizationMode = 'gemmlowp',
 ): Promise<Float32Array[]> {
   const file = referenceCacheFile(weights, requantization === 'gemmlowp' ? inputsKey : `${inputsKey}:${requantization}`);
   if (existsSync(file)) {
@@ -112,18 +118,45 @@ export async function evalInputsInNode(job: Job, weights: CanonicalWeights): Pro
     crop = job.model?.crop ?? job.accuracy.crop ?? DEFAULT_CROP;
     const names = job.model?.labels ? readLabelsFile(job.model.labels) : null;
     const set = names
-      ? loadClassFolderSet(job.accuracy.evalSet, names, { resolution: job.resolution, samples: job.accuracy.samples ?? Number.POSITIVE_INFINITY, seed: job.accuracy.seed, cacheDir: cacheDir(), crop, labelsFile: job.model?.labels })
+      ? loadClassFolderSet(job.accuracy.evalSet, names, {
+          resolution: job.resolution,
+          samples: job.accuracy.samples ?? Number.POSITIVE_INFINITY,
+          seed: job.accuracy.seed,
+          cacheDir: cacheDir(),
+          crop,
+          labelsFile: job.model?.labels,
+        })
       : null;
     const dummy = names ?? classFolders(job.accuracy.evalSet);
-    const prepared = set ?? loadClassFolderSet(job.accuracy.evalSet, dummy, { resolution: job.resolution, samples: job.accuracy.samples ?? Number.POSITIVE_INFINITY, seed: job.accuracy.seed, cacheDir: cacheDir(), crop });
+    const prepared =
+      set ??
+      loadClassFolderSet(job.accuracy.evalSet, dummy, {
+        resolution: job.resolution,
+        samples: job.accuracy.samples ?? Number.POSITIVE_INFINITY,
+        seed: job.accuracy.seed,
+        cacheDir: cacheDir(),
+        crop,
+      });
     tensors = prepared.tensors;
     labels = set ? set.labels : prepared.labels.map(() => null);
     inputsKey = prepared.key;
-    note = [prepared.note, set ? undefined : `eval set ${job.accuracy.evalSet} is labelled by class-folder names and this model has no labels file naming them: top-1/top-5 not reported (agreement only)`].filter(Boolean).join('; ') || undefined;
+    note =
+      [
+        prepared.note,
+        set
+          ? undefined
+          : `eval set ${job.accuracy.evalSet} is labelled by class-folder names and this model has no labels file naming them: top-1/top-5 not reported (agreement only)`,
+      ]
+        .filter(Boolean)
+        .join('; ') || undefined;
     if (names) classNames = names;
   } else if (job.accuracy.evalSet) {
     const set = await loadEvalSet(job.accuracy.evalSet, {
-      resolution: job.resolution, classes: weights.classes, samples: job.accuracy.samples ?? Number.POSITIVE_INFINITY, seed: job.accuracy.seed, cacheDir: cacheDir(),
+      resolution: job.resolution,
+      classes: weights.classes,
+      samples: job.accuracy.samples ?? Number.POSITIVE_INFINITY,
+      seed: job.accuracy.seed,
+      cacheDir: cacheDir(),
       crop: job.accuracy.crop ?? DEFAULT_CROP,
     });
     crop = job.accuracy.crop ?? DEFAULT_CROP;
@@ -154,7 +187,15 @@ export async function evalInputsInNode(job: Job, weights: CanonicalWeights): Pro
   const refKey = `${inputsKey}:first${k}`;
   if (job.implementation.impl === 'reference') {
     const file = referenceCacheFile(weights, refKey);
-    return { tensors, labels, referenceLogits: null, ...extra, ...(note ? { note } : {}), ...(crop !== undefined ? { crop } : {}), rememberReferenceLogits: (l) => saveLogits(file, weights.classes, l.slice(0, k)) };
+    return {
+      tensors,
+      labels,
+      referenceLogits: null,
+      ...extra,
+      ...(note ? { note } : {}),
+      ...(crop !== undefined ? { crop } : {}),
+      rememberReferenceLogits: (l) => saveLogits(file, weights.classes, l.slice(0, k)),
+    };
   }
   // uint8 on integer kernels: ORT (MLAS) and LiteRT.js (XNNPACK) requantize in float32, rounding
   // once; they are compared with the integer reference in that arithmetic, so any difference is a
@@ -168,14 +209,22 @@ export async function evalInputsInNode(job: Job, weights: CanonicalWeights): Pro
   if (softmax) whys.push(`on softmax outputs (${runtimeOf(job.implementation.impl).title} returns the file's softmax): max |Δ| is in probability units`);
   const why = [note, ...whys].filter(Boolean).join('; ');
   const key = `${refKey}${softmax ? ':softmax' : ''}`;
-  return { tensors, labels, ...extra, referenceLogits: await referenceLogits(weights, key, tensors.slice(0, k), softmax, requantization), ...(why ? { note: why } : {}), ...(crop !== undefined ? { crop } : {}) };
+  return {
+    tensors,
+    labels,
+    ...extra,
+    referenceLogits: await referenceLogits(weights, key, tensors.slice(0, k), softmax, requantization),
+    ...(why ? { note: why } : {}),
+    ...(crop !== undefined ? { crop } : {}),
+  };
 }
 
 /** The Node environment for runProbe. */
 export function nodeProbeEnvironment(): ProbeEnvironment {
   return {
     loadWeights: loadWeightsInNode,
-    createModel: async (impl, weights) => (await loadFactory('node', NODE_LOADERS, impl.impl))(weights, { backend: impl.backend, ...(impl.threads !== null ? { threads: impl.threads } : {}) }),
+    createModel: async (impl, weights) =>
+      (await loadFactory('node', NODE_LOADERS, impl.impl))(weights, { backend: impl.backend, ...(impl.threads !== null ? { threads: impl.threads } : {}) }),
     readMemory: readMemoryInNode,
     evalInputs: evalInputsInNode,
     crossOriginIsolated: null,

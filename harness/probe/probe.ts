@@ -203,7 +203,11 @@ export async function runProbe(job: Job, env: ProbeEnvironment): Promise<JobResu
     result.effective = { ...model.effective(), crossOriginIsolated: env.crossOriginIsolated };
 
     stage = 'sampling';
-    const sampled = await sampleLatency(() => model!.run(input), job.sampling, () => env.now());
+    const sampled = await sampleLatency(
+      () => model!.run(input),
+      job.sampling,
+      () => env.now(),
+    );
     const summary = summarizeLatency(sampled.samplesMs);
     result.latency = {
       samplesMs: sampled.samplesMs,
@@ -226,7 +230,12 @@ export async function runProbe(job: Job, env: ProbeEnvironment): Promise<JobResu
     // Last, so that profiling overhead touches no latency, memory or accuracy figure.
     if (job.profile) result.profile = await profileModel(model, input, specOf(weights), job.id, job.profile.inferences, () => env.now());
 
-    const problems = validityProblems(job.implementation, result.effective, (job.implementation.threads ?? 1) > 1 && env.crossOriginIsolated !== null, job.precision);
+    const problems = validityProblems(
+      job.implementation,
+      result.effective,
+      (job.implementation.threads ?? 1) > 1 && env.crossOriginIsolated !== null,
+      job.precision,
+    );
     result.status = problems.length ? 'invalid' : 'ok';
     if (problems.length) result.error = problems.join('; ');
   } catch (e) {

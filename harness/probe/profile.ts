@@ -30,7 +30,19 @@ export interface TraceEvent {
 
 /** A profile that could not be taken, with the reason. */
 function unavailableProfile(source: string, reason: string): Profile {
-  return { available: false, source, unavailable: reason, inferences: 0, wallMs: null, layersMs: null, otherMs: null, unattributedMs: null, mappedLayers: 0, layers: [], trace: null };
+  return {
+    available: false,
+    source,
+    unavailable: reason,
+    inferences: 0,
+    wallMs: null,
+    layersMs: null,
+    otherMs: null,
+    unattributedMs: null,
+    mappedLayers: 0,
+    layers: [],
+    trace: null,
+  };
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -87,7 +99,13 @@ export function traceEvents(raw: Extract<RuntimeProfile, { available: true }>, s
   const events: TraceEvent[] = [
     { name: 'process_name', ph: 'M', pid: 1, tid: 0, args: { name: jobId } },
     { name: 'thread_name', ph: 'M', pid: 1, tid: 1, args: { name: 'inference (wall time)' } },
-    { name: 'thread_name', ph: 'M', pid: 1, tid: 2, args: { name: `ops (${raw.startTimes === 'measured' ? 'start times from the profiler' : 'durations from the profiler, laid end to end'})` } },
+    {
+      name: 'thread_name',
+      ph: 'M',
+      pid: 1,
+      tid: 2,
+      args: { name: `ops (${raw.startTimes === 'measured' ? 'start times from the profiler' : 'durations from the profiler, laid end to end'})` },
+    },
   ];
   let base = 0;
   raw.inferences.forEach((inf, i) => {
@@ -97,7 +115,11 @@ export function traceEvents(raw: Extract<RuntimeProfile, { available: true }>, s
       events.push({
         name: layer ? `${layer.name}: ${op.name}` : op.name,
         cat: layer ? KIND[layer.kind] : 'other',
-        ph: 'X', pid: 1, tid: 2, ts: us(base + op.startMs), dur: us(op.durMs),
+        ph: 'X',
+        pid: 1,
+        tid: 2,
+        ts: us(base + op.startMs),
+        dur: us(op.durMs),
         args: { op: op.op, layer: layer?.name ?? 'other', macs: layer?.macs ?? 0, ...(op.mapping ? { mapping: op.mapping } : {}) },
       });
     }
@@ -107,7 +129,14 @@ export function traceEvents(raw: Extract<RuntimeProfile, { available: true }>, s
 }
 
 /** Run the profiling pass for a model; never throws (a profiler that fails gives an unavailable profile with the reason). */
-export async function profileModel(model: LoadedModel, input: Float32Array, spec: NetworkSpec, jobId: string, inferences: number, now: () => number): Promise<Profile> {
+export async function profileModel(
+  model: LoadedModel,
+  input: Float32Array,
+  spec: NetworkSpec,
+  jobId: string,
+  inferences: number,
+  now: () => number,
+): Promise<Profile> {
   const impl = model.effective();
   const name = `${impl.impl}:${impl.backend}`;
   if (!model.profile) return unavailableProfile(name, `${name} has no profiler wired into mobilenet-bench`);

@@ -33,7 +33,10 @@ export function executedOps(profile: string): Map<string, number> {
 
 /** `QLinearConv@CPU×28, QuantizeLinear@CPU×1, …`, most frequent first. */
 function describeOps(ops: Map<string, number>): string {
-  return [...ops].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, n]) => `${k}×${n}`).join(', ');
+  return [...ops]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([k, n]) => `${k}×${n}`)
+    .join(', ');
 }
 
 /** What the executed ops say about the kernels: integer when QLinearConv ran and no float conv/matmul did. */
@@ -58,7 +61,9 @@ export function kernelDetails(ops: Map<string, number>): Record<string, string |
  * `endProfiling` stops ORT's profiler (later runs are not profiled) and returns the profile text.
  */
 export async function profiledKernels(
-  run: (input: Float32Array) => Promise<Float32Array>, resolution: number, endProfiling: () => Promise<string>,
+  run: (input: Float32Array) => Promise<Float32Array>,
+  resolution: number,
+  endProfiling: () => Promise<string>,
 ): Promise<Record<string, string | boolean>> {
   await run(new Float32Array(resolution * resolution * 3));
   return kernelDetails(executedOps(await endProfiling()));

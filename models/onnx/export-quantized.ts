@@ -39,12 +39,16 @@ type DomainNode = Node & { domain?: string };
 /** Kernel in canonical layout → OIHW bytes (conv HWIO, depthwise HWC → [C,1,3,3], pointwise/fc IO → [O,I,1,1]). */
 function toOIHW(l: LayerSpec, k: Uint8Array): Uint8Array {
   const out = new Uint8Array(k.length);
-  const I = l.inChannels, O = l.outChannels;
+  const I = l.inChannels,
+    O = l.outChannels;
   switch (l.kind) {
     case 'conv':
-      for (let h = 0; h < 3; h++) for (let w = 0; w < 3; w++) for (let i = 0; i < I; i++) for (let o = 0; o < O; o++) {
-        out[((o * I + i) * 3 + h) * 3 + w] = k[((h * 3 + w) * I + i) * O + o];
-      }
+      for (let h = 0; h < 3; h++)
+        for (let w = 0; w < 3; w++)
+          for (let i = 0; i < I; i++)
+            for (let o = 0; o < O; o++) {
+              out[((o * I + i) * 3 + h) * 3 + w] = k[((h * 3 + w) * I + i) * O + o];
+            }
       return out;
     case 'depthwise':
       for (let h = 0; h < 3; h++) for (let w = 0; w < 3; w++) for (let c = 0; c < I; c++) out[(c * 3 + h) * 3 + w] = k[(h * 3 + w) * I + c];
@@ -58,12 +62,14 @@ function toOIHW(l: LayerSpec, k: Uint8Array): Uint8Array {
 /** A ValueInfoProto with an element type. */
 function writeTypedValueInfo(w: ProtoWriter, name: string, elemType: number, dims: number[]): void {
   w.string(1, name);
-  w.message(2, (type) => type.message(1, (tensor) => {
-    tensor.varint(1, elemType);
-    tensor.message(2, (shape) => {
-      for (const d of dims) shape.message(1, (dim) => dim.varint(1, d));
-    });
-  }));
+  w.message(2, (type) =>
+    type.message(1, (tensor) => {
+      tensor.varint(1, elemType);
+      tensor.message(2, (shape) => {
+        for (const d of dims) shape.message(1, (dim) => dim.varint(1, d));
+      });
+    }),
+  );
 }
 
 function writeInitializer(w: ProtoWriter, t: Initializer): void {
@@ -117,8 +123,10 @@ export function exportQuantizedOnnx(weights: CanonicalWeights, options: { layerO
     const [ys, yz] = quantParams(lw.output);
     const k = l.kind === 'fc' ? 1 : l.kernel;
     nodes.push({
-      op: 'QLinearConv', name: l.name,
-      inputs: [x, xs, xz, `${l.name}.weight`, ws, wz, ys, yz, `${l.name}.bias`], outputs: [`${l.name}.out`],
+      op: 'QLinearConv',
+      name: l.name,
+      inputs: [x, xs, xz, `${l.name}.weight`, ws, wz, ys, yz, `${l.name}.bias`],
+      outputs: [`${l.name}.out`],
       attrs: [
         { name: 'kernel_shape', ints: [k, k] },
         { name: 'strides', ints: [l.stride, l.stride] },
@@ -145,8 +153,12 @@ export function exportQuantizedOnnx(weights: CanonicalWeights, options: { layerO
         const [xs, xz] = quantParams(q.pool.input);
         const [ys, yz] = quantParams(q.pool.output);
         nodes.push({
-          op: 'QLinearGlobalAveragePool', name: 'pool', domain: MS_DOMAIN,
-          inputs: [x, xs, xz, ys, yz], outputs: ['pool.out'], attrs: [{ name: 'channels_last', int: 0 }],
+          op: 'QLinearGlobalAveragePool',
+          name: 'pool',
+          domain: MS_DOMAIN,
+          inputs: [x, xs, xz, ys, yz],
+          outputs: ['pool.out'],
+          attrs: [{ name: 'channels_last', int: 0 }],
         });
         x = 'pool.out';
         break;

@@ -53,17 +53,14 @@ function stemToOIHW(k: Float32Array, kh: number, kw: number, inC: number, outC: 
   const out = new Float32Array(k.length);
   for (let h = 0; h < kh; h++)
     for (let w = 0; w < kw; w++)
-      for (let i = 0; i < inC; i++)
-        for (let o = 0; o < outC; o++) out[((o * inC + i) * kh + h) * kw + w] = k[((h * kw + w) * inC + i) * outC + o];
+      for (let i = 0; i < inC; i++) for (let o = 0; o < outC; o++) out[((o * inC + i) * kh + h) * kw + w] = k[((h * kw + w) * inC + i) * outC + o];
   return out;
 }
 
 /** depthwise HWC [3,3,C] → [C,1,3,3]. */
 function depthwiseToOIHW(k: Float32Array, kh: number, kw: number, c: number): Float32Array {
   const out = new Float32Array(k.length);
-  for (let h = 0; h < kh; h++)
-    for (let w = 0; w < kw; w++)
-      for (let ch = 0; ch < c; ch++) out[(ch * kh + h) * kw + w] = k[(h * kw + w) * c + ch];
+  for (let h = 0; h < kh; h++) for (let w = 0; w < kw; w++) for (let ch = 0; ch < c; ch++) out[(ch * kh + h) * kw + w] = k[(h * kw + w) * c + ch];
   return out;
 }
 
@@ -128,7 +125,10 @@ export function exportOnnx(weights: CanonicalWeights): Uint8Array {
     const lw = byName.get(l.name)!;
     inits.push({ name: `${l.name}.weight`, dims, data: weight }, { name: `${l.name}.bias`, dims: [l.outChannels], data: lw.bias });
     nodes.push({
-      op: 'Conv', name: l.name, inputs: [x, `${l.name}.weight`, `${l.name}.bias`], outputs: [`${l.name}.conv`],
+      op: 'Conv',
+      name: l.name,
+      inputs: [x, `${l.name}.weight`, `${l.name}.bias`],
+      outputs: [`${l.name}.conv`],
       attrs: [
         { name: 'kernel_shape', ints: [l.kernel, l.kernel] },
         { name: 'strides', ints: [l.stride, l.stride] },

@@ -24,7 +24,12 @@ export async function loadOrtNode(): Promise<typeof OrtNode> {
  * unprofiled): one warm-up and N profiled runs; endProfiling writes a JSON file, read and removed.
  */
 async function profileOrtNode(
-  ort: typeof OrtNode, model: Uint8Array, sessionOptions: OrtNode.InferenceSession.SessionOptions, R: number, input: Float32Array, options: ProfileOptions,
+  ort: typeof OrtNode,
+  model: Uint8Array,
+  sessionOptions: OrtNode.InferenceSession.SessionOptions,
+  R: number,
+  input: Float32Array,
+  options: ProfileOptions,
 ): Promise<RuntimeProfile> {
   const { mkdtempSync, readdirSync, readFileSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');

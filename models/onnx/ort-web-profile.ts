@@ -45,7 +45,7 @@ export async function capturePrinted(fn: () => Promise<void> | void): Promise<st
   }
   // Node: Emscripten writes with fs.writeSync(1, …) on the shared fs module object.
   const fs = await fsModule();
-  if (!fs) throw new Error('no fs module to capture onnxruntime-web\'s output from');
+  if (!fs) throw new Error("no fs module to capture onnxruntime-web's output from");
   const original = fs.writeSync;
   const lines: string[] = [];
   fs.writeSync = (fd, data, ...rest) => {
@@ -68,11 +68,19 @@ type TensorConstructor = new (type: 'float32', data: Float32Array, dims: readonl
 /** Profile on a second session (same options plus enableProfiling; the profiler records from creation): a warm-up and N runs. */
 export async function profileOrtWeb(
   create: (options: InferenceSession.SessionOptions) => Promise<InferenceSession>,
-  TensorClass: TensorConstructor, backend: string, R: number, input: Float32Array, options: ProfileOptions,
+  TensorClass: TensorConstructor,
+  backend: string,
+  R: number,
+  input: Float32Array,
+  options: ProfileOptions,
 ): Promise<RuntimeProfile> {
   const source = `onnxruntime-web session profiling (enableProfiling) of the ${backend} execution provider`;
   if (backend !== 'wasm') {
-    return { available: false, source, unavailable: `mobilenet-bench reads ORT's profiler output only for the wasm execution provider; '${backend}' kernels run on the GPU and its timings (env.webgpu.profiling) are not wired in` };
+    return {
+      available: false,
+      source,
+      unavailable: `mobilenet-bench reads ORT's profiler output only for the wasm execution provider; '${backend}' kernels run on the GPU and its timings (env.webgpu.profiling) are not wired in`,
+    };
   }
   const session = await create({ enableProfiling: true });
   let wall: number[];

@@ -25,10 +25,17 @@ function ortFor(backend: string): Promise<Ort> {
   let entry = entries.get(backend);
   if (!entry) {
     switch (backend) {
-      case 'wasm': entry = import('onnxruntime-web/wasm'); break;
-      case 'webgpu': entry = import('onnxruntime-web/webgpu'); break;
-      case 'webgl': entry = import('onnxruntime-web/webgl'); break;
-      default: throw new Error(`ort-web has no backend '${backend}' (it has wasm, webgpu, webgl)`);
+      case 'wasm':
+        entry = import('onnxruntime-web/wasm');
+        break;
+      case 'webgpu':
+        entry = import('onnxruntime-web/webgpu');
+        break;
+      case 'webgl':
+        entry = import('onnxruntime-web/webgl');
+        break;
+      default:
+        throw new Error(`ort-web has no backend '${backend}' (it has wasm, webgpu, webgl)`);
     }
     entries.set(backend, entry);
   }
@@ -85,9 +92,7 @@ export const createOrtWebModel: CreateModel = async (weights: CanonicalWeights, 
   const R = weights.resolution;
   let released = false;
   const run = logitsRunner(session, ort.Tensor, R, () => released, 'ort-web');
-  const kernels = integer
-    ? await profiledKernels(run, R, () => capturePrinted(() => session.endProfiling()))
-    : { kernels: 'float32', integerKernels: false };
+  const kernels = integer ? await profiledKernels(run, R, () => capturePrinted(() => session.endProfiling())) : { kernels: 'float32', integerKernels: false };
   return {
     run,
     effective: () => ({
@@ -111,8 +116,7 @@ export const createOrtWebModel: CreateModel = async (weights: CanonicalWeights, 
       released = true;
       await session.release();
     },
-    profile: (input, profileOptions) => profileOrtWeb(
-      (extra) => ort.InferenceSession.create(graph(), { ...sessionOptions, ...extra }), ort.Tensor, backend, R, input, profileOptions,
-    ),
+    profile: (input, profileOptions) =>
+      profileOrtWeb((extra) => ort.InferenceSession.create(graph(), { ...sessionOptions, ...extra }), ort.Tensor, backend, R, input, profileOptions),
   };
 };

@@ -33,7 +33,7 @@ export function layerOfOrtNode(nodeName: string): string | undefined {
 function ortMappingNote(nodeName: string, opType: string): string | undefined {
   if (nodeName.endsWith('_nchwc')) return `Conv + Clip (ReLU6) fused by ORT and run in its NCHWc layout (${opType})`;
   if (opType === 'FusedConv') return 'Conv + Clip (ReLU6) fused by ORT into FusedConv';
-  if (nodeName.endsWith('.relu6')) return 'the layer\'s ReLU6 (Clip) as a node of its own';
+  if (nodeName.endsWith('.relu6')) return "the layer's ReLU6 (Clip) as a node of its own";
   return undefined;
 }
 
@@ -68,7 +68,7 @@ export function parseOrtProfile(text: string): OrtProfileEvent[] {
   const end = text.lastIndexOf(']');
   if (start < 0 || end < start) throw new Error('ORT wrote no profile (no JSON array in its output)');
   const events = JSON.parse(text.slice(start, end + 1)) as unknown;
-  if (!Array.isArray(events)) throw new Error('ORT\'s profile is not a JSON array');
+  if (!Array.isArray(events)) throw new Error("ORT's profile is not a JSON array");
   return events as OrtProfileEvent[];
 }
 

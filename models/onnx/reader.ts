@@ -44,7 +44,11 @@ const utf8 = new TextDecoder();
 /** Iterates over the fields of one message. */
 class Reader {
   pos = 0;
-  constructor(readonly buf: Uint8Array, readonly start = 0, readonly end = buf.length) {
+  constructor(
+    readonly buf: Uint8Array,
+    readonly start = 0,
+    readonly end = buf.length,
+  ) {
     this.pos = start;
   }
   varint(): number {

@@ -10,9 +10,7 @@ import type { LayerSpec, NetworkSpec } from '../spec.ts';
 import { IntegerReferenceNetwork } from './quantized/network.ts';
 import { packageVersion } from '#platform';
 import type { RequantizationMode } from './quantized/fixed-point.ts';
-import {
-  conv3x3, depthwise3x3, fullyConnected, globalAvgPool, packKernel, pointwise,
-} from './kernels.ts';
+import { conv3x3, depthwise3x3, fullyConnected, globalAvgPool, packKernel, pointwise } from './kernels.ts';
 
 /** Output of one layer, as returned by ReferenceNetwork.inferWithActivations. */
 export interface LayerActivation {
@@ -33,10 +31,13 @@ interface Step {
 /** The kernel in the layout its kernel function wants. */
 function prepareKernel(spec: LayerSpec, kernel: Float32Array): Float32Array {
   switch (spec.kind) {
-    case 'conv': return packKernel(kernel, 9 * spec.inChannels, spec.outChannels);
+    case 'conv':
+      return packKernel(kernel, 9 * spec.inChannels, spec.outChannels);
     case 'pointwise':
-    case 'fc': return packKernel(kernel, spec.inChannels, spec.outChannels);
-    default: return kernel;
+    case 'fc':
+      return packKernel(kernel, spec.inChannels, spec.outChannels);
+    default:
+      return kernel;
   }
 }
 
@@ -70,9 +71,7 @@ export class ReferenceNetwork {
     });
     const stem = this.spec.layers[0];
     this.patches = new Float32Array(stem.outSize * stem.outSize * 9 * stem.inChannels);
-    const largest = Math.max(...this.spec.layers.map((l) => Math.max(
-      l.inSize * l.inSize * l.inChannels, l.outSize * l.outSize * l.outChannels,
-    )));
+    const largest = Math.max(...this.spec.layers.map((l) => Math.max(l.inSize * l.inSize * l.inChannels, l.outSize * l.outSize * l.outChannels)));
     this.bufA = new Float32Array(largest);
     this.bufB = new Float32Array(largest);
     this.logits = new Float32Array(this.spec.classes);
@@ -160,7 +159,11 @@ export const createReferenceModel: CreateModel = async (weights) => {
   const net = referenceNetworkFor(weights);
   const integer = weights.precision === 'uint8';
   const config: EffectiveConfig = {
-    impl: 'reference', backend: 'js', threads: 1, simd: false, version: await packageVersion(),
+    impl: 'reference',
+    backend: 'js',
+    threads: 1,
+    simd: false,
+    version: await packageVersion(),
     details: {
       kernels: integer ? 'integer (uint8 × uint8 → int32, fixed-point requantization, TFLite uint8 semantics)' : 'float32',
       integerKernels: integer,

@@ -43,11 +43,7 @@ export function packKernel(kernel: Float32Array, fanIn: number, outC: number): F
  * packed as [outC, inC] (see packKernel). The pointwise conv, the fc layer and the im2col'd stem all
  * run here, so this is where ~97 % of the time goes.
  */
-export function matmul(
-  input: Float32Array, rows: number, inC: number,
-  packed: Float32Array, outC: number,
-  out: Float32Array, epilogue: Epilogue = {},
-): void {
+export function matmul(input: Float32Array, rows: number, inC: number, packed: Float32Array, outC: number, out: Float32Array, epilogue: Epilogue = {}): void {
   const { bias, relu6: clamp = false } = epilogue;
   // Sizes computed with Math.ceil / ** may arrive as heap doubles; `| 0` keeps every
   // index in small-integer arithmetic (worth ~1.7× here).
@@ -59,55 +55,122 @@ export function matmul(
   const rows4 = rows - (rows % 4);
   const outC4 = outC - (outC % 4);
   for (let p = 0; p < rows4; p += 4) {
-    const x0 = p * inC, x1 = x0 + inC, x2 = x1 + inC, x3 = x2 + inC;
-    const y0 = p * outC, y1 = y0 + outC, y2 = y1 + outC, y3 = y2 + outC;
+    const x0 = p * inC,
+      x1 = x0 + inC,
+      x2 = x1 + inC,
+      x3 = x2 + inC;
+    const y0 = p * outC,
+      y1 = y0 + outC,
+      y2 = y1 + outC,
+      y3 = y2 + outC;
     for (let o = 0; o < outC4; o += 4) {
-      const k0 = o * inC, k1 = k0 + inC, k2 = k1 + inC, k3 = k2 + inC;
-      let a00 = 0, a01 = 0, a02 = 0, a03 = 0;
-      let a10 = 0, a11 = 0, a12 = 0, a13 = 0;
-      let a20 = 0, a21 = 0, a22 = 0, a23 = 0;
-      let a30 = 0, a31 = 0, a32 = 0, a33 = 0;
+      const k0 = o * inC,
+        k1 = k0 + inC,
+        k2 = k1 + inC,
+        k3 = k2 + inC;
+      let a00 = 0,
+        a01 = 0,
+        a02 = 0,
+        a03 = 0;
+      let a10 = 0,
+        a11 = 0,
+        a12 = 0,
+        a13 = 0;
+      let a20 = 0,
+        a21 = 0,
+        a22 = 0,
+        a23 = 0;
+      let a30 = 0,
+        a31 = 0,
+        a32 = 0,
+        a33 = 0;
       for (let i = 0; i < inC; i++) {
-        const w0 = packed[k0 + i], w1 = packed[k1 + i], w2 = packed[k2 + i], w3 = packed[k3 + i];
-        const v0 = input[x0 + i], v1 = input[x1 + i], v2 = input[x2 + i], v3 = input[x3 + i];
-        a00 += v0 * w0; a01 += v0 * w1; a02 += v0 * w2; a03 += v0 * w3;
-        a10 += v1 * w0; a11 += v1 * w1; a12 += v1 * w2; a13 += v1 * w3;
-        a20 += v2 * w0; a21 += v2 * w1; a22 += v2 * w2; a23 += v2 * w3;
-        a30 += v3 * w0; a31 += v3 * w1; a32 += v3 * w2; a33 += v3 * w3;
+        const w0 = packed[k0 + i],
+          w1 = packed[k1 + i],
+          w2 = packed[k2 + i],
+          w3 = packed[k3 + i];
+        const v0 = input[x0 + i],
+          v1 = input[x1 + i],
+          v2 = input[x2 + i],
+          v3 = input[x3 + i];
+        a00 += v0 * w0;
+        a01 += v0 * w1;
+        a02 += v0 * w2;
+        a03 += v0 * w3;
+        a10 += v1 * w0;
+        a11 += v1 * w1;
+        a12 += v1 * w2;
+        a13 += v1 * w3;
+        a20 += v2 * w0;
+        a21 += v2 * w1;
+        a22 += v2 * w2;
+        a23 += v2 * w3;
+        a30 += v3 * w0;
+        a31 += v3 * w1;
+        a32 += v3 * w2;
+        a33 += v3 * w3;
       }
-      const b0 = bias ? bias[o] : 0, b1 = bias ? bias[o + 1] : 0;
-      const b2 = bias ? bias[o + 2] : 0, b3 = bias ? bias[o + 3] : 0;
-      out[y0 + o] = finish(a00 + b0, clamp); out[y0 + o + 1] = finish(a01 + b1, clamp);
-      out[y0 + o + 2] = finish(a02 + b2, clamp); out[y0 + o + 3] = finish(a03 + b3, clamp);
-      out[y1 + o] = finish(a10 + b0, clamp); out[y1 + o + 1] = finish(a11 + b1, clamp);
-      out[y1 + o + 2] = finish(a12 + b2, clamp); out[y1 + o + 3] = finish(a13 + b3, clamp);
-      out[y2 + o] = finish(a20 + b0, clamp); out[y2 + o + 1] = finish(a21 + b1, clamp);
-      out[y2 + o + 2] = finish(a22 + b2, clamp); out[y2 + o + 3] = finish(a23 + b3, clamp);
-      out[y3 + o] = finish(a30 + b0, clamp); out[y3 + o + 1] = finish(a31 + b1, clamp);
-      out[y3 + o + 2] = finish(a32 + b2, clamp); out[y3 + o + 3] = finish(a33 + b3, clamp);
+      const b0 = bias ? bias[o] : 0,
+        b1 = bias ? bias[o + 1] : 0;
+      const b2 = bias ? bias[o + 2] : 0,
+        b3 = bias ? bias[o + 3] : 0;
+      out[y0 + o] = finish(a00 + b0, clamp);
+      out[y0 + o + 1] = finish(a01 + b1, clamp);
+      out[y0 + o + 2] = finish(a02 + b2, clamp);
+      out[y0 + o + 3] = finish(a03 + b3, clamp);
+      out[y1 + o] = finish(a10 + b0, clamp);
+      out[y1 + o + 1] = finish(a11 + b1, clamp);
+      out[y1 + o + 2] = finish(a12 + b2, clamp);
+      out[y1 + o + 3] = finish(a13 + b3, clamp);
+      out[y2 + o] = finish(a20 + b0, clamp);
+      out[y2 + o + 1] = finish(a21 + b1, clamp);
+      out[y2 + o + 2] = finish(a22 + b2, clamp);
+      out[y2 + o + 3] = finish(a23 + b3, clamp);
+      out[y3 + o] = finish(a30 + b0, clamp);
+      out[y3 + o + 1] = finish(a31 + b1, clamp);
+      out[y3 + o + 2] = finish(a32 + b2, clamp);
+      out[y3 + o + 3] = finish(a33 + b3, clamp);
     }
     // Leftover output channels (only the fc layer's 1001 / 1000 classes): 4 rows × 1.
     for (let o = outC4; o < outC; o++) {
       const k = o * inC;
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+      let a0 = 0,
+        a1 = 0,
+        a2 = 0,
+        a3 = 0;
       for (let i = 0; i < inC; i++) {
         const w = packed[k + i];
-        a0 += input[x0 + i] * w; a1 += input[x1 + i] * w; a2 += input[x2 + i] * w; a3 += input[x3 + i] * w;
+        a0 += input[x0 + i] * w;
+        a1 += input[x1 + i] * w;
+        a2 += input[x2 + i] * w;
+        a3 += input[x3 + i] * w;
       }
       const b = bias ? bias[o] : 0;
-      out[y0 + o] = finish(a0 + b, clamp); out[y1 + o] = finish(a1 + b, clamp);
-      out[y2 + o] = finish(a2 + b, clamp); out[y3 + o] = finish(a3 + b, clamp);
+      out[y0 + o] = finish(a0 + b, clamp);
+      out[y1 + o] = finish(a1 + b, clamp);
+      out[y2 + o] = finish(a2 + b, clamp);
+      out[y3 + o] = finish(a3 + b, clamp);
     }
   }
   // Leftover rows (e.g. 7·7 = 49 pixels, or the single fc row): 1 row × 4 channels, then 1 × 1.
   for (let p = rows4; p < rows; p++) {
-    const x = p * inC, y = p * outC;
+    const x = p * inC,
+      y = p * outC;
     for (let o = 0; o < outC4; o += 4) {
-      const k0 = o * inC, k1 = k0 + inC, k2 = k1 + inC, k3 = k2 + inC;
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+      const k0 = o * inC,
+        k1 = k0 + inC,
+        k2 = k1 + inC,
+        k3 = k2 + inC;
+      let a0 = 0,
+        a1 = 0,
+        a2 = 0,
+        a3 = 0;
       for (let i = 0; i < inC; i++) {
         const v = input[x + i];
-        a0 += v * packed[k0 + i]; a1 += v * packed[k1 + i]; a2 += v * packed[k2 + i]; a3 += v * packed[k3 + i];
+        a0 += v * packed[k0 + i];
+        a1 += v * packed[k1 + i];
+        a2 += v * packed[k2 + i];
+        a3 += v * packed[k3 + i];
       }
       out[y + o] = finish(a0 + (bias ? bias[o] : 0), clamp);
       out[y + o + 1] = finish(a1 + (bias ? bias[o + 1] : 0), clamp);
@@ -125,9 +188,13 @@ export function matmul(
 
 /** Pointwise (1×1) conv over `pixels` positions: matmul with the [inC, outC] kernel packed by packKernel. */
 export function pointwise(
-  input: Float32Array, pixels: number, inC: number,
-  packed: Float32Array, outC: number,
-  out: Float32Array, epilogue: Epilogue = {},
+  input: Float32Array,
+  pixels: number,
+  inC: number,
+  packed: Float32Array,
+  outC: number,
+  out: Float32Array,
+  epilogue: Epilogue = {},
 ): void {
   matmul(input, pixels, inC, packed, outC, out, epilogue);
 }
@@ -170,9 +237,14 @@ export function im2col3x3(input: Float32Array, inSize: number, inC: number, stri
  * Returns the output size.
  */
 export function conv3x3(
-  input: Float32Array, inSize: number, inC: number,
-  packed: Float32Array, outC: number, stride: number,
-  out: Float32Array, epilogue: Epilogue = {},
+  input: Float32Array,
+  inSize: number,
+  inC: number,
+  packed: Float32Array,
+  outC: number,
+  stride: number,
+  out: Float32Array,
+  epilogue: Epilogue = {},
   scratch: Float32Array = new Float32Array(sameOutputSize(inSize, stride) ** 2 * 9 * inC),
 ): number {
   const outSize = im2col3x3(input, inSize, inC, stride, scratch);
@@ -182,8 +254,16 @@ export function conv3x3(
 
 /** One output pixel of the depthwise conv, skipping taps in the zero padding (the border path). */
 function depthwisePixel(
-  input: Float32Array, inSize: number, C: number, kernel: Float32Array,
-  iy0: number, ix0: number, out: Float32Array, o: number, bias: Float32Array | undefined, clamp: boolean,
+  input: Float32Array,
+  inSize: number,
+  C: number,
+  kernel: Float32Array,
+  iy0: number,
+  ix0: number,
+  out: Float32Array,
+  o: number,
+  bias: Float32Array | undefined,
+  clamp: boolean,
 ): void {
   for (let c = 0; c < C; c++) {
     let acc = bias ? bias[c] : 0;
@@ -202,9 +282,13 @@ function depthwisePixel(
 
 /** Depthwise 3×3 conv (depth multiplier 1), kernel [3,3,C], TF 'same' padding, stride 1 or 2; returns the output size. */
 export function depthwise3x3(
-  input: Float32Array, inSize: number, channels: number,
-  kernel: Float32Array, stride: number,
-  out: Float32Array, epilogue: Epilogue = {},
+  input: Float32Array,
+  inSize: number,
+  channels: number,
+  kernel: Float32Array,
+  stride: number,
+  out: Float32Array,
+  epilogue: Epilogue = {},
 ): number {
   const outSize = sameOutputSize(inSize, stride) | 0;
   const pad = samePadding(inSize, 3, stride)[0] | 0;
@@ -230,17 +314,31 @@ export function depthwise3x3(
     // while the window slides along the row (9 loads per 9 multiply-adds instead of 18).
     const rowStart = (iy0 * inSize + first * stride - pad) * C;
     for (let c = 0; c < C; c++) {
-      const k0 = kernel[c], k1 = kernel[C + c], k2 = kernel[2 * C + c];
-      const k3 = kernel[3 * C + c], k4 = kernel[4 * C + c], k5 = kernel[5 * C + c];
-      const k6 = kernel[6 * C + c], k7 = kernel[7 * C + c], k8 = kernel[8 * C + c];
+      const k0 = kernel[c],
+        k1 = kernel[C + c],
+        k2 = kernel[2 * C + c];
+      const k3 = kernel[3 * C + c],
+        k4 = kernel[4 * C + c],
+        k5 = kernel[5 * C + c];
+      const k6 = kernel[6 * C + c],
+        k7 = kernel[7 * C + c],
+        k8 = kernel[8 * C + c];
       const b = bias ? bias[c] : 0;
       let t = rowStart + c;
       for (let ox = first, o = yo + first * C + c; ox < end; ox++, o += C, t += step) {
-        const u = t + row, v = u + row;
-        const acc = b
-          + input[t] * k0 + input[t + C] * k1 + input[t + 2 * C] * k2
-          + input[u] * k3 + input[u + C] * k4 + input[u + 2 * C] * k5
-          + input[v] * k6 + input[v + C] * k7 + input[v + 2 * C] * k8;
+        const u = t + row,
+          v = u + row;
+        const acc =
+          b +
+          input[t] * k0 +
+          input[t + C] * k1 +
+          input[t + 2 * C] * k2 +
+          input[u] * k3 +
+          input[u + C] * k4 +
+          input[u + 2 * C] * k5 +
+          input[v] * k6 +
+          input[v + C] * k7 +
+          input[v + 2 * C] * k8;
         out[o] = finish(acc, clamp);
       }
     }
@@ -266,9 +364,7 @@ export function globalAvgPool(input: Float32Array, pixels: number, channels: num
 }
 
 /** Fully connected: out[j] = bias[j] + Σ_i x[i]·kernel[i, j], kernel [inC, classes] packed by packKernel; no activation. */
-export function fullyConnected(
-  input: Float32Array, inC: number, packed: Float32Array, bias: Float32Array, out: Float32Array,
-): void {
+export function fullyConnected(input: Float32Array, inC: number, packed: Float32Array, bias: Float32Array, out: Float32Array): void {
   matmul(input, 1, inC, packed, bias.length, out, { bias });
 }
 

@@ -20,7 +20,16 @@ export function profileReference(net: TimedNetwork, input: Float32Array, options
     const t0 = options.now();
     const { layers } = net.inferTimed(input, options.now);
     const wallMs = options.now() - t0;
-    inferences.push({ wallMs, ops: layers.map((l) => ({ name: l.name, op: net.spec.layers.find((s) => s.name === l.name)?.kind ?? 'layer', startMs: l.startMs, durMs: l.durMs, layer: l.name })) });
+    inferences.push({
+      wallMs,
+      ops: layers.map((l) => ({
+        name: l.name,
+        op: net.spec.layers.find((s) => s.name === l.name)?.kind ?? 'layer',
+        startMs: l.startMs,
+        durMs: l.durMs,
+        layer: l.name,
+      })),
+    });
   }
   return {
     available: true,

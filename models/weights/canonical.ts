@@ -80,11 +80,16 @@ export function kernelShape(spec: NetworkSpec, layerName: string): number[] {
   const l = spec.layers.find((x) => x.name === layerName);
   if (!l) throw new Error(`no layer named ${layerName} in MobileNet V1 ${spec.alpha}_${spec.resolution}`);
   switch (l.kind) {
-    case 'conv': return [l.kernel, l.kernel, l.inChannels, l.outChannels];
-    case 'depthwise': return [l.kernel, l.kernel, l.inChannels];
-    case 'pointwise': return [l.inChannels, l.outChannels];
-    case 'fc': return [l.inChannels, l.outChannels];
-    case 'avgpool': return [];
+    case 'conv':
+      return [l.kernel, l.kernel, l.inChannels, l.outChannels];
+    case 'depthwise':
+      return [l.kernel, l.kernel, l.inChannels];
+    case 'pointwise':
+      return [l.inChannels, l.outChannels];
+    case 'fc':
+      return [l.inChannels, l.outChannels];
+    case 'avgpool':
+      return [];
   }
 }
 
@@ -118,12 +123,20 @@ export function checkWeightsFitVariant(w: CanonicalWeights, want: { alpha: numbe
       const e = kernelShape(expected, l.name);
       const f = kernelShape(found, l.name);
       if (e.join() !== f.join()) {
-        throw new WeightsError(file, l.name, `kernel shape [${f}] found, expected [${e}] for MobileNet V1 α ${want.alpha}: this file holds α ${w.alpha} weights, not the variant it is used for; give the α ${want.alpha} file`);
+        throw new WeightsError(
+          file,
+          l.name,
+          `kernel shape [${f}] found, expected [${e}] for MobileNet V1 α ${want.alpha}: this file holds α ${w.alpha} weights, not the variant it is used for; give the α ${want.alpha} file`,
+        );
       }
     }
   }
   if (w.resolution !== want.resolution) {
-    throw new WeightsError(file, 'input', `input shape [1, ${w.resolution}, ${w.resolution}, 3] found, expected [1, ${want.resolution}, ${want.resolution}, 3]: this file is the ${w.resolution} model, not the ${want.resolution} one it is used for`);
+    throw new WeightsError(
+      file,
+      'input',
+      `input shape [1, ${w.resolution}, ${w.resolution}, 3] found, expected [1, ${want.resolution}, ${want.resolution}, 3]: this file is the ${w.resolution} model, not the ${want.resolution} one it is used for`,
+    );
   }
 }
 
@@ -145,7 +158,10 @@ export function validateWeights(w: CanonicalWeights, file = w.source.kind === 's
     if (got.bias.length !== l.outChannels) {
       throw new WeightsError(file, l.name, `bias has ${got.bias.length} values, expected ${l.outChannels}`);
     }
-    for (const [what, arr] of [['kernel', got.kernel], ['bias', got.bias]] as const) {
+    for (const [what, arr] of [
+      ['kernel', got.kernel],
+      ['bias', got.bias],
+    ] as const) {
       for (let j = 0; j < arr.length; j++) {
         if (!Number.isFinite(arr[j])) throw new WeightsError(file, l.name, `${what}[${j}] is ${arr[j]}, expected a finite number`);
       }

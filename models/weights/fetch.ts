@@ -138,7 +138,12 @@ function tfjsRemoteName(v: Variant): string {
 }
 
 /** Fetch one tfjs Layers model: model.json then every shard it lists. */
-async function fetchTfjs(v: Variant, o: Required<Pick<FetchOptions, 'fetchImpl'>> & FetchOptions, cache: string, urls: typeof OFFICIAL_URLS): Promise<FetchedFile[]> {
+async function fetchTfjs(
+  v: Variant,
+  o: Required<Pick<FetchOptions, 'fetchImpl'>> & FetchOptions,
+  cache: string,
+  urls: typeof OFFICIAL_URLS,
+): Promise<FetchedFile[]> {
   const [{ relative }] = officialFileNames(v, 'float32').filter((f) => f.format === 'tfjs-layers');
   const folder = dirname(relative);
   const base = `${urls.tfjs}/${tfjsRemoteName(v)}`;
@@ -165,7 +170,12 @@ async function fetchTfjs(v: Variant, o: Required<Pick<FetchOptions, 'fetchImpl'>
 }
 
 /** Fetch one quantized TFLite model (the .tflite out of the release .tgz, or the file from a mirror). */
-async function fetchTflite(v: Variant, o: Required<Pick<FetchOptions, 'fetchImpl'>> & FetchOptions, cache: string, urls: typeof OFFICIAL_URLS): Promise<FetchedFile> {
+async function fetchTflite(
+  v: Variant,
+  o: Required<Pick<FetchOptions, 'fetchImpl'>> & FetchOptions,
+  cache: string,
+  urls: typeof OFFICIAL_URLS,
+): Promise<FetchedFile> {
   const [{ relative }] = officialFileNames(v, 'uint8-dequantized');
   const name = `mobilenet_v1_${variantName(v)}_quant`;
   let bytes: Uint8Array;
@@ -183,9 +193,15 @@ async function fetchTflite(v: Variant, o: Required<Pick<FetchOptions, 'fetchImpl
 }
 
 /** Fetch the official weights for the asked variants and precisions; returns what was stored. Failures are collected, not thrown one by one. */
-export async function fetchOfficialWeights(o: FetchOptions = {}): Promise<{ cacheDir: string; files: FetchedFile[]; failures: Array<{ what: string; error: string }> }> {
+export async function fetchOfficialWeights(
+  o: FetchOptions = {},
+): Promise<{ cacheDir: string; files: FetchedFile[]; failures: Array<{ what: string; error: string }> }> {
   const cache = o.cacheDir ?? defaultWeightsCache();
-  const urls = { ...OFFICIAL_URLS, ...(process.env.MOBILENET_BENCH_WEIGHTS_URL ? { tfjs: process.env.MOBILENET_BENCH_WEIGHTS_URL, tflite: process.env.MOBILENET_BENCH_WEIGHTS_URL } : {}), ...o.baseUrls };
+  const urls = {
+    ...OFFICIAL_URLS,
+    ...(process.env.MOBILENET_BENCH_WEIGHTS_URL ? { tfjs: process.env.MOBILENET_BENCH_WEIGHTS_URL, tflite: process.env.MOBILENET_BENCH_WEIGHTS_URL } : {}),
+    ...o.baseUrls,
+  };
   const opts = { ...o, fetchImpl: o.fetchImpl ?? fetch };
   const files: FetchedFile[] = [];
   const failures: Array<{ what: string; error: string }> = [];

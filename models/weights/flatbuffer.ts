@@ -30,7 +30,16 @@ export class FlatBufferError extends Error {
 export type ScalarType = 'u8' | 'i8' | 'u16' | 'i16' | 'u32' | 'i32' | 'i64' | 'u64' | 'f32' | 'f64';
 
 const SCALAR_SIZE: Record<ScalarType, number> = {
-  u8: 1, i8: 1, u16: 2, i16: 2, u32: 4, i32: 4, i64: 8, u64: 8, f32: 4, f64: 8,
+  u8: 1,
+  i8: 1,
+  u16: 2,
+  i16: 2,
+  u32: 4,
+  i32: 4,
+  i64: 8,
+  u64: 8,
+  f32: 4,
+  f64: 8,
 };
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
@@ -50,10 +59,7 @@ export class FlatBuffer {
   /** Throws unless [pos, pos + size) lies inside the buffer. */
   check(pos: number, size: number, path: string, what: string): void {
     if (!Number.isSafeInteger(pos) || !Number.isSafeInteger(size) || pos < 0 || size < 0 || pos + size > this.length) {
-      throw new FlatBufferError(
-        path,
-        `${what} at byte ${pos} (${size} bytes) lies outside the ${this.length}-byte buffer (truncated or corrupt file?)`,
-      );
+      throw new FlatBufferError(path, `${what} at byte ${pos} (${size} bytes) lies outside the ${this.length}-byte buffer (truncated or corrupt file?)`);
     }
   }
 
@@ -62,14 +68,22 @@ export class FlatBuffer {
     this.check(pos, SCALAR_SIZE[type], path, `${type} value`);
     const v = this.view;
     switch (type) {
-      case 'u8': return v.getUint8(pos);
-      case 'i8': return v.getInt8(pos);
-      case 'u16': return v.getUint16(pos, true);
-      case 'i16': return v.getInt16(pos, true);
-      case 'u32': return v.getUint32(pos, true);
-      case 'i32': return v.getInt32(pos, true);
-      case 'f32': return v.getFloat32(pos, true);
-      case 'f64': return v.getFloat64(pos, true);
+      case 'u8':
+        return v.getUint8(pos);
+      case 'i8':
+        return v.getInt8(pos);
+      case 'u16':
+        return v.getUint16(pos, true);
+      case 'i16':
+        return v.getInt16(pos, true);
+      case 'u32':
+        return v.getUint32(pos, true);
+      case 'i32':
+        return v.getInt32(pos, true);
+      case 'f32':
+        return v.getFloat32(pos, true);
+      case 'f64':
+        return v.getFloat64(pos, true);
       case 'i64':
       case 'u64': {
         const big = type === 'i64' ? v.getBigInt64(pos, true) : v.getBigUint64(pos, true);

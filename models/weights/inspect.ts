@@ -40,7 +40,8 @@ function inspectTfjs(path: string): ModelFileInfo {
   const stem = shape('conv1/kernel')[3];
   const last = shape('conv_pw_13/kernel')[3];
   const alpha = inferAlpha(stem, last);
-  if (alpha === undefined) throw new WeightsError(path, 'conv1', `not MobileNet V1: conv1 has ${stem} output channels and conv_pw_13 ${last}; no width multiplier gives both`);
+  if (alpha === undefined)
+    throw new WeightsError(path, 'conv1', `not MobileNet V1: conv1 has ${stem} output channels and conv_pw_13 ${last}; no width multiplier gives both`);
   const input = layers.find((l) => l.class_name === 'InputLayer');
   const bis = (input?.config.batch_input_shape ?? input?.config.batchInputShape) as number[] | undefined;
   if (!Array.isArray(bis) || bis.length !== 4 || bis[1] !== bis[2] || !Number.isInteger(bis[1])) {
@@ -59,15 +60,23 @@ function inspectTfjs(path: string): ModelFileInfo {
  */
 function checkBackboneShapes(shape: (name: string) => number[], variant: { alpha: number; resolution: number; classes: number }, path: string): void {
   for (const l of specOf(variant).layers) {
-    const kernel: [string, number[]] | null = l.kind === 'conv' ? ['conv1/kernel', [3, 3, l.inChannels, l.outChannels]]
-      : l.kind === 'depthwise' ? [`conv_dw_${l.name.slice(2)}/depthwise_kernel`, [3, 3, l.inChannels, 1]]
-      : l.kind === 'pointwise' ? [`conv_pw_${l.name.slice(2)}/kernel`, [1, 1, l.inChannels, l.outChannels]]
-      : null;
+    const kernel: [string, number[]] | null =
+      l.kind === 'conv'
+        ? ['conv1/kernel', [3, 3, l.inChannels, l.outChannels]]
+        : l.kind === 'depthwise'
+          ? [`conv_dw_${l.name.slice(2)}/depthwise_kernel`, [3, 3, l.inChannels, 1]]
+          : l.kind === 'pointwise'
+            ? [`conv_pw_${l.name.slice(2)}/kernel`, [1, 1, l.inChannels, l.outChannels]]
+            : null;
     if (!kernel) continue;
     const [name, expected] = kernel;
     const got = shape(name);
     if (got.length !== expected.length || got.some((d, i) => d !== expected[i])) {
-      throw new WeightsError(path, name, `shape is [${got}], expected [${expected}]: not MobileNet V1 α ${variant.alpha} × ${variant.resolution}, the first layer that differs from the spec is ${name.split('/')[0]}`);
+      throw new WeightsError(
+        path,
+        name,
+        `shape is [${got}], expected [${expected}]: not MobileNet V1 α ${variant.alpha} × ${variant.resolution}, the first layer that differs from the spec is ${name.split('/')[0]}`,
+      );
     }
   }
 }

@@ -33,5 +33,9 @@ export async function loadWeightsFile(path: string): Promise<CanonicalWeights> {
   if (lower.endsWith('.tflite')) return loadTfliteFile(path);
   if (lower.endsWith('.json')) return loadTfjsLayers(path);
   if (lower.endsWith('.onnx')) return loadOnnxFile(path);
-  throw new WeightsError(path, undefined, 'unrecognised weights file: expected a .tflite file, an .onnx file, a TensorFlow.js model.json, or a folder containing model.json');
+  throw new WeightsError(
+    path,
+    undefined,
+    'unrecognised weights file: expected a .tflite file, an .onnx file, a TensorFlow.js model.json, or a folder containing model.json',
+  );
 }

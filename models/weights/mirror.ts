@@ -43,6 +43,9 @@ export function mirrorWeightsDir(mirror: string): string {
 export function mirrorEvalSet(mirror: string): string | undefined {
   const images = join(mirror, 'images');
   if (!existsSync(images)) return undefined;
-  const sets = readdirSync(images, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const sets = readdirSync(images, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return sets.length ? join(images, sets[0]) : undefined;
 }

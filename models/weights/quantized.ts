@@ -49,10 +49,14 @@ export interface QuantizedWeights {
 export function activationRangeUint8(activation: number, output: Quantization): [number, number] {
   const quantize = (x: number) => output.zeroPoint + Math.round(x / output.scale);
   switch (activation) {
-    case 0: return [0, 255];
-    case 1: return [Math.max(0, quantize(0)), 255];
-    case 3: return [Math.max(0, quantize(0)), Math.min(255, quantize(6))];
-    default: throw new Error(`fused activation ${activation} is not supported for uint8 (NONE, RELU or RELU6 only)`);
+    case 0:
+      return [0, 255];
+    case 1:
+      return [Math.max(0, quantize(0)), 255];
+    case 3:
+      return [Math.max(0, quantize(0)), Math.min(255, quantize(6))];
+    default:
+      throw new Error(`fused activation ${activation} is not supported for uint8 (NONE, RELU or RELU6 only)`);
   }
 }
 
@@ -61,4 +65,3 @@ export function permute<T extends Uint8Array | Float32Array>(src: T, out: T, ind
   for (let i = 0; i < src.length; i++) out[index(i)] = src[i];
   return out;
 }
-

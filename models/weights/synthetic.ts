@@ -54,7 +54,7 @@ function relu6Moments(mean: number, std: number): { mean: number; variance: numb
   let m2 = 0;
   for (let i = 0; i <= n; i++) {
     const z = lo + i * h;
-    const weight = (i === 0 || i === n ? 0.5 : 1) * h * Math.exp(-0.5 * ((z - mean) / std) ** 2) / (std * Math.sqrt(2 * Math.PI));
+    const weight = ((i === 0 || i === n ? 0.5 : 1) * h * Math.exp(-0.5 * ((z - mean) / std) ** 2)) / (std * Math.sqrt(2 * Math.PI));
     const a = Math.min(Math.max(z, 0), 6);
     m1 += weight * a;
     m2 += weight * a * a;
@@ -75,8 +75,13 @@ function flushTiny(v: number): number {
  * last (fastest) index, so channel o's fan-in is kernel[i·outC + o].
  */
 function layerWeights(
-  layer: LayerSpec, shape: number[], normal: () => number,
-  input: { mean: number; variance: number }, targetStd: number, targetMean: number, biasNoise: number,
+  layer: LayerSpec,
+  shape: number[],
+  normal: () => number,
+  input: { mean: number; variance: number },
+  targetStd: number,
+  targetMean: number,
+  biasNoise: number,
 ): LayerWeights {
   const size = shape.reduce((a, b) => a * b, 1);
   const outC = layer.outChannels;
@@ -118,8 +123,7 @@ export function syntheticWeights(alpha: number, resolution: number, opts: Synthe
   for (const layer of spec.layers) {
     switch (layer.kind) {
       case 'conv':
-        layers.push(layerWeights(layer, kernelShape(spec, layer.name), normal,
-          { mean: INPUT_MEAN, variance: INPUT_VAR }, PRE_STD, PRE_MEAN, 0));
+        layers.push(layerWeights(layer, kernelShape(spec, layer.name), normal, { mean: INPUT_MEAN, variance: INPUT_VAR }, PRE_STD, PRE_MEAN, 0));
         break;
       case 'depthwise':
       case 'pointwise':
@@ -135,7 +139,9 @@ export function syntheticWeights(alpha: number, resolution: number, opts: Synthe
     }
   }
   const weights: CanonicalWeights = {
-    alpha, resolution, classes,
+    alpha,
+    resolution,
+    classes,
     precision: 'float32',
     source: { kind: 'synthetic', seed },
     batchNormFolded: true,

@@ -13,7 +13,14 @@ export function writeTfjsLayers(weights: CanonicalWeights, dir: string, name = '
   validateWeights(weights);
   const spec = specOf(weights);
   const byName = new Map(weights.layers.map((l) => [l.name, l]));
-  const layers: unknown[] = [{ class_name: 'InputLayer', name: 'input_1', config: { name: 'input_1', batch_input_shape: [null, weights.resolution, weights.resolution, 3], dtype: 'float32' }, inbound_nodes: [] }];
+  const layers: unknown[] = [
+    {
+      class_name: 'InputLayer',
+      name: 'input_1',
+      config: { name: 'input_1', batch_input_shape: [null, weights.resolution, weights.resolution, 3], dtype: 'float32' },
+      inbound_nodes: [],
+    },
+  ];
   const manifest: Array<{ name: string; shape: number[]; dtype: 'float32' }> = [];
   const data: Float32Array[] = [];
   let previous = 'input_1';
@@ -64,7 +71,10 @@ export function writeTfjsLayers(weights: CanonicalWeights, dir: string, name = '
   const total = data.reduce((a, d) => a + d.length, 0);
   const joined = new Float32Array(total);
   let at = 0;
-  for (const d of data) { joined.set(d, at); at += d.length; }
+  for (const d of data) {
+    joined.set(d, at);
+    at += d.length;
+  }
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'weights.bin'), new Uint8Array(joined.buffer));
   const modelJson = {

@@ -24,10 +24,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve as resolvePath, sep } from 'node:path';
 import { realpathSync } from 'node:fs';
 import { ALPHAS, scaledChannels } from '../spec.ts';
-import {
-  WeightsError, specOf, validateWeights,
-  type CanonicalWeights, type LayerWeights, type Precision,
-} from './canonical.ts';
+import { WeightsError, specOf, validateWeights, type CanonicalWeights, type LayerWeights, type Precision } from './canonical.ts';
 
 /** One entry of a weights-manifest group. */
 export interface ManifestWeight {
@@ -132,18 +129,29 @@ async function readManifestWeights(groups: ManifestGroup[], dir: string, file: s
       // A manifest names shards beside it; a path that leaves the model's folder is refused, not read.
       const shard = resolvePath(dir, p);
       if (isAbsolute(p) || !inside(resolvePath(dir), shard) || !inside(realOr(dir), realOr(shard))) {
-        throw new WeightsError(file, names, `shard path '${p}' of weights group ${gi + 1} leaves the model's folder ${dir}; a manifest may only name files inside it`);
+        throw new WeightsError(
+          file,
+          names,
+          `shard path '${p}' of weights group ${gi + 1} leaves the model's folder ${dir}; a manifest may only name files inside it`,
+        );
       }
       try {
         chunks.push(new Uint8Array(await readFile(shard)));
       } catch (e) {
-        throw new WeightsError(file, names, `shard ${p} of weights group ${gi + 1} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        throw new WeightsError(
+          file,
+          names,
+          `shard ${p} of weights group ${gi + 1} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+        );
       }
     }
     const total = chunks.reduce((a, c) => a + c.length, 0);
     const bytes = new Uint8Array(total);
     let at = 0;
-    for (const c of chunks) { bytes.set(c, at); at += c.length; }
+    for (const c of chunks) {
+      bytes.set(c, at);
+      at += c.length;
+    }
 
     const sizes = g.weights.map((w) => product(w.shape) * BYTES[w.quantization?.dtype ?? w.dtype]);
     const expected = sizes.reduce((a, b) => a + b, 0);
@@ -199,7 +207,17 @@ function inferAlpha(stem: number, last: number): number | undefined {
 /** The backbone's layers (conv1, conv_dw_N, conv_pw_N and their batch norms and ReLUs) and the input. */
 const BACKBONE_LAYER = /^(conv1|conv_(dw|pw)_\d+)(_bn|_relu)?$/;
 /** Head layers that carry no weights and change nothing at inference (the pool is the spec's own). */
-const INERT_HEAD_LAYERS = new Set(['GlobalAveragePooling2D', 'AveragePooling2D', 'Dropout', 'SpatialDropout2D', 'Reshape', 'Flatten', 'Activation', 'Softmax', 'ReLU']);
+const INERT_HEAD_LAYERS = new Set([
+  'GlobalAveragePooling2D',
+  'AveragePooling2D',
+  'Dropout',
+  'SpatialDropout2D',
+  'Reshape',
+  'Flatten',
+  'Activation',
+  'Softmax',
+  'ReLU',
+]);
 
 /**
  * Only MobileNet V1's 13 blocks before the head: a 14th block, or any other layer between the stem
@@ -214,7 +232,11 @@ function checkBackboneLayers(layersList: ReadonlyArray<{ class_name: string; nam
     return i < lastBackbone && l.class_name !== 'InputLayer' && !BACKBONE_LAYER.test(l.name);
   });
   if (extra) {
-    throw new WeightsError(file, extra.name, `not MobileNet V1: the first layer that differs from the spec is ${extra.name} (a ${extra.class_name}); MobileNet V1 is conv1 then 13 blocks conv_dw_N, conv_pw_N (N = 1…13), each with its batch norm and ReLU, then the head`);
+    throw new WeightsError(
+      file,
+      extra.name,
+      `not MobileNet V1: the first layer that differs from the spec is ${extra.name} (a ${extra.class_name}); MobileNet V1 is conv1 then 13 blocks conv_dw_N, conv_pw_N (N = 1…13), each with its batch norm and ReLU, then the head`,
+    );
   }
 }
 
@@ -228,13 +250,21 @@ export function findHead(layersList: Array<{ class_name: string; name: string; c
   const head = layersList.filter((l) => l.class_name !== 'InputLayer' && !BACKBONE_LAYER.test(l.name));
   const unsupported = head.find((l) => !INERT_HEAD_LAYERS.has(l.class_name) && l.class_name !== 'Conv2D' && l.class_name !== 'Dense');
   if (unsupported) {
-    throw new WeightsError(file, unsupported.name, `unsupported op in the head: a ${unsupported.class_name} layer; a MobileNet V1 head may hold only pooling, dropout, reshape/flatten, an activation and one Dense or 1×1 Conv2D classifier`);
+    throw new WeightsError(
+      file,
+      unsupported.name,
+      `unsupported op in the head: a ${unsupported.class_name} layer; a MobileNet V1 head may hold only pooling, dropout, reshape/flatten, an activation and one Dense or 1×1 Conv2D classifier`,
+    );
   }
   const classifiers = head.filter((l) => l.class_name === 'Conv2D' || l.class_name === 'Dense');
   if (classifiers.length !== 1) {
-    throw new WeightsError(file, classifiers[1]?.name ?? 'conv_preds', classifiers.length
-      ? `unsupported op in the head: ${classifiers.length} classifier layers (${classifiers.map((l) => l.name).join(', ')}), expected exactly one Dense or 1×1 Conv2D after conv_pw_13`
-      : 'no classifier after conv_pw_13: expected one Dense or 1×1 Conv2D layer (the official conv_preds)');
+    throw new WeightsError(
+      file,
+      classifiers[1]?.name ?? 'conv_preds',
+      classifiers.length
+        ? `unsupported op in the head: ${classifiers.length} classifier layers (${classifiers.map((l) => l.name).join(', ')}), expected exactly one Dense or 1×1 Conv2D after conv_pw_13`
+        : 'no classifier after conv_pw_13: expected one Dense or 1×1 Conv2D layer (the official conv_preds)',
+    );
   }
   return classifiers[0];
 }
@@ -286,7 +316,11 @@ async function convert(json: Record<string, unknown>, raw: Uint8Array, file: str
   const last = get('conv_pw_13/kernel').shape[3];
   const alpha = stem === undefined || last === undefined ? undefined : inferAlpha(stem, last);
   if (alpha === undefined) {
-    throw new WeightsError(file, 'conv1/kernel', `conv1 has ${stem} output channels and conv_pw_13 has ${last}: no width multiplier α gives max(floor(32α), 8) = ${stem} and floor(1024α) = ${last}`);
+    throw new WeightsError(
+      file,
+      'conv1/kernel',
+      `conv1 has ${stem} output channels and conv_pw_13 has ${last}: no width multiplier α gives max(floor(32α), 8) = ${stem} and floor(1024α) = ${last}`,
+    );
   }
   const inputLayer = layersList.find((l) => l.class_name === 'InputLayer');
   const bis = inputLayer?.config.batch_input_shape ?? inputLayer?.config.batchInputShape;
@@ -305,7 +339,11 @@ async function convert(json: Record<string, unknown>, raw: Uint8Array, file: str
   const expectShape = (name: string, shape: number[]): NamedTensor => {
     const t = get(name);
     if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
-      throw new WeightsError(file, name, `shape is [${t.shape}], expected [${shape}]: not MobileNet V1 α ${alpha} × ${resolution}, the first layer that differs from the spec is ${name.split('/')[0]}`);
+      throw new WeightsError(
+        file,
+        name,
+        `shape is [${t.shape}], expected [${shape}]: not MobileNet V1 α ${alpha} × ${resolution}, the first layer that differs from the spec is ${name.split('/')[0]}`,
+      );
     }
     return t;
   };
@@ -341,8 +379,7 @@ async function convert(json: Record<string, unknown>, raw: Uint8Array, file: str
     for (let i = 0; i < kernel.length; i++) out[i] = kernel[i] * scale[i % channels];
     return { kernel: out, bias };
   };
-  const optionalBias = (l: KerasLayer, channels: number) =>
-    l.config.use_bias === true ? expectShape(`${l.name}/bias`, [channels]).values : undefined;
+  const optionalBias = (l: KerasLayer, channels: number) => (l.config.use_bias === true ? expectShape(`${l.name}/bias`, [channels]).values : undefined);
 
   const layers: LayerWeights[] = [];
   for (const l of spec.layers) {
@@ -382,7 +419,10 @@ async function convert(json: Record<string, unknown>, raw: Uint8Array, file: str
   const stored = new Set([...tensors.values()].map((t) => t.stored));
   const precision: Precision = stored.has('uint8') ? 'uint8-dequantized' : 'float32';
   const weights: CanonicalWeights = {
-    alpha, resolution, classes, precision,
+    alpha,
+    resolution,
+    classes,
+    precision,
     source: { kind: 'tfjs-layers', file, sha256: createHash('sha256').update(raw).digest('hex') },
     batchNormFolded: true,
     input: {},

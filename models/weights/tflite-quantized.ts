@@ -40,11 +40,15 @@ function fusedActivation(op: TfliteOperator): number {
 /** The layer's uint8 kernel as stored, reordered to canonical layout. */
 function canonicalKernel(raw: Uint8Array, l: LayerSpec): Uint8Array {
   const out = new Uint8Array(raw.length);
-  const I = l.inChannels, O = l.outChannels;
+  const I = l.inChannels,
+    O = l.outChannels;
   switch (l.kind) {
     case 'conv': // OHWI [O,3,3,I] → HWIO
       return permute(raw, out, (i) => {
-        const ic = i % I, w = Math.floor(i / I) % 3, h = Math.floor(i / (3 * I)) % 3, oc = Math.floor(i / (9 * I));
+        const ic = i % I,
+          w = Math.floor(i / I) % 3,
+          h = Math.floor(i / (3 * I)) % 3,
+          oc = Math.floor(i / (9 * I));
         return ((h * 3 + w) * I + ic) * O + oc;
       });
     case 'depthwise': // [1,3,3,C] = [3,3,C]

@@ -24,10 +24,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ALPHAS, scaledChannels } from '../spec.ts';
-import {
-  WeightsError, kernelShape, specOf, validateWeights,
-  type CanonicalWeights, type LayerWeights, type Precision,
-} from './canonical.ts';
+import { WeightsError, kernelShape, specOf, validateWeights, type CanonicalWeights, type LayerWeights, type Precision } from './canonical.ts';
 import type { Quantization } from './quantized.ts';
 import { FlatBuffer, FlatBufferError } from './flatbuffer.ts';
 import type { TfliteModel, TfliteOperator, TfliteTensor } from './tflite-model.ts';
@@ -35,8 +32,17 @@ import { readQuantizedTflite } from './tflite-quantized.ts';
 
 /** TFLite BuiltinOperator codes used here. */
 const BuiltinOp = {
-  ADD: 0, AVERAGE_POOL_2D: 1, CONV_2D: 3, DEPTHWISE_CONV_2D: 4, DEQUANTIZE: 6, FULLY_CONNECTED: 9,
-  RELU6: 21, RESHAPE: 22, SOFTMAX: 25, SQUEEZE: 43, QUANTIZE: 114,
+  ADD: 0,
+  AVERAGE_POOL_2D: 1,
+  CONV_2D: 3,
+  DEPTHWISE_CONV_2D: 4,
+  DEQUANTIZE: 6,
+  FULLY_CONNECTED: 9,
+  RELU6: 21,
+  RESHAPE: 22,
+  SOFTMAX: 25,
+  SQUEEZE: 43,
+  QUANTIZE: 114,
 } as const;
 
 const OP_NAMES = new Map<number, string>(Object.entries(BuiltinOp).map(([k, v]) => [v, k]));
@@ -46,10 +52,17 @@ function opName(code: number): string {
 
 /** TFLite TensorType names by code, with the element size of the ones we may read. */
 const TENSOR_TYPES: Record<number, { name: string; size: number }> = {
-  0: { name: 'float32', size: 4 }, 1: { name: 'float16', size: 2 }, 2: { name: 'int32', size: 4 },
-  3: { name: 'uint8', size: 1 }, 4: { name: 'int64', size: 8 }, 5: { name: 'string', size: 0 },
-  6: { name: 'bool', size: 1 }, 7: { name: 'int16', size: 2 }, 8: { name: 'complex64', size: 8 },
-  9: { name: 'int8', size: 1 }, 10: { name: 'float64', size: 8 },
+  0: { name: 'float32', size: 4 },
+  1: { name: 'float16', size: 2 },
+  2: { name: 'int32', size: 4 },
+  3: { name: 'uint8', size: 1 },
+  4: { name: 'int64', size: 8 },
+  5: { name: 'string', size: 0 },
+  6: { name: 'bool', size: 1 },
+  7: { name: 'int16', size: 2 },
+  8: { name: 'complex64', size: 8 },
+  9: { name: 'int8', size: 1 },
+  10: { name: 'float64', size: 8 },
 };
 export const TensorType = { FLOAT32: 0, INT32: 2, UINT8: 3, INT8: 9 } as const;
 function typeName(code: number): string {
@@ -180,19 +193,14 @@ function readConstant(
     throw new WeightsError(file, t.name, `${role} shape is [${t.shape}], expected [${expectedShape}]`);
   }
   const count = expectedShape.reduce((a, b) => a * b, 1);
-  const allowed = role === 'kernel'
-    ? [TensorType.FLOAT32, TensorType.UINT8, TensorType.INT8]
-    : [TensorType.FLOAT32, TensorType.INT32];
+  const allowed = role === 'kernel' ? [TensorType.FLOAT32, TensorType.UINT8, TensorType.INT8] : [TensorType.FLOAT32, TensorType.INT32];
   if (!allowed.includes(t.type as never)) {
     throw new WeightsError(file, t.name, `${role} has type ${typeName(t.type)}, expected one of ${allowed.map(typeName).join(', ')}`);
   }
   const elem = TENSOR_TYPES[t.type].size;
   const data = m.buffers[t.buffer];
   if (data.length !== count * elem) {
-    throw new WeightsError(
-      file, t.name,
-      `buffer holds ${data.length} bytes, expected ${count * elem} for shape [${expectedShape}] ${typeName(t.type)}`,
-    );
+    throw new WeightsError(file, t.name, `buffer holds ${data.length} bytes, expected ${count * elem} for shape [${expectedShape}] ${typeName(t.type)}`);
   }
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const values = new Float32Array(count);
@@ -264,7 +272,10 @@ function convert(m: TfliteModel, bytes: Uint8Array, file: string): CanonicalWeig
   const tensor = (i: number) => m.tensors[i];
 
   // 1. Walk the operators and pick out the 28 weighted ops.
-  interface Picked { name: string; op: TfliteOperator }
+  interface Picked {
+    name: string;
+    op: TfliteOperator;
+  }
   const picked: Picked[] = [];
   let k = 0;
   let previousOutput = m.inputs.length === 1 ? m.inputs[0] : undefined;
@@ -274,11 +285,19 @@ function convert(m: TfliteModel, bytes: Uint8Array, file: string): CanonicalWeig
     const op = ops[k];
     if (!op) throw new WeightsError(file, undefined, `graph ends after ${k} operators, expected ${allowed.map(opName).join(' or ')} (${what})`);
     if (!allowed.includes(op.builtin)) {
-      throw new WeightsError(file, undefined, `not MobileNet V1: the first layer that differs is ${what}: operator ${k} is ${opName(op.builtin)}, expected ${allowed.map(opName).join(' or ')} (${what})`);
+      throw new WeightsError(
+        file,
+        undefined,
+        `not MobileNet V1: the first layer that differs is ${what}: operator ${k} is ${opName(op.builtin)}, expected ${allowed.map(opName).join(' or ')} (${what})`,
+      );
     }
     if (op.inputs[0] !== previousOutput) {
       const got = op.inputs[0] === undefined || op.inputs[0] < 0 ? 'nothing' : `tensor ${tensor(op.inputs[0]).name}`;
-      throw new WeightsError(file, undefined, `operator ${k} (${opName(op.builtin)}, ${what}) reads ${got}, expected the previous output ${tensor(previousOutput!).name}`);
+      throw new WeightsError(
+        file,
+        undefined,
+        `operator ${k} (${opName(op.builtin)}, ${what}) reads ${got}, expected the previous output ${tensor(previousOutput!).name}`,
+      );
     }
     if (op.outputs.length !== 1) throw new WeightsError(file, undefined, `operator ${k} (${opName(op.builtin)}) has ${op.outputs.length} outputs, expected 1`);
     previousOutput = op.outputs[0];
@@ -295,7 +314,11 @@ function convert(m: TfliteModel, bytes: Uint8Array, file: string): CanonicalWeig
   const tail = ops.slice(k);
   for (; k < ops.length; k++) {
     if (!EXPECTED_AFTER_LOGITS.has(ops[k].builtin)) {
-      throw new WeightsError(file, undefined, `unsupported op in the head: operator ${k} after the logits is ${opName(ops[k].builtin)}, expected only RESHAPE, SQUEEZE or SOFTMAX`);
+      throw new WeightsError(
+        file,
+        undefined,
+        `unsupported op in the head: operator ${k} after the logits is ${opName(ops[k].builtin)}, expected only RESHAPE, SQUEEZE or SOFTMAX`,
+      );
     }
   }
 
@@ -310,7 +333,11 @@ function convert(m: TfliteModel, bytes: Uint8Array, file: string): CanonicalWeig
   const lastPw = weightTensor(picked[26], 1, 'filter').shape[0];
   const alpha = inferAlpha(stemOut, lastPw);
   if (alpha === undefined) {
-    throw new WeightsError(file, undefined, `stem has ${stemOut} output channels and pw13 has ${lastPw}: no width multiplier α gives max(floor(32α), 8) = ${stemOut} and floor(1024α) = ${lastPw}`);
+    throw new WeightsError(
+      file,
+      undefined,
+      `stem has ${stemOut} output channels and pw13 has ${lastPw}: no width multiplier α gives max(floor(32α), 8) = ${stemOut} and floor(1024α) = ${lastPw}`,
+    );
   }
   const s = inputTensor.shape;
   if (s.length !== 4 || s[0] !== 1 || s[3] !== 3 || s[1] !== s[2]) {
@@ -392,7 +419,10 @@ function convert(m: TfliteModel, bytes: Uint8Array, file: string): CanonicalWeig
   }
 
   const weights: CanonicalWeights = {
-    alpha, resolution, classes, precision,
+    alpha,
+    resolution,
+    classes,
+    precision,
     source: { kind: 'tflite', file, sha256: createHash('sha256').update(bytes).digest('hex') },
     batchNormFolded: true,
     input,
@@ -400,7 +430,13 @@ function convert(m: TfliteModel, bytes: Uint8Array, file: string): CanonicalWeig
   };
   if (precision === 'uint8-dequantized') {
     // The integer form too: integer kernels run it, the float paths run the dequantized tensors.
-    weights.quantized = readQuantizedTflite(m, picked.map((p) => ({ spec: spec.layers.find((x) => x.name === p.name)!, op: p.op })), poolOp, tail, file);
+    weights.quantized = readQuantizedTflite(
+      m,
+      picked.map((p) => ({ spec: spec.layers.find((x) => x.name === p.name)!, op: p.op })),
+      poolOp,
+      tail,
+      file,
+    );
   }
   validateWeights(weights, file);
   return weights;
@@ -410,9 +446,7 @@ function convert(m: TfliteModel, bytes: Uint8Array, file: string): CanonicalWeig
  * Checks stride, 'same' padding and ReLU6 from Conv2DOptions / DepthwiseConv2DOptions when present.
  * Float models fuse RELU6; the uint8 models fuse NONE and clamp through the output range [0, 6].
  */
-function checkOptions(
-  m: TfliteModel, p: { name: string; op: TfliteOperator }, stride: number, file: string, tensorName: string,
-): void {
+function checkOptions(m: TfliteModel, p: { name: string; op: TfliteOperator }, stride: number, file: string, tensorName: string): void {
   const o = p.op.options;
   if (!o || p.name === 'fc' || p.op.builtin === BuiltinOp.FULLY_CONNECTED) return;
   // Conv2DOptions{padding 0, stride_w 1, stride_h 2, fused_activation_function 3};
@@ -432,7 +466,11 @@ function checkOptions(
     const lo = q.scale[0] * (0 - (q.zeroPoint[0] ?? 0));
     const hi = q.scale[0] * (255 - (q.zeroPoint[0] ?? 0));
     if (Math.abs(lo) < 1e-6 && hi > 5.9 && hi < 6 + 1e-3) return;
-    throw new WeightsError(file, tensorName, `${p.name} has no fused activation and its uint8 output ${out.name} covers [${lo}, ${hi}], expected [0, 6] (ReLU6)`);
+    throw new WeightsError(
+      file,
+      tensorName,
+      `${p.name} has no fused activation and its uint8 output ${out.name} covers [${lo}, ${hi}], expected [0, 6] (ReLU6)`,
+    );
   }
   throw new WeightsError(file, tensorName, `${p.name} fused activation is ${act}, expected RELU6 (3)`);
 }

@@ -138,7 +138,14 @@ function pareto(canvas: HTMLCanvasElement, spec: ParetoSpec) {
     data: { datasets },
     options: {
       scales: {
-        x: { type: 'logarithmic', min: spec.xMin, max: spec.xMax, title: axisTitle('median latency (ms, log scale)'), ticks: { callback: logTick, maxRotation: 0 }, grid: logGrid },
+        x: {
+          type: 'logarithmic',
+          min: spec.xMin,
+          max: spec.xMax,
+          title: axisTitle('median latency (ms, log scale)'),
+          ticks: { callback: logTick, maxRotation: 0 },
+          grid: logGrid,
+        },
         y: { grace: '10%', title: axisTitle('top-1 accuracy (%)'), grid: { color: GRID } },
       },
       plugins: {
@@ -162,8 +169,8 @@ function heatmap(canvas: HTMLCanvasElement, spec: HeatmapSpec) {
           backgroundColor: (c: any) => (c.raw ? rampColor(rampPosition(spec, c.raw.v)) : 'transparent'),
           borderColor: '#fff',
           borderWidth: 2,
-          width: (c: any) => c.chart.chartArea ? c.chart.chartArea.width / spec.resolutions.length : 0,
-          height: (c: any) => c.chart.chartArea ? c.chart.chartArea.height / spec.alphas.length : 0,
+          width: (c: any) => (c.chart.chartArea ? c.chart.chartArea.width / spec.resolutions.length : 0),
+          height: (c: any) => (c.chart.chartArea ? c.chart.chartArea.height / spec.alphas.length : 0),
         },
       ],
     },
@@ -209,7 +216,14 @@ function box(canvas: HTMLCanvasElement, spec: BoxSpec) {
     options: {
       indexAxis: 'y',
       scales: {
-        x: { type: 'logarithmic', min: spec.min, max: spec.max, title: axisTitle('latency per inference (ms, log scale)'), ticks: { callback: logTick, maxRotation: 0 }, grid: logGrid },
+        x: {
+          type: 'logarithmic',
+          min: spec.min,
+          max: spec.max,
+          title: axisTitle('latency per inference (ms, log scale)'),
+          ticks: { callback: logTick, maxRotation: 0 },
+          grid: logGrid,
+        },
         y: { grid: { display: false } },
       },
       plugins: { legend: { display: false } },
@@ -223,7 +237,15 @@ function box(canvas: HTMLCanvasElement, spec: BoxSpec) {
 function cold(canvas: HTMLCanvasElement, spec: ColdSpec) {
   setHeight(canvas, 90 + spec.labels.length * 40);
   const [cLoad, cInit, cFirst, cSteady] = payload.phaseColors;
-  const series = (label: string, data: (number | null)[], color: string, stack: string) => ({ label, data, backgroundColor: color, stack, pointStyle: 'rect', barPercentage: 0.9, categoryPercentage: 0.85 });
+  const series = (label: string, data: (number | null)[], color: string, stack: string) => ({
+    label,
+    data,
+    backgroundColor: color,
+    stack,
+    pointStyle: 'rect',
+    barPercentage: 0.9,
+    categoryPercentage: 0.85,
+  });
   return new Chart(canvas, {
     type: 'bar',
     data: {
@@ -279,8 +301,22 @@ function gmacs(canvas: HTMLCanvasElement, spec: GmacSpec) {
     options: {
       parsing: false,
       scales: {
-        x: { type: 'logarithmic', min: spec.xMin, max: spec.xMax, title: axisTitle('analytic multiply-accumulates per inference (millions, log scale)'), ticks: { callback: logTick, maxRotation: 0 }, grid: logGrid },
-        y: { type: 'logarithmic', min: spec.yMin, max: spec.yMax, title: axisTitle('achieved GMAC/s (log scale)'), ticks: { callback: logTick, maxRotation: 0 }, grid: logGrid },
+        x: {
+          type: 'logarithmic',
+          min: spec.xMin,
+          max: spec.xMax,
+          title: axisTitle('analytic multiply-accumulates per inference (millions, log scale)'),
+          ticks: { callback: logTick, maxRotation: 0 },
+          grid: logGrid,
+        },
+        y: {
+          type: 'logarithmic',
+          min: spec.yMin,
+          max: spec.yMax,
+          title: axisTitle('achieved GMAC/s (log scale)'),
+          ticks: { callback: logTick, maxRotation: 0 },
+          grid: logGrid,
+        },
       },
       plugins: { tooltip: { callbacks: { label: (c: any) => `${c.raw.job}: ${c.parsed.y.toFixed(2)} GMAC/s (${c.parsed.x.toFixed(0)} M MACs)` } } },
     },
@@ -288,7 +324,12 @@ function gmacs(canvas: HTMLCanvasElement, spec: GmacSpec) {
 }
 
 const BUILDERS: { [K in ChartSpec['kind']]: (canvas: HTMLCanvasElement, spec: Extract<ChartSpec, { kind: K }>) => unknown } = {
-  pareto, heatmap, box, cold, bars, gmacs,
+  pareto,
+  heatmap,
+  box,
+  cold,
+  bars,
+  gmacs,
 };
 
 /** Click a header to sort by that column (numbers by their data-value, text otherwise); again to reverse. */

@@ -6,8 +6,20 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Chart.js comes in as a UMD global. */
 declare const Chart: any;
 
-interface Point { time: string; commit: string | null; runId: string; medianMs: number; ci95Ms: [number, number] | null; url: string | null }
-interface Series { key: string; id: string; points: Point[]; changes: { index: number; step: number }[] }
+interface Point {
+  time: string;
+  commit: string | null;
+  runId: string;
+  medianMs: number;
+  ci95Ms: [number, number] | null;
+  url: string | null;
+}
+interface Series {
+  key: string;
+  id: string;
+  points: Point[];
+  changes: { index: number; step: number }[];
+}
 
 const data = JSON.parse((document.getElementById('trend-data') as HTMLElement).textContent ?? '{}') as { series: Series[] };
 
@@ -39,7 +51,14 @@ function draw(canvas: HTMLCanvasElement, s: Series): void {
     data: {
       labels,
       datasets: [
-        { label: 'CI high', data: s.points.map((p) => p.ci95Ms?.[1] ?? p.medianMs), borderWidth: 0, pointRadius: 0, fill: '+1', backgroundColor: 'rgba(0,114,178,0.15)' },
+        {
+          label: 'CI high',
+          data: s.points.map((p) => p.ci95Ms?.[1] ?? p.medianMs),
+          borderWidth: 0,
+          pointRadius: 0,
+          fill: '+1',
+          backgroundColor: 'rgba(0,114,178,0.15)',
+        },
         { label: 'CI low', data: s.points.map((p) => p.ci95Ms?.[0] ?? p.medianMs), borderWidth: 0, pointRadius: 0, fill: false },
         { label: 'median (ms)', data: s.points.map((p) => p.medianMs), borderColor: '#0072b2', backgroundColor: '#0072b2', pointRadius: 3, tension: 0 },
       ],
@@ -48,7 +67,10 @@ function draw(canvas: HTMLCanvasElement, s: Series): void {
       animation: false,
       responsive: true,
       maintainAspectRatio: false,
-      plugins: { legend: { display: false }, tooltip: { filter: (i: any) => i.datasetIndex === 2, callbacks: { afterLabel: (i: any) => `run ${s.points[i.dataIndex].runId}` } } },
+      plugins: {
+        legend: { display: false },
+        tooltip: { filter: (i: any) => i.datasetIndex === 2, callbacks: { afterLabel: (i: any) => `run ${s.points[i.dataIndex].runId}` } },
+      },
       scales: { y: { title: { display: true, text: 'median latency (ms)' } }, x: { title: { display: true, text: 'commit' } } },
       onClick: (_e: any, items: any[]) => {
         const p = items.length ? s.points[items[0].index] : undefined;

@@ -40,8 +40,10 @@ function dataBody(model: SiteModel, sums: [string, string][]): SafeHtml {
   return html`<p>Every run's files as it wrote them, and the configuration to run it again. Check them with <code>cd data &amp;&amp; sha256sum -c ${SUMS_FILE}</code> (<a href="data/${SUMS_FILE}">${SUMS_FILE}</a>).</p>
 ${tableWrap('Data files', html`<table><thead><tr><th scope="col">file</th><th scope="col">SHA-256</th></tr></thead><tbody>${sums.map(([path, sum]) => html`<tr><td><a href="data/${path}">${path}</a></td><td><code class="hash">${sum}</code></td></tr>`)}</tbody></table>`)}
 <h3 id="reproduce">Reproduce</h3>
-${model.runs.map((run) => html`<h4 id="reproduce-${run.slug}">Run <code>${run.data.run.runId}</code></h4><p>All of it: <code class="cmd">${runCommand(run)}</code></p>
-${tableWrap(`Jobs of run ${run.data.run.runId}`, html`<table><thead><tr><th scope="col">job</th><th scope="col">status</th><th scope="col">command</th></tr></thead><tbody>${run.data.results.map((r) => html`<tr><td><code>${r.id}</code></td><td>${r.status}</td><td><code class="cmd">${jobCommand(run, r)}</code></td></tr>`)}</tbody></table>`)}`)}
+${model.runs.map(
+  (run) => html`<h4 id="reproduce-${run.slug}">Run <code>${run.data.run.runId}</code></h4><p>All of it: <code class="cmd">${runCommand(run)}</code></p>
+${tableWrap(`Jobs of run ${run.data.run.runId}`, html`<table><thead><tr><th scope="col">job</th><th scope="col">status</th><th scope="col">command</th></tr></thead><tbody>${run.data.results.map((r) => html`<tr><td><code>${r.id}</code></td><td>${r.status}</td><td><code class="cmd">${jobCommand(run, r)}</code></td></tr>`)}</tbody></table>`)}`,
+)}
 <p class="caption">Commands run from the site's folder; the weights mirror and eval-set paths inside each configuration are the original machine's: point them at your copies (<code>--weights-mirror</code>, <code>--eval-set</code>).</p>`;
 }
 

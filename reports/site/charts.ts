@@ -5,7 +5,14 @@
  * phone latencies and MLPerf's). Published series are hollow and labelled "published".
  */
 import { mobilenetV1 } from '../../models/spec.ts';
-import { MLPERF_V5_POINTS, MLPERF_V5_SOURCE, PUBLISHED_ACCURACY, TF_SLIM_SOURCE, TFLITE_BENCHMARKS_SOURCE, TFLITE_PHONE_LATENCIES } from '../../models/published.ts';
+import {
+  MLPERF_V5_POINTS,
+  MLPERF_V5_SOURCE,
+  PUBLISHED_ACCURACY,
+  TF_SLIM_SOURCE,
+  TFLITE_BENCHMARKS_SOURCE,
+  TFLITE_PHONE_LATENCIES,
+} from '../../models/published.ts';
 import type { JobResult } from '../../harness/results.ts';
 import { fmtMs, fmtPct } from '../../harness/format.ts';
 import { GROUP_COLORS } from '../palette.ts';
@@ -33,25 +40,41 @@ const emulatedTag = (d: SiteDevice) => (d.emulated ? ' (emulated)' : '');
 /** Accuracy against median latency on one device. */
 export function accuracyChart(device: SiteDevice): ScatterSpec {
   const groups = device.view.groups;
-  const series: SvgSeries[] = groups.map((g, i): SvgSeries => ({
-    label: `${g.label}${emulatedTag(device)}`,
-    color: GROUP_COLORS[g.colorIndex % GROUP_COLORS.length],
-    shape: SHAPES[i % SHAPES.length],
-    kind: 'measured',
-    points: device.view.withAccuracy
-      .filter((r) => groupKey(r) === g.key)
-      .map((r) => {
-        const [lo, hi] = wilsonInterval(r.accuracy!.top1!, r.accuracy!.n);
-        return { x: r.latency!.medianMs, xLo: r.latency!.ci95Ms[0], xHi: r.latency!.ci95Ms[1], y: r.accuracy!.top1!, yLo: lo, yHi: hi, label: jobLabel(device.view.name, r) };
+  const series: SvgSeries[] = groups
+    .map(
+      (g, i): SvgSeries => ({
+        label: `${g.label}${emulatedTag(device)}`,
+        color: GROUP_COLORS[g.colorIndex % GROUP_COLORS.length],
+        shape: SHAPES[i % SHAPES.length],
+        kind: 'measured',
+        points: device.view.withAccuracy
+          .filter((r) => groupKey(r) === g.key)
+          .map((r) => {
+            const [lo, hi] = wilsonInterval(r.accuracy!.top1!, r.accuracy!.n);
+            return {
+              x: r.latency!.medianMs,
+              xLo: r.latency!.ci95Ms[0],
+              xHi: r.latency!.ci95Ms[1],
+              y: r.accuracy!.top1!,
+              yLo: lo,
+              yHi: hi,
+              label: jobLabel(device.view.name, r),
+            };
+          }),
       }),
-  })).filter((s) => s.points.length > 0);
+    )
+    .filter((s) => s.points.length > 0);
   const variants = [...new Set(device.view.withAccuracy.map(variantOf))].sort();
   series.push({
     label: 'MLPerf v5.0 Open, TFLite CPU (float, other hardware)',
     color: PUBLISHED_COLORS[0],
     shape: 'diamond',
     kind: 'published',
-    points: MLPERF_V5_POINTS.filter((p) => variants.includes(p.variant)).map((p) => ({ x: p.latencyMs, y: p.top1, label: `published, MLPerf v5.0 Open (GATEOverflow, TFLite CPU): ${p.variant} float, top-1 ${fmtPct(p.top1)}, ${fmtMs(p.latencyMs)} ms` })),
+    points: MLPERF_V5_POINTS.filter((p) => variants.includes(p.variant)).map((p) => ({
+      x: p.latencyMs,
+      y: p.top1,
+      label: `published, MLPerf v5.0 Open (GATEOverflow, TFLite CPU): ${p.variant} float, top-1 ${fmtPct(p.top1)}, ${fmtMs(p.latencyMs)} ms`,
+    })),
   });
   const precisions = new Set(device.view.withAccuracy.map((r) => (r.precision === 'float32' ? 'float' : 'uint8')));
   const refLines = variants.flatMap((v) =>
@@ -81,7 +104,13 @@ export function latencyChart(model: SiteModel): ScatterSpec {
     color: GROUP_COLORS[i % GROUP_COLORS.length],
     shape: SHAPES[i % SHAPES.length],
     kind: 'measured',
-    points: d.view.ok.map((r) => ({ x: r.analytic.macs / 1e6, y: r.latency!.medianMs, yLo: r.latency!.ci95Ms[0], yHi: r.latency!.ci95Ms[1], label: jobLabel(d.view.name, r) })),
+    points: d.view.ok.map((r) => ({
+      x: r.analytic.macs / 1e6,
+      y: r.latency!.medianMs,
+      yLo: r.latency!.ci95Ms[0],
+      yHi: r.latency!.ci95Ms[1],
+      label: jobLabel(d.view.name, r),
+    })),
   }));
   const phones = [...new Set(TFLITE_PHONE_LATENCIES.map((p) => p.device))];
   phones.forEach((phone, i) => {
@@ -90,7 +119,11 @@ export function latencyChart(model: SiteModel): ScatterSpec {
       color: PUBLISHED_COLORS[i % PUBLISHED_COLORS.length],
       shape: SHAPES[(i + 1) % SHAPES.length],
       kind: 'published',
-      points: TFLITE_PHONE_LATENCIES.filter((p) => p.device === phone).map((p) => ({ x: macsOf(p.variant) / 1e6, y: p.latencyMs, label: `published, TFLite performance page: ${p.device} ${p.backend}, ${p.variant} ${p.precision}: ${fmtMs(p.latencyMs)} ms` })),
+      points: TFLITE_PHONE_LATENCIES.filter((p) => p.device === phone).map((p) => ({
+        x: macsOf(p.variant) / 1e6,
+        y: p.latencyMs,
+        label: `published, TFLite performance page: ${p.device} ${p.backend}, ${p.variant} ${p.precision}: ${fmtMs(p.latencyMs)} ms`,
+      })),
     });
   });
   series.push({
@@ -98,7 +131,11 @@ export function latencyChart(model: SiteModel): ScatterSpec {
     color: PUBLISHED_COLORS[0],
     shape: 'diamond',
     kind: 'published',
-    points: MLPERF_V5_POINTS.map((p) => ({ x: macsOf(p.variant) / 1e6, y: p.latencyMs, label: `published, MLPerf v5.0 Open (GATEOverflow, TFLite CPU): ${p.variant} float, ${fmtMs(p.latencyMs)} ms` })),
+    points: MLPERF_V5_POINTS.map((p) => ({
+      x: macsOf(p.variant) / 1e6,
+      y: p.latencyMs,
+      label: `published, MLPerf v5.0 Open (GATEOverflow, TFLite CPU): ${p.variant} float, ${fmtMs(p.latencyMs)} ms`,
+    })),
   });
   const emulated = model.devices.filter((d) => d.emulated).map((d) => d.view.name);
   return {

@@ -15,7 +15,13 @@ let cached: { script: string; css: string } | undefined;
 /** The page script (PNG download) and stylesheet, read once per process. */
 function siteAssets(): { script: string; css: string } {
   cached ??= {
-    script: transformSync(readFileSync(join(import.meta.dirname, 'client.ts'), 'utf8'), { loader: 'ts', format: 'iife', target: 'es2020', minifyWhitespace: true, sourcefile: 'client.ts' }).code,
+    script: transformSync(readFileSync(join(import.meta.dirname, 'client.ts'), 'utf8'), {
+      loader: 'ts',
+      format: 'iife',
+      target: 'es2020',
+      minifyWhitespace: true,
+      sourcefile: 'client.ts',
+    }).code,
     css: readFileSync(join(import.meta.dirname, 'site.css'), 'utf8'),
   };
   return cached;
@@ -67,4 +73,5 @@ export function tableWrap(label: string, table: SafeHtml): SafeHtml {
 }
 
 /** The emulated label, wherever a stand-in's numbers appear. */
-export const emulatedBadge = (emulated: boolean, how?: string | null) => (emulated ? html`<span class="badge emulated" title="${how ?? 'stand-in'}">emulated</span>` : '');
+export const emulatedBadge = (emulated: boolean, how?: string | null) =>
+  emulated ? html`<span class="badge emulated" title="${how ?? 'stand-in'}">emulated</span>` : '';

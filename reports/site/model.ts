@@ -39,7 +39,12 @@ export interface SiteModel {
 
 /** Lower-case letters, digits, '.', '_' and '-' only: safe for a file name and a fragment. */
 function slugify(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9._]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9._]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'x'
+  );
 }
 
 /** Slugs for names, unique: a collision gets -2, -3 in the (sorted) order of the names. */
@@ -75,16 +80,24 @@ export function loadSiteModel(dirs: readonly string[]): SiteModel {
       data = loadRunFolder(dir);
     } catch (e) {
       const msg = (e as Error).message;
-      const hint = /schemaVersion/.test(msg) ? ' (a run of another results schema cannot be published with these: publish it with the harness version that wrote it)' : '';
+      const hint = /schemaVersion/.test(msg)
+        ? ' (a run of another results schema cannot be published with these: publish it with the harness version that wrote it)'
+        : '';
       throw new ResultsError(`run folder ${dir}: ${msg}${hint}`);
     }
-    if (data.results.length === 0) throw new ResultsError(`run folder ${dir}: run ${data.run.runId} has no job results (results.jsonl is empty): finish it with \`mobilenet-bench run --resume ${dir}\`, or leave it out`);
+    if (data.results.length === 0)
+      throw new ResultsError(
+        `run folder ${dir}: run ${data.run.runId} has no job results (results.jsonl is empty): finish it with \`mobilenet-bench run --resume ${dir}\`, or leave it out`,
+      );
     return { dir, data, slug: /^[A-Za-z0-9._-]+$/.test(data.run.runId) ? data.run.runId : slugify(data.run.runId) };
   });
   const byId = new Map<string, string>();
   for (const r of read) {
     const other = byId.get(r.data.run.runId);
-    if (other !== undefined) throw new ResultsError(`run folder ${r.dir}: run ${r.data.run.runId} is also given as ${other} (the same run twice, or a copy of it): pass each run once`);
+    if (other !== undefined)
+      throw new ResultsError(
+        `run folder ${r.dir}: run ${r.data.run.runId} is also given as ${other} (the same run twice, or a copy of it): pass each run once`,
+      );
     byId.set(r.data.run.runId, r.dir);
   }
   // The same runs in any order give the same site.
@@ -99,7 +112,9 @@ export function loadSiteModel(dirs: readonly string[]): SiteModel {
       const model = emulatedJobs.map((r) => r.device?.model).find((v): v is string => typeof v === 'string');
       // The phone stand-in names the device it emulates and the CPU throttling it applies.
       const phone = emulatedJobs.map((r) => r.device).find((dev) => typeof dev?.details?.emulatedDevice === 'string');
-      const phoneHow = phone ? `Chromium's device emulation of a ${String(phone.details!.emulatedDevice)}${phone.cpuThrottlingRate && phone.cpuThrottlingRate > 1 ? ` with the CPU throttled ×${phone.cpuThrottlingRate}` : ''}, on the benchmarking machine` : undefined;
+      const phoneHow = phone
+        ? `Chromium's device emulation of a ${String(phone.details!.emulatedDevice)}${phone.cpuThrottlingRate && phone.cpuThrottlingRate > 1 ? ` with the CPU throttled ×${phone.cpuThrottlingRate}` : ''}, on the benchmarking machine`
+        : undefined;
       return {
         view,
         slug: slugs.get(view.name)!,
@@ -111,4 +126,3 @@ export function loadSiteModel(dirs: readonly string[]): SiteModel {
     .sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
   return { runs, report, devices };
 }
-

@@ -17,7 +17,9 @@ function kv(entries: [string, unknown][]): SafeHtml {
 function environment(d: SiteDevice): SafeHtml {
   const run = d.run.data.run;
   const dev = d.view.jobs.find((r) => r.device)?.device;
-  const runtimes = [...new Map(d.view.jobs.filter((r) => r.effective).map((r) => [`${r.effective!.impl} ${r.effective!.backend}`, r.effective!.version])).entries()].sort();
+  const runtimes = [
+    ...new Map(d.view.jobs.filter((r) => r.effective).map((r) => [`${r.effective!.impl} ${r.effective!.backend}`, r.effective!.version])).entries(),
+  ].sort();
   const browser = d.view.jobs.map((r) => r.effective?.details?.browserVersion).find((v) => typeof v === 'string');
   return html`<div>${kv([
     ['device', dev ? [dev.model, dev.platform, dev.osVersion].filter(Boolean).join(' · ') : 'the host itself (no device reported)'],
@@ -30,7 +32,9 @@ function environment(d: SiteDevice): SafeHtml {
     ['runtimes', runtimes.map(([k, v]) => `${k} ${v}`).join(', ')],
     ['harness', `mobilenet-bench ${run.harnessVersion}${run.gitCommit ? `, commit ${run.gitCommit}` : ''}`],
     ['run', `${run.runId}: ${fmtTime(run.startedAt)} → ${run.endedAt ? fmtTime(run.endedAt) : 'not finished'}`],
-    ...Object.entries(dev?.details ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]): [string, unknown] => [k, v]),
+    ...Object.entries(dev?.details ?? {})
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]): [string, unknown] => [k, v]),
   ])}</div>`;
 }
 
@@ -45,7 +49,10 @@ function jobsTable(d: SiteDevice): SafeHtml {
 <td class="num">${fmtMiB(r.memory?.peakRssBytes)}</td>
 <td>${r.latency ? `${r.latency.samplesMs.length} samples after ${r.latency.warmupSamples} warm-up, stopped by ${r.latency.stoppedBy}` : '–'}</td>
 <td><code class="cmd">${jobCommand(d.run, r)}</code></td></tr>`;
-  return tableWrap(`Every job on ${d.view.name}`, html`<table class="jobs"><thead><tr><th scope="col">job</th><th scope="col">status</th><th scope="col">runtime</th><th scope="col">variant</th><th scope="col">precision</th><th scope="col">weights</th><th scope="col" class="num">median (95 % CI)</th><th scope="col" class="num">p90 ms</th><th scope="col">top-1</th><th scope="col" class="num">agreement with reference</th><th scope="col" class="num">peak RSS MiB</th><th scope="col">samples</th><th scope="col">reproduce with</th></tr></thead><tbody>${d.view.jobs.map(row)}</tbody></table>`);
+  return tableWrap(
+    `Every job on ${d.view.name}`,
+    html`<table class="jobs"><thead><tr><th scope="col">job</th><th scope="col">status</th><th scope="col">runtime</th><th scope="col">variant</th><th scope="col">precision</th><th scope="col">weights</th><th scope="col" class="num">median (95 % CI)</th><th scope="col" class="num">p90 ms</th><th scope="col">top-1</th><th scope="col" class="num">agreement with reference</th><th scope="col" class="num">peak RSS MiB</th><th scope="col">samples</th><th scope="col">reproduce with</th></tr></thead><tbody>${d.view.jobs.map(row)}</tbody></table>`,
+  );
 }
 
 function profiles(d: SiteDevice): SafeHtml {
@@ -56,15 +63,24 @@ function profiles(d: SiteDevice): SafeHtml {
     if (!p.available) return html`<li><code>${r.id}</code>: no profile (${p.unavailable ?? p.source})</li>`;
     const byKind = new Map<string, number>();
     for (const l of p.layers) if (l.ms !== null) byKind.set(l.kind, (byKind.get(l.kind) ?? 0) + l.ms);
-    return html`<li><code>${r.id}</code> (${p.source}, ${p.inferences} inferences): wall ${fmtMs(p.wallMs)} ms, in layers ${fmtMs(p.layersMs)} ms, unattributed ${fmtMs(p.unattributedMs)} ms; by kind: ${[...byKind].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k} ${fmtMs(v)} ms`).join(', ')}</li>`;
+    return html`<li><code>${r.id}</code> (${p.source}, ${p.inferences} inferences): wall ${fmtMs(p.wallMs)} ms, in layers ${fmtMs(p.layersMs)} ms, unattributed ${fmtMs(p.unattributedMs)} ms; by kind: ${[
+      ...byKind,
+    ]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]) => `${k} ${fmtMs(v)} ms`)
+      .join(', ')}</li>`;
   })}</ul>`;
 }
 
-const reading = (t: ThermalReading) => t.unavailable ? `${t.source}: unavailable (${t.unavailable})` : `${t.source}: ${[t.temperatureC != null ? `${fmtNum(t.temperatureC, 1)} °C` : null, t.cpuFrequencyKHz != null ? `${fmtNum(t.cpuFrequencyKHz / 1000, 0)} MHz` : null, t.state ?? null, t.throttledNow ? 'throttling' : null].filter(Boolean).join(', ') || 'no figure'}`;
+const reading = (t: ThermalReading) =>
+  t.unavailable
+    ? `${t.source}: unavailable (${t.unavailable})`
+    : `${t.source}: ${[t.temperatureC != null ? `${fmtNum(t.temperatureC, 1)} °C` : null, t.cpuFrequencyKHz != null ? `${fmtNum(t.cpuFrequencyKHz / 1000, 0)} MHz` : null, t.state ?? null, t.throttledNow ? 'throttling' : null].filter(Boolean).join(', ') || 'no figure'}`;
 
 function thermal(d: SiteDevice): SafeHtml {
   const withThermal = d.view.jobs.filter((r) => r.thermal);
-  if (!withThermal.length) return html`<p>No thermal readings: this target exposes none (desktop targets do not), so throttling during a job cannot be ruled out from the results; drift between the first and last quarter of each job's samples is the remaining check (see Method).</p>`;
+  if (!withThermal.length)
+    return html`<p>No thermal readings: this target exposes none (desktop targets do not), so throttling during a job cannot be ruled out from the results; drift between the first and last quarter of each job's samples is the remaining check (see Method).</p>`;
   const throttled = withThermal.filter((r) => r.thermal!.throttled).length;
   return html`<p>${throttled} of ${withThermal.length} jobs throttled between their readings.</p><ul>${withThermal.map((r) => html`<li><code>${r.id}</code>: throttled ${r.thermal!.throttled === null ? 'unknown' : r.thermal!.throttled ? 'yes' : 'no'}${r.thermal!.cooldownMs ? `, cooled down ${fmtDuration(r.thermal!.cooldownMs)} first` : ''}; before: ${r.thermal!.before.map(reading).join('; ') || '–'}; after: ${r.thermal!.after.map(reading).join('; ') || '–'}</li>`)}</ul>`;
 }

@@ -36,16 +36,25 @@ function overviewTable(model: SiteModel): SafeHtml {
   const cell = (d: SiteDevice, runtime: string) => {
     const jobs = d.view.ok.filter((r) => runtimeOf(r) === runtime);
     const best = new Map<string, JobResult>();
-    for (const r of [...jobs].sort((a, b) => a.latency!.medianMs - b.latency!.medianMs || (a.id < b.id ? -1 : 1))) if (!best.has(r.precision)) best.set(r.precision, r);
+    for (const r of [...jobs].sort((a, b) => a.latency!.medianMs - b.latency!.medianMs || (a.id < b.id ? -1 : 1)))
+      if (!best.has(r.precision)) best.set(r.precision, r);
     return [...best.values()].sort((a, b) => (a.precision < b.precision ? -1 : 1));
   };
-  return tableWrap('Device by runtime overview', html`<table>
+  return tableWrap(
+    'Device by runtime overview',
+    html`<table>
 <caption>Per device and runtime: the fastest finished job of each precision, its variant and median latency (95 % CI). Every job is on its device's page.</caption>
 <thead><tr><th scope="col">device</th>${runtimes.map(([name, r]) => html`<th scope="col" id="${runtimeAnchor(r)}">${name}</th>`)}</tr></thead>
-<tbody>${model.devices.map((d) => html`<tr id="dev-${d.slug}"><th scope="row"><a href="${devicePage(d.slug)}">${d.view.name}</a> ${emulatedBadge(d.emulated, d.emulation)}</th>${runtimes.map(([name]) => {
-    const jobs = cell(d, name);
-    return html`<td>${jobs.length ? jobs.map((r, i) => html`${i ? html`<br>` : ''}${jobLink(d, r, `${variantOf(r)} ${r.precision}${weightsFormat(r) === 'synthetic' ? ' (synthetic weights)' : ''}: ${latencyText(r)}`)}`) : '–'}</td>`;
-  })}</tr>`)}</tbody></table>`);
+<tbody>${model.devices.map(
+      (d) =>
+        html`<tr id="dev-${d.slug}"><th scope="row"><a href="${devicePage(d.slug)}">${d.view.name}</a> ${emulatedBadge(d.emulated, d.emulation)}</th>${runtimes.map(
+          ([name]) => {
+            const jobs = cell(d, name);
+            return html`<td>${jobs.length ? jobs.map((r, i) => html`${i ? html`<br>` : ''}${jobLink(d, r, `${variantOf(r)} ${r.precision}${weightsFormat(r) === 'synthetic' ? ' (synthetic weights)' : ''}: ${latencyText(r)}`)}`) : '–'}</td>`;
+          },
+        )}</tr>`,
+    )}</tbody></table>`,
+  );
 }
 
 /** A round budget at or above a value (two significant digits, rounded up), so the slowest job always fits one. */

@@ -25,14 +25,26 @@ function runMethod(model: SiteModel, run: SiteRun): SafeHtml {
   const weights = info.weights ?? [];
   return html`<section aria-labelledby="run-${run.slug}"><h3 id="run-${run.slug}">Run <code>${info.runId}</code>: ${devices.map((d) => html`${d.view.name} ${emulatedBadge(d.emulated, d.emulation)} `)}</h3>
 <h4>Sampling and stopping</h4>
-<p>Each job runs in its own process or page: load, initialise and first inference are timed once (the cold start); then at least ${s('warmupSamples')} warm-up inferences and ${s('warmupTimeMs')} ms of warm-up; then single inferences are timed until there are at least ${s('minSamples')} samples and ${s('minTimeMs')} ms have passed, capped at ${s('maxSamples')} samples or ${s('maxTimeMs')} ms${configValue(c, 'sampling', 'repeats') && configValue(c, 'sampling', 'repeats') !== 1 ? `, in ${s('repeats')} fresh processes pooled` : ''}. Recorded warm-up counts: ${warmups.join(', ') || '–'}. Why sampling stopped: ${[...stopped].sort().map(([k, v]) => `${k} ${v}`).join(', ') || 'no job timed'}. Drift (first against last quarter's median) is flagged beyond ±${Number(configValue(c, 'sampling', 'driftThreshold') ?? 0.1) * 100} %. Order: ${str(configValue(c, 'order', 'mode'))}, seed ${info.orderSeed}. The median's 95 % CI is a seeded percentile bootstrap; top-1's is the Wilson score interval for the images evaluated.</p>
+<p>Each job runs in its own process or page: load, initialise and first inference are timed once (the cold start); then at least ${s('warmupSamples')} warm-up inferences and ${s('warmupTimeMs')} ms of warm-up; then single inferences are timed until there are at least ${s('minSamples')} samples and ${s('minTimeMs')} ms have passed, capped at ${s('maxSamples')} samples or ${s('maxTimeMs')} ms${configValue(c, 'sampling', 'repeats') && configValue(c, 'sampling', 'repeats') !== 1 ? `, in ${s('repeats')} fresh processes pooled` : ''}. Recorded warm-up counts: ${warmups.join(', ') || '–'}. Why sampling stopped: ${
+    [...stopped]
+      .sort()
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ') || 'no job timed'
+  }. Drift (first against last quarter's median) is flagged beyond ±${Number(configValue(c, 'sampling', 'driftThreshold') ?? 0.1) * 100} %. Order: ${str(configValue(c, 'order', 'mode'))}, seed ${info.orderSeed}. The median's 95 % CI is a seeded percentile bootstrap; top-1's is the Wilson score interval for the images evaluated.</p>
 <h4>Preprocessing and eval set</h4>
 <p>Images are decoded, scaled to [0, 1], centrally cropped to ${crops.length ? crops.map((v) => `${Number((v * 100).toFixed(2))} %`).join(', ') : str(configValue(c, 'accuracy', 'crop'))} (TF-slim evaluation crops 87.5 %), resized bilinearly to the variant's resolution and scaled to [−1, 1], outside any timed region; every implementation gets the same tensor. Eval set: ${evalSet ? html`<code>${basename(String(evalSet))}</code> (${String(evalSet)})` : 'none (agreement with the reference on seeded synthetic inputs only)'}; images per job: ${sizes.join(', ') || '–'} (seeded subset, seed ${str(configValue(c, 'accuracy', 'seed'))}). Content hash of the eval set: not recorded by this run (run.json holds the path, the subset's size and seed, not a hash of the images).</p>
 <h4>Weights and their hashes</h4>
 ${weights.length ? tableWrap(`Weights of run ${info.runId}`, html`<table><thead><tr><th scope="col">variant</th><th scope="col">precision</th><th scope="col">source</th><th scope="col">file</th><th scope="col">SHA-256</th></tr></thead><tbody>${weights.map((w) => html`<tr><td>${w.variant}</td><td>${w.precision}</td><td>${w.source}</td><td>${w.file ? basename(w.file) : '–'}</td><td><code class="hash">${w.sha256 ?? 'none (synthetic weights)'}</code></td></tr>`)}</tbody></table>`) : html`<p>run.json records no weights.</p>`}
 <p class="caption">Each job's own weights source: ${[...new Set(results.map((r) => r.weightsSource))].sort().join('; ')}.</p>
 <h4>Software</h4>
-<p>mobilenet-bench ${info.harnessVersion}${info.gitCommit ? ` (commit ${info.gitCommit})` : ''}, Node.js ${info.host.nodeVersion} on ${info.host.os} (${info.host.arch}). Packages: ${Object.entries(info.packages).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k} ${v}`).join(', ')}. Runtimes as they reported themselves: ${[...new Set(results.filter((r) => r.effective).map((r) => `${r.effective!.impl} ${r.effective!.backend} ${r.effective!.version}`))].sort().join(', ') || '–'}.</p>
+<p>mobilenet-bench ${info.harnessVersion}${info.gitCommit ? ` (commit ${info.gitCommit})` : ''}, Node.js ${info.host.nodeVersion} on ${info.host.os} (${info.host.arch}). Packages: ${Object.entries(
+    info.packages,
+  )
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => `${k} ${v}`)
+    .join(
+      ', ',
+    )}. Runtimes as they reported themselves: ${[...new Set(results.filter((r) => r.effective).map((r) => `${r.effective!.impl} ${r.effective!.backend} ${r.effective!.version}`))].sort().join(', ') || '–'}.</p>
 <h4>Thermal policy</h4>
 <p>${cooldowns.some(([, v]) => v !== undefined) ? cooldowns.map(([name, v]) => `${name}: cooldown ${str(v)}`).join('; ') : 'No cooldown configured: jobs run back to back; thermal readings are recorded where a target exposes them (phones, boards) and shown on each device page.'}</p>
 <details><summary>The resolved configuration of run ${info.runId}</summary><pre>${JSON.stringify(redactDeep(c), null, 2)}</pre></details>
@@ -44,6 +56,11 @@ export function methodBody(model: SiteModel): SafeHtml {
   return html`<p>Everything on this page is read from the runs' run.json and results.jsonl.</p>
 <h3 id="emulated">What was emulated</h3>
 ${emulated.length ? html`<ul>${emulated.map((d) => html`<li><strong>${d.view.name}</strong> ${emulatedBadge(true, d.emulation)}: ${d.emulation}</li>`)}</ul>` : html`<p>Nothing: every device ran on its real hardware.</p>`}
-<p>${model.devices.filter((d) => !d.emulated).map((d) => d.view.name).join(', ') || 'No device'} ${model.devices.filter((d) => !d.emulated).length === 1 ? 'is' : 'are'} not marked as emulated by the results.</p>
+<p>${
+    model.devices
+      .filter((d) => !d.emulated)
+      .map((d) => d.view.name)
+      .join(', ') || 'No device'
+  } ${model.devices.filter((d) => !d.emulated).length === 1 ? 'is' : 'are'} not marked as emulated by the results.</p>
 ${model.runs.map((r) => runMethod(model, r))}`;
 }

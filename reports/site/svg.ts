@@ -116,7 +116,9 @@ function mark(shape: SvgSeries['shape'], x: number, y: number, color: string, ho
 export function scatterSvg(spec: ScatterSpec): string {
   const all = spec.series.flatMap((s) => s.points);
   const xs = all.flatMap((p) => [p.x, p.xLo ?? p.x, p.xHi ?? p.x]).filter((v) => Number.isFinite(v) && (!spec.logX || v > 0));
-  const ys = [...all.flatMap((p) => [p.y, p.yLo ?? p.y, p.yHi ?? p.y]), ...(spec.refLines ?? []).map((r) => r.y)].filter((v) => Number.isFinite(v) && (!spec.logY || v > 0));
+  const ys = [...all.flatMap((p) => [p.y, p.yLo ?? p.y, p.yHi ?? p.y]), ...(spec.refLines ?? []).map((r) => r.y)].filter(
+    (v) => Number.isFinite(v) && (!spec.logY || v > 0),
+  );
   const legendRows = spec.series.length + (spec.refLines?.length ? 1 : 0);
   const sourceLines = wrap(spec.source, 110);
   const height = PLOT.top + H_PLOT + PLOT.bottom + legendRows * 20 + sourceLines.length * 15 + 12;
@@ -142,22 +144,32 @@ export function scatterSvg(spec: ScatterSpec): string {
   parts.push(`<rect x="${PLOT.left}" y="${PLOT.top}" width="${plotW}" height="${H_PLOT}" fill="none" stroke="#c8ccd2"/>`);
   for (const t of niceTicks(x0, x1, Boolean(spec.logX))) {
     const x = fx(t);
-    parts.push(`<line x1="${n(x)}" x2="${n(x)}" y1="${PLOT.top}" y2="${PLOT.top + H_PLOT}" stroke="#eceef1"/>`, `<text x="${n(x)}" y="${PLOT.top + H_PLOT + 16}" text-anchor="middle" fill="#4a4f55">${tickText(t, false)}</text>`);
+    parts.push(
+      `<line x1="${n(x)}" x2="${n(x)}" y1="${PLOT.top}" y2="${PLOT.top + H_PLOT}" stroke="#eceef1"/>`,
+      `<text x="${n(x)}" y="${PLOT.top + H_PLOT + 16}" text-anchor="middle" fill="#4a4f55">${tickText(t, false)}</text>`,
+    );
   }
   for (const t of niceTicks(y0, y1, Boolean(spec.logY))) {
     const y = fy(t);
-    parts.push(`<line x1="${PLOT.left}" x2="${PLOT.left + plotW}" y1="${n(y)}" y2="${n(y)}" stroke="#eceef1"/>`, `<text x="${PLOT.left - 6}" y="${n(y + 4)}" text-anchor="end" fill="#4a4f55">${tickText(t, Boolean(spec.yPercent))}</text>`);
+    parts.push(
+      `<line x1="${PLOT.left}" x2="${PLOT.left + plotW}" y1="${n(y)}" y2="${n(y)}" stroke="#eceef1"/>`,
+      `<text x="${PLOT.left - 6}" y="${n(y + 4)}" text-anchor="end" fill="#4a4f55">${tickText(t, Boolean(spec.yPercent))}</text>`,
+    );
   }
   parts.push(`<text x="${n(PLOT.left + plotW / 2)}" y="${PLOT.top + H_PLOT + 36}" text-anchor="middle" fill="#1d1d1f">${escapeHtml(spec.xLabel)}</text>`);
   parts.push(`<text transform="translate(16 ${n(PLOT.top + H_PLOT / 2)}) rotate(-90)" text-anchor="middle" fill="#1d1d1f">${escapeHtml(spec.yLabel)}</text>`);
   // Published accuracies without a latency: dashed lines across the plot.
   // Labels alternate right and left, so two close lines keep readable labels.
-  [...(spec.refLines ?? [])].sort((a, b) => b.y - a.y).forEach((r, i) => {
-    if (r.y < y0 || r.y > y1) return;
-    const y = fy(r.y);
-    const right = i % 2 === 0;
-    parts.push(`<g><title>${escapeHtml(r.label)}</title><line x1="${PLOT.left}" x2="${PLOT.left + plotW}" y1="${n(y)}" y2="${n(y)}" stroke="${r.color}" stroke-width="1.5" stroke-dasharray="6 4"/><text x="${right ? PLOT.left + plotW - 4 : PLOT.left + 4}" y="${n(y - 4)}" text-anchor="${right ? 'end' : 'start'}" font-size="11" fill="#4a4f55">${escapeHtml(r.label)}</text></g>`);
-  });
+  [...(spec.refLines ?? [])]
+    .sort((a, b) => b.y - a.y)
+    .forEach((r, i) => {
+      if (r.y < y0 || r.y > y1) return;
+      const y = fy(r.y);
+      const right = i % 2 === 0;
+      parts.push(
+        `<g><title>${escapeHtml(r.label)}</title><line x1="${PLOT.left}" x2="${PLOT.left + plotW}" y1="${n(y)}" y2="${n(y)}" stroke="${r.color}" stroke-width="1.5" stroke-dasharray="6 4"/><text x="${right ? PLOT.left + plotW - 4 : PLOT.left + 4}" y="${n(y - 4)}" text-anchor="${right ? 'end' : 'start'}" font-size="11" fill="#4a4f55">${escapeHtml(r.label)}</text></g>`,
+      );
+    });
   // Published points first, so measured marks sit on top.
   const ordered = [...spec.series.filter((s) => s.kind === 'published'), ...spec.series.filter((s) => s.kind === 'measured')];
   for (const s of ordered) {
@@ -167,8 +179,10 @@ export function scatterSvg(spec: ScatterSpec): string {
       const x = fx(p.x);
       const y = fy(p.y);
       const whiskers: string[] = [];
-      if (p.xLo !== undefined && p.xHi !== undefined && p.xLo > 0) whiskers.push(`<line x1="${n(fx(p.xLo))}" x2="${n(fx(p.xHi))}" y1="${n(y)}" y2="${n(y)}" stroke="${s.color}" stroke-width="1.5"/>`);
-      if (p.yLo !== undefined && p.yHi !== undefined) whiskers.push(`<line x1="${n(x)}" x2="${n(x)}" y1="${n(fy(p.yLo))}" y2="${n(fy(p.yHi))}" stroke="${s.color}" stroke-width="1.5"/>`);
+      if (p.xLo !== undefined && p.xHi !== undefined && p.xLo > 0)
+        whiskers.push(`<line x1="${n(fx(p.xLo))}" x2="${n(fx(p.xHi))}" y1="${n(y)}" y2="${n(y)}" stroke="${s.color}" stroke-width="1.5"/>`);
+      if (p.yLo !== undefined && p.yHi !== undefined)
+        whiskers.push(`<line x1="${n(x)}" x2="${n(x)}" y1="${n(fy(p.yLo))}" y2="${n(fy(p.yHi))}" stroke="${s.color}" stroke-width="1.5"/>`);
       parts.push(`<g><title>${escapeHtml(p.label)}</title>${whiskers.join('')}${mark(s.shape, x, y, s.color, hollow)}</g>`);
     }
   }
@@ -176,11 +190,16 @@ export function scatterSvg(spec: ScatterSpec): string {
   let ly = PLOT.top + H_PLOT + PLOT.bottom + 4;
   spec.series.forEach((s, i) => {
     if (i > 0) ly += 20;
-    parts.push(mark(s.shape, PLOT.left + 6, ly, s.color, s.kind === 'published'), `<text x="${PLOT.left + 18}" y="${n(ly + 4)}" fill="#1d1d1f">${escapeHtml(s.kind === 'published' ? `published: ${s.label}` : s.label)}</text>`);
+    parts.push(
+      mark(s.shape, PLOT.left + 6, ly, s.color, s.kind === 'published'),
+      `<text x="${PLOT.left + 18}" y="${n(ly + 4)}" fill="#1d1d1f">${escapeHtml(s.kind === 'published' ? `published: ${s.label}` : s.label)}</text>`,
+    );
   });
   if (spec.refLines?.length) {
     ly += 20;
-    parts.push(`<line x1="${PLOT.left}" x2="${PLOT.left + 14}" y1="${ly}" y2="${ly}" stroke="#6b6b6b" stroke-width="1.5" stroke-dasharray="6 4"/><text x="${PLOT.left + 18}" y="${ly + 4}" fill="#1d1d1f">published top-1 without a latency (dashed)</text>`);
+    parts.push(
+      `<line x1="${PLOT.left}" x2="${PLOT.left + 14}" y1="${ly}" y2="${ly}" stroke="#6b6b6b" stroke-width="1.5" stroke-dasharray="6 4"/><text x="${PLOT.left + 18}" y="${ly + 4}" fill="#1d1d1f">published top-1 without a latency (dashed)</text>`,
+    );
   }
   sourceLines.forEach((line, i) => parts.push(`<text x="${PLOT.left}" y="${ly + 24 + i * 15}" font-size="11" fill="#4a4f55">${escapeHtml(line)}</text>`));
   parts.push('</svg>');

@@ -15,7 +15,6 @@ import { loadSiteModel } from './model.ts';
 /** Marks a folder as a published site (so publishing again may replace its files). */
 const SITE_MARKER = '.mobilenet-bench-site';
 
-
 const inside = (child: string, parent: string) => child === parent || child.startsWith(parent + sep);
 
 /** Refuse an output folder that would overwrite, or delete, an input. */
@@ -23,8 +22,14 @@ function checkSiteOutput(out: string, runDirs: readonly string[]): void {
   const o = resolvedPath(out);
   for (const dir of runDirs) {
     const d = resolvedPath(dir);
-    if (inside(o, d)) throw new ConfigError(`--out ${out}: refusing to write there, it is inside the input run folder ${dir}; choose a folder outside the runs (e.g. site/ beside them)`);
-    if (inside(d, o)) throw new ConfigError(`--out ${out}: refusing to write there, it holds the input run folder ${dir}, which replacing the site's files could delete; choose a folder that holds no run`);
+    if (inside(o, d))
+      throw new ConfigError(
+        `--out ${out}: refusing to write there, it is inside the input run folder ${dir}; choose a folder outside the runs (e.g. site/ beside them)`,
+      );
+    if (inside(d, o))
+      throw new ConfigError(
+        `--out ${out}: refusing to write there, it holds the input run folder ${dir}, which replacing the site's files could delete; choose a folder that holds no run`,
+      );
   }
   if (existsSync(o) && readdirSync(o).length > 0 && !existsSync(join(o, SITE_MARKER))) {
     throw new ConfigError(`--out ${out}: the folder is not empty and is not a site written by publish (no ${SITE_MARKER}); choose a new or empty folder`);

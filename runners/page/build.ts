@@ -25,7 +25,11 @@ export const NO_NODE_BUILTINS: Plugin = {
   name: 'no-node-builtins',
   setup(b) {
     b.onResolve({ filter: /^node:/ }, (args) => ({
-      errors: [{ text: `${args.path} imported by ${relative(ROOT, args.importer)}: the probe page runs in a browser; put Node-only code behind '#platform' (models/platform/)` }],
+      errors: [
+        {
+          text: `${args.path} imported by ${relative(ROOT, args.importer)}: the probe page runs in a browser; put Node-only code behind '#platform' (models/platform/)`,
+        },
+      ],
     }));
   },
 };

@@ -24,7 +24,8 @@ const SEP = '@@mnb@@';
 
 /** One shell script printing every field between separators (missing files print nothing). */
 const INFO_SCRIPT = [
-  'uname -s', 'uname -m',
+  'uname -s',
+  'uname -m',
   "tr -d '\\000' < /proc/device-tree/model 2>/dev/null",
   '. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME"',
   'nproc 2>/dev/null || getconf _NPROCESSORS_ONLN',
@@ -57,7 +58,12 @@ export async function readBoardInfo(conn: SshConnection): Promise<BoardInfo> {
 }
 
 /** The bits of `vcgencmd get_throttled` (Raspberry Pi firmware), now and since boot (+16). */
-const THROTTLE_BITS: Array<[number, string]> = [[0, 'underVoltage'], [1, 'frequencyCapped'], [2, 'throttled'], [3, 'softTempLimit']];
+const THROTTLE_BITS: Array<[number, string]> = [
+  [0, 'underVoltage'],
+  [1, 'frequencyCapped'],
+  [2, 'throttled'],
+  [3, 'softTempLimit'],
+];
 
 /** Decode `throttled=0x50005` into flags: underVoltageNow … softTempLimitSinceBoot. */
 export function decodeThrottled(output: string): Record<string, boolean> | null {
@@ -76,11 +82,7 @@ const THERMAL_ZONE = '/sys/class/thermal/thermal_zone0/temp';
 const CUR_FREQ = '/sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq';
 
 /** Prints vcgencmd's output and exit code, the temperature and the frequency, between separators. */
-const THERMAL_SCRIPT = [
-  'vcgencmd get_throttled 2>&1; echo "exit=$?"',
-  `cat ${THERMAL_ZONE} 2>&1`,
-  `cat ${CUR_FREQ} 2>&1`,
-].join(`; echo ${SEP}; `);
+const THERMAL_SCRIPT = ['vcgencmd get_throttled 2>&1; echo "exit=$?"', `cat ${THERMAL_ZONE} 2>&1`, `cat ${CUR_FREQ} 2>&1`].join(`; echo ${SEP}; `);
 
 /** Parse THERMAL_SCRIPT's output into readings, each with its source or why it is unavailable. */
 export function parseThermal(out: string): ThermalReading[] {
@@ -91,22 +93,40 @@ export function parseThermal(out: string): ThermalReading[] {
   if (flags) {
     readings.push({ source: 'vcgencmd get_throttled', flags, throttledNow: flags.throttledNow || flags.frequencyCappedNow || flags.softTempLimitNow });
   } else {
-    const text = vc.replace(/exit=\d+/, '').trim().split('\n')[0];
+    const text = vc
+      .replace(/exit=\d+/, '')
+      .trim()
+      .split('\n')[0];
     readings.push({
       source: 'vcgencmd get_throttled',
-      unavailable: vcExit === 127
-        ? 'vcgencmd is not installed on the board (it comes with Raspberry Pi OS firmware tools; other boards and the stand-in have none)'
-        : `vcgencmd failed (exit ${vcExit}): ${text || 'no output'}${/VCHI|vcio|permission/i.test(text) ? ' (the user may need to be in the video group)' : ''}`,
+      unavailable:
+        vcExit === 127
+          ? 'vcgencmd is not installed on the board (it comes with Raspberry Pi OS firmware tools; other boards and the stand-in have none)'
+          : `vcgencmd failed (exit ${vcExit}): ${text || 'no output'}${/VCHI|vcio|permission/i.test(text) ? ' (the user may need to be in the video group)' : ''}`,
     });
   }
   const tempValue = Number(temp);
-  readings.push(/^-?\d+$/.test(temp) && Number.isFinite(tempValue)
-    ? { source: THERMAL_ZONE, temperatureC: tempValue / 1000 }
-    : { source: THERMAL_ZONE, unavailable: /No such file/i.test(temp) ? 'the kernel exposes no thermal zone 0 (a VM, a container, or the stand-in)' : `unreadable: ${temp.split('\n')[0] || 'empty'}` });
+  readings.push(
+    /^-?\d+$/.test(temp) && Number.isFinite(tempValue)
+      ? { source: THERMAL_ZONE, temperatureC: tempValue / 1000 }
+      : {
+          source: THERMAL_ZONE,
+          unavailable: /No such file/i.test(temp)
+            ? 'the kernel exposes no thermal zone 0 (a VM, a container, or the stand-in)'
+            : `unreadable: ${temp.split('\n')[0] || 'empty'}`,
+        },
+  );
   const freqValue = Number(freq);
-  readings.push(/^\d+$/.test(freq) && Number.isFinite(freqValue)
-    ? { source: CUR_FREQ, cpuFrequencyKHz: freqValue }
-    : { source: CUR_FREQ, unavailable: /No such file/i.test(freq) ? 'the kernel exposes no CPU frequency scaling (a VM, a container, or the stand-in)' : `unreadable: ${freq.split('\n')[0] || 'empty'}` });
+  readings.push(
+    /^\d+$/.test(freq) && Number.isFinite(freqValue)
+      ? { source: CUR_FREQ, cpuFrequencyKHz: freqValue }
+      : {
+          source: CUR_FREQ,
+          unavailable: /No such file/i.test(freq)
+            ? 'the kernel exposes no CPU frequency scaling (a VM, a container, or the stand-in)'
+            : `unreadable: ${freq.split('\n')[0] || 'empty'}`,
+        },
+  );
   return readings;
 }
 

@@ -24,9 +24,11 @@ let inFlight: Promise<string> | null = null;
 
 /** Build the job bundle when what it runs changed; resolves to the path of job.cjs. */
 function buildRemoteJobBundle(): Promise<string> {
-  inFlight ??= cachedBuild(remoteJobBuild(), cacheDir()).then((dir) => join(dir, 'job.cjs')).finally(() => {
-    inFlight = null;
-  });
+  inFlight ??= cachedBuild(remoteJobBuild(), cacheDir())
+    .then((dir) => join(dir, 'job.cjs'))
+    .finally(() => {
+      inFlight = null;
+    });
   return inFlight;
 }
 
@@ -41,17 +43,19 @@ export function remoteJobBuild(root = ROOT): CachedBuild {
     target: 'node20',
     logLevel: 'silent',
     define: { __MOBILENET_BENCH_VERSION__: JSON.stringify(version) },
-    plugins: [{
-      // onnxruntime-node requires its binding by a path built from platform and arch: keep that
-      // a run-time lookup next to the bundle (bin/napi-v6/<platform>/<arch>/), which is where it is shipped.
-      name: 'ort-node-binding',
-      setup(b) {
-        b.onLoad({ filter: /onnxruntime-node[\\/]dist[\\/]binding\.js$/ }, (args) => ({
-          contents: readFileSync(args.path, 'utf8').replace(/require\(`\.\.\/bin\/napi-v6\//, 'require(__dirname + `/bin/napi-v6/'),
-          loader: 'js',
-        }));
+    plugins: [
+      {
+        // onnxruntime-node requires its binding by a path built from platform and arch: keep that
+        // a run-time lookup next to the bundle (bin/napi-v6/<platform>/<arch>/), which is where it is shipped.
+        name: 'ort-node-binding',
+        setup(b) {
+          b.onLoad({ filter: /onnxruntime-node[\\/]dist[\\/]binding\.js$/ }, (args) => ({
+            contents: readFileSync(args.path, 'utf8').replace(/require\(`\.\.\/bin\/napi-v6\//, 'require(__dirname + `/bin/napi-v6/'),
+            loader: 'js',
+          }));
+        },
       },
-    }],
+    ],
   } satisfies CachedBuild['options'];
   return {
     name: 'ssh-bundle',

@@ -96,7 +96,11 @@ async function sftpWrite(sftp: SFTPWrapper, file: ShippedFile, remote: string): 
         over = true;
         // Ending the session stops the transfer; the partial file is removed with the others.
         sftp.end();
-        fail(new SshError(`${(file.size / 2 ** 20).toFixed(1)} MiB made no progress for ${seconds(UPLOAD_STALL_TIMEOUT_MS)} (is the link or the board's disk stalled?)`));
+        fail(
+          new SshError(
+            `${(file.size / 2 ** 20).toFixed(1)} MiB made no progress for ${seconds(UPLOAD_STALL_TIMEOUT_MS)} (is the link or the board's disk stalled?)`,
+          ),
+        );
       }, UPLOAD_STALL_TIMEOUT_MS);
     };
     const cb = (err: Error | null | undefined) => {
@@ -121,7 +125,10 @@ async function remoteAvailable(conn: SshConnection, dir: string): Promise<number
 export async function syncToCas(conn: SshConnection, casDir: string, files: ShippedFile[]): Promise<UploadStats> {
   const unique = [...new Map(files.map((f) => [f.sha256, f])).values()];
   const listing = await conn.run(`mkdir -p ${shellQuote(casDir)} && cd ${shellQuote(casDir)} && ls -1`);
-  if (listing.code !== 0) throw new SshError(`cannot create the cache folder ${casDir} on the board: ${listing.stderr.trim() || `exit ${listing.code}`}; set the target's remoteDir to a writable folder`);
+  if (listing.code !== 0)
+    throw new SshError(
+      `cannot create the cache folder ${casDir} on the board: ${listing.stderr.trim() || `exit ${listing.code}`}; set the target's remoteDir to a writable folder`,
+    );
   const present = new Set(listing.stdout.split('\n'));
   const missing = unique.filter((f) => !present.has(f.sha256));
   const stats: UploadStats = { filesSent: 0, bytesSent: 0, filesReused: unique.length - missing.length };
@@ -140,17 +147,29 @@ export async function syncToCas(conn: SshConnection, casDir: string, files: Ship
         const left = await remoteAvailable(conn, casDir).catch(() => null);
         const remaining = missing.slice(missing.indexOf(f)).reduce((s, g) => s + g.size, 0);
         if (left !== null && left < remaining) throw new RemoteDiskFullError(diskFullMessage(conn.endpoint.host, casDir, remaining, left));
-        throw new SshError(`uploading to ${conn.endpoint.host}:${casDir} failed: ${(e as Error).message}${conn.closedReason() ? ` (${conn.closedReason()})` : ''}`);
+        throw new SshError(
+          `uploading to ${conn.endpoint.host}:${casDir} failed: ${(e as Error).message}${conn.closedReason() ? ` (${conn.closedReason()})` : ''}`,
+        );
       }
       stats.filesSent++;
       stats.bytesSent += f.size;
     }
     // Verify on the board, then publish under the hash.
     const check = await conn.run(`cd ${shellQuote(casDir)} && sha256sum ${missing.map((f) => shellQuote(posix.basename(partial(f)))).join(' ')}`);
-    if (check.code !== 0) throw new SshError(`cannot hash the uploaded files on the board (sha256sum: ${check.stderr.trim() || `exit ${check.code}`}); the board needs coreutils`);
-    const got = new Map(check.stdout.trim().split('\n').map((l) => { const [h, n] = l.split(/\s+\*?/); return [n, h] as const; }));
+    if (check.code !== 0)
+      throw new SshError(`cannot hash the uploaded files on the board (sha256sum: ${check.stderr.trim() || `exit ${check.code}`}); the board needs coreutils`);
+    const got = new Map(
+      check.stdout
+        .trim()
+        .split('\n')
+        .map((l) => {
+          const [h, n] = l.split(/\s+\*?/);
+          return [n, h] as const;
+        }),
+    );
     const bad = missing.filter((f) => got.get(posix.basename(partial(f))) !== f.sha256);
-    if (bad.length) throw new SshError(`${bad.length} uploaded file(s) arrived corrupted on ${conn.endpoint.host} (SHA-256 mismatch); they were discarded, run again`);
+    if (bad.length)
+      throw new SshError(`${bad.length} uploaded file(s) arrived corrupted on ${conn.endpoint.host} (SHA-256 mismatch); they were discarded, run again`);
     const mv = await conn.run(`cd ${shellQuote(casDir)} && ${missing.map((f) => `mv -f ${shellQuote(posix.basename(partial(f)))} ${f.sha256}`).join(' && ')}`);
     if (mv.code !== 0) throw new SshError(`cannot publish the uploaded files in ${casDir}: ${mv.stderr.trim()}`);
     return stats;
@@ -174,7 +193,10 @@ export async function ensureTree(conn: SshConnection, casDir: string, treesDir: 
     `if [ -f ${shellQuote(tree)}/.complete ]; then exit 0; fi`,
     'set -e',
     `mkdir -p ${dirs.map(shellQuote).join(' ')}`,
-    ...sorted.map((f) => `ln -f ${shellQuote(posix.join(casDir, f.sha256))} ${shellQuote(posix.join(tmp, f.rel))} 2>/dev/null || cp ${shellQuote(posix.join(casDir, f.sha256))} ${shellQuote(posix.join(tmp, f.rel))}`),
+    ...sorted.map(
+      (f) =>
+        `ln -f ${shellQuote(posix.join(casDir, f.sha256))} ${shellQuote(posix.join(tmp, f.rel))} 2>/dev/null || cp ${shellQuote(posix.join(casDir, f.sha256))} ${shellQuote(posix.join(tmp, f.rel))}`,
+    ),
     `touch ${shellQuote(tmp)}/.complete`,
     `rm -rf ${shellQuote(tree)}`,
     `mv ${shellQuote(tmp)} ${shellQuote(tree)}`,

@@ -63,11 +63,14 @@ export function devtoolsEndpoint(stderr: string): { port: number; path: string }
 /** A local loopback port whose connections are forwarded over SSH to a port on the board's loopback. */
 async function localForward(conn: SshConnection, remotePort: number): Promise<Server> {
   const server = createServer((socket) => {
-    conn.forwardOut(remotePort).then((ch) => {
-      socket.pipe(ch).pipe(socket);
-      ch.on('error', () => socket.destroy());
-      socket.on('error', () => ch.close());
-    }, () => socket.destroy());
+    conn.forwardOut(remotePort).then(
+      (ch) => {
+        socket.pipe(ch).pipe(socket);
+        ch.on('error', () => socket.destroy());
+        socket.on('error', () => ch.close());
+      },
+      () => socket.destroy(),
+    );
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   return server;
@@ -125,7 +128,9 @@ export async function createRemoteChromiumRunner(target: SshTarget, instance: In
     const ch = await b.conn.exec(`sh -c ${shellQuote(remoteChromiumScript(target.chromiumPath, CHROMIUM_ARGS, target.env))}`);
     // The script stops Chromium and removes its profile when its stdin closes (also when the link drops).
     let chClosed = false;
-    ch.once('close', () => { chClosed = true; });
+    ch.once('close', () => {
+      chClosed = true;
+    });
     stopBrowser = async () => {
       await new Promise<void>((done) => {
         if (chClosed) return done();
@@ -136,16 +141,35 @@ export async function createRemoteChromiumRunner(target: SshTarget, instance: In
     };
     let stderr = '';
     const ready = new Promise<{ port: number; path: string }>((done, fail) => {
-      const timer = setTimeout(() => fail(new SshError(`Chromium on ${b.conn.endpoint.host} did not print its DevTools address within ${seconds(CHROMIUM_START_TIMEOUT_MS)}; its output:\n${stderr.slice(-1000)}`)), CHROMIUM_START_TIMEOUT_MS);
+      const timer = setTimeout(
+        () =>
+          fail(
+            new SshError(
+              `Chromium on ${b.conn.endpoint.host} did not print its DevTools address within ${seconds(CHROMIUM_START_TIMEOUT_MS)}; its output:\n${stderr.slice(-1000)}`,
+            ),
+          ),
+        CHROMIUM_START_TIMEOUT_MS,
+      );
       ch.stderr.on('data', (d: Buffer) => {
         stderr = (stderr + d.toString()).slice(-20_000);
         if (/MNB_EXITED/.test(stderr) && !devtoolsEndpoint(stderr)) {
           clearTimeout(timer);
-          fail(new SshError(`Chromium on ${b.conn.endpoint.host} exited before it was ready; its output:\n${stderr.replace(/MNB_EXITED.*/, '').trim().slice(-1000)}`));
+          fail(
+            new SshError(
+              `Chromium on ${b.conn.endpoint.host} exited before it was ready; its output:\n${stderr
+                .replace(/MNB_EXITED.*/, '')
+                .trim()
+                .slice(-1000)}`,
+            ),
+          );
         }
         if (stderr.includes('MNB_NO_CHROMIUM')) {
           clearTimeout(timer);
-          fail(new SshError(`no Chromium on ${b.conn.endpoint.host}: install it (Raspberry Pi OS: apt install chromium-browser; Debian: apt install chromium), or set the target's chromiumPath`));
+          fail(
+            new SshError(
+              `no Chromium on ${b.conn.endpoint.host}: install it (Raspberry Pi OS: apt install chromium-browser; Debian: apt install chromium), or set the target's chromiumPath`,
+            ),
+          );
         }
         const found = devtoolsEndpoint(stderr);
         if (found) {
@@ -177,9 +201,14 @@ export async function createRemoteChromiumRunner(target: SshTarget, instance: In
         `Chromium on ${host} printed its DevTools address but did not answer on it within ${seconds(CHROMIUM_CONNECT_TIMEOUT_MS)}`,
         { onLate: (late) => void late.disconnect().catch(() => {}) },
       );
-      browserVersion = await withTimeLimit(browser.version(), CHROMIUM_CONNECT_TIMEOUT_MS, `Chromium on ${host} did not tell its version within ${seconds(CHROMIUM_CONNECT_TIMEOUT_MS)}`, {
-        onTimeout: () => void browser.disconnect().catch(() => {}),
-      });
+      browserVersion = await withTimeLimit(
+        browser.version(),
+        CHROMIUM_CONNECT_TIMEOUT_MS,
+        `Chromium on ${host} did not tell its version within ${seconds(CHROMIUM_CONNECT_TIMEOUT_MS)}`,
+        {
+          onTimeout: () => void browser.disconnect().catch(() => {}),
+        },
+      );
       return browser;
     } catch (e) {
       await stop();

@@ -88,13 +88,21 @@ function describeConnectError(e: Error & { code?: string; level?: string }, ep: 
   if (e.level === 'client-authentication') {
     return `the board ${where} refused the key ${ep.privateKey ?? '(ssh-agent)'} for user ${ep.username}: add its public key to ~${ep.username}/.ssh/authorized_keys on the board, or set the target's privateKey/username to ones it accepts`;
   }
-  if (e.level === 'client-timeout') return `timed out after ${Math.round(ep.connectTimeoutMs / 1000)} s connecting to ${where}: is the board on, on this network, and is host right? (raise connectTimeoutMs for a slow link)`;
+  if (e.level === 'client-timeout')
+    return `timed out after ${Math.round(ep.connectTimeoutMs / 1000)} s connecting to ${where}: is the board on, on this network, and is host right? (raise connectTimeoutMs for a slow link)`;
   switch (e.code) {
-    case 'ECONNREFUSED': return `cannot reach ${where}: connection refused (nothing listens on port ${ep.port}; is sshd running on the board, and is port right?)`;
-    case 'EHOSTUNREACH': case 'ENETUNREACH': return `cannot reach ${where}: no route to host (${e.code}); check host and this machine's network`;
-    case 'ETIMEDOUT': return `cannot reach ${where}: connection timed out; is the board on and is host right?`;
-    case 'ENOTFOUND': case 'EAI_AGAIN': return `cannot resolve the host name ${ep.host} (${e.code}); check host`;
-    case 'ECONNRESET': return `${where} reset the connection while connecting (${e.message}); is it an SSH server?`;
+    case 'ECONNREFUSED':
+      return `cannot reach ${where}: connection refused (nothing listens on port ${ep.port}; is sshd running on the board, and is port right?)`;
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `cannot reach ${where}: no route to host (${e.code}); check host and this machine's network`;
+    case 'ETIMEDOUT':
+      return `cannot reach ${where}: connection timed out; is the board on and is host right?`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `cannot resolve the host name ${ep.host} (${e.code}); check host`;
+    case 'ECONNRESET':
+      return `${where} reset the connection while connecting (${e.message}); is it an SSH server?`;
   }
   return `cannot connect to ${where}: ${e.message}`;
 }
@@ -105,14 +113,18 @@ async function readPrivateKey(path: string): Promise<Buffer> {
   try {
     key = readFileSync(path);
   } catch (e) {
-    throw new SshError(`cannot read the privateKey file ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); set privateKey to your key's path`);
+    throw new SshError(
+      `cannot read the privateKey file ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); set privateKey to your key's path`,
+    );
   }
   const parsed = ssh2.utils.parseKey(key);
   if (parsed instanceof Error) {
     const encrypted = /encrypted|passphrase/i.test(parsed.message);
-    throw new SshError(encrypted
-      ? `the privateKey ${path} is encrypted: load it into an ssh-agent and unset privateKey (the agent at SSH_AUTH_SOCK is used), or use an unencrypted key`
-      : `the privateKey ${path} is not a private key ssh2 can read (OpenSSH or PEM format); check the path`);
+    throw new SshError(
+      encrypted
+        ? `the privateKey ${path} is encrypted: load it into an ssh-agent and unset privateKey (the agent at SSH_AUTH_SOCK is used), or use an unencrypted key`
+        : `the privateKey ${path} is not a private key ssh2 can read (OpenSSH or PEM format); check the path`,
+    );
   }
   return key;
 }
@@ -167,13 +179,22 @@ export async function openSsh(ep: SshEndpoint): Promise<SshConnection> {
   const where = `${ep.username}@${ep.host}:${ep.port}`;
   /** A channel the board must open within CHANNEL_OPEN_TIMEOUT_MS; one that opens later is closed. */
   const opened = <T>(what: string, open: (done: (ch: T) => void, fail: (e: Error) => void) => void, release: (late: T) => void): Promise<T> =>
-    withTimeLimit(new Promise<T>(open), CHANNEL_OPEN_TIMEOUT_MS, `${where} did not open ${what} within ${seconds(CHANNEL_OPEN_TIMEOUT_MS)} (the board or its sshd is hung or overloaded)`, {
-      onLate: release,
-    });
+    withTimeLimit(
+      new Promise<T>(open),
+      CHANNEL_OPEN_TIMEOUT_MS,
+      `${where} did not open ${what} within ${seconds(CHANNEL_OPEN_TIMEOUT_MS)} (the board or its sshd is hung or overloaded)`,
+      {
+        onLate: release,
+      },
+    );
   const closeChannel = (ch: ClientChannel) => ch.close();
   const exec = (command: string) => {
     if (closedWhy) return Promise.reject(new SshError(closedWhy));
-    return opened<ClientChannel>('a channel for a command', (done, fail) => client.exec(command, (err, channel) => (err ? fail(new SshError(`cannot start a remote command: ${err.message}`)) : done(channel))), closeChannel);
+    return opened<ClientChannel>(
+      'a channel for a command',
+      (done, fail) => client.exec(command, (err, channel) => (err ? fail(new SshError(`cannot start a remote command: ${err.message}`)) : done(channel))),
+      closeChannel,
+    );
   };
   const conn: SshConnection = {
     id: randomBytes(6).toString('hex'),
@@ -197,11 +218,17 @@ export async function openSsh(ep: SshEndpoint): Promise<SshConnection> {
           clearTimeout(timer);
           try {
             ch.signal('KILL');
-          } catch { /* the channel may be gone */ }
+          } catch {
+            /* the channel may be gone */
+          }
           ch.close();
           fail(new SshError(why));
         };
-        const timer = setTimeout(() => stop(`${what} on ${ep.host} did not finish within ${seconds(timeoutMs)} and was stopped (${limits.hint ?? 'is the board hung or overloaded?'})`), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            stop(`${what} on ${ep.host} did not finish within ${seconds(timeoutMs)} and was stopped (${limits.hint ?? 'is the board hung or overloaded?'})`),
+          timeoutMs,
+        );
         const collect = (into: Buffer[], key: 'out' | 'err') => (d: Buffer) => {
           if (over) return;
           size[key] += d.byteLength;
@@ -223,12 +250,41 @@ export async function openSsh(ep: SshEndpoint): Promise<SshConnection> {
       });
     },
     // (SFTPWrapper's own close() closes a file handle: a late session is ended with end().)
-    sftp: () => opened<SFTPWrapper>('an SFTP session', (done, fail) => client.sftp((err, sftp) => (err ? fail(new SshError(`the board refused SFTP (${err.message}); enable the sftp subsystem in its sshd_config`)) : done(sftp))), (late) => late.end()),
-    forwardOut: (remotePort) => opened<ClientChannel>(`a forward to its port ${remotePort}`, (done, fail) => client.forwardOut('127.0.0.1', 0, '127.0.0.1', remotePort, (err, ch) => (err ? fail(new SshError(`cannot forward to port ${remotePort} on the board's loopback (${err.message}); is AllowTcpForwarding on?`)) : done(ch))), closeChannel),
-    forwardIn: (onConnection) => withTimeLimit(new Promise<number>((done, fail) => {
-      client.on('tcp connection', (_info, accept) => onConnection(accept()));
-      client.forwardIn('127.0.0.1', 0, (err, port) => (err ? fail(new SshError(`the board refused a reverse forward on its loopback (${err.message}); set AllowTcpForwarding yes (or remote) in its sshd_config`)) : done(port)));
-    }), CHANNEL_OPEN_TIMEOUT_MS, `${where} did not open a reverse forward within ${seconds(CHANNEL_OPEN_TIMEOUT_MS)} (the board or its sshd is hung or overloaded)`),
+    sftp: () =>
+      opened<SFTPWrapper>(
+        'an SFTP session',
+        (done, fail) =>
+          client.sftp((err, sftp) =>
+            err ? fail(new SshError(`the board refused SFTP (${err.message}); enable the sftp subsystem in its sshd_config`)) : done(sftp),
+          ),
+        (late) => late.end(),
+      ),
+    forwardOut: (remotePort) =>
+      opened<ClientChannel>(
+        `a forward to its port ${remotePort}`,
+        (done, fail) =>
+          client.forwardOut('127.0.0.1', 0, '127.0.0.1', remotePort, (err, ch) =>
+            err ? fail(new SshError(`cannot forward to port ${remotePort} on the board's loopback (${err.message}); is AllowTcpForwarding on?`)) : done(ch),
+          ),
+        closeChannel,
+      ),
+    forwardIn: (onConnection) =>
+      withTimeLimit(
+        new Promise<number>((done, fail) => {
+          client.on('tcp connection', (_info, accept) => onConnection(accept()));
+          client.forwardIn('127.0.0.1', 0, (err, port) =>
+            err
+              ? fail(
+                  new SshError(
+                    `the board refused a reverse forward on its loopback (${err.message}); set AllowTcpForwarding yes (or remote) in its sshd_config`,
+                  ),
+                )
+              : done(port),
+          );
+        }),
+        CHANNEL_OPEN_TIMEOUT_MS,
+        `${where} did not open a reverse forward within ${seconds(CHANNEL_OPEN_TIMEOUT_MS)} (the board or its sshd is hung or overloaded)`,
+      ),
     closedReason: () => closedWhy,
     closed,
     close: () => client.end(),

@@ -56,7 +56,10 @@ export interface HostKeyPin {
 
 /** A host key the config does not pin (unknown) or pins differently (changed). Its message says how to pin. */
 export class HostKeyError extends Error {
-  constructor(message: string, readonly fingerprint: string) {
+  constructor(
+    message: string,
+    readonly fingerprint: string,
+  ) {
     super(message);
     this.name = 'HostKeyError';
   }
@@ -78,13 +81,22 @@ export function checkHostKey(keyBlob: Buffer, host: string, port: number, pin: H
   const howToPin = `If this is your board's key (on the board: \`ssh-keygen -lf /etc/ssh/ssh_host_${type.replace(/^ssh-/, '').replace(/^ecdsa-sha2-.*/, 'ecdsa')}_key.pub\` prints it), pin it in the target: "hostKeySha256": "${fp}", or add the board to a known_hosts file (\`ssh-keyscan -p ${port} ${host} >> FILE\`, then "knownHosts": "FILE").`;
   if (pin.hostKeySha256) {
     if (pin.hostKeySha256.replace(/=+$/, '') === fp) return null;
-    return new HostKeyError(`the host key of ${where} does not match the pinned one: the target pins ${pin.hostKeySha256}, the host presented ${fp} (${type}). Someone may be intercepting the connection, or the board was reinstalled. The key was refused. ${howToPin}`, fp);
+    return new HostKeyError(
+      `the host key of ${where} does not match the pinned one: the target pins ${pin.hostKeySha256}, the host presented ${fp} (${type}). Someone may be intercepting the connection, or the board was reinstalled. The key was refused. ${howToPin}`,
+      fp,
+    );
   }
   const file = pin.knownHosts ?? defaultKnownHosts();
   const known = existsSync(file) ? knownKeysFor(readFileSync(file, 'utf8'), host, port) : [];
   if (known.some((k) => k.equals(keyBlob))) return null;
   if (known.length) {
-    return new HostKeyError(`the host key of ${where} CHANGED: ${file} lists ${known.map(sha256Fingerprint).join(', ')} for ${knownHostsName(host, port)}, the host presented ${fp} (${type}). Someone may be intercepting the connection, or the board was reinstalled. The key was refused. ${howToPin}`, fp);
+    return new HostKeyError(
+      `the host key of ${where} CHANGED: ${file} lists ${known.map(sha256Fingerprint).join(', ')} for ${knownHostsName(host, port)}, the host presented ${fp} (${type}). Someone may be intercepting the connection, or the board was reinstalled. The key was refused. ${howToPin}`,
+      fp,
+    );
   }
-  return new HostKeyError(`the host key of ${where} is unknown: ${existsSync(file) ? `${file} has no line for ${knownHostsName(host, port)}` : `${file} does not exist`}; the host presented ${fp} (${type}). The key was refused. ${howToPin}`, fp);
+  return new HostKeyError(
+    `the host key of ${where} is unknown: ${existsSync(file) ? `${file} has no line for ${knownHostsName(host, port)}` : `${file} does not exist`}; the host presented ${fp} (${type}). The key was refused. ${howToPin}`,
+    fp,
+  );
 }

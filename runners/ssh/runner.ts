@@ -1,4 +1,3 @@
-
 import { posix } from 'node:path';
 import type { Job } from '../../harness/plan.ts';
 import { baseResult } from '../../harness/probe/probe.ts';
@@ -6,10 +5,10 @@ import { evalInputsInNode, loadWeightsInNode } from '../../harness/probe/node-en
 import { encodeEvalInputs, encodeWeights } from '../../harness/probe/wire.ts';
 import type { JobResult, ThermalReading } from '../../harness/results.ts';
 import type { InstanceRef, Runner } from '../../harness/runner.ts';
-import { readBoardThermal, } from './board.ts';
+import { readBoardThermal } from './board.ts';
 import { runtimeTree } from './bundle.ts';
 import { ensureTree, shippedBytes, shippedPath, syncToCas, type UploadStats } from './cas.ts';
-import { shellQuote, SshError, type SshConnection, } from './connection.ts';
+import { shellQuote, SshError, type SshConnection } from './connection.ts';
 import type { RemoteJobRequest } from '../../harness/probe/board-job.ts';
 import { checkResult, LineFramer, MAX_LINE_BYTES, mib, quote } from '../../harness/ingest.ts';
 import { seconds } from '../../harness/time-limit.ts';
@@ -35,7 +34,8 @@ const INSTALL_NODE = `Install Node ≥ ${MIN_NODE_MAJOR} on the board (the arm64
 export function remoteNodeProblem(r: { code: number | null; stdout: string; stderr: string }, node: string, host: string): string | null {
   if (r.code === 127) return `no Node on ${host}: \`${node}\` was not found (exit 127). ${INSTALL_NODE}`;
   const [version, , arch] = r.stdout.trim().split(' ');
-  if (r.code !== 0 || !/^v\d+/.test(version ?? '') || !arch) return `\`${node}\` failed on ${host} (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(0, 300)}`;
+  if (r.code !== 0 || !/^v\d+/.test(version ?? '') || !arch)
+    return `\`${node}\` failed on ${host} (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(0, 300)}`;
   const major = Number(/^v(\d+)/.exec(version)![1]);
   return major < MIN_NODE_MAJOR ? `Node ${version} on ${host} is too old: the job needs Node ≥ ${MIN_NODE_MAJOR}. ${INSTALL_NODE}` : null;
 }
@@ -69,10 +69,21 @@ export async function createSshRunner(target: SshTarget, instance: InstanceRef, 
       const rt = await runtimeTree(platform, arch);
       ortNodeUnavailable = rt.ortNodeUnavailable;
       const files = rt.files.map((f) => ({ ...f, shipped: shippedPath(f.local) }));
-      const stats = await syncToCas(b.conn, b.casDir, files.map((f) => f.shipped));
-      tree = await ensureTree(b.conn, b.casDir, posix.join(b.remoteDir, 'trees'), files.map((f) => ({ rel: f.rel, sha256: f.shipped.sha256 })));
+      const stats = await syncToCas(
+        b.conn,
+        b.casDir,
+        files.map((f) => f.shipped),
+      );
+      tree = await ensureTree(
+        b.conn,
+        b.casDir,
+        posix.join(b.remoteDir, 'trees'),
+        files.map((f) => ({ rel: f.rel, sha256: f.shipped.sha256 })),
+      );
       const total = files.reduce((s, f) => s + f.shipped.size, 0);
-      log(`${target.name}: ${b.conn.url} (${b.info.model ?? b.info.unameM}, Node ${nodeVersion} ${platform}/${arch}): runtime ${files.length} files, ${(total / 2 ** 20).toFixed(1)} MiB; uploaded ${stats.filesSent} files (${stats.bytesSent} bytes), ${stats.filesReused} already in ${b.casDir}`);
+      log(
+        `${target.name}: ${b.conn.url} (${b.info.model ?? b.info.unameM}, Node ${nodeVersion} ${platform}/${arch}): runtime ${files.length} files, ${(total / 2 ** 20).toFixed(1)} MiB; uploaded ${stats.filesSent} files (${stats.bytesSent} bytes), ${stats.filesReused} already in ${b.casDir}`,
+      );
       pendingRuntime = stats;
     } catch (e) {
       b.conn.close();
@@ -107,12 +118,26 @@ export async function createSshRunner(target: SshTarget, instance: InstanceRef, 
     const runtime = pendingRuntime;
     pendingRuntime = null;
     const request: RemoteJobRequest = {
-      job, weightsFile: data.weightsFile, inputsFile: data.inputsFile,
-      tfjsWasmDir: `${posix.join(tree!, 'tfjs-wasm')}/`, ortWasmDir: `${posix.join(tree!, 'ort-wasm')}/`,
+      job,
+      weightsFile: data.weightsFile,
+      inputsFile: data.inputsFile,
+      tfjsWasmDir: `${posix.join(tree!, 'tfjs-wasm')}/`,
+      ortWasmDir: `${posix.join(tree!, 'ort-wasm')}/`,
     };
-    const env = Object.entries({ ...target.env, ORT_DISABLE_TELEMETRY: '1' }).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
+    const env = Object.entries({ ...target.env, ORT_DISABLE_TELEMETRY: '1' })
+      .map(([k, v]) => `${k}=${shellQuote(v)}`)
+      .join(' ');
     const command = `cd ${shellQuote(tree!)} && exec env ${env} ${shellQuote(target.node)} job.cjs`;
-    const outcome = await new Promise<{ result?: JobResult; seen: { machine?: string; node?: string }; code: number | null; signal: string | null; stderr: string; lost?: string; timedOut: boolean; refused?: string }>((done) => {
+    const outcome = await new Promise<{
+      result?: JobResult;
+      seen: { machine?: string; node?: string };
+      code: number | null;
+      signal: string | null;
+      stderr: string;
+      lost?: string;
+      timedOut: boolean;
+      refused?: string;
+    }>((done) => {
       const seen: { machine?: string; node?: string } = {};
       let result: JobResult | undefined;
       /** Why what the board sent was not accepted (the first problem): the job fails with it. */
@@ -132,7 +157,9 @@ export async function createSshRunner(target: SshTarget, instance: InstanceRef, 
       const kill = () => {
         try {
           channel?.signal('KILL');
-        } catch { /* the channel may be gone */ }
+        } catch {
+          /* the channel may be gone */
+        }
         channel?.close();
         setTimeout(() => finish(), 5000).unref();
       };
@@ -169,32 +196,44 @@ export async function createSshRunner(target: SshTarget, instance: InstanceRef, 
         refused ??= `it printed a line of more than ${mib(MAX_LINE_BYTES)} (${mib(bytes)} without a newline), over the limit of a result line; the job's process was stopped`;
         kill();
       });
-      b.conn.exec(command).then((ch) => {
-        channel = ch;
-        ch.on('data', (d: Buffer) => {
-          if (!framer.overflow) framer.push(d);
-        });
-        ch.stderr.on('data', (d: Buffer) => {
-          stderr = (stderr + d.toString()).slice(-STDERR_TAIL_CHARS);
-        });
-        ch.on('exit', (c: number | null, s?: string) => {
-          code = c;
-          signal = s ?? null;
-        });
-        ch.on('close', () => finish());
-        ch.write(`${JSON.stringify(request)}\n`);
-      }, (e: Error) => finish(e.message));
+      b.conn.exec(command).then(
+        (ch) => {
+          channel = ch;
+          ch.on('data', (d: Buffer) => {
+            if (!framer.overflow) framer.push(d);
+          });
+          ch.stderr.on('data', (d: Buffer) => {
+            stderr = (stderr + d.toString()).slice(-STDERR_TAIL_CHARS);
+          });
+          ch.on('exit', (c: number | null, s?: string) => {
+            code = c;
+            signal = s ?? null;
+          });
+          ch.on('close', () => finish());
+          ch.write(`${JSON.stringify(request)}\n`);
+        },
+        (e: Error) => finish(e.message),
+      );
     });
     const host = b.conn.endpoint.host;
     let result: JobResult;
-    if (outcome.refused) result = failed(`${target.name}: the job's process on ${host} sent what cannot be accepted: ${outcome.refused}${outcome.stderr.trim() ? `; its last output: ${quote(outcome.stderr.trim().split('\n').slice(-3).join(' / '), 300)}` : ''}`);
+    if (outcome.refused)
+      result = failed(
+        `${target.name}: the job's process on ${host} sent what cannot be accepted: ${outcome.refused}${outcome.stderr.trim() ? `; its last output: ${quote(outcome.stderr.trim().split('\n').slice(-3).join(' / '), 300)}` : ''}`,
+      );
     else if (outcome.result) result = outcome.result;
-    else if (outcome.timedOut) result = failed(`exceeded its time limit of ${Math.round(job.timeoutMs / 1000)} s on ${host} and was killed (raise jobTimeoutMs, or lower sampling.maxTimeMs / accuracy.samples)`);
-    else if (outcome.lost || b.conn.closedReason()) result = failed(`the SSH link to ${host} dropped during the job (${outcome.lost ?? b.conn.closedReason()}); this job is lost, the next one reconnects`);
+    else if (outcome.timedOut)
+      result = failed(
+        `exceeded its time limit of ${Math.round(job.timeoutMs / 1000)} s on ${host} and was killed (raise jobTimeoutMs, or lower sampling.maxTimeMs / accuracy.samples)`,
+      );
+    else if (outcome.lost || b.conn.closedReason())
+      result = failed(`the SSH link to ${host} dropped during the job (${outcome.lost ?? b.conn.closedReason()}); this job is lost, the next one reconnects`);
     else if (outcome.code === 127) result = failed(`no Node on ${host}: \`${target.node}\` was not found (exit 127). ${INSTALL_NODE}`);
     else {
       const tail = outcome.stderr.trim().split('\n').slice(-8).join('\n');
-      result = failed(`the job's process on ${host} died (${outcome.signal ? `signal ${outcome.signal}` : `exit code ${outcome.code}`}) before reporting${tail ? `; its last output:\n${tail}` : ''}`);
+      result = failed(
+        `the job's process on ${host} died (${outcome.signal ? `signal ${outcome.signal}` : `exit code ${outcome.code}`}) before reporting${tail ? `; its last output:\n${tail}` : ''}`,
+      );
     }
     if (result.memory?.peakRssSource) result.memory.peakRssSource = `${result.memory.peakRssSource} on the board`;
     result.device = deviceOf(b, instanceName, outcome.seen, {

@@ -45,7 +45,9 @@ function expandHome(path: string): string {
 /** The endpoint of a target instance (credentials are paths, never contents). */
 function endpointOf(target: SshTarget, instance: InstanceRef): SshEndpoint {
   return {
-    host: sshHostOf(target, instance), port: target.port, username: target.username,
+    host: sshHostOf(target, instance),
+    port: target.port,
+    username: target.username,
     ...(target.privateKey ? { privateKey: expandHome(target.privateKey) } : {}),
     ...(target.knownHosts ? { knownHosts: expandHome(target.knownHosts) } : {}),
     ...(target.hostKeySha256 ? { hostKeySha256: target.hostKeySha256 } : {}),
@@ -92,7 +94,11 @@ export function deviceOf(board: Board, instanceName: string | null, seen: { mach
       ...(seen.node ? { nodeVersion: seen.node } : {}),
       ...(info.missing.model ? { modelUnavailable: info.missing.model } : {}),
       ...(info.missing.governor ? { cpuFrequencyUnavailable: info.missing.governor } : {}),
-      ...(emulated ? { emulation: `the job's Node sees ${seen.machine} but the board's kernel is ${info.unameM}: user-mode emulation (qemu-user); timings are not a real board's` } : {}),
+      ...(emulated
+        ? {
+            emulation: `the job's Node sees ${seen.machine} but the board's kernel is ${info.unameM}: user-mode emulation (qemu-user); timings are not a real board's`,
+          }
+        : {}),
       ...extra,
     },
   };

@@ -33,7 +33,10 @@ test('flat <wnid>_*.png files: labels from the synsets order, odd names work, br
   writeFileSync(join(images, `${SYNSETS[5]}_broken.JPEG`), new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
   writeFileSync(join(images, 'README.txt'), 'not an image');
   const items = listEvalItems(images);
-  assert.deepEqual(items.map((i) => i.label1000), [3, 5, 999]);
+  assert.deepEqual(
+    items.map((i) => i.label1000),
+    [3, 5, 999],
+  );
 
   const set = await loadEvalSet(images, { resolution: 8, classes: 1001, samples: Infinity, seed: 0 });
   assert.equal(set.tensors.length, 2);
@@ -48,11 +51,17 @@ test('flat <wnid>_*.png files: labels from the synsets order, odd names work, br
 test('ImageFolder layout (one folder per wnid)', () => {
   const dir = tempSet();
   const root = join(dir, 'train');
-  for (const [w, n] of [[SYNSETS[1], 2], [SYNSETS[7], 1]] as const) {
+  for (const [w, n] of [
+    [SYNSETS[1], 2],
+    [SYNSETS[7], 1],
+  ] as const) {
     mkdirSync(join(root, w), { recursive: true });
     for (let i = 0; i < n; i++) writeFileSync(join(root, w, `img ${i}.png`), png(50));
   }
-  assert.deepEqual(listEvalItems(root).map((i) => i.label1000), [1, 1, 7]);
+  assert.deepEqual(
+    listEvalItems(root).map((i) => i.label1000),
+    [1, 1, 7],
+  );
 });
 
 test('ILSVRC2012 validation layout with a val.txt ground truth', () => {
@@ -61,13 +70,19 @@ test('ILSVRC2012 validation layout with a val.txt ground truth', () => {
   writeFileSync(join(dir, 'ILSVRC2012_val_00000002.JPEG'), png(2));
   assert.throws(() => listEvalItems(dir), /need a ground-truth file/);
   writeFileSync(join(dir, 'val.txt'), 'ILSVRC2012_val_00000001.JPEG 65\nILSVRC2012_val_00000002.JPEG 970\n');
-  assert.deepEqual(listEvalItems(dir).map((i) => i.label1000), [65, 970]);
+  assert.deepEqual(
+    listEvalItems(dir).map((i) => i.label1000),
+    [65, 970],
+  );
 });
 
 test('a subset of classes without a synsets file is refused with the fix', () => {
   const dir = tempDir('mnb-nosyn-');
   writeFileSync(join(dir, 'n01440764_tench.png'), png(3));
-  assert.throws(() => listEvalItems(dir), (e: unknown) => e instanceof EvalSetError && /cover 1 classes.*put synsets\.txt/.test(e.message));
+  assert.throws(
+    () => listEvalItems(dir),
+    (e: unknown) => e instanceof EvalSetError && /cover 1 classes.*put synsets\.txt/.test(e.message),
+  );
   assert.throws(() => listEvalItems(join(dir, 'missing')), /not a folder/);
 });
 
@@ -76,7 +91,10 @@ test('seeded subsets are stable and keep file order', () => {
   assert.deepEqual(seededSubset(items, 10, 1), seededSubset(items, 10, 1));
   assert.notDeepEqual(seededSubset(items, 10, 1), seededSubset(items, 10, 2));
   const s = seededSubset(items, 10, 1);
-  assert.deepEqual(s, [...s].sort((a, b) => a - b));
+  assert.deepEqual(
+    s,
+    [...s].sort((a, b) => a - b),
+  );
   assert.equal(seededSubset(items, 100, 1), items);
 });
 
@@ -96,7 +114,10 @@ test('the warmed cache holds exactly what direct preprocessing gives', async () 
 test('CMYK JPEGs decode to the right RGB (Adobe inverted CMYK)', () => {
   const img = decodeImage(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'cmyk.jpg')), 'cmyk.jpg');
   const px = (x: number, y: number) => [...img.data.slice((y * img.width + x) * 3, (y * img.width + x) * 3 + 3)];
-  for (const [got, want] of [[px(2, 8), [220, 30, 30]], [px(13, 8), [30, 60, 200]]]) {
+  for (const [got, want] of [
+    [px(2, 8), [220, 30, 30]],
+    [px(13, 8), [30, 60, 200]],
+  ]) {
     got.forEach((v, c) => assert.ok(Math.abs(v - want[c]) <= 4, `${got} vs ${want}`));
   }
 });

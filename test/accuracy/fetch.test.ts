@@ -10,19 +10,29 @@ import { WEIGHTS_DIR, skipWithoutSharedData } from '../helpers/data.ts';
 import { tempDir } from '../helpers/temp-dirs.ts';
 
 const skip = skipWithoutSharedData();
-const SMALL = [{ alpha: 0.25, resolution: 224 }, { alpha: 0.25, resolution: 128 }];
+const SMALL = [
+  { alpha: 0.25, resolution: 224 },
+  { alpha: 0.25, resolution: 128 },
+];
 
 test('from a mirror: pinned files verified, loadable, then served from the cache', { skip }, async () => {
   const cache = tempDir('mnb-weights-');
   const first = await fetchOfficialWeights({ variants: SMALL, cacheDir: cache, mirror: WEIGHTS_DIR });
-  assert.deepEqual(first.failures.map((f) => f.what), ['0.25_128 float32'], 'the mirror has no float 0.25_128 tfjs model');
+  assert.deepEqual(
+    first.failures.map((f) => f.what),
+    ['0.25_128 float32'],
+    'the mirror has no float 0.25_128 tfjs model',
+  );
   assert.match(first.failures[0].error, /not in the mirror folder/);
   const models = first.files.filter((f) => /model\.json$|\.tflite$/.test(f.relative));
-  assert.deepEqual(models.map((f) => [f.relative, f.check]), [
-    ['tfjs/mobilenet_v1_0.25_224/model.json', 'verified'],
-    ['tflite/mobilenet_v1_0.25_224_quant.tflite', 'verified'],
-    ['tflite/mobilenet_v1_0.25_128_quant.tflite', 'verified'],
-  ]);
+  assert.deepEqual(
+    models.map((f) => [f.relative, f.check]),
+    [
+      ['tfjs/mobilenet_v1_0.25_224/model.json', 'verified'],
+      ['tflite/mobilenet_v1_0.25_224_quant.tflite', 'verified'],
+      ['tflite/mobilenet_v1_0.25_128_quant.tflite', 'verified'],
+    ],
+  );
   const w = await loadWeightsFile(join(cache, 'tfjs/mobilenet_v1_0.25_224/model.json'));
   assert.equal(w.classes, 1000);
   const again = await fetchOfficialWeights({ variants: SMALL, precisions: ['uint8-dequantized'], cacheDir: cache, mirror: WEIGHTS_DIR });
@@ -64,13 +74,17 @@ test('over HTTP with the official layouts (a loopback server): tfjs shards and t
   try {
     const cache = tempDir('mnb-c-');
     const r = await fetchOfficialWeights({
-      variants: SMALL, cacheDir: cache,
+      variants: SMALL,
+      cacheDir: cache,
       baseUrls: { tfjs: `http://127.0.0.1:${port}/tfjs`, tflite: `http://127.0.0.1:${port}/tflite` },
     });
     assert.ok(requests.includes('/tflite/mobilenet_v1_0.25_128_quant.tgz'));
     assert.ok(requests.filter((u) => u.startsWith('/tfjs/mobilenet_v1_0.25_224/group')).length === 55, 'every shard fetched');
     const ok = r.files.filter((f) => /model\.json$|\.tflite$/.test(f.relative)).map((f) => [f.relative, f.check]);
-    assert.deepEqual(ok, [['tfjs/mobilenet_v1_0.25_224/model.json', 'verified'], ['tflite/mobilenet_v1_0.25_128_quant.tflite', 'verified']]);
+    assert.deepEqual(ok, [
+      ['tfjs/mobilenet_v1_0.25_224/model.json', 'verified'],
+      ['tflite/mobilenet_v1_0.25_128_quant.tflite', 'verified'],
+    ]);
     assert.match(r.failures.find((f) => f.what === '0.25_128 float32')!.error, /HTTP 404/);
     assert.equal((await loadWeightsFile(join(cache, 'tflite/mobilenet_v1_0.25_128_quant.tflite'))).precision, 'uint8-dequantized');
   } finally {
@@ -85,7 +99,9 @@ test('offline: a clear message that names the way out', async () => {
   const port = (probe.address() as { port: number }).port;
   await new Promise((r) => probe.close(r));
   const r = await fetchOfficialWeights({
-    variants: [SMALL[1]], precisions: ['uint8-dequantized'], cacheDir: tempDir('mnb-c-'),
+    variants: [SMALL[1]],
+    precisions: ['uint8-dequantized'],
+    cacheDir: tempDir('mnb-c-'),
     baseUrls: { tflite: `http://127.0.0.1:${port}/none` },
   });
   assert.match(r.failures[0].error, /download failed \(ECONNREFUSED\); offline\? use --mirror DIR/);

@@ -19,7 +19,10 @@ const ONE_SAMPLE = { warmupSamples: 0, warmupTimeMs: 0, minSamples: 3, minTimeMs
 
 async function run(config: UserConfig): Promise<Map<string, JobResult>> {
   const base: UserConfig = {
-    weights: { source: 'official', mirror: SHARED_DATA }, implementations: ['ort-node:cpu'], sampling: ONE_SAMPLE, jobTimeoutMs: 600_000,
+    weights: { source: 'official', mirror: SHARED_DATA },
+    implementations: ['ort-node:cpu'],
+    sampling: ONE_SAMPLE,
+    jobTimeoutMs: 600_000,
   };
   const { results } = await runBenchmark({ config: resolveConfig({ ...base, ...config }), runnerFor, outDir: tempRunDir('mnb-acc-') });
   return new Map(results.map((r) => [r.id, r]));
@@ -31,7 +34,8 @@ const pct = (x: number | null | undefined) => (x == null ? '–' : `${(x * 100).
 // here the same models go through the harness (plan, child process, probe) on a seeded 200.
 test('float 0.25-224: both official trainings run as separate rows with labelled accuracy', { skip }, async (t) => {
   const r = await run({
-    variants: { alpha: [0.25], resolution: [224] }, precision: ['float32'],
+    variants: { alpha: [0.25], resolution: [224] },
+    precision: ['float32'],
     accuracy: { evalSet: IMAGES_DIR, samples: 200, seed: 3, referenceSamples: 8 },
   });
   const keras = r.get('node/ort-node-cpu/0.25_224')!;
@@ -44,7 +48,9 @@ test('float 0.25-224: both official trainings run as separate rows with labelled
   }
   assert.match(keras.weightsSource, /^tfjs-layers:/);
   assert.match(tflite.weightsSource, /^tflite:/);
-  t.diagnostic(`top-1 on 200 photos: Keras/tfjs ${pct(keras.accuracy!.top1)}, TFLite ${pct(tflite.accuracy!.top1)}; top-5: ${pct(keras.accuracy!.top5)}, ${pct(tflite.accuracy!.top5)}`);
+  t.diagnostic(
+    `top-1 on 200 photos: Keras/tfjs ${pct(keras.accuracy!.top1)}, TFLite ${pct(tflite.accuracy!.top1)}; top-5: ${pct(keras.accuracy!.top5)}, ${pct(tflite.accuracy!.top5)}`,
+  );
   // Published 49.8 % on the full validation set; this one-per-class sample is easier.
   for (const j of [keras, tflite]) assert.ok(j.accuracy!.top1! > 0.4 && j.accuracy!.top1! < 0.8 && j.accuracy!.top5! > j.accuracy!.top1!);
 });

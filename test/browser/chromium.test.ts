@@ -16,21 +16,27 @@ import { createPuppeteerRunner } from '../../runners/browser.ts';
 import { tempRunDir } from '../helpers/temp-dirs.ts';
 
 const chromium = findBrowserExecutable('chromium');
-const skip = chromium ? false : 'no Chromium found (CHROME_PATH or /usr/bin/chromium): install Debian\'s chromium (.ci/run does) to run the browser tests';
+const skip = chromium ? false : "no Chromium found (CHROME_PATH or /usr/bin/chromium): install Debian's chromium (.ci/run does) to run the browser tests";
 const FAST = { warmupSamples: 1, warmupTimeMs: 0, minSamples: 5, minTimeMs: 0, maxSamples: 10, maxTimeMs: 2000 };
 
 test('a missing browser gets a message that says how to install one', () => {
-  assert.throws(() => requireBrowserExecutable('chromium', '/nonexistent/chrome'), (e: unknown) => {
-    assert.ok(e instanceof BrowserNotFoundError);
-    assert.match((e as Error).message, /no chromium found .*\/nonexistent\/chrome.*apt-get install chromium.*CHROME_PATH/s);
-    return true;
-  });
+  assert.throws(
+    () => requireBrowserExecutable('chromium', '/nonexistent/chrome'),
+    (e: unknown) => {
+      assert.ok(e instanceof BrowserNotFoundError);
+      assert.match((e as Error).message, /no chromium found .*\/nonexistent\/chrome.*apt-get install chromium.*CHROME_PATH/s);
+      return true;
+    },
+  );
 });
 
 test('Node and Chromium agree: same top-1 on the same inputs, and the browser records what ran', { skip, timeout: 240_000 }, async () => {
   const implementations = ['reference', 'tfjs:wasm', 'ort-web:wasm@1', 'ort-web:wasm@2'];
   const config = resolveConfig({
-    targets: [{ name: 'node', type: 'node' }, { name: 'chromium', type: 'chromium' }],
+    targets: [
+      { name: 'node', type: 'node' },
+      { name: 'chromium', type: 'chromium' },
+    ],
     variants: { alpha: [0.25], resolution: [128] },
     implementations,
     sampling: FAST,
@@ -67,7 +73,10 @@ test('Node and Chromium agree: same top-1 on the same inputs, and the browser re
   assert.ok(ref.memory!.extra?.userAgentSpecificMemoryBytes! > 0, 'measureUserAgentSpecificMemory returned in time');
 });
 
-test('WebGL and WebGPU (tfjs and ORT) run on software adapters and say so; a browser-less pair is skipped with the reason', { skip, timeout: 240_000 }, async () => {
+test('WebGL and WebGPU (tfjs and ORT) run on software adapters and say so; a browser-less pair is skipped with the reason', {
+  skip,
+  timeout: 240_000,
+}, async () => {
   const config = resolveConfig({
     targets: [{ name: 'chromium', type: 'chromium' }],
     variants: { alpha: [0.25], resolution: [128] },
@@ -77,7 +86,7 @@ test('WebGL and WebGPU (tfjs and ORT) run on software adapters and say so; a bro
   });
   const plan = planJobs(config);
   assert.match(plan.skipped.find((s) => s.id === 'chromium/ort-node-cpu/0.25_128')!.reason, /browser cannot load it/);
-  const runner = await createPuppeteerRunner(config.targets[0] as Extract<typeof config.targets[0], { type: 'chromium' }>);
+  const runner = await createPuppeteerRunner(config.targets[0] as Extract<(typeof config.targets)[0], { type: 'chromium' }>);
   try {
     const byId = new Map<string, JobResult>();
     for (const job of plan.jobs) byId.set(job.id, await runner.runJob(job));
@@ -113,7 +122,7 @@ test('a crashed page and a hung page fail their jobs with the reason; the browse
   });
   const [job] = planJobs(config).jobs;
   let crashNext = true;
-  const runner = await createPuppeteerRunner(config.targets[0] as Extract<typeof config.targets[0], { type: 'chromium' }>, {
+  const runner = await createPuppeteerRunner(config.targets[0] as Extract<(typeof config.targets)[0], { type: 'chromium' }>, {
     async onJobStarted(page) {
       if (!crashNext) return;
       crashNext = false;

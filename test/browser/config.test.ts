@@ -14,13 +14,24 @@ const nodeOnly: UserConfig = { targets: [{ name: 'node', type: 'node' }], varian
 test('--target chromium works with a config that lists only node (built-in preset)', () => {
   const adjusted = applyMatrixArgs(parseMatrixArgs(['--target', 'chromium']))(nodeOnly);
   const config = resolveConfig(adjusted);
-  assert.deepEqual(config.targets.map((t) => `${t.name}:${t.type}`), ['chromium:chromium']);
+  assert.deepEqual(
+    config.targets.map((t) => `${t.name}:${t.type}`),
+    ['chromium:chromium'],
+  );
   const ids = planJobs(config).jobs.map((j) => j.id);
-  assert.deepEqual(ids, ['chromium/reference/0.25_128', 'chromium/tfjs-wasm/0.25_128', 'chromium/ort-web-wasm-t1/0.25_128', 'chromium/ort-web-wasm-t2/0.25_128']);
-  assert.throws(() => applyMatrixArgs(parseMatrixArgs(['--target', 'safari']))(nodeOnly), (e: unknown) => e instanceof ConfigError && /presets: node, chromium, firefox, webkit/.test(e.message));
+  assert.deepEqual(ids, [
+    'chromium/reference/0.25_128',
+    'chromium/tfjs-wasm/0.25_128',
+    'chromium/ort-web-wasm-t1/0.25_128',
+    'chromium/ort-web-wasm-t2/0.25_128',
+  ]);
+  assert.throws(
+    () => applyMatrixArgs(parseMatrixArgs(['--target', 'safari']))(nodeOnly),
+    (e: unknown) => e instanceof ConfigError && /presets: node, chromium, firefox, webkit/.test(e.message),
+  );
 });
 
-test('--impl replaces a browser preset\'s own implementations; browser-impossible pairs are skipped with the reason', () => {
+test("--impl replaces a browser preset's own implementations; browser-impossible pairs are skipped with the reason", () => {
   const adjusted = applyMatrixArgs(parseMatrixArgs(['--target', 'node,webkit', '--impl', 'ort-node:cpu,ort-web:webgpu,ort-web:wasm@2']))(nodeOnly);
   const plan = planJobs(resolveConfig(adjusted));
   assert.deepEqual(plan.jobs.map((j) => j.id).sort(), ['node/ort-node-cpu/0.25_128', 'node/ort-web-wasm-t2/0.25_128', 'webkit/ort-web-wasm-t2/0.25_128']);
@@ -31,7 +42,10 @@ test('--impl replaces a browser preset\'s own implementations; browser-impossibl
 });
 
 test('browser targets validate their keys and take their own job time limit', () => {
-  assert.throws(() => resolveConfig({ targets: [{ type: 'chromium', headles: false }] } as unknown as UserConfig), /headles: unknown key.*did you mean 'headless'/s);
+  assert.throws(
+    () => resolveConfig({ targets: [{ type: 'chromium', headles: false }] } as unknown as UserConfig),
+    /headles: unknown key.*did you mean 'headless'/s,
+  );
   const c = resolveConfig({ ...nodeOnly, targets: [{ type: 'chromium', jobTimeoutMs: 5000, hardwareConcurrency: 4, args: ['--foo'] }] });
   const t = c.targets[0];
   assert.equal(t.name, 'chromium');
@@ -50,7 +64,12 @@ test('weights and eval inputs cross to the page bit-identical', () => {
     assert.deepEqual(back.layers[i].kernel, w.layers[i].kernel);
     assert.deepEqual(back.layers[i].bias, w.layers[i].bias);
   }
-  const inputs = { tensors: [new Float32Array([1, -0, NaN, 3.5]), new Float32Array([2])], labels: [5, null], referenceLogits: [new Float32Array([0.25]), new Float32Array([-1e-30])], note: 'n' };
+  const inputs = {
+    tensors: [new Float32Array([1, -0, NaN, 3.5]), new Float32Array([2])],
+    labels: [5, null],
+    referenceLogits: [new Float32Array([0.25]), new Float32Array([-1e-30])],
+    note: 'n',
+  };
   const got = decodeEvalInputs(encodeEvalInputs(inputs));
   assert.deepEqual(got, inputs);
   assert.equal(decodeEvalInputs(encodeEvalInputs({ ...inputs, referenceLogits: null })).referenceLogits, null);

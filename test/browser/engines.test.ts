@@ -17,8 +17,17 @@ import { MINIBROWSER_PATHS } from '../../runners/webkit.ts';
 
 const FAST = { warmupSamples: 1, warmupTimeMs: 0, minSamples: 4, minTimeMs: 0, maxSamples: 8, maxTimeMs: 2000 };
 
-async function runAll(target: { name: string; type: 'webkit' | 'firefox' }, implementations: string[]): Promise<{ results: JobResult[]; skipped: Map<string, string> }> {
-  const config = resolveConfig({ targets: [target], variants: { alpha: [0.25], resolution: [128] }, implementations, sampling: FAST, accuracy: { samples: 3 } });
+async function runAll(
+  target: { name: string; type: 'webkit' | 'firefox' },
+  implementations: string[],
+): Promise<{ results: JobResult[]; skipped: Map<string, string> }> {
+  const config = resolveConfig({
+    targets: [target],
+    variants: { alpha: [0.25], resolution: [128] },
+    implementations,
+    sampling: FAST,
+    accuracy: { samples: 3 },
+  });
   const plan = planJobs(config);
   const runner = await runnerFor(config.targets[0]);
   try {
@@ -62,7 +71,10 @@ test('WebKit (MiniBrowser over classic WebDriver) runs the probe and agrees with
 });
 
 const firefox = findBrowserExecutable('firefox');
-test('Firefox ESR (puppeteer-core over WebDriver BiDi) runs the probe and agrees with the reference', { skip: firefox ? false : 'no Firefox: install firefox-esr (.ci/run does) to run the Firefox tests', timeout: 180_000 }, async () => {
+test('Firefox ESR (puppeteer-core over WebDriver BiDi) runs the probe and agrees with the reference', {
+  skip: firefox ? false : 'no Firefox: install firefox-esr (.ci/run does) to run the Firefox tests',
+  timeout: 180_000,
+}, async () => {
   const { results } = await runAll({ name: 'firefox', type: 'firefox' }, ['reference', 'ort-web:wasm@2', 'tfjs:wasm']);
   for (const r of results) {
     assert.equal(r.status, 'ok', `${r.id}: ${r.error}`);

@@ -10,7 +10,10 @@ test('the page bundle takes the browser side of #platform and is measured', { ti
   const info = await pageBundleInfo();
   assert.ok(info.totalBytes > info.entryBytes && info.entryBytes > 100_000, JSON.stringify(info));
   const dir = await buildProbePage();
-  const text = readdirSync(dir).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+  const text = readdirSync(dir)
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('\n');
   assert.match(text, /models\/platform\/browser\.ts/);
   assert.doesNotMatch(text, /models\/platform\/node\.ts/);
   // Only the page's loaders (models/loaders/page.ts) reach it: no native addon, no Node-side environment.
@@ -23,7 +26,15 @@ test('a node: import reaching the page fails its build, naming the importer', as
   const dir = tempDir('mnb-page-');
   writeFileSync(join(dir, 'entry.ts'), "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n");
   await assert.rejects(
-    build({ entryPoints: [join(dir, 'entry.ts')], bundle: true, write: false, platform: 'browser', format: 'esm', logLevel: 'silent', plugins: [NO_NODE_BUILTINS] }),
+    build({
+      entryPoints: [join(dir, 'entry.ts')],
+      bundle: true,
+      write: false,
+      platform: 'browser',
+      format: 'esm',
+      logLevel: 'silent',
+      plugins: [NO_NODE_BUILTINS],
+    }),
     /node:fs imported by .*entry\.ts: the probe page runs in a browser; put Node-only code behind '#platform'/,
   );
 });

@@ -113,7 +113,9 @@ test('in-memory files are served and removed', async () => {
 test('beyond loopback an unguessable path token is required', async () => {
   const { root } = fixture();
   assert.ok(isLoopback('127.0.0.1') && isLoopback('::1') && isLoopback('localhost') && !isLoopback('0.0.0.0') && !isLoopback('192.168.1.5'));
-  const lan = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+  const lan = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
   // Listen on all interfaces (what a phone on the LAN needs); reach it over loopback and, when there is one, the LAN address.
   const server = await startStaticServer({ host: '0.0.0.0', mounts: { '/': root } });
   try {

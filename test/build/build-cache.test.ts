@@ -24,7 +24,7 @@ function copyTree(): string {
   return root;
 }
 
-test('a target bundle\'s key covers its import closure and nothing else', { timeout: 120_000 }, async () => {
+test("a target bundle's key covers its import closure and nothing else", { timeout: 120_000 }, async () => {
   const root = copyTree();
   try {
     const keys = async () => ({ page: (await buildKey(probePageBuild(root))).key, board: (await buildKey(remoteJobBuild(root))).key });
@@ -35,7 +35,10 @@ test('a target bundle\'s key covers its import closure and nothing else', { time
     const page = await buildKey(probePageBuild(root));
     assert.ok(page.files.includes('harness/probe/page/main.ts') && page.files.includes('models/loaders/page.ts'), page.files.join(' '));
     assert.ok(!page.files.some((f) => f.startsWith('cli/') || f.startsWith('harness/compare/') || f === 'models/onnx/ort-node.ts'), page.files.join(' '));
-    assert.ok(page.packages.some((p) => p.startsWith('onnxruntime-web@')) && !page.packages.some((p) => p.startsWith('onnxruntime-node@')), page.packages.join(' '));
+    assert.ok(
+      page.packages.some((p) => p.startsWith('onnxruntime-web@')) && !page.packages.some((p) => p.startsWith('onnxruntime-node@')),
+      page.packages.join(' '),
+    );
 
     // Outside both closures: compare and a usage string.
     touch('harness/compare/format.ts');
@@ -63,12 +66,18 @@ test('a target bundle\'s key covers its import closure and nothing else', { time
 });
 
 /** Builds counted, and a gate that holds each build until `overlap` builds have started. */
-interface Counter { builds: number; overlap: number; started?: () => void; allStarted?: Promise<void> }
+interface Counter {
+  builds: number;
+  overlap: number;
+  started?: () => void;
+  allStarted?: Promise<void>;
+}
 
 /** A tiny build under its own root: one entry, written in two steps with a wait between, so that racing builders overlap. */
 function tinyBuild(root: string, counter: Counter, fail = false): CachedBuild {
   return {
-    name: 'tiny', root,
+    name: 'tiny',
+    root,
     options: { entryPoints: [join(root, 'entry.ts')], bundle: true, format: 'esm', platform: 'neutral' },
     async build(dir) {
       counter.builds++;
@@ -87,7 +96,9 @@ test('builders racing for one key end with the same complete folder; a failed bu
     writeFileSync(join(root, 'entry.ts'), 'export const x = 1;\n');
     const cache = join(root, 'cache');
     const counter: Counter = { builds: 0, overlap: 2 };
-    counter.allStarted = new Promise((r) => { counter.started = r; });
+    counter.allStarted = new Promise((r) => {
+      counter.started = r;
+    });
     const [a, b] = await Promise.all([cachedBuild(tinyBuild(root, counter), cache), cachedBuild(tinyBuild(root, counter), cache)]);
     assert.equal(a, b);
     assert.equal(counter.builds, 2);

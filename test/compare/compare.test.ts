@@ -32,26 +32,84 @@ function job(id: string, over: Partial<JobResult> & { samplesMs?: number[]; peak
   const med = sorted[Math.floor(s.length / 2)];
   const { samplesMs: _s, peakRss, predictions, agreement, ...rest } = over;
   return JobResultSchema.parse({
-    schemaVersion: SCHEMA_VERSION, id, target, impl: implLabel.startsWith('ort') ? 'ort-node' : implLabel.split('-')[0], backend: 'x', threads: null,
-    alpha, resolution, precision: 'float32', weightsSource: 'synthetic(seed 0)', status: 'ok', startedAt: '2026-11-24T07:00:00.000Z', durationMs: 1000,
-    effective: null, coldStart: null,
-    latency: { samplesMs: s, medianMs: med, p90Ms: med, p99Ms: med, meanMs: med, minMs: sorted[0], maxMs: sorted.at(-1)!, madMs: 0, ci95Ms: [med, med], warmupSamples: 2, stoppedBy: 'minimums', drift: null },
-    memory: { peakRssBytes: peakRss ?? 120 * 2 ** 20, peakRssSource: 'VmHWM', jsHeapUsedBytes: null, jsHeapTotalBytes: null, externalBytes: null, arrayBuffersBytes: null, wasmMemoryBytes: null, tfjs: null },
+    schemaVersion: SCHEMA_VERSION,
+    id,
+    target,
+    impl: implLabel.startsWith('ort') ? 'ort-node' : implLabel.split('-')[0],
+    backend: 'x',
+    threads: null,
+    alpha,
+    resolution,
+    precision: 'float32',
+    weightsSource: 'synthetic(seed 0)',
+    status: 'ok',
+    startedAt: '2026-11-24T07:00:00.000Z',
+    durationMs: 1000,
+    effective: null,
+    coldStart: null,
+    latency: {
+      samplesMs: s,
+      medianMs: med,
+      p90Ms: med,
+      p99Ms: med,
+      meanMs: med,
+      minMs: sorted[0],
+      maxMs: sorted.at(-1)!,
+      madMs: 0,
+      ci95Ms: [med, med],
+      warmupSamples: 2,
+      stoppedBy: 'minimums',
+      drift: null,
+    },
+    memory: {
+      peakRssBytes: peakRss ?? 120 * 2 ** 20,
+      peakRssSource: 'VmHWM',
+      jsHeapUsedBytes: null,
+      jsHeapTotalBytes: null,
+      externalBytes: null,
+      arrayBuffersBytes: null,
+      wasmMemoryBytes: null,
+      tfjs: null,
+    },
     analytic: { macs: 1, params: 1, gmacPerSecond: null },
-    accuracy: { n: 100, top1: null, top5: null, agreementTop1: agreement ?? 1, maxAbsLogitDelta: 0, predictions: predictions ?? Array.from({ length: 100 }, (_, i) => i % 10) },
+    accuracy: {
+      n: 100,
+      top1: null,
+      top5: null,
+      agreementTop1: agreement ?? 1,
+      maxAbsLogitDelta: 0,
+      predictions: predictions ?? Array.from({ length: 100 }, (_, i) => i % 10),
+    },
     ...rest,
   });
 }
 
 function info(runId: string, ids = IDS): RunInfo {
   return RunInfoSchema.parse({
-    schemaVersion: SCHEMA_VERSION, runId, startedAt: '2026-11-24T07:00:00.000Z', endedAt: '2026-11-24T07:01:00.000Z', gitCommit: null, harnessVersion: '0.1.0',
-    packages: { 'onnxruntime-node': '1.30.0' }, host: { cpuModel: 'cpu', cores: 2, totalMemoryBytes: 1, os: 'Linux', arch: 'x64', nodeVersion: 'v20' },
-    config: { accuracy: { samples: 100, seed: 0 } }, plannedJobIds: ids, orderSeed: 1, resumes: [],
+    schemaVersion: SCHEMA_VERSION,
+    runId,
+    startedAt: '2026-11-24T07:00:00.000Z',
+    endedAt: '2026-11-24T07:01:00.000Z',
+    gitCommit: null,
+    harnessVersion: '0.1.0',
+    packages: { 'onnxruntime-node': '1.30.0' },
+    host: { cpuModel: 'cpu', cores: 2, totalMemoryBytes: 1, os: 'Linux', arch: 'x64', nodeVersion: 'v20' },
+    config: { accuracy: { samples: 100, seed: 0 } },
+    plannedJobIds: ids,
+    orderSeed: 1,
+    resumes: [],
   });
 }
 
-const run = (label: string, results: JobResult[]): RunData => ({ source: `/tmp/${label}`, label, run: info(label, results.map((r) => r.id)), results });
+const run = (label: string, results: JobResult[]): RunData => ({
+  source: `/tmp/${label}`,
+  label,
+  run: info(
+    label,
+    results.map((r) => r.id),
+  ),
+  results,
+});
 const baseJobs = () => IDS.map((id, i) => job(id, { samplesMs: samples(10 + i * 5, 40, 0.05, i + 1) }));
 const scaled = (jobs: JobResult[], f: number, only?: string) =>
   jobs.map((j) => (only && j.id !== only ? j : JobResultSchema.parse({ ...j, latency: { ...j.latency!, samplesMs: j.latency!.samplesMs.map((x) => x * f) } })));
@@ -121,7 +179,10 @@ test('the automatic threshold grows with the noise of the samples', () => {
 test('repeated baseline runs: the between-run spread raises the threshold', () => {
   const runs = [1, 1.25, 0.8].map((f, k) => IDS.map((id, i) => job(id, { samplesMs: samples(10 * f, 40, 0.05, 10 * k + i) })));
   const base: RunData = { ...run('b0', runs[0]), repeats: runs.slice(1).map((x, k) => ({ run: info(`b${k + 1}`), results: x })) };
-  const cur = run('c', IDS.map((id, i) => job(id, { samplesMs: samples(13, 40, 0.05, 99 + i) })));
+  const cur = run(
+    'c',
+    IDS.map((id, i) => job(id, { samplesMs: samples(13, 40, 0.05, 99 + i) })),
+  );
   const r = compareRuns(base, cur);
   for (const j of r.jobs) assert.ok(j.latency!.betweenRuns && j.latency!.betweenRuns.runsBaseline === 3 && j.latency!.threshold > 0.3);
   assert.equal(r.exitCode, 0, '+30 % is inside what the baseline runs themselves spread over');
@@ -131,7 +192,9 @@ test('repeated baseline runs: the between-run spread raises the threshold', () =
 
 test('failed, missing, new and skipped jobs', () => {
   const base = baseJobs();
-  const failedNow = base.map((j, i) => (i === 0 ? JobResultSchema.parse({ ...j, status: 'failed', error: 'process died (signal SIGKILL)\nstack', latency: null }) : j));
+  const failedNow = base.map((j, i) =>
+    i === 0 ? JobResultSchema.parse({ ...j, status: 'failed', error: 'process died (signal SIGKILL)\nstack', latency: null }) : j,
+  );
   const r = compareRuns(run('a', base), run('b', failedNow));
   assert.equal(r.exitCode, 1);
   assert.equal(r.jobs[0].verdict, 'failed');
@@ -160,7 +223,10 @@ test('memory: heavier only past both the relative and the absolute threshold', (
   const base = IDS.map((id, i) => job(id, { samplesMs: samples(10, 40, 0.05, i + 1), peakRss: 100 * MiB }));
   const cur = base.map((j, i) => JobResultSchema.parse({ ...j, memory: { ...j.memory!, peakRssBytes: [120, 103, 80, 100][i] * MiB } }));
   const r = compareRuns(run('a', base), run('b', cur));
-  assert.deepEqual(r.jobs.map((j) => j.memory!.verdict), ['heavier', 'unchanged', 'lighter', 'unchanged']);
+  assert.deepEqual(
+    r.jobs.map((j) => j.memory!.verdict),
+    ['heavier', 'unchanged', 'lighter', 'unchanged'],
+  );
   assert.deepEqual(r.regressions, [IDS[0]]);
   assert.equal(r.jobs[0].verdict, 'heavier');
   // +20 % of a 20 MiB process is 4 MiB: below the 5 MiB floor.
@@ -177,7 +243,10 @@ test('accuracy: predictions that changed count only with a drop, and beyond the 
     JobResultSchema.parse({ ...j, accuracy: { ...j.accuracy!, predictions: changed([5, 1, 5, 0][i]), agreementTop1: [0.95, 0.99, 1, 1][i] } }),
   );
   const r = compareRuns(run('a', base), run('b', cur));
-  assert.deepEqual(r.jobs.map((j) => j.accuracy!.verdict), ['less-accurate', 'unchanged', 'unchanged', 'unchanged']);
+  assert.deepEqual(
+    r.jobs.map((j) => j.accuracy!.verdict),
+    ['less-accurate', 'unchanged', 'unchanged', 'unchanged'],
+  );
   assert.equal(r.jobs[0].accuracy!.changed, 5);
   assert.equal(r.jobs[0].accuracy!.allowed, 1);
   assert.match(r.jobs[0].reasons[0], /^accuracy: 5 of 100 top-1 predictions changed/);
@@ -195,15 +264,23 @@ test('accuracy: predictions that changed count only with a drop, and beyond the 
 
 test('incompatible runs cannot be compared (CompareError names the problem)', () => {
   const base = run('a', baseJobs());
-  const otherWeights = run('b', baseJobs().map((j) => JobResultSchema.parse({ ...j, weightsSource: 'tflite' })));
-  assert.throws(() => compareRuns(base, otherWeights), (e: Error) => e instanceof CompareError && /different variants under the same job ids:\n {2}node\/reference\/0\.25_128: weightsSource/.test(e.message));
+  const otherWeights = run(
+    'b',
+    baseJobs().map((j) => JobResultSchema.parse({ ...j, weightsSource: 'tflite' })),
+  );
+  assert.throws(
+    () => compareRuns(base, otherWeights),
+    (e: Error) => e instanceof CompareError && /different variants under the same job ids:\n {2}node\/reference\/0\.25_128: weightsSource/.test(e.message),
+  );
   const disjoint = run('c', [job('node/reference/1.0_224')]);
   assert.throws(() => compareRuns(base, disjoint), /different variants: no job id in common/);
 });
 
 test('JUnit XML is well-formed with one testcase per job; Markdown and JSON carry the verdicts', () => {
   const base = baseJobs();
-  const cur = scaled(base, 1.3, IDS[1]).map((j, i) => (i === 3 ? JobResultSchema.parse({ ...j, status: 'failed', error: 'bad <xml> & "quotes"\u0001', latency: null }) : j));
+  const cur = scaled(base, 1.3, IDS[1]).map((j, i) =>
+    i === 3 ? JobResultSchema.parse({ ...j, status: 'failed', error: 'bad <xml> & "quotes"\u0001', latency: null }) : j,
+  );
   const r = compareRuns(run('a', base), run('b', cur));
   const xml = formatJunit(r);
   assertWellFormedXml(xml);
@@ -245,7 +322,15 @@ function assertWellFormedXml(xml: string) {
 /** Write a run folder as the harness does. */
 function writeRun(dir: string, label: string, jobs: JobResult[]): string {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'run.json'), JSON.stringify(info(label, jobs.map((j) => j.id))));
+  writeFileSync(
+    join(dir, 'run.json'),
+    JSON.stringify(
+      info(
+        label,
+        jobs.map((j) => j.id),
+      ),
+    ),
+  );
   writeFileSync(join(dir, 'results.jsonl'), jobs.map((j) => JSON.stringify(j) + '\n').join(''));
   return dir;
 }
@@ -257,7 +342,11 @@ test('CLI: exit 0 against itself, 1 with samples ×1.3 naming the jobs, 2 when i
   const call = async (argv: string[]) => {
     let out = '';
     let err = '';
-    const code = await compareCommand(argv, (s) => (out += s), (s) => (err += s));
+    const code = await compareCommand(
+      argv,
+      (s) => (out += s),
+      (s) => (err += s),
+    );
     return { code, out, err };
   };
   assert.equal((await call([a, a])).code, 0);
@@ -291,7 +380,15 @@ test('CLI: exit 0 against itself, 1 with samples ×1.3 naming the jobs, 2 when i
   let out = '';
   assert.equal(await baselineCommand(['save', a, a2, a, '--name', 'main', '--dir', dir], (s) => (out += s)), 0);
   assert.match(out, /Saved baseline 'main' \(4 jobs, 3 runs/);
-  assert.equal(await baselineCommand(['save', a, '--name', 'main', '--dir', dir], () => {}, () => {}), 2, 'no overwrite without --force');
+  assert.equal(
+    await baselineCommand(
+      ['save', a, '--name', 'main', '--dir', dir],
+      () => {},
+      () => {},
+    ),
+    2,
+    'no overwrite without --force',
+  );
   const loaded = loadComparable('main', dir);
   assert.equal(loaded.repeats!.length, 2);
   assert.equal((await call(['main', a, '--baselines', dir])).code, 0);
@@ -303,7 +400,10 @@ test('repeated processes count as runs: a 25 % process-level spread widens the t
   // Three processes per side whose medians sit up to 25 % apart (as ORT's sub-millisecond jobs do here).
   const repeated = (medians: number[], seed: number) => {
     const parts = medians.map((m, k) => samples(m, 30, 0.03, seed + k));
-    return job(IDS[0], { samplesMs: parts.flat(), latency: { ...job(IDS[0]).latency!, samplesMs: parts.flat(), processes: parts.map((p, k) => ({ medianMs: medians[k], samples: p.length })) } });
+    return job(IDS[0], {
+      samplesMs: parts.flat(),
+      latency: { ...job(IDS[0]).latency!, samplesMs: parts.flat(), processes: parts.map((p, k) => ({ medianMs: medians[k], samples: p.length })) },
+    });
   };
   const base = run('a', [repeated([10, 10.5, 12.5], 1)]);
   const noisy = compareRuns(base, run('b', [repeated([12.5, 10.2, 12], 11)]));

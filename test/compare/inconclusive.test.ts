@@ -13,7 +13,11 @@ const IDS = ['node/reference/0.25_128', 'node/reference/0.5_128'];
 async function cli(args: string[]) {
   let out = '';
   let err = '';
-  const code = await compareCommand(args, (s) => (out += s), (s) => (err += s));
+  const code = await compareCommand(
+    args,
+    (s) => (out += s),
+    (s) => (err += s),
+  );
   return { code, out, err };
 }
 
@@ -25,8 +29,16 @@ test('smallest p of the Mann-Whitney test: 1 with one sample a side, 2/C(n1+n2, 
 
 test('a 10× slowdown of 1-sample jobs is inconclusive in every format and exits 2, never "No regression"', async () => {
   const work = tempDir('mnb-inconcl-');
-  const base = writeRunFolder(join(work, 'base'), IDS.map((id) => jobLine(id, [10])), 'base');
-  const cur = writeRunFolder(join(work, 'cur'), IDS.map((id) => jobLine(id, [100])), 'cur');
+  const base = writeRunFolder(
+    join(work, 'base'),
+    IDS.map((id) => jobLine(id, [10])),
+    'base',
+  );
+  const cur = writeRunFolder(
+    join(work, 'cur'),
+    IDS.map((id) => jobLine(id, [100])),
+    'cur',
+  );
   const before = readFileSync(join(cur, 'results.jsonl'), 'utf8');
 
   const table = await cli([base, cur]);
@@ -37,7 +49,10 @@ test('a 10× slowdown of 1-sample jobs is inconclusive in every format and exits
   assert.match(table.err, /cannot compare: all 2 jobs/);
 
   const json = JSON.parse((await cli([base, cur, '--format', 'json'])).out);
-  assert.deepEqual(json.jobs.map((j: { verdict: string }) => j.verdict), ['inconclusive', 'inconclusive']);
+  assert.deepEqual(
+    json.jobs.map((j: { verdict: string }) => j.verdict),
+    ['inconclusive', 'inconclusive'],
+  );
   assert.equal(json.exitCode, 2);
   assert.match(json.jobs[0].reasons[0], /smallest p-value they allow is 1\.000/);
 

@@ -31,7 +31,11 @@ async function realRun(root: string, name: string, execArgv: string[] = [], samp
   });
   const dir = join(root, name);
   const { results } = await runBenchmark({ config, runnerFor, outDir: dir });
-  assert.deepEqual(results.map((r) => r.status), ['ok', 'ok'], results.map((r) => r.error ?? '').join('; '));
+  assert.deepEqual(
+    results.map((r) => r.status),
+    ['ok', 'ok'],
+    results.map((r) => r.error ?? '').join('; '),
+  );
   return dir;
 }
 
@@ -52,18 +56,31 @@ test('real runs: A/A raises nothing; --jitless is flagged on the JS reference, n
 
   // A/A through the CLI at the default settings: exit 0.
   let out = '';
-  const code = await compareCommand([file, currentFile], (s) => (out += s), (s) => (out += s));
+  const code = await compareCommand(
+    [file, currentFile],
+    (s) => (out += s),
+    (s) => (out += s),
+  );
   assert.equal(code, 0, out);
-  const sideOf = (dirs: string[]): RunData => ({ ...loadRunDir(dirs[0]), repeats: dirs.slice(1).map((d) => ({ run: loadRunDir(d).run, results: loadRunDir(d).results })) });
+  const sideOf = (dirs: string[]): RunData => ({
+    ...loadRunDir(dirs[0]),
+    repeats: dirs.slice(1).map((d) => ({ run: loadRunDir(d).run, results: loadRunDir(d).results })),
+  });
   const baseline = sideOf(baselineDirs);
   const aa = compareRuns(baseline, sideOf(currentDirs));
   assert.equal(aa.exitCode, 0, out);
-  assert.ok(aa.jobs.every((j) => j.verdict === 'unchanged' || j.verdict === 'faster'), out);
+  assert.ok(
+    aa.jobs.every((j) => j.verdict === 'unchanged' || j.verdict === 'faster'),
+    out,
+  );
   assert.ok(aa.jobs.every((j) => j.latency!.betweenRuns?.runsBaseline === 3 && j.latency!.betweenRuns.runsCurrent === 3));
 
   // The current run's own samples ×1.3 against it: flagged wherever the job's noise allows seeing 30 %.
   const cur = loadRunDir(current);
-  const times13: RunData = { ...cur, results: cur.results.map((r) => ({ ...r, latency: r.latency && { ...r.latency, samplesMs: r.latency.samplesMs.map((x) => x * 1.3) } })) };
+  const times13: RunData = {
+    ...cur,
+    results: cur.results.map((r) => ({ ...r, latency: r.latency && { ...r.latency, samplesMs: r.latency.samplesMs.map((x) => x * 1.3) } })),
+  };
   const scaled = compareRuns(cur, times13);
   for (const j of scaled.jobs) {
     assert.notEqual(j.verdict, 'faster');
@@ -71,7 +88,14 @@ test('real runs: A/A raises nothing; --jitless is flagged on the JS reference, n
   }
 
   // A real slowdown under the same job ids (few samples: a jitless reference inference takes about a second here).
-  const jitless = await realRun(root, 'jitless', ['--jitless'], { warmupSamples: 1, warmupTimeMs: 0, minSamples: 8, minTimeMs: 0, maxTimeMs: 15000, repeats: 1 });
+  const jitless = await realRun(root, 'jitless', ['--jitless'], {
+    warmupSamples: 1,
+    warmupTimeMs: 0,
+    minSamples: 8,
+    minTimeMs: 0,
+    maxTimeMs: 15000,
+    repeats: 1,
+  });
   const slow = compareRuns(baseline, loadRunDir(jitless));
   const byId = Object.fromEntries(slow.jobs.map((j) => [j.id, j]));
   assert.equal(byId[REFERENCE].verdict, 'slower', byId[REFERENCE].reasons.join('; '));

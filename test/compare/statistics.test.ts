@@ -42,15 +42,28 @@ test('Mann-Whitney U: ties use average ranks and the tie-corrected variance (sci
 });
 
 test('Mann-Whitney U: larger samples, exact (n1 + n2 = 50) and asymptotic with a tie (scipy)', () => {
-  const a = [10.126, 9.868, 10.64, 10.105, 9.464, 10.362, 11.304, 10.947, 9.296, 8.735, 9.377, 10.041, 7.675, 9.781, 8.754, 9.268, 9.456, 9.684, 10.412, 11.043, 9.871, 11.366, 9.335, 10.352, 10.903];
-  const b = [11.094, 10.257, 10.078, 10.542, 11.22, 9.99, 10.791, 10.841, 11.541, 11.215, 11.355, 10.346, 10.87, 11.784, 12.493, 9.741, 12.514, 12.346, 11.781, 11.264, 10.686, 12.458, 12.96, 12.802, 12.315];
+  const a = [
+    10.126, 9.868, 10.64, 10.105, 9.464, 10.362, 11.304, 10.947, 9.296, 8.735, 9.377, 10.041, 7.675, 9.781, 8.754, 9.268, 9.456, 9.684, 10.412, 11.043, 9.871,
+    11.366, 9.335, 10.352, 10.903,
+  ];
+  const b = [
+    11.094, 10.257, 10.078, 10.542, 11.22, 9.99, 10.791, 10.841, 11.541, 11.215, 11.355, 10.346, 10.87, 11.784, 12.493, 9.741, 12.514, 12.346, 11.781, 11.264,
+    10.686, 12.458, 12.96, 12.802, 12.315,
+  ];
   const exact = mannWhitneyU(a, b);
   assert.equal(exact.method, 'exact');
   assert.equal(exact.u1, 91);
   close(exact.p, 5.4579577572056554e-6, 1e-6, 'exact p');
   close(mannWhitneyU(a, b, { exact: false }).p, 1.8026487244907033e-5, 1e-5, 'asymptotic p');
-  const a2 = [10.357, 8.792, 9.996, 10.656, 8.712, 10.395, 10.43, 10.696, 8.816, 9.338, 9.564, 8.83, 11.739, 9.504, 10.329, 9.741, 11.583, 11.32, 10.633, 7.796, 10.052, 10.684, 11.004, 9.382, 11.822, 8.68, 9.338, 10.935, 10.049, 12.002, 10.189, 9.367, 9.622, 8.909, 8.722, 10.63, 10.581, 11.295, 9.245, 11.689];
-  const b2 = [10.313, 12.174, 10.167, 9.865, 10.85, 11.631, 10.761, 10.014, 9.259, 9.198, 11.103, 11.59, 10.436, 9.526, 11.473, 9.32, 9.887, 11.221, 8.35, 10.986, 10.018, 10.709, 10.524, 10.802, 11.294, 9.842, 12.021, 11.326, 11.444, 11.765, 11.388, 11.444, 10.676, 9.173, 10.465, 9.83, 9.177, 10.858, 10.031, 9.57, 9.557, 10.868, 10.959, 11.922, 10.586];
+  const a2 = [
+    10.357, 8.792, 9.996, 10.656, 8.712, 10.395, 10.43, 10.696, 8.816, 9.338, 9.564, 8.83, 11.739, 9.504, 10.329, 9.741, 11.583, 11.32, 10.633, 7.796, 10.052,
+    10.684, 11.004, 9.382, 11.822, 8.68, 9.338, 10.935, 10.049, 12.002, 10.189, 9.367, 9.622, 8.909, 8.722, 10.63, 10.581, 11.295, 9.245, 11.689,
+  ];
+  const b2 = [
+    10.313, 12.174, 10.167, 9.865, 10.85, 11.631, 10.761, 10.014, 9.259, 9.198, 11.103, 11.59, 10.436, 9.526, 11.473, 9.32, 9.887, 11.221, 8.35, 10.986, 10.018,
+    10.709, 10.524, 10.802, 11.294, 9.842, 12.021, 11.326, 11.444, 11.765, 11.388, 11.444, 10.676, 9.173, 10.465, 9.83, 9.177, 10.858, 10.031, 9.57, 9.557,
+    10.868, 10.959, 11.922, 10.586,
+  ];
   const r = mannWhitneyU(a2, b2);
   assert.equal(r.method, 'normal');
   assert.equal(r.u1, 668);
@@ -59,7 +72,10 @@ test('Mann-Whitney U: larger samples, exact (n1 + n2 = 50) and asymptotic with a
 
 test('exact U distribution: m = n = 2 has counts 1,1,2,1,1 over U = 0..4', () => {
   const cdf = exactUCdf(2, 2);
-  assert.deepEqual([...cdf].map((v) => Math.round(v * 6)), [1, 2, 4, 5, 6]);
+  assert.deepEqual(
+    [...cdf].map((v) => Math.round(v * 6)),
+    [1, 2, 4, 5, 6],
+  );
   // Symmetric and ends at 1 for a bigger case.
   const big = exactUCdf(12, 17);
   close(big[big.length - 1], 1, 1e-12);
@@ -69,8 +85,14 @@ test('exact U distribution: m = n = 2 has counts 1,1,2,1,1 over U = 0..4', () =>
 
 test('Holm–Bonferroni adjusts step-down and stays monotone', () => {
   // sorted: .005·4 = .02, .01·3 = .03, .03·2 = .06, .04·1 = .04 → max so far .06
-  assert.deepEqual(holmAdjust([0.01, 0.04, 0.03, 0.005]).map((p) => +p.toFixed(10)), [0.03, 0.06, 0.06, 0.02]);
-  assert.deepEqual(holmAdjust([0.5, Number.NaN, 0.9]).map((p) => (Number.isNaN(p) ? 'NaN' : +p.toFixed(10))), [1, 'NaN', 1]);
+  assert.deepEqual(
+    holmAdjust([0.01, 0.04, 0.03, 0.005]).map((p) => +p.toFixed(10)),
+    [0.03, 0.06, 0.06, 0.02],
+  );
+  assert.deepEqual(
+    holmAdjust([0.5, Number.NaN, 0.9]).map((p) => (Number.isNaN(p) ? 'NaN' : +p.toFixed(10))),
+    [1, 'NaN', 1],
+  );
   assert.deepEqual(holmAdjust([]), []);
 });
 
@@ -86,7 +108,7 @@ test('effect sizes: Hodges–Lehmann, ratio of medians and its seeded bootstrap 
   assert.equal(relativeHalfWidth([9, 11], 10), 0.1);
 });
 
-test('between-run noise: Student t over the runs\' log medians', () => {
+test("between-run noise: Student t over the runs' log medians", () => {
   assert.equal(t975(2), 4.303);
   assert.equal(t975(100), 1.96);
   assert.equal(betweenRunNoise([10], [10]), null, 'two runs in all leave no degree of freedom');

@@ -29,7 +29,11 @@ test.before(async () => {
 test.after(async () => {
   if (!grid) return;
   await grid.stop();
-  assert.deepEqual(grid.processes.filter(isOurs).map((p) => p.name), [], 'the Grid left no process');
+  assert.deepEqual(
+    grid.processes.filter(isOurs).map((p) => p.name),
+    [],
+    'the Grid left no process',
+  );
 });
 
 /** [start, end] of a job in ms since the epoch. */
@@ -39,7 +43,15 @@ const overlap = (a: JobResult, b: JobResult) => span(a)[0] < span(b)[1] && span(
 function config(extra: UserConfig & Record<string, unknown>, { phone = true } = {}) {
   const base = gridBenchConfig(grid!) as { targets: Array<Record<string, unknown>> };
   const targets = base.targets.filter((t) => phone || t.name !== 'grid-phone');
-  return resolveConfig({ ...base, targets, variants: { alpha: [0.25], resolution: [128, 160] }, implementations: ['reference', 'tfjs:wasm'], sampling: QUICK, accuracy: { samples: QUICK_ACCURACY_SAMPLES }, ...extra } as UserConfig);
+  return resolveConfig({
+    ...base,
+    targets,
+    variants: { alpha: [0.25], resolution: [128, 160] },
+    implementations: ['reference', 'tfjs:wasm'],
+    sampling: QUICK,
+    accuracy: { samples: QUICK_ACCURACY_SAMPLES },
+    ...extra,
+  } as UserConfig);
 }
 
 /** How long at least one job was running: the length of the union of the jobs' spans. */
@@ -54,22 +66,36 @@ function busyMs(results: JobResult[]): number {
   return total;
 }
 
-test('`run --quick` on the Grid stand-in\'s config (a pooled desktop target and a phone): all ok, two sessions, instances overlap but never with themselves, the jobs\' busy time below their sum', { skip, timeout: 240_000 }, async () => {
+test("`run --quick` on the Grid stand-in's config (a pooled desktop target and a phone): all ok, two sessions, instances overlap but never with themselves, the jobs' busy time below their sum", {
+  skip,
+  timeout: 240_000,
+}, async () => {
   const dir = tempRunDir('mnb-grid-run-');
   const { results } = await runBenchmark({ config: config({}), runnerFor, outDir: dir });
-  assert.deepEqual(results.filter((r) => r.status !== 'ok').map((r) => `${r.id}: ${r.error}`), []);
+  assert.deepEqual(
+    results.filter((r) => r.status !== 'ok').map((r) => `${r.id}: ${r.error}`),
+    [],
+  );
   const desktop = results.filter((r) => r.target === 'grid-desktop');
   const phone = results.filter((r) => r.target === 'grid-phone');
   assert.equal(desktop.length, 4);
   assert.equal(phone.length, 4);
   // Routing: desktop sessions came from the Chromium nodes, phone sessions from Appium (its capabilities echo appium:*).
-  assert.ok(phone.every((r) => r.device!.model === 'Pixel 7' && r.device!.emulated), 'phone-emulated sessions');
+  assert.ok(
+    phone.every((r) => r.device!.model === 'Pixel 7' && r.device!.emulated),
+    'phone-emulated sessions',
+  );
   assert.ok(desktop.every((r) => r.device!.browserName === 'chrome' && !r.device!.emulated));
   const sessions = new Set(desktop.map((r) => r.device!.sessionId));
   assert.ok(sessions.size >= 2, `${sessions.size} desktop sessions`);
   assert.deepEqual(new Set(desktop.map((r) => r.instance!.index)), new Set([0, 1]), 'both instances ran jobs');
-  for (const a of desktop) for (const b of desktop) if (a !== b && a.instance!.index === b.instance!.index) assert.ok(!overlap(a, b), `${a.id} and ${b.id} ran on one instance at once`);
-  assert.ok(desktop.some((a) => desktop.some((b) => a.instance!.index !== b.instance!.index && overlap(a, b))), 'jobs of different instances overlapped');
+  for (const a of desktop)
+    for (const b of desktop)
+      if (a !== b && a.instance!.index === b.instance!.index) assert.ok(!overlap(a, b), `${a.id} and ${b.id} ran on one instance at once`);
+  assert.ok(
+    desktop.some((a) => desktop.some((b) => a.instance!.index !== b.instance!.index && overlap(a, b))),
+    'jobs of different instances overlapped',
+  );
   // Jobs ran at once, so the run took less than one after another would. Measured over the jobs'
   // own spans: the run's wall time also holds session start-up through the hub, which under load
   // can outgrow the jobs themselves and says nothing about concurrency.
@@ -79,7 +105,14 @@ test('`run --quick` on the Grid stand-in\'s config (a pooled desktop target and 
   // One host (this machine) shared on purpose: every result says so.
   assert.ok(results.every((r) => r.warnings?.some((w) => w.startsWith('shareHost'))));
   const info = readRunInfo(dir);
-  assert.deepEqual(info.instances!.map((i) => [i.target, i.index, i.jobs]), [['grid-desktop', 0, desktop.filter((r) => r.instance!.index === 0).length], ['grid-desktop', 1, desktop.filter((r) => r.instance!.index === 1).length], ['grid-phone', 0, 4]]);
+  assert.deepEqual(
+    info.instances!.map((i) => [i.target, i.index, i.jobs]),
+    [
+      ['grid-desktop', 0, desktop.filter((r) => r.instance!.index === 0).length],
+      ['grid-desktop', 1, desktop.filter((r) => r.instance!.index === 1).length],
+      ['grid-phone', 0, 4],
+    ],
+  );
   assert.ok(info.instances!.every((i) => i.busyMs > 0 && (i.sessions?.length ?? 0) >= 1));
 });
 
@@ -94,7 +127,10 @@ test('a Grid node killed mid-run fails only the job it was running; the run fini
   const run = runBenchmark({ config: config({ sampling: { ...QUICK, minTimeMs: 4000, maxTimeMs: 5000 } }, { phone: false }), runnerFor, outDir: dir, onEvent });
   const victim = grid!.desktopNodes[1];
   let finished = false;
-  void run.then(() => (finished = true), () => (finished = true));
+  void run.then(
+    () => (finished = true),
+    () => (finished = true),
+  );
   const desktopUris = new Set(grid!.desktopNodes.map((n) => n.url));
   let killedSession: string | null = null;
   while (!killedSession && !finished) {
@@ -102,7 +138,10 @@ test('a Grid node killed mid-run fails only the job it was running; the run fini
     const status = await hubStatus(grid!.hubUrl);
     const busy = (status?.value.nodes ?? [])
       .filter((n) => desktopUris.has(n.uri.replace(/\/$/, '')))
-      .map((n) => ({ uri: n.uri.replace(/\/$/, ''), session: (n.slots as Array<{ session?: { sessionId: string } | null }>).find((s) => s.session)?.session?.sessionId ?? null }));
+      .map((n) => ({
+        uri: n.uri.replace(/\/$/, ''),
+        session: (n.slots as Array<{ session?: { sessionId: string } | null }>).find((s) => s.session)?.session?.sessionId ?? null,
+      }));
     // Both devices busy with a job (not just holding a session): kill the second node with its browser.
     if (running.size === 2 && busy.length === 2 && busy.every((b) => b.session && /^[0-9a-f-]{16,}$/.test(b.session))) {
       await sleep(2000);
@@ -114,7 +153,11 @@ test('a Grid node killed mid-run fails only the job it was running; the run fini
   const { results } = await run;
   assert.equal(results.length, 4);
   const failed = results.filter((r) => r.status !== 'ok');
-  assert.deepEqual(failed.map((r) => r.device?.sessionId), [killedSession], 'only the job on the killed node failed');
+  assert.deepEqual(
+    failed.map((r) => r.device?.sessionId),
+    [killedSession],
+    'only the job on the killed node failed',
+  );
   assert.match(failed[0].error!, /session|connection|ECONNRESET|refused|terminated|not reachable|crashed/i);
   assert.match(failed[0].error!, /a new session is opened for the next job/);
   assert.equal(readResults(dir).length, 4, 'every job written once');

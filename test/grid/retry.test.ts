@@ -11,34 +11,51 @@ const fakeSession = { id: 's1' } as WebDriverSession;
 
 test('transient Grid and farm errors are retried with doubling pauses; permanent ones fail at once', async () => {
   assert.ok(isTransientSessionError(new WebDriverError('New session request timed out', 'session not created', 500, true)));
-  assert.ok(isTransientSessionError(new Error('Could not start a new session. Error while creating session with the service http://127.0.0.1:1234. Connection refused')));
+  assert.ok(
+    isTransientSessionError(
+      new Error('Could not start a new session. Error while creating session with the service http://127.0.0.1:1234. Connection refused'),
+    ),
+  );
   assert.ok(isTransientSessionError(new WebDriverError('HTTP 503 Service Unavailable', null, 503, false)));
-  assert.ok(!isTransientSessionError(new WebDriverError('Could not start a new session. No nodes support the capabilities in the request', 'session not created', 500, true)));
+  assert.ok(
+    !isTransientSessionError(
+      new WebDriverError('Could not start a new session. No nodes support the capabilities in the request', 'session not created', 500, true),
+    ),
+  );
   assert.ok(!isTransientSessionError(new Error('invalid argument: unrecognized capability')));
 
   const pauses: number[] = [];
   let calls = 0;
-  const flaky = retryingOpener(async () => {
-    calls++;
-    if (calls < 3) throw new WebDriverError('Could not start a new session. Node lost', 'session not created', 500, true);
-    return fakeSession;
-  }, { sleep: async (ms) => void pauses.push(ms) });
+  const flaky = retryingOpener(
+    async () => {
+      calls++;
+      if (calls < 3) throw new WebDriverError('Could not start a new session. Node lost', 'session not created', 500, true);
+      return fakeSession;
+    },
+    { sleep: async (ms) => void pauses.push(ms) },
+  );
   assert.equal(await flaky('http://127.0.0.1:1', {}, 1000), fakeSession);
   assert.deepEqual(pauses, [1000, 2000]);
 
   calls = 0;
-  const hopeless = retryingOpener(async () => {
-    calls++;
-    throw new WebDriverError('New session request timed out', 'session not created', 500, true);
-  }, { attempts: 3, sleep: async () => {} });
+  const hopeless = retryingOpener(
+    async () => {
+      calls++;
+      throw new WebDriverError('New session request timed out', 'session not created', 500, true);
+    },
+    { attempts: 3, sleep: async () => {} },
+  );
   await assert.rejects(hopeless('http://127.0.0.1:1', {}, 1000), /timed out \(after 3 attempts with backoff\)/);
   assert.equal(calls, 3);
 
   calls = 0;
-  const refused = retryingOpener(async () => {
-    calls++;
-    throw new WebDriverError('No nodes support the capabilities in the request', 'session not created', 500, true);
-  }, { sleep: async () => {} });
+  const refused = retryingOpener(
+    async () => {
+      calls++;
+      throw new WebDriverError('No nodes support the capabilities in the request', 'session not created', 500, true);
+    },
+    { sleep: async () => {} },
+  );
   await assert.rejects(refused('http://127.0.0.1:1', {}, 1000), /No nodes support/);
   assert.equal(calls, 1, 'not retried');
 });
@@ -63,5 +80,8 @@ test('webdriver and appium targets: pool, instances and host keys; the routing c
   const endpoint = webDriverEndpoint(lab as WebDriverTarget);
   assert.deepEqual((await endpoint.newSession()).capabilities, { browserName: 'chrome', [ROUTING_CAPABILITY]: 'desktop' });
   assert.deepEqual(withPool({ a: 1 }, undefined), { a: 1 });
-  assert.throws(() => resolveConfig({ targets: [{ type: 'webdriver', url: 'http://x', instance: 2 }] }), /instance: unknown key \(did you mean 'instances'\?\)/);
+  assert.throws(
+    () => resolveConfig({ targets: [{ type: 'webdriver', url: 'http://x', instance: 2 }] }),
+    /instance: unknown key \(did you mean 'instances'\?\)/,
+  );
 });

@@ -12,16 +12,22 @@ import { weightsFolders } from '../../harness/plan.ts';
 import { tempDir } from '../helpers/temp-dirs.ts';
 
 const rejects = (input: unknown, ...patterns: RegExp[]) =>
-  assert.throws(() => resolveConfig(input, 'test'), (e: unknown) => {
-    assert.ok(e instanceof ConfigError, String(e));
-    for (const p of patterns) assert.match(e.message, p);
-    return true;
-  });
+  assert.throws(
+    () => resolveConfig(input, 'test'),
+    (e: unknown) => {
+      assert.ok(e instanceof ConfigError, String(e));
+      for (const p of patterns) assert.match(e.message, p);
+      return true;
+    },
+  );
 
 test('defaults: the four Node implementations over all 16 variants', () => {
   const c = resolveConfig({});
   assert.deepEqual(c.variants, { alpha: [1, 0.75, 0.5, 0.25], resolution: [224, 192, 160, 128] });
-  assert.deepEqual(c.implementations.map((i) => `${i.impl}:${i.backend}`), ['reference:js', 'tfjs:wasm', 'ort-web:wasm', 'ort-node:cpu']);
+  assert.deepEqual(
+    c.implementations.map((i) => `${i.impl}:${i.backend}`),
+    ['reference:js', 'tfjs:wasm', 'ort-web:wasm', 'ort-node:cpu'],
+  );
   assert.equal(c.weights.source, 'synthetic');
   assert.ok(c.sampling.minSamples > 0 && c.sampling.maxTimeMs > c.sampling.minTimeMs);
 });
@@ -35,7 +41,10 @@ test('a bad value names the key, the value and the allowed ones', () => {
   rejects({ variants: { alpha: [0.3] } }, /variants\.alpha\.0: expected one of 1, 0\.75, 0\.5, 0\.25 \(got 0\.3\)/);
   rejects({ variants: { resolution: [256] } }, /variants\.resolution\.0: expected one of 224, 192, 160, 128 \(got 256\)/);
   rejects({ implementations: ['tfjs:gpu'] }, /implementations\.0: tfjs has no backend 'gpu'/, /allowed: reference, tfjs:cpu/);
-  rejects({ implementations: [{ impl: 'ort-web', backend: 'cpu' }] }, /implementations\.0\.backend: ort-web has no backend 'cpu'; allowed: wasm, webgl, webgpu/);
+  rejects(
+    { implementations: [{ impl: 'ort-web', backend: 'cpu' }] },
+    /implementations\.0\.backend: ort-web has no backend 'cpu'; allowed: wasm, webgl, webgpu/,
+  );
   rejects({ sampling: { minSamples: -1 } }, /sampling\.minSamples/, /got -1/);
   rejects({ order: { mode: 'random' } }, /order\.mode: expected one of "interleaved", "shuffled", "grouped" \(got "random"\)/);
 });
@@ -66,12 +75,19 @@ test('overrides: option, then target, then config, then environment, then defaul
   const resolved = (c: Parameters<typeof applyOverrides>[0], o: Parameters<typeof applyOverrides>[1]) => resolveConfig(applyOverrides(c, o));
   // Environment over default: official weights from the mirror, written into the config (run.json records it).
   assert.deepEqual(resolved({}, { environment: env }).weights, { source: 'official', mirror: '/env/mirror', fallback: 'synthetic' });
-  assert.deepEqual(resolved({ weights: { source: 'official' } }, { environment: env }).weights, { source: 'official', mirror: '/env/mirror', fallback: 'synthetic' });
+  assert.deepEqual(resolved({ weights: { source: 'official' } }, { environment: env }).weights, {
+    source: 'official',
+    mirror: '/env/mirror',
+    fallback: 'synthetic',
+  });
   // Config over environment.
   assert.deepEqual(resolved({ weights: { source: 'synthetic', seed: 3 } }, { environment: env }).weights, { source: 'synthetic', seed: 3 });
   assert.equal((resolved({ weights: { source: 'official', mirror: '/cfg' } }, { environment: env }).weights as { mirror: string }).mirror, '/cfg');
   // Option over config and environment.
-  assert.equal((resolved({ weights: { source: 'official', mirror: '/cfg' } }, { weightsMirror: '/opt', environment: env }).weights as { mirror: string }).mirror, '/opt');
+  assert.equal(
+    (resolved({ weights: { source: 'official', mirror: '/cfg' } }, { weightsMirror: '/opt', environment: env }).weights as { mirror: string }).mirror,
+    '/opt',
+  );
   // Target over config, option over target.
   const targets = [{ type: 'chromium' as const, implementations: ['tfjs:wasm'] }];
   const own = resolved({ targets, implementations: ['reference'] }, {});

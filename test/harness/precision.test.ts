@@ -6,10 +6,14 @@ import { planJobs } from '../../harness/plan.ts';
 import { WEIGHTS_DIR, skipWithoutSharedData } from '../helpers/data.ts';
 
 test('uint8: integer kernels for reference and ORT, dequantized for tfjs; uint8-dequantized asked explicitly', { skip: skipWithoutSharedData() }, () => {
-  const plan = planJobs(resolveConfig({
-    weights: { source: 'official', mirror: WEIGHTS_DIR }, precision: ['uint8'],
-    implementations: ['reference', 'tfjs:wasm', 'ort-node:cpu', 'ort-web:wasm'], variants: { alpha: [0.25], resolution: [128] },
-  }));
+  const plan = planJobs(
+    resolveConfig({
+      weights: { source: 'official', mirror: WEIGHTS_DIR },
+      precision: ['uint8'],
+      implementations: ['reference', 'tfjs:wasm', 'ort-node:cpu', 'ort-web:wasm'],
+      variants: { alpha: [0.25], resolution: [128] },
+    }),
+  );
   const byId = Object.fromEntries(plan.jobs.map((j) => [j.id, j.precision]));
   assert.deepEqual(byId, {
     'node/reference/0.25_128-uint8': 'uint8',
@@ -17,10 +21,14 @@ test('uint8: integer kernels for reference and ORT, dequantized for tfjs; uint8-
     'node/ort-node-cpu/0.25_128-uint8': 'uint8',
     'node/ort-web-wasm/0.25_128-uint8': 'uint8',
   });
-  const both = planJobs(resolveConfig({
-    weights: { source: 'official', mirror: WEIGHTS_DIR }, precision: ['uint8', 'uint8-dequantized'],
-    implementations: ['reference', 'tfjs:wasm'], variants: { alpha: [0.25], resolution: [128] },
-  }));
+  const both = planJobs(
+    resolveConfig({
+      weights: { source: 'official', mirror: WEIGHTS_DIR },
+      precision: ['uint8', 'uint8-dequantized'],
+      implementations: ['reference', 'tfjs:wasm'],
+      variants: { alpha: [0.25], resolution: [128] },
+    }),
+  );
   // tfjs's uint8 row would be the dequantized one twice: it runs once, under the explicit id.
   assert.deepEqual(Object.fromEntries(both.jobs.map((j) => [j.id, j.precision])), {
     'node/reference/0.25_128-uint8': 'uint8',

@@ -37,7 +37,9 @@ function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of readdirSync(dir).sort()) {
     const st = statSync(join(dir, f));
-    out[f] = `${st.size} ${st.mtimeMs} ${createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')}`;
+    out[f] = `${st.size} ${st.mtimeMs} ${createHash('sha256')
+      .update(readFileSync(join(dir, f)))
+      .digest('hex')}`;
   }
   return out;
 }
@@ -45,7 +47,13 @@ function snapshot(dir: string): Record<string, string> {
 /** Drop the last `n` lines of results.jsonl, as if the run had been killed before writing them. */
 function dropLastLines(dir: string, n: number): void {
   const lines = readFileSync(resultsPath(dir), 'utf8').split('\n').filter(Boolean);
-  writeFileSync(resultsPath(dir), lines.slice(0, -n).map((l) => `${l}\n`).join(''));
+  writeFileSync(
+    resultsPath(dir),
+    lines
+      .slice(0, -n)
+      .map((l) => `${l}\n`)
+      .join(''),
+  );
 }
 
 /** A mirror holding both official float trainings of 0.25_224 (Keras/tfjs and TFLite): two rows per implementation. */
@@ -77,7 +85,8 @@ test('the mirror from the environment is recorded: resume without it plans the s
   const calls: Job[] = [];
   const { results } = await runBenchmark({ runnerFor: answering(calls), resumeDir: dir, environment: {} });
   assert.equal(calls.length, 2, 'only the two jobs without a line ran');
-  for (const j of calls) assert.ok(j.weights.kind === 'file' && j.weights.path.startsWith(mirror), `${j.id} loads the recorded mirror's file, not synthetic weights`);
+  for (const j of calls)
+    assert.ok(j.weights.kind === 'file' && j.weights.path.startsWith(mirror), `${j.id} loads the recorded mirror's file, not synthetic weights`);
   assert.deepEqual(results.map((r) => r.id).sort(), [...FLOAT_IDS].sort());
   assert.equal(readResults(dir).length, 4);
 });
@@ -86,7 +95,12 @@ test('resume when the recorded mirror is gone: refused naming the vanished jobs 
   const root = tempDir('mnb-resume-gone-');
   const mirror = floatMirror(root);
   const dir = join(root, 'run');
-  await runBenchmark({ config: resolveConfig(applyOverrides(FLOAT, { environment: { mirror } })), environment: { mirror }, runnerFor: answering([]), outDir: dir });
+  await runBenchmark({
+    config: resolveConfig(applyOverrides(FLOAT, { environment: { mirror } })),
+    environment: { mirror },
+    runnerFor: answering([]),
+    outDir: dir,
+  });
   dropLastLines(dir, 1);
   renameSync(mirror, `${mirror}.moved`);
   const before = snapshot(dir);
@@ -95,8 +109,14 @@ test('resume when the recorded mirror is gone: refused naming the vanished jobs 
     assert.equal(e.name, 'ResumeError');
     assert.match(e.message, /^cannot resume .*run: the plan made now differs from the one its run\.json recorded/);
     assert.match(e.message, /planned jobs that would vanish: node\/reference\/0\.25_224-tflite, node\/ort-node-cpu\/0\.25_224-tflite/);
-    assert.match(e.message, /weights of 0\.25_224:float32: run\.json recorded tfjs-layers .*mirror\/tfjs\/mobilenet_v1_0\.25_224\/model\.json \(sha256 [0-9a-f]{12}…\), the plan now loads synthetic \(seed 0\)/);
-    assert.match(e.message, new RegExp(`Nothing in .* was changed\\. Restore what the run used \\(run\\.json records the mirror ${mirror.replace(/[.]/g, '\\.')}\\)`));
+    assert.match(
+      e.message,
+      /weights of 0\.25_224:float32: run\.json recorded tfjs-layers .*mirror\/tfjs\/mobilenet_v1_0\.25_224\/model\.json \(sha256 [0-9a-f]{12}…\), the plan now loads synthetic \(seed 0\)/,
+    );
+    assert.match(
+      e.message,
+      new RegExp(`Nothing in .* was changed\\. Restore what the run used \\(run\\.json records the mirror ${mirror.replace(/[.]/g, '\\.')}\\)`),
+    );
     return true;
   });
   assert.equal(calls.length, 0, 'no job ran');
@@ -111,7 +131,12 @@ test('a run.json from before the environment was recorded: the environment appli
   const root = tempDir('mnb-resume-legacy-');
   const mirror = floatMirror(root);
   const dir = join(root, 'run');
-  await runBenchmark({ config: resolveConfig(applyOverrides(FLOAT, { environment: { mirror } })), environment: { mirror }, runnerFor: answering([]), outDir: dir });
+  await runBenchmark({
+    config: resolveConfig(applyOverrides(FLOAT, { environment: { mirror } })),
+    environment: { mirror },
+    runnerFor: answering([]),
+    outDir: dir,
+  });
   // Rewrite run.json as the old harness wrote it: the mirror only in the environment, not in the config.
   const old = readRunInfo(dir);
   const { environment: _e, ...rest } = old;
@@ -120,7 +145,10 @@ test('a run.json from before the environment was recorded: the environment appli
   writeRunInfo(dir, { ...rest, config: { ...config, weights } });
   dropLastLines(dir, 1);
   const before = snapshot(dir);
-  await assert.rejects(runBenchmark({ runnerFor: answering([]), resumeDir: dir, environment: {} }), /vanish: [^\n]*0\.25_224-tflite[\s\S]*this run\.json predates recorded mirrors: if the run took its weights from MOBILENET_BENCH_MIRROR, set it to that folder again/);
+  await assert.rejects(
+    runBenchmark({ runnerFor: answering([]), resumeDir: dir, environment: {} }),
+    /vanish: [^\n]*0\.25_224-tflite[\s\S]*this run\.json predates recorded mirrors: if the run took its weights from MOBILENET_BENCH_MIRROR, set it to that folder again/,
+  );
   assert.deepEqual(snapshot(dir), before);
   const calls: Job[] = [];
   await runBenchmark({ runnerFor: answering(calls), resumeDir: dir, environment: { mirror } });
@@ -135,18 +163,29 @@ test('retryFailed: a corrupt weights file, since fixed, is refused on a plain re
   const broken = join(mirror, 'tflite', 'mobilenet_v1_0.25_128_quant.tflite');
   writeFileSync(broken, 'corrupt');
   writeFileSync(join(mirror, 'tflite', 'mobilenet_v1_0.25_160_quant.tflite'), 'fine');
-  const config = resolveConfig({ variants: { alpha: [0.25], resolution: [128, 160] }, implementations: ['reference'], precision: ['uint8'], weights: { source: 'official', mirror } });
+  const config = resolveConfig({
+    variants: { alpha: [0.25], resolution: [128, 160] },
+    implementations: ['reference'],
+    precision: ['uint8'],
+    weights: { source: 'official', mirror },
+  });
   const dir = join(root, 'run');
   const corrupt = (j: Job) => j.weights.kind === 'file' && readFileSync(j.weights.path, 'utf8') === 'corrupt';
   const first = await runBenchmark({ config, runnerFor: answering([], corrupt), outDir: dir });
-  assert.deepEqual(first.results.map((r) => `${r.id} ${r.status}`), ['node/reference/0.25_128-uint8 failed', 'node/reference/0.25_160-uint8 ok']);
+  assert.deepEqual(
+    first.results.map((r) => `${r.id} ${r.status}`),
+    ['node/reference/0.25_128-uint8 failed', 'node/reference/0.25_160-uint8 ok'],
+  );
   const oldSha = readRunInfo(dir).weights!.find((w) => w.variant === '0.25_128')!.sha256;
 
   writeFileSync(broken, 'fixed');
   const before = snapshot(dir);
   await assert.rejects(runBenchmark({ runnerFor: answering([]), resumeDir: dir }), (e: Error) => {
     assert.equal(e.name, 'ResumeError');
-    assert.match(e.message, /weights of 0\.25_128:uint8: run\.json recorded tflite .*_quant\.tflite \(sha256 [0-9a-f]{12}…\), the plan now loads tflite .*_quant\.tflite \(sha256 [0-9a-f]{12}…\)/);
+    assert.match(
+      e.message,
+      /weights of 0\.25_128:uint8: run\.json recorded tflite .*_quant\.tflite \(sha256 [0-9a-f]{12}…\), the plan now loads tflite .*_quant\.tflite \(sha256 [0-9a-f]{12}…\)/,
+    );
     assert.match(e.message, /add --retry-failed to re-run them on the new files/);
     return true;
   });
@@ -154,17 +193,38 @@ test('retryFailed: a corrupt weights file, since fixed, is refused on a plain re
 
   const calls: Job[] = [];
   const { results } = await runBenchmark({ runnerFor: answering(calls, corrupt), resumeDir: dir, retryFailed: true });
-  assert.deepEqual(calls.map((j) => j.id), ['node/reference/0.25_128-uint8'], 'only the failed job ran again');
-  assert.deepEqual(results.map((r) => `${r.id} ${r.status}`), ['node/reference/0.25_128-uint8 ok', 'node/reference/0.25_160-uint8 ok']);
-  const lines = readFileSync(resultsPath(dir), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as JobResult);
-  assert.deepEqual(lines.map((l) => `${l.id} ${l.status} ${l.attempt ?? 1}`), ['node/reference/0.25_128-uint8 failed 1', 'node/reference/0.25_160-uint8 ok 1', 'node/reference/0.25_128-uint8 ok 2'], 'the failed attempt stays as history');
+  assert.deepEqual(
+    calls.map((j) => j.id),
+    ['node/reference/0.25_128-uint8'],
+    'only the failed job ran again',
+  );
+  assert.deepEqual(
+    results.map((r) => `${r.id} ${r.status}`),
+    ['node/reference/0.25_128-uint8 ok', 'node/reference/0.25_160-uint8 ok'],
+  );
+  const lines = readFileSync(resultsPath(dir), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as JobResult);
+  assert.deepEqual(
+    lines.map((l) => `${l.id} ${l.status} ${l.attempt ?? 1}`),
+    ['node/reference/0.25_128-uint8 failed 1', 'node/reference/0.25_160-uint8 ok 1', 'node/reference/0.25_128-uint8 ok 2'],
+    'the failed attempt stays as history',
+  );
   const read = readResults(dir);
-  assert.deepEqual(read.map((r) => `${r.id} ${r.status}`), ['node/reference/0.25_128-uint8 ok', 'node/reference/0.25_160-uint8 ok'], 'readers see one result per id: the latest attempt');
+  assert.deepEqual(
+    read.map((r) => `${r.id} ${r.status}`),
+    ['node/reference/0.25_128-uint8 ok', 'node/reference/0.25_160-uint8 ok'],
+    'readers see one result per id: the latest attempt',
+  );
   const info = readRunInfo(dir);
   const entry = info.weights!.find((w) => w.variant === '0.25_128')!;
   assert.notEqual(entry.sha256, oldSha, 'run.json records the file the retried jobs loaded');
   assert.equal(entry.sha256, createHash('sha256').update('fixed').digest('hex'));
-  assert.deepEqual(info.retries!.map((r) => r.jobIds), [['node/reference/0.25_128-uint8']]);
+  assert.deepEqual(
+    info.retries!.map((r) => r.jobIds),
+    [['node/reference/0.25_128-uint8']],
+  );
   // Nothing failed any more: a second retry runs nothing, and the folder still reads the same.
   const again: Job[] = [];
   await runBenchmark({ runnerFor: answering(again), resumeDir: dir, retryFailed: true });
@@ -185,7 +245,13 @@ test('readResults: a retry line supersedes a failed one; any other repeated id i
   const failed = { ...jobLine(ids[0]), status: 'failed' as const, error: 'x', latency: null };
   const retried = folder('retried', [failed, jobLine(ids[1]), { ...jobLine(ids[0], [20, 21, 22]), attempt: 2 }]);
   const read = readResults(retried);
-  assert.deepEqual(read.map((r) => [r.id, r.status, r.latency?.medianMs]), [[ids[0], 'ok', 21], [ids[1], 'ok', 11]]);
+  assert.deepEqual(
+    read.map((r) => [r.id, r.status, r.latency?.medianMs]),
+    [
+      [ids[0], 'ok', 21],
+      [ids[1], 'ok', 11],
+    ],
+  );
   const twice = folder('twice', [jobLine(ids[0]), jobLine(ids[0])]);
   assert.throws(() => readResults(twice), /job node\/reference\/0\.25_128 is on lines 1 and 2: two writers ran on this folder/);
   const overOk = folder('over-ok', [jobLine(ids[0]), { ...jobLine(ids[0]), attempt: 2 }]);

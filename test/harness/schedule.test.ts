@@ -63,7 +63,10 @@ test('hosts: local targets share this machine; pooled and remote targets are the
   assert.equal(instanceCount(boards), 2);
   assert.equal(hostOf(boards, { index: 0, count: 2 }), '10.0.0.2');
   assert.equal(hostOf(boards, { index: 1, count: 2 }), THIS_MACHINE, 'loopback is this machine');
-  assert.deepEqual(lanesFor([pool]).map((l) => l.label), ['pixels#0', 'pixels#1', 'pixels#2']);
+  assert.deepEqual(
+    lanesFor([pool]).map((l) => l.label),
+    ['pixels#0', 'pixels#1', 'pixels#2'],
+  );
 });
 
 test('two targets on one host are serialised; with shareHost they overlap and every result carries a warning', async () => {
@@ -88,7 +91,13 @@ test('two targets on one host are serialised; with shareHost they overlap and ev
       else assert.equal(r.warnings, undefined);
     }
     const info = readRunInfo(dir);
-    assert.deepEqual(info.instances!.map((i) => [i.target, i.index, i.jobs]), [['node', 0, 2], ['chromium', 0, 2]]);
+    assert.deepEqual(
+      info.instances!.map((i) => [i.target, i.index, i.jobs]),
+      [
+        ['node', 0, 2],
+        ['chromium', 0, 2],
+      ],
+    );
     assert.ok(info.instances!.every((i) => i.busyMs >= 200 && i.host === THIS_MACHINE));
   }
 });
@@ -143,10 +152,15 @@ test('an instance that cannot start hands its jobs to the others; when none can,
     const spans: Span[] = [];
     const out: JobResult[] = [];
     const lanes = pooledLanes(jobs, 2);
-    const workers = new Map(lanes.map((l) => [l.key, new LaneWorker(l, (_t, inst) => {
-      if (dead(inst)) throw new Error(`could not start a new session on instance ${inst.index}`);
-      return fakeRunner(`pool#${inst.index}`, spans, 30);
-    })]));
+    const workers = new Map(
+      lanes.map((l) => [
+        l.key,
+        new LaneWorker(l, (_t, inst) => {
+          if (dead(inst)) throw new Error(`could not start a new session on instance ${inst.index}`);
+          return fakeRunner(`pool#${inst.index}`, spans, 30);
+        }),
+      ]),
+    );
     await schedule(jobs, lanes, new Gate(2, false), {
       run: async (lane, job) => {
         const r = await workers.get(lane.key)!.run(job);
@@ -162,7 +176,10 @@ test('an instance that cannot start hands its jobs to the others; when none can,
   const half = await runWith((i) => i.index === 0);
   assert.equal(half.out.length, jobs.length);
   assert.ok(half.out.every((r) => r.status === 'ok'));
-  assert.ok(half.spans.every((s) => s.lane === 'pool#1'), 'all on the instance that started');
+  assert.ok(
+    half.spans.every((s) => s.lane === 'pool#1'),
+    'all on the instance that started',
+  );
 
   const none = await runWith(() => true);
   assert.equal(none.out.length, jobs.length);
@@ -181,7 +198,10 @@ test('a device lost mid-job fails that job only; the lane starts a new runner fo
   const out: JobResult[] = [];
   for (const j of jobs) out.push((await worker.run(j))!);
   await worker.close();
-  assert.deepEqual(out.map((r) => r.status), ['ok', 'failed', 'ok', 'ok']);
+  assert.deepEqual(
+    out.map((r) => r.status),
+    ['ok', 'failed', 'ok', 'ok'],
+  );
   assert.match(out[1].error!, /pool#0: session deleted: node lost \(the device was lost; the next job starts a new session\)/);
   assert.ok(out[1].durationMs >= 15);
   assert.equal(created, 2, 'one new runner after the loss');
@@ -241,20 +261,31 @@ test('--resume of a parallel run killed mid-way: written jobs are not run again,
 
   const ran: string[] = [];
   await runBenchmark({
-    config: twoLocalTargets(), resumeDir: dir,
+    config: twoLocalTargets(),
+    resumeDir: dir,
     runnerFor: (t: Target) => ({ ...fakeRunner(t.name, [], 10), runJob: async (job: Job) => (ran.push(job.id), fakeRunner(t.name, [], 10).runJob(job)) }),
   });
   const after = readResults(dir).map((r) => r.id);
   assert.equal(after.length, 8);
   assert.equal(new Set(after).size, 8, 'no job twice');
-  assert.deepEqual(ran.filter((id) => before.includes(id)), [], 'written jobs not run again');
+  assert.deepEqual(
+    ran.filter((id) => before.includes(id)),
+    [],
+    'written jobs not run again',
+  );
   for (const id of killedWith) assert.ok(ran.includes(id), `${id} (in flight at the kill) ran again`);
   assert.deepEqual(after.slice(0, before.length), before, 'lines written before the kill untouched');
 });
 
 test('a lane keeps the per-job wrapping: thermal readings around each job, cool-down between jobs, repeats pooled', async () => {
   const { summarizeLatency } = await import('../../harness/stats.ts');
-  const jobs = nodeJobs([128, 160]).slice(0, 2).map((j) => ({ ...j, target: { ...j.target, cooldown: { seconds: 0.05, pollSeconds: 5, maxWaitSeconds: 600 } } as unknown as Target, sampling: { ...j.sampling, repeats: 2 } }));
+  const jobs = nodeJobs([128, 160])
+    .slice(0, 2)
+    .map((j) => ({
+      ...j,
+      target: { ...j.target, cooldown: { seconds: 0.05, pollSeconds: 5, maxWaitSeconds: 600 } } as unknown as Target,
+      sampling: { ...j.sampling, repeats: 2 },
+    }));
   const lane = pooledLanes(jobs, 1)[0];
   let calls = 0;
   let reads = 0;
@@ -262,7 +293,10 @@ test('a lane keeps the per-job wrapping: thermal readings around each job, cool-
     async runJob(job: Job) {
       calls++;
       const samplesMs = [1, 2, 3].map((x) => x + calls);
-      return { ...baseResult(job, 'ok'), latency: { samplesMs, ...summarizeLatency(samplesMs), warmupSamples: 1, stoppedBy: 'minimums' as const, drift: null } };
+      return {
+        ...baseResult(job, 'ok'),
+        latency: { samplesMs, ...summarizeLatency(samplesMs), warmupSamples: 1, stoppedBy: 'minimums' as const, drift: null },
+      };
     },
     async close() {},
     async readThermal() {
@@ -273,7 +307,10 @@ test('a lane keeps the per-job wrapping: thermal readings around each job, cool-
   const [first, second] = [await worker.run(jobs[0]), await worker.run(jobs[1])];
   await worker.close();
   assert.equal(calls, 4, 'two repeats per job');
-  assert.deepEqual(first!.latency!.processes!.map((p) => p.samples), [3, 3]);
+  assert.deepEqual(
+    first!.latency!.processes!.map((p) => p.samples),
+    [3, 3],
+  );
   assert.equal(first!.thermal!.before[0].temperatureC, 41);
   assert.equal(first!.thermal!.after[0].temperatureC, 42);
   assert.equal(first!.thermal!.cooldownMs, undefined, 'no cool-down before the first job');

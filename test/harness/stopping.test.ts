@@ -34,7 +34,10 @@ test('correlated samples widen the batch-medians interval past the i.i.d. one', 
 test('looks are geometric: about ten of them up to 1000 samples', () => {
   let n = 10;
   let looks = 1;
-  while (n < 1000) { n = nextLook(n); looks++; }
+  while (n < 1000) {
+    n = nextLook(n);
+    looks++;
+  }
   assert.ok(looks <= 13, `${looks} looks`);
 });
 
@@ -42,7 +45,12 @@ test('looks are geometric: about ten of them up to 1000 samples', () => {
 function fakeTarget(samples: number[]) {
   let t = 0;
   let i = 0;
-  return { now: () => t, run: async () => { t += samples[i++ % samples.length]; } };
+  return {
+    now: () => t,
+    run: async () => {
+      t += samples[i++ % samples.length];
+    },
+  };
 }
 
 const sampling = (over: Record<string, unknown>) => SamplingSchema.parse({ warmupSamples: 1, warmupTimeMs: 0, maxSamples: 2000, maxTimeMs: 1e7, ...over });
@@ -96,7 +104,7 @@ test('the schema: fixed floors by default, small floors with a target, explicit 
   assert.throws(() => SamplingSchema.parse({ minSamples: 50, maxSamples: 20 }), /minSamples \(50\) is above maxSamples \(20\)/);
 });
 
-test('repeats: a cap in any process is the pooled reason, and the precision is the pool\'s', async () => {
+test("repeats: a cap in any process is the pooled reason, and the precision is the pool's", async () => {
   const { mergeRepeats } = await import('../../harness/repeats.ts');
   const { baseResult } = await import('../../harness/probe/probe.ts');
   const { planJobs } = await import('../../harness/plan.ts');
@@ -105,7 +113,16 @@ test('repeats: a cap in any process is the pooled reason, and the precision is t
   const job = planJobs(resolveConfig({ variants: { alpha: [0.25], resolution: [128] }, implementations: ['reference'] })).jobs[0];
   const one = (xs: number[], stopReason: 'precision' | 'maxTime') => ({
     ...baseResult(job, 'ok'),
-    latency: { samplesMs: xs, ...summarizeLatency(xs), warmupSamples: 1, stoppedBy: stopReason === 'maxTime' ? 'maxTime' as const : 'minimums' as const, stopReason, precision: relativePrecision(xs), targetPrecision: 0.01, drift: null },
+    latency: {
+      samplesMs: xs,
+      ...summarizeLatency(xs),
+      warmupSamples: 1,
+      stoppedBy: stopReason === 'maxTime' ? ('maxTime' as const) : ('minimums' as const),
+      stopReason,
+      precision: relativePrecision(xs),
+      targetPrecision: 0.01,
+      drift: null,
+    },
   });
   const a = series(60, 10, 0.01, 0, 1);
   const b = series(60, 10, 0.01, 0, 2);

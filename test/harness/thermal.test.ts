@@ -7,7 +7,11 @@ const vcgencmd = (flags: Record<string, boolean>): ThermalReading => ({ source: 
 
 test('throttledDuring: a flag that turned on during the job, a reading that throttles now, or null when nothing could tell', () => {
   assert.equal(throttledDuring([vcgencmd({ cappedSinceBoot: false })], [vcgencmd({ cappedSinceBoot: true })]), true);
-  assert.equal(throttledDuring([vcgencmd({ cappedSinceBoot: true })], [vcgencmd({ cappedSinceBoot: true })]), false, 'on before and after: throttled before this job, not during it');
+  assert.equal(
+    throttledDuring([vcgencmd({ cappedSinceBoot: true })], [vcgencmd({ cappedSinceBoot: true })]),
+    false,
+    'on before and after: throttled before this job, not during it',
+  );
   assert.equal(throttledDuring([], [{ source: 'dumpsys thermalservice', throttledNow: true }]), true);
   assert.equal(throttledDuring([], [{ source: 'dumpsys thermalservice', throttledNow: false, temperatureC: 41 }]), false);
   assert.equal(throttledDuring([], [{ source: 'thermal_zone0', temperatureC: 50 }]), null, 'a temperature alone cannot say');
@@ -16,9 +20,14 @@ test('throttledDuring: a flag that turned on during the job, a reading that thro
 
 test('coolDown waits the fixed pause, then until the hottest reading is below the limit, and gives up at maxWaitSeconds', async () => {
   const slept: number[] = [];
-  const sleep = async (ms: number) => { slept.push(ms); };
+  const sleep = async (ms: number) => {
+    slept.push(ms);
+  };
   const temps = [70, 66, 59];
-  const read = async (): Promise<ThermalReading[]> => [{ source: 't', temperatureC: temps.shift() ?? 50 }, { source: 'u', unavailable: 'no sensor' }];
+  const read = async (): Promise<ThermalReading[]> => [
+    { source: 't', temperatureC: temps.shift() ?? 50 },
+    { source: 'u', unavailable: 'no sensor' },
+  ];
   await coolDown({ seconds: 2, belowC: 60, pollSeconds: 1, maxWaitSeconds: 600 }, read, sleep);
   assert.deepEqual(slept, [2000, 1000, 1000], 'pause, then polled twice until 59 °C');
   const t0 = Date.now();
@@ -28,10 +37,22 @@ test('coolDown waits the fixed pause, then until the hottest reading is below th
 
 test('withThermal reads before and after, and a broken reader never fails the job', async () => {
   let n = 0;
-  const { value, thermal } = await withThermal(async () => [{ source: 'x', throttledNow: n++ > 0 }], undefined, true, async () => 42);
+  const { value, thermal } = await withThermal(
+    async () => [{ source: 'x', throttledNow: n++ > 0 }],
+    undefined,
+    true,
+    async () => 42,
+  );
   assert.equal(value, 42);
   assert.equal(thermal?.throttled, true);
-  const broken = await withThermal(async () => { throw new Error('adb: device offline\nstack'); }, undefined, true, async () => 'ok');
+  const broken = await withThermal(
+    async () => {
+      throw new Error('adb: device offline\nstack');
+    },
+    undefined,
+    true,
+    async () => 'ok',
+  );
   assert.equal(broken.value, 'ok');
   assert.deepEqual(broken.thermal?.before, [{ source: 'thermal readings', unavailable: 'adb: device offline' }]);
   assert.equal((await withThermal(undefined, undefined, true, async () => 1)).thermal, undefined);

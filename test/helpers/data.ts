@@ -14,7 +14,5 @@ export const IMAGE_LABELS_TSV = join(SHARED_DATA, 'images', 'imagenet-sample.lab
 
 /** Pass as `{ skip }` to a test: false when the data is there, else the reason. */
 export function skipWithoutSharedData(): false | string {
-  return existsSync(WEIGHTS_DIR)
-    ? false
-    : `real weights not found at ${SHARED_DATA}: set MOBILENET_BENCH_DATA to a folder laid out like shared/data`;
+  return existsSync(WEIGHTS_DIR) ? false : `real weights not found at ${SHARED_DATA}: set MOBILENET_BENCH_DATA to a folder laid out like shared/data`;
 }

@@ -60,7 +60,8 @@ function solve(a: Float64Array, b: Float64Array, n: number, m: number): Float64A
 /** Mirror an NHWC tensor left to right (the training augmentation). */
 function flip(t: Float32Array, size: number): Float32Array {
   const out = new Float32Array(t.length);
-  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) for (let c = 0; c < 3; c++) out[(y * size + x) * 3 + c] = t[(y * size + (size - 1 - x)) * 3 + c];
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) for (let c = 0; c < 3; c++) out[(y * size + x) * 3 + c] = t[(y * size + (size - 1 - x)) * 3 + c];
   return out;
 }
 
@@ -82,9 +83,20 @@ export async function buildOwnModel(dir: string): Promise<OwnModel> {
   // An identity classifier: the "logits" are the pooled features.
   const identity = new Float32Array(features * features);
   for (let i = 0; i < features; i++) identity[i * features + i] = 1;
-  const extractor = referenceNetworkFor({ ...backbone, classes: features, layers: [...backbone.layers, { name: 'fc', kernel: identity, bias: new Float32Array(features) }] });
+  const extractor = referenceNetworkFor({
+    ...backbone,
+    classes: features,
+    layers: [...backbone.layers, { name: 'fc', kernel: identity, bias: new Float32Array(features) }],
+  });
 
-  const fileOf = new Map(readFileSync(IMAGE_LABELS_TSV, 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t')).map(([f, , l1000]) => [Number(l1000), f]));
+  const fileOf = new Map(
+    readFileSync(IMAGE_LABELS_TSV, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split('\t'))
+      .map(([f, , l1000]) => [Number(l1000), f]),
+  );
   const classes = Object.keys(OWN_CLASSES);
   const X: Float32Array[] = [];
   const Y: number[] = [];

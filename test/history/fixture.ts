@@ -41,10 +41,24 @@ export function derivedRun(from: string, to: string, runId: string, scale: (id: 
   for (const r of readResults(from)) {
     const f = scale(r.id);
     const l = r.latency;
-    appendResult(to, JobResultSchema.parse({
-      ...r,
-      latency: l && { ...l, samplesMs: l.samplesMs.map((x) => x * f), medianMs: l.medianMs * f, p90Ms: l.p90Ms * f, p99Ms: l.p99Ms * f, meanMs: l.meanMs * f, minMs: l.minMs * f, maxMs: l.maxMs * f, madMs: l.madMs * f, ci95Ms: [l.ci95Ms[0] * f, l.ci95Ms[1] * f] },
-    }));
+    appendResult(
+      to,
+      JobResultSchema.parse({
+        ...r,
+        latency: l && {
+          ...l,
+          samplesMs: l.samplesMs.map((x) => x * f),
+          medianMs: l.medianMs * f,
+          p90Ms: l.p90Ms * f,
+          p99Ms: l.p99Ms * f,
+          meanMs: l.meanMs * f,
+          minMs: l.minMs * f,
+          maxMs: l.maxMs * f,
+          madMs: l.madMs * f,
+          ci95Ms: [l.ci95Ms[0] * f, l.ci95Ms[1] * f],
+        },
+      }),
+    );
   }
   return to;
 }
@@ -59,7 +73,16 @@ export function gaussian(seed: number): () => number {
  * `n` synthetic history entries from one real entry: each job's median × exp(σ·z), σ = `noise`
  * (log scale), times `step(i, jobId)`; branch, commit and time set per run, oldest first.
  */
-export function syntheticHistory(base: HistoryEntry, n: number, { noise = 0.02, seed = 1, branch = 'main', step = (_i: number, _id: string): number => 1 }: { noise?: number; seed?: number; branch?: string; step?: (i: number, id: string) => number } = {}): HistoryEntry[] {
+export function syntheticHistory(
+  base: HistoryEntry,
+  n: number,
+  {
+    noise = 0.02,
+    seed = 1,
+    branch = 'main',
+    step = (_i: number, _id: string): number => 1,
+  }: { noise?: number; seed?: number; branch?: string; step?: (i: number, id: string) => number } = {},
+): HistoryEntry[] {
   const z = gaussian(seed);
   return Array.from({ length: n }, (_, i) => ({
     ...base,

@@ -25,10 +25,26 @@ const MAIN = { MOBILENET_BENCH_BRANCH: 'main', GITHUB_ACTIONS: '', GITLAB_CI: ''
 test('a real run becomes one summary: per-job medians, CI, memory, agreement, device and provenance from GitHub Actions', async () => {
   const run = await realRun();
   const data = loadRunFolder(run);
-  const env = { GITHUB_ACTIONS: 'true', GITHUB_SHA: 'f'.repeat(40), GITHUB_REF: 'refs/pull/42/merge', GITHUB_HEAD_REF: 'feature-x', GITHUB_REF_NAME: '42/merge', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '7' };
+  const env = {
+    GITHUB_ACTIONS: 'true',
+    GITHUB_SHA: 'f'.repeat(40),
+    GITHUB_REF: 'refs/pull/42/merge',
+    GITHUB_HEAD_REF: 'feature-x',
+    GITHUB_REF_NAME: '42/merge',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_REPOSITORY: 'o/r',
+    GITHUB_RUN_ID: '7',
+  };
   const entry = entryOfRunFolder(run, { env });
   assert.equal(entry.runId, data.run.runId);
-  assert.deepEqual(entry.source, { ...entry.source, commit: 'f'.repeat(40), branch: 'feature-x', ci: 'github-actions', url: 'https://github.com/o/r/actions/runs/7', pullRequest: '42' });
+  assert.deepEqual(entry.source, {
+    ...entry.source,
+    commit: 'f'.repeat(40),
+    branch: 'feature-x',
+    ci: 'github-actions',
+    url: 'https://github.com/o/r/actions/runs/7',
+    pullRequest: '42',
+  });
   assert.equal(entry.jobs.length, data.results.length);
   for (const j of entry.jobs) {
     const r = data.results.find((x) => x.id === j.id)!;
@@ -44,12 +60,39 @@ test('a real run becomes one summary: per-job medians, CI, memory, agreement, de
 });
 
 test('provenance: GitLab and Jenkins variables, and git names the branch only for its own commit', () => {
-  assert.deepEqual(readCi({ GITLAB_CI: 'true', CI_COMMIT_SHA: 'abc', CI_MERGE_REQUEST_SOURCE_BRANCH_NAME: 'mr', CI_COMMIT_REF_NAME: 'x', CI_PIPELINE_URL: 'u', CI_MERGE_REQUEST_IID: '3', CI_COMMIT_TIMESTAMP: '2026-01-01T00:00:00Z' }), { ci: 'gitlab-ci', commit: 'abc', branch: 'mr', url: 'u', pullRequest: '3', time: '2026-01-01T00:00:00Z' });
+  assert.deepEqual(
+    readCi({
+      GITLAB_CI: 'true',
+      CI_COMMIT_SHA: 'abc',
+      CI_MERGE_REQUEST_SOURCE_BRANCH_NAME: 'mr',
+      CI_COMMIT_REF_NAME: 'x',
+      CI_PIPELINE_URL: 'u',
+      CI_MERGE_REQUEST_IID: '3',
+      CI_COMMIT_TIMESTAMP: '2026-01-01T00:00:00Z',
+    }),
+    { ci: 'gitlab-ci', commit: 'abc', branch: 'mr', url: 'u', pullRequest: '3', time: '2026-01-01T00:00:00Z' },
+  );
   assert.equal(readCi({ JENKINS_URL: 'j', GIT_BRANCH: 'origin/main', GIT_COMMIT: 'c' })?.branch, 'main');
   const git = { commit: 'head', branch: 'main', dirty: true, commitTime: '2026-02-02T00:00:00Z' };
-  assert.deepEqual(provenanceOf({ env: {}, git, recordedCommit: 'head', startedAt: 's' }), { commit: 'head', branch: 'main', dirty: true, time: '2026-02-02T00:00:00Z', ci: null, url: null, pullRequest: null });
+  assert.deepEqual(provenanceOf({ env: {}, git, recordedCommit: 'head', startedAt: 's' }), {
+    commit: 'head',
+    branch: 'main',
+    dirty: true,
+    time: '2026-02-02T00:00:00Z',
+    ci: null,
+    url: null,
+    pullRequest: null,
+  });
   // The run was made at another commit than the work tree's HEAD: git's branch and dirty flag do not describe it.
-  assert.deepEqual(provenanceOf({ env: {}, git, recordedCommit: 'older', startedAt: 's' }), { commit: 'older', branch: null, dirty: null, time: 's', ci: null, url: null, pullRequest: null });
+  assert.deepEqual(provenanceOf({ env: {}, git, recordedCommit: 'older', startedAt: 's' }), {
+    commit: 'older',
+    branch: null,
+    dirty: null,
+    time: 's',
+    ci: null,
+    url: null,
+    pullRequest: null,
+  });
 });
 
 test('two `history add` at once, of different runs and of the same run twice: each run is kept exactly once', async () => {
@@ -93,7 +136,8 @@ test('a hostile history: truncated, another schema version, a copied entry, a re
   const list = runCli(['history', 'list', '--history', history]);
   assert.equal(list.status, 2);
   assert.doesNotMatch(list.stderr, STACK);
-  for (const name of ['truncated.json', 'future.json', 'zz-copy.json', 'renamed.json']) assert.match(list.stderr, new RegExp(`history: .*${name} not counted: `));
+  for (const name of ['truncated.json', 'future.json', 'zz-copy.json', 'renamed.json'])
+    assert.match(list.stderr, new RegExp(`history: .*${name} not counted: `));
   assert.match(list.stdout, /1 run in .* \(4 files not counted, see above\)/);
 });
 
@@ -135,7 +179,10 @@ test('history prune --keep N keeps the newest N of each branch and device', asyn
   for (const e of [...syntheticHistory(base, 6, { seed: 1 }), ...syntheticHistory(base, 3, { seed: 2, branch: 'dev' })]) addEntry(history, e);
   assert.equal(pruneHistory(history, 4).length, 2);
   const kept = readHistory(history).entries;
-  assert.deepEqual(kept.filter((e) => e.source.branch === 'main').map((e) => e.runId), ['synthetic-2', 'synthetic-3', 'synthetic-4', 'synthetic-5']);
+  assert.deepEqual(
+    kept.filter((e) => e.source.branch === 'main').map((e) => e.runId),
+    ['synthetic-2', 'synthetic-3', 'synthetic-4', 'synthetic-5'],
+  );
   assert.equal(kept.filter((e) => e.source.branch === 'dev').length, 3);
   const bad = runCli(['history', 'prune', '--history', history, '--keep', '0']);
   assert.equal(bad.status, 2);
@@ -143,16 +190,25 @@ test('history prune --keep N keeps the newest N of each branch and device', asyn
 });
 
 // Bencher's published JSON schema (https://bencher.dev/bmf.json), as zod: benchmark → measure → { value, lower_value?, upper_value? }.
-const BmfSchema = z.record(z.string().min(1), z.record(z.string().min(1).max(64), z.object({ value: z.number(), lower_value: z.number().optional(), upper_value: z.number().optional() }).strict()));
+const BmfSchema = z.record(
+  z.string().min(1),
+  z.record(z.string().min(1).max(64), z.object({ value: z.number(), lower_value: z.number().optional(), upper_value: z.number().optional() }).strict()),
+);
 // github-action-benchmark's custom tools: an array of { name, unit, value, range?, extra? }.
-const CustomSchema = z.array(z.object({ name: z.string().min(1), unit: z.string().min(1), value: z.number(), range: z.string().optional(), extra: z.string().optional() }).strict());
+const CustomSchema = z.array(
+  z.object({ name: z.string().min(1), unit: z.string().min(1), value: z.number(), range: z.string().optional(), extra: z.string().optional() }).strict(),
+);
 
-test('exports: BMF and github-action-benchmark JSON match their documented shapes and the run\'s figures', async () => {
+test("exports: BMF and github-action-benchmark JSON match their documented shapes and the run's figures", async () => {
   const run = await realRun();
   const data = loadRunFolder(run);
   const bmf = BmfSchema.parse(toBmf(data));
   const ref = data.results.find((r) => r.impl === 'reference')!;
-  assert.deepEqual(bmf[ref.id].latency, { value: ref.latency!.medianMs * 1e6, lower_value: ref.latency!.ci95Ms[0] * 1e6, upper_value: ref.latency!.ci95Ms[1] * 1e6 }, 'Bencher latency is in nanoseconds');
+  assert.deepEqual(
+    bmf[ref.id].latency,
+    { value: ref.latency!.medianMs * 1e6, lower_value: ref.latency!.ci95Ms[0] * 1e6, upper_value: ref.latency!.ci95Ms[1] * 1e6 },
+    'Bencher latency is in nanoseconds',
+  );
   assert.equal(bmf[ref.id]['peak-rss-bytes'].value, ref.memory!.peakRssBytes);
   assert.equal(bmf[ref.id]['agreement-top1'].value, ref.accuracy!.agreementTop1);
   const smaller = CustomSchema.parse(toCustomSmallerIsBetter(data));
@@ -177,17 +233,23 @@ test('ci --history: a reference slowed from test code is slower, the CI files ar
   const base = entryOfRunFolder(run, { env: MAIN });
   for (const e of syntheticHistory(base, 8, { noise: 0.03, seed: 21 })) addEntry(history, e);
   const config = join(root, 'bench.config.json');
-  writeFileSync(config, JSON.stringify({
-    targets: [{ name: 'node', type: 'node', execArgv: SLOW_LAYER_EXEC_ARGV }],
-    variants: { alpha: [0.25], resolution: [128] },
-    implementations: ['reference', 'ort-node:cpu'],
-    sampling: { warmupSamples: 1, warmupTimeMs: 0, minSamples: 8, minTimeMs: 0, maxSamples: 20, maxTimeMs: 1000 },
-    accuracy: { samples: 2 },
-  }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      targets: [{ name: 'node', type: 'node', execArgv: SLOW_LAYER_EXEC_ARGV }],
+      variants: { alpha: [0.25], resolution: [128] },
+      implementations: ['reference', 'ort-node:cpu'],
+      sampling: { warmupSamples: 1, warmupTimeMs: 0, minSamples: 8, minTimeMs: 0, maxSamples: 20, maxTimeMs: 1000 },
+      accuracy: { samples: 2 },
+    }),
+  );
   const refId = base.jobs.find((j) => j.impl === 'reference')!.id;
   const slowMs = Math.ceil(base.jobs.find((j) => j.id === refId)!.medianMs! * 1.5);
   const out = join(root, 'run');
-  const r = await runCliAsync(['ci', '--history', history, '-c', config, '--out', out, '--max-repeats', '2', '--record'], { env: { ...MAIN, [SLOW_LAYER_ENV]: `pw1:${slowMs}` }, timeoutMs: 240_000 });
+  const r = await runCliAsync(['ci', '--history', history, '-c', config, '--out', out, '--max-repeats', '2', '--record'], {
+    env: { ...MAIN, [SLOW_LAYER_ENV]: `pw1:${slowMs}` },
+    timeoutMs: 240_000,
+  });
   assert.equal(r.status, 1, r.stdout + r.stderr);
   const verdicts = JSON.parse(readFileSync(join(out, 'ci', 'verdicts.json'), 'utf8')) as { jobs: { id: string; verdict: string }[] };
   assert.equal(verdicts.jobs.find((j) => j.id === refId)!.verdict, 'slower');
@@ -207,10 +269,17 @@ test('run with the config key `history` adds its summary when the run ends', asy
   const root = tmp();
   const history = join(root, 'history');
   const config = join(root, 'bench.config.json');
-  writeFileSync(config, JSON.stringify({
-    targets: [{ name: 'node', type: 'node' }], variants: { alpha: [0.25], resolution: [128] }, implementations: ['ort-node:cpu'],
-    sampling: { warmupSamples: 1, warmupTimeMs: 0, minSamples: 5, minTimeMs: 0, maxSamples: 10, maxTimeMs: 500 }, accuracy: { samples: 1 }, history,
-  }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      targets: [{ name: 'node', type: 'node' }],
+      variants: { alpha: [0.25], resolution: [128] },
+      implementations: ['ort-node:cpu'],
+      sampling: { warmupSamples: 1, warmupTimeMs: 0, minSamples: 5, minTimeMs: 0, maxSamples: 10, maxTimeMs: 500 },
+      accuracy: { samples: 1 },
+      history,
+    }),
+  );
   const r = await runCliAsync(['run', '-c', config, '--out', join(root, 'run')], { env: MAIN, timeoutMs: 120_000 });
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /History: .*history\/.*\.json/);

@@ -31,9 +31,14 @@ test('PELT: a ×1.10 step at run 20 of 30 is found at 20 ± 1 with its size; fla
   assert.ok(found >= 95, `the step was found in ${found} of 100 series`);
 });
 
-test('trend page: opens on what changed, draws in Chromium with no console error under the CSP, filters by runtime', { skip: skipWithoutChromium() }, async () => {
+test('trend page: opens on what changed, draws in Chromium with no console error under the CSP, filters by runtime', {
+  skip: skipWithoutChromium(),
+}, async () => {
   const ids = ['node/reference/0.25_128', 'node/ort-node-cpu/0.25_128', 'node/tfjs-wasm/0.50_160'];
-  const base = summarizeRun({ source: 'mem', label: 'b', run: runInfo('b', ids), results: ids.map((id) => jobLine(id, [20, 21, 19, 20.5, 20])) }, { commit: null, branch: 'main', dirty: false, time: 't', ci: null, url: null, pullRequest: null });
+  const base = summarizeRun(
+    { source: 'mem', label: 'b', run: runInfo('b', ids), results: ids.map((id) => jobLine(id, [20, 21, 19, 20.5, 20])) },
+    { commit: null, branch: 'main', dirty: false, time: 't', ci: null, url: null, pullRequest: null },
+  );
   const root = mkdtempSync(join(tmpdir(), 'mnb-trend-'));
   const history = join(root, 'history');
   for (const e of syntheticHistory(base, 30, { noise: 0.015, seed: 5, step: (i, id) => (i >= 19 && id === ids[0] ? 1.1 : 1) })) addEntry(history, e);
@@ -48,7 +53,10 @@ test('trend page: opens on what changed, draws in Chromium with no console error
     assert.deepEqual(log.requests, [], 'no network requests');
     // The report's policy: nothing from anywhere but the hashed inline script and style.
     const csp = await tab.$eval('meta[http-equiv="Content-Security-Policy"]', (m) => m.getAttribute('content'));
-    assert.match(csp!, /^default-src 'none'; script-src 'sha256-[^']+' 'sha256-[^']+'; style-src 'sha256-[^']+'; img-src data:; base-uri 'none'; form-action 'none'$/);
+    assert.match(
+      csp!,
+      /^default-src 'none'; script-src 'sha256-[^']+' 'sha256-[^']+'; style-src 'sha256-[^']+'; img-src data:; base-uri 'none'; form-action 'none'$/,
+    );
     const first = await tab.$eval('#changes tbody tr', (tr) => (tr as HTMLElement).innerText);
     assert.match(first, /node\/reference\/0\.25_128/);
     assert.match(first, /c018 … c019/, 'the commit range of the step');
@@ -56,7 +64,10 @@ test('trend page: opens on what changed, draws in Chromium with no console error
     assert.ok(step > 6 && step < 14, `the step's size, about +10 %: ${first}`);
     const ink = await canvasInk(tab);
     assert.equal(ink.length, 3);
-    assert.ok(ink.every((c) => c.inked), JSON.stringify(ink));
+    assert.ok(
+      ink.every((c) => c.inked),
+      JSON.stringify(ink),
+    );
     assert.deepEqual(await tab.select('select[data-filter="impl"]', 'ort-node-cpu'), ['ort-node-cpu']);
     const visible = await tab.$$eval('.series', (cards) => cards.filter((c) => !(c as HTMLElement).hidden).map((c) => c.querySelector('code')!.textContent));
     assert.deepEqual(visible, ['node/ort-node-cpu/0.25_128']);

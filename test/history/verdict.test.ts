@@ -39,14 +39,20 @@ test('a ×1.10 slowdown of one job is slower, with its effect and interval; the 
   const base = baseEntry(8);
   const history = syntheticHistory(base, 20, { noise: 0.015, seed: 7 });
   const slowed = base.jobs[3].id;
-  const report = judgeFromHistory(currentOf(base, 0.015, 7, (id) => (id === slowed ? 1.1 : 1)), history);
+  const report = judgeFromHistory(
+    currentOf(base, 0.015, 7, (id) => (id === slowed ? 1.1 : 1)),
+    history,
+  );
   const slow = report.jobs.find((j) => j.id === slowed)!;
   assert.equal(slow.verdict, 'slower', slow.reason);
   assert.ok(slow.ratio! > 1.05 && slow.ratio! < 1.16, `ratio ${slow.ratio}`);
   assert.ok(slow.interval![0] < slow.ratio! && slow.ratio! < slow.interval![1]);
   assert.equal(slow.runs, 20);
   assert.equal(slow.trendMs.length, 21, 'the history and the current run for the sparkline');
-  assert.deepEqual(report.jobs.filter((j) => j.id !== slowed).map((j) => j.verdict), Array(7).fill('no change'));
+  assert.deepEqual(
+    report.jobs.filter((j) => j.id !== slowed).map((j) => j.verdict),
+    Array(7).fill('no change'),
+  );
   assert.equal(report.exitCode, 1);
   const md = formatHistoryMarkdown(report, { report: 'https://example.test/report.html' });
   assert.match(md.split('\n').find((l) => l.startsWith('| slower'))!, /impl3/);
@@ -56,7 +62,10 @@ test('a ×1.10 slowdown of one job is slower, with its effect and interval; the 
 
 test('a ×0.90 speed-up is faster and exits 0', () => {
   const base = baseEntry(4);
-  const report = judgeFromHistory(currentOf(base, 0.01, 3, (id) => (id === base.jobs[0].id ? 0.9 : 1)), syntheticHistory(base, 12, { noise: 0.01, seed: 3 }));
+  const report = judgeFromHistory(
+    currentOf(base, 0.01, 3, (id) => (id === base.jobs[0].id ? 0.9 : 1)),
+    syntheticHistory(base, 12, { noise: 0.01, seed: 3 }),
+  );
   assert.equal(report.jobs[0].verdict, 'faster', report.jobs[0].reason);
   assert.equal(report.exitCode, 0);
 });
@@ -75,14 +84,31 @@ test('too little history is inconclusive and says how many runs are missing; a f
 test('runs of another branch or device are not used, and a note says so', () => {
   const base = baseEntry(2);
   const feature = syntheticHistory(base, 10, { seed: 4, branch: 'feature' });
-  const otherDevice = syntheticHistory(base, 10, { seed: 5 }).map((e) => ({ ...e, id: `${e.id}-other`, device: 'ffffffffffff', jobs: e.jobs.map((j) => ({ ...j, device: 'ffffffffffff' })) }));
+  const otherDevice = syntheticHistory(base, 10, { seed: 5 }).map((e) => ({
+    ...e,
+    id: `${e.id}-other`,
+    device: 'ffffffffffff',
+    jobs: e.jobs.map((j) => ({ ...j, device: 'ffffffffffff' })),
+  }));
   const report = judgeFromHistory(currentOf(base, 0.01, 1), [...feature, ...otherDevice]);
-  assert.deepEqual(report.jobs.map((j) => j.verdict), ['inconclusive', 'inconclusive']);
+  assert.deepEqual(
+    report.jobs.map((j) => j.verdict),
+    ['inconclusive', 'inconclusive'],
+  );
   assert.match(report.jobs[0].reason, /0 earlier runs .* branch main on this device/);
-  assert.ok(report.notes.some((n) => /10 runs of these jobs on another device/.test(n)), report.notes.join('\n'));
-  assert.ok(report.notes.some((n) => /runs of other branches not used/.test(n)), report.notes.join('\n'));
+  assert.ok(
+    report.notes.some((n) => /10 runs of these jobs on another device/.test(n)),
+    report.notes.join('\n'),
+  );
+  assert.ok(
+    report.notes.some((n) => /runs of other branches not used/.test(n)),
+    report.notes.join('\n'),
+  );
   // --branch '*' takes every branch of this device.
-  assert.deepEqual(judgeFromHistory(currentOf(base, 0.01, 1), feature, { branch: null }).jobs.map((j) => j.verdict), ['no change', 'no change']);
+  assert.deepEqual(
+    judgeFromHistory(currentOf(base, 0.01, 1), feature, { branch: null }).jobs.map((j) => j.verdict),
+    ['no change', 'no change'],
+  );
 });
 
 test('128 jobs, no change, 40 runs: the share of runs with any false alarm stays ≤ 5 % (Holm)', () => {
@@ -99,7 +125,10 @@ test('128 jobs, no change, 40 runs: the share of runs with any false alarm stays
 test('one run of the history on a busy machine (+30 %) is set aside, not taken as noise', () => {
   const base = baseEntry(2);
   const history = syntheticHistory(base, 20, { noise: 0.015, seed: 9, step: (i) => (i === 4 ? 1.3 : 1) });
-  const report = judgeFromHistory(currentOf(base, 0.015, 9, (id) => (id === base.jobs[0].id ? 1.1 : 1)), history);
+  const report = judgeFromHistory(
+    currentOf(base, 0.015, 9, (id) => (id === base.jobs[0].id ? 1.1 : 1)),
+    history,
+  );
   assert.equal(report.jobs[0].outliers, 1);
   assert.equal(report.jobs[0].verdict, 'slower', report.jobs[0].reason);
   assert.match(report.jobs[0].reason, /1 outlying run set aside/);

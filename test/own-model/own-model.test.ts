@@ -23,16 +23,53 @@ const dir = mkdtempSync(join(tmpdir(), 'own-model-'));
 let own: OwnModel;
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('a fine-tuned model built from the shared data runs on Node and Chromium with reference, tfjs and ORT, beside official 0.25-128', { skip, timeout: 240_000 }, async () => {
+test('a fine-tuned model built from the shared data runs on Node and Chromium with reference, tfjs and ORT, beside official 0.25-128', {
+  skip,
+  timeout: 240_000,
+}, async () => {
   own = await buildOwnModel(dir);
   const config = join(dir, 'bench.config.json');
-  writeFileSync(config, JSON.stringify({ sampling: { warmupSamples: 1, minSamples: 5, minTimeMs: 100, maxSamples: 20, maxTimeMs: 500 }, precision: ['float32'] }));
+  writeFileSync(
+    config,
+    JSON.stringify({ sampling: { warmupSamples: 1, minSamples: 5, minTimeMs: 100, maxSamples: 20, maxTimeMs: 500 }, precision: ['float32'] }),
+  );
   const out = join(dir, 'results');
-  const r = runCli(['run', '-c', config, '--model', own.modelJson, '--eval-set', own.evalDir, '--target', 'node,chromium', '--impl', 'reference,tfjs:wasm,ort-web:wasm', '--alpha', '0.25', '--resolution', '128', '--out', out], { timeoutMs: 230_000 });
+  const r = runCli(
+    [
+      'run',
+      '-c',
+      config,
+      '--model',
+      own.modelJson,
+      '--eval-set',
+      own.evalDir,
+      '--target',
+      'node,chromium',
+      '--impl',
+      'reference,tfjs:wasm,ort-web:wasm',
+      '--alpha',
+      '0.25',
+      '--resolution',
+      '128',
+      '--out',
+      out,
+    ],
+    { timeoutMs: 230_000 },
+  );
   assert.equal(r.status, 0, r.stderr + r.stdout);
-  const results = readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const results = readFileSync(join(out, 'results.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const mine = results.filter((x) => x.model);
-  assert.deepEqual(mine.map((x) => x.id).sort(), ['chromium/ort-web-wasm/own_tfjs_0.25_128', 'chromium/reference/own_tfjs_0.25_128', 'chromium/tfjs-wasm/own_tfjs_0.25_128', 'node/ort-web-wasm/own_tfjs_0.25_128', 'node/reference/own_tfjs_0.25_128', 'node/tfjs-wasm/own_tfjs_0.25_128']);
+  assert.deepEqual(mine.map((x) => x.id).sort(), [
+    'chromium/ort-web-wasm/own_tfjs_0.25_128',
+    'chromium/reference/own_tfjs_0.25_128',
+    'chromium/tfjs-wasm/own_tfjs_0.25_128',
+    'node/ort-web-wasm/own_tfjs_0.25_128',
+    'node/reference/own_tfjs_0.25_128',
+    'node/tfjs-wasm/own_tfjs_0.25_128',
+  ]);
   // The official variant of the same α × resolution keeps its id, beside the user's model.
   assert.ok(results.some((x) => x.id === 'node/reference/0.25_128' && !x.model));
   for (const x of mine) {
@@ -57,7 +94,11 @@ test('a fine-tuned model built from the shared data runs on Node and Chromium wi
   assert.match(report, /The two accuracies are on different data and classes/);
   // Each user-model job's confusion matrix, class names from the labels; the preprocessing stated.
   const tables = report.match(/<figure class="card confusion">[\s\S]*?<\/figure>/g) ?? [];
-  assert.deepEqual(tables.flatMap((t) => [...t.matchAll(/<code class="job">([^<]+)<\/code>/g)].map((m) => m[1])).sort(), mine.map((x) => x.id).sort(), 'every user-model job is named under a confusion table');
+  assert.deepEqual(
+    tables.flatMap((t) => [...t.matchAll(/<code class="job">([^<]+)<\/code>/g)].map((m) => m[1])).sort(),
+    mine.map((x) => x.id).sort(),
+    'every user-model job is named under a confusion table',
+  );
   for (const t of tables) for (const c of own.classes) assert.match(t, new RegExp(`<th scope="col">${c}</th>`));
   assert.match(report, /Preprocessing: <strong>own_tfjs<\/strong>: [^<]*\[-1, 1\]/);
   // The recommendation under a latency budget is among the user's models, on the user's photos.
@@ -86,19 +127,35 @@ test('refusals name the cause: a non-V1 layer, labels that do not fit the head, 
   const labels5 = own.labels;
   const labels3 = join(dir, 'labels3.txt');
   writeFileSync(labels3, 'dog\nbird\nfish\n');
-  const plan = planJobs(resolveConfig({ implementations: ['reference'], variants: { alpha: [0.25], resolution: [128] }, models: [
-    { file: own.modelJson, labels: labels5 }, { name: 'wronglabels', file: own.onnx, labels: labels3 }, { name: 'garbage', file: bad },
-  ] }));
-  assert.ok(plan.jobs.some((j) => j.id === 'node/reference/own_tfjs_0.25_128'), 'the good model still runs');
+  const plan = planJobs(
+    resolveConfig({
+      implementations: ['reference'],
+      variants: { alpha: [0.25], resolution: [128] },
+      models: [
+        { file: own.modelJson, labels: labels5 },
+        { name: 'wronglabels', file: own.onnx, labels: labels3 },
+        { name: 'garbage', file: bad },
+      ],
+    }),
+  );
+  assert.ok(
+    plan.jobs.some((j) => j.id === 'node/reference/own_tfjs_0.25_128'),
+    'the good model still runs',
+  );
   const reasons = new Map(plan.skipped.map((s) => [s.id, s.reason]));
   // Refusals are failures to be written, not impossible pairs.
-  assert.ok(plan.skipped.every((s) => s.refused), 'every refusal is marked to be written as failed');
+  assert.ok(
+    plan.skipped.every((s) => s.refused),
+    'every refusal is marked to be written as failed',
+  );
   assert.match(reasons.get('node/reference/wronglabels_0.25_128') ?? '', /3 class names.*5 outputs/);
   assert.match(reasons.get('node/reference/garbage') ?? '', /refused: .*not_v1\.onnx/);
   assert.throws(() => listClassFolderItems(own.evalDir, ['dog', 'bird', 'fish', 'snake']), /'car' is not among the model's 4 classes/);
 });
 
-test('the ONNX reader sees the 27 convolutions of the exported model; bytes that are not ONNX get a message, not a stack', { skip: skip || undefined }, async () => {
+test('the ONNX reader sees the 27 convolutions of the exported model; bytes that are not ONNX get a message, not a stack', {
+  skip: skip || undefined,
+}, async () => {
   const w = await loadTfjsLayers(own.modelJson);
   // Widen pw5 and dw6 consistently (a plausible edit): the graph is valid ONNX but not V1.
   const onnx = exportOnnx(w);
@@ -113,15 +170,30 @@ test('the ONNX reader sees the 27 convolutions of the exported model; bytes that
   const bytes = exportOnnx(s);
   const cut = readOnnxGraph(bytes);
   assert.ok(cut.nodes.length > 0);
-  assert.throws(() => loadOnnx(new Uint8Array([0x3a, 0x02, 0x0a, 0x00]), 'tiny.onnx'), (e: Error) => /tiny\.onnx/.test(e.message) && !STACK.test(e.message));
+  assert.throws(
+    () => loadOnnx(new Uint8Array([0x3a, 0x02, 0x0a, 0x00]), 'tiny.onnx'),
+    (e: Error) => /tiny\.onnx/.test(e.message) && !STACK.test(e.message),
+  );
 });
 
-test('through the CLI: a 14th block, a layer with other channels and a second Dense in the head are failed jobs naming the layer, and the good model still runs', { skip: skip || undefined, timeout: 120_000 }, async () => {
+test('through the CLI: a 14th block, a layer with other channels and a second Dense in the head are failed jobs naming the layer, and the good model still runs', {
+  skip: skip || undefined,
+  timeout: 120_000,
+}, async () => {
   const layers = (await loadTfjsLayers(own.modelJson)).layers;
   const last = layers.find((l) => l.name === 'pw13')!.bias.length;
   // A 14th depthwise block after conv_pw_13 (with its weights): a network MobileNet V1 is not.
-  const extraBlock = editTfjsModel(own.modelJson, join(dir, 'extra_block'), (j) => insertLayerAfter(j, 'conv_pw_13_relu', { class_name: 'DepthwiseConv2D', name: 'conv_dw_14', config: { kernel_size: [3, 3], strides: [1, 1], padding: 'same', depth_multiplier: 1, use_bias: false } }),
-    [{ name: 'conv_dw_14/depthwise_kernel', shape: [3, 3, last, 1], values: new Float32Array(9 * last) }]);
+  const extraBlock = editTfjsModel(
+    own.modelJson,
+    join(dir, 'extra_block'),
+    (j) =>
+      insertLayerAfter(j, 'conv_pw_13_relu', {
+        class_name: 'DepthwiseConv2D',
+        name: 'conv_dw_14',
+        config: { kernel_size: [3, 3], strides: [1, 1], padding: 'same', depth_multiplier: 1, use_bias: false },
+      }),
+    [{ name: 'conv_dw_14/depthwise_kernel', shape: [3, 3, last, 1], values: new Float32Array(9 * last) }],
+  );
   // pw3 with 64 outputs from 16 inputs instead of 32 → 32 (the same bytes, so only the shapes say it).
   const otherChannels = editTfjsModel(own.modelJson, join(dir, 'pw3_channels'), (j) => {
     const w = j.weightsManifest[0].weights.find((x) => x.name === 'conv_pw_3/kernel')!;
@@ -129,17 +201,55 @@ test('through the CLI: a 14th block, a layer with other channels and a second De
     w.shape = [1, 1, 16, 64];
   });
   // A two-layer MLP head: a second Dense after the classifier, which the canonical network has no place for.
-  const extraDense = editTfjsModel(own.modelJson, join(dir, 'extra_dense'), (j) => insertLayerAfter(j, 'predictions', { class_name: 'Dense', name: 'predictions_2', config: { units: 5, activation: 'linear', use_bias: true } }),
-    [{ name: 'predictions_2/kernel', shape: [5, 5], values: new Float32Array(25) }, { name: 'predictions_2/bias', shape: [5], values: new Float32Array(5) }]);
+  const extraDense = editTfjsModel(
+    own.modelJson,
+    join(dir, 'extra_dense'),
+    (j) => insertLayerAfter(j, 'predictions', { class_name: 'Dense', name: 'predictions_2', config: { units: 5, activation: 'linear', use_bias: true } }),
+    [
+      { name: 'predictions_2/kernel', shape: [5, 5], values: new Float32Array(25) },
+      { name: 'predictions_2/bias', shape: [5], values: new Float32Array(5) },
+    ],
+  );
   const config = join(dir, 'refusals.config.json');
-  writeFileSync(config, JSON.stringify({ sampling: { warmupSamples: 1, minSamples: 5, minTimeMs: 100, maxSamples: 20, maxTimeMs: 500 }, precision: ['float32'] }));
+  writeFileSync(
+    config,
+    JSON.stringify({ sampling: { warmupSamples: 1, minSamples: 5, minTimeMs: 100, maxSamples: 20, maxTimeMs: 500 }, precision: ['float32'] }),
+  );
   const out = join(dir, 'refusals');
-  const r = runCli(['run', '-c', config, '--model', [own.modelJson, extraBlock, otherChannels, extraDense].join(','), '--eval-set', own.evalDir, '--target', 'node', '--impl', 'reference', '--alpha', '0.25', '--resolution', '128', '--out', out], { timeoutMs: 110_000 });
+  const r = runCli(
+    [
+      'run',
+      '-c',
+      config,
+      '--model',
+      [own.modelJson, extraBlock, otherChannels, extraDense].join(','),
+      '--eval-set',
+      own.evalDir,
+      '--target',
+      'node',
+      '--impl',
+      'reference',
+      '--alpha',
+      '0.25',
+      '--resolution',
+      '128',
+      '--out',
+      out,
+    ],
+    { timeoutMs: 110_000 },
+  );
   assert.equal(r.status, 1, `refusals are failures, so run exits 1\n${r.stderr}${r.stdout}`);
   assert.doesNotMatch(r.stderr + r.stdout, STACK);
   // The run's summary lists each refusal with the failures, its cause on the line.
-  for (const id of ['extra_block', 'pw3_channels', 'extra_dense']) assert.match(r.stdout, new RegExp(`Failed or invalid:[\\s\\S]*node/reference/${id}: failed: refused: `));
-  const results = new Map(readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).map((x) => [x.id, x]));
+  for (const id of ['extra_block', 'pw3_channels', 'extra_dense'])
+    assert.match(r.stdout, new RegExp(`Failed or invalid:[\\s\\S]*node/reference/${id}: failed: refused: `));
+  const results = new Map(
+    readFileSync(join(out, 'results.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .map((x) => [x.id, x]),
+  );
   assert.equal(results.get('node/reference/own_tfjs_0.25_128')?.status, 'ok', 'the good model runs');
   assert.equal(results.get('node/reference/0.25_128')?.status, 'ok', 'the official variant runs');
   const failed = (id: string) => {

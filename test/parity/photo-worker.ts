@@ -82,8 +82,17 @@ async function load(spec: WorkerModel): Promise<Loaded> {
     models.push([name, await rt.create(weights, rt.options)]);
   }
   return {
-    spec, weights, reference: new ReferenceNetwork(weights), models,
-    result: { id: spec.id, classes: weights.classes, reference: [], runtimes: Object.fromEntries(spec.runtimes.map((n) => [n, []])), ms: { reference: 0, ...Object.fromEntries(spec.runtimes.map((n) => [n, 0])) } },
+    spec,
+    weights,
+    reference: new ReferenceNetwork(weights),
+    models,
+    result: {
+      id: spec.id,
+      classes: weights.classes,
+      reference: [],
+      runtimes: Object.fromEntries(spec.runtimes.map((n) => [n, []])),
+      ms: { reference: 0, ...Object.fromEntries(spec.runtimes.map((n) => [n, 0])) },
+    },
   };
 }
 

@@ -81,25 +81,44 @@ function runWorker(input: WorkerInput, started: Worker[]): Promise<WorkerOutput>
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 
-test('1000 photos: tfjs and ONNX Runtime pick the reference\'s top-1 on ≥ 99.5 %', { skip }, async (t) => {
+test("1000 photos: tfjs and ONNX Runtime pick the reference's top-1 on ≥ 99.5 %", { skip }, async (t) => {
   const started = performance.now();
   const photos = listPhotos();
   assert.equal(photos.length, 1000, 'the labels tsv lists 1000 photos');
   const indices = photos.map((_, i) => i);
   const real = listRealModels();
-  for (const id of Object.keys(FULL)) assert.ok(real.some((m) => m.id === id), `${id} is in shared/data/weights`);
-  const models: WorkerModel[] = real.map((m) => FULL[m.id]
-    ? { id: m.id, path: m.path, resolution: m.resolution, photos: 'all', runtimes: FULL[m.id] }
-    : { id: m.id, path: m.path, resolution: m.resolution, photos: seededSubset(indices, SUBSET_PHOTOS[m.alpha] ?? 20, SUBSET_SEED), runtimes: SUBSET_RUNTIMES });
+  for (const id of Object.keys(FULL))
+    assert.ok(
+      real.some((m) => m.id === id),
+      `${id} is in shared/data/weights`,
+    );
+  const models: WorkerModel[] = real.map((m) =>
+    FULL[m.id]
+      ? { id: m.id, path: m.path, resolution: m.resolution, photos: 'all', runtimes: FULL[m.id] }
+      : {
+          id: m.id,
+          path: m.path,
+          resolution: m.resolution,
+          photos: seededSubset(indices, SUBSET_PHOTOS[m.alpha] ?? 20, SUBSET_SEED),
+          runtimes: SUBSET_RUNTIMES,
+        },
+  );
 
   // Interleaved shares: worker w owns photos w, w + workers, … (and its part of every subset).
   const workers = Math.max(1, Math.min(availableParallelism(), MAX_WORKERS));
   const mine = (w: number) => (i: number) => i % workers === w;
   const running: Worker[] = [];
-  const outputs = await Promise.all(Array.from({ length: workers }, (_, w) => runWorker({
-    photos: photos.map((p, index) => ({ ...p, index })).filter((p) => mine(w)(p.index)),
-    models: models.map((m) => (m.photos === 'all' ? m : { ...m, photos: m.photos.filter(mine(w)) })),
-  }, running))).catch(async (e: unknown) => {
+  const outputs = await Promise.all(
+    Array.from({ length: workers }, (_, w) =>
+      runWorker(
+        {
+          photos: photos.map((p, index) => ({ ...p, index })).filter((p) => mine(w)(p.index)),
+          models: models.map((m) => (m.photos === 'all' ? m : { ...m, photos: m.photos.filter(mine(w)) })),
+        },
+        running,
+      ),
+    ),
+  ).catch(async (e: unknown) => {
     // One worker failed: stop the others rather than wait for them.
     await Promise.all(running.map((w) => w.terminate()));
     throw e;
@@ -121,7 +140,9 @@ test('1000 photos: tfjs and ONNX Runtime pick the reference\'s top-1 on ≥ 99.5
     }
   }
   const sum = (f: (o: WorkerOutput) => number) => outputs.reduce((s, o) => s + f(o), 0);
-  t.diagnostic(`${workers} worker(s); wall ${(wallMs / 1000).toFixed(1)} s; decode ${(sum((o) => o.decodeMs) / 1000).toFixed(1)} s and resize ${(sum((o) => o.resizeMs) / 1000).toFixed(1)} s for ${sum((o) => o.photos)} photos (times: summed over the workers, each thread's own wall clock)`);
+  t.diagnostic(
+    `${workers} worker(s); wall ${(wallMs / 1000).toFixed(1)} s; decode ${(sum((o) => o.decodeMs) / 1000).toFixed(1)} s and resize ${(sum((o) => o.resizeMs) / 1000).toFixed(1)} s for ${sum((o) => o.photos)} photos (times: summed over the workers, each thread's own wall clock)`,
+  );
 
   const referenceAccuracy = new Map<string, number>();
   for (const model of models) {
@@ -136,7 +157,8 @@ test('1000 photos: tfjs and ONNX Runtime pick the reference\'s top-1 on ≥ 99.5
       const refAcc = r.reference.reduce((s, x) => s + correct(x.index, x.top1), 0) / n;
       referenceAccuracy.set(model.id, refAcc);
       t.diagnostic(`${model.id}: reference top-1 accuracy ${pct(refAcc)} on ${n} photos; reference ${(r.ms.reference / 1000).toFixed(1)} s`);
-      if (model.photos === 'all') assert.ok(refAcc >= MIN_ACCURACY, `${model.id}: reference top-1 accuracy ${pct(refAcc)} < ${pct(MIN_ACCURACY)}: class offset or preprocessing broken?`);
+      if (model.photos === 'all')
+        assert.ok(refAcc >= MIN_ACCURACY, `${model.id}: reference top-1 accuracy ${pct(refAcc)} < ${pct(MIN_ACCURACY)}: class offset or preprocessing broken?`);
       for (const name of model.runtimes) {
         const recs: PhotoRecord[] = r.runtimes[name];
         assert.equal(recs.length, n, `${name}: every photo ran`);
@@ -155,9 +177,14 @@ test('1000 photos: tfjs and ONNX Runtime pick the reference\'s top-1 on ≥ 99.5
           else disagreements.push(`${basename(photos[rec.index].file)} (ref ${x.top1}, ${name} ${rec.top1}, ref top-2 gap ${x.top2Gap.toExponential(2)})`);
           if (rec.maxAbsDiff > parityBound(x.range)) outside.push(`${basename(photos[rec.index].file)}: ${rec.maxAbsDiff} > ${parityBound(x.range)}`);
         }
-        t.diagnostic(`${model.id} ${name}: top-1 agreement ${agree}/${n} (${pct(agree / n)}), max|Δlogit| ${maxAbs.toExponential(2)} (${maxRel.toExponential(2)} of range, bound ${PARITY_REL_TOL}), top-1 accuracy ${pct(acc / n)}; ${(r.ms[name] / 1000).toFixed(1)} s`);
+        t.diagnostic(
+          `${model.id} ${name}: top-1 agreement ${agree}/${n} (${pct(agree / n)}), max|Δlogit| ${maxAbs.toExponential(2)} (${maxRel.toExponential(2)} of range, bound ${PARITY_REL_TOL}), top-1 accuracy ${pct(acc / n)}; ${(r.ms[name] / 1000).toFixed(1)} s`,
+        );
         if (disagreements.length) t.diagnostic(`${model.id} ${name}: disagreements: ${disagreements.join('; ')}`);
-        assert.ok(agree / n >= MIN_AGREEMENT, `${model.id} ${name}: top-1 agreement ${agree}/${n} < ${pct(MIN_AGREEMENT)}: ${disagreements.slice(0, 10).join('; ')}`);
+        assert.ok(
+          agree / n >= MIN_AGREEMENT,
+          `${model.id} ${name}: top-1 agreement ${agree}/${n} < ${pct(MIN_AGREEMENT)}: ${disagreements.slice(0, 10).join('; ')}`,
+        );
         assert.deepEqual(outside, [], `${model.id} ${name}: logits outside the parity bound`);
       }
     });

@@ -43,7 +43,10 @@ for (const alpha of ALPHAS) {
               t.diagnostic(`${name} ${rt.name} input ${INPUT_SEEDS[i]}: ${describe(c)}`);
               // A near tie in the reference would make the top-1 check meaningless: fail loudly.
               assert.ok(c.top2Gap > 2 * c.bound, `${name} input ${INPUT_SEEDS[i]}: reference top-2 gap ${c.top2Gap} ≤ 2·bound ${c.bound}; choose another seed`);
-              assert.ok(c.maxAbsDiff <= c.bound, `${name} ${rt.name} input ${INPUT_SEEDS[i]}: max|Δlogit| ${c.maxAbsDiff} > bound ${c.bound} (range ${c.range})`);
+              assert.ok(
+                c.maxAbsDiff <= c.bound,
+                `${name} ${rt.name} input ${INPUT_SEEDS[i]}: max|Δlogit| ${c.maxAbsDiff} > bound ${c.bound} (range ${c.range})`,
+              );
               assert.equal(c.top1, c.refTop1, `${name} ${rt.name} input ${INPUT_SEEDS[i]}: top-1`);
             }
           } finally {

@@ -31,7 +31,11 @@ after(async () => {
   removeRunDirs();
 });
 
-function config(target: Record<string, unknown>, implementations: string[], sampling: Record<string, number> = TINY_SAMPLING): ReturnType<typeof resolveConfig> {
+function config(
+  target: Record<string, unknown>,
+  implementations: string[],
+  sampling: Record<string, number> = TINY_SAMPLING,
+): ReturnType<typeof resolveConfig> {
   return resolveConfig({
     targets: [{ type: 'appium', preset: 'phone-emulated', name: 'phone', implementations, ...target }] as UserConfig['targets'],
     variants: { alpha: [0.25], resolution: [128] },
@@ -48,7 +52,10 @@ test('an unreachable url fails each job at once, naming the server; the run goes
   const t0 = Date.now();
   const { results } = await runBenchmark({ config: config({ url: `http://127.0.0.1:${port}/` }, ['reference', 'ort-web:wasm@1']), runnerFor, outDir: dir });
   assert.ok(Date.now() - t0 < 30_000, 'no long hang');
-  assert.deepEqual(results.map((r) => r.status), ['failed', 'failed']);
+  assert.deepEqual(
+    results.map((r) => r.status),
+    ['failed', 'failed'],
+  );
   for (const r of results) {
     assert.match(r.error!, new RegExp(`could not open a WebDriver session on http://127\\.0\\.0\\.1:${port}/: ECONNREFUSED .*Fix: nothing answered there`));
     assert.equal(r.device!.serverUrl, `http://127.0.0.1:${port}/`);
@@ -56,7 +63,10 @@ test('an unreachable url fails each job at once, naming the server; the run goes
   assert.equal(readResults(dir).length, 2);
 });
 
-test('a capability the server rejects fails the job with its words; credentials from the environment never reach results, run.json, the report or the progress output', { skip, timeout: 90_000 }, async () => {
+test('a capability the server rejects fails the job with its words; credentials from the environment never reach results, run.json, the report or the progress output', {
+  skip,
+  timeout: 90_000,
+}, async () => {
   const secret = `k-${randomBytes(12).toString('hex')}`;
   process.env.MNB_TEST_FARM_KEY = secret;
   try {
@@ -64,16 +74,20 @@ test('a capability the server rejects fails the job with its words; credentials 
     const url = appium!.url.replace('http://', 'http://bench:${env:MNB_TEST_FARM_KEY}@');
     const events: string[] = [];
     const { results } = await runBenchmark({
-      config: config({
-        url,
-        capabilities: {
-          // chromedriver refuses an unknown phone and repeats its name: here, the secret.
-          'goog:chromeOptions': { mobileEmulation: { deviceName: '${env:MNB_TEST_FARM_KEY}' } },
-          'bstack:options': { userName: 'bench', accessKey: '${env:MNB_TEST_FARM_KEY}' },
-          'sauce:options': { accessKey: 'literal-key-written-in-the-config' },
+      config: config(
+        {
+          url,
+          capabilities: {
+            // chromedriver refuses an unknown phone and repeats its name: here, the secret.
+            'goog:chromeOptions': { mobileEmulation: { deviceName: '${env:MNB_TEST_FARM_KEY}' } },
+            'bstack:options': { userName: 'bench', accessKey: '${env:MNB_TEST_FARM_KEY}' },
+            'sauce:options': { accessKey: 'literal-key-written-in-the-config' },
+          },
         },
-      }, ['reference']),
-      runnerFor, outDir: dir,
+        ['reference'],
+      ),
+      runnerFor,
+      outDir: dir,
       onEvent: (e: RunEvent) => events.push(JSON.stringify(e)),
     });
     assert.equal(results[0].status, 'failed');
@@ -94,7 +108,10 @@ test('a capability the server rejects fails the job with its words; credentials 
   }
 });
 
-test('a session deleted from outside mid-job fails that job as lost; the next job gets a new session; nothing written is lost', { skip, timeout: 180_000 }, async () => {
+test('a session deleted from outside mid-job fails that job as lost; the next job gets a new session; nothing written is lost', {
+  skip,
+  timeout: 180_000,
+}, async () => {
   const dir = runDir('lost');
   const server = appium!.url;
   const sampling = { ...TINY_SAMPLING, minTimeMs: 5000, maxTimeMs: 6000, maxSamples: 1000 };
@@ -103,7 +120,8 @@ test('a session deleted from outside mid-job fails that job as lost; the next jo
   let killer: Promise<string | null> = Promise.resolve(null);
   const { results } = await runBenchmark({
     config: config({ url: server, pollSliceMs: 1000 }, ['reference', 'ort-web:wasm@1', 'tfjs:wasm'], sampling),
-    runnerFor, outDir: dir,
+    runnerFor,
+    outDir: dir,
     onEvent: (e) => {
       if (e.type === 'job-end' && e.index === 1) firstSession = e.result.device?.sessionId ?? null;
       if (e.type === 'job-start' && e.index === 2) {
@@ -124,12 +142,19 @@ test('a session deleted from outside mid-job fails that job as lost; the next jo
     },
   });
   const victim = await killer;
-  assert.ok(victim, 'the second job\'s session was found and deleted');
-  assert.deepEqual(results.map((r) => r.status), ['ok', 'failed', 'ok'], results.map((r) => r.error).join('; '));
+  assert.ok(victim, "the second job's session was found and deleted");
+  assert.deepEqual(
+    results.map((r) => r.status),
+    ['ok', 'failed', 'ok'],
+    results.map((r) => r.error).join('; '),
+  );
   assert.match(results[1].error!, /the WebDriver session was lost: .*\(a new session is opened for the next job\)/);
   assert.equal(results[1].device!.sessionId, victim);
   assert.notEqual(results[2].device!.sessionId, victim);
   const written = readResults(dir);
-  assert.deepEqual(written.map((r) => r.status), ['ok', 'failed', 'ok']);
-  assert.ok(written[0].latency!.samplesMs.length >= 4, 'the first job\'s samples are intact');
+  assert.deepEqual(
+    written.map((r) => r.status),
+    ['ok', 'failed', 'ok'],
+  );
+  assert.ok(written[0].latency!.samplesMs.length >= 4, "the first job's samples are intact");
 });

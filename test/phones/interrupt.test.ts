@@ -32,7 +32,11 @@ test('SIGTERM mid-job: the Appium server and the browsers it started go with the
   const dir = tempRunDir('sigterm');
   // A TMPDIR of its own: the phone's profile folder and Chromium's singleton folder must not be left there.
   const tmp = tempDir('mnb-ptmp-'); // short: Chromium's singleton socket path lies below it
-  const child = spawn(process.execPath, [CLI, 'run', '--target', 'phone-emulated', '--impl', 'reference', '--alpha', '0.25', '--resolution', '128', '-o', dir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'run', '--target', 'phone-emulated', '--impl', 'reference', '--alpha', '0.25', '--resolution', '128', '-o', dir],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } },
+  );
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
@@ -48,8 +52,15 @@ test('SIGTERM mid-job: the Appium server and the browsers it started go with the
   child.kill('SIGTERM');
   assert.equal(await exited, 143, out);
   for (let i = 0; i < 50 && started.some(alive); i++) await sleep(100);
-  assert.deepEqual(started.filter(alive).map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, 3).join(' ')), []);
+  assert.deepEqual(
+    started.filter(alive).map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, 3).join(' ')),
+    [],
+  );
   assert.match(out, /mobilenet-bench run --resume/);
-  assert.deepEqual(readdirSync(tmp).filter((f) => /^(mnb-phone-|org\.chromium\.Chromium\.)/.test(f)), [], `no profile or singleton folder left in ${tmp}`);
+  assert.deepEqual(
+    readdirSync(tmp).filter((f) => /^(mnb-phone-|org\.chromium\.Chromium\.)/.test(f)),
+    [],
+    `no profile or singleton folder left in ${tmp}`,
+  );
   assert.doesNotMatch(out, /^\s+at .+[(:]\d+/m, 'no stack trace printed at exit');
 });

@@ -18,24 +18,44 @@ import { removeRunDirs, skipWithoutPhoneStandIn, tempRunDir, TINY_SAMPLING } fro
 
 after(removeRunDirs);
 
-test('phone-emulated: Appium started by the harness, an Android phone emulated and throttled, sessions per job, the page through a base URL with its token', { skip: skipWithoutPhoneStandIn(), timeout: 240_000 }, async () => {
+test('phone-emulated: Appium started by the harness, an Android phone emulated and throttled, sessions per job, the page through a base URL with its token', {
+  skip: skipWithoutPhoneStandIn(),
+  timeout: 240_000,
+}, async () => {
   const dir = tempRunDir('phone');
   const port = await freePort();
   const config = resolveConfig({
     // The page through a base URL, as through a farm's tunnel: the server stays on loopback, every URL carries its path token.
-    targets: [{ type: 'appium', preset: 'phone-emulated', emulatedDevice: 'Pixel 7', implementations: ['reference', 'ort-web:wasm@1'], page: { port, baseUrl: `http://localhost:${port}/` } }],
+    targets: [
+      {
+        type: 'appium',
+        preset: 'phone-emulated',
+        emulatedDevice: 'Pixel 7',
+        implementations: ['reference', 'ort-web:wasm@1'],
+        page: { port, baseUrl: `http://localhost:${port}/` },
+      },
+    ],
     variants: { alpha: [0.25], resolution: [128] },
     sampling: TINY_SAMPLING,
     accuracy: { samples: 2 },
   });
   let appiumPids: number[] = [];
   const { results } = await runBenchmark({
-    config, runnerFor, outDir: dir,
+    config,
+    runnerFor,
+    outDir: dir,
     onEvent: (e) => {
-      if (e.type === 'job-end') appiumPids = descendantsOf(process.pid).filter((p) => /appium\/index\.js server/.test(p.cmdline)).map((p) => p.pid);
+      if (e.type === 'job-end')
+        appiumPids = descendantsOf(process.pid)
+          .filter((p) => /appium\/index\.js server/.test(p.cmdline))
+          .map((p) => p.pid);
     },
   });
-  assert.deepEqual(results.map((r) => r.status), ['ok', 'ok'], results.map((r) => r.error).join('; '));
+  assert.deepEqual(
+    results.map((r) => r.status),
+    ['ok', 'ok'],
+    results.map((r) => r.error).join('; '),
+  );
   const sessions = new Set<string>();
   for (const r of readResults(dir)) {
     const d = r.device!;
@@ -61,5 +81,10 @@ test('phone-emulated: Appium started by the harness, an Android phone emulated a
   assert.match(html, /device: Pixel 7, linux \(emulated, CPU throttled 4×\) · chrome \d+/);
   // The Appium server the harness started is stopped, with everything it started.
   assert.equal(appiumPids.length, 1, 'one Appium server ran');
-  assert.deepEqual(descendantsOf(process.pid).filter((p) => /appium|chromedriver|chromium/.test(p.cmdline)).map((p) => p.cmdline), []);
+  assert.deepEqual(
+    descendantsOf(process.pid)
+      .filter((p) => /appium|chromedriver|chromium/.test(p.cmdline))
+      .map((p) => p.cmdline),
+    [],
+  );
 });

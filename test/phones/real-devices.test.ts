@@ -16,20 +16,28 @@ after(removeRunDirs);
 
 const CLI = join(import.meta.dirname, '..', '..', 'bin', 'mobilenet-bench.js');
 
-const skip = !packageInstalled('appium') || !packageInstalled('appium-uiautomator2-driver') || !packageInstalled('appium-xcuitest-driver')
-  ? 'appium and its uiautomator2/xcuitest drivers are not installed: run `npm ci`'
-  : process.platform === 'darwin'
-    ? 'on macOS an iOS session may really start (Xcode): this test is about machines without phones'
-    : false;
+const skip =
+  !packageInstalled('appium') || !packageInstalled('appium-uiautomator2-driver') || !packageInstalled('appium-xcuitest-driver')
+    ? 'appium and its uiautomator2/xcuitest drivers are not installed: run `npm ci`'
+    : process.platform === 'darwin'
+      ? 'on macOS an iOS session may really start (Xcode): this test is about machines without phones'
+      : false;
 
-test('--target android,ios without phones: each job fails within 60 s with the driver\'s message and the fix; exit 1; results written', { skip, timeout: 150_000 }, async () => {
+test("--target android,ios without phones: each job fails within 60 s with the driver's message and the fix; exit 1; results written", {
+  skip,
+  timeout: 150_000,
+}, async () => {
   const dir = tempRunDir('phones');
   // No SDK in sight, whatever this machine has: the failure must be the missing SDK.
   const env = { ...process.env };
   delete env.ANDROID_HOME;
   delete env.ANDROID_SDK_ROOT;
   const t0 = Date.now();
-  const child = spawn(process.execPath, [CLI, 'run', '--target', 'android,ios', '--impl', 'reference,ort-web:wasm', '--alpha', '0.25', '--resolution', '128', '--quick', '-o', dir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'run', '--target', 'android,ios', '--impl', 'reference,ort-web:wasm', '--alpha', '0.25', '--resolution', '128', '--quick', '-o', dir],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));

@@ -55,7 +55,9 @@ test('a profiled run writes its trace, reports it, and compare locates a slowed 
     const line = readFileSync(join(root, 'base', 'results.jsonl'), 'utf8');
     assert.doesNotMatch(line, /traceEvents/);
     assert.equal(p.trace, 'trace-node_reference_0.25_128.json');
-    const trace = JSON.parse(readFileSync(join(root, 'base', p.trace!), 'utf8')) as { traceEvents: Array<{ ph: string; name: string; ts?: number; dur?: number; args?: { layer?: string } }> };
+    const trace = JSON.parse(readFileSync(join(root, 'base', p.trace!), 'utf8')) as {
+      traceEvents: Array<{ ph: string; name: string; ts?: number; dur?: number; args?: { layer?: string } }>;
+    };
     const ops = trace.traceEvents.filter((e) => e.ph === 'X' && e.args?.layer);
     assert.equal(ops.length, 3 * 29);
     for (const e of trace.traceEvents.filter((x) => x.ph === 'X')) assert.ok(Number.isFinite(e.ts) && Number.isFinite(e.dur), e.name);
@@ -80,7 +82,10 @@ test('a profiled run writes its trace, reports it, and compare locates a slowed 
     assert.equal(job.verdict, 'slower', job.reasons.join('; '));
     assert.equal(job.profile!.located[0].layer, 'pw5', job.profile!.summary);
     assert.ok(job.profile!.located[0].deltaMs > SLOW_MS / 2);
-    assert.ok(job.reasons.some((r) => r.startsWith('profile: ') && r.includes('pw5')), job.reasons.join('; '));
+    assert.ok(
+      job.reasons.some((r) => r.startsWith('profile: ') && r.includes('pw5')),
+      job.reasons.join('; '),
+    );
     assert.match(formatTable(report), /Per-layer changes[\s\S]*node\/reference\/0\.25_128: layers \+\d+\.\d ms in all; pw5 \+/);
     assert.match(formatMarkdown(report), /- node\/reference\/0\.25_128: layers .*pw5/);
     assert.ok(existsSync(join(root, 'slow', 'trace-node_reference_0.25_128.json')));

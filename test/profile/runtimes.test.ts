@@ -43,7 +43,10 @@ test('reference: its layer times add up to its own whole-inference time, and mat
   const raw = profileReference(net, input, { inferences: 5, now });
   assert.ok(raw.available);
   for (const inf of raw.inferences) {
-    assert.deepEqual(inf.ops.map((o) => o.layer), LAYERS);
+    assert.deepEqual(
+      inf.ops.map((o) => o.layer),
+      LAYERS,
+    );
     // The clock is read between layers, inside the timed call: the layers never exceed it.
     assert.ok(inf.ops.reduce((s, o) => s + o.durMs, 0) <= inf.wallMs + 1e-6);
   }
@@ -105,14 +108,25 @@ test('ORT mapping: every exported node maps to the layer it computes; glue nodes
 
 /** Profile a model and check that every spec layer got exactly one op per inference, each a node of the exported graph. */
 async function checkOrtProfile(model: LoadedModel) {
-  const graphLayers = new Set(exportedNodes().map((n) => layerOfOrtNode(n.name)).filter(Boolean));
+  const graphLayers = new Set(
+    exportedNodes()
+      .map((n) => layerOfOrtNode(n.name))
+      .filter(Boolean),
+  );
   const raw = await model.profile!(input, { inferences: 3, now });
   assert.ok(raw.available, raw.available ? '' : raw.unavailable);
   assert.equal(raw.inferences.length, 3);
   for (const inf of raw.inferences) {
     for (const op of inf.ops) if (op.layer) assert.ok(graphLayers.has(op.layer), `${op.name} → ${op.layer}`);
-    assert.deepEqual(inf.ops.filter((o) => o.layer).map((o) => o.layer), LAYERS, 'one node per layer, in network order');
-    assert.ok(inf.ops.some((o) => !o.layer && o.name === 'to_nchw'), 'the input transpose is kept as other');
+    assert.deepEqual(
+      inf.ops.filter((o) => o.layer).map((o) => o.layer),
+      LAYERS,
+      'one node per layer, in network order',
+    );
+    assert.ok(
+      inf.ops.some((o) => !o.layer && o.name === 'to_nchw'),
+      'the input transpose is kept as other',
+    );
   }
   const profile = summarizeProfile(raw, spec, 'test/ort');
   assert.equal(profile.mappedLayers, 29);
@@ -120,7 +134,7 @@ async function checkOrtProfile(model: LoadedModel) {
   return profile;
 }
 
-test('onnxruntime-node: session profiling maps onto all 29 layers, from the graph\'s node names', async () => {
+test("onnxruntime-node: session profiling maps onto all 29 layers, from the graph's node names", async () => {
   const model = await createOrtNodeModel(weights, { backend: 'cpu', threads: 1 });
   try {
     const profile = await checkOrtProfile(model);
@@ -145,10 +159,15 @@ test('tfjs (wasm): tf.profile kernels map onto all 29 layers; the trace is Chrom
     const profile = await profileModel(model, input, spec, 'node/tfjs-wasm/0.25_128', 3, now);
     assert.ok(profile.available, profile.unavailable);
     assert.equal(profile.mappedLayers, 29);
-    assert.deepEqual(profile.layers.map((l) => l.name), [...LAYERS, 'other']);
+    assert.deepEqual(
+      profile.layers.map((l) => l.name),
+      [...LAYERS, 'other'],
+    );
     assert.equal(profile.startTimes, 'sequential');
     for (const l of profile.layers.slice(0, -1)) assert.ok(l.ms! > 0 && l.gmacPerSecond! > 0, l.name);
-    const trace = JSON.parse(JSON.stringify({ traceEvents: profile.traceEvents })) as { traceEvents: Array<{ ph: string; ts?: number; dur?: number; name: string }> };
+    const trace = JSON.parse(JSON.stringify({ traceEvents: profile.traceEvents })) as {
+      traceEvents: Array<{ ph: string; ts?: number; dur?: number; name: string }>;
+    };
     const complete = trace.traceEvents.filter((e) => e.ph === 'X');
     assert.equal(complete.filter((e) => e.name.startsWith('inference ')).length, 3);
     for (const e of complete) assert.ok(Number.isFinite(e.ts) && Number.isFinite(e.dur) && e.dur! >= 0, e.name);
@@ -163,7 +182,12 @@ test('a model without a profiler, or whose profiler fails, gives an unavailable 
   const none = await profileModel(bare, input, spec, 'x', 2, now);
   assert.equal(none.available, false);
   assert.match(none.unavailable!, /no profiler/);
-  const failing: LoadedModel = { ...bare, profile: async () => { throw new Error('boom'); } };
+  const failing: LoadedModel = {
+    ...bare,
+    profile: async () => {
+      throw new Error('boom');
+    },
+  };
   const failed = await profileModel(failing, input, spec, 'x', 2, now);
   assert.match(failed.unavailable!, /profiling pass failed: boom/);
   assert.deepEqual(failed.layers, []);

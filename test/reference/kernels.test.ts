@@ -2,11 +2,28 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { samePadding } from '../../models/spec.ts';
 import {
-  biasRelu6, conv3x3, depthwise3x3, fullyConnected, globalAvgPool, im2col3x3, matmul, packKernel, pointwise, softmax,
+  biasRelu6,
+  conv3x3,
+  depthwise3x3,
+  fullyConnected,
+  globalAvgPool,
+  im2col3x3,
+  matmul,
+  packKernel,
+  pointwise,
+  softmax,
 } from '../../models/reference/kernels.ts';
 import {
-  maxRelError, naiveAvgPool, naiveBiasRelu6, naiveConv3x3, naiveDepthwise3x3, naiveFullyConnected, naivePointwise,
-  naiveSoftmax, padBefore, seededArray,
+  maxRelError,
+  naiveAvgPool,
+  naiveBiasRelu6,
+  naiveConv3x3,
+  naiveDepthwise3x3,
+  naiveFullyConnected,
+  naivePointwise,
+  naiveSoftmax,
+  padBefore,
+  seededArray,
 } from './naive.ts';
 
 const TOL = 1e-5;
@@ -39,15 +56,22 @@ test('padding placement is visible in the output (all-ones input and kernel coun
 
 test('conv3x3 (im2col + matmul) matches the naive definition', () => {
   let seed = 1;
-  for (const size of SIZES) for (const stride of [1, 2]) for (const [inC, outC] of [[3, 8], [3, 5], [2, 4], [1, 1]]) {
-    const x = seededArray(size * size * inC, seed++);
-    const k = seededArray(9 * inC * outC, seed++);
-    const outSize = Math.ceil(size / stride);
-    const got = new Float32Array(outSize * outSize * outC);
-    assert.equal(conv3x3(x, size, inC, packKernel(k, 9 * inC, outC), outC, stride, got), outSize);
-    const want = naiveConv3x3(x, size, inC, k, outC, stride);
-    assert.ok(maxRelError(got, want) < TOL, `size ${size} stride ${stride} ${inC}→${outC}: ${maxRelError(got, want)}`);
-  }
+  for (const size of SIZES)
+    for (const stride of [1, 2])
+      for (const [inC, outC] of [
+        [3, 8],
+        [3, 5],
+        [2, 4],
+        [1, 1],
+      ]) {
+        const x = seededArray(size * size * inC, seed++);
+        const k = seededArray(9 * inC * outC, seed++);
+        const outSize = Math.ceil(size / stride);
+        const got = new Float32Array(outSize * outSize * outC);
+        assert.equal(conv3x3(x, size, inC, packKernel(k, 9 * inC, outC), outC, stride, got), outSize);
+        const want = naiveConv3x3(x, size, inC, k, outC, stride);
+        assert.ok(maxRelError(got, want) < TOL, `size ${size} stride ${stride} ${inC}→${outC}: ${maxRelError(got, want)}`);
+      }
 });
 
 test('im2col3x3 lays windows out in HWIO order with zero padding', () => {
@@ -63,32 +87,46 @@ test('im2col3x3 lays windows out in HWIO order with zero padding', () => {
 
 test('depthwise3x3 matches the naive definition', () => {
   let seed = 100;
-  for (const size of SIZES) for (const stride of [1, 2]) for (const C of [1, 3, 8, 17, 32]) {
-    const x = seededArray(size * size * C, seed++);
-    const k = seededArray(9 * C, seed++);
-    const outSize = Math.ceil(size / stride);
-    const got = new Float32Array(outSize * outSize * C);
-    assert.equal(depthwise3x3(x, size, C, k, stride, got), outSize);
-    const want = naiveDepthwise3x3(x, size, C, k, stride);
-    assert.ok(maxRelError(got, want) < TOL, `size ${size} stride ${stride} C ${C}: ${maxRelError(got, want)}`);
-  }
+  for (const size of SIZES)
+    for (const stride of [1, 2])
+      for (const C of [1, 3, 8, 17, 32]) {
+        const x = seededArray(size * size * C, seed++);
+        const k = seededArray(9 * C, seed++);
+        const outSize = Math.ceil(size / stride);
+        const got = new Float32Array(outSize * outSize * C);
+        assert.equal(depthwise3x3(x, size, C, k, stride, got), outSize);
+        const want = naiveDepthwise3x3(x, size, C, k, stride);
+        assert.ok(maxRelError(got, want) < TOL, `size ${size} stride ${stride} C ${C}: ${maxRelError(got, want)}`);
+      }
 });
 
 test('pointwise / matmul matches the naive definition, including row and channel remainders', () => {
   let seed = 200;
-  for (const pixels of [1, 2, 3, 4, 5, 9, 49]) for (const [inC, outC] of [[1, 1], [8, 8], [3, 5], [16, 24], [32, 7], [64, 1001]]) {
-    const x = seededArray(pixels * inC, seed++);
-    const k = seededArray(inC * outC, seed++);
-    const got = new Float32Array(pixels * outC);
-    pointwise(x, pixels, inC, packKernel(k, inC, outC), outC, got);
-    const want = naivePointwise(x, pixels, inC, k, outC);
-    assert.ok(maxRelError(got, want) < TOL, `${pixels} px ${inC}→${outC}: ${maxRelError(got, want)}`);
-  }
+  for (const pixels of [1, 2, 3, 4, 5, 9, 49])
+    for (const [inC, outC] of [
+      [1, 1],
+      [8, 8],
+      [3, 5],
+      [16, 24],
+      [32, 7],
+      [64, 1001],
+    ]) {
+      const x = seededArray(pixels * inC, seed++);
+      const k = seededArray(inC * outC, seed++);
+      const got = new Float32Array(pixels * outC);
+      pointwise(x, pixels, inC, packKernel(k, inC, outC), outC, got);
+      const want = naivePointwise(x, pixels, inC, k, outC);
+      assert.ok(maxRelError(got, want) < TOL, `${pixels} px ${inC}→${outC}: ${maxRelError(got, want)}`);
+    }
 });
 
 test('the fused bias + ReLU6 epilogue equals the kernel followed by biasRelu6', () => {
   let seed = 300;
-  for (const [pixels, inC, outC] of [[5, 16, 12], [16, 8, 8], [7, 3, 9]]) {
+  for (const [pixels, inC, outC] of [
+    [5, 16, 12],
+    [16, 8, 8],
+    [7, 3, 9],
+  ]) {
     // Scale up so that both clamps (0 and 6) are exercised.
     const x = seededArray(pixels * inC, seed++, -3, 3);
     const k = seededArray(inC * outC, seed++, -2, 2);
@@ -99,7 +137,8 @@ test('the fused bias + ReLU6 epilogue equals the kernel followed by biasRelu6', 
     assert.ok(maxRelError(got, want) < TOL);
     assert.ok(want.some((v) => v === 0) && want.some((v) => v === 6), 'test data should hit both clamps');
 
-    const size = 5, C = outC;
+    const size = 5,
+      C = outC;
     const img = seededArray(size * size * C, seed++, -3, 3);
     const dk = seededArray(9 * C, seed++, -2, 2);
     const dw = new Float32Array(size * size * C);
@@ -118,7 +157,11 @@ test('biasRelu6 adds the per-channel bias and clamps to [0, 6] in place', () => 
 });
 
 test('globalAvgPool matches the naive mean', () => {
-  for (const [pixels, C] of [[1, 8], [49, 16], [16, 3]]) {
+  for (const [pixels, C] of [
+    [1, 8],
+    [49, 16],
+    [16, 3],
+  ]) {
     const x = seededArray(pixels * C, pixels + C);
     const got = new Float32Array(C);
     globalAvgPool(x, pixels, C, got);
@@ -127,7 +170,11 @@ test('globalAvgPool matches the naive mean', () => {
 });
 
 test('fullyConnected matches the naive definition (1001 and 1000 classes)', () => {
-  for (const [inC, classes] of [[8, 1001], [256, 1000], [5, 3]]) {
+  for (const [inC, classes] of [
+    [8, 1001],
+    [256, 1000],
+    [5, 3],
+  ]) {
     const x = seededArray(inC, inC);
     const k = seededArray(inC * classes, inC + 1);
     const bias = seededArray(classes, inC + 2);

@@ -20,13 +20,17 @@ export function naiveConv3x3(x: Float32Array, size: number, inC: number, k: Floa
   const outSize = Math.ceil(size / stride);
   const pad = padBefore(size, stride);
   const y = new Float32Array(outSize * outSize * outC);
-  for (let oy = 0; oy < outSize; oy++) for (let ox = 0; ox < outSize; ox++) for (let o = 0; o < outC; o++) {
-    let s = 0;
-    for (let ky = 0; ky < 3; ky++) for (let kx = 0; kx < 3; kx++) for (let i = 0; i < inC; i++) {
-      s += at(x, size, inC, oy * stride + ky - pad, ox * stride + kx - pad, i) * k[((ky * 3 + kx) * inC + i) * outC + o];
-    }
-    y[(oy * outSize + ox) * outC + o] = s;
-  }
+  for (let oy = 0; oy < outSize; oy++)
+    for (let ox = 0; ox < outSize; ox++)
+      for (let o = 0; o < outC; o++) {
+        let s = 0;
+        for (let ky = 0; ky < 3; ky++)
+          for (let kx = 0; kx < 3; kx++)
+            for (let i = 0; i < inC; i++) {
+              s += at(x, size, inC, oy * stride + ky - pad, ox * stride + kx - pad, i) * k[((ky * 3 + kx) * inC + i) * outC + o];
+            }
+        y[(oy * outSize + ox) * outC + o] = s;
+      }
   return y;
 }
 
@@ -34,23 +38,27 @@ export function naiveDepthwise3x3(x: Float32Array, size: number, C: number, k: F
   const outSize = Math.ceil(size / stride);
   const pad = padBefore(size, stride);
   const y = new Float32Array(outSize * outSize * C);
-  for (let oy = 0; oy < outSize; oy++) for (let ox = 0; ox < outSize; ox++) for (let c = 0; c < C; c++) {
-    let s = 0;
-    for (let ky = 0; ky < 3; ky++) for (let kx = 0; kx < 3; kx++) {
-      s += at(x, size, C, oy * stride + ky - pad, ox * stride + kx - pad, c) * k[(ky * 3 + kx) * C + c];
-    }
-    y[(oy * outSize + ox) * C + c] = s;
-  }
+  for (let oy = 0; oy < outSize; oy++)
+    for (let ox = 0; ox < outSize; ox++)
+      for (let c = 0; c < C; c++) {
+        let s = 0;
+        for (let ky = 0; ky < 3; ky++)
+          for (let kx = 0; kx < 3; kx++) {
+            s += at(x, size, C, oy * stride + ky - pad, ox * stride + kx - pad, c) * k[(ky * 3 + kx) * C + c];
+          }
+        y[(oy * outSize + ox) * C + c] = s;
+      }
   return y;
 }
 
 export function naivePointwise(x: Float32Array, pixels: number, inC: number, k: Float32Array, outC: number): Float32Array {
   const y = new Float32Array(pixels * outC);
-  for (let p = 0; p < pixels; p++) for (let o = 0; o < outC; o++) {
-    let s = 0;
-    for (let i = 0; i < inC; i++) s += x[p * inC + i] * k[i * outC + o];
-    y[p * outC + o] = s;
-  }
+  for (let p = 0; p < pixels; p++)
+    for (let o = 0; o < outC; o++) {
+      let s = 0;
+      for (let i = 0; i < inC; i++) s += x[p * inC + i] * k[i * outC + o];
+      y[p * outC + o] = s;
+    }
   return y;
 }
 

@@ -3,10 +3,7 @@ import assert from 'node:assert/strict';
 import { allVariants, mobilenetV1, variantName } from '../../models/spec.ts';
 import { syntheticWeights } from '../../models/weights/synthetic.ts';
 import { ReferenceNetwork, createReferenceModel } from '../../models/reference/index.ts';
-import {
-  maxRelError, naiveAvgPool, naiveBiasRelu6, naiveConv3x3, naiveDepthwise3x3, naiveFullyConnected, naivePointwise,
-  seededArray,
-} from './naive.ts';
+import { maxRelError, naiveAvgPool, naiveBiasRelu6, naiveConv3x3, naiveDepthwise3x3, naiveFullyConnected, naivePointwise, seededArray } from './naive.ts';
 import type { CanonicalWeights } from '../../models/weights/canonical.ts';
 
 /** Smallest normal float32. */
@@ -19,18 +16,32 @@ function naiveNetwork(w: CanonicalWeights, input: Float32Array): Float32Array {
   for (const l of spec.layers) {
     const lw = w.layers.find((y) => y.name === l.name);
     switch (l.kind) {
-      case 'conv': x = naiveBiasRelu6(naiveConv3x3(x, l.inSize, l.inChannels, lw!.kernel, l.outChannels, l.stride), lw!.bias); break;
-      case 'depthwise': x = naiveBiasRelu6(naiveDepthwise3x3(x, l.inSize, l.inChannels, lw!.kernel, l.stride), lw!.bias); break;
-      case 'pointwise': x = naiveBiasRelu6(naivePointwise(x, l.inSize * l.inSize, l.inChannels, lw!.kernel, l.outChannels), lw!.bias); break;
-      case 'avgpool': x = naiveAvgPool(x, l.inSize * l.inSize, l.inChannels); break;
-      case 'fc': x = naiveFullyConnected(x, lw!.kernel, lw!.bias); break;
+      case 'conv':
+        x = naiveBiasRelu6(naiveConv3x3(x, l.inSize, l.inChannels, lw!.kernel, l.outChannels, l.stride), lw!.bias);
+        break;
+      case 'depthwise':
+        x = naiveBiasRelu6(naiveDepthwise3x3(x, l.inSize, l.inChannels, lw!.kernel, l.stride), lw!.bias);
+        break;
+      case 'pointwise':
+        x = naiveBiasRelu6(naivePointwise(x, l.inSize * l.inSize, l.inChannels, lw!.kernel, l.outChannels), lw!.bias);
+        break;
+      case 'avgpool':
+        x = naiveAvgPool(x, l.inSize * l.inSize, l.inChannels);
+        break;
+      case 'fc':
+        x = naiveFullyConnected(x, lw!.kernel, lw!.bias);
+        break;
     }
   }
   return x;
 }
 
 function stats(a: Float32Array) {
-  let sum = 0, sum2 = 0, nonzero = 0, denormal = 0, finite = true;
+  let sum = 0,
+    sum2 = 0,
+    nonzero = 0,
+    denormal = 0,
+    finite = true;
   for (const v of a) {
     if (!Number.isFinite(v)) finite = false;
     if (v !== 0) nonzero++;
@@ -43,7 +54,10 @@ function stats(a: Float32Array) {
 }
 
 test('the fast network equals the naive network end to end (0.25-128 and 0.5-96, 1000 classes)', () => {
-  for (const [alpha, resolution, classes] of [[0.25, 128, 1001], [0.5, 96, 1000]] as const) {
+  for (const [alpha, resolution, classes] of [
+    [0.25, 128, 1001],
+    [0.5, 96, 1000],
+  ] as const) {
     const w = syntheticWeights(alpha, resolution, { classes, seed: 3 });
     const input = seededArray(resolution * resolution * 3, 11);
     const got = new ReferenceNetwork(w).infer(input);
@@ -61,7 +75,10 @@ for (const v of allVariants()) {
     const input = seededArray(v.resolution * v.resolution * 3, 42);
 
     const acts = net.inferWithActivations(input);
-    assert.deepEqual(acts.map((a) => a.name), spec.layers.map((l) => l.name));
+    assert.deepEqual(
+      acts.map((a) => a.name),
+      spec.layers.map((l) => l.name),
+    );
     acts.forEach(({ name: layer, output }, i) => {
       const l = spec.layers[i];
       assert.equal(output.length, l.outSize * l.outSize * l.outChannels, `${layer} length`);

@@ -6,15 +6,33 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  convRequantization, multiplyByQuantizedMultiplier, quantizeMultiplier, requantize, roundingDivideByPOT,
+  convRequantization,
+  multiplyByQuantizedMultiplier,
+  quantizeMultiplier,
+  requantize,
+  roundingDivideByPOT,
   saturatingRoundingDoublingHighMul,
 } from '../../models/reference/quantized/fixed-point.ts';
 import {
-  conv3x3U8, depthwise3x3U8, globalAvgPoolU8, matmulU8, offsetKernelU8, packKernelU8, quantizeInput, softmaxU8,
+  conv3x3U8,
+  depthwise3x3U8,
+  globalAvgPoolU8,
+  matmulU8,
+  offsetKernelU8,
+  packKernelU8,
+  quantizeInput,
+  softmaxU8,
 } from '../../models/reference/quantized/kernels.ts';
 import { mulberry32 } from '../../harness/stats.ts';
 import {
-  naiveAvgPoolU8, naiveConvU8, naiveDepthwiseU8, naivePointwiseU8, naiveRDBPOT, naiveRequantize, naiveSRDHM, type NaiveStage,
+  naiveAvgPoolU8,
+  naiveConvU8,
+  naiveDepthwiseU8,
+  naivePointwiseU8,
+  naiveRDBPOT,
+  naiveRequantize,
+  naiveSRDHM,
+  type NaiveStage,
 } from './quantized-naive.ts';
 
 const I32_MIN = -(2 ** 31);
@@ -39,7 +57,8 @@ function randomBias(n: number, random: () => number): Int32Array {
 test('SaturatingRoundingDoublingHighMul equals its BigInt definition, edges included', () => {
   const random = mulberry32(11);
   const edges = [0, 1, -1, 2, -2, I32_MAX, I32_MIN, 2 ** 30, -(2 ** 30), 12345, -12345, 65535, 65536, -65536];
-  for (const a of edges) for (const b of [...edges, 1518500250, 1073741824]) assert.equal(saturatingRoundingDoublingHighMul(a, b), naiveSRDHM(a, b), `a=${a} b=${b}`);
+  for (const a of edges)
+    for (const b of [...edges, 1518500250, 1073741824]) assert.equal(saturatingRoundingDoublingHighMul(a, b), naiveSRDHM(a, b), `a=${a} b=${b}`);
   for (let i = 0; i < 20000; i++) {
     const a = randomInt(random, I32_MIN, I32_MAX);
     const b = i % 2 ? randomInt(random, 2 ** 30, I32_MAX) : randomInt(random, I32_MIN, I32_MAX);
@@ -91,12 +110,15 @@ test('the output stage (MultiplyByQuantizedMultiplier + zero point + clamp) equa
   // Left shifts (multipliers ≥ 1) too.
   const { multiplier, shift } = quantizeMultiplier(3.7);
   assert.ok(shift > 0);
-  for (const acc of [0, 1, -1, 1000, -1000, 123457]) assert.equal(multiplyByQuantizedMultiplier(acc, multiplier, shift), naiveRequantize(acc, multiplier, shift, 0, -1e9, 1e9));
+  for (const acc of [0, 1, -1, 1000, -1000, 123457])
+    assert.equal(multiplyByQuantizedMultiplier(acc, multiplier, shift), naiveRequantize(acc, multiplier, shift, 0, -1e9, 1e9));
 });
 
 /** A random output stage like the real layers': multiplier ~ 1e-3…1e-1, ReLU6-ish clamp. */
 function randomStage(random: () => number): { r: ReturnType<typeof convRequantization>; naive: NaiveStage } {
-  const inScale = 0.02 + random() * 0.01, kScale = 0.005 + random() * 0.05, outScale = 0.0235;
+  const inScale = 0.02 + random() * 0.01,
+    kScale = 0.005 + random() * 0.05,
+    outScale = 0.0235;
   const zp = randomInt(random, 0, 40);
   const r = convRequantization(inScale, kScale, { scale: outScale, zeroPoint: zp }, [zp, 255]);
   return { r, naive: { multiplier: r.multiplier, shift: r.shift, zp, min: zp, max: 255 } };
@@ -104,53 +126,77 @@ function randomStage(random: () => number): { r: ReturnType<typeof convRequantiz
 
 test('uint8 conv 3×3 (im2col + integer matmul) is bit-exact with the naive definition', () => {
   const random = mulberry32(21);
-  for (const size of [1, 2, 3, 4, 5, 8, 9]) for (const stride of [1, 2]) for (const [inC, outC] of [[3, 8], [3, 5], [2, 3]]) {
-    const xz = randomInt(random, 0, 255), kz = randomInt(random, 0, 255);
-    const x = randomU8(size * size * inC, random), k = randomU8(9 * inC * outC, random), bias = randomBias(outC, random);
-    const { r, naive } = randomStage(random);
-    const outSize = Math.ceil(size / stride);
-    const got = new Uint8Array(outSize * outSize * outC);
-    assert.equal(conv3x3U8(x, size, inC, xz, packKernelU8(k, 9 * inC, outC, kz), outC, stride, bias, r, got), outSize);
-    assert.deepEqual(got, naiveConvU8(x, size, inC, xz, k, kz, outC, stride, bias, naive), `size ${size} stride ${stride} ${inC}→${outC}`);
-  }
+  for (const size of [1, 2, 3, 4, 5, 8, 9])
+    for (const stride of [1, 2])
+      for (const [inC, outC] of [
+        [3, 8],
+        [3, 5],
+        [2, 3],
+      ]) {
+        const xz = randomInt(random, 0, 255),
+          kz = randomInt(random, 0, 255);
+        const x = randomU8(size * size * inC, random),
+          k = randomU8(9 * inC * outC, random),
+          bias = randomBias(outC, random);
+        const { r, naive } = randomStage(random);
+        const outSize = Math.ceil(size / stride);
+        const got = new Uint8Array(outSize * outSize * outC);
+        assert.equal(conv3x3U8(x, size, inC, xz, packKernelU8(k, 9 * inC, outC, kz), outC, stride, bias, r, got), outSize);
+        assert.deepEqual(got, naiveConvU8(x, size, inC, xz, k, kz, outC, stride, bias, naive), `size ${size} stride ${stride} ${inC}→${outC}`);
+      }
 });
 
 test('uint8 depthwise 3×3 is bit-exact with the naive definition (padding taps skipped = zero point)', () => {
   const random = mulberry32(22);
-  for (const size of [1, 2, 3, 4, 5, 7, 8, 14]) for (const stride of [1, 2]) for (const C of [1, 3, 8]) {
-    const xz = randomInt(random, 0, 255), kz = randomInt(random, 0, 255);
-    const x = randomU8(size * size * C, random), k = randomU8(9 * C, random), bias = randomBias(C, random);
-    const { r, naive } = randomStage(random);
-    const outSize = Math.ceil(size / stride);
-    const got = new Uint8Array(outSize * outSize * C);
-    depthwise3x3U8(x, size, C, xz, offsetKernelU8(k, kz), stride, bias, r, got);
-    assert.deepEqual(got, naiveDepthwiseU8(x, size, C, xz, k, kz, stride, bias, naive), `size ${size} stride ${stride} C ${C}`);
-  }
+  for (const size of [1, 2, 3, 4, 5, 7, 8, 14])
+    for (const stride of [1, 2])
+      for (const C of [1, 3, 8]) {
+        const xz = randomInt(random, 0, 255),
+          kz = randomInt(random, 0, 255);
+        const x = randomU8(size * size * C, random),
+          k = randomU8(9 * C, random),
+          bias = randomBias(C, random);
+        const { r, naive } = randomStage(random);
+        const outSize = Math.ceil(size / stride);
+        const got = new Uint8Array(outSize * outSize * C);
+        depthwise3x3U8(x, size, C, xz, offsetKernelU8(k, kz), stride, bias, r, got);
+        assert.deepEqual(got, naiveDepthwiseU8(x, size, C, xz, k, kz, stride, bias, naive), `size ${size} stride ${stride} C ${C}`);
+      }
 });
 
 test('uint8 pointwise / fc matmul is bit-exact with the naive definition (odd rows and channels too)', () => {
   const random = mulberry32(23);
-  for (const pixels of [1, 2, 3, 7, 16]) for (const [inC, outC] of [[8, 16], [5, 3], [256, 1001], [1, 1]]) {
-    if (pixels > 3 && outC > 100) continue;
-    const xz = randomInt(random, 0, 255), kz = randomInt(random, 0, 255);
-    const x = randomU8(pixels * inC, random), k = randomU8(inC * outC, random), bias = randomBias(outC, random);
-    const { r, naive } = randomStage(random);
-    const got = new Uint8Array(pixels * outC);
-    matmulU8(x, pixels, inC, xz, packKernelU8(k, inC, outC, kz), outC, bias, r, got);
-    assert.deepEqual(got, naivePointwiseU8(x, pixels, inC, xz, k, kz, outC, bias, naive), `${pixels} px ${inC}→${outC}`);
-  }
+  for (const pixels of [1, 2, 3, 7, 16])
+    for (const [inC, outC] of [
+      [8, 16],
+      [5, 3],
+      [256, 1001],
+      [1, 1],
+    ]) {
+      if (pixels > 3 && outC > 100) continue;
+      const xz = randomInt(random, 0, 255),
+        kz = randomInt(random, 0, 255);
+      const x = randomU8(pixels * inC, random),
+        k = randomU8(inC * outC, random),
+        bias = randomBias(outC, random);
+      const { r, naive } = randomStage(random);
+      const got = new Uint8Array(pixels * outC);
+      matmulU8(x, pixels, inC, xz, packKernelU8(k, inC, outC, kz), outC, bias, r, got);
+      assert.deepEqual(got, naivePointwiseU8(x, pixels, inC, xz, k, kz, outC, bias, naive), `${pixels} px ${inC}→${outC}`);
+    }
 });
 
 test('uint8 global average pool is the rounded integer mean, clamped', () => {
   const random = mulberry32(24);
-  for (const pixels of [1, 4, 16, 25, 49]) for (const C of [1, 8, 256]) {
-    const x = randomU8(pixels * C, random);
-    const got = new Uint8Array(C);
-    globalAvgPoolU8(x, pixels, C, [0, 255], got);
-    assert.deepEqual(got, naiveAvgPoolU8(x, pixels, C, 0, 255));
-    globalAvgPoolU8(x, pixels, C, [30, 200], got);
-    assert.deepEqual(got, naiveAvgPoolU8(x, pixels, C, 30, 200));
-  }
+  for (const pixels of [1, 4, 16, 25, 49])
+    for (const C of [1, 8, 256]) {
+      const x = randomU8(pixels * C, random);
+      const got = new Uint8Array(C);
+      globalAvgPoolU8(x, pixels, C, [0, 255], got);
+      assert.deepEqual(got, naiveAvgPoolU8(x, pixels, C, 0, 255));
+      globalAvgPoolU8(x, pixels, C, [30, 200], got);
+      assert.deepEqual(got, naiveAvgPoolU8(x, pixels, C, 30, 200));
+    }
   // Ties round up: (8 + 8) / 16 → 1 from a sum of 8 over 16 pixels.
   const x = new Uint8Array(16);
   x[0] = 8;
@@ -184,7 +230,8 @@ test('fp32 requantization (XNNPACK / ORT): float32(acc · scale) rounded once, t
   const random = mulberry32(15);
   let differ = 0;
   for (let i = 0; i < 20000; i++) {
-    const inScale = 0.02 + random() * 0.01, kScale = 0.005 + random() * 0.05;
+    const inScale = 0.02 + random() * 0.01,
+      kScale = 0.005 + random() * 0.05;
     const out = { scale: 0.0235, zeroPoint: 0 };
     const g = convRequantization(inScale, kScale, out, [0, 255]);
     const f = convRequantization(inScale, kScale, out, [0, 255], 'fp32');
@@ -197,7 +244,10 @@ test('fp32 requantization (XNNPACK / ORT): float32(acc · scale) rounded once, t
       differ++;
       assert.equal(Math.abs(dg - want), 1);
       // The high multiply rounds to 2^shift of a step before the shift rounds again: that is the window.
-      assert.ok(Math.abs(Math.abs(exact % 1) - 0.5) <= 0.5 * 2 ** g.shift + 1e-6, `gemmlowp and fp32 differ away from a half step: ${exact} (shift ${g.shift})`);
+      assert.ok(
+        Math.abs(Math.abs(exact % 1) - 0.5) <= 0.5 * 2 ** g.shift + 1e-6,
+        `gemmlowp and fp32 differ away from a half step: ${exact} (shift ${g.shift})`,
+      );
     }
   }
   assert.ok(differ < 200, `${differ} of 20000 differ`);

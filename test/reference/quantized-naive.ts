@@ -15,7 +15,8 @@ function divTrunc(a: bigint, b: bigint): bigint {
 
 /** gemmlowp SaturatingRoundingDoublingHighMul, literally, in BigInt. */
 export function naiveSRDHM(a: number, b: number): number {
-  const A = BigInt(a), B = BigInt(b);
+  const A = BigInt(a),
+    B = BigInt(b);
   if (A === I32_MIN && B === I32_MIN) return Number(I32_MAX);
   const ab = A * B;
   const nudge = ab >= 0n ? 1n << 30n : 1n - (1n << 30n);
@@ -41,7 +42,13 @@ export function naiveRequantize(acc: number, multiplier: number, shift: number, 
 }
 
 /** Output stage parameters for the naive kernels. */
-export interface NaiveStage { multiplier: number; shift: number; zp: number; min: number; max: number }
+export interface NaiveStage {
+  multiplier: number;
+  shift: number;
+  zp: number;
+  min: number;
+  max: number;
+}
 
 function stage(acc: number, s: NaiveStage): number {
   return naiveRequantize(acc, s.multiplier, s.shift, s.zp, s.min, s.max);
@@ -49,53 +56,87 @@ function stage(acc: number, s: NaiveStage): number {
 
 /** uint8 3×3 conv, HWIO kernel, TF 'same', padding = the input zero point (contributes 0). */
 export function naiveConvU8(
-  x: Uint8Array, size: number, inC: number, xz: number, k: Uint8Array, kz: number, outC: number, stride: number,
-  bias: Int32Array, s: NaiveStage,
+  x: Uint8Array,
+  size: number,
+  inC: number,
+  xz: number,
+  k: Uint8Array,
+  kz: number,
+  outC: number,
+  stride: number,
+  bias: Int32Array,
+  s: NaiveStage,
 ): Uint8Array {
   const outSize = Math.ceil(size / stride);
   const pad = padBefore(size, stride);
   const y = new Uint8Array(outSize * outSize * outC);
-  for (let oy = 0; oy < outSize; oy++) for (let ox = 0; ox < outSize; ox++) for (let o = 0; o < outC; o++) {
-    let acc = bias[o];
-    for (let ky = 0; ky < 3; ky++) for (let kx = 0; kx < 3; kx++) for (let i = 0; i < inC; i++) {
-      const iy = oy * stride + ky - pad, ix = ox * stride + kx - pad;
-      if (iy < 0 || ix < 0 || iy >= size || ix >= size) continue;
-      acc += (x[(iy * size + ix) * inC + i] - xz) * (k[((ky * 3 + kx) * inC + i) * outC + o] - kz);
-    }
-    y[(oy * outSize + ox) * outC + o] = stage(acc, s);
-  }
+  for (let oy = 0; oy < outSize; oy++)
+    for (let ox = 0; ox < outSize; ox++)
+      for (let o = 0; o < outC; o++) {
+        let acc = bias[o];
+        for (let ky = 0; ky < 3; ky++)
+          for (let kx = 0; kx < 3; kx++)
+            for (let i = 0; i < inC; i++) {
+              const iy = oy * stride + ky - pad,
+                ix = ox * stride + kx - pad;
+              if (iy < 0 || ix < 0 || iy >= size || ix >= size) continue;
+              acc += (x[(iy * size + ix) * inC + i] - xz) * (k[((ky * 3 + kx) * inC + i) * outC + o] - kz);
+            }
+        y[(oy * outSize + ox) * outC + o] = stage(acc, s);
+      }
   return y;
 }
 
 /** uint8 depthwise 3×3, [3,3,C] kernel. */
 export function naiveDepthwiseU8(
-  x: Uint8Array, size: number, C: number, xz: number, k: Uint8Array, kz: number, stride: number, bias: Int32Array, s: NaiveStage,
+  x: Uint8Array,
+  size: number,
+  C: number,
+  xz: number,
+  k: Uint8Array,
+  kz: number,
+  stride: number,
+  bias: Int32Array,
+  s: NaiveStage,
 ): Uint8Array {
   const outSize = Math.ceil(size / stride);
   const pad = padBefore(size, stride);
   const y = new Uint8Array(outSize * outSize * C);
-  for (let oy = 0; oy < outSize; oy++) for (let ox = 0; ox < outSize; ox++) for (let c = 0; c < C; c++) {
-    let acc = bias[c];
-    for (let ky = 0; ky < 3; ky++) for (let kx = 0; kx < 3; kx++) {
-      const iy = oy * stride + ky - pad, ix = ox * stride + kx - pad;
-      if (iy < 0 || ix < 0 || iy >= size || ix >= size) continue;
-      acc += (x[(iy * size + ix) * C + c] - xz) * (k[(ky * 3 + kx) * C + c] - kz);
-    }
-    y[(oy * outSize + ox) * C + c] = stage(acc, s);
-  }
+  for (let oy = 0; oy < outSize; oy++)
+    for (let ox = 0; ox < outSize; ox++)
+      for (let c = 0; c < C; c++) {
+        let acc = bias[c];
+        for (let ky = 0; ky < 3; ky++)
+          for (let kx = 0; kx < 3; kx++) {
+            const iy = oy * stride + ky - pad,
+              ix = ox * stride + kx - pad;
+            if (iy < 0 || ix < 0 || iy >= size || ix >= size) continue;
+            acc += (x[(iy * size + ix) * C + c] - xz) * (k[(ky * 3 + kx) * C + c] - kz);
+          }
+        y[(oy * outSize + ox) * C + c] = stage(acc, s);
+      }
   return y;
 }
 
 /** uint8 pointwise conv / fc, IO kernel. */
 export function naivePointwiseU8(
-  x: Uint8Array, pixels: number, inC: number, xz: number, k: Uint8Array, kz: number, outC: number, bias: Int32Array, s: NaiveStage,
+  x: Uint8Array,
+  pixels: number,
+  inC: number,
+  xz: number,
+  k: Uint8Array,
+  kz: number,
+  outC: number,
+  bias: Int32Array,
+  s: NaiveStage,
 ): Uint8Array {
   const y = new Uint8Array(pixels * outC);
-  for (let p = 0; p < pixels; p++) for (let o = 0; o < outC; o++) {
-    let acc = bias[o];
-    for (let i = 0; i < inC; i++) acc += (x[p * inC + i] - xz) * (k[i * outC + o] - kz);
-    y[p * outC + o] = stage(acc, s);
-  }
+  for (let p = 0; p < pixels; p++)
+    for (let o = 0; o < outC; o++) {
+      let acc = bias[o];
+      for (let i = 0; i < inC; i++) acc += (x[p * inC + i] - xz) * (k[i * outC + o] - kz);
+      y[p * outC + o] = stage(acc, s);
+    }
   return y;
 }
 

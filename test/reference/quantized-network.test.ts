@@ -53,7 +53,10 @@ test('the integer form read from the .tflite is what the dequantized tensors wer
   // The integer form crosses to pages bit for bit (harness/probe/wire.ts).
   const back = decodeWeights(encodeWeights(asIntegerWeights(w)));
   assert.equal(back.precision, 'uint8');
-  assert.deepEqual(back.quantized!.layers.map((l) => [l.kernel, l.bias]), q.layers.map((l) => [l.kernel, l.bias]));
+  assert.deepEqual(
+    back.quantized!.layers.map((l) => [l.kernel, l.bias]),
+    q.layers.map((l) => [l.kernel, l.bias]),
+  );
   assert.deepEqual(back.quantized!.pool, q.pool);
   assert.equal(q.softmax.beta, 1);
   assert.deepEqual(q.softmax.output, { scale: 1 / 256, zeroPoint: 0 });
@@ -68,7 +71,11 @@ test(`integer reference vs float reference on dequantized weights: 0.25-128, ${P
   const int = new IntegerReferenceNetwork(integer);
   const float = new ReferenceNetwork(w);
   const step = w.quantized!.logits.scale;
-  let agree = 0, nearTies = 0, maxDelta = 0, sumDelta = 0, count = 0;
+  let agree = 0,
+    nearTies = 0,
+    maxDelta = 0,
+    sumDelta = 0,
+    count = 0;
   for (const p of seededSubset(listPhotos(), PHOTOS, 5)) {
     const x = photoTensor(p.file, w.resolution);
     const a = float.infer(x);
@@ -87,7 +94,9 @@ test(`integer reference vs float reference on dequantized weights: 0.25-128, ${P
     else if (sorted[0] - sorted[1] <= 2 * MAX_STEPS * step) nearTies++;
     else assert.fail(`${p.file}: top-1 ${argmax(b)} (integer) vs ${argmax(a)} (float) with a float top-2 gap of ${sorted[0] - sorted[1]}`);
   }
-  t.diagnostic(`top-1 agreement ${agree}/${PHOTOS} (${nearTies} near ties flipped); max |Δlogit| ${maxDelta.toFixed(3)} = ${(maxDelta / step).toFixed(1)} steps; mean ${(sumDelta / count / step).toFixed(2)} steps`);
+  t.diagnostic(
+    `top-1 agreement ${agree}/${PHOTOS} (${nearTies} near ties flipped); max |Δlogit| ${maxDelta.toFixed(3)} = ${(maxDelta / step).toFixed(1)} steps; mean ${(sumDelta / count / step).toFixed(2)} steps`,
+  );
   assert.ok(maxDelta <= MAX_STEPS * step, `max |Δlogit| ${maxDelta} > ${MAX_STEPS} steps of ${step}`);
   assert.ok(sumDelta / count <= MEAN_STEPS * step, `mean |Δlogit| ${sumDelta / count} > ${MEAN_STEPS} steps`);
   assert.ok(agree >= PHOTOS * 0.75, `top-1 agreement ${agree}/${PHOTOS}`);

@@ -17,7 +17,10 @@ import { tempDir } from '../helpers/temp-dirs.ts';
 
 const skip = skipWithoutChromium();
 
-test('the report opens in headless Chromium: no console errors or requests, every chart drawn, tables equal the results', { skip, timeout: 120_000 }, async (t) => {
+test('the report opens in headless Chromium: no console errors or requests, every chart drawn, tables equal the results', {
+  skip,
+  timeout: 120_000,
+}, async (t) => {
   const dir = await reportFixture();
   const file = join(dir, 'report.html');
   writeFileSync(file, renderHtmlReport(buildReportModel(loadRunFolder(dir))));
@@ -40,18 +43,27 @@ test('the report opens in headless Chromium: no console errors or requests, ever
   const ink = await canvasInk(page);
   assert.equal(ink.length, charts);
   assert.ok(charts >= 12, `${charts} charts`);
-  assert.deepEqual(ink.filter((c) => !c.inked).map((c) => c.id), [], 'blank canvases');
+  assert.deepEqual(
+    ink.filter((c) => !c.inked).map((c) => c.id),
+    [],
+    'blank canvases',
+  );
 
   // The hostile target name is text, not markup.
   assert.equal(await page.$$eval('img', (imgs) => imgs.length), 0);
   const headings = await page.$$eval('h2', (hs) => hs.map((h) => h.textContent ?? ''));
-  assert.ok(headings.some((h) => h.includes(HOSTILE)), 'the name is shown literally');
+  assert.ok(
+    headings.some((h) => h.includes(HOSTILE)),
+    'the name is shown literally',
+  );
 
   // The numbers tables show the results file's values: exact in data-value, formatted in the text.
   // (No named functions inside page callbacks: tsx would wrap them in a helper the page lacks.)
   const rows = await page.$$eval('table.numbers tbody tr', (trs) =>
     trs.map((tr) => {
-      const c = Object.fromEntries(Array.from(tr.querySelectorAll<HTMLElement>('td[data-col]')).map((td) => [td.dataset.col!, [td.dataset.value ?? '', td.textContent ?? '']]));
+      const c = Object.fromEntries(
+        Array.from(tr.querySelectorAll<HTMLElement>('td[data-col]')).map((td) => [td.dataset.col!, [td.dataset.value ?? '', td.textContent ?? '']]),
+      );
       return { job: tr.dataset.job!, status: c.status[1], median: c.median, p90: c.p90, top1: c.top1, samples: c.samples[1] };
     }),
   );
@@ -70,8 +82,16 @@ test('the report opens in headless Chromium: no console errors or requests, ever
   // Tables sort: clicking "median" orders a target's rows by it, missing values last.
   const table = (await page.$$('table.numbers'))[0];
   await (await table.$('th[data-col="median"] button'))!.click();
-  const medians = await table.$$eval('tbody td[data-col="median"]', (tds) => tds.map((td) => (td as HTMLElement).dataset.value).filter((v) => v).map(Number));
-  assert.deepEqual(medians, [...medians].sort((a, b) => a - b));
+  const medians = await table.$$eval('tbody td[data-col="median"]', (tds) =>
+    tds
+      .map((td) => (td as HTMLElement).dataset.value)
+      .filter((v) => v)
+      .map(Number),
+  );
+  assert.deepEqual(
+    medians,
+    [...medians].sort((a, b) => a - b),
+  );
 
   // A closer look at the first target's charts, for people reviewing the design.
   for (const id of ['target-1-heatmap', 'target-1-distributions', 'target-2-pareto', 'target-2-recommendation']) {

@@ -22,7 +22,16 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM!,
     headless: true,
     userDataDir,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--font-render-hinting=none'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      '--font-render-hinting=none',
+    ],
   });
   tieTempDir(userDataDir, browser.process());
   browser.once('disconnected', () => void removeTempDir(userDataDir));

@@ -10,7 +10,10 @@ import { compareRuns } from '../../harness/compare/compare.ts';
 import { loadComparable } from '../../harness/compare/load.ts';
 import { mulberry32 } from '../../harness/stats.ts';
 
-const samples = (seed: number, n = 40) => { const r = mulberry32(seed); return Array.from({ length: n }, () => 10 + r()); };
+const samples = (seed: number, n = 40) => {
+  const r = mulberry32(seed);
+  return Array.from({ length: n }, () => 10 + r());
+};
 function line(id: string, seed: number, stop: { stopReason: 'precision' | 'maxTime'; precision: number }) {
   const l = jobLine(id, samples(seed));
   return { ...l, latency: { ...l.latency!, ...stop, targetPrecision: 0.01 } };

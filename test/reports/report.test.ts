@@ -60,7 +60,11 @@ test('the HTML report escapes every hostile string, carries a hash-based CSP tha
   // Precisions are never mixed: the uint8 row has its own group.
   const hostileTarget = model.targets.find((t) => t.name === HOSTILE)!;
   assert.ok(hostileTarget.groups.some((g) => g.precision === 'uint8-dequantized'));
-  for (const g of model.groups) assert.ok(model.results.filter((r) => groupKey(r) === g.key).every((r) => r.precision === g.precision), g.key);
+  for (const g of model.groups)
+    assert.ok(
+      model.results.filter((r) => groupKey(r) === g.key).every((r) => r.precision === g.precision),
+      g.key,
+    );
   // Node's jobs have no labelled accuracy (synthetic weights): the report says so instead of plotting zeros.
   const node = model.targets.find((t) => t.name === 'node')!;
   assert.equal(node.withAccuracy.length, 0);

@@ -25,12 +25,29 @@ function line(top1: number, changed: number) {
   const l = jobLine(ID, [0.6601, 0.6612, 0.6623, 0.6634, 0.659]);
   return {
     ...l,
-    memory: { peakRssBytes: 45.67 * 2 ** 20, peakRssSource: 'VmHWM', jsHeapUsedBytes: null, jsHeapTotalBytes: null, externalBytes: null, arrayBuffersBytes: null, wasmMemoryBytes: null, tfjs: null },
-    accuracy: { n: N, top1, top5: 0.9, agreementTop1: 0.995, maxAbsLogitDelta: 0.001, agreementN: N, predictions: Array.from({ length: N }, (_, i) => (i < changed ? 7 : 1)) },
+    memory: {
+      peakRssBytes: 45.67 * 2 ** 20,
+      peakRssSource: 'VmHWM',
+      jsHeapUsedBytes: null,
+      jsHeapTotalBytes: null,
+      externalBytes: null,
+      arrayBuffersBytes: null,
+      wasmMemoryBytes: null,
+      tfjs: null,
+    },
+    accuracy: {
+      n: N,
+      top1,
+      top5: 0.9,
+      agreementTop1: 0.995,
+      maxAbsLogitDelta: 0.001,
+      agreementN: N,
+      predictions: Array.from({ length: N }, (_, i) => (i < changed ? 7 : 1)),
+    },
   };
 }
 
-test('the median, top-1, agreement and peak RSS print the same in the HTML and Markdown reports, compare\'s table and Markdown, and the CLI summary', () => {
+test("the median, top-1, agreement and peak RSS print the same in the HTML and Markdown reports, compare's table and Markdown, and the CLI summary", () => {
   const root = tempDir('mnb-same-');
   const baseline = writeRunFolder(join(root, 'base'), [line(0.75, 0)], 'base');
   const current = writeRunFolder(join(root, 'cur'), [line(0.7012, 50)], 'cur');
@@ -39,7 +56,9 @@ test('the median, top-1, agreement and peak RSS print the same in the HTML and M
   const views: Record<string, string> = {
     // The page's text, without its scripts and styles (the chart library and the raw results data).
     // Budgets ("≤ 0.66 ms") are round thresholds, not measured values, so they are left out too.
-    'HTML report': renderReport(current, 'html').replace(/<(script|style)\b[\s\S]*?<\/\1>/g, '').replace(/data-budget="[^"]*"|≤ (<strong>)?[\d.]+ (ms|MiB)/g, ''),
+    'HTML report': renderReport(current, 'html')
+      .replace(/<(script|style)\b[\s\S]*?<\/\1>/g, '')
+      .replace(/data-budget="[^"]*"|≤ (<strong>)?[\d.]+ (ms|MiB)/g, ''),
     'Markdown report': renderReport(current, 'markdown').replace(/≤ (\*\*)?[\d.]+ (ms|MiB)/g, ''),
     'compare table': formatTable(comparison),
     'compare Markdown': formatMarkdown(comparison),
@@ -61,7 +80,11 @@ test('the median, top-1, agreement and peak RSS print the same in the HTML and M
     for (const s of expected[view]) assert.ok(text.includes(s), `${view} prints ${JSON.stringify(s)}`);
     // The spellings the views used to disagree on.
     const near = (re: RegExp) => re.exec(text) && text.slice(Math.max(0, re.exec(text)!.index - 60), re.exec(text)!.index + 20);
-    for (const [re, what] of [[/(?<![\d.])0\.66(?!\d)/, 'a median cut to two decimals'], [/(?<![\d.])(70\.1|99\.5|100)%/, 'a percentage without its space'], [/(?<![\d.])46(?![\d.])/, 'peak RSS rounded to whole MiB']] as const) {
+    for (const [re, what] of [
+      [/(?<![\d.])0\.66(?!\d)/, 'a median cut to two decimals'],
+      [/(?<![\d.])(70\.1|99\.5|100)%/, 'a percentage without its space'],
+      [/(?<![\d.])46(?![\d.])/, 'peak RSS rounded to whole MiB'],
+    ] as const) {
       assert.equal(re.test(text), false, `${view}: ${what}: …${near(re)}…`);
     }
   }

@@ -40,7 +40,9 @@ for (const resolution of [128, 224, 97]) {
           assert.equal(got.length, expected.length);
           const { maxAbsDiff, range, top2Gap } = compareLogits(expected, got);
           const bound = logitTolerance(range);
-          t.diagnostic(`${name} @${resolution}: max|Δ| ${maxAbsDiff.toExponential(2)}, range ${range.toFixed(2)}, bound ${bound.toExponential(2)}, top-2 gap ${top2Gap.toExponential(2)}`);
+          t.diagnostic(
+            `${name} @${resolution}: max|Δ| ${maxAbsDiff.toExponential(2)}, range ${range.toFixed(2)}, bound ${bound.toExponential(2)}, top-2 gap ${top2Gap.toExponential(2)}`,
+          );
           assert.ok(maxAbsDiff <= bound, `${name}: max|Δlogit| ${maxAbsDiff} > ${bound}`);
           // Only a near tie could flip the top-1 within the bound; this seed has none.
           assert.ok(top2Gap > 2 * bound, `reference top-2 gap ${top2Gap} too small to compare top-1`);

@@ -26,8 +26,14 @@ import { tempRunDir } from '../helpers/temp-dirs.ts';
 const skip = skipWithoutSharedData();
 const file = (name: string) => join(WEIGHTS_DIR, 'tflite', name);
 
-test('LiteRT.js in Node: uint8 files agree byte for byte with the integer reference (fp32 requantization), float with the float reference', { skip, timeout: 180_000 }, async (t) => {
-  for (const [name, photos, minEqual] of [['mobilenet_v1_0.25_224_quant.tflite', 1, 1], ['mobilenet_v1_0.25_128_quant.tflite', 2, 0.995]] as const) {
+test('LiteRT.js in Node: uint8 files agree byte for byte with the integer reference (fp32 requantization), float with the float reference', {
+  skip,
+  timeout: 180_000,
+}, async (t) => {
+  for (const [name, photos, minEqual] of [
+    ['mobilenet_v1_0.25_224_quant.tflite', 1, 1],
+    ['mobilenet_v1_0.25_128_quant.tflite', 2, 0.995],
+  ] as const) {
     const w = asIntegerWeights(await loadWeightsFile(file(name)));
     const model = await createLiteRtModel(w, { backend: 'wasm' });
     try {
@@ -35,7 +41,8 @@ test('LiteRT.js in Node: uint8 files agree byte for byte with the integer refere
       assert.equal(e.details!.integerKernels, true);
       assert.equal(e.details!.inputDtype, 'uint8');
       const fp32 = new IntegerReferenceNetwork(w, { requantization: 'fp32' });
-      let equal = 0, total = 0;
+      let equal = 0,
+        total = 0;
       for (const p of seededSubset(listPhotos(), photos, 3)) {
         const x = photoTensor(p.file, w.resolution);
         const got = await model.run(x);
@@ -69,11 +76,18 @@ test('LiteRT.js in Node: uint8 files agree byte for byte with the integer refere
 
 test('uint8-dequantized, synthetic and Keras weights are skipped for LiteRT.js with the reason', { skip }, async () => {
   const { planJobs } = await import('../../harness/plan.ts');
-  const plan = planJobs(resolveConfig({
-    weights: { source: 'official', mirror: WEIGHTS_DIR }, precision: ['float32', 'uint8', 'uint8-dequantized'],
-    implementations: ['litert'], variants: { alpha: [0.25], resolution: [224] },
-  }));
-  assert.deepEqual(plan.jobs.map((j) => [j.id, j.precision]).sort(), [['node/litert-wasm/0.25_224-tflite', 'float32'], ['node/litert-wasm/0.25_224-uint8', 'uint8']]);
+  const plan = planJobs(
+    resolveConfig({
+      weights: { source: 'official', mirror: WEIGHTS_DIR },
+      precision: ['float32', 'uint8', 'uint8-dequantized'],
+      implementations: ['litert'],
+      variants: { alpha: [0.25], resolution: [224] },
+    }),
+  );
+  assert.deepEqual(plan.jobs.map((j) => [j.id, j.precision]).sort(), [
+    ['node/litert-wasm/0.25_224-tflite', 'float32'],
+    ['node/litert-wasm/0.25_224-uint8', 'uint8'],
+  ]);
   const reasons = Object.fromEntries(plan.skipped.map((s) => [s.id, s.reason]));
   assert.match(reasons['node/litert-wasm/0.25_224'], /\.tflite files only; these weights are a tfjs-layers model/);
   assert.match(reasons['node/litert-wasm/0.25_224-uint8-dequantized'], /as it ships/);
@@ -81,13 +95,15 @@ test('uint8-dequantized, synthetic and Keras weights are skipped for LiteRT.js w
 
 const chromium = findBrowserExecutable('chromium');
 test('LiteRT.js in Chromium runs the official 0.25-128 uint8 and 0.25-224 float files', {
-  skip: skip || (chromium ? false : 'no Chromium found (CHROME_PATH or /usr/bin/chromium): install Debian\'s chromium (.ci/run does)'),
+  skip: skip || (chromium ? false : "no Chromium found (CHROME_PATH or /usr/bin/chromium): install Debian's chromium (.ci/run does)"),
   timeout: 240_000,
 }, async () => {
   const config = resolveConfig({
     targets: [{ name: 'chromium', type: 'chromium' }],
-    weights: { source: 'official', mirror: WEIGHTS_DIR }, precision: ['float32', 'uint8'],
-    implementations: ['litert'], variants: { alpha: [0.25], resolution: [128, 224] },
+    weights: { source: 'official', mirror: WEIGHTS_DIR },
+    precision: ['float32', 'uint8'],
+    implementations: ['litert'],
+    variants: { alpha: [0.25], resolution: [128, 224] },
     sampling: { warmupSamples: 1, warmupTimeMs: 0, minSamples: 3, minTimeMs: 0, maxSamples: 5, maxTimeMs: 2000 },
     accuracy: { evalSet: IMAGES_DIR, samples: 2, referenceSamples: 2 },
   });

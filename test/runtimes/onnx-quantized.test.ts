@@ -36,7 +36,10 @@ async function integerWeights(): Promise<CanonicalWeights> {
   return cached;
 }
 
-for (const [name, create, backend] of [['ort-node', createOrtNodeModel, 'cpu'], ['ort-web', createOrtWebModel, 'wasm']] as const) {
+for (const [name, create, backend] of [
+  ['ort-node', createOrtNodeModel, 'cpu'],
+  ['ort-web', createOrtWebModel, 'wasm'],
+] as const) {
   test(`${name} runs the quantized graph on integer kernels and agrees with the integer reference`, { skip }, async (t) => {
     const w = await integerWeights();
     const model = await create(w, { backend, threads: 1 });
@@ -71,7 +74,9 @@ for (const [name, create, backend] of [['ort-node', createOrtNodeModel, 'cpu'], 
   });
 }
 
-test('quantized graph layer by layer: bit-exact with the integer reference in fp32 requantization; the stem within one step of gemmlowp', { skip }, async () => {
+test('quantized graph layer by layer: bit-exact with the integer reference in fp32 requantization; the stem within one step of gemmlowp', {
+  skip,
+}, async () => {
   const w = await integerWeights();
   const ort = await loadOrtNode();
   const session = await ort.InferenceSession.create(exportQuantizedOnnx(w, { layerOutputs: true }), { executionProviders: ['cpu'], intraOpNumThreads: 1 });
@@ -84,11 +89,13 @@ test('quantized graph layer by layer: bit-exact with the integer reference in fp
   const [, C, H, W] = stem.dims as number[];
   const d = stem.data as Uint8Array;
   let differ = 0;
-  for (let c = 0; c < C; c++) for (let h = 0; h < H; h++) for (let x2 = 0; x2 < W; x2++) {
-    const delta = Math.abs(d[(c * H + h) * W + x2] - acts[0].output[(h * W + x2) * C + c]);
-    assert.ok(delta <= 1, `conv0 (${h},${x2},${c}) differs by ${delta}`);
-    if (delta) differ++;
-  }
+  for (let c = 0; c < C; c++)
+    for (let h = 0; h < H; h++)
+      for (let x2 = 0; x2 < W; x2++) {
+        const delta = Math.abs(d[(c * H + h) * W + x2] - acts[0].output[(h * W + x2) * C + c]);
+        assert.ok(delta <= 1, `conv0 (${h},${x2},${c}) differs by ${delta}`);
+        if (delta) differ++;
+      }
   assert.ok(differ / d.length <= 0.01, `conv0: ${differ} of ${d.length} differ`);
   // In ORT's own arithmetic (fp32 requantization, rounded once) the integer reference is bit-exact, layer by layer.
   const fp32 = new IntegerReferenceNetwork(w, { requantization: 'fp32' }).inferWithActivations(ref.quantizeInput(x));
@@ -98,9 +105,11 @@ test('quantized graph layer by layer: bit-exact with the integer reference in fp
     const [, C2, H2, W2] = t.dims as number[];
     const data = t.data as Uint8Array;
     let mismatches = 0;
-    for (let c = 0; c < C2; c++) for (let h = 0; h < H2; h++) for (let x2 = 0; x2 < W2; x2++) {
-      if (data[(c * H2 + h) * W2 + x2] !== a.output[(h * W2 + x2) * C2 + c]) mismatches++;
-    }
+    for (let c = 0; c < C2; c++)
+      for (let h = 0; h < H2; h++)
+        for (let x2 = 0; x2 < W2; x2++) {
+          if (data[(c * H2 + h) * W2 + x2] !== a.output[(h * W2 + x2) * C2 + c]) mismatches++;
+        }
     assert.equal(mismatches, 0, `${a.name}: ${mismatches} of ${data.length} outputs differ from the fp32-requantization reference`);
   }
   await session.release();
@@ -115,7 +124,9 @@ test('fallback detection: float kernels in the profile make a uint8 job invalid'
   try {
     // The float graph of the same (dequantized) weights, profiled exactly as a uint8 job is.
     const session = await ort.InferenceSession.create(exportOnnx({ ...w, precision: 'uint8-dequantized' }), {
-      executionProviders: ['cpu'], enableProfiling: true, profileFilePrefix: join(dir, 'p'),
+      executionProviders: ['cpu'],
+      enableProfiling: true,
+      profileFilePrefix: join(dir, 'p'),
     });
     const R = w.resolution;
     await session.run({ input: new ort.Tensor('float32', new Float32Array(R * R * 3), [1, R, R, 3]) });
@@ -131,12 +142,28 @@ test('fallback detection: float kernels in the profile make a uint8 job invalid'
     assert.match(problems[0], /did not run integer kernels \(executed: .*Conv/);
     // The same effective config is fine for a float job, and an integer one is fine for uint8.
     assert.deepEqual(validityProblems({ impl: 'ort-node', backend: 'cpu', threads: 1 }, effective, false, 'uint8-dequantized'), []);
-    const intEffective = { ...effective, details: kernelDetails(new Map([['QLinearConv@CPU', 28], ['QuantizeLinear@CPU', 1]])) };
+    const intEffective = {
+      ...effective,
+      details: kernelDetails(
+        new Map([
+          ['QLinearConv@CPU', 28],
+          ['QuantizeLinear@CPU', 1],
+        ]),
+      ),
+    };
     assert.deepEqual(validityProblems({ impl: 'ort-node', backend: 'cpu', threads: 1 }, intEffective, false, 'uint8'), []);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
   // A mixed profile (one float Conv among integer ones) is not integer either; garbage is an error.
-  assert.equal(kernelKind(new Map([['QLinearConv@CPU', 27], ['Conv@CPU', 1]])).integer, false);
+  assert.equal(
+    kernelKind(
+      new Map([
+        ['QLinearConv@CPU', 27],
+        ['Conv@CPU', 1],
+      ]),
+    ).integer,
+    false,
+  );
   assert.throws(() => executedOps('no profile here'), /cannot tell which kernels ran/);
 });

@@ -29,7 +29,7 @@ test('each platform loads exactly the runtimes the registry says run there', () 
 test('a platform asked for a runtime it cannot load fails with the registry reason, before importing anything', async () => {
   await assert.rejects(loadFactory('page', PAGE_LOADERS, 'ort-node'), { message: unsupportedOn('page', 'ort-node')! });
   await assert.rejects(loadFactory('board', BOARD_LOADERS, 'litert'), { message: unsupportedOn('board', 'litert')! });
-  assert.equal(typeof await loadFactory('node', NODE_LOADERS, 'reference'), 'function');
+  assert.equal(typeof (await loadFactory('node', NODE_LOADERS, 'reference')), 'function');
 });
 
 test('the spec parser takes its implementations and backends from the registry', () => {

@@ -32,7 +32,9 @@ let site = '';
 async function realRun(name: string, user: UserConfig): Promise<string> {
   const dir = join(root, name);
   const base: UserConfig = {
-    weights: { source: 'official', mirror: SHARED_DATA }, variants: { alpha: [0.25], resolution: [128] }, sampling: TINY,
+    weights: { source: 'official', mirror: SHARED_DATA },
+    variants: { alpha: [0.25], resolution: [128] },
+    sampling: TINY,
     accuracy: { evalSet: IMAGES_DIR, samples: 8, seed: 1, referenceSamples: 1 },
   };
   await runBenchmark({ config: resolveConfig({ ...base, ...user }), runnerFor, outDir: dir });
@@ -69,14 +71,44 @@ before(async () => {
   const node = await realRun('node', { targets: [{ name: 'node', type: 'node' }], implementations: ['ort-node:cpu'], precision: ['float32', 'uint8'] });
   const chromium = await realRun('chromium', { targets: [{ name: 'chromium', type: 'chromium' }], implementations: ['tfjs:wasm'], precision: ['uint8'] });
   const phone = derive(chromium, 'phone', 'phone-emulated', {
-    platform: 'android', model: 'Pixel 7 (Chromium device emulation)', osVersion: null, browserName: 'chrome', browserVersion: null, userAgent: null,
-    emulated: true, cpuThrottlingRate: 4, sessionId: null, serverUrl: null,
+    platform: 'android',
+    model: 'Pixel 7 (Chromium device emulation)',
+    osVersion: null,
+    browserName: 'chrome',
+    browserVersion: null,
+    userAgent: null,
+    emulated: true,
+    cpuThrottlingRate: 4,
+    sessionId: null,
+    serverUrl: null,
   });
-  const pi = derive(node, 'pi', 'pi', {
-    platform: 'linux', model: 'Raspberry Pi 4 Model B', osVersion: null, arch: 'aarch64', cores: 4, browserName: null, browserVersion: null, userAgent: null,
-    emulated: true, cpuThrottlingRate: null, sessionId: null, serverUrl: null,
-    details: { emulation: "the job's Node sees aarch64 but the board's kernel is x86_64: user-mode emulation (qemu-user); timings are not a real board's" },
-  }, { thermal: { before: [{ source: 'vcgencmd measure_temp', temperatureC: 48.2 }], after: [{ source: 'vcgencmd measure_temp', temperatureC: 51 }], throttled: false } });
+  const pi = derive(
+    node,
+    'pi',
+    'pi',
+    {
+      platform: 'linux',
+      model: 'Raspberry Pi 4 Model B',
+      osVersion: null,
+      arch: 'aarch64',
+      cores: 4,
+      browserName: null,
+      browserVersion: null,
+      userAgent: null,
+      emulated: true,
+      cpuThrottlingRate: null,
+      sessionId: null,
+      serverUrl: null,
+      details: { emulation: "the job's Node sees aarch64 but the board's kernel is x86_64: user-mode emulation (qemu-user); timings are not a real board's" },
+    },
+    {
+      thermal: {
+        before: [{ source: 'vcgencmd measure_temp', temperatureC: 48.2 }],
+        after: [{ source: 'vcgencmd measure_temp', temperatureC: 51 }],
+        throttled: false,
+      },
+    },
+  );
   runs.push(node, chromium, phone, pi);
   site = join(root, 'site');
   const r = runCli(['publish', ...runs, '--out', site]);
@@ -89,7 +121,19 @@ const read = (p: string) => readFileSync(join(site, p), 'utf8');
 
 test('publish writes the pages, the charts and data/ with a SHA256SUMS that sha256sum -c verifies', { skip }, () => {
   const all = files(site);
-  for (const f of ['index.html', 'method.html', 'published.html', 'data.html', 'device-node.html', 'device-chromium.html', 'device-phone-emulated.html', 'device-pi.html', 'charts/chart-latency.svg', 'data/SHA256SUMS']) assert.ok(all.includes(f), `${f} in ${all.join(', ')}`);
+  for (const f of [
+    'index.html',
+    'method.html',
+    'published.html',
+    'data.html',
+    'device-node.html',
+    'device-chromium.html',
+    'device-phone-emulated.html',
+    'device-pi.html',
+    'charts/chart-latency.svg',
+    'data/SHA256SUMS',
+  ])
+    assert.ok(all.includes(f), `${f} in ${all.join(', ')}`);
   for (const run of runs) {
     const id = readRunInfo(run).runId;
     assert.deepEqual(readFileSync(join(site, 'data', id, 'results.jsonl')), readFileSync(join(run, 'results.jsonl')), 'results.jsonl copied byte for byte');
@@ -116,18 +160,38 @@ test('the index holds the device × runtime overview, budget recommendations and
   assert.match(index, /<svg [^>]*id="chart-accuracy-node"/);
   // CI whiskers: a horizontal and a vertical line per measured point.
   const svg = read('charts/chart-accuracy-node.svg');
-  assert.match(svg, /<g><title>node · ort-node cpu · 0.25_128 uint8 \(integer kernels\): median [\d.]+ ms \(95 % CI [\d.]+–[\d.]+\), top-1 [\d.]+ % on 8 images<\/title><line [^>]+\/><line [^>]+\/>/);
+  assert.match(
+    svg,
+    /<g><title>node · ort-node cpu · 0.25_128 uint8 \(integer kernels\): median [\d.]+ ms \(95 % CI [\d.]+–[\d.]+\), top-1 [\d.]+ % on 8 images<\/title><line [^>]+\/><line [^>]+\/>/,
+  );
 });
 
 test('published reference points are on the accuracy and latency charts, hollow, with their sources', { skip }, () => {
   const latency = read('charts/chart-latency.svg');
-  for (const p of ['published: TFLite page, Pixel 3, 1.0_224', 'published: TFLite page, Pixel 4, 1.0_224', 'published: TFLite page, iPhone XS, 1.0_224', 'published: MLPerf v5.0 Open']) assert.ok(latency.includes(p), p);
-  assert.match(latency, /<title>published, TFLite performance page: Pixel 3 CPU, 4 threads, 1.0_224 float32: 23.9 ms<\/title><(path|rect|circle) [^>]*fill="#ffffff"/);
+  for (const p of [
+    'published: TFLite page, Pixel 3, 1.0_224',
+    'published: TFLite page, Pixel 4, 1.0_224',
+    'published: TFLite page, iPhone XS, 1.0_224',
+    'published: MLPerf v5.0 Open',
+  ])
+    assert.ok(latency.includes(p), p);
+  assert.match(
+    latency,
+    /<title>published, TFLite performance page: Pixel 3 CPU, 4 threads, 1.0_224 float32: 23.9 ms<\/title><(path|rect|circle) [^>]*fill="#ffffff"/,
+  );
   const acc = read('charts/chart-accuracy-node.svg');
   assert.match(acc, /TF-slim 0.25_128 uint8: 39.9 %/);
-  assert.match(acc, /<title>published, MLPerf v5.0 Open \(GATEOverflow, TFLite CPU\): 0.25_128 float, top-1 44.1 %, 0.913 ms<\/title><path [^>]*fill="#ffffff"/);
+  assert.match(
+    acc,
+    /<title>published, MLPerf v5.0 Open \(GATEOverflow, TFLite CPU\): 0.25_128 float, top-1 44.1 %, 0.913 ms<\/title><path [^>]*fill="#ffffff"/,
+  );
   const published = read('published.html');
-  for (const url of ['https://www.tensorflow.org/lite/performance/benchmarks', 'https://github.com/tensorflow/models/blob/master/research/slim/nets/mobilenet_v1.md', 'https://github.com/mlcommons/inference_results_v5.0/']) assert.ok(published.includes(url), url);
+  for (const url of [
+    'https://www.tensorflow.org/lite/performance/benchmarks',
+    'https://github.com/tensorflow/models/blob/master/research/slim/nets/mobilenet_v1.md',
+    'https://github.com/mlcommons/inference_results_v5.0/',
+  ])
+    assert.ok(published.includes(url), url);
   assert.match(read('index.html'), /Sources: <a href="https:\/\/www.tensorflow.org\/lite\/performance\/benchmarks">/);
 });
 
@@ -214,7 +278,9 @@ test('in Chromium every page loads without console errors or requests, fits 390 
   const axe = readFileSync(join(import.meta.dirname, '..', '..', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
   const browser = await launchChromium();
   try {
-    const pages = readdirSync(site).filter((f) => f.endsWith('.html')).sort();
+    const pages = readdirSync(site)
+      .filter((f) => f.endsWith('.html'))
+      .sort();
     for (const file of pages) {
       for (const width of [390, 1440]) {
         const page = await browser.newPage();
@@ -230,7 +296,9 @@ test('in Chromium every page loads without console errors or requests, fits 390 
         // axe-core is injected through the DevTools protocol, so the page's CSP is untouched.
         await page.evaluate(axe);
         const violations = await page.evaluate(async () => {
-          const res = await (window as unknown as { axe: { run: (d: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }).axe.run(document, { resultTypes: ['violations'] });
+          const res = await (
+            window as unknown as { axe: { run: (d: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }
+          ).axe.run(document, { resultTypes: ['violations'] });
           return res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id} (${v.nodes.length})`);
         });
         assert.deepEqual(violations, [], `${file} at ${width} px`);
@@ -241,7 +309,9 @@ test('in Chromium every page loads without console errors or requests, fits 390 
         if (file === 'index.html' && width === 1440) {
           await page.focus('button[data-chart="chart-latency"]');
           await page.keyboard.press('Enter');
-          await page.waitForFunction(() => document.querySelector<HTMLElement>('button[data-chart="chart-latency"]')?.dataset.done === 'png', { timeout: 10_000 });
+          await page.waitForFunction(() => document.querySelector<HTMLElement>('button[data-chart="chart-latency"]')?.dataset.done === 'png', {
+            timeout: 10_000,
+          });
         }
         assert.deepEqual(problems, [], `${file} at ${width} px`);
         await page.close();

@@ -32,8 +32,11 @@ test('the shipped bundle runs tfjs-wasm, ort-web and ort-node jobs from its own 
       copyFileSync(f.local, join(tree, f.rel));
     }
     const config = resolveConfig({
-      targets: [{ type: 'node' }], implementations: ['tfjs:wasm', 'ort-web:wasm', 'ort-node'], variants: { alpha: [0.25], resolution: [128] },
-      sampling: { warmupSamples: 1, warmupTimeMs: 0, minSamples: 3, minTimeMs: 0 }, accuracy: { samples: 1 },
+      targets: [{ type: 'node' }],
+      implementations: ['tfjs:wasm', 'ort-web:wasm', 'ort-node'],
+      variants: { alpha: [0.25], resolution: [128] },
+      sampling: { warmupSamples: 1, warmupTimeMs: 0, minSamples: 3, minTimeMs: 0 },
+      accuracy: { samples: 1 },
     });
     for (const job of planJobs(config).jobs) {
       const inputsFile = join(tree, `${job.implementation.impl}.inputs.bin`);
@@ -44,8 +47,12 @@ test('the shipped bundle runs tfjs-wasm, ort-web and ort-node jobs from its own 
         const child = spawn(process.execPath, [join(tree, 'job.cjs')], { cwd: tree, env: { PATH: process.env.PATH ?? '' } });
         let out = '';
         let err = '';
-        child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-        child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+        });
+        child.stderr.on('data', (d: Buffer) => {
+          err += d.toString();
+        });
         child.on('exit', (code) => (code === 0 ? done(out.trim().split('\n')) : fail(new Error(`exit ${code}: ${err.slice(-1000)}`))));
         child.stdin.write(`${JSON.stringify(request)}\n`); // stdin stays open, as over SSH
       });

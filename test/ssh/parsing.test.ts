@@ -27,7 +27,9 @@ function keyBlob(): Buffer {
   return b;
 }
 
-test('host key: the fingerprint is the one ssh-keygen -l prints', { skip: existsSync('/usr/bin/ssh-keygen') ? false : 'ssh-keygen is missing (Debian openssh-client)' }, () => {
+test('host key: the fingerprint is the one ssh-keygen -l prints', {
+  skip: existsSync('/usr/bin/ssh-keygen') ? false : 'ssh-keygen is missing (Debian openssh-client)',
+}, () => {
   const key = join(tempDir('mnb-fp-'), 'k');
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
   const blob = Buffer.from(readFileSync(`${key}.pub`, 'utf8').split(' ')[1], 'base64');
@@ -71,8 +73,14 @@ test('host key: known_hosts lines, plain, [host]:port and hashed; unknown and ch
 test('vcgencmd get_throttled is decoded into now and since-boot flags', () => {
   const f = decodeThrottled('throttled=0x50005')!;
   assert.deepEqual(f, {
-    underVoltageNow: true, underVoltageSinceBoot: true, frequencyCappedNow: false, frequencyCappedSinceBoot: false,
-    throttledNow: true, throttledSinceBoot: true, softTempLimitNow: false, softTempLimitSinceBoot: false,
+    underVoltageNow: true,
+    underVoltageSinceBoot: true,
+    frequencyCappedNow: false,
+    frequencyCappedSinceBoot: false,
+    throttledNow: true,
+    throttledSinceBoot: true,
+    softTempLimitNow: false,
+    softTempLimitSinceBoot: false,
   });
   assert.equal(decodeThrottled('throttled=0x0')!.throttledSinceBoot, false);
   assert.equal(decodeThrottled('VCHI initialization failed'), null);
@@ -81,14 +89,19 @@ test('vcgencmd get_throttled is decoded into now and since-boot flags', () => {
 test('thermal readings name their source or why they are unavailable; a throttle during a job is seen', () => {
   const SEP = '@@mnb@@';
   const pi = parseThermal(`throttled=0x0\nexit=0\n${SEP}\n61832\n${SEP}\n1500000\n`);
-  assert.deepEqual(pi.map((r) => r.source), ['vcgencmd get_throttled', '/sys/class/thermal/thermal_zone0/temp', '/sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq']);
+  assert.deepEqual(
+    pi.map((r) => r.source),
+    ['vcgencmd get_throttled', '/sys/class/thermal/thermal_zone0/temp', '/sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq'],
+  );
   assert.equal(pi[1].temperatureC, 61.832);
   assert.equal(pi[2].cpuFrequencyKHz, 1500000);
   assert.equal(pi[0].throttledNow, false);
   const hot = parseThermal(`throttled=0x20002\nexit=0\n${SEP}\n82000\n${SEP}\n1000000\n`);
   assert.equal(throttledDuring(pi, hot), true, 'frequency capped after, not before: the job throttled');
   assert.equal(throttledDuring(pi, pi), false);
-  const vm = parseThermal(`sh: 1: vcgencmd: not found\nexit=127\n${SEP}\ncat: /sys/class/thermal/thermal_zone0/temp: No such file or directory\n${SEP}\ncat: x: No such file or directory\n`);
+  const vm = parseThermal(
+    `sh: 1: vcgencmd: not found\nexit=127\n${SEP}\ncat: /sys/class/thermal/thermal_zone0/temp: No such file or directory\n${SEP}\ncat: x: No such file or directory\n`,
+  );
   assert.match(vm[0].unavailable!, /vcgencmd is not installed/);
   assert.match(vm[1].unavailable!, /no thermal zone/);
   assert.match(vm[2].unavailable!, /no CPU frequency scaling/);
@@ -98,8 +111,22 @@ test('thermal readings name their source or why they are unavailable; a throttle
 
 test('board info: model, OS, cores, governor and max frequency, with the reason when missing', () => {
   const SEP = '@@mnb@@';
-  const pi = parseBoardInfo(['Linux', 'aarch64', 'Raspberry Pi 4 Model B Rev 1.4', 'Debian GNU/Linux 12 (bookworm)', '4', 'ondemand', '1800000'].join(`\n${SEP}\n`));
-  assert.deepEqual({ ...pi, missing: undefined }, { unameS: 'Linux', unameM: 'aarch64', model: 'Raspberry Pi 4 Model B Rev 1.4', os: 'Debian GNU/Linux 12 (bookworm)', cores: 4, governor: 'ondemand', maxFrequencyKHz: 1800000, missing: undefined });
+  const pi = parseBoardInfo(
+    ['Linux', 'aarch64', 'Raspberry Pi 4 Model B Rev 1.4', 'Debian GNU/Linux 12 (bookworm)', '4', 'ondemand', '1800000'].join(`\n${SEP}\n`),
+  );
+  assert.deepEqual(
+    { ...pi, missing: undefined },
+    {
+      unameS: 'Linux',
+      unameM: 'aarch64',
+      model: 'Raspberry Pi 4 Model B Rev 1.4',
+      os: 'Debian GNU/Linux 12 (bookworm)',
+      cores: 4,
+      governor: 'ondemand',
+      maxFrequencyKHz: 1800000,
+      missing: undefined,
+    },
+  );
   const vm = parseBoardInfo(['Linux', 'x86_64', '', 'Debian', '2', '', ''].join(`\n${SEP}\n`));
   assert.equal(vm.model, null);
   assert.match(vm.missing.model, /device-tree/);
@@ -108,22 +135,33 @@ test('board info: model, OS, cores, governor and max frequency, with the reason 
 test('a full remote disk: refused before uploading, with the free space, the need and the fix', async () => {
   assert.equal(availableBytesFromDf('Filesystem 1024-blocks Used Available Capacity Mounted on\ntmpfs 2048 0 2048 0% /x\n'), 2048 * 1024);
   assert.equal(availableBytesFromDf('garbage'), null);
-  assert.match(diskFullMessage('pi', '/c/cas', 50 * 2 ** 20, 2 * 2 ** 20), /disk is full: pi:\/c\/cas has 2\.0 MiB free and the upload needs 50\.0 MiB more\. .*remoteDir/);
+  assert.match(
+    diskFullMessage('pi', '/c/cas', 50 * 2 ** 20, 2 * 2 ** 20),
+    /disk is full: pi:\/c\/cas has 2\.0 MiB free and the upload needs 50\.0 MiB more\. .*remoteDir/,
+  );
   // The error path with a board whose df says there is no room: nothing is uploaded.
   const commands: string[] = [];
   const conn = {
     endpoint: { host: 'pi', port: 22, username: 'u', connectTimeoutMs: 1 },
     async run(cmd: string) {
       commands.push(cmd);
-      return cmd.startsWith('df') ? { code: 0, signal: null, stdout: 'Filesystem 1024-blocks Used Available Capacity Mounted on\n/dev/root 100 100 0 100% /\n', stderr: '' } : { code: 0, signal: null, stdout: '', stderr: '' };
+      return cmd.startsWith('df')
+        ? { code: 0, signal: null, stdout: 'Filesystem 1024-blocks Used Available Capacity Mounted on\n/dev/root 100 100 0 100% /\n', stderr: '' }
+        : { code: 0, signal: null, stdout: '', stderr: '' };
     },
     sftp: () => assert.fail('nothing may be uploaded to a full disk'),
   } as unknown as SshConnection;
-  await assert.rejects(syncToCas(conn, '/c/cas', [shippedBytes(new Uint8Array(4096))]), (e: Error) => e instanceof RemoteDiskFullError && /has 0\.0 MiB free/.test(e.message));
+  await assert.rejects(
+    syncToCas(conn, '/c/cas', [shippedBytes(new Uint8Array(4096))]),
+    (e: Error) => e instanceof RemoteDiskFullError && /has 0\.0 MiB free/.test(e.message),
+  );
 });
 
-test('Chromium\'s DevTools address is read from its output', () => {
-  assert.deepEqual(devtoolsEndpoint('[0101/x] warning\n\nDevTools listening on ws://127.0.0.1:40123/devtools/browser/3f2a-bb\n'), { port: 40123, path: '/devtools/browser/3f2a-bb' });
+test("Chromium's DevTools address is read from its output", () => {
+  assert.deepEqual(devtoolsEndpoint('[0101/x] warning\n\nDevTools listening on ws://127.0.0.1:40123/devtools/browser/3f2a-bb\n'), {
+    port: 40123,
+    path: '/devtools/browser/3f2a-bb',
+  });
   assert.equal(devtoolsEndpoint('nothing yet'), null);
 });
 
@@ -136,7 +174,10 @@ test('config: an ssh target needs exactly one of host and hosts; keys and finger
     assert.equal(t.remoteDir, '~/.cache/mobilenet-bench');
     assert.equal(t.node, 'node');
   }
-  assert.throws(() => resolveConfig({ targets: [{ type: 'ssh' }] }), (e: Error) => e instanceof ConfigError && /exactly one of `host`/.test(e.message));
+  assert.throws(
+    () => resolveConfig({ targets: [{ type: 'ssh' }] }),
+    (e: Error) => e instanceof ConfigError && /exactly one of `host`/.test(e.message),
+  );
   assert.throws(() => resolveConfig({ targets: [{ type: 'ssh', host: 'a', hosts: ['b'] }] }), /exactly one of `host`/);
   assert.throws(() => resolveConfig({ targets: [{ type: 'ssh', host: 'a', hostKeySha256: 'abc' }] }), /SHA256:<43 base64 characters>/);
   assert.throws(() => resolveConfig({ targets: [{ type: 'ssh', host: 'a', privatKey: '/k' }] }), /did you mean 'privateKey'/);
@@ -149,7 +190,20 @@ test('the report marks a job during which the device throttled beside its median
   const [job] = planJobs(resolveConfig({ targets: [{ type: 'node' }], implementations: ['reference'], variants: { alpha: [0.25], resolution: [128] } })).jobs;
   const ok = (id: string, throttled: boolean | null) => {
     const r = baseResult({ ...job, id }, 'ok');
-    r.latency = { samplesMs: [10], medianMs: 10, p90Ms: 10, p99Ms: 10, meanMs: 10, minMs: 10, maxMs: 10, madMs: 0, ci95Ms: [10, 10], warmupSamples: 0, stoppedBy: 'minimums', drift: null };
+    r.latency = {
+      samplesMs: [10],
+      medianMs: 10,
+      p90Ms: 10,
+      p99Ms: 10,
+      meanMs: 10,
+      minMs: 10,
+      maxMs: 10,
+      madMs: 0,
+      ci95Ms: [10, 10],
+      warmupSamples: 0,
+      stoppedBy: 'minimums',
+      drift: null,
+    };
     r.thermal = { before: [], after: [], throttled };
     return r;
   };
@@ -159,17 +213,31 @@ test('the report marks a job during which the device throttled beside its median
   assert.doesNotMatch(rows.find((r) => r.includes('cool'))!, /throttled/);
 });
 
-test('run.json keeps an ssh target\'s privateKey path (--resume needs it) and still redacts secret-named values elsewhere', async () => {
+test("run.json keeps an ssh target's privateKey path (--resume needs it) and still redacts secret-named values elsewhere", async () => {
   const { redactDeep } = await import('../../harness/secrets.ts');
-  const out = redactDeep({ targets: [{ type: 'ssh', host: 'pi', privateKey: '/home/me/.ssh/id_ed25519' }, { type: 'appium', capabilities: { 'x:options': { privateKey: 'abc123', accessKey: 'k3y' } } }] });
+  const out = redactDeep({
+    targets: [
+      { type: 'ssh', host: 'pi', privateKey: '/home/me/.ssh/id_ed25519' },
+      { type: 'appium', capabilities: { 'x:options': { privateKey: 'abc123', accessKey: 'k3y' } } },
+    ],
+  });
   assert.equal(out.targets[0].privateKey, '/home/me/.ssh/id_ed25519');
   assert.deepEqual((out.targets[1] as { capabilities: unknown }).capabilities, { 'x:options': { privateKey: '***', accessKey: '***' } });
 });
 
-test('the board\'s Node: missing, failing or too old is refused with how to install one', async () => {
+test("the board's Node: missing, failing or too old is refused with how to install one", async () => {
   const { remoteNodeProblem } = await import('../../runners/ssh/runner.ts');
   assert.equal(remoteNodeProblem({ code: 0, stdout: 'v20.20.2 linux arm64\n', stderr: '' }, 'node', 'pi'), null);
-  assert.match(remoteNodeProblem({ code: 127, stdout: '', stderr: 'sh: node: not found' }, 'node', 'pi')!, /no Node on pi: `node` was not found \(exit 127\)\. Install Node ≥ 20/);
-  assert.match(remoteNodeProblem({ code: 0, stdout: 'v18.19.0 linux arm64\n', stderr: '' }, 'node', 'pi')!, /Node v18\.19\.0 on pi is too old: the job needs Node ≥ 20\. .*nodejs\.org/);
-  assert.match(remoteNodeProblem({ code: 1, stdout: '', stderr: 'Illegal instruction' }, '/opt/node', 'pi')!, /`\/opt\/node` failed on pi \(exit 1\): Illegal instruction/);
+  assert.match(
+    remoteNodeProblem({ code: 127, stdout: '', stderr: 'sh: node: not found' }, 'node', 'pi')!,
+    /no Node on pi: `node` was not found \(exit 127\)\. Install Node ≥ 20/,
+  );
+  assert.match(
+    remoteNodeProblem({ code: 0, stdout: 'v18.19.0 linux arm64\n', stderr: '' }, 'node', 'pi')!,
+    /Node v18\.19\.0 on pi is too old: the job needs Node ≥ 20\. .*nodejs\.org/,
+  );
+  assert.match(
+    remoteNodeProblem({ code: 1, stdout: '', stderr: 'Illegal instruction' }, '/opt/node', 'pi')!,
+    /`\/opt\/node` failed on pi \(exit 1\): Illegal instruction/,
+  );
 });

@@ -29,19 +29,38 @@ describe('a Raspberry Pi stand-in over SSH', { skip: unavailable }, () => {
   let s: PiStandin;
   let work: string;
   let base: Record<string, unknown>;
-  const config = (targets: unknown[], implementations: string[]) => resolveConfig({
-    targets, implementations, variants: { alpha: [0.25], resolution: [128] }, sampling: TINY, accuracy: { samples: 1 },
-  });
+  const config = (targets: unknown[], implementations: string[]) =>
+    resolveConfig({
+      targets,
+      implementations,
+      variants: { alpha: [0.25], resolution: [128] },
+      sampling: TINY,
+      accuracy: { samples: 1 },
+    });
   const quiet = () => {};
-  const sshdChildren = (): number[] => readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1] === String(s.sshdPid);
-    } catch {
-      return false;
-    }
-  }).map(Number);
-  const namespaceCommands = (): string[] => execFileSync('ip', ['netns', 'pids', s.netns], { encoding: 'utf8' }).split('\n').filter(Boolean)
-    .map((pid) => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '); } catch { return ''; } }).filter(Boolean);
+  const sshdChildren = (): number[] =>
+    readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1] === String(s.sshdPid);
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
+  const namespaceCommands = (): string[] =>
+    execFileSync('ip', ['netns', 'pids', s.netns], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+        } catch {
+          return '';
+        }
+      })
+      .filter(Boolean);
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'mnb-pi-test-'));
@@ -59,32 +78,39 @@ describe('a Raspberry Pi stand-in over SSH', { skip: unavailable }, () => {
     const first = await runBenchmark({ config: config([base], ['reference']), runnerFor, outDir: join(work, 'run1'), onEvent: quiet });
     const r = first.results[0];
     assert.equal(r.status, 'ok', r.error);
-    assert.equal(r.device?.arch, 'aarch64', 'the job\'s Node saw an arm64 machine');
+    assert.equal(r.device?.arch, 'aarch64', "the job's Node saw an arm64 machine");
     assert.equal(r.device?.emulated, true);
     assert.equal(r.device?.details?.kernelMachine, 'x86_64');
     assert.equal(r.device?.serverUrl, `ssh://${s.username}@${s.host}:22`);
     assert.ok(Number(r.device?.details?.runtimeBytesSent) > 10e6, 'the bundle and runtimes were uploaded');
     assert.ok(r.latency!.samplesMs.length >= 3 && r.accuracy?.agreementTop1 === 1);
-    assert.deepEqual(r.thermal?.before.map((t) => t.source), ['vcgencmd get_throttled', '/sys/class/thermal/thermal_zone0/temp', '/sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq']);
-    assert.ok(r.thermal!.after.every((t) => t.unavailable), 'the stand-in has no Pi sensors, and each reading says why');
+    assert.deepEqual(
+      r.thermal?.before.map((t) => t.source),
+      ['vcgencmd get_throttled', '/sys/class/thermal/thermal_zone0/temp', '/sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq'],
+    );
+    assert.ok(
+      r.thermal!.after.every((t) => t.unavailable),
+      'the stand-in has no Pi sensors, and each reading says why',
+    );
     assert.equal(r.thermal?.throttled, null);
     const text = readFileSync(join(first.dir, 'results.jsonl'), 'utf8');
     assert.ok(!text.includes(readFileSync(s.privateKey, 'utf8').split('\n')[1]), 'no key material in results');
     const recorded = (readRunInfo(first.dir).config as { targets: Array<{ privateKey?: string }> }).targets[0];
-    assert.equal(recorded.privateKey, s.privateKey, 'run.json keeps the key\'s path, so --resume can reconnect');
+    assert.equal(recorded.privateKey, s.privateKey, "run.json keeps the key's path, so --resume can reconnect");
 
     // Second run: kill the sshd process serving the session while the first job runs.
     let killed = 0;
-    const dropLink = (t: Target, i: InstanceRef): Promise<Runner> => createSshRunner(t as SshTarget, i, {
-      log: quiet,
-      onJobStarted: () => {
-        if (killed) return;
-        for (const pid of sshdChildren()) {
-          process.kill(pid, 'SIGKILL');
-          killed++;
-        }
-      },
-    });
+    const dropLink = (t: Target, i: InstanceRef): Promise<Runner> =>
+      createSshRunner(t as SshTarget, i, {
+        log: quiet,
+        onJobStarted: () => {
+          if (killed) return;
+          for (const pid of sshdChildren()) {
+            process.kill(pid, 'SIGKILL');
+            killed++;
+          }
+        },
+      });
     const second = await runBenchmark({ config: config([base], ['reference', 'ort-node']), runnerFor: dropLink, outDir: join(work, 'run2'), onEvent: quiet });
     assert.ok(killed > 0, 'an sshd session process was killed');
     const lines = readResults(second.dir);
@@ -94,15 +120,19 @@ describe('a Raspberry Pi stand-in over SSH', { skip: unavailable }, () => {
     assert.match(lost.error!, /SSH link to .* dropped during the job .*the next one reconnects/);
     assert.equal(next.status, 'ok', next.error);
     assert.equal(next.device?.arch, 'aarch64');
-    assert.equal(next.device?.details?.runtimeBytesSent, 0, 'the reconnect found every runtime file in the board\'s cache');
+    assert.equal(next.device?.details?.runtimeBytesSent, 0, "the reconnect found every runtime file in the board's cache");
     assert.notEqual(next.device?.sessionId, lost.device?.sessionId, 'a new connection');
     // The remote job saw its stdin close and exited: nothing but the sshd listener is left.
     const end = Date.now() + 15_000;
     while (namespaceCommands().some((c) => /qemu|node/.test(c)) && Date.now() < end) await new Promise((r) => setTimeout(r, 250));
-    assert.deepEqual(namespaceCommands().filter((c) => /qemu|node/.test(c)), [], 'no orphan job process on the board');
+    assert.deepEqual(
+      namespaceCommands().filter((c) => /qemu|node/.test(c)),
+      [],
+      'no orphan job process on the board',
+    );
   });
 
-  test('Chromium on the board runs the page through the tunnel; nothing listens beyond the board\'s loopback but sshd', async () => {
+  test("Chromium on the board runs the page through the tunnel; nothing listens beyond the board's loopback but sshd", async () => {
     const target = { ...base, name: 'pi-chromium', browser: 'chromium', chromiumPath: STANDIN_CHROMIUM };
     const listeners: string[] = [];
     const watching = async (t: Target, i: InstanceRef): Promise<Runner> => {
@@ -127,11 +157,22 @@ describe('a Raspberry Pi stand-in over SSH', { skip: unavailable }, () => {
       assert.match(r.memory?.peakRssSource ?? '', /renderer process .* on the board/);
     }
     assert.equal(run.results.find((r) => r.impl === 'tfjs')?.effective?.backend, 'wasm');
-    assert.deepEqual(readdirSync(join(s.dir, 'board', 'tmp')).filter((f) => /^(mnb-chromium-|org\.chromium\.Chromium\.)/.test(f)), [], 'the board\'s Chromium profile and singleton folder were removed');
+    assert.deepEqual(
+      readdirSync(join(s.dir, 'board', 'tmp')).filter((f) => /^(mnb-chromium-|org\.chromium\.Chromium\.)/.test(f)),
+      [],
+      "the board's Chromium profile and singleton folder were removed",
+    );
     const during = listeners[1] ?? '';
-    const addresses = during.split('\n').filter(Boolean).map((l) => l.trim().split(/\s+/)[3]);
+    const addresses = during
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.trim().split(/\s+/)[3]);
     assert.ok(addresses.filter((a) => a.startsWith('127.0.0.1:')).length >= 2, `DevTools and the reverse forward on the board's loopback:\n${during}`);
-    assert.deepEqual(addresses.filter((a) => !a.startsWith('127.0.0.1:')), [`${s.host}:22`], 'only sshd listens on the board\'s network address');
+    assert.deepEqual(
+      addresses.filter((a) => !a.startsWith('127.0.0.1:')),
+      [`${s.host}:22`],
+      "only sshd listens on the board's network address",
+    );
   });
 
   test('faults: wrong key, unknown host key, unreachable port, no Node, full disk each fail their target with the fix; the run goes on', async () => {
@@ -165,7 +206,11 @@ describe('a Raspberry Pi stand-in over SSH', { skip: unavailable }, () => {
   test('the CLI exits 1 with the fingerprint when the pinned host key is wrong', () => {
     const cfg = join(work, 'wrong-pin.config.json');
     writeFileSync(cfg, JSON.stringify({ targets: [{ ...base, knownHosts: undefined, hostKeySha256: `SHA256:${'A'.repeat(43)}` }] }));
-    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'mobilenet-bench.js'), 'run', '-c', cfg, '--impl', 'reference', '--alpha', '0.25', '--resolution', '128', '-o', join(work, 'run5')], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, 'bin', 'mobilenet-bench.js'), 'run', '-c', cfg, '--impl', 'reference', '--alpha', '0.25', '--resolution', '128', '-o', join(work, 'run5')],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
     assert.equal(r.status, 1, r.stderr);
     assert.ok(r.stdout.includes(`the host presented ${s.hostKeySha256}`), r.stdout);
     assert.match(r.stdout, /"hostKeySha256": "SHA256:/);

@@ -16,7 +16,8 @@ import { readResults, readRunInfo } from '../../harness/store.ts';
 import { CLI, STACK } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/temp-dirs.ts';
 
-const unavailable = piStandinUnavailable() || (!existsSync('/usr/bin/time') ? '/usr/bin/time is missing (Debian package time): it measures the CLI\'s peak RSS' : false);
+const unavailable =
+  piStandinUnavailable() || (!existsSync('/usr/bin/time') ? "/usr/bin/time is missing (Debian package time): it measures the CLI's peak RSS" : false);
 const TINY = { warmupSamples: 1, warmupTimeMs: 0, minSamples: 3, minTimeMs: 0, maxTimeMs: 2000 };
 /** Answers `node -p …` (the version check) like an arm64 Node 20, so no emulated Node has to start. */
 const VERSION_CHECK = 'if [ "$1" = "-p" ]; then echo "v20.20.2 linux arm64"; exit 0; fi';
@@ -49,15 +50,23 @@ describe('a hostile board through the CLI (Pi stand-in)', { skip: unavailable },
   /** Run the CLI on the board target (plus a local Node target) under /usr/bin/time; its status, output, peak RSS and run folder. */
   const runCli = (name: string, node: string, { withLocal = true } = {}) => {
     const config = join(work, `${name}.config.json`);
-    writeFileSync(config, JSON.stringify({
-      workers: 1,
-      targets: [{ ...base, name, node }, ...(withLocal ? [{ type: 'node', name: 'local' }] : [])],
-      implementations: ['reference'], variants: { alpha: [0.25], resolution: [128] }, sampling: TINY, accuracy: { samples: 1 },
-    }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        workers: 1,
+        targets: [{ ...base, name, node }, ...(withLocal ? [{ type: 'node', name: 'local' }] : [])],
+        implementations: ['reference'],
+        variants: { alpha: [0.25], resolution: [128] },
+        sampling: TINY,
+        accuracy: { samples: 1 },
+      }),
+    );
     const out = join(work, `${name}-run`);
     const started = Date.now();
     const r = spawnSync('/usr/bin/time', ['-f', 'MNB_PEAK_KB=%M', process.execPath, CLI, 'run', '-c', config, '-o', out], {
-      encoding: 'utf8', timeout: 400_000, env: { ...process.env, ORT_DISABLE_TELEMETRY: '1' },
+      encoding: 'utf8',
+      timeout: 400_000,
+      env: { ...process.env, ORT_DISABLE_TELEMETRY: '1' },
     });
     const peakKb = Number(/MNB_PEAK_KB=(\d+)/.exec(r.stderr)?.[1] ?? NaN);
     return { status: r.status, stdout: r.stdout, stderr: r.stderr, peakKb, seconds: (Date.now() - started) / 1000, out };
@@ -80,18 +89,29 @@ describe('a hostile board through the CLI (Pi stand-in)', { skip: unavailable },
   };
 
   test('1. a board printing a malformed result line fails only its job; the Node target runs; both results are kept', () => {
-    const node = wrapper('garbage', `${VERSION_CHECK}\nhead -n 1 >/dev/null\necho '{"type":"device","machine":"aarch64","node":"v20.20.2"}'\necho '{"type":"result","result":{"id":"bogus","status":"ok"}}'`);
+    const node = wrapper(
+      'garbage',
+      `${VERSION_CHECK}\nhead -n 1 >/dev/null\necho '{"type":"device","machine":"aarch64","node":"v20.20.2"}'\necho '{"type":"result","result":{"id":"bogus","status":"ok"}}'`,
+    );
     const run = runCli('pi-garbage', node);
     const failed = assertBothKept(run, 'pi-garbage');
-    assert.match(failed.error!, new RegExp(`^pi-garbage: the job's process on ${s.host.replace(/\./g, '\\.')} sent what cannot be accepted: its result does not match the results schema: schemaVersion: `));
+    assert.match(
+      failed.error!,
+      new RegExp(
+        `^pi-garbage: the job's process on ${s.host.replace(/\./g, '\\.')} sent what cannot be accepted: its result does not match the results schema: schemaVersion: `,
+      ),
+    );
     assert.ok(failed.error!.length < 600, `short: ${failed.error}`);
   });
 
-  test('2. a board whose node never answers fails within the version check\'s limit, and the run ends', () => {
+  test("2. a board whose node never answers fails within the version check's limit, and the run ends", () => {
     const node = wrapper('hang', 'exec sleep 100000');
     const run = runCli('pi-hang', node);
     const failed = assertBothKept(run, 'pi-hang');
-    assert.match(failed.error!, /^pi-hang: the Node version check \(`.*hang-node -p process\.version`\) on [\d.]+ did not finish within 60 s and was stopped \(is the target's node a working Node ≥ 20\?/);
+    assert.match(
+      failed.error!,
+      /^pi-hang: the Node version check \(`.*hang-node -p process\.version`\) on [\d.]+ did not finish within 60 s and was stopped \(is the target's node a working Node ≥ 20\?/,
+    );
     assert.ok(run.seconds < 300, `the run ended after ${run.seconds} s`);
   });
 
@@ -101,7 +121,10 @@ describe('a hostile board through the CLI (Pi stand-in)', { skip: unavailable },
     assert.equal(run.status, 1, `${run.stdout}\n${run.stderr}`);
     const [failed] = readResults(run.out);
     assert.equal(failed.status, 'failed');
-    assert.match(failed.error!, /^pi-stream: the job's process on [\d.]+ sent what cannot be accepted: it printed a line of more than 16\.0 MiB \([\d.]+ MiB without a newline\), over the limit of a result line; the job's process was stopped/);
+    assert.match(
+      failed.error!,
+      /^pi-stream: the job's process on [\d.]+ sent what cannot be accepted: it printed a line of more than 16\.0 MiB \([\d.]+ MiB without a newline\), over the limit of a result line; the job's process was stopped/,
+    );
     assert.ok(Number.isFinite(run.peakKb), `peak RSS measured: ${run.stderr.slice(-300)}`);
     t.diagnostic(`the CLI's peak RSS: ${Math.round(run.peakKb / 1024)} MB`);
     assert.ok(run.peakKb < 300 * 1024, `the CLI's peak RSS was ${Math.round(run.peakKb / 1024)} MB`);

@@ -56,7 +56,10 @@ async function paired(a: [string, Record<string, unknown>], b: [string, Record<s
 }
 
 /** Load average: how busy the machine was (figures under load are inflated). */
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 
 const grid = await startGrid({ dir: tempDir('mnb-grid-bench-'), desktopNodes: 1, desktopSlots: 2, phone: true });
 try {
@@ -68,17 +71,26 @@ try {
   try {
     await new Promise((r) => setTimeout(r, 1000));
     const [viaHub, direct] = await paired([grid.hubUrl, { ...desktopCaps, 'bench:pool': DESKTOP_POOL }], [`http://127.0.0.1:${port}`, desktopCaps], N);
-    process.stdout.write(`Desktop Chromium session, ${N} each:\n  via the hub:        create ${fmt(viaHub.create)}; delete ${fmt(viaHub.del)}\n  chromedriver direct: create ${fmt(direct.create)}; delete ${fmt(direct.del)}\n  the Grid adds ${(median(viaHub.create) - median(direct.create)).toFixed(0)} ms per create, ${(median(viaHub.del) - median(direct.del)).toFixed(0)} ms per delete (medians)\n\n`);
+    process.stdout.write(
+      `Desktop Chromium session, ${N} each:\n  via the hub:        create ${fmt(viaHub.create)}; delete ${fmt(viaHub.del)}\n  chromedriver direct: create ${fmt(direct.create)}; delete ${fmt(direct.del)}\n  the Grid adds ${(median(viaHub.create) - median(direct.create)).toFixed(0)} ms per create, ${(median(viaHub.del) - median(direct.del)).toFixed(0)} ms per delete (medians)\n\n`,
+    );
   } finally {
     driver.kill('SIGKILL');
   }
   const phoneCaps = {
-    platformName: 'linux', browserName: 'chrome', 'appium:automationName': 'Chromium', 'appium:executable': '/usr/bin/chromedriver',
-    'appium:autodownloadEnabled': false, 'appium:disableBuildCheck': true, 'appium:chromedriverPort': grid.phoneChromedriverPort,
+    platformName: 'linux',
+    browserName: 'chrome',
+    'appium:automationName': 'Chromium',
+    'appium:executable': '/usr/bin/chromedriver',
+    'appium:autodownloadEnabled': false,
+    'appium:disableBuildCheck': true,
+    'appium:chromedriverPort': grid.phoneChromedriverPort,
     'goog:chromeOptions': { binary: '/usr/bin/chromium', args: DESKTOP_CHROMIUM_ARGS, mobileEmulation: { deviceName: 'Pixel 7' } },
   };
   const [phoneHub, phoneDirect] = await paired([grid.hubUrl, { ...phoneCaps, 'bench:pool': PHONE_POOL }], [grid.appiumUrl!, phoneCaps], N);
-  process.stdout.write(`phone-emulated session (Appium's Chromium driver), ${N} each:\n  via the hub (relay): create ${fmt(phoneHub.create)}; delete ${fmt(phoneHub.del)}\n  Appium direct:       create ${fmt(phoneDirect.create)}; delete ${fmt(phoneDirect.del)}\n  the Grid adds ${(median(phoneHub.create) - median(phoneDirect.create)).toFixed(0)} ms per create, ${(median(phoneHub.del) - median(phoneDirect.del)).toFixed(0)} ms per delete (medians)\n\n`);
+  process.stdout.write(
+    `phone-emulated session (Appium's Chromium driver), ${N} each:\n  via the hub (relay): create ${fmt(phoneHub.create)}; delete ${fmt(phoneHub.del)}\n  Appium direct:       create ${fmt(phoneDirect.create)}; delete ${fmt(phoneDirect.del)}\n  the Grid adds ${(median(phoneHub.create) - median(phoneDirect.create)).toFixed(0)} ms per create, ${(median(phoneHub.del) - median(phoneDirect.del)).toFixed(0)} ms per delete (medians)\n\n`,
+  );
 
   if (!values['no-matrix']) {
     const base = gridBenchConfig(grid) as { targets: Array<Record<string, unknown>> };
@@ -86,19 +98,26 @@ try {
     const rows: string[] = [];
     for (const instances of [1, 2]) {
       const config = resolveConfig({
-        targets: [{ ...desktop, instances }], shareHost: true,
-        variants: { alpha: [0.25], resolution: [128, 160] }, implementations: ['reference', 'tfjs:wasm'],
-        sampling: QUICK_SAMPLING, accuracy: { samples: QUICK_ACCURACY_SAMPLES },
+        targets: [{ ...desktop, instances }],
+        shareHost: true,
+        variants: { alpha: [0.25], resolution: [128, 160] },
+        implementations: ['reference', 'tfjs:wasm'],
+        sampling: QUICK_SAMPLING,
+        accuracy: { samples: QUICK_ACCURACY_SAMPLES },
       } as UserConfig);
       const t0 = performance.now();
       const { results } = await runBenchmark({ config, runnerFor, outDir: tempRunDir('mnb-grid-bench-run-') });
       const wall = performance.now() - t0;
       const sum = results.reduce((s, r) => s + r.durationMs, 0);
-      rows.push(`  instances: ${instances}: wall ${(wall / 1000).toFixed(1)} s, sum of job durations ${(sum / 1000).toFixed(1)} s, ${results.filter((r) => r.status === 'ok').length}/${results.length} ok, load average ${load()}`);
+      rows.push(
+        `  instances: ${instances}: wall ${(wall / 1000).toFixed(1)} s, sum of job durations ${(sum / 1000).toFixed(1)} s, ${results.filter((r) => r.status === 'ok').length}/${results.length} ok, load average ${load()}`,
+      );
       process.stdout.write(`${rows.at(-1)}\n`);
     }
     const walls = rows.map((r) => Number(/wall ([\d.]+)/.exec(r)![1]));
-    process.stdout.write(`Speed-up from 2 instances: ${(walls[0] / walls[1]).toFixed(2)}x (this machine has ${cpus().length} cores, shared by every "device" of the stand-in)\n`);
+    process.stdout.write(
+      `Speed-up from 2 instances: ${(walls[0] / walls[1]).toFixed(2)}x (this machine has ${cpus().length} cores, shared by every "device" of the stand-in)\n`,
+    );
   }
 } finally {
   await grid.stop();

@@ -49,7 +49,8 @@ const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsS
 /** Why this machine cannot run the Grid stand-in, or null when it can (tests skip with it). */
 export function gridUnavailable(): string | null {
   const missing: string[] = [];
-  if (!['/usr/bin/java', ...(process.env.JAVA_HOME ? [join(process.env.JAVA_HOME, 'bin', 'java')] : [])].some(existsSync)) missing.push('java (apt-get install default-jre-headless)');
+  if (!['/usr/bin/java', ...(process.env.JAVA_HOME ? [join(process.env.JAVA_HOME, 'bin', 'java')] : [])].some(existsSync))
+    missing.push('java (apt-get install default-jre-headless)');
   if (!CHROMEDRIVER) missing.push('chromedriver (apt-get install chromium-driver)');
   if (!CHROMIUM) missing.push('chromium (apt-get install chromium)');
   try {
@@ -156,7 +157,16 @@ configs = ["1", ${q(JSON.stringify(stereotype))}]
 `;
 }
 
-function startProcess(name: string, command: string, args: string[], marker: string, dir: string, detach: boolean, env: NodeJS.ProcessEnv = process.env, cwd = dir): { proc: ChildProcess; started: StartedProcess } {
+function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  marker: string,
+  dir: string,
+  detach: boolean,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = dir,
+): { proc: ChildProcess; started: StartedProcess } {
   const log = join(dir, `${name}.log`);
   const fd = openSync(log, 'a');
   // Its own process group, so stopping it also stops the drivers and browsers it started.
@@ -182,7 +192,10 @@ export function isOurs(p: StartedProcess): boolean {
 export async function stopProcesses(processes: readonly StartedProcess[]): Promise<void> {
   const live = processes.filter(isOurs);
   const groups = new Set(live.map((p) => p.pid));
-  const members = () => allProcesses().filter((p) => groups.has(p.pgid)).map((p) => p.pid);
+  const members = () =>
+    allProcesses()
+      .filter((p) => groups.has(p.pgid))
+      .map((p) => p.pid);
   const before = members();
   const signal = (s: NodeJS.Signals) => {
     for (const p of live) {
@@ -236,7 +249,12 @@ export async function hubStatus(hubUrl: string): Promise<HubStatus | null> {
 }
 
 /** Wait until `check` passes or a started process died (then say which, with its log). */
-async function waitUntil(what: string, check: () => Promise<boolean>, procs: Array<{ proc: ChildProcess; started: StartedProcess }>, ms: number): Promise<void> {
+async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  procs: Array<{ proc: ChildProcess; started: StartedProcess }>,
+  ms: number,
+): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (await check()) return;
@@ -244,7 +262,9 @@ async function waitUntil(what: string, check: () => Promise<boolean>, procs: Arr
     if (dead) throw new Error(`${dead.started.name} exited while waiting for ${what}; its log (${dead.started.log}):\n${tail(dead.started.log)}`);
     await sleep(250);
   }
-  throw new Error(`${what} did not happen within ${ms / 1000} s; logs in ${procs[0]?.started.log.replace(/[^/]+$/, '')}:\n${procs.map((p) => `--- ${p.started.name}\n${tail(p.started.log, 6)}`).join('\n')}`);
+  throw new Error(
+    `${what} did not happen within ${ms / 1000} s; logs in ${procs[0]?.started.log.replace(/[^/]+$/, '')}:\n${procs.map((p) => `--- ${p.started.name}\n${tail(p.started.log, 6)}`).join('\n')}`,
+  );
 }
 
 /** Start the hub, the Chromium node(s) and (optionally) Appium with its relay node; resolves once every node registered. */
@@ -271,10 +291,38 @@ export async function startGrid(opts: GridOptions): Promise<GridStandin> {
   const stop = () => stopProcesses(started.map((s) => s.started));
   try {
     // The hub: loopback only, its event bus too (without the two flags the bus listens on every interface).
-    started.push(startProcess('hub', 'java', [...javaFlags, '-jar', jar, 'hub', '--host', '127.0.0.1', '--port', String(hubPort),
-      '--publish-events', `tcp://127.0.0.1:${publish}`, '--subscribe-events', `tcp://127.0.0.1:${subscribe}`,
-      '--session-request-timeout', String(queueTimeoutS), '--session-retry-interval', '1', '--healthcheck-interval', '5',
-      '--reject-unsupported-caps', 'true'], jar, dir, detach, env));
+    started.push(
+      startProcess(
+        'hub',
+        'java',
+        [
+          ...javaFlags,
+          '-jar',
+          jar,
+          'hub',
+          '--host',
+          '127.0.0.1',
+          '--port',
+          String(hubPort),
+          '--publish-events',
+          `tcp://127.0.0.1:${publish}`,
+          '--subscribe-events',
+          `tcp://127.0.0.1:${subscribe}`,
+          '--session-request-timeout',
+          String(queueTimeoutS),
+          '--session-retry-interval',
+          '1',
+          '--healthcheck-interval',
+          '5',
+          '--reject-unsupported-caps',
+          'true',
+        ],
+        jar,
+        dir,
+        detach,
+        env,
+      ),
+    );
     await waitUntil('the hub to answer /status', async () => (await hubStatus(hubUrl)) !== null, started, 60_000);
 
     const desktopNodes: GridStandin['desktopNodes'] = [];
@@ -295,14 +343,30 @@ export async function startGrid(opts: GridOptions): Promise<GridStandin> {
       // Appium finds the drivers installed in the project's node_modules when APPIUM_HOME is unset
       // and it runs in the project's folder.
       const { APPIUM_HOME: _home, ...appiumEnv } = env;
-      started.push(startProcess('appium', process.execPath, [appium, 'server', '--address', '127.0.0.1', '--port', String(appiumPort), '--log-level', 'warn', '--log-no-colors'], appium, dir, detach, appiumEnv, ROOT));
-      await waitUntil('Appium to answer /status', async () => {
-        try {
-          return (await fetch(`${appiumUrl}/status`, { signal: AbortSignal.timeout(2000) })).ok;
-        } catch {
-          return false;
-        }
-      }, started, 60_000);
+      started.push(
+        startProcess(
+          'appium',
+          process.execPath,
+          [appium, 'server', '--address', '127.0.0.1', '--port', String(appiumPort), '--log-level', 'warn', '--log-no-colors'],
+          appium,
+          dir,
+          detach,
+          appiumEnv,
+          ROOT,
+        ),
+      );
+      await waitUntil(
+        'Appium to answer /status',
+        async () => {
+          try {
+            return (await fetch(`${appiumUrl}/status`, { signal: AbortSignal.timeout(2000) })).ok;
+          } catch {
+            return false;
+          }
+        },
+        started,
+        60_000,
+      );
       const port = await freePort();
       const toml = join(dir, 'phone-relay-node.toml');
       writeFileSync(toml, relayNodeToml(port, bus, hubUrl, appiumUrl));
@@ -310,10 +374,15 @@ export async function startGrid(opts: GridOptions): Promise<GridStandin> {
       phoneChromedriverPort = await freePort();
     }
     const nodesWanted = desktopCount + (phone ? 1 : 0);
-    await waitUntil(`${nodesWanted} node(s) to register with the hub`, async () => {
-      const s = await hubStatus(hubUrl);
-      return Boolean(s?.value.ready && (s.value.nodes ?? []).filter((n) => n.availability === 'UP').length >= nodesWanted);
-    }, started, 90_000);
+    await waitUntil(
+      `${nodesWanted} node(s) to register with the hub`,
+      async () => {
+        const s = await hubStatus(hubUrl);
+        return Boolean(s?.value.ready && (s.value.nodes ?? []).filter((n) => n.availability === 'UP').length >= nodesWanted);
+      },
+      started,
+      90_000,
+    );
     return { hubUrl, appiumUrl, desktopNodes, desktopSlots, phoneChromedriverPort, queueTimeoutS, processes: started.map((s) => s.started), dir, stop };
   } catch (e) {
     await stop();
@@ -322,7 +391,17 @@ export async function startGrid(opts: GridOptions): Promise<GridStandin> {
 }
 
 /** Common Chromium flags for desktop sessions (headless, no sandbox in containers, nothing phoning home). */
-export const DESKTOP_CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+export const DESKTOP_CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 /** The bench config for a running stand-in: a pooled desktop target and a phone target, both through the hub. */
 export function gridBenchConfig(grid: GridStandin, { desktopInstances = 2 } = {}): Record<string, unknown> {

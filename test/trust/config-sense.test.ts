@@ -31,8 +31,18 @@ function refused(cwd: string, args: string[], message: RegExp) {
 }
 
 test('relations and ranges: minSamples above maxSamples, minTimeMs above maxTimeMs, a time limit no timer can hold', () => {
-  const cwd = folder({ 'bench.config.json': JSON.stringify({ sampling: { minSamples: 50, maxSamples: 10, minTimeMs: 5000, maxTimeMs: 1000 }, jobTimeoutMs: 3e9, variants: { alpha: [0.25], resolution: [128] } }) });
-  refused(cwd, [], /sampling\.minSamples: minSamples \(50\) is above maxSamples \(10\)[^\n]*\n\s+- sampling\.minTimeMs: minTimeMs \(5000\) is above maxTimeMs \(1000\)[^\n]*\n\s+- jobTimeoutMs: beyond what a timer can hold \(at most 2147483647 ms/);
+  const cwd = folder({
+    'bench.config.json': JSON.stringify({
+      sampling: { minSamples: 50, maxSamples: 10, minTimeMs: 5000, maxTimeMs: 1000 },
+      jobTimeoutMs: 3e9,
+      variants: { alpha: [0.25], resolution: [128] },
+    }),
+  });
+  refused(
+    cwd,
+    [],
+    /sampling\.minSamples: minSamples \(50\) is above maxSamples \(10\)[^\n]*\n\s+- sampling\.minTimeMs: minTimeMs \(5000\) is above maxTimeMs \(1000\)[^\n]*\n\s+- jobTimeoutMs: beyond what a timer can hold \(at most 2147483647 ms/,
+  );
   const cool = folder({ 'bench.config.json': JSON.stringify({ outDir: '' }) });
   refused(cool, [], /outDir: must name a folder/);
 });
@@ -47,12 +57,18 @@ test('an empty --impl (or --alpha, --target, --resume) is refused instead of sil
 
 test('a wrong type in a config file is a config error naming the key, also when a command-line option edits it', () => {
   const cwd = folder({ 'bench.config.json': '{"targets": "node"}' });
-  refused(cwd, ['--impl', 'reference'], /Invalid configuration in .*bench\.config\.json:\n\s+- targets: Invalid input: expected array, received string \(got "node"\)/);
+  refused(
+    cwd,
+    ['--impl', 'reference'],
+    /Invalid configuration in .*bench\.config\.json:\n\s+- targets: Invalid input: expected array, received string \(got "node"\)/,
+  );
   refused(cwd, ['--target', 'node'], /targets: Invalid input: expected array/);
 });
 
 test('duplicate job ids (a target or implementation listed twice) are refused before anything runs', () => {
-  const cwd = folder({ 'bench.config.json': JSON.stringify({ targets: [{ type: 'node' }, { type: 'node' }], variants: { alpha: [0.25], resolution: [128] } }) });
+  const cwd = folder({
+    'bench.config.json': JSON.stringify({ targets: [{ type: 'node' }, { type: 'node' }], variants: { alpha: [0.25], resolution: [128] } }),
+  });
   refused(cwd, [], /two jobs share the id node\/[a-z-]+\/0\.25_128: remove the duplicate/);
 });
 
@@ -61,7 +77,10 @@ test('a .ts config that throws or has a syntax error: exit 2 with the file and t
   refused(throws, [], /bench\.config\.ts: cannot load the config: line 2: no weights folder set/);
   const syntax = folder({ 'bench.config.ts': 'export default {\n  variants: { alpha: [0.25] \n};\n' });
   refused(syntax, [], /bench\.config\.ts: cannot load the config: line 3, column 2: ERROR: Expected "}" but found ";"/);
-  const js = folder({ 'm/package.json': '{"type":"module"}', 'm/bench.config.js': 'export default {\n  variants: { alpha: [0.25], resolution: [128] ,, }\n};\n' });
+  const js = folder({
+    'm/package.json': '{"type":"module"}',
+    'm/bench.config.js': 'export default {\n  variants: { alpha: [0.25], resolution: [128] ,, }\n};\n',
+  });
   refused(join(js, 'm'), [], /bench\.config\.js: cannot load the config: .*(Unexpected token|Expected)/);
 });
 

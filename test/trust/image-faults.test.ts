@@ -40,15 +40,24 @@ function uniformPng(value: number): Uint8Array {
 
 test('declared sizes beyond the limit are refused from the header, JPEG and PNG, before allocating', () => {
   const rss = process.memoryUsage().rss;
-  assert.throws(() => decodeImage(pngBomb(65535, 65535), 'bomb.png'), /bomb\.png: cannot decode image \(PNG declares 65535 × 65535 pixels \(4295 megapixels\), beyond the limit of 40 megapixels; refused before decoding\)/);
-  assert.throws(() => decodeImage(jpegBomb(65500, 65500), 'bomb.jpg'), /bomb\.jpg: cannot decode image \(JPEG declares 65500 × 65500 pixels \(4290 megapixels\), beyond the limit of 40 megapixels/);
+  assert.throws(
+    () => decodeImage(pngBomb(65535, 65535), 'bomb.png'),
+    /bomb\.png: cannot decode image \(PNG declares 65535 × 65535 pixels \(4295 megapixels\), beyond the limit of 40 megapixels; refused before decoding\)/,
+  );
+  assert.throws(
+    () => decodeImage(jpegBomb(65500, 65500), 'bomb.jpg'),
+    /bomb\.jpg: cannot decode image \(JPEG declares 65500 × 65500 pixels \(4290 megapixels\), beyond the limit of 40 megapixels/,
+  );
   assert.throws(() => decodeImage(pngBomb(0, 10), 'empty.png'), /PNG declares 0 × 10 pixels: an empty image/);
   assert.ok(process.memoryUsage().rss - rss < 100e6, 'nothing the size of the declared image was allocated');
   assert.equal(MAX_IMAGE_PIXELS, 40e6);
 });
 
 test('a blank (one-colour) image is refused: it carries nothing to classify', () => {
-  assert.throws(() => decodeImage(uniformPng(128), 'grey.png'), /grey\.png: cannot decode image \(blank image: all 32 × 24 pixels are rgb\(128, 128, 128\); not counted\)/);
+  assert.throws(
+    () => decodeImage(uniformPng(128), 'grey.png'),
+    /grey\.png: cannot decode image \(blank image: all 32 × 24 pixels are rgb\(128, 128, 128\); not counted\)/,
+  );
 });
 
 test('in an eval set, bombs and blank images are named and skipped; the real photos alone count', { skip: skipWithoutSharedData() }, async () => {
@@ -62,9 +71,15 @@ test('in an eval set, bombs and blank images are named and skipped; the real pho
   writeFileSync(join(set, 'n01491361_bomb.JPEG'), jpegBomb(60_000, 60_000));
   writeFileSync(join(set, 'n01494475_blank.png'), uniformPng(0));
   const loaded = await loadEvalSet(set, { resolution: 128, classes: 1001, samples: Infinity, seed: 0 });
-  assert.deepEqual(loaded.files.map((f) => f.split('/').pop()), ['n01440764_tench.JPEG', 'n01443537_goldfish.JPEG']);
+  assert.deepEqual(
+    loaded.files.map((f) => f.split('/').pop()),
+    ['n01440764_tench.JPEG', 'n01443537_goldfish.JPEG'],
+  );
   assert.equal(loaded.tensors.length, 2, 'only the photos count');
-  assert.deepEqual(loaded.skipped.map((s) => s.file.split('/').pop()), ['n01484850_bomb.png', 'n01491361_bomb.JPEG', 'n01494475_blank.png']);
+  assert.deepEqual(
+    loaded.skipped.map((s) => s.file.split('/').pop()),
+    ['n01484850_bomb.png', 'n01491361_bomb.JPEG', 'n01494475_blank.png'],
+  );
   assert.match(loaded.skipped[0].reason, /beyond the limit of 40 megapixels/);
   assert.match(loaded.skipped[2].reason, /blank image/);
   assert.match(loaded.note!, /3 unreadable image\(s\) skipped: n01484850_bomb\.png, n01491361_bomb\.JPEG, n01494475_blank\.png/);

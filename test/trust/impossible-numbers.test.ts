@@ -27,20 +27,38 @@ const withMedian = (v: number) => (l: JobResult) => ({ ...l, latency: { ...l.lat
 
 test('a negative median and a median of 1e300: compare and report exit 2 naming file, line and field; nothing written', async () => {
   const root = tempDir('mnb-impossible-');
-  const good = writeRunFolder(join(root, 'good'), IDS.map((id) => jobLine(id)), 'good');
-  for (const [name, value, says] of [['negative', -20, /must be ≥ 0: a latency cannot be negative/], ['huge', 1e300, /must be ≤ 3600000 ms \(1 h\) for a latency/]] as const) {
+  const good = writeRunFolder(
+    join(root, 'good'),
+    IDS.map((id) => jobLine(id)),
+    'good',
+  );
+  for (const [name, value, says] of [
+    ['negative', -20, /must be ≥ 0: a latency cannot be negative/],
+    ['huge', 1e300, /must be ≤ 3600000 ms \(1 h\) for a latency/],
+  ] as const) {
     const bad = folderWith(root, name, withMedian(value));
     const where = new RegExp(`${join(bad, 'results.jsonl').replace(/[./]/g, '\\$&')}:2: latency\\.medianMs: `);
     let out = '';
     let err = '';
-    const code = await compareCommand([good, bad, '--json', join(root, `${name}.json`)], (s) => (out += s), (s) => (err += s));
+    const code = await compareCommand(
+      [good, bad, '--json', join(root, `${name}.json`)],
+      (s) => (out += s),
+      (s) => (err += s),
+    );
     assert.equal(code, 2, err);
     assert.match(err, where);
     assert.match(err, says);
     assert.equal(out, '', 'no verdict printed ("faster -200 %" was)');
     assert.equal(existsSync(join(root, `${name}.json`)), false);
     // Either side.
-    assert.equal(await compareCommand([bad, good], () => {}, () => {}), 2);
+    assert.equal(
+      await compareCommand(
+        [bad, good],
+        () => {},
+        () => {},
+      ),
+      2,
+    );
 
     const r = runCli(['report', bad]);
     assert.equal(r.status, 2, r.stderr);
@@ -50,7 +68,14 @@ test('a negative median and a median of 1e300: compare and report exit 2 naming 
     assert.deepEqual(readdirSync(bad).sort(), ['results.jsonl', 'run.json'], 'no report written');
 
     let berr = '';
-    assert.equal(await baselineCommand(['save', bad, '--dir', join(root, 'baselines')], () => {}, (s) => (berr += s)), 2);
+    assert.equal(
+      await baselineCommand(
+        ['save', bad, '--dir', join(root, 'baselines')],
+        () => {},
+        (s) => (berr += s),
+      ),
+      2,
+    );
     assert.match(berr, where);
     assert.equal(existsSync(join(root, 'baselines')), false);
   }
@@ -59,7 +84,16 @@ test('a negative median and a median of 1e300: compare and report exit 2 naming 
 test('every measured field has a bound: at the bound it passes, past it (or below 0) it is refused', () => {
   const base = jobLine(IDS[0], [10, 11, 12], {
     coldStart: { loadMs: 1, initMs: 1, firstInferenceMs: 1 },
-    memory: { peakRssBytes: 1, peakRssSource: 'x', jsHeapUsedBytes: 1, jsHeapTotalBytes: 1, externalBytes: 1, arrayBuffersBytes: 1, wasmMemoryBytes: 1, tfjs: { numBytes: 1, numTensors: 1, numDataBuffers: 1 } },
+    memory: {
+      peakRssBytes: 1,
+      peakRssSource: 'x',
+      jsHeapUsedBytes: 1,
+      jsHeapTotalBytes: 1,
+      externalBytes: 1,
+      arrayBuffersBytes: 1,
+      wasmMemoryBytes: 1,
+      tfjs: { numBytes: 1, numTensors: 1, numDataBuffers: 1 },
+    },
     accuracy: { n: 10, top1: 0.5, top5: 0.9, agreementTop1: 1, maxAbsLogitDelta: 0.001, agreementN: 10, predictions: [1, 2], crop: 0.875 },
   });
   const set = (path: string, v: unknown): unknown => {
@@ -96,7 +130,11 @@ test('every measured field has a bound: at the bound it passes, past it (or belo
     assert.match(negative.error!.issues[0].message, /must be ≥ 0/);
   }
   assert.equal(JobResultSchema.safeParse(set('latency.samplesMs', [1, -0.5])).success, false, 'a negative sample');
-  assert.equal(JobResultSchema.safeParse(set('accuracy.maxAbsLogitDelta', 1e30)).success, true, 'a huge but finite |Δlogit| is a (bad) measurement, not an impossible one');
+  assert.equal(
+    JobResultSchema.safeParse(set('accuracy.maxAbsLogitDelta', 1e30)).success,
+    true,
+    'a huge but finite |Δlogit| is a (bad) measurement, not an impossible one',
+  );
   assert.equal(JobResultSchema.safeParse(set('accuracy.maxAbsLogitDelta', -1e-9)).success, false);
   assert.equal(JobResultSchema.safeParse(set('resolution', 0)).success, false);
   const info = runInfo('r', IDS);

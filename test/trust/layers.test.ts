@@ -32,10 +32,19 @@ test('dependency-cruiser: each broken layer rule fails the check and is named', 
     'cli/a.ts': "import { b } from './b.ts';\nexport const a = b;\n",
     'cli/b.ts': "import { a } from './a.ts';\nexport const b = a;\n",
   });
-  const r = spawnSync(bin('depcruise'), ['--config', join(ROOT, '.dependency-cruiser.cjs'), 'cli', 'harness', 'runners', 'models', 'reports'], { cwd: dir, encoding: 'utf8', timeout: 50_000 });
+  const r = spawnSync(bin('depcruise'), ['--config', join(ROOT, '.dependency-cruiser.cjs'), 'cli', 'harness', 'runners', 'models', 'reports'], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 50_000,
+  });
   assert.notEqual(r.status, 0, r.stdout);
-  for (const rule of ['models-import-nothing-above', 'harness-knows-no-runner-report-or-cli', 'reports-know-no-runner', 'no-cycles']) assert.match(r.stdout, new RegExp(`error ${rule}:`), `${rule} not reported:\n${r.stdout}`);
+  for (const rule of ['models-import-nothing-above', 'harness-knows-no-runner-report-or-cli', 'reports-know-no-runner', 'no-cycles'])
+    assert.match(r.stdout, new RegExp(`error ${rule}:`), `${rule} not reported:\n${r.stdout}`);
   // The project itself keeps every rule (the same check npm test runs).
-  const own = spawnSync(bin('depcruise'), ['--config', '.dependency-cruiser.cjs', 'cli', 'harness', 'runners', 'models', 'reports', 'bin', 'test'], { cwd: ROOT, encoding: 'utf8', timeout: 50_000 });
+  const own = spawnSync(bin('depcruise'), ['--config', '.dependency-cruiser.cjs', 'cli', 'harness', 'runners', 'models', 'reports', 'bin', 'test'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 50_000,
+  });
   assert.equal(own.status, 0, own.stdout);
 });

@@ -17,7 +17,7 @@ import { tempDir } from '../helpers/temp-dirs.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-test('npm passes .npmrc\'s onnxruntime-node-install=skip to the install script, which then skips its download', () => {
+test("npm passes .npmrc's onnxruntime-node-install=skip to the install script, which then skips its download", () => {
   const { ONNXRUNTIME_NODE_INSTALL: _set, npm_config_onnxruntime_node_install: _cfg, ...env } = process.env;
   const npm = (cmd: string) => spawnSync('npm', ['exec', '--offline', '-c', cmd], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
   assert.equal(npm('echo "flag=$npm_config_onnxruntime_node_install"').stdout.trim(), 'flag=skip');
@@ -50,13 +50,20 @@ test('accuracy.crop: 1.0 keeps the whole image, 0.875 is the default; the cache 
   assert.notEqual(whole.key, standard.key);
 });
 
-test('run --crop 1: every job records accuracy.crop = 1 and the report says the whole image was used; a crop of 0 is refused', { skip: skipWithoutSharedData(), timeout: 120_000 }, () => {
+test('run --crop 1: every job records accuracy.crop = 1 and the report says the whole image was used; a crop of 0 is refused', {
+  skip: skipWithoutSharedData(),
+  timeout: 120_000,
+}, () => {
   const set = twoPhotoSet();
   const work = join(set, '..');
-  writeFileSync(join(work, 'bench.config.json'), JSON.stringify({
-    variants: { alpha: [0.25], resolution: [128] }, implementations: ['reference'],
-    sampling: { warmupSamples: 1, warmupTimeMs: 0, minSamples: 5, minTimeMs: 0, maxSamples: 10, maxTimeMs: 500 },
-  }));
+  writeFileSync(
+    join(work, 'bench.config.json'),
+    JSON.stringify({
+      variants: { alpha: [0.25], resolution: [128] },
+      implementations: ['reference'],
+      sampling: { warmupSamples: 1, warmupTimeMs: 0, minSamples: 5, minTimeMs: 0, maxSamples: 10, maxTimeMs: 500 },
+    }),
+  );
   const dir = join(work, 'run');
   const r = runCli(['run', '--eval-set', set, '--crop', '1', '--out', dir], { cwd: work, env: { MOBILENET_BENCH_MIRROR: '' } });
   assert.equal(r.status, 0, r.stderr);

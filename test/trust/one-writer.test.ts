@@ -21,18 +21,29 @@ const LOCK_MODULE = join(import.meta.dirname, '..', '..', 'harness', 'lock.ts');
 
 /** A separate process that takes the lock of `dir` and holds it until killed. */
 async function lockHolder(dir: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e',
-    `const { acquireRunLock } = await import(${JSON.stringify(LOCK_MODULE)}); acquireRunLock(${JSON.stringify(dir)}); console.log('held'); setInterval(() => {}, 1000);`],
-  { stdio: ['ignore', 'pipe', 'inherit'], cwd: join(import.meta.dirname, '..', '..') });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      `const { acquireRunLock } = await import(${JSON.stringify(LOCK_MODULE)}); acquireRunLock(${JSON.stringify(dir)}); console.log('held'); setInterval(() => {}, 1000);`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'], cwd: join(import.meta.dirname, '..', '..') },
+  );
   await once(child.stdout!, 'data');
   return child;
 }
 
-test('a second writer is refused naming the owner; a dead owner\'s lock is taken over with a message', async () => {
+test("a second writer is refused naming the owner; a dead owner's lock is taken over with a message", async () => {
   const dir = tempDir('mnb-lock-');
   const holder = await lockHolder(dir);
   try {
-    assert.throws(() => acquireRunLock(dir), (e: Error) => e instanceof RunLockedError && e.message.includes(`in use by PID ${holder.pid} on ${hostname()}`));
+    assert.throws(
+      () => acquireRunLock(dir),
+      (e: Error) => e instanceof RunLockedError && e.message.includes(`in use by PID ${holder.pid} on ${hostname()}`),
+    );
   } finally {
     holder.kill('SIGKILL'); // our own child, by its PID
     await once(holder, 'exit');
@@ -48,8 +59,10 @@ test('a second writer is refused naming the owner; a dead owner\'s lock is taken
 test('two `run --resume` on one folder at once: one runs, the other exits 2 naming it; no job written twice', { timeout: 120_000 }, async () => {
   const dir = tempDir('mnb-two-');
   const config = resolveConfig({
-    variants: { alpha: [0.25], resolution: [128, 160] }, implementations: ['reference'],
-    sampling: { warmupSamples: 1, warmupTimeMs: 0, minSamples: 5, minTimeMs: 300, maxSamples: 50, maxTimeMs: 1000 }, accuracy: { samples: 1 },
+    variants: { alpha: [0.25], resolution: [128, 160] },
+    implementations: ['reference'],
+    sampling: { warmupSamples: 1, warmupTimeMs: 0, minSamples: 5, minTimeMs: 300, maxSamples: 50, maxTimeMs: 1000 },
+    accuracy: { samples: 1 },
   });
   writeRunInfo(dir, { ...runInfo('two', ['node/reference/0.25_128', 'node/reference/0.25_160'], config), endedAt: null });
   const start = () => {
@@ -73,7 +86,10 @@ test('report and compare refuse a results file with a job id twice, naming both 
   const dir = writeRunFolder(tempDir('mnb-dup-'), [jobLine('node/reference/0.25_128'), jobLine('node/reference/0.5_128')]);
   writeFileSync(resultsPath(dir), readFileSync(resultsPath(dir), 'utf8') + JSON.stringify(jobLine('node/reference/0.25_128', [20, 21, 22])) + '\n');
   const before = readFileSync(resultsPath(dir), 'utf8');
-  for (const args of [['report', dir], ['compare', dir, dir]]) {
+  for (const args of [
+    ['report', dir],
+    ['compare', dir, dir],
+  ]) {
     const r = runCli(args);
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /job node\/reference\/0\.25_128 is on lines 1 and 3: two writers ran on this folder/);

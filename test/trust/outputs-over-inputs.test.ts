@@ -33,21 +33,33 @@ function snapshot(dir: string): Record<string, string> {
 
 function fixture() {
   const root = tempDir('mnb-outputs-');
-  const a = writeRunFolder(join(root, 'a'), IDS.map((id) => jobLine(id)), 'run-a');
-  const b = writeRunFolder(join(root, 'b'), IDS.map((id) => jobLine(id, [10, 11, 12, 10.5, 11.6])), 'run-b');
+  const a = writeRunFolder(
+    join(root, 'a'),
+    IDS.map((id) => jobLine(id)),
+    'run-a',
+  );
+  const b = writeRunFolder(
+    join(root, 'b'),
+    IDS.map((id) => jobLine(id, [10, 11, 12, 10.5, 11.6])),
+    'run-b',
+  );
   return { root, a, b };
 }
 
 async function compare(argv: string[]) {
   let out = '';
   let err = '';
-  const code = await compareCommand(argv, (s) => (out += s), (s) => (err += s));
+  const code = await compareCommand(
+    argv,
+    (s) => (out += s),
+    (s) => (err += s),
+  );
   return { code, out, err };
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
-test('report -o onto its own run folder\'s files exits 2 naming the path, however the path is spelled; a report beside them is written', (t) => {
+test("report -o onto its own run folder's files exits 2 naming the path, however the path is spelled; a report beside them is written", (t) => {
   const { root, a, b } = fixture();
   symlinkSync(join(a, 'results.jsonl'), join(root, 'link.jsonl'));
   linkSync(join(a, 'run.json'), join(root, 'hard.json'));
@@ -94,7 +106,20 @@ test('compare --json/--markdown/--junit onto an input exits 2 naming the path an
     [[a, join(b, 'results.jsonl'), '--markdown', join(b, 'run.json')], '--markdown', join(b, 'run.json')],
     [[join(a, 'run.json'), b, '--junit', join(a, 'results.jsonl')], '--junit', join(a, 'results.jsonl')],
     [['main', b, '--baselines', baselines, '--json', join(baselines, 'main.json')], '--json', join(baselines, 'main.json')],
-    [[join(baselines, 'main.json'), b, '--format', 'markdown', '--markdown', join(root, 'ok.md'), '--junit', relative(process.cwd(), join(baselines, 'main.json'))], '--junit', relative(process.cwd(), join(baselines, 'main.json'))],
+    [
+      [
+        join(baselines, 'main.json'),
+        b,
+        '--format',
+        'markdown',
+        '--markdown',
+        join(root, 'ok.md'),
+        '--junit',
+        relative(process.cwd(), join(baselines, 'main.json')),
+      ],
+      '--junit',
+      relative(process.cwd(), join(baselines, 'main.json')),
+    ],
   ];
   for (const [argv, option, named] of cases) {
     const r = await compare(argv);
@@ -109,16 +134,36 @@ test('compare --json/--markdown/--junit onto an input exits 2 naming the path an
   assert.ok(existsSync(join(root, 'c.json')) && existsSync(join(a, 'compare.md')));
 });
 
-test('baseline save onto an input run folder\'s run.json or a trace is refused even with --force', async () => {
+test("baseline save onto an input run folder's run.json or a trace is refused even with --force", async () => {
   const { root, a, b } = fixture();
   const before = snapshot(root);
-  for (const argv of [['save', a, '--dir', a, '--name', 'run', '--force'], ['save', a, b, '--dir', b, '--name', 'trace-x'], ['save', a, '--dir', join(a, '..', 'a'), '--name', 'run']]) {
+  for (const argv of [
+    ['save', a, '--dir', a, '--name', 'run', '--force'],
+    ['save', a, b, '--dir', b, '--name', 'trace-x'],
+    ['save', a, '--dir', join(a, '..', 'a'), '--name', 'run'],
+  ]) {
     let err = '';
-    assert.equal(await baselineCommand(argv, () => {}, (s) => (err += s)), 2, argv.join(' '));
+    assert.equal(
+      await baselineCommand(
+        argv,
+        () => {},
+        (s) => (err += s),
+      ),
+      2,
+      argv.join(' '),
+    );
     assert.match(err, /baseline file .*(run|trace-x)\.json: refusing to write there, it is (run|trace-x)\.json of the input run folder/, err);
   }
   assert.deepEqual(snapshot(root), before);
-  assert.equal(await baselineCommand(['save', a, '--dir', join(a, 'baselines'), '--name', 'run'], () => {}, () => {}), 0, 'a baseline in a subfolder is fine');
+  assert.equal(
+    await baselineCommand(
+      ['save', a, '--dir', join(a, 'baselines'), '--name', 'run'],
+      () => {},
+      () => {},
+    ),
+    0,
+    'a baseline in a subfolder is fine',
+  );
 });
 
 test('the guard resolves paths that do not exist yet through their nearest existing ancestor', () => {

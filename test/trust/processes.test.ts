@@ -21,27 +21,30 @@ const SLOW = { warmupSamples: 1, warmupTimeMs: 0, minSamples: 100000, minTimeMs:
 
 /** Children of `pid` (from /proc): processes the test's own CLI started. */
 function childrenOf(pid: number): number[] {
-  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid ? [Number(d)] : [];
-    } catch {
-      return [];
-    }
-  });
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .flatMap((d) => {
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid ? [Number(d)] : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
 /** The job process among the children of our CLI (its other children: tsx's esbuild service, browsers). */
 function jobChildOf(pid: number): number {
-  return childrenOf(pid).find((c) => {
-    try {
-      return readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('node-job.ts');
-    } catch {
-      return false;
-    }
-  }) ?? 0;
+  return (
+    childrenOf(pid).find((c) => {
+      try {
+        return readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('node-job.ts');
+      } catch {
+        return false;
+      }
+    }) ?? 0
+  );
 }
-
 
 async function until(check: () => boolean, ms: number): Promise<boolean> {
   for (const end = Date.now() + ms; Date.now() < end; await sleep(100)) if (check()) return true;
@@ -61,7 +64,12 @@ function startRun(t: TestContext, config: unknown) {
   mkdirSync(tmp);
   writeFileSync(join(work, 'bench.config.json'), JSON.stringify(config));
   const dir = join(work, 'run');
-  const cli = spawn(process.execPath, [CLI, 'run', '--out', dir], { cwd: work, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...userEnv(), TMPDIR: tmp } });
+  const cli = spawn(process.execPath, [CLI, 'run', '--out', dir], {
+    cwd: work,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...userEnv(), TMPDIR: tmp },
+  });
   t.after(() => teardown(cli, work));
   let stderr = '';
   cli.stderr!.on('data', (d) => (stderr += d));
@@ -79,7 +87,9 @@ async function teardown(cli: ChildProcess, work: string) {
   for (const pid of ours) {
     try {
       process.kill(pid, 'SIGKILL');
-    } catch { /* already gone */ }
+    } catch {
+      /* already gone */
+    }
   }
   await until(() => ours.every((p) => p < 0 || !alive(p)), 10_000);
   rmSync(work, { recursive: true, force: true, maxRetries: 5 });
@@ -87,13 +97,15 @@ async function teardown(cli: ChildProcess, work: string) {
 
 /** Processes whose command line names a path inside `folder` (a folder this test made). */
 function startedIn(folder: string): number[] {
-  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
-    try {
-      return readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(`${folder}/`) ? [Number(d)] : [];
-    } catch {
-      return [];
-    }
-  });
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .flatMap((d) => {
+      try {
+        return readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(`${folder}/`) ? [Number(d)] : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
 test('SIGKILL to the CLI alone: its job process exits within seconds instead of running on orphaned', { timeout: 60_000 }, async (t) => {
@@ -107,16 +119,29 @@ test('SIGKILL to the CLI alone: its job process exits within seconds instead of 
   assert.ok(await until(() => !alive(job), 5000), `job process ${job} still runs after its parent died`);
 });
 
-test('Ctrl-C (SIGINT to the CLI alone) in a Node job: says how to resume, exit 130, job process gone, lock released; the resume finishes', { timeout: 120_000 }, async (t) => {
+test('Ctrl-C (SIGINT to the CLI alone) in a Node job: says how to resume, exit 130, job process gone, lock released; the resume finishes', {
+  timeout: 120_000,
+}, async (t) => {
   const fast = { warmupSamples: 1, warmupTimeMs: 0, minSamples: 5, minTimeMs: 200, maxSamples: 20, maxTimeMs: 1000 };
-  const { cli, dir, stderr } = startRun(t, { variants: { alpha: [0.25, 1], resolution: [128, 224] }, implementations: ['reference'], order: { mode: 'grouped' }, sampling: fast, accuracy: { samples: 1 } });
+  const { cli, dir, stderr } = startRun(t, {
+    variants: { alpha: [0.25, 1], resolution: [128, 224] },
+    implementations: ['reference'],
+    order: { mode: 'grouped' },
+    sampling: fast,
+    accuracy: { samples: 1 },
+  });
   // Wait for a finished job and a running one.
   assert.ok(await until(() => existsSync(join(dir, 'results.jsonl')) && jobChildOf(cli.pid!) > 0, 60_000), 'a job finished and the next one runs');
   const job = jobChildOf(cli.pid!);
   process.kill(cli.pid!, 'SIGINT');
   const [code] = await once(cli, 'exit');
   assert.equal(code, 130);
-  assert.match(stderr(), new RegExp(`Interrupted \\(SIGINT\\)\\. \\d+ jobs? finished in this session; every finished job is saved in ${dir.replace(/[./]/g, '\\$&')}/results\\.jsonl\\.\nContinue with:\n  mobilenet-bench run --resume ${dir.replace(/[./]/g, '\\$&')}`));
+  assert.match(
+    stderr(),
+    new RegExp(
+      `Interrupted \\(SIGINT\\)\\. \\d+ jobs? finished in this session; every finished job is saved in ${dir.replace(/[./]/g, '\\$&')}/results\\.jsonl\\.\nContinue with:\n  mobilenet-bench run --resume ${dir.replace(/[./]/g, '\\$&')}`,
+    ),
+  );
   assert.ok(await until(() => !alive(job), 5000), 'the job process went with the CLI');
   assert.ok(!existsSync(join(dir, LOCK_FILE)), 'lock released');
   const kept = readResults(dir).length;
@@ -124,10 +149,19 @@ test('Ctrl-C (SIGINT to the CLI alone) in a Node job: says how to resume, exit 1
 });
 
 const chromium = findBrowserExecutable('chromium');
-test('Ctrl-C and SIGTERM during a Chromium job: the browser profile folder is removed and the browser is gone', { timeout: 180_000, skip: chromium ? false : 'no Chromium here (CI installs Debian chromium)' }, async (t) => {
+test('Ctrl-C and SIGTERM during a Chromium job: the browser profile folder is removed and the browser is gone', {
+  timeout: 180_000,
+  skip: chromium ? false : 'no Chromium here (CI installs Debian chromium)',
+}, async (t) => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    const { cli, tmp, stderr } = startRun(t, { targets: [{ type: 'chromium' }], variants: { alpha: [1], resolution: [224] }, implementations: ['reference'], sampling: SLOW, accuracy: { samples: 1 } });
-      const profiles = () => readdirSync(tmp).filter((f) => f.startsWith('mnb-chromium-'));
+    const { cli, tmp, stderr } = startRun(t, {
+      targets: [{ type: 'chromium' }],
+      variants: { alpha: [1], resolution: [224] },
+      implementations: ['reference'],
+      sampling: SLOW,
+      accuracy: { samples: 1 },
+    });
+    const profiles = () => readdirSync(tmp).filter((f) => f.startsWith('mnb-chromium-'));
     assert.ok(await until(() => profiles().length > 0, 90_000), `a profile folder appears in ${tmp}`);
     await sleep(3000); // the page is loading or sampling
     const browserPids = childrenOf(cli.pid!);
@@ -136,7 +170,11 @@ test('Ctrl-C and SIGTERM during a Chromium job: the browser profile folder is re
     assert.equal(code, signal === 'SIGINT' ? 130 : 143, stderr());
     assert.match(stderr(), /Continue with:\n  mobilenet-bench run --resume /);
     assert.deepEqual(profiles(), [], `no profile folder left after ${signal}; the CLI said:\n${stderr()}`);
-    assert.deepEqual(readdirSync(tmp).filter((f) => f.startsWith('org.chromium.Chromium.')), [], `no Chromium singleton folder left in ${tmp} after ${signal}`);
+    assert.deepEqual(
+      readdirSync(tmp).filter((f) => f.startsWith('org.chromium.Chromium.')),
+      [],
+      `no Chromium singleton folder left in ${tmp} after ${signal}`,
+    );
     assert.doesNotMatch(stderr(), /^\s+at .+[(:]\d+/m, `no stack trace printed at exit after ${signal}`);
     assert.ok(await until(() => browserPids.every((p) => !alive(p)), 10_000), `the browser exited after ${signal}`);
   }

@@ -15,19 +15,37 @@ const DOCS = join(ROOT, 'docs');
 
 /** One page each that the README's documentation table must link to. */
 const REQUIRED_PAGES = [
-  'configuration.md', 'targets.md', 'results.md', 'profiling.md', 'uint8.md',
-  'compare.md', 'faults.md', 'architecture.md', 'performance.md',
+  'configuration.md',
+  'targets.md',
+  'results.md',
+  'profiling.md',
+  'uint8.md',
+  'compare.md',
+  'faults.md',
+  'architecture.md',
+  'performance.md',
 ];
 
-const pages = (): string[] => [README, ...readdirSync(DOCS).filter((f) => f.endsWith('.md')).map((f) => join(DOCS, f))];
+const pages = (): string[] => [
+  README,
+  ...readdirSync(DOCS)
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => join(DOCS, f)),
+];
 
 /** The text outside fenced code blocks (links and headings inside them are not links or headings). */
 function prose(markdown: string): string {
   let fenced = false;
-  return markdown.split('\n').filter((line) => {
-    if (/^\s*```/.test(line)) { fenced = !fenced; return false; }
-    return !fenced;
-  }).join('\n');
+  return markdown
+    .split('\n')
+    .filter((line) => {
+      if (/^\s*```/.test(line)) {
+        fenced = !fenced;
+        return false;
+      }
+      return !fenced;
+    })
+    .join('\n');
 }
 
 /** GitHub's heading anchor: lowercase, punctuation dropped (letters, digits, spaces, - and _ stay), spaces to hyphens; repeats get -1, -2. */
@@ -35,7 +53,11 @@ function anchorsOf(markdown: string): Set<string> {
   const seen = new Map<string, number>();
   const anchors = new Set<string>();
   for (const m of prose(markdown).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
-    const base = m[1].toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').trim().replace(/\s/g, '-');
+    const base = m[1]
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .trim()
+      .replace(/\s/g, '-');
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
     anchors.add(n === 0 ? base : `${base}-${n}`);
@@ -54,13 +76,16 @@ test('README.md is at most 250 lines', () => {
   assert.ok(lines <= 250, `README.md has ${lines} lines; move detail into a docs/ page and link it`);
 });
 
-test('the README\'s documentation table links every required docs/ page, and each page exists', () => {
+test("the README's documentation table links every required docs/ page, and each page exists", () => {
   const readme = readFileSync(README, 'utf8');
   const table = readme.slice(readme.indexOf('## Documentation'));
   assert.ok(readme.includes('## Documentation'), 'README.md has no "## Documentation" section');
   const rows = table.split('\n').filter((l) => l.startsWith('|'));
   for (const page of REQUIRED_PAGES) {
-    assert.ok(rows.some((row) => row.includes(`](docs/${page})`)), `the documentation table has no row linking docs/${page}`);
+    assert.ok(
+      rows.some((row) => row.includes(`](docs/${page})`)),
+      `the documentation table has no row linking docs/${page}`,
+    );
     assert.ok(existsSync(join(DOCS, page)), `docs/${page} is listed but missing`);
   }
 });
@@ -73,7 +98,10 @@ test('every relative link in README.md and docs/*.md points at an existing file 
     for (const link of relativeLinks(markdown)) {
       const [path, anchor] = link.split('#', 2);
       const target = path === '' ? page : resolve(dirname(page), decodeURIComponent(path));
-      if (!existsSync(target)) { broken.push(`${here}: ${link} (no such file)`); continue; }
+      if (!existsSync(target)) {
+        broken.push(`${here}: ${link} (no such file)`);
+        continue;
+      }
       if (anchor === undefined || !target.endsWith('.md') || statSync(target).isDirectory()) continue;
       if (!anchorsOf(readFileSync(target, 'utf8')).has(anchor)) broken.push(`${here}: ${link} (no heading with that anchor)`);
     }
@@ -95,7 +123,7 @@ test('every source path the docs name (`harness/…`, `cli/…`, `test/…`, …
   assert.deepEqual(missing, [], `paths named in the docs that do not exist:\n  ${missing.join('\n  ')}`);
 });
 
-test('the README names LiteRT.js up front, states engines\' Node range, and shows models fetch before a mirror', () => {
+test("the README names LiteRT.js up front, states engines' Node range, and shows models fetch before a mirror", () => {
   const readme = readFileSync(README, 'utf8');
   const firstParagraph = readme.split('\n\n')[1];
   assert.match(firstParagraph, /LiteRT\.js/);

@@ -119,7 +119,9 @@ function fakeFarm(aims: Array<{ secret: string; before: number; body: 'json' | '
   };
 }
 
-test('a farm that echoes the request after a long preamble leaves no 6-character run of any credential in any file of the run or in its output', { timeout: 300_000 }, async () => {
+test('a farm that echoes the request after a long preamble leaves no 6-character run of any credential in any file of the run or in its output', {
+  timeout: 300_000,
+}, async () => {
   const envKey = secret();
   const urlPassword = secret();
   const literal = { lt: secret(), perfecto: secret(), client: secret(), api: secret(), bearer: secret() };
@@ -139,36 +141,44 @@ test('a farm that echoes the request after a long preamble leaves no 6-character
   try {
     const cwd = tempDir('run');
     const out = join(cwd, 'run');
-    writeFileSync(join(cwd, 'bench.config.json'), JSON.stringify({
-      targets: [{
-        type: 'webdriver',
-        name: 'farm',
-        url: `http://farmuser:${urlPassword}@127.0.0.1:${port}/wd/hub`,
-        implementations: ['reference'],
-        capabilities: {
-          browserName: 'chrome',
-          // A value from the environment under a key nothing calls secret: redacted because of where it came from.
-          'appium:deviceName': '${env:FAKE_FARM_KEY}',
-          'goog:chromeOptions': { args: ['--farm-tag=${env:FAKE_FARM_KEY}'] },
-          'sauce:options': { username: 'farmuser', accessKey: '${env:FAKE_FARM_KEY}' },
-          'LT:Options': { accessKey: literal.lt },
-          'perfecto:options': { securityToken: literal.perfecto },
-          clientSecret: literal.client,
-          apiToken: literal.api,
-          authorization: `Bearer ${literal.bearer}`,
-        },
-      }],
-      variants: { alpha: [0.25, 0.5], resolution: [128, 160, 192] },
-      sampling: { warmupSamples: 1, warmupTimeMs: 0, minSamples: 2, minTimeMs: 0, maxSamples: 4, maxTimeMs: 1000 },
-      accuracy: { samples: 2 },
-    }));
+    writeFileSync(
+      join(cwd, 'bench.config.json'),
+      JSON.stringify({
+        targets: [
+          {
+            type: 'webdriver',
+            name: 'farm',
+            url: `http://farmuser:${urlPassword}@127.0.0.1:${port}/wd/hub`,
+            implementations: ['reference'],
+            capabilities: {
+              browserName: 'chrome',
+              // A value from the environment under a key nothing calls secret: redacted because of where it came from.
+              'appium:deviceName': '${env:FAKE_FARM_KEY}',
+              'goog:chromeOptions': { args: ['--farm-tag=${env:FAKE_FARM_KEY}'] },
+              'sauce:options': { username: 'farmuser', accessKey: '${env:FAKE_FARM_KEY}' },
+              'LT:Options': { accessKey: literal.lt },
+              'perfecto:options': { securityToken: literal.perfecto },
+              clientSecret: literal.client,
+              apiToken: literal.api,
+              authorization: `Bearer ${literal.bearer}`,
+            },
+          },
+        ],
+        variants: { alpha: [0.25, 0.5], resolution: [128, 160, 192] },
+        sampling: { warmupSamples: 1, warmupTimeMs: 0, minSamples: 2, minTimeMs: 0, maxSamples: 4, maxTimeMs: 1000 },
+        accuracy: { samples: 2 },
+      }),
+    );
     const r = await runCliAsync(['run', '-o', out], { cwd, env: { FAKE_FARM_KEY: envKey, ORT_DISABLE_TELEMETRY: '1' }, timeoutMs: 240_000 });
     const md = await runCliAsync(['report', out, '--format', 'markdown'], { cwd });
     assert.equal(r.status, 1, `every job fails, the run completes (exit 1)\n${r.stderr}`);
     assert.doesNotMatch(r.stderr, STACK);
     assert.equal(md.status, 0, md.stderr);
 
-    const lines = readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { status: string; error: string; device?: { serverUrl?: string; model?: string } });
+    const lines = readFileSync(join(out, 'results.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { status: string; error: string; device?: { serverUrl?: string; model?: string } });
     assert.equal(lines.length, 6, 'one line per job');
     // The echoes reached the results (the test exercises the cut), redacted: a server's words, its preamble, a marker.
     for (const l of lines) {
@@ -177,9 +187,18 @@ test('a farm that echoes the request after a long preamble leaves no 6-character
       assert.match(l.error, /\*\*\*/, `the redaction shows: ${l.error}`);
       assert.equal(l.device?.serverUrl, `http://***@127.0.0.1:${port}/wd/hub`);
     }
-    assert.ok(lines.some((l) => /could not open a WebDriver session/.test(l.error)), 'refused sessions are among the failures');
-    assert.ok(lines.some((l) => /HTTP 502 Bad Gateway/.test(l.error)), 'a non-JSON reply is among the failures');
-    assert.ok(farm.requests.some((q) => /\/url$/.test(q)), 'opened sessions got as far as loading the page');
+    assert.ok(
+      lines.some((l) => /could not open a WebDriver session/.test(l.error)),
+      'refused sessions are among the failures',
+    );
+    assert.ok(
+      lines.some((l) => /HTTP 502 Bad Gateway/.test(l.error)),
+      'a non-JSON reply is among the failures',
+    );
+    assert.ok(
+      farm.requests.some((q) => /\/url$/.test(q)),
+      'opened sessions got as far as loading the page',
+    );
     // The user name is no secret; the placeholder stays so --resume can expand it again.
     const runJson = readFileSync(join(out, 'run.json'), 'utf8');
     assert.match(runJson, /"username": ?"farmuser"/);
@@ -191,7 +210,12 @@ test('a farm that echoes the request after a long preamble leaves no 6-character
     const found: string[] = [];
     for (const [name, s] of Object.entries(secrets)) {
       for (const f of files) for (const l of leaks(readFileSync(f, 'utf8'), s)) found.push(`${name} in ${f}: ${l}`);
-      for (const [stream, text] of [['stdout', r.stdout], ['stderr', r.stderr], ['report stdout', md.stdout], ['report stderr', md.stderr]]) {
+      for (const [stream, text] of [
+        ['stdout', r.stdout],
+        ['stderr', r.stderr],
+        ['report stdout', md.stdout],
+        ['report stderr', md.stderr],
+      ]) {
         for (const l of leaks(text, s)) found.push(`${name} in ${stream}: ${l}`);
       }
     }
@@ -201,7 +225,7 @@ test('a farm that echoes the request after a long preamble leaves no 6-character
   }
 });
 
-test('a config error never prints a URL\'s credentials or a literal secret, mistyped scheme or bad JSON alike', () => {
+test("a config error never prints a URL's credentials or a literal secret, mistyped scheme or bad JSON alike", () => {
   const password = secret();
   const token = secret();
   const refused = (config: string, message: RegExp) => {
@@ -213,25 +237,75 @@ test('a config error never prints a URL\'s credentials or a literal secret, mist
     assert.doesNotMatch(r.stderr, STACK);
     for (const s of [password, token]) assert.deepEqual([...leaks(r.stderr, s), ...leaks(r.stdout, s)], [], r.stderr);
   };
-  const target = (url: string, extra: Record<string, unknown> = {}) => ({ targets: [{ type: 'webdriver', url, capabilities: { 'perfecto:options': { securityToken: token } }, ...extra }] });
+  const target = (url: string, extra: Record<string, unknown> = {}) => ({
+    targets: [{ type: 'webdriver', url, capabilities: { 'perfecto:options': { securityToken: token } }, ...extra }],
+  });
   // The issue's example: a mistyped scheme, quoted back in the message.
-  refused(JSON.stringify(target(`htps://user:${password}@hub.example.com/wd/hub`)), /url: expected an http:\/\/ or https:\/\/ URL \(got "htps:\/\/\*\*\*@hub\.example\.com\/wd\/hub"\)/);
-  refused(JSON.stringify(target(`user:${password}@hub.example.com/wd/hub`)), /url: expected an http:\/\/ or https:\/\/ URL \(got "\*\*\*@hub\.example\.com\/wd\/hub"\)/);
+  refused(
+    JSON.stringify(target(`htps://user:${password}@hub.example.com/wd/hub`)),
+    /url: expected an http:\/\/ or https:\/\/ URL \(got "htps:\/\/\*\*\*@hub\.example\.com\/wd\/hub"\)/,
+  );
+  refused(
+    JSON.stringify(target(`user:${password}@hub.example.com/wd/hub`)),
+    /url: expected an http:\/\/ or https:\/\/ URL \(got "\*\*\*@hub\.example\.com\/wd\/hub"\)/,
+  );
   // A wrong key beside them: the message quotes the target, literal secrets redacted.
-  refused(JSON.stringify({ targets: [{ type: 'webdriverr', url: `https://user:${password}@hub.example.com/`, capabilities: { 'perfecto:options': { securityToken: token } } }] }), /targets\.0/);
+  refused(
+    JSON.stringify({
+      targets: [{ type: 'webdriverr', url: `https://user:${password}@hub.example.com/`, capabilities: { 'perfecto:options': { securityToken: token } } }],
+    }),
+    /targets\.0/,
+  );
   // Bad JSON: the parser quotes a snippet of the file.
-  refused(`{"targets": [{"type": "webdriver", "url": "https://user:${password}@hub.example.com/" "capabilities": {"apiToken": "${token}"}}]}`, /not valid JSON/);
+  refused(
+    `{"targets": [{"type": "webdriver", "url": "https://user:${password}@hub.example.com/" "capabilities": {"apiToken": "${token}"}}]}`,
+    /not valid JSON/,
+  );
 });
 
-test('which keys are secret: the farms\' names and anything with token, secret, password, auth, credential or a last word key; user names are not', () => {
-  for (const k of ['accessKey', 'securityToken', 'apiKey', 'apiToken', 'clientSecret', 'authorization', 'password', 'passwd', 'x-api-key', 'auth_token', 'credentials', 'appium:keystorePassword', 'sauce:options.accessKey', 'bstack:options.accessKey', 'LT:Options.accessKey', 'perfecto:options.securityToken']) {
+test("which keys are secret: the farms' names and anything with token, secret, password, auth, credential or a last word key; user names are not", () => {
+  for (const k of [
+    'accessKey',
+    'securityToken',
+    'apiKey',
+    'apiToken',
+    'clientSecret',
+    'authorization',
+    'password',
+    'passwd',
+    'x-api-key',
+    'auth_token',
+    'credentials',
+    'appium:keystorePassword',
+    'sauce:options.accessKey',
+    'bstack:options.accessKey',
+    'LT:Options.accessKey',
+    'perfecto:options.securityToken',
+  ]) {
     assert.equal(isSecretKey(k), true, k);
   }
-  for (const k of ['username', 'userName', 'user', 'deviceName', 'browserName', 'hostKeySha256', 'appium:unicodeKeyboard', 'knownHosts', 'platformVersion']) assert.equal(isSecretKey(k), false, k);
+  for (const k of ['username', 'userName', 'user', 'deviceName', 'browserName', 'hostKeySha256', 'appium:unicodeKeyboard', 'knownHosts', 'platformVersion'])
+    assert.equal(isSecretKey(k), false, k);
   // Literal values of secret keys are redacted, placeholders and user names kept, an ssh key file's path kept.
   assert.deepEqual(
-    redactDeep({ targets: [{ type: 'webdriver', capabilities: { 'perfecto:options': { securityToken: 'lit', userName: 'me' }, clientSecret: 'c', apiToken: '${env:T}', authorization: 'Bearer x' } }, { type: 'ssh', privateKey: '/home/me/.ssh/id' }] }),
-    { targets: [{ type: 'webdriver', capabilities: { 'perfecto:options': { securityToken: '***', userName: 'me' }, clientSecret: '***', apiToken: '${env:T}', authorization: '***' } }, { type: 'ssh', privateKey: '/home/me/.ssh/id' }] },
+    redactDeep({
+      targets: [
+        {
+          type: 'webdriver',
+          capabilities: { 'perfecto:options': { securityToken: 'lit', userName: 'me' }, clientSecret: 'c', apiToken: '${env:T}', authorization: 'Bearer x' },
+        },
+        { type: 'ssh', privateKey: '/home/me/.ssh/id' },
+      ],
+    }),
+    {
+      targets: [
+        {
+          type: 'webdriver',
+          capabilities: { 'perfecto:options': { securityToken: '***', userName: 'me' }, clientSecret: '***', apiToken: '${env:T}', authorization: '***' },
+        },
+        { type: 'ssh', privateKey: '/home/me/.ssh/id' },
+      ],
+    },
   );
 });
 
@@ -247,8 +321,14 @@ test('redaction before cutting, and of what a cut elsewhere left: no 6-character
   const cut = redactAndCut(`${'.'.repeat(590)}${key} and more`, 600, [key]);
   assert.equal(cut, `${'.'.repeat(590)}*** and mo…`);
   // URL credentials with a mistyped or missing scheme, key=value pairs, Authorization headers.
-  assert.equal(redactText('got "htps//me:pw12@h.example/x", me:pw12@h.example, ?accessKey=abc&x=1, Authorization: Basic Zm9vOmJhcg=='), 'got "htps//***@h.example/x", ***@h.example, ?accessKey=***&x=1, Authorization: Basic ***');
+  assert.equal(
+    redactText('got "htps//me:pw12@h.example/x", me:pw12@h.example, ?accessKey=abc&x=1, Authorization: Basic Zm9vOmJhcg=='),
+    'got "htps//***@h.example/x", ***@h.example, ?accessKey=***&x=1, Authorization: Basic ***',
+  );
   // A config's secrets: set placeholders, URL passwords (and their Basic header), literal secret keys.
-  const found = secretsOf([{ url: 'https://me:${env:P}@h/', capabilities: { a: '${env:Q}', 'x:o': { accessKey: 'lit-key', userName: 'me' } } }], { P: 'from-env-p', Q: 'from-env-q' });
+  const found = secretsOf([{ url: 'https://me:${env:P}@h/', capabilities: { a: '${env:Q}', 'x:o': { accessKey: 'lit-key', userName: 'me' } } }], {
+    P: 'from-env-p',
+    Q: 'from-env-q',
+  });
   assert.deepEqual(found.sort(), ['from-env-p', 'from-env-q', 'lit-key', Buffer.from('me:from-env-p').toString('base64')].sort());
 });

@@ -48,7 +48,7 @@ test('loopback server: its own address, localhost and [::1] are answered; a rebi
   }
 });
 
-test('a tunnel or reverse forward (allowedHosts / the page host\'s publicUrl) is answered under its own address', async () => {
+test("a tunnel or reverse forward (allowedHosts / the page host's publicUrl) is answered under its own address", async () => {
   const server = await startStaticServer({ mounts: { '/': root() }, allowedHosts: ['127.0.0.1:40001'] });
   try {
     const port = Number(new URL(server.url).port);
@@ -59,8 +59,10 @@ test('a tunnel or reverse forward (allowedHosts / the page host\'s publicUrl) is
   }
 });
 
-test('listening beyond loopback (a configured LAN host, or 0.0.0.0): this machine\'s addresses are answered, with the token', async () => {
-  const lan = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+test("listening beyond loopback (a configured LAN host, or 0.0.0.0): this machine's addresses are answered, with the token", async () => {
+  const lan = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
   const server = await startStaticServer({ host: '0.0.0.0', mounts: { '/': root() } });
   try {
     const port = Number(new URL(server.url).port);

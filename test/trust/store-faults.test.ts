@@ -31,7 +31,10 @@ function answering(calls: string[], samples = 5) {
   return (): Runner => ({
     runJob: async (job: Job) => {
       calls.push(job.id);
-      return jobLine(job.id, Array.from({ length: samples }, (_, i) => 10 + (i % 7) * 0.123456789));
+      return jobLine(
+        job.id,
+        Array.from({ length: samples }, (_, i) => 10 + (i % 7) * 0.123456789),
+      );
     },
     close: async () => {},
   });
@@ -42,7 +45,9 @@ function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of readdirSync(dir).sort()) {
     const st = statSync(join(dir, f));
-    out[f] = `${st.size} ${st.mtimeMs} ${createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')}`;
+    out[f] = `${st.size} ${st.mtimeMs} ${createHash('sha256')
+      .update(readFileSync(join(dir, f)))
+      .digest('hex')}`;
   }
   return out;
 }
@@ -71,7 +76,12 @@ test('a line cut by a crash is still dropped and its job run again on resume', a
   const again: string[] = [];
   await runBenchmark({ config: CONFIG, runnerFor: answering(again), resumeDir: dir });
   assert.equal(again.length, 1);
-  assert.deepEqual(readResults(dir).map((r) => r.id).sort(), [...IDS].sort());
+  assert.deepEqual(
+    readResults(dir)
+      .map((r) => r.id)
+      .sort(),
+    [...IDS].sort(),
+  );
 });
 
 test('a resume refused for a garbage line in the middle changes nothing on disk (library and CLI)', async () => {
@@ -97,10 +107,17 @@ test('a truncated or invalid run.json: run --resume, report and compare exit 2 n
   const dir = tempRunDir('mnb-runjson-');
   await runBenchmark({ config: CONFIG, runnerFor: answering([]), outDir: dir });
   const good = readFileSync(runInfoPath(dir), 'utf8');
-  for (const [what, text] of [['truncated', good.slice(0, good.length / 2)], ['invalid', '{"schemaVersion":1}']] as const) {
+  for (const [what, text] of [
+    ['truncated', good.slice(0, good.length / 2)],
+    ['invalid', '{"schemaVersion":1}'],
+  ] as const) {
     writeFileSync(runInfoPath(dir), text);
     const before = snapshot(dir);
-    for (const args of [['run', '--resume', dir], ['report', dir], ['compare', dir, dir]]) {
+    for (const args of [
+      ['run', '--resume', dir],
+      ['report', dir],
+      ['compare', dir, dir],
+    ]) {
       const r = runCli(args);
       assert.equal(r.status, 2, `${args[0]} on a ${what} run.json: ${r.stderr}`);
       assert.match(r.stderr, new RegExp(`${runInfoPath(dir).replace(/[./]/g, '\\$&')}: ${what === 'truncated' ? 'not valid JSON' : 'runId'}`));
@@ -123,7 +140,12 @@ test('a write error mid-line (injected ENOSPC after half a line) leaves the file
   };
   syncBuiltinESMExports();
   try {
-    assert.throws(() => appendResult(dir, jobLine(IDS[1])), (e: Error) => e instanceof StoreWriteError && /cannot write .*results\.jsonl: no space left on the device \(ENOSPC\)\. Every result written before is intact; .*--resume/.test(e.message));
+    assert.throws(
+      () => appendResult(dir, jobLine(IDS[1])),
+      (e: Error) =>
+        e instanceof StoreWriteError &&
+        /cannot write .*results\.jsonl: no space left on the device \(ENOSPC\)\. Every result written before is intact; .*--resume/.test(e.message),
+    );
   } finally {
     (fs as { writeSync: unknown }).writeSync = real;
     syncBuiltinESMExports();
@@ -141,7 +163,10 @@ test('disk full (a real 160 KiB tmpfs) mid-run: exit-2 error, whole lines only, 
     // ~65 KB a line: two fit, the third does not.
     await assert.rejects(runBenchmark({ config: CONFIG, runnerFor: answering(calls, 5000), outDir: dir }), (e: Error) => {
       assert.equal(e.name, 'StoreWriteError');
-      assert.match(e.message, /cannot write .*results\.jsonl: no space left on the device \(ENOSPC\)\. Every result written before is intact; free space .* then continue with `mobilenet-bench run --resume /);
+      assert.match(
+        e.message,
+        /cannot write .*results\.jsonl: no space left on the device \(ENOSPC\)\. Every result written before is intact; free space .* then continue with `mobilenet-bench run --resume /,
+      );
       return true;
     });
     const kept = readResults(dir);
@@ -155,13 +180,21 @@ test('disk full (a real 160 KiB tmpfs) mid-run: exit-2 error, whole lines only, 
     const rest: string[] = [];
     await runBenchmark({ config: CONFIG, runnerFor: answering(rest, 5000), resumeDir: dir });
     assert.equal(rest.length, 4 - kept.length, 'only the jobs not written run again');
-    assert.deepEqual(readResults(dir).map((r) => r.id).sort(), [...IDS].sort());
+    assert.deepEqual(
+      readResults(dir)
+        .map((r) => r.id)
+        .sort(),
+      [...IDS].sort(),
+    );
 
     // report.html on a full disk: the previous report stays whole, no temp file.
     writeFileSync(join(dir, 'report.html'), '<p>previous report</p>');
     // Room for the results, not for a ~1 MB self-contained report.
     fsys.resize(Math.ceil((statSync(resultsPath(dir)).size + statSync(runInfoPath(dir)).size) / 1024) + 24);
-    assert.throws(() => writeReport(dir), /cannot write .*report\.html: no space left on the device \(ENOSPC\)\. Every result written before is intact; the previous .*report\.html \(if any\) is untouched/);
+    assert.throws(
+      () => writeReport(dir),
+      /cannot write .*report\.html: no space left on the device \(ENOSPC\)\. Every result written before is intact; the previous .*report\.html \(if any\) is untouched/,
+    );
     assert.equal(readFileSync(join(dir, 'report.html'), 'utf8'), '<p>previous report</p>');
     assert.ok(!readdirSync(dir).some((f) => f.includes('.tmp')), 'no temp file left');
   } finally {

@@ -23,14 +23,16 @@ const WRITERS = 'w() { i=0; while :; do i=$(((i + 1) % 200)); mkdir -p "$D/$1" 2
 
 /** Process IDs in the process group `pgid` (from /proc). */
 function groupMembers(pgid: number): number[] {
-  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) === pgid && alive(Number(d)) ? [Number(d)] : [];
-    } catch {
-      return [];
-    }
-  });
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .flatMap((d) => {
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) === pgid && alive(Number(d)) ? [Number(d)] : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
 /** A fake Chromium singleton folder in the profile's temp dir, linked from the profile as Chromium does. */
@@ -42,7 +44,7 @@ function fakeSingleton(profile: string): string {
   return singleton;
 }
 
-test('removeTempDir: the tied browser\'s whole process group and any process naming the folder are killed and gone before the folder is removed', async (t) => {
+test("removeTempDir: the tied browser's whole process group and any process naming the folder are killed and gone before the folder is removed", async (t) => {
   const dir = makeTempDir('mnb-tdtest-');
   const singleton = fakeSingleton(dir);
   // The "browser": a group leader (as puppeteer starts it) whose children do not name the folder.
@@ -50,7 +52,12 @@ test('removeTempDir: the tied browser\'s whole process group and any process nam
   // Another writer not tied to it, started with the folder on its command line (as chromedriver's Chromium is).
   const named = spawn('sh', ['-c', 'while :; do true > "$1/named" 2>/dev/null; done', 'sh', dir], { stdio: 'ignore' });
   t.after(() => {
-    for (const pid of [-browser.pid!, named.pid!]) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    for (const pid of [-browser.pid!, named.pid!])
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
   });
   tieTempDir(dir, browser);
   await sleep(300);
@@ -60,7 +67,7 @@ test('removeTempDir: the tied browser\'s whole process group and any process nam
   await removeTempDir(dir);
   assert.equal(existsSync(dir), false, 'the profile folder is gone');
   assert.equal(existsSync(singleton), false, 'its Chromium singleton folder is gone');
-  assert.deepEqual(members.filter(alive), [], 'every process of the browser\'s group exited');
+  assert.deepEqual(members.filter(alive), [], "every process of the browser's group exited");
   assert.equal(alive(named.pid!), false, 'the process naming the folder exited');
 });
 
@@ -72,20 +79,33 @@ test('at exit: a folder whose browser still writes into it is removed, the brows
     "const dir = makeTempDir('mnb-chromium-');",
     `const b = spawn('sh', ['-c', ${JSON.stringify(WRITERS)}], { detached: true, stdio: 'ignore', env: { ...process.env, D: dir } });`,
     'tieTempDir(dir, b);',
-    "console.log(b.pid);",
+    'console.log(b.pid);',
     'setTimeout(() => process.exit(3), 500);',
   ].join('\n');
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: { ...process.env, TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    env: { ...process.env, TMPDIR: tmp },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (err += d));
   const code = await new Promise<number | null>((done) => child.on('exit', done));
   const browser = Number(out.trim());
-  t.after(() => { try { process.kill(-browser, 'SIGKILL'); } catch { /* gone */ } });
+  t.after(() => {
+    try {
+      process.kill(-browser, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  });
   assert.equal(code, 3, err);
   assert.equal(err, '', 'nothing printed at exit');
   assert.ok(browser > 0);
-  assert.deepEqual(groupMembers(browser), [], 'the browser\'s group exited with the harness');
-  assert.deepEqual(readdirSync(tmp).filter((f) => f.startsWith('mnb-chromium-')), [], 'the profile folder is gone');
+  assert.deepEqual(groupMembers(browser), [], "the browser's group exited with the harness");
+  assert.deepEqual(
+    readdirSync(tmp).filter((f) => f.startsWith('mnb-chromium-')),
+    [],
+    'the profile folder is gone',
+  );
 });

@@ -40,7 +40,11 @@ test('line framing: lines split across chunks and UTF-8 split mid-character come
 test('line framing: a line over the cap is dropped up to its newline, reported once, and the next line still arrives', () => {
   const lines: string[] = [];
   const overflows: number[] = [];
-  const f = new LineFramer((l) => lines.push(l), 1000, (n) => overflows.push(n));
+  const f = new LineFramer(
+    (l) => lines.push(l),
+    1000,
+    (n) => overflows.push(n),
+  );
   f.push('ok\n');
   for (let i = 0; i < 50; i++) f.push('x'.repeat(100)); // 5000 bytes, no newline
   f.push('tail of the long line\nafter\n');
@@ -86,11 +90,14 @@ test('a result is checked against the schema and the job id; the message is the 
 test('the store refuses an invalid line with InvalidResultError and writes nothing', () => {
   const dir = tmp();
   try {
-    assert.throws(() => appendResult(dir, { id: 'bogus', status: 'ok' } as unknown as JobResult), (e: unknown) => {
-      assert.ok(e instanceof InvalidResultError);
-      assert.match((e as Error).message, /the result of job bogus does not match the results schema \(schemaVersion: .*\); it was not written/);
-      return true;
-    });
+    assert.throws(
+      () => appendResult(dir, { id: 'bogus', status: 'ok' } as unknown as JobResult),
+      (e: unknown) => {
+        assert.ok(e instanceof InvalidResultError);
+        assert.match((e as Error).message, /the result of job bogus does not match the results schema \(schemaVersion: .*\); it was not written/);
+        return true;
+      },
+    );
     assert.equal(existsSync(resultsPath(dir)), false, 'no results file was created');
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -100,7 +107,10 @@ test('the store refuses an invalid line with InvalidResultError and writes nothi
 test('a run whose runner returns garbage for one job records that job as failed and keeps every other result', async () => {
   const dir = tmp();
   try {
-    const cfg = config([{ type: 'node', name: 'garbage' }, { type: 'node', name: 'good' }]);
+    const cfg = config([
+      { type: 'node', name: 'garbage' },
+      { type: 'node', name: 'good' },
+    ]);
     const runnerFor = (target: { name: string }): Runner => ({
       async runJob(job) {
         if (target.name === 'garbage') return (JSON.parse(BOGUS) as { result: JobResult }).result;
@@ -114,7 +124,7 @@ test('a run whose runner returns garbage for one job records that job as failed 
     const garbage = lines.find((r) => r.target === 'garbage')!;
     assert.equal(garbage.status, 'failed');
     assert.match(garbage.error!, /^garbage: the job's result could not be stored: its result does not match the results schema: schemaVersion: /);
-    assert.equal(garbage.id, 'garbage/reference/0.25_128', 'recorded under the job\'s own id');
+    assert.equal(garbage.id, 'garbage/reference/0.25_128', "recorded under the job's own id");
     assert.equal(lines.find((r) => r.target === 'good')!.error, 'a well-formed failure');
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -126,21 +136,35 @@ test('a runner that never starts fails its lane within its limit (the late runne
   const [job] = planJobs(cfg).jobs;
   let closed = false;
   let arrive: (r: Runner) => void = () => {};
-  const late = new Promise<Runner>((r) => { arrive = r; });
+  const late = new Promise<Runner>((r) => {
+    arrive = r;
+  });
   const worker = new LaneWorker(lanesFor(cfg.targets)[0], () => late, { startMinMs: 300 });
   const t = Date.now();
   assert.equal(await worker.run(job), null, 'the lane is dead');
   assert.ok(Date.now() - t < 5000, `gave up after ${Date.now() - t} ms`);
   assert.match(worker.deadReason!, /^stuck: the target did not start within 0\.3 s \(its first job's time limit, jobTimeoutMs/);
-  arrive({ runJob: async () => baseResult(job), close: async () => { closed = true; } });
+  arrive({
+    runJob: async () => baseResult(job),
+    close: async () => {
+      closed = true;
+    },
+  });
   await new Promise((r) => setTimeout(r, 50));
   assert.equal(closed, true, 'the runner that started too late was closed');
 });
 
-test('withTimeLimit: the step\'s own result or error within the limit; after it, a TimeLimitError and onTimeout', async () => {
+test("withTimeLimit: the step's own result or error within the limit; after it, a TimeLimitError and onTimeout", async () => {
   assert.equal(await withTimeLimit(Promise.resolve(7), 1000, 'never'), 7);
   await assert.rejects(withTimeLimit(Promise.reject(new Error('own')), 1000, 'never'), /own/);
   let stopped = false;
-  await assert.rejects(withTimeLimit(new Promise(() => {}), 20, 'the step took too long', { onTimeout: () => { stopped = true; } }), (e: unknown) => e instanceof TimeLimitError && (e as Error).message === 'the step took too long');
+  await assert.rejects(
+    withTimeLimit(new Promise(() => {}), 20, 'the step took too long', {
+      onTimeout: () => {
+        stopped = true;
+      },
+    }),
+    (e: unknown) => e instanceof TimeLimitError && (e as Error).message === 'the step took too long',
+  );
   assert.equal(stopped, true);
 });

@@ -19,12 +19,16 @@ import { tempDir } from '../helpers/temp-dirs.ts';
 const work = tempDir('mnb-untrusted-results-');
 after(() => rmSync(work, { recursive: true, force: true }));
 
-const jobOf = (targets: unknown[]) => planJobs(resolveConfig({ targets, implementations: ['reference'], variants: { alpha: [0.25], resolution: [128] }, jobTimeoutMs: 60_000 })).jobs[0];
+const jobOf = (targets: unknown[]) =>
+  planJobs(resolveConfig({ targets, implementations: ['reference'], variants: { alpha: [0.25], resolution: [128] }, jobTimeoutMs: 60_000 })).jobs[0];
 
 /** A job process that answers the job with `result(job)` (JavaScript source of a function). */
 function entry(name: string, result: string): string {
   const file = join(work, `${name}.mjs`);
-  writeFileSync(file, `process.once('message', (job) => process.send({ type: 'result', result: (${result})(job) }, () => process.exit(0)));\nprocess.send({ type: 'ready' });\n`);
+  writeFileSync(
+    file,
+    `process.once('message', (job) => process.send({ type: 'result', result: (${result})(job) }, () => process.exit(0)));\nprocess.send({ type: 'ready' });\n`,
+  );
   return file;
 }
 
@@ -37,7 +41,7 @@ test('a job process that sends a malformed result fails its job with the first s
   assert.doesNotMatch(r.error!, /\n\s+at /, 'no stack');
 });
 
-test('a job process that sends another job\'s result, or one over 16 MiB, fails its job', async () => {
+test("a job process that sends another job's result, or one over 16 MiB, fails its job", async () => {
   const job = jobOf([{ type: 'node', name: 'local' }]);
   const base = JSON.stringify(baseResult(job, 'failed', 'x'));
   const wrong = await runJobInChild(job, {}, { entry: entry('wrong-id', `() => ({ ...${base}, id: 'other/reference/1.0_224' })`) });
@@ -52,7 +56,9 @@ async function fakeDriver(pageText: () => unknown): Promise<{ url: string; sessi
   let opened = 0;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let body = '';
-    req.on('data', (d: Buffer) => { body += d.toString(); });
+    req.on('data', (d: Buffer) => {
+      body += d.toString();
+    });
     req.on('end', () => {
       const send = (value: unknown) => {
         res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -76,18 +82,37 @@ async function fakeDriver(pageText: () => unknown): Promise<{ url: string; sessi
   return { url: `http://127.0.0.1:${port}/`, sessions: () => opened, close: () => new Promise((done) => server.close(() => done())) };
 }
 
-test('a page that sends malformed JSON, a schema-breaking result or another job\'s fails its job; the next job opens a new session', async () => {
+test("a page that sends malformed JSON, a schema-breaking result or another job's fails its job; the next job opens a new session", async () => {
   const job = jobOf([{ type: 'webdriver', name: 'farm', url: 'http://127.0.0.1:1/', capabilities: { browserName: 'fake' } }]);
-  const answers: unknown[] = ['{"type":"result", "resu', JSON.stringify({ id: 'bogus', status: 'ok' }), JSON.stringify({ ...baseResult(job, 'ok'), id: 'other' })];
+  const answers: unknown[] = [
+    '{"type":"result", "resu',
+    JSON.stringify({ id: 'bogus', status: 'ok' }),
+    JSON.stringify({ ...baseResult(job, 'ok'), id: 'other' }),
+  ];
   const driver = await fakeDriver(() => answers.shift());
-  const runner = await createWebDriverRunner({
-    name: 'farm', serverUrl: driver.url, secrets: [], local: null,
-    newSession: () => ({ capabilities: { browserName: 'fake' } }),
-    sessionTimeoutMs: 10_000, sessionPerJob: false, pollSliceMs: 1000, emulated: false, thermal: 'none', adbShell: false, page: {},
-  }, SINGLE_INSTANCE);
+  const runner = await createWebDriverRunner(
+    {
+      name: 'farm',
+      serverUrl: driver.url,
+      secrets: [],
+      local: null,
+      newSession: () => ({ capabilities: { browserName: 'fake' } }),
+      sessionTimeoutMs: 10_000,
+      sessionPerJob: false,
+      pollSliceMs: 1000,
+      emulated: false,
+      thermal: 'none',
+      adbShell: false,
+      page: {},
+    },
+    SINGLE_INSTANCE,
+  );
   try {
     const notJson = await runner.runJob(job);
-    assert.match(notJson.error!, /^farm: the page sent what cannot be accepted: its result is not valid JSON \(.*\): \{"type":"result", "resu \(a new session is opened for the next job\)$/);
+    assert.match(
+      notJson.error!,
+      /^farm: the page sent what cannot be accepted: its result is not valid JSON \(.*\): \{"type":"result", "resu \(a new session is opened for the next job\)$/,
+    );
     const bogus = await runner.runJob(job);
     assert.match(bogus.error!, /^farm: the page sent what cannot be accepted: its result does not match the results schema: schemaVersion: /);
     const other = await runner.runJob(job);

@@ -23,11 +23,17 @@ test('a mislabelled weights file fails its job with file, tensor and shapes; an 
   copyFileSync(join(WEIGHTS_DIR, 'tflite', 'mobilenet_v1_0.5_128_quant.tflite'), join(mirror, 'tflite', 'mobilenet_v1_0.25_128_quant.tflite'));
   mkdirSync(join(mirror, 'tflite', 'mobilenet_v1_0.25_160_quant.tflite'));
   copyFileSync(join(WEIGHTS_DIR, 'tflite', 'mobilenet_v1_0.25_192_quant.tflite'), join(mirror, 'tflite', 'mobilenet_v1_0.25_192_quant.tflite'));
-  writeFileSync(join(work, 'bench.config.json'), JSON.stringify({
-    variants: { alpha: [0.25], resolution: [128, 160, 192] }, implementations: ['reference'], precision: ['uint8'],
-    weights: { source: 'official', mirror, fallback: 'skip' },
-    sampling: { warmupSamples: 1, warmupTimeMs: 0, minSamples: 5, minTimeMs: 0, maxSamples: 10, maxTimeMs: 1000 }, accuracy: { samples: 1 },
-  }));
+  writeFileSync(
+    join(work, 'bench.config.json'),
+    JSON.stringify({
+      variants: { alpha: [0.25], resolution: [128, 160, 192] },
+      implementations: ['reference'],
+      precision: ['uint8'],
+      weights: { source: 'official', mirror, fallback: 'skip' },
+      sampling: { warmupSamples: 1, warmupTimeMs: 0, minSamples: 5, minTimeMs: 0, maxSamples: 10, maxTimeMs: 1000 },
+      accuracy: { samples: 1 },
+    }),
+  );
   const dir = join(work, 'run');
   const r = runCli(['run', '--out', dir], { cwd: work, env: { MOBILENET_BENCH_MIRROR: '' } });
   assert.equal(r.status, 1, `exit 1: a job failed (not 0, not a crash)\n${r.stderr}`);
@@ -36,7 +42,10 @@ test('a mislabelled weights file fails its job with file, tensor and shapes; an 
   assert.equal(byRes.size, 3, 'every job has its line: the run went on');
   const wrong = byRes.get(128)!;
   assert.equal(wrong.status, 'failed');
-  assert.match(wrong.error!, /mobilenet_v1_0\.25_128_quant\.tflite \[conv_?0?[^\]]*\]: kernel shape \[[\d,]+\] found, expected \[[\d,]+\] for MobileNet V1 α 0\.25: this file holds α 0\.5 weights/);
+  assert.match(
+    wrong.error!,
+    /mobilenet_v1_0\.25_128_quant\.tflite \[conv_?0?[^\]]*\]: kernel shape \[[\d,]+\] found, expected \[[\d,]+\] for MobileNet V1 α 0\.25: this file holds α 0\.5 weights/,
+  );
   const unreadable = byRes.get(160)!;
   assert.equal(unreadable.status, 'failed');
   assert.match(unreadable.error!, /mobilenet_v1_0\.25_160_quant\.tflite/);

@@ -19,9 +19,12 @@ function build(): Uint8Array {
   v.setUint32(32, 48 - 32, true); // slot 1 → string at 48
   v.setUint32(36, 56 - 36, true); // slot 2 → vector at 56
   v.setUint32(40, 64 - 40, true); // slot 3 → vector of tables at 64
-  v.setUint32(48, 2, true); b.set([104, 105, 0], 52); // "hi"
-  v.setUint32(56, 3, true); b.set([1, 2, 3], 60);
-  v.setUint32(64, 1, true); v.setUint32(68, 80 - 68, true); // one table at 80
+  v.setUint32(48, 2, true);
+  b.set([104, 105, 0], 52); // "hi"
+  v.setUint32(56, 3, true);
+  b.set([1, 2, 3], 60);
+  v.setUint32(64, 1, true);
+  v.setUint32(68, 80 - 68, true); // one table at 80
   [6, 8, 4].forEach((x, i) => v.setUint16(72 + 2 * i, x, true)); // its vtable at 72: size 6, table 8, slot 0 at +4
   v.setInt32(80, 80 - 72, true);
   v.setUint16(84, 9, true);
@@ -59,7 +62,11 @@ test('out-of-range offsets and lengths throw FlatBufferError naming the path', (
   for (const [what, corrupt, read, message] of cases) {
     const b = build();
     corrupt(b, new DataView(b.buffer));
-    assert.throws(() => read(new FlatBuffer(b)), (e: unknown) => e instanceof FlatBufferError && message.test(e.message), what);
+    assert.throws(
+      () => read(new FlatBuffer(b)),
+      (e: unknown) => e instanceof FlatBufferError && message.test(e.message),
+      what,
+    );
   }
   assert.throws(() => new FlatBuffer(new Uint8Array(5)).root('Root'), FlatBufferError);
   assert.equal(new FlatBuffer(new Uint8Array(5)).identifier(), '');

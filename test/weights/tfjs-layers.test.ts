@@ -56,7 +56,10 @@ async function rawWeight(folder: string, name: string): Promise<{ shape: number[
   throw new Error(`${name} not in manifest`);
 }
 
-for (const [alpha, stem] of [[0.25, 8], [0.75, 24]] as const) {
+for (const [alpha, stem] of [
+  [0.25, 8],
+  [0.75, 24],
+] as const) {
   test(`loads tfjs mobilenet_v1_${alpha}_224`, { skip }, async () => {
     const modelJson = join(DIR, `mobilenet_v1_${alpha}_224`, 'model.json');
     const w = await loadTfjsLayers(modelJson);
@@ -69,7 +72,9 @@ for (const [alpha, stem] of [[0.25, 8], [0.75, 24]] as const) {
     assert.equal(w.layers[0].bias.length, stem);
     assert.equal(w.layers.length, 28);
     validateWeights(w);
-    const sha = createHash('sha256').update(await readFile(modelJson)).digest('hex');
+    const sha = createHash('sha256')
+      .update(await readFile(modelJson))
+      .digest('hex');
     assert.deepEqual(w.source, { kind: 'tfjs-layers', file: modelJson, sha256: sha });
     assert.ok(w.layers.every((l) => !l.kernelQuantization && !l.biasQuantization));
   });
@@ -130,7 +135,10 @@ test('a shard of the wrong length names the weights and the sizes', { skip }, as
     await truncate(join(dir, 'group30-shard1of1'), 100);
     await rejectsWeights(
       () => loadTfjsLayers(modelJson),
-      modelJson, '[conv_pw_1/kernel]', 'hold 100 bytes, expected 512', 'conv_pw_1/kernel [1,1,8,16] float32 = 512',
+      modelJson,
+      '[conv_pw_1/kernel]',
+      'hold 100 bytes, expected 512',
+      'conv_pw_1/kernel [1,1,8,16] float32 = 512',
     );
   });
 });
@@ -165,8 +173,12 @@ test('uint8 / uint16 / float16 quantized manifests are dequantized (q·scale + m
     const k = await rawWeight(M025, 'conv_preds/kernel');
     const b = await rawWeight(M025, 'conv_preds/bias');
     const quantize = (v: Float32Array, levels: number) => {
-      let min = Infinity; let max = -Infinity;
-      for (const x of v) { min = Math.min(min, x); max = Math.max(max, x); }
+      let min = Infinity;
+      let max = -Infinity;
+      for (const x of v) {
+        min = Math.min(min, x);
+        max = Math.max(max, x);
+      }
       const scale = (max - min) / (levels - 1);
       return { q: Array.from(v, (x) => Math.round((x - min) / scale)), scale, min };
     };
@@ -196,7 +208,8 @@ test('uint8 / uint16 / float16 quantized manifests are dequantized (q·scale + m
     const ref = reference.layers.find((l) => l.name === 'pw13')!.kernel;
     const got = w.layers.find((l) => l.name === 'pw13')!.kernel;
     // (toHalf flushes |x| < 2^-14 to zero, so those are skipped.)
-    for (let i = 0; i < ref.length; i += 31) if (Math.abs(h.values[i]) >= 2 ** -14) assert.ok(Math.abs(got[i] - ref[i]) <= Math.abs(ref[i]) * 2 ** -10 + 1e-6, `pw13[${i}]`);
+    for (let i = 0; i < ref.length; i += 31)
+      if (Math.abs(h.values[i]) >= 2 ** -14) assert.ok(Math.abs(got[i] - ref[i]) <= Math.abs(ref[i]) * 2 ** -10 + 1e-6, `pw13[${i}]`);
   });
 });
 

@@ -11,7 +11,11 @@ import { WEIGHTS_DIR, skipWithoutSharedData } from '../helpers/data.ts';
 
 const skip = skipWithoutSharedData();
 const DIR = join(WEIGHTS_DIR, 'tflite');
-const files = existsSync(DIR) ? readdirSync(DIR).filter((f) => f.endsWith('.tflite')).sort() : [];
+const files = existsSync(DIR)
+  ? readdirSync(DIR)
+      .filter((f) => f.endsWith('.tflite'))
+      .sort()
+  : [];
 const QUANT_128 = 'mobilenet_v1_0.25_128_quant.tflite';
 const FLOAT_224 = 'mobilenet_v1_0.25_224.tflite';
 
@@ -99,9 +103,10 @@ for (const f of files) {
     assert.equal(w.batchNormFolded, true);
     assert.equal(w.source.kind, 'tflite');
     assert.match(w.source.kind === 'tflite' ? w.source.sha256 : '', /^[0-9a-f]{64}$/);
-    assert.deepEqual(w.layers.map((l) => l.name), [
-      'conv0', ...Array.from({ length: 13 }, (_, i) => [`dw${i + 1}`, `pw${i + 1}`]).flat(), 'fc',
-    ]);
+    assert.deepEqual(
+      w.layers.map((l) => l.name),
+      ['conv0', ...Array.from({ length: 13 }, (_, i) => [`dw${i + 1}`, `pw${i + 1}`]).flat(), 'fc'],
+    );
     validateWeights(w);
     if (m[3]) {
       assert.deepEqual(w.input.quantization, { scale: 1 / 128, zeroPoint: 128 });
@@ -145,9 +150,12 @@ test('uint8 kernels and int32 biases equal scale·(q − zp), read independently
   // conv0: OHWI [8,3,3,3] → HWIO [3,3,3,8].
   const c = rawTensor(bytes, 'MobilenetV1/MobilenetV1/Conv2d_0/weights_quant/FakeQuantWithMinMaxVars');
   const conv0 = w.layers[0];
-  for (let o = 0; o < 8; o++) for (let h = 0; h < 3; h++) for (let x = 0; x < 3; x++) for (let i = 0; i < 3; i++) {
-    assert.equal(conv0.kernel[((h * 3 + x) * 3 + i) * 8 + o], Math.fround(c.scale * (c.data[((o * 3 + h) * 3 + x) * 3 + i] - c.zeroPoint)));
-  }
+  for (let o = 0; o < 8; o++)
+    for (let h = 0; h < 3; h++)
+      for (let x = 0; x < 3; x++)
+        for (let i = 0; i < 3; i++) {
+          assert.equal(conv0.kernel[((h * 3 + x) * 3 + i) * 8 + o], Math.fround(c.scale * (c.data[((o * 3 + h) * 3 + x) * 3 + i] - c.zeroPoint)));
+        }
   // Bias scale = input scale × kernel scale.
   assert.ok(Math.abs(conv0.biasQuantization!.scale / ((1 / 128) * c.scale) - 1) < 1e-5);
 });
@@ -163,7 +171,12 @@ test('float32 kernels are copied exactly, depthwise [1,3,3,C] → [3,3,C]', { sk
   const fc = rawTensor(bytes, 'MobilenetV1/Logits/Conv2d_1c_1x1/weights');
   assert.deepEqual(fc.shape, [1001, 1, 1, 256]);
   const fcw = w.layers[27];
-  for (const [i, o] of [[0, 0], [255, 1000], [17, 523], [200, 3]]) {
+  for (const [i, o] of [
+    [0, 0],
+    [255, 1000],
+    [17, 523],
+    [200, 3],
+  ]) {
     assert.equal(fcw.kernel[i * 1001 + o], v(fc.data).getFloat32(4 * (o * 256 + i), true));
   }
 });
@@ -203,10 +216,7 @@ test('a buffer of the wrong length names the tensor, the sizes, shape and type',
   const data = m.buffers[t.buffer];
   const copy = bytes.slice();
   new DataView(copy.buffer).setUint32(data.byteOffset - bytes.byteOffset - 4, 1000, true); // the vector's length field
-  await rejectsWeights(
-    () => loadTflite(copy, QUANT_128),
-    `${QUANT_128} [${name}]: buffer holds 1000 bytes, expected 1024 for shape [32,1,1,32] uint8`,
-  );
+  await rejectsWeights(() => loadTflite(copy, QUANT_128), `${QUANT_128} [${name}]: buffer holds 1000 bytes, expected 1024 for shape [32,1,1,32] uint8`);
 });
 
 test('a tensor of the wrong shape names the tensor and the expected shape', { skip }, async () => {
@@ -241,13 +251,14 @@ test('random corruption never escapes as anything but a WeightsError', { skip },
   const dataRanges = m.buffers.filter((b) => b.length > 0).map((b) => [b.byteOffset - bytes.byteOffset, b.byteOffset - bytes.byteOffset + b.length]);
   const inData = (p: number) => dataRanges.some(([a, b]) => p >= a && p < b);
   let seed = 12345;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
   let failures = 0;
   for (let trial = 0; trial < 150; trial++) {
     const copy = bytes.slice();
     for (let k = 0; k < 4; k++) {
       let p: number;
-      do p = Math.floor(rand() * copy.length); while (inData(p));
+      do p = Math.floor(rand() * copy.length);
+      while (inData(p));
       copy[p] = Math.floor(rand() * 256);
     }
     try {

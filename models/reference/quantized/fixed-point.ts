@@ -25,10 +25,19 @@ export function quantizeMultiplier(real: number): { multiplier: number; shift: n
   // frexp: real = q · 2^shift, q in [0.5, 1).
   let shift = Math.floor(Math.log2(real)) + 1;
   let q = real / 2 ** shift;
-  if (q >= 1) { q /= 2; shift++; }
-  if (q < 0.5) { q *= 2; shift--; }
+  if (q >= 1) {
+    q /= 2;
+    shift++;
+  }
+  if (q < 0.5) {
+    q *= 2;
+    shift--;
+  }
   let fixed = roundAwayFromZero(q * TWO_31);
-  if (fixed === TWO_31) { fixed /= 2; shift++; }
+  if (fixed === TWO_31) {
+    fixed /= 2;
+    shift++;
+  }
   if (shift < -31) return { multiplier: 0, shift: 0 };
   return { multiplier: fixed, shift };
 }
@@ -44,7 +53,7 @@ export function saturatingRoundingDoublingHighMul(a: number, b: number): number 
   const bh = (b - bl) / 65536;
   const hi = a * bh;
   const lo = a * bl;
-  const negative = (a < 0) !== (b < 0) && a !== 0 && b !== 0;
+  const negative = a < 0 !== b < 0 && a !== 0 && b !== 0;
   const nudge = negative ? 1 - 2 ** 30 : 2 ** 30;
   // hi·2^16 = hq·2^31 + hr·2^16 with hr in [0, 2^15): the remainder term stays exact.
   const hq = Math.floor(hi / 32768);
@@ -118,7 +127,10 @@ export function roundHalfEven(x: number): number {
 
 /** TFLite's conv multiplier for uint8 (GetQuantizedConvolutionMultipler): float(input scale · kernel scale) / output scale. */
 export function convRequantization(
-  inputScale: number, kernelScale: number, output: { scale: number; zeroPoint: number }, range: [number, number],
+  inputScale: number,
+  kernelScale: number,
+  output: { scale: number; zeroPoint: number },
+  range: [number, number],
   mode: RequantizationMode = 'gemmlowp',
 ): Requantization {
   const product = Math.fround(inputScale * kernelScale);

@@ -34,9 +34,15 @@ export function offsetKernelU8(kernel: Uint8Array, zeroPoint: number): Int16Arra
  * core of the pointwise conv, the fc layer and the im2col'd stem.
  */
 export function matmulU8(
-  input: Uint8Array, rows: number, inC: number, xZero: number,
-  packed: Int16Array, outC: number, bias: Int32Array,
-  r: Requantization, out: Uint8Array,
+  input: Uint8Array,
+  rows: number,
+  inC: number,
+  xZero: number,
+  packed: Int16Array,
+  outC: number,
+  bias: Int32Array,
+  r: Requantization,
+  out: Uint8Array,
 ): void {
   rows |= 0;
   inC |= 0;
@@ -56,31 +62,48 @@ export function matmulU8(
   const outC2 = outC - (outC % 2);
   // 2 rows × 2 output channels per pass: four independent integer accumulators.
   for (let p = 0; p < rows2; p += 2) {
-    const x0 = p * inC, x1 = x0 + inC;
-    const y0 = p * outC, y1 = y0 + outC;
+    const x0 = p * inC,
+      x1 = x0 + inC;
+    const y0 = p * outC,
+      y1 = y0 + outC;
     for (let o = 0; o < outC2; o += 2) {
-      const k0 = o * inC, k1 = k0 + inC;
-      let a00 = 0, a01 = 0, a10 = 0, a11 = 0;
+      const k0 = o * inC,
+        k1 = k0 + inC;
+      let a00 = 0,
+        a01 = 0,
+        a10 = 0,
+        a11 = 0;
       for (let i = 0; i < inC; i++) {
-        const w0 = packed[k0 + i], w1 = packed[k1 + i];
-        const v0 = input[x0 + i], v1 = input[x1 + i];
-        a00 += v0 * w0; a01 += v0 * w1; a10 += v1 * w0; a11 += v1 * w1;
+        const w0 = packed[k0 + i],
+          w1 = packed[k1 + i];
+        const v0 = input[x0 + i],
+          v1 = input[x1 + i];
+        a00 += v0 * w0;
+        a01 += v0 * w1;
+        a10 += v1 * w0;
+        a11 += v1 * w1;
       }
-      out[y0 + o] = requantize(a00 + bias[o], r); out[y0 + o + 1] = requantize(a01 + bias[o + 1], r);
-      out[y1 + o] = requantize(a10 + bias[o], r); out[y1 + o + 1] = requantize(a11 + bias[o + 1], r);
+      out[y0 + o] = requantize(a00 + bias[o], r);
+      out[y0 + o + 1] = requantize(a01 + bias[o + 1], r);
+      out[y1 + o] = requantize(a10 + bias[o], r);
+      out[y1 + o + 1] = requantize(a11 + bias[o + 1], r);
     }
     for (let o = outC2; o < outC; o++) {
       const k = o * inC;
-      let a0 = 0, a1 = 0;
+      let a0 = 0,
+        a1 = 0;
       for (let i = 0; i < inC; i++) {
         const w = packed[k + i];
-        a0 += input[x0 + i] * w; a1 += input[x1 + i] * w;
+        a0 += input[x0 + i] * w;
+        a1 += input[x1 + i] * w;
       }
-      out[y0 + o] = requantize(a0 + bias[o], r); out[y1 + o] = requantize(a1 + bias[o], r);
+      out[y0 + o] = requantize(a0 + bias[o], r);
+      out[y1 + o] = requantize(a1 + bias[o], r);
     }
   }
   for (let p = rows2; p < rows; p++) {
-    const x = p * inC, y = p * outC;
+    const x = p * inC,
+      y = p * outC;
     for (let o = 0; o < outC; o++) {
       const k = o * inC;
       let a = 0;
@@ -114,9 +137,16 @@ function im2col3x3U8(input: Uint8Array, inSize: number, inC: number, stride: num
 
 /** Standard 3×3 conv on uint8 (TF 'same'), kernel packed by packKernelU8(kernel, 9·inC, outC, zp). Returns the output size. */
 export function conv3x3U8(
-  input: Uint8Array, inSize: number, inC: number, xZero: number,
-  packed: Int16Array, outC: number, stride: number, bias: Int32Array,
-  r: Requantization, out: Uint8Array,
+  input: Uint8Array,
+  inSize: number,
+  inC: number,
+  xZero: number,
+  packed: Int16Array,
+  outC: number,
+  stride: number,
+  bias: Int32Array,
+  r: Requantization,
+  out: Uint8Array,
   scratch: Uint8Array = new Uint8Array(sameOutputSize(inSize, stride) ** 2 * 9 * inC),
 ): number {
   const outSize = im2col3x3U8(input, inSize, inC, stride, xZero, scratch);
@@ -129,9 +159,15 @@ export function conv3x3U8(
  * which is TFLite's "input value = zero point". Kernel from offsetKernelU8. Returns the output size.
  */
 export function depthwise3x3U8(
-  input: Uint8Array, inSize: number, C: number, xZero: number,
-  kernel: Int16Array, stride: number, bias: Int32Array,
-  r: Requantization, out: Uint8Array,
+  input: Uint8Array,
+  inSize: number,
+  C: number,
+  xZero: number,
+  kernel: Int16Array,
+  stride: number,
+  bias: Int32Array,
+  r: Requantization,
+  out: Uint8Array,
 ): number {
   const outSize = sameOutputSize(inSize, stride);
   const pad = samePadding(inSize, 3, stride)[0];
@@ -149,18 +185,32 @@ export function depthwise3x3U8(
     if (border) continue;
     // Interior: channel outer, the nine taps in registers while the window slides along the row.
     for (let c = 0; c < C; c++) {
-      const k0 = kernel[c], k1 = kernel[C + c], k2 = kernel[2 * C + c];
-      const k3 = kernel[3 * C + c], k4 = kernel[4 * C + c], k5 = kernel[5 * C + c];
-      const k6 = kernel[6 * C + c], k7 = kernel[7 * C + c], k8 = kernel[8 * C + c];
+      const k0 = kernel[c],
+        k1 = kernel[C + c],
+        k2 = kernel[2 * C + c];
+      const k3 = kernel[3 * C + c],
+        k4 = kernel[4 * C + c],
+        k5 = kernel[5 * C + c];
+      const k6 = kernel[6 * C + c],
+        k7 = kernel[7 * C + c],
+        k8 = kernel[8 * C + c];
       // Σ (x − z)·k = Σ x·k − z·Σ k: the zero point leaves the inner loop.
       const b = bias[c] - xZero * (k0 + k1 + k2 + k3 + k4 + k5 + k6 + k7 + k8);
       let t = (iy0 * inSize + first * stride - pad) * C + c;
       for (let ox = first, o = (oy * outSize + first) * C + c; ox < end; ox++, o += C, t += stride * C) {
-        const u = t + row, v = u + row;
-        const acc = b
-          + input[t] * k0 + input[t + C] * k1 + input[t + 2 * C] * k2
-          + input[u] * k3 + input[u + C] * k4 + input[u + 2 * C] * k5
-          + input[v] * k6 + input[v + C] * k7 + input[v + 2 * C] * k8;
+        const u = t + row,
+          v = u + row;
+        const acc =
+          b +
+          input[t] * k0 +
+          input[t + C] * k1 +
+          input[t + 2 * C] * k2 +
+          input[u] * k3 +
+          input[u + C] * k4 +
+          input[u + 2 * C] * k5 +
+          input[v] * k6 +
+          input[v + C] * k7 +
+          input[v + 2 * C] * k8;
         out[o] = requantize(acc, r);
       }
     }
@@ -170,8 +220,17 @@ export function depthwise3x3U8(
 
 /** One output pixel of the uint8 depthwise conv, skipping taps in the padding (the border path). */
 function depthwisePixelU8(
-  input: Uint8Array, inSize: number, C: number, xZero: number, kernel: Int16Array, bias: Int32Array,
-  r: Requantization, iy0: number, ix0: number, out: Uint8Array, o: number,
+  input: Uint8Array,
+  inSize: number,
+  C: number,
+  xZero: number,
+  kernel: Int16Array,
+  bias: Int32Array,
+  r: Requantization,
+  iy0: number,
+  ix0: number,
+  out: Uint8Array,
+  o: number,
 ): void {
   const ky0 = iy0 < 0 ? -iy0 : 0;
   const ky1 = Math.min(3, inSize - iy0);
@@ -193,7 +252,12 @@ function depthwisePixelU8(
  * their quantization, as TFLite requires.
  */
 export function globalAvgPoolU8(
-  input: Uint8Array, pixels: number, channels: number, range: [number, number], out: Uint8Array, mode: RequantizationMode = 'gemmlowp',
+  input: Uint8Array,
+  pixels: number,
+  channels: number,
+  range: [number, number],
+  out: Uint8Array,
+  mode: RequantizationMode = 'gemmlowp',
 ): void {
   const half = Math.floor(pixels / 2);
   const scale = Math.fround(1 / pixels);
@@ -212,8 +276,11 @@ export function globalAvgPoolU8(
  * entries in order, then q = (int)(p / outputScale + 0.5) clamped to [0, 255] (zero point 0).
  */
 export function softmaxU8(
-  input: Uint8Array, inputScale: number, beta: number,
-  output: { scale: number; zeroPoint: number }, out: Uint8Array = new Uint8Array(input.length),
+  input: Uint8Array,
+  inputScale: number,
+  beta: number,
+  output: { scale: number; zeroPoint: number },
+  out: Uint8Array = new Uint8Array(input.length),
 ): Uint8Array {
   const f = Math.fround;
   const scale = f(-f(inputScale) * f(beta));

@@ -10,9 +10,7 @@ import { specOf, validateWeights, type CanonicalWeights } from '../../weights/ca
 import type { QuantizedLayer, QuantizedWeights } from '../../weights/quantized.ts';
 import type { LayerSpec, NetworkSpec } from '../../spec.ts';
 import { convRequantization, type Requantization, type RequantizationMode } from './fixed-point.ts';
-import {
-  conv3x3U8, depthwise3x3U8, globalAvgPoolU8, matmulU8, offsetKernelU8, packKernelU8, quantizeInput, softmaxU8,
-} from './kernels.ts';
+import { conv3x3U8, depthwise3x3U8, globalAvgPoolU8, matmulU8, offsetKernelU8, packKernelU8, quantizeInput, softmaxU8 } from './kernels.ts';
 
 interface Step {
   spec: LayerSpec;
@@ -54,9 +52,10 @@ export class IntegerReferenceNetwork {
       const layer = byName.get(spec.name);
       if (!layer) return { spec };
       const kz = layer.kernelQuantization.zeroPoint;
-      const kernel = spec.kind === 'depthwise'
-        ? offsetKernelU8(layer.kernel, kz)
-        : packKernelU8(layer.kernel, spec.kind === 'conv' ? 9 * spec.inChannels : spec.inChannels, spec.outChannels, kz);
+      const kernel =
+        spec.kind === 'depthwise'
+          ? offsetKernelU8(layer.kernel, kz)
+          : packKernelU8(layer.kernel, spec.kind === 'conv' ? 9 * spec.inChannels : spec.inChannels, spec.outChannels, kz);
       const requant = convRequantization(layer.input.scale, layer.kernelQuantization.scale, layer.output, layer.activationRange, this.requantization);
       return { spec, layer, kernel, requant };
     });
