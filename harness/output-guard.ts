@@ -57,7 +57,7 @@ function inode(path: string): string | null {
   }
 }
 
-function describe(input: GuardInput): string {
+function _describe(input: GuardInput): string {
   return 'runFolder' in input ? `run folder ${input.runFolder}` : `${input.file}`;
 }
 

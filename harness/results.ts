@@ -12,7 +12,7 @@ import { ProfileSchema } from './profile-schema.ts';
 export const SCHEMA_VERSION = 1;
 
 const num = z.number();
-const nullableNum = num.nullable();
+const _nullableNum = num.nullable();
 
 /**
  * Upper bounds of what a measurement can be. A value past one (or negative, or not finite) is

@@ -77,14 +77,14 @@ export function formatTable(r: ComparisonReport): string {
 const mdEscape = (s: string) => s.replace(/\|/g, '\\|');
 
 /** "Per-layer changes" lines for jobs profiled in both runs (empty when none were). */
-function profileLines(r: ComparisonReport, escape: (s: string) => string, bullet: string): string[] {
+function profileLines(r: ComparisonReport, escapeText: (s: string) => string, bullet: string): string[] {
   const profiled = r.jobs.filter((j) => j.profile);
   if (!profiled.length) return [];
   return [
     '',
     `Per-layer changes (profiled in both runs; medians of a few profiled inferences, not tested for significance):`,
     '',
-    ...profiled.map((j) => `${bullet}${escape(j.id)}: ${escape(j.profile!.summary)}`),
+    ...profiled.map((j) => `${bullet}${escapeText(j.id)}: ${escapeText(j.profile!.summary)}`),
   ];
 }
 

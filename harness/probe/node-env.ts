@@ -12,7 +12,6 @@ import { loadFactory } from '../../models/loaders/pick.ts';
 import { runtimeOf } from '../../models/registry.ts';
 import type { CanonicalWeights } from '../../models/weights/canonical.ts';
 import { DEFAULT_CROP } from '../../models/preprocess.ts';
-import type { Implementation } from '../config/implementations.ts';
 import type { Job, WeightsRef } from '../plan.ts';
 import { loadEvalSet, readLabelsFile } from '../eval-set.ts';
 import { classFolders, describeNormalization, isClassFolderSet, loadClassFolderSet, renormalize } from '../eval-class-folders.ts';

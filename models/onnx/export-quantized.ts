@@ -14,7 +14,7 @@
 import { specOf, validateWeights, type CanonicalWeights } from '../weights/canonical.ts';
 import type { Quantization } from '../weights/quantized.ts';
 import type { QuantizedLayer } from '../weights/quantized.ts';
-import { type LayerSpec } from '../spec.ts';
+import type { LayerSpec } from '../spec.ts';
 import { ONNX_IR_VERSION, ONNX_OPSET, ONNX_PRODUCER, onnxSamePads, writeNode, writeValueInfo, type Node } from './export.ts';
 import { ProtoWriter, float32LE } from './protobuf.ts';
 

@@ -4,7 +4,7 @@
  * version, the same run twice, an empty run: each named by its folder), sorted by run id so the
  * order of the arguments does not matter, merged, and cut into devices with stable slugs.
  */
-import type { JobResult, RunInfo } from '../../harness/results.ts';
+import type { JobResult } from '../../harness/results.ts';
 import { loadRunFolder, type RunData } from '../../harness/run-data.ts';
 import { ResultsError } from '../../harness/store.ts';
 import { buildReportModel, variantOf, weightsFormat, type ReportModel, type TargetView } from '../data.ts';

@@ -6,7 +6,6 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { resolveConfig, type UserConfig } from '../../harness/config/schema.ts';
 import { runBenchmark } from '../../harness/run.ts';
 import type { JobResult } from '../../harness/results.ts';

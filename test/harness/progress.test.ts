@@ -23,11 +23,11 @@ function feed(tty: boolean): string {
 
 test('on a terminal each busy worker has a line with its job, under the overall count', () => {
   const out = feed(true);
-  assert.match(out, /  pool#0: node\/reference\/0\.25_128 … 0:00\n  pool#1: node\/reference\/0\.25_160 … 0:00\n\[0\/2\] 2 running\n/);
+  assert.match(out, / {2}pool#0: node\/reference\/0\.25_128 … 0:00\n {2}pool#1: node\/reference\/0\.25_160 … 0:00\n\[0\/2\] 2 running\n/);
   // Finished lines replace the block (cursor up + clear), then the block is drawn again with one worker.
   assert.match(
     out,
-    /\x1b\[3F\x1b\[J\[1\/2\] node\/reference\/0\.25_160 on pool#1  FAILED  node lost\n  pool#0: node\/reference\/0\.25_128 … 0:00\n\[1\/2\] 1 running/,
+    /\x1b\[3F\x1b\[J\[1\/2\] node\/reference\/0\.25_160 on pool#1 {2}FAILED {2}node lost\n {2}pool#0: node\/reference\/0\.25_128 … 0:00\n\[1\/2\] 1 running/,
   );
 });
 

@@ -8,8 +8,7 @@
  * Options: --sessions N (default 8, alternating hub and direct), --no-matrix.
  */
 import { spawn } from 'node:child_process';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { resolveConfig, type UserConfig } from '../../harness/config/schema.ts';
 import { runBenchmark } from '../../harness/run.ts';

@@ -48,3 +48,19 @@ test('dependency-cruiser: each broken layer rule fails the check and is named', 
   });
   assert.equal(own.status, 0, own.stdout);
 });
+
+test('Biome: a lint error and a formatting slip each fail `npm run lint` and are named', { timeout: 60_000 }, () => {
+  const dir = tree({
+    'lint.ts': 'export function f(x: number) {\n  debugger;\n  return x;\n}\n',
+    'format.ts': 'export const  a=1\n',
+  });
+  const r = spawnSync(bin('biome'), ['check', '--config-path', join(ROOT, 'biome.json'), '--vcs-enabled=false', 'lint.ts', 'format.ts'], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 50_000,
+  });
+  const out = `${r.stdout}${r.stderr}`;
+  assert.notEqual(r.status, 0, out);
+  assert.match(out, /lint\.ts:2:3 lint\/suspicious\/noDebugger/);
+  assert.match(out, /format\.ts format/);
+});

@@ -57,7 +57,7 @@ async function compare(argv: string[]) {
   return { code, out, err };
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 test("report -o onto its own run folder's files exits 2 naming the path, however the path is spelled; a report beside them is written", (t) => {
   const { root, a, b } = fixture();
@@ -77,7 +77,7 @@ test("report -o onto its own run folder's files exits 2 naming the path, however
   for (const [args, named] of cases) {
     const r = runCli(['report', ...args]);
     assert.equal(r.status, 2, `report ${args.join(' ')}: ${r.stderr}`);
-    assert.match(r.stderr, new RegExp(`--out ${escape(named)}: refusing to write there, it is .*input`), r.stderr);
+    assert.match(r.stderr, new RegExp(`--out ${escapeRegExp(named)}: refusing to write there, it is .*input`), r.stderr);
     assert.doesNotMatch(r.stderr, STACK);
   }
   // A relative spelling from another working directory.
@@ -124,7 +124,7 @@ test('compare --json/--markdown/--junit onto an input exits 2 naming the path an
   for (const [argv, option, named] of cases) {
     const r = await compare(argv);
     assert.equal(r.code, 2, `compare ${argv.join(' ')}: ${r.err}`);
-    assert.match(r.err, new RegExp(`${option} ${escape(named)}: refusing to write there, it is .*input`), r.err);
+    assert.match(r.err, new RegExp(`${option} ${escapeRegExp(named)}: refusing to write there, it is .*input`), r.err);
     assert.equal(r.out, '', 'no report on stdout either: the command did nothing');
   }
   assert.deepEqual(snapshot(root), before, 'nothing on disk changed (ok.md of the last case included)');

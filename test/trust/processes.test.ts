@@ -168,7 +168,7 @@ test('Ctrl-C and SIGTERM during a Chromium job: the browser profile folder is re
     process.kill(cli.pid!, signal);
     const [code] = await once(cli, 'exit');
     assert.equal(code, signal === 'SIGINT' ? 130 : 143, stderr());
-    assert.match(stderr(), /Continue with:\n  mobilenet-bench run --resume /);
+    assert.match(stderr(), /Continue with:\n {2}mobilenet-bench run --resume /);
     assert.deepEqual(profiles(), [], `no profile folder left after ${signal}; the CLI said:\n${stderr()}`);
     assert.deepEqual(
       readdirSync(tmp).filter((f) => f.startsWith('org.chromium.Chromium.')),
