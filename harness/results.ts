@@ -306,6 +306,8 @@ export const RunInfoSchema = z.object({
   environment: z.record(z.string(), z.string()).optional(),
   /** Each `--resume --retry-failed`: when, and which job ids it ran again. */
   retries: z.array(z.object({ at: z.string(), jobIds: z.array(z.string()) })).optional(),
+  /** The eval set's folder and a content hash of every file in it (harness/eval-set-hash.ts); absent without an eval set, or when it could not be read. */
+  evalSet: z.object({ path: z.string(), files: count, bytes: bytes.int(), sha256: z.string() }).optional(),
 });
 
 export type RunInfo = z.infer<typeof RunInfoSchema>;

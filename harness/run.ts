@@ -28,6 +28,7 @@ import { cacheDir } from './cache.ts';
 import { writeProfileTrace } from './profile-trace.ts';
 import { checkResumePlan } from './resume.ts';
 import { entryKey, weightsRecord } from './weights-record.ts';
+import { evalSetRecord } from './eval-set-hash.ts';
 
 /** Progress events for displays. */
 export type RunEvent =
@@ -114,7 +115,14 @@ function runInfoFor(runId: string, config: Config, plan: Plan, environment: Conf
     weights: weightsRecord(plan),
     resumes: [],
     environment: recordedEnvironment(environment),
+    ...evalSetField(config),
   };
+}
+
+/** run.json's eval-set record: which images were scored, by content. */
+function evalSetField(config: Config): Pick<RunInfo, 'evalSet'> {
+  const record = config.accuracy.evalSet ? evalSetRecord(config.accuracy.evalSet) : null;
+  return record ? { evalSet: record } : {};
 }
 
 /** Add this process's per-lane figures to run.json's (a resumed run sums its sessions). */

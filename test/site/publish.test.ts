@@ -10,6 +10,7 @@
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -218,6 +219,17 @@ test('the method page is generated from the runs: sampling, warm-up, crop, eval 
   assert.match(m, /at least 1 warm-up inferences .* at least 5 samples and 100 ms have passed, capped at 20 samples or 500 ms/);
   assert.match(m, /centrally cropped to 87.5 %/);
   assert.match(m, /Eval set: <code>imagenet-sample<\/code>.*images per job: 8/);
+  // The eval set's content hash, checked against shared/data's own SHA256SUMS (an independent listing of the same bytes).
+  const listed = readFileSync(join(SHARED_DATA, 'SHA256SUMS'), 'utf8')
+    .split('\n')
+    .map((l) => /^([0-9a-f]{64}) {2}(?:\.\/)?images\/imagenet-sample\/(.+)$/.exec(l))
+    .filter((x): x is RegExpExecArray => x !== null)
+    .map(([, hash, file]) => [file, hash] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const expected = createHash('sha256')
+    .update(listed.map(([f, h]) => `${f}\0${h}\n`).join(''))
+    .digest('hex');
+  assert.match(m, new RegExp(`Content hash of the eval set: SHA-256 <code>${expected}</code> over its ${listed.length} files`));
   assert.match(m, /<code class="hash">[0-9a-f]{64}<\/code>/, 'the uint8 weights file hash');
   assert.match(m, /onnxruntime-node \d+\.\d+/);
 });
