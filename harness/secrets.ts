@@ -200,8 +200,9 @@ export function redactUrl(url: string): string {
   }
   const secretParams = [...u.searchParams.keys()].filter(isSecretKey);
   // Nothing to remove: the URL comes back exactly as written (no normalisation).
-  if (!u.username && !u.password && secretParams.length === 0) return url;
-  if (u.username || u.password) {
+  const loginOnly = /^(ssh|sftp):$/i.test(u.protocol) && !u.password;
+  if ((loginOnly || (!u.username && !u.password)) && secretParams.length === 0) return url;
+  if (!loginOnly && (u.username || u.password)) {
     u.username = REDACTED;
     u.password = '';
   }
@@ -268,8 +269,10 @@ function redactFragments(text: string, grams: ReadonlySet<string>): string {
   return out;
 }
 
-/** `scheme://user:password@` and `scheme://user@` (user info of any URL). */
-const URL_USER_INFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:"'<>]+(?::[^\s/"'<>]*)?@/gi;
+/** `scheme://user:password@` and `scheme://user@` (user info of any URL; a token can stand in the user slot). */
+const URL_USER_INFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/@:"'<>]+)(:[^\s/"'<>]*)?@/gi;
+/** Schemes whose `user@` is the login name, never a credential (ssh://pi@board): kept when no password follows. */
+const LOGIN_SCHEMES = /^(ssh|sftp):\/\/$/i;
 /** `user:password@host` without (or with a mistyped) scheme: `htps//u:p@h`, `u:p@h`. */
 const BARE_USER_INFO = /(^|[\s"'(=,;[{</])([^\s/@:"'()<>[\]{},;=]+):([^\s/@"'<>]+)@(?=[A-Za-z0-9[])/g;
 /** `"key": "value"` / `'key': 'value'` (JSON, Python reprs of echoed capabilities). */
@@ -292,7 +295,9 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
   // Every pattern below needs one of these: most strings (trace event names, ids) skip them all.
   if (!/[:=@]/.test(out)) return out;
   return out
-    .replace(URL_USER_INFO, `$1${REDACTED}@`)
+    .replace(URL_USER_INFO, (m, scheme: string, _user: string, password: string | undefined) =>
+      LOGIN_SCHEMES.test(scheme) && !password ? m : `${scheme}${REDACTED}@`,
+    )
     .replace(BARE_USER_INFO, `$1${REDACTED}@`)
     .replace(QUOTED_PAIR, (m, q: string, key: string, sep: string, vq: string, value: string) =>
       isSecretKey(key) && value !== '' && value !== REDACTED && !ONLY_PLACEHOLDER.test(value) ? `${q}${key}${q}${sep}${vq}${REDACTED}${vq}` : m,

@@ -16,7 +16,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, runCliAsync, STACK } from '../helpers/cli.ts';
-import { isSecretKey, redactAndCut, redactDeep, redactText, SECRET_FRAGMENT, secretsOf } from '../../harness/secrets.ts';
+import { isSecretKey, redactAndCut, redactDeep, redactText, redactUrl, SECRET_FRAGMENT, secretsOf } from '../../harness/secrets.ts';
 import { SUMMARY_MAX_CHARS } from '../../runners/webdriver-client.ts';
 
 const made: string[] = [];
@@ -331,4 +331,12 @@ test('redaction before cutting, and of what a cut elsewhere left: no 6-character
     Q: 'from-env-q',
   });
   assert.deepEqual(found.sort(), ['from-env-p', 'from-env-q', 'lit-key', Buffer.from('me:from-env-p').toString('base64')].sort());
+});
+
+test('URL user info: a password or a token in the user slot is redacted; an ssh login name is not a credential and stays', () => {
+  assert.equal(redactText('connect ssh://pi@10.77.0.2:22 failed'), 'connect ssh://pi@10.77.0.2:22 failed');
+  assert.equal(redactText('connect ssh://pi:hunter22@10.77.0.2:22 failed'), 'connect ssh://***@10.77.0.2:22 failed');
+  assert.equal(redactText('GET https://ghp_token123@example.test/x'), 'GET https://***@example.test/x');
+  assert.equal(redactUrl('ssh://root@board.local:22'), 'ssh://root@board.local:22');
+  assert.equal(redactUrl('https://user:key@hub.example.test/wd/hub'), 'https://***@hub.example.test/wd/hub');
 });
