@@ -3,8 +3,7 @@
  * built once per test process, and synthetic entries derived from its summary (medians scaled
  * by seeded noise or a step), so verdict and store tests see real job ids, devices and figures.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../../harness/config/schema.ts';
 import { runBenchmark } from '../../harness/run.ts';
@@ -13,13 +12,14 @@ import { mulberry32 } from '../../harness/stats.ts';
 import type { HistoryEntry } from '../../harness/history/schema.ts';
 import { appendResult, readResults, readRunInfo, writeRunInfo } from '../../harness/store.ts';
 import { JobResultSchema } from '../../harness/results.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 let cached: Promise<string> | undefined;
 
 /** The real run folder (built on first call). */
 export function realRun(): Promise<string> {
   cached ??= (async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'mnb-history-')), 'run');
+    const dir = join(tempDir('mnb-history-'), 'run');
     const config = resolveConfig({
       targets: [{ name: 'node', type: 'node' }],
       variants: { alpha: [0.25], resolution: [128] },

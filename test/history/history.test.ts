@@ -6,8 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { recordRun, entryOfRunFolder } from '../../harness/history/record.ts';
@@ -18,8 +17,9 @@ import { toBmf, toCustomBiggerIsBetter, toCustomSmallerIsBetter } from '../../re
 import { runCli, runCliAsync, STACK } from '../helpers/cli.ts';
 import { SLOW_LAYER_ENV, SLOW_LAYER_EXEC_ARGV } from '../helpers/slow-layer.ts';
 import { derivedRun, realRun, syntheticHistory } from './fixture.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'mnb-hist-'));
+const tmp = () => tempDir('mnb-hist-');
 const MAIN = { MOBILENET_BENCH_BRANCH: 'main', GITHUB_ACTIONS: '', GITLAB_CI: '', CI: '' };
 
 test('a real run becomes one summary: per-job medians, CI, memory, agreement, device and provenance from GitHub Actions', async () => {

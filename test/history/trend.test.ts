@@ -5,8 +5,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { changePoints } from '../../harness/history/changepoints.ts';
 import { summarizeRun } from '../../harness/history/summarize.ts';
@@ -15,6 +13,7 @@ import { runCli } from '../helpers/cli.ts';
 import { jobLine, runInfo } from '../helpers/run-folder.ts';
 import { canvasInk, launchChromium, openReport, skipWithoutChromium } from '../reports/chromium.ts';
 import { gaussian, syntheticHistory } from './fixture.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 test('PELT: a ×1.10 step at run 20 of 30 is found at 20 ± 1 with its size; flat series give no change point', () => {
   let flatAlarms = 0;
@@ -39,7 +38,7 @@ test('trend page: opens on what changed, draws in Chromium with no console error
     { source: 'mem', label: 'b', run: runInfo('b', ids), results: ids.map((id) => jobLine(id, [20, 21, 19, 20.5, 20])) },
     { commit: null, branch: 'main', dirty: false, time: 't', ci: null, url: null, pullRequest: null },
   );
-  const root = mkdtempSync(join(tmpdir(), 'mnb-trend-'));
+  const root = tempDir('mnb-trend-');
   const history = join(root, 'history');
   for (const e of syntheticHistory(base, 30, { noise: 0.015, seed: 5, step: (i, id) => (i >= 19 && id === ids[0] ? 1.1 : 1) })) addEntry(history, e);
   const out = join(root, 'trend.html');

@@ -1,14 +1,13 @@
 /** A job that hit a cap before its target precision is flagged in the report and in compare; one that reached it is not. */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jobLine, writeRunFolder } from '../helpers/run-folder.ts';
 import { renderReport } from '../../reports/build.ts';
 import { compareRuns } from '../../harness/compare/compare.ts';
 import { loadComparable } from '../../harness/compare/load.ts';
 import { mulberry32 } from '../../harness/stats.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
 
 const samples = (seed: number, n = 40) => {
   const r = mulberry32(seed);
@@ -20,7 +19,7 @@ function line(id: string, seed: number, stop: { stopReason: 'precision' | 'maxTi
 }
 
 test('a capped job is marked in the report and named in compare; a precise one is not', () => {
-  const root = mkdtempSync(join(tmpdir(), 'mb-precision-flag-'));
+  const root = tempDir('mb-precision-flag-');
   const jobs = (seed: number) => [
     line('node/reference/0.25_128', seed, { stopReason: 'maxTime', precision: 0.034 }),
     line('node/reference/0.5_160', seed + 1, { stopReason: 'precision', precision: 0.008 }),
