@@ -8,7 +8,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyOverrides } from '../../harness/config/overrides.ts';
 import { resolveConfig, type UserConfig } from '../../harness/config/schema.ts';
@@ -17,7 +17,7 @@ import { runBenchmark } from '../../harness/run.ts';
 import type { JobResult } from '../../harness/results.ts';
 import type { Runner } from '../../harness/runner.ts';
 import { appendResult, readResults, readRunInfo, resultsPath, runInfoPath, writeRunInfo } from '../../harness/store.ts';
-import { jobLine, runInfo } from '../helpers/run-folder.ts';
+import { jobLine, runInfo, folderSnapshot } from '../helpers/run-folder.ts';
 import { tempDir } from '../helpers/temp-dirs.ts';
 
 /** A runner that answers each job at once; `fail(job)` makes that job's answer a failure. */
@@ -30,18 +30,6 @@ function answering(calls: Job[], fail: (job: Job) => boolean = () => false) {
     },
     close: async () => {},
   });
-}
-
-/** Every file of a folder with its size, mtime and hash: "nothing changed" means these are equal. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const f of readdirSync(dir).sort()) {
-    const st = statSync(join(dir, f));
-    out[f] = `${st.size} ${st.mtimeMs} ${createHash('sha256')
-      .update(readFileSync(join(dir, f)))
-      .digest('hex')}`;
-  }
-  return out;
 }
 
 /** Drop the last `n` lines of results.jsonl, as if the run had been killed before writing them. */
@@ -103,7 +91,7 @@ test('resume when the recorded mirror is gone: refused naming the vanished jobs 
   });
   dropLastLines(dir, 1);
   renameSync(mirror, `${mirror}.moved`);
-  const before = snapshot(dir);
+  const before = folderSnapshot(dir);
   const calls: Job[] = [];
   await assert.rejects(runBenchmark({ runnerFor: answering(calls), resumeDir: dir, environment: {} }), (e: Error) => {
     assert.equal(e.name, 'ResumeError');
@@ -120,7 +108,7 @@ test('resume when the recorded mirror is gone: refused naming the vanished jobs 
     return true;
   });
   assert.equal(calls.length, 0, 'no job ran');
-  assert.deepEqual(snapshot(dir), before, 'results.jsonl and run.json untouched, no lock left');
+  assert.deepEqual(folderSnapshot(dir), before, 'results.jsonl and run.json untouched, no lock left');
   // Put back, the same resume goes on.
   renameSync(`${mirror}.moved`, mirror);
   await runBenchmark({ runnerFor: answering(calls), resumeDir: dir, environment: {} });
@@ -144,12 +132,12 @@ test('a run.json from before the environment was recorded: the environment appli
   const { mirror: _m, ...weights } = config.weights;
   writeRunInfo(dir, { ...rest, config: { ...config, weights } });
   dropLastLines(dir, 1);
-  const before = snapshot(dir);
+  const before = folderSnapshot(dir);
   await assert.rejects(
     runBenchmark({ runnerFor: answering([]), resumeDir: dir, environment: {} }),
     /vanish: [^\n]*0\.25_224-tflite[\s\S]*this run\.json predates recorded mirrors: if the run took its weights from MOBILENET_BENCH_MIRROR, set it to that folder again/,
   );
-  assert.deepEqual(snapshot(dir), before);
+  assert.deepEqual(folderSnapshot(dir), before);
   const calls: Job[] = [];
   await runBenchmark({ runnerFor: answering(calls), resumeDir: dir, environment: { mirror } });
   assert.equal(calls.length, 1);
@@ -179,7 +167,7 @@ test('retryFailed: a corrupt weights file, since fixed, is refused on a plain re
   const oldSha = readRunInfo(dir).weights!.find((w) => w.variant === '0.25_128')!.sha256;
 
   writeFileSync(broken, 'fixed');
-  const before = snapshot(dir);
+  const before = folderSnapshot(dir);
   await assert.rejects(runBenchmark({ runnerFor: answering([]), resumeDir: dir }), (e: Error) => {
     assert.equal(e.name, 'ResumeError');
     assert.match(
@@ -189,7 +177,7 @@ test('retryFailed: a corrupt weights file, since fixed, is refused on a plain re
     assert.match(e.message, /add --retry-failed to re-run them on the new files/);
     return true;
   });
-  assert.deepEqual(snapshot(dir), before, 'refused: nothing changed');
+  assert.deepEqual(folderSnapshot(dir), before, 'refused: nothing changed');
 
   const calls: Job[] = [];
   const { results } = await runBenchmark({ runnerFor: answering(calls, corrupt), resumeDir: dir, retryFailed: true });

@@ -1,5 +1,7 @@
 /** Schema-valid job lines and run folders built by hand, for tests of the store, compare and report. */
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { JobResultSchema, RunInfoSchema, SCHEMA_VERSION, type JobResult, type RunInfo } from '../../harness/results.ts';
 import { appendResult, writeRunInfo } from '../../harness/store.ts';
 
@@ -76,4 +78,16 @@ export function writeRunFolder(dir: string, jobs: JobResult[], runId = 'r'): str
   );
   for (const j of jobs) appendResult(dir, j);
   return dir;
+}
+
+/** Every file under a folder (subfolders as `sub/file`) with its size, mtime and hash: "nothing changed on disk" means two of these are equal. */
+export function folderSnapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of readdirSync(dir).sort()) {
+    const p = join(dir, f);
+    const st = statSync(p);
+    if (st.isDirectory()) Object.assign(out, Object.fromEntries(Object.entries(folderSnapshot(p)).map(([k, v]) => [`${f}/${k}`, v])));
+    else out[f] = `${st.size} ${st.mtimeMs} ${createHash('sha256').update(readFileSync(p)).digest('hex')}`;
+  }
+  return out;
 }

@@ -6,30 +6,17 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { existsSync, linkSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, symlinkSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { baselineCommand } from '../../cli/baseline.ts';
 import { compareCommand } from '../../cli/compare.ts';
 import { saveBaseline } from '../../harness/compare/load.ts';
 import { OutputOverwritesInputError, refuseOutputsOverInputs, resolvedPath } from '../../harness/output-guard.ts';
 import { runCli, STACK } from '../helpers/cli.ts';
-import { jobLine, writeRunFolder } from '../helpers/run-folder.ts';
+import { jobLine, writeRunFolder, folderSnapshot } from '../helpers/run-folder.ts';
 import { tempDir } from '../helpers/temp-dirs.ts';
 
 const IDS = ['node/reference/0.25_128', 'node/reference/0.5_160'];
-
-/** Every file under a folder (one level of subfolders) with size, mtime and hash. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const f of readdirSync(dir).sort()) {
-    const p = join(dir, f);
-    const st = statSync(p);
-    if (st.isDirectory()) Object.assign(out, Object.fromEntries(Object.entries(snapshot(p)).map(([k, v]) => [`${f}/${k}`, v])));
-    else out[f] = `${st.size} ${st.mtimeMs} ${createHash('sha256').update(readFileSync(p)).digest('hex')}`;
-  }
-  return out;
-}
 
 function fixture() {
   const root = tempDir('mnb-outputs-');
@@ -63,7 +50,7 @@ test("report -o onto its own run folder's files exits 2 naming the path, however
   const { root, a, b } = fixture();
   symlinkSync(join(a, 'results.jsonl'), join(root, 'link.jsonl'));
   linkSync(join(a, 'run.json'), join(root, 'hard.json'));
-  const before = snapshot(root);
+  const before = folderSnapshot(root);
   const cases: [string[], string][] = [
     [[a, '-o', join(a, 'results.jsonl')], join(a, 'results.jsonl')],
     [[a, '--format', 'markdown', '--out', join(a, 'run.json')], join(a, 'run.json')],
@@ -84,7 +71,7 @@ test("report -o onto its own run folder's files exits 2 naming the path, however
   const rel = runCli(['report', 'a', '-o', join('a', '..', 'a', 'results.jsonl')], { cwd: root });
   assert.equal(rel.status, 2, rel.stderr);
   assert.match(rel.stderr, /refusing to write there, it is results\.jsonl of the input run folder a/);
-  assert.deepEqual(snapshot(root), before, 'nothing on disk changed');
+  assert.deepEqual(folderSnapshot(root), before, 'nothing on disk changed');
   t.diagnostic(`${cases.length + 1} refused report commands`);
 
   // The guard refuses only inputs: a new file beside them, and the default, are written.
@@ -93,14 +80,14 @@ test("report -o onto its own run folder's files exits 2 naming the path, however
   assert.ok(readFileSync(join(a, 'results.jsonl.html'), 'utf8').includes('<html'));
   assert.equal(runCli(['report', a]).status, 0);
   assert.ok(existsSync(join(a, 'report.html')));
-  assert.equal(snapshot(root)['a/results.jsonl'], before['a/results.jsonl']);
+  assert.equal(folderSnapshot(root)['a/results.jsonl'], before['a/results.jsonl']);
 });
 
 test('compare --json/--markdown/--junit onto an input exits 2 naming the path and writes nothing, not even stdout', async () => {
   const { root, a, b } = fixture();
   const baselines = join(root, 'baselines');
   saveBaseline([a], { dir: baselines, name: 'main' });
-  const before = snapshot(root);
+  const before = folderSnapshot(root);
   const cases: [string[], string, string][] = [
     [[a, b, '--json', join(b, 'results.jsonl')], '--json', join(b, 'results.jsonl')],
     [[a, join(b, 'results.jsonl'), '--markdown', join(b, 'run.json')], '--markdown', join(b, 'run.json')],
@@ -127,7 +114,7 @@ test('compare --json/--markdown/--junit onto an input exits 2 naming the path an
     assert.match(r.err, new RegExp(`${option} ${escapeRegExp(named)}: refusing to write there, it is .*input`), r.err);
     assert.equal(r.out, '', 'no report on stdout either: the command did nothing');
   }
-  assert.deepEqual(snapshot(root), before, 'nothing on disk changed (ok.md of the last case included)');
+  assert.deepEqual(folderSnapshot(root), before, 'nothing on disk changed (ok.md of the last case included)');
   // Control: the same commands with outputs beside the inputs succeed.
   const ok = await compare([a, b, '--json', join(root, 'c.json'), '--markdown', join(a, 'compare.md')]);
   assert.equal(ok.code, 0, ok.err);
@@ -136,7 +123,7 @@ test('compare --json/--markdown/--junit onto an input exits 2 naming the path an
 
 test("baseline save onto an input run folder's run.json or a trace is refused even with --force", async () => {
   const { root, a, b } = fixture();
-  const before = snapshot(root);
+  const before = folderSnapshot(root);
   for (const argv of [
     ['save', a, '--dir', a, '--name', 'run', '--force'],
     ['save', a, b, '--dir', b, '--name', 'trace-x'],
@@ -154,7 +141,7 @@ test("baseline save onto an input run folder's run.json or a trace is refused ev
     );
     assert.match(err, /baseline file .*(run|trace-x)\.json: refusing to write there, it is (run|trace-x)\.json of the input run folder/, err);
   }
-  assert.deepEqual(snapshot(root), before);
+  assert.deepEqual(folderSnapshot(root), before);
   assert.equal(
     await baselineCommand(
       ['save', a, '--dir', join(a, 'baselines'), '--name', 'run'],

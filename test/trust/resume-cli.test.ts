@@ -8,7 +8,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JobResult } from '../../harness/results.ts';
 import { readResults, readRunInfo, resultsPath } from '../../harness/store.ts';
@@ -16,6 +16,7 @@ import { loadRunFolder } from '../../reports/data.ts';
 import { runCli, STACK } from '../helpers/cli.ts';
 import { skipWithoutSharedData, WEIGHTS_DIR } from '../helpers/data.ts';
 import { tempDir } from '../helpers/temp-dirs.ts';
+import { folderSnapshot } from '../helpers/run-folder.ts';
 
 const skip = skipWithoutSharedData();
 const IDS = ['node/reference/0.25_128-uint8', 'node/reference/0.25_160-uint8'];
@@ -40,17 +41,6 @@ function setup(prefix: string) {
   return { work, mirror, dir: join(work, 'run') };
 }
 
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const f of readdirSync(dir).sort()) {
-    const st = statSync(join(dir, f));
-    out[f] = `${st.size} ${st.mtimeMs} ${createHash('sha256')
-      .update(readFileSync(join(dir, f)))
-      .digest('hex')}`;
-  }
-  return out;
-}
-
 function dropLastLine(dir: string): void {
   const lines = readFileSync(resultsPath(dir), 'utf8').split('\n').filter(Boolean);
   writeFileSync(
@@ -64,12 +54,12 @@ function dropLastLine(dir: string): void {
 
 /** `run ...args` must exit 2 with `message`, no stack, and leave `dir` exactly as it was. */
 function refused(work: string, dir: string, args: string[], env: NodeJS.ProcessEnv, ...messages: RegExp[]) {
-  const before = snapshot(dir);
+  const before = folderSnapshot(dir);
   const r = runCli(['run', ...args], { cwd: work, env });
   assert.equal(r.status, 2, `${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
   for (const m of messages) assert.match(r.stderr, m);
   assert.doesNotMatch(r.stderr, STACK);
-  assert.deepEqual(snapshot(dir), before, `${args.join(' ')}: the run folder is unchanged`);
+  assert.deepEqual(folderSnapshot(dir), before, `${args.join(' ')}: the run folder is unchanged`);
   return r;
 }
 

@@ -5,7 +5,6 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import fs, { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
@@ -16,7 +15,7 @@ import { appendResult, readResults, readRunInfo, resultsPath, runInfoPath, Store
 import { renderReport, writeReport } from '../../reports/build.ts';
 import type { Runner } from '../../harness/runner.ts';
 import { runCli, STACK } from '../helpers/cli.ts';
-import { jobLine } from '../helpers/run-folder.ts';
+import { jobLine, folderSnapshot } from '../helpers/run-folder.ts';
 import { mountTmpfs } from '../helpers/tmpfs.ts';
 import { tempDir, tempRunDir } from '../helpers/temp-dirs.ts';
 
@@ -38,18 +37,6 @@ function answering(calls: string[], samples = 5) {
     },
     close: async () => {},
   });
-}
-
-/** Every file of a folder with its size, mtime and hash: "nothing changed on disk" means these are equal. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const f of readdirSync(dir).sort()) {
-    const st = statSync(join(dir, f));
-    out[f] = `${st.size} ${st.mtimeMs} ${createHash('sha256')
-      .update(readFileSync(join(dir, f)))
-      .digest('hex')}`;
-  }
-  return out;
 }
 
 test('a complete last line missing only its newline is kept: report shows it and --resume does not run it again', async () => {
@@ -90,17 +77,17 @@ test('a resume refused for a garbage line in the middle changes nothing on disk 
   const lines = readFileSync(resultsPath(dir), 'utf8').split('\n');
   // Garbage in the middle and a torn tail: the refusal must not even repair the tail.
   writeFileSync(resultsPath(dir), [lines[0], 'garbage', ...lines.slice(1, 3)].join('\n') + '\n' + lines[3].slice(0, 30));
-  const before = snapshot(dir);
+  const before = folderSnapshot(dir);
   const calls: string[] = [];
   await assert.rejects(runBenchmark({ config: CONFIG, runnerFor: answering(calls), resumeDir: dir }), /results\.jsonl:2: not valid JSON/);
   assert.deepEqual(calls, []);
-  assert.deepEqual(snapshot(dir), before, 'run.json, results.jsonl and the folder unchanged; no lock left');
+  assert.deepEqual(folderSnapshot(dir), before, 'run.json, results.jsonl and the folder unchanged; no lock left');
 
   const cli = runCli(['run', '--resume', dir]);
   assert.equal(cli.status, 2);
   assert.match(cli.stderr, /results\.jsonl:2: not valid JSON; fix or delete that line/);
   assert.doesNotMatch(cli.stderr, STACK);
-  assert.deepEqual(snapshot(dir), before);
+  assert.deepEqual(folderSnapshot(dir), before);
 });
 
 test('a truncated or invalid run.json: run --resume, report and compare exit 2 naming the file, no stack', async () => {
@@ -112,7 +99,7 @@ test('a truncated or invalid run.json: run --resume, report and compare exit 2 n
     ['invalid', '{"schemaVersion":1}'],
   ] as const) {
     writeFileSync(runInfoPath(dir), text);
-    const before = snapshot(dir);
+    const before = folderSnapshot(dir);
     for (const args of [
       ['run', '--resume', dir],
       ['report', dir],
@@ -123,7 +110,7 @@ test('a truncated or invalid run.json: run --resume, report and compare exit 2 n
       assert.match(r.stderr, new RegExp(`${runInfoPath(dir).replace(/[./]/g, '\\$&')}: ${what === 'truncated' ? 'not valid JSON' : 'runId'}`));
       assert.doesNotMatch(r.stderr, STACK);
     }
-    assert.deepEqual(snapshot(dir), before, `nothing written after a ${what} run.json`);
+    assert.deepEqual(folderSnapshot(dir), before, `nothing written after a ${what} run.json`);
   }
 });
 
@@ -209,13 +196,13 @@ test('a read-only run folder (tmpfs remounted ro): run --resume exits 2 naming E
     const dir = join(fsys.dir, 'run');
     await runBenchmark({ config: CONFIG, runnerFor: answering([]), outDir: dir });
     writeFileSync(resultsPath(dir), readFileSync(resultsPath(dir), 'utf8').split('\n').slice(0, 2).join('\n') + '\n');
-    const before = snapshot(dir);
+    const before = folderSnapshot(dir);
     fsys.readOnly(true);
     const r = runCli(['run', '--resume', dir]);
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /cannot write .*run\.lock: the file system is read-only \(EROFS\)/);
     assert.doesNotMatch(r.stderr, STACK);
-    assert.deepEqual(snapshot(dir), before);
+    assert.deepEqual(folderSnapshot(dir), before);
   } finally {
     fsys.readOnly(false);
     fsys.unmount();
