@@ -42,147 +42,168 @@ export function packKernel(kernel: Float32Array, fanIn: number, outC: number): F
  * out[p, o] = Σ_i input[p, i] · packed[o, i] (+ epilogue): [rows, inC] · [inC, outC] with the kernel
  * packed as [outC, inC] (see packKernel). The pointwise conv, the fc layer and the im2col'd stem all
  * run here, so this is where ~97 % of the time goes.
+ *
+ * The work is split into three functions, each called only for shapes that reach all of its
+ * branches: with the leftover loops inline, V8 optimized matmul on the first layers (no leftovers)
+ * and threw the optimized code away ("insufficient type feedback for compare operation") at each
+ * layer that had some: about 35 deoptimizations per process (--trace-deopt), now one.
  */
 export function matmul(input: Float32Array, rows: number, inC: number, packed: Float32Array, outC: number, out: Float32Array, epilogue: Epilogue = {}): void {
-  const { bias, relu6: clamp = false } = epilogue;
   // Sizes computed with Math.ceil / ** may arrive as heap doubles; `| 0` keeps every
   // index in small-integer arithmetic (worth ~1.7× here).
   rows |= 0;
   inC |= 0;
   outC |= 0;
-  // Register blocking: 4 rows × 4 output channels = 16 independent accumulators
-  // per pass over inC, 8 loads per 16 multiply-adds, every stream contiguous.
+  const bias = epilogue.bias ?? new Float32Array(outC);
+  const clamp = epilogue.relu6 === true;
   const rows4 = rows - (rows % 4);
   const outC4 = outC - (outC % 4);
   for (let p = 0; p < rows4; p += 4) {
-    const x0 = p * inC,
-      x1 = x0 + inC,
-      x2 = x1 + inC,
-      x3 = x2 + inC;
-    const y0 = p * outC,
-      y1 = y0 + outC,
-      y2 = y1 + outC,
-      y3 = y2 + outC;
-    for (let o = 0; o < outC4; o += 4) {
-      const k0 = o * inC,
-        k1 = k0 + inC,
-        k2 = k1 + inC,
-        k3 = k2 + inC;
-      let a00 = 0,
-        a01 = 0,
-        a02 = 0,
-        a03 = 0;
-      let a10 = 0,
-        a11 = 0,
-        a12 = 0,
-        a13 = 0;
-      let a20 = 0,
-        a21 = 0,
-        a22 = 0,
-        a23 = 0;
-      let a30 = 0,
-        a31 = 0,
-        a32 = 0,
-        a33 = 0;
-      for (let i = 0; i < inC; i++) {
-        const w0 = packed[k0 + i],
-          w1 = packed[k1 + i],
-          w2 = packed[k2 + i],
-          w3 = packed[k3 + i];
-        const v0 = input[x0 + i],
-          v1 = input[x1 + i],
-          v2 = input[x2 + i],
-          v3 = input[x3 + i];
-        a00 += v0 * w0;
-        a01 += v0 * w1;
-        a02 += v0 * w2;
-        a03 += v0 * w3;
-        a10 += v1 * w0;
-        a11 += v1 * w1;
-        a12 += v1 * w2;
-        a13 += v1 * w3;
-        a20 += v2 * w0;
-        a21 += v2 * w1;
-        a22 += v2 * w2;
-        a23 += v2 * w3;
-        a30 += v3 * w0;
-        a31 += v3 * w1;
-        a32 += v3 * w2;
-        a33 += v3 * w3;
-      }
-      const b0 = bias ? bias[o] : 0,
-        b1 = bias ? bias[o + 1] : 0;
-      const b2 = bias ? bias[o + 2] : 0,
-        b3 = bias ? bias[o + 3] : 0;
-      out[y0 + o] = finish(a00 + b0, clamp);
-      out[y0 + o + 1] = finish(a01 + b1, clamp);
-      out[y0 + o + 2] = finish(a02 + b2, clamp);
-      out[y0 + o + 3] = finish(a03 + b3, clamp);
-      out[y1 + o] = finish(a10 + b0, clamp);
-      out[y1 + o + 1] = finish(a11 + b1, clamp);
-      out[y1 + o + 2] = finish(a12 + b2, clamp);
-      out[y1 + o + 3] = finish(a13 + b3, clamp);
-      out[y2 + o] = finish(a20 + b0, clamp);
-      out[y2 + o + 1] = finish(a21 + b1, clamp);
-      out[y2 + o + 2] = finish(a22 + b2, clamp);
-      out[y2 + o + 3] = finish(a23 + b3, clamp);
-      out[y3 + o] = finish(a30 + b0, clamp);
-      out[y3 + o + 1] = finish(a31 + b1, clamp);
-      out[y3 + o + 2] = finish(a32 + b2, clamp);
-      out[y3 + o + 3] = finish(a33 + b3, clamp);
-    }
-    // Leftover output channels (only the fc layer's 1001 / 1000 classes): 4 rows × 1.
-    for (let o = outC4; o < outC; o++) {
-      const k = o * inC;
-      let a0 = 0,
-        a1 = 0,
-        a2 = 0,
-        a3 = 0;
-      for (let i = 0; i < inC; i++) {
-        const w = packed[k + i];
-        a0 += input[x0 + i] * w;
-        a1 += input[x1 + i] * w;
-        a2 += input[x2 + i] * w;
-        a3 += input[x3 + i] * w;
-      }
-      const b = bias ? bias[o] : 0;
-      out[y0 + o] = finish(a0 + b, clamp);
-      out[y1 + o] = finish(a1 + b, clamp);
-      out[y2 + o] = finish(a2 + b, clamp);
-      out[y3 + o] = finish(a3 + b, clamp);
-    }
+    if (outC4 > 0) block4x4(input, p, inC, packed, outC4, outC, out, bias, clamp);
+    if (outC4 < outC) block4x1(input, p, inC, packed, outC4, outC, out, bias, clamp);
   }
-  // Leftover rows (e.g. 7·7 = 49 pixels, or the single fc row): 1 row × 4 channels, then 1 × 1.
-  for (let p = rows4; p < rows; p++) {
-    const x = p * inC,
-      y = p * outC;
-    for (let o = 0; o < outC4; o += 4) {
-      const k0 = o * inC,
-        k1 = k0 + inC,
-        k2 = k1 + inC,
-        k3 = k2 + inC;
-      let a0 = 0,
-        a1 = 0,
-        a2 = 0,
-        a3 = 0;
-      for (let i = 0; i < inC; i++) {
-        const v = input[x + i];
-        a0 += v * packed[k0 + i];
-        a1 += v * packed[k1 + i];
-        a2 += v * packed[k2 + i];
-        a3 += v * packed[k3 + i];
-      }
-      out[y + o] = finish(a0 + (bias ? bias[o] : 0), clamp);
-      out[y + o + 1] = finish(a1 + (bias ? bias[o + 1] : 0), clamp);
-      out[y + o + 2] = finish(a2 + (bias ? bias[o + 2] : 0), clamp);
-      out[y + o + 3] = finish(a3 + (bias ? bias[o + 3] : 0), clamp);
+  for (let p = rows4; p < rows; p++) block1(input, p, inC, packed, outC, out, bias, clamp);
+}
+
+/** Rows p..p+3 × output channels 0..outC4 in 4 × 4 register blocks: 16 accumulators, 8 loads per 16 multiply-adds, every stream contiguous. */
+function block4x4(input: Float32Array, p: number, inC: number, packed: Float32Array, outC4: number, outC: number, out: Float32Array, bias: Float32Array, clamp: boolean): void {
+  const x0 = p * inC,
+    x1 = x0 + inC,
+    x2 = x1 + inC,
+    x3 = x2 + inC;
+  const y0 = p * outC,
+    y1 = y0 + outC,
+    y2 = y1 + outC,
+    y3 = y2 + outC;
+  for (let o = 0; o < outC4; o += 4) {
+    const k0 = o * inC,
+      k1 = k0 + inC,
+      k2 = k1 + inC,
+      k3 = k2 + inC;
+    let a00 = 0,
+      a01 = 0,
+      a02 = 0,
+      a03 = 0;
+    let a10 = 0,
+      a11 = 0,
+      a12 = 0,
+      a13 = 0;
+    let a20 = 0,
+      a21 = 0,
+      a22 = 0,
+      a23 = 0;
+    let a30 = 0,
+      a31 = 0,
+      a32 = 0,
+      a33 = 0;
+    for (let i = 0; i < inC; i++) {
+      const w0 = packed[k0 + i],
+        w1 = packed[k1 + i],
+        w2 = packed[k2 + i],
+        w3 = packed[k3 + i];
+      const v0 = input[x0 + i],
+        v1 = input[x1 + i],
+        v2 = input[x2 + i],
+        v3 = input[x3 + i];
+      a00 += v0 * w0;
+      a01 += v0 * w1;
+      a02 += v0 * w2;
+      a03 += v0 * w3;
+      a10 += v1 * w0;
+      a11 += v1 * w1;
+      a12 += v1 * w2;
+      a13 += v1 * w3;
+      a20 += v2 * w0;
+      a21 += v2 * w1;
+      a22 += v2 * w2;
+      a23 += v2 * w3;
+      a30 += v3 * w0;
+      a31 += v3 * w1;
+      a32 += v3 * w2;
+      a33 += v3 * w3;
     }
-    for (let o = outC4; o < outC; o++) {
-      const k = o * inC;
-      let a = 0;
-      for (let i = 0; i < inC; i++) a += input[x + i] * packed[k + i];
-      out[y + o] = finish(a + (bias ? bias[o] : 0), clamp);
+    const b0 = bias[o],
+      b1 = bias[o + 1],
+      b2 = bias[o + 2],
+      b3 = bias[o + 3];
+    out[y0 + o] = finish(a00 + b0, clamp);
+    out[y0 + o + 1] = finish(a01 + b1, clamp);
+    out[y0 + o + 2] = finish(a02 + b2, clamp);
+    out[y0 + o + 3] = finish(a03 + b3, clamp);
+    out[y1 + o] = finish(a10 + b0, clamp);
+    out[y1 + o + 1] = finish(a11 + b1, clamp);
+    out[y1 + o + 2] = finish(a12 + b2, clamp);
+    out[y1 + o + 3] = finish(a13 + b3, clamp);
+    out[y2 + o] = finish(a20 + b0, clamp);
+    out[y2 + o + 1] = finish(a21 + b1, clamp);
+    out[y2 + o + 2] = finish(a22 + b2, clamp);
+    out[y2 + o + 3] = finish(a23 + b3, clamp);
+    out[y3 + o] = finish(a30 + b0, clamp);
+    out[y3 + o + 1] = finish(a31 + b1, clamp);
+    out[y3 + o + 2] = finish(a32 + b2, clamp);
+    out[y3 + o + 3] = finish(a33 + b3, clamp);
+  }
+}
+
+/** Rows p..p+3 × the leftover output channels outC4..outC (only the fc layer's 1001 / 1000 classes). */
+function block4x1(input: Float32Array, p: number, inC: number, packed: Float32Array, outC4: number, outC: number, out: Float32Array, bias: Float32Array, clamp: boolean): void {
+  const x0 = p * inC,
+    x1 = x0 + inC,
+    x2 = x1 + inC,
+    x3 = x2 + inC;
+  const y0 = p * outC;
+  for (let o = outC4; o < outC; o++) {
+    const k = o * inC;
+    let a0 = 0,
+      a1 = 0,
+      a2 = 0,
+      a3 = 0;
+    for (let i = 0; i < inC; i++) {
+      const w = packed[k + i];
+      a0 += input[x0 + i] * w;
+      a1 += input[x1 + i] * w;
+      a2 += input[x2 + i] * w;
+      a3 += input[x3 + i] * w;
     }
+    const b = bias[o];
+    out[y0 + o] = finish(a0 + b, clamp);
+    out[y0 + outC + o] = finish(a1 + b, clamp);
+    out[y0 + 2 * outC + o] = finish(a2 + b, clamp);
+    out[y0 + 3 * outC + o] = finish(a3 + b, clamp);
+  }
+}
+
+/** One leftover row (e.g. of 7·7 = 49 pixels, or the single fc row) × every output channel, 4 at a time, then 1. */
+function block1(input: Float32Array, p: number, inC: number, packed: Float32Array, outC: number, out: Float32Array, bias: Float32Array, clamp: boolean): void {
+  const x = p * inC,
+    y = p * outC;
+  const outC4 = outC - (outC % 4);
+  for (let o = 0; o < outC4; o += 4) {
+    const k0 = o * inC,
+      k1 = k0 + inC,
+      k2 = k1 + inC,
+      k3 = k2 + inC;
+    let a0 = 0,
+      a1 = 0,
+      a2 = 0,
+      a3 = 0;
+    for (let i = 0; i < inC; i++) {
+      const v = input[x + i];
+      a0 += v * packed[k0 + i];
+      a1 += v * packed[k1 + i];
+      a2 += v * packed[k2 + i];
+      a3 += v * packed[k3 + i];
+    }
+    out[y + o] = finish(a0 + bias[o], clamp);
+    out[y + o + 1] = finish(a1 + bias[o + 1], clamp);
+    out[y + o + 2] = finish(a2 + bias[o + 2], clamp);
+    out[y + o + 3] = finish(a3 + bias[o + 3], clamp);
+  }
+  for (let o = outC4; o < outC; o++) {
+    const k = o * inC;
+    let a = 0;
+    for (let i = 0; i < inC; i++) a += input[x + i] * packed[k + i];
+    out[y + o] = finish(a + bias[o], clamp);
   }
 }
 
