@@ -66,7 +66,17 @@ export function matmul(input: Float32Array, rows: number, inC: number, packed: F
 }
 
 /** Rows p..p+3 × output channels 0..outC4 in 4 × 4 register blocks: 16 accumulators, 8 loads per 16 multiply-adds, every stream contiguous. */
-function block4x4(input: Float32Array, p: number, inC: number, packed: Float32Array, outC4: number, outC: number, out: Float32Array, bias: Float32Array, clamp: boolean): void {
+function block4x4(
+  input: Float32Array,
+  p: number,
+  inC: number,
+  packed: Float32Array,
+  outC4: number,
+  outC: number,
+  out: Float32Array,
+  bias: Float32Array,
+  clamp: boolean,
+): void {
   const x0 = p * inC,
     x1 = x0 + inC,
     x2 = x1 + inC,
@@ -146,7 +156,17 @@ function block4x4(input: Float32Array, p: number, inC: number, packed: Float32Ar
 }
 
 /** Rows p..p+3 × the leftover output channels outC4..outC (only the fc layer's 1001 / 1000 classes). */
-function block4x1(input: Float32Array, p: number, inC: number, packed: Float32Array, outC4: number, outC: number, out: Float32Array, bias: Float32Array, clamp: boolean): void {
+function block4x1(
+  input: Float32Array,
+  p: number,
+  inC: number,
+  packed: Float32Array,
+  outC4: number,
+  outC: number,
+  out: Float32Array,
+  bias: Float32Array,
+  clamp: boolean,
+): void {
   const x0 = p * inC,
     x1 = x0 + inC,
     x2 = x1 + inC,

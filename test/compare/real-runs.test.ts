@@ -50,7 +50,12 @@ async function aaTrial(root: string, trial: number): Promise<{ baselineDirs: str
     currentDirs.push(await realRun(root, `t${trial}c${k}`));
   }
   const dir = join(root, `baselines${trial}`);
-  return { baselineDirs, currentDirs, file: saveBaseline(baselineDirs, { dir, name: 'aa' }).file, currentFile: saveBaseline(currentDirs, { dir, name: 'current' }).file };
+  return {
+    baselineDirs,
+    currentDirs,
+    file: saveBaseline(baselineDirs, { dir, name: 'aa' }).file,
+    currentFile: saveBaseline(currentDirs, { dir, name: 'current' }).file,
+  };
 }
 
 const sideOf = (dirs: string[]): RunData => ({
@@ -74,13 +79,21 @@ test('real runs: A/A raises nothing; --jitless is flagged on the JS reference, n
   // to between-process noise fails both.
   let out = '';
   let trial = await aaTrial(root, 0);
-  let code = await compareCommand([trial.file, trial.currentFile], (s) => (out += s), (s) => (out += s));
+  let code = await compareCommand(
+    [trial.file, trial.currentFile],
+    (s) => (out += s),
+    (s) => (out += s),
+  );
   const flaggedFirst = compareRuns(sideOf(trial.baselineDirs), sideOf(trial.currentDirs)).regressions;
   if (code === 1) {
     const first = out;
     out = '';
     trial = await aaTrial(root, 1);
-    code = await compareCommand([trial.file, trial.currentFile], (s) => (out += s), (s) => (out += s));
+    code = await compareCommand(
+      [trial.file, trial.currentFile],
+      (s) => (out += s),
+      (s) => (out += s),
+    );
     const again = compareRuns(sideOf(trial.baselineDirs), sideOf(trial.currentDirs)).regressions.filter((id) => flaggedFirst.includes(id));
     assert.deepEqual(again, [], `flagged in two independent A/A trials:\n${first}\n${out}`);
     assert.notEqual(code, 1, out);
