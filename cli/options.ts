@@ -18,6 +18,7 @@ export const MATRIX_OPTIONS = {
   resolution: { type: 'string' },
   precision: { type: 'string' },
   quick: { type: 'boolean' },
+  sustained: { type: 'boolean' },
   profile: { type: 'boolean' },
   repeats: { type: 'string' },
   workers: { type: 'string' },
@@ -81,6 +82,7 @@ const OVERRIDE_OF: Partial<Record<keyof typeof MATRIX_OPTIONS, keyof ConfigOverr
   resolution: 'resolution',
   precision: 'precision',
   quick: 'quick',
+  sustained: 'sustained',
   profile: 'profile',
   repeats: 'repeats',
   workers: 'workers',
@@ -105,6 +107,7 @@ export function overridesFromArgs(args: MatrixArgs, env: NodeJS.ProcessEnv = pro
   o.accuracySamples = number('accuracy-samples', args['accuracy-samples']);
   o.crop = number('crop', args.crop);
   if (args.quick) o.quick = true;
+  if (args.sustained) o.sustained = true;
   if (args.profile) o.profile = true;
   o.repeats = number('repeats', args.repeats);
   o.workers = number('workers', args.workers);

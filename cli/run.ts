@@ -32,6 +32,10 @@ Options:
   --repeats N                run each job N times in fresh processes/pages and pool (compare uses them as runs)
   --workers N                at most N jobs at once, each on its own device (default: one per target instance)
   --quick                    a fast pass: 5 warm-up, ≥ 10 samples, ≤ 3 s per job, 16 images
+  --sustained                sustained mode, for devices that throttle: each job samples ≥ 60 s and ≥ 1,024
+                             samples, its median recorded per 5 s window (report: latency over time and
+                             the sustained/cold ratio); with --quick a short pass: ≥ 10 s, ≥ 64 samples,
+                             1 s windows (docs/sampling.md)
   --profile                  after the timed samples, profile each job layer by layer (runtime profilers; trace files)
   -o, --out DIR              the run folder (default results/<run id>)
   --resume DIR               finish an interrupted run without redoing finished jobs, with the plan its

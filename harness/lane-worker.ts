@@ -10,7 +10,7 @@ import type { Target } from './config/schema.ts';
 import type { Lane } from './schedule.ts';
 import { baseResult } from './probe/probe.ts';
 import { mergeRepeats } from './repeats.ts';
-import { withThermal, type Cooldown } from './thermal.ts';
+import { withThermal, type Cooldown, type ThermalLaneState } from './thermal.ts';
 import type { InstanceRef, Runner } from './runner.ts';
 import { seconds, withTimeLimit } from './time-limit.ts';
 
@@ -32,6 +32,8 @@ const reasonOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 export class LaneWorker {
   private runner: Runner | undefined;
   private ranOnce = false;
+  /** The lane's thermal baseline (cooldown.untilBaseline): one device, one baseline. */
+  private readonly thermalState: ThermalLaneState = {};
   /** Why the lane's runner could not start (set once it gave up). */
   deadReason: string | undefined;
 
@@ -66,16 +68,23 @@ export class LaneWorker {
     this.ranOnce = true;
     const startedAt = new Date();
     try {
-      const { value: repeats, thermal } = await withThermal(runner.readThermal?.bind(runner), cooldown, first, async () => {
-        const out: JobResult[] = [];
-        for (let k = 0; k < job.sampling.repeats; k++) {
-          // Only the first process profiles (--profile): the merged result keeps the first one's profile.
-          const one = await runner.runJob(k === 0 || !job.profile ? job : { ...job, profile: undefined });
-          out.push(one);
-          if (one.status !== 'ok') break;
-        }
-        return out;
-      });
+      const { value: repeats, thermal } = await withThermal(
+        runner.readThermal?.bind(runner),
+        cooldown,
+        first,
+        async () => {
+          const out: JobResult[] = [];
+          for (let k = 0; k < job.sampling.repeats; k++) {
+            // Only the first process profiles (--profile): the merged result keeps the first one's profile.
+            const one = await runner.runJob(k === 0 || !job.profile ? job : { ...job, profile: undefined });
+            out.push(one);
+            if (one.status !== 'ok') break;
+          }
+          return out;
+        },
+        // Sustained mode: thermals beside each window of latency, read from here while the job runs.
+        { pollMs: job.sampling.mode === 'sustained' ? job.sampling.windowMs : undefined, lane: this.thermalState },
+      );
       const result = mergeRepeats(repeats, job.sampling.driftThreshold);
       if (thermal) result.thermal = thermal;
       return result;

@@ -40,6 +40,8 @@ export function mergeRepeats(results: JobResult[], driftThreshold: number): JobR
       ...(first.latency!.targetPrecision !== undefined ? { targetPrecision: first.latency!.targetPrecision } : {}),
       drift,
       processes: runs.map((l) => ({ medianMs: l.medianMs, samples: l.samplesMs.length })),
+      // Windows are a within-process time series: the first process's stand (each repeat starts its own clock).
+      ...(first.latency!.sustained ? { sustained: first.latency!.sustained } : {}),
     },
     // Cold start is the first process's (the others are just as cold; the first is kept whole).
     memory: first.memory && { ...first.memory, peakRssBytes: peaks.length ? Math.max(...peaks) : first.memory.peakRssBytes },

@@ -72,6 +72,36 @@ export const EffectiveSchema = z.object({
   details: z.record(z.string(), z.union([z.string(), num, z.boolean(), z.null()])).optional(),
 });
 
+/** One window of a sustained job: the samples that ended in [startMs, endMs) of sampling time (ms since the timed samples began). */
+export const SustainedWindowSchema = z.object({ startMs: durationMs, endMs: durationMs, samples: count.positive(), medianMs: latencyMs });
+
+/** Latency over time of a sustained job (harness/sustained.ts). */
+export const SustainedSchema = z
+  .object({
+    windowMs: durationMs.positive(),
+    windows: z.array(SustainedWindowSchema).min(1).max(LIMITS.count),
+    /** The first window's median. */
+    coldMedianMs: latencyMs,
+    /** The last window's median. */
+    lastMedianMs: latencyMs,
+    /** lastMedianMs ÷ coldMedianMs. */
+    ratio,
+  })
+  .superRefine((s, ctx) => {
+    // The summary must be what the windows say, or a view would print a number the data does not hold.
+    const first = s.windows[0].medianMs;
+    const last = s.windows[s.windows.length - 1].medianMs;
+    if (s.coldMedianMs !== first || s.lastMedianMs !== last)
+      ctx.addIssue({ code: 'custom', path: ['coldMedianMs'], message: "must be the first and last windows' medians (coldMedianMs, lastMedianMs)" });
+    else if (first > 0 && Math.abs(s.ratio - last / first) > 1e-9 * Math.max(1, s.ratio))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ratio'],
+        message: `must be lastMedianMs ÷ coldMedianMs (${last / first}); a different ratio is not a measurement`,
+      });
+    if (s.windows.some((w) => w.endMs < w.startMs)) ctx.addIssue({ code: 'custom', path: ['windows'], message: 'a window cannot end before it starts' });
+  });
+
 /** Memory figures of one job; every field says what it measures, null when the target cannot tell. */
 export const MemorySchema = z.object({
   /** Peak resident set size of the process that ran the job (Node: VmHWM; browser: renderer). */
@@ -147,6 +177,12 @@ export const ThermalSchema = z.object({
   throttled: z.boolean().nullable(),
   /** Time spent cooling down before the job (the target's `cooldown`). */
   cooldownMs: durationMs.optional(),
+  /** Whether the cool-down gave up at maxWaitSeconds before the device was cool enough. */
+  cooldownCapped: z.boolean().optional(),
+  /** cooldown.untilBaseline: the hottest reading of the lane's first job, °C, that later jobs wait to get back to (null: no temperature to read). */
+  baselineC: within(LIMITS.temperatureC[0], LIMITS.temperatureC[1], 'a temperature in °C').nullable().optional(),
+  /** Sustained mode: readings taken every sampling.windowMs during the job, atMs after it started. */
+  series: z.array(z.object({ atMs: durationMs, readings: z.array(ThermalReadingSchema) })).optional(),
 });
 
 /** What device ran the job, as the target reports it (remote targets: phones, boards, grids, farms). */
@@ -223,6 +259,8 @@ export const JobResultSchema = z.object({
       drift: z.object({ firstQuarterMedianMs: latencyMs, lastQuarterMedianMs: latencyMs, ratio, flagged: z.boolean() }).nullable(),
       /** With sampling.repeats > 1: each process's median and sample count, in order (samplesMs holds them back to back). */
       processes: z.array(z.object({ medianMs: latencyMs, samples: count })).optional(),
+      /** Sustained mode (sampling.mode 'sustained'): the median per window of sampling time, and last ÷ first window ("sustained / cold"). */
+      sustained: SustainedSchema.optional(),
     })
     .nullable(),
   memory: MemorySchema.nullable(),
@@ -249,6 +287,7 @@ export type Memory = z.infer<typeof MemorySchema>;
 export type Accuracy = z.infer<typeof AccuracySchema>;
 export type ThermalReading = z.infer<typeof ThermalReadingSchema>;
 export type Thermal = z.infer<typeof ThermalSchema>;
+export type Sustained = z.infer<typeof SustainedSchema>;
 export type Device = z.infer<typeof DeviceSchema>;
 export type RunInstance = z.infer<typeof RunInstanceSchema>;
 

@@ -11,8 +11,21 @@ export interface Cooldown {
   seconds?: number;
   /** Wait until every temperature reading is below this, polling every pollSeconds, for at most maxWaitSeconds. */
   belowC?: number;
+  /** Wait until the hottest reading is at most the baseline (the lane's first reading) + toleranceC. */
+  untilBaseline?: boolean;
+  /** untilBaseline: how far above the baseline counts as cooled down (default 1 °C). */
+  toleranceC?: number;
   pollSeconds?: number;
   maxWaitSeconds?: number;
+}
+
+/** untilBaseline's tolerance where the config gives none: sensors step by about 0.5–1 °C. */
+const DEFAULT_TOLERANCE_C = 1;
+
+/** How a cool-down went: how long it waited, and whether it gave up at maxWaitSeconds while still too hot. */
+export interface CooldownOutcome {
+  waitedMs: number;
+  capped: boolean;
 }
 
 /**
@@ -54,38 +67,104 @@ export function hottest(readings: ThermalReading[]): number | null {
 }
 
 /**
- * Wait as the cooldown asks; returns the milliseconds waited. `read` is the runner's thermal
- * reader (absent: a temperature target cannot be checked, so only `seconds` applies).
+ * Wait as the cooldown asks. `read` is the runner's thermal reader (absent: a temperature
+ * cannot be checked, so only `seconds` applies); `baselineC` is the lane's baseline for
+ * untilBaseline (null or absent: nothing to wait for).
  */
 export async function coolDown(
   cooldown: Cooldown,
   read?: () => Promise<ThermalReading[]>,
   sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
-): Promise<number> {
+  baselineC?: number | null,
+): Promise<CooldownOutcome> {
   const start = Date.now();
   if (cooldown.seconds) await sleep(cooldown.seconds * 1000);
-  if (cooldown.belowC !== undefined && read) {
+  const cool =
+    cooldown.belowC !== undefined
+      ? (t: number) => t < cooldown.belowC!
+      : cooldown.untilBaseline && baselineC != null
+        ? (t: number) => t <= baselineC + (cooldown.toleranceC ?? DEFAULT_TOLERANCE_C)
+        : undefined;
+  let capped = false;
+  if (cool && read) {
     const end = start + (cooldown.maxWaitSeconds ?? 600) * 1000;
     for (;;) {
       const t = hottest(await safeRead(read));
-      if (t === null || t < cooldown.belowC || Date.now() >= end) break;
+      if (t === null || cool(t)) break;
+      if (Date.now() >= end) {
+        capped = true;
+        break;
+      }
       await sleep((cooldown.pollSeconds ?? 5) * 1000);
     }
   }
-  return Date.now() - start;
+  return { waitedMs: Date.now() - start, capped };
 }
 
-/** Wrap one job: optional cool-down, readings before and after, and the throttled verdict. */
+/** Reads taken while a job runs (sustained mode), at most one at a time and never failing the job. */
+async function pollWhile<T>(
+  read: () => Promise<ThermalReading[]>,
+  everyMs: number,
+  run: () => Promise<T>,
+): Promise<{ value: T; series: NonNullable<Thermal['series']> }> {
+  const series: NonNullable<Thermal['series']> = [];
+  const t0 = Date.now();
+  let done = false;
+  let wake: (() => void) | undefined;
+  const poller = (async () => {
+    for (;;) {
+      // Sleep one window (woken early when the job ends), then read: the next read waits for this one.
+      await new Promise<void>((r) => {
+        wake = r;
+        setTimeout(r, everyMs).unref?.();
+      });
+      if (done) return;
+      const atMs = Date.now() - t0;
+      const readings = await safeRead(read);
+      if (!done) series.push({ atMs, readings });
+    }
+  })();
+  try {
+    return { value: await run(), series };
+  } finally {
+    done = true;
+    wake?.();
+    await poller;
+  }
+}
+
+/** What the lane knows across jobs: the baseline of untilBaseline, taken from its first job's first reading. */
+export interface ThermalLaneState {
+  baselineC?: number | null;
+}
+
+/**
+ * Wrap one job: optional cool-down, readings before and after, and the throttled verdict;
+ * with `pollMs` (sustained mode), readings every pollMs during the job as `series`.
+ */
 export async function withThermal<T>(
   read: (() => Promise<ThermalReading[]>) | undefined,
   cooldown: Cooldown | undefined,
   first: boolean,
   run: () => Promise<T>,
+  options: { pollMs?: number; lane?: ThermalLaneState } = {},
 ): Promise<{ value: T; thermal?: Thermal }> {
-  const cooldownMs = cooldown && !first ? await coolDown(cooldown, read) : undefined;
+  const lane = options.lane ?? {};
+  const cooled = cooldown && !first ? await coolDown(cooldown, read, undefined, lane.baselineC) : undefined;
   if (!read) return { value: await run() };
   const before = await safeRead(read);
-  const value = await run();
+  if (lane.baselineC === undefined) lane.baselineC = hottest(before);
+  const { value, series } = options.pollMs ? await pollWhile(read, options.pollMs, run) : { value: await run(), series: undefined };
   const after = await safeRead(read);
-  return { value, thermal: { before, after, throttled: throttledDuring(before, after), ...(cooldownMs !== undefined ? { cooldownMs } : {}) } };
+  return {
+    value,
+    thermal: {
+      before,
+      after,
+      throttled: throttledDuring(before, after),
+      ...(cooled ? { cooldownMs: cooled.waitedMs, cooldownCapped: cooled.capped } : {}),
+      ...(cooldown?.untilBaseline ? { baselineC: lane.baselineC } : {}),
+      ...(series ? { series } : {}),
+    },
+  };
 }

@@ -8,6 +8,7 @@ import { gmacPerSecond, precisionLabel, type ReportModel } from './data.ts';
 import { escapeMarkdownCell as cell } from './escape.ts';
 import { fmtMiB, fmtMs, fmtNum, fmtPct, fmtTime } from '../harness/format.ts';
 import { profileMarkdownLines } from './profile-section.ts';
+import { sustainedJobs, thermalDuring } from './sustained-section.ts';
 import { runsOf } from './merge.ts';
 import { crossDeviceOverview } from './overview.ts';
 import { quantizationPairs } from './quantization-section.ts';
@@ -73,6 +74,30 @@ function quantizationMarkdownLines(t: ReportModel['targets'][number]): string[] 
 }
 
 /** Render the report model as Markdown. */
+/** Sustained jobs: the first and last window medians and their ratio (the HTML report charts the windows). */
+function sustainedMarkdownLines(jobs: readonly JobResult[]): string[] {
+  const rows = sustainedJobs(jobs);
+  if (!rows.length) return [];
+  return [
+    '',
+    '#### Sustained: first vs last window',
+    '',
+    row(['job', 'windows', 'first window median (ms)', 'last window median (ms)', 'sustained / cold', 'temperature during']),
+    row(['---', '---:', '---:', '---:', '---:', '---']),
+    ...rows.map((r) => {
+      const s = r.latency!.sustained!;
+      return row([
+        cell(r.id),
+        `${s.windows.length} × ${s.windowMs / 1000} s`,
+        fmtMs(s.coldMedianMs),
+        fmtMs(s.lastMedianMs),
+        fmtNum(s.ratio, 3),
+        cell(thermalDuring(r)),
+      ]);
+    }),
+  ];
+}
+
 export function renderMarkdownReport(model: ReportModel): string {
   const { run, counts } = model;
   const out: string[] = [
@@ -130,6 +155,7 @@ export function renderMarkdownReport(model: ReportModel): string {
     if (t.ok.length) {
       out.push('', ...jobsTable(t.ok));
       out.push(...quantizationMarkdownLines(t));
+      out.push(...sustainedMarkdownLines(t.jobs));
       out.push(...profileMarkdownLines(t.jobs));
     } else {
       out.push('No job finished ok on this target.');

@@ -12,6 +12,7 @@ import { fmtDelta, fmtMiB, fmtMs, fmtNum, fmtPct, isNum } from '../harness/forma
 import { GROUP_COLORS, pointStyleOf } from './palette.ts';
 import { sortableTable, type Column } from './table.ts';
 import { profileSection } from './profile-section.ts';
+import { sustainedSection } from './sustained-section.ts';
 import { quantizationSection } from './quantization-section.ts';
 import { ownModelSection, ownRecommendationList } from './own-model-section.ts';
 
@@ -313,6 +314,7 @@ export const TARGET_SECTIONS = [
   ['heatmap', 'Latency heatmaps'],
   ['distributions', 'Latency distributions'],
   ['cold', 'Cold start'],
+  ['sustained', 'Sustained: latency over time'],
   ['memory', 'Memory'],
   ['gmacs', 'Achieved GMAC/s'],
   ['agreement', 'Agreement with reference'],
@@ -347,6 +349,7 @@ export function targetSection(view: TargetView, anchor: string, sink: ChartSink)
     quantization: () => quantizationSection(view) ?? html``,
     'own-models': () => ownModelSection(view, sink) ?? html``,
     profile: () => profileSection(view.jobs, view.name, sink) ?? html``,
+    sustained: () => sustainedSection(view.jobs, view.name, sink) ?? html``,
     numbers: () => resultsTable(view.jobs),
   };
   if (view.ok.length === 0) {
@@ -361,6 +364,7 @@ export function targetSection(view: TargetView, anchor: string, sink: ChartSink)
   const sections = TARGET_SECTIONS.filter(
     ([id]) =>
       (id !== 'profile' || view.jobs.some((r) => r.profile)) &&
+      (id !== 'sustained' || view.ok.some((r) => r.latency?.sustained)) &&
       (id !== 'quantization' || view.ok.some((r) => r.precision !== 'float32')) &&
       (id !== 'own-models' || view.jobs.some((r) => r.model)),
   ).map(([id, title]) => html`<section id="${anchor}-${id}" class="sub"><h3>${title}</h3>${body[id]()}</section>`);

@@ -415,6 +415,8 @@ function accuracyOf(b: JobResult, c: JobResult, o: CompareOptions, sameSet: bool
 
 const fmtRate = fmtPct;
 const usable = (r: JobResult) => r.status === 'ok';
+/** Ordinary or sustained sampling, as a result records it: two configurations, never compared with each other. */
+export const samplingModeOf = (r: JobResult): 'sustained' | 'ordinary' => (r.latency?.sustained ? 'sustained' : 'ordinary');
 const broken = (r: JobResult) => r.status === 'failed' || r.status === 'invalid';
 
 /** Compare `current` with `baseline`; throws CompareError when they cannot be compared. */
@@ -482,6 +484,14 @@ export function compareRuns(baseline: RunData, current: RunData, options: Partia
     if (!usable(b)) {
       job.verdict = 'new';
       job.reasons.push(`${b.status} in the baseline, ok now: nothing to compare`);
+      return;
+    }
+    // A sustained job ran the device hot for minutes: its samples answer another question than an ordinary job's.
+    if (samplingModeOf(b) !== samplingModeOf(c)) {
+      job.verdict = 'inconclusive';
+      job.reasons.push(
+        `not compared: ${samplingModeOf(b)} sampling in the baseline, ${samplingModeOf(c)} now. Sustained and ordinary runs measure different things (minutes of heat against a short warm pass); compare a sustained run with a sustained baseline (run --sustained), an ordinary one with an ordinary baseline`,
+      );
       return;
     }
     const bs = samplesPerRun(baseline, id);

@@ -9,7 +9,7 @@ import { JobResultSchema, RunInfoSchema } from '../results.ts';
 import { refuseOutputsOverInputs } from '../output-guard.ts';
 import { loadRunFolder, schemaVersionProblem, type RunData } from '../run-data.ts';
 import { ResultsError, resultsPath, runInfoPath } from '../store.ts';
-import { CompareError } from './compare.ts';
+import { CompareError, samplingModeOf } from './compare.ts';
 
 /** Where `baseline save` writes by default (relative to the working directory). */
 export const DEFAULT_BASELINE_DIR = join('results', 'baselines');
@@ -121,6 +121,16 @@ export function saveBaseline(
   for (const [i, run] of runs.entries()) {
     if (i > 0 && ids(run) !== ids(runs[0]))
       throw new CompareError(`different variants: ${dirs[i]} ran other jobs than ${dirs[0]}; a baseline's runs must share one config`);
+  }
+  // Pooled runs must be one configuration: a sustained job's samples and an ordinary one's are not runs of the same thing.
+  const modes = (d: RunData) => new Set(d.results.filter((r) => r.status === 'ok').map(samplingModeOf));
+  for (const [i, run] of runs.entries()) {
+    const mine = [...modes(run)].join(' and ');
+    const first = [...modes(runs[0])].join(' and ');
+    if (i > 0 && mine !== first)
+      throw new CompareError(
+        `different sampling: ${dirs[i]} sampled ${mine || 'nothing'}, ${dirs[0]} ${first || 'nothing'}; a baseline's runs must share one sampling mode (save sustained runs and ordinary ones as separate baselines)`,
+      );
   }
   const finalName = name ?? runs[0].run.runId;
   if (!NAME.test(finalName)) throw new CompareError(`--name '${finalName}': use letters, digits, . _ - only (it becomes a file name)`);

@@ -56,6 +56,8 @@ export const ConfigOverridesSchema = z.strictObject({
   accuracySamples: z.number().optional(),
   crop: z.number().optional(),
   quick: z.boolean().optional(),
+  /** --sustained: sampling.mode 'sustained' (with --quick, the short pass QUICK_SUSTAINED). */
+  sustained: z.boolean().optional(),
   profile: z.boolean().optional(),
   repeats: z.number().optional(),
   workers: z.number().optional(),
@@ -68,6 +70,11 @@ export const SCHEDULING_OVERRIDES = ['workers'] as const satisfies ReadonlyArray
 
 /** Settings of `--quick`: a fast pass that still yields medians with a confidence interval (fixed sampling, as the default). */
 export const QUICK_SAMPLING = { warmupSamples: 5, warmupTimeMs: 200, minSamples: 10, minTimeMs: 0, maxSamples: 50, maxTimeMs: 3000, targetPrecision: 0 };
+/**
+ * `--quick --sustained`: a short sustained pass, 10 s and ≥ 64 samples in 1 s windows. The quick caps
+ * (50 samples, 3 s) would cut it, so they are left to sustained mode's defaults instead.
+ */
+export const QUICK_SUSTAINED = { sustainedMs: 10_000, sustainedSamples: 64, windowMs: 1000 };
 /** Images per job in `--quick` (a fixed, seeded subset). */
 export const QUICK_ACCURACY_SAMPLES = 16;
 
@@ -128,6 +135,12 @@ export function applyOverrides(config: UserConfig, overrides: ConfigOverrides): 
   if (o.quick) {
     out.sampling = { ...c.sampling, ...QUICK_SAMPLING };
     out.accuracy = { ...out.accuracy, samples: Math.min(c.accuracy?.samples ?? QUICK_ACCURACY_SAMPLES, QUICK_ACCURACY_SAMPLES) };
+  }
+  if (o.sustained) out.sampling = { ...out.sampling, mode: 'sustained' };
+  // --quick on a sustained run (the flag or the config's mode) is the short sustained pass.
+  if (o.quick && out.sampling?.mode === 'sustained') {
+    const { maxSamples: _s, maxTimeMs: _t, ...rest } = out.sampling;
+    out.sampling = { ...rest, ...QUICK_SUSTAINED };
   }
   if (o.profile) out.profile = c.profile && c.profile !== true ? c.profile : true;
   if (o.repeats !== undefined) out.sampling = { ...out.sampling, repeats: o.repeats };

@@ -27,12 +27,27 @@ const timerSeconds = () =>
  * every temperature the target reads is below `belowC` (polled every `pollSeconds`, for at
  * most `maxWaitSeconds`). Target types that run on real devices accept it as `cooldown`.
  */
-export const CooldownSchema = z.strictObject({
-  seconds: timerSeconds().min(0).optional(),
-  belowC: z.number().min(0).max(150).optional(),
-  pollSeconds: timerSeconds().positive().default(5),
-  maxWaitSeconds: timerSeconds().positive().default(600),
-});
+export const CooldownSchema = z
+  .strictObject({
+    seconds: timerSeconds().min(0).optional(),
+    belowC: z.number().min(0).max(150).optional(),
+    /** Wait until the hottest reading is back to the baseline (the first reading of the lane's first job) + toleranceC. */
+    untilBaseline: z.boolean().optional(),
+    /** untilBaseline: how far above the baseline counts as cooled down, °C (default 1). */
+    toleranceC: z.number().min(0).max(50).optional(),
+    pollSeconds: timerSeconds().positive().default(5),
+    maxWaitSeconds: timerSeconds().positive().default(600),
+  })
+  .superRefine((c, ctx) => {
+    if (c.untilBaseline && c.belowC !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['untilBaseline'],
+        message: 'give one temperature to wait for: belowC (a fixed °C) or untilBaseline (the reading the first job started at), not both',
+      });
+    if (c.toleranceC !== undefined && !c.untilBaseline)
+      ctx.addIssue({ code: 'custom', path: ['toleranceC'], message: 'toleranceC applies only with untilBaseline: true; add it, or remove toleranceC' });
+  });
 
 const NodeTargetSchema = z.strictObject({
   name: z
@@ -279,22 +294,43 @@ const FIXED_FLOORS = { minSamples: 30, minTimeMs: 2000 } as const;
  */
 const DEFAULT_TARGET_PRECISION = 0;
 
+/** The per-job time limit where the config sets none (sustained mode raises it). */
+const DEFAULT_JOB_TIMEOUT_MS = 180_000;
+/** The caps of ordinary sampling, where the config leaves them open. */
+const DEFAULT_CAPS = { maxSamples: 1000, maxTimeMs: 20_000 } as const;
+/**
+ * Sustained mode's defaults (docs/sampling.md): a minute of sampling and at least 1,024 samples
+ * (MLPerf Mobile's rule), medians in 5 s windows. Its caps default high enough not to cut that:
+ * maxTimeMs twice sustainedMs, maxSamples a million (it ends the minute early only below 60 µs an inference).
+ */
+export const SUSTAINED_DEFAULTS = { sustainedMs: 60_000, sustainedSamples: 1024, windowMs: 5000, maxSamples: 1_000_000, maxTimeFactor: 2 } as const;
+
 /**
  * When to stop sampling: after the floors (minSamples and minTimeMs), once the 95 % CI half-width
  * of the median is at most targetPrecision × the median; always capped by maxSamples and maxTimeMs.
  * targetPrecision 0 turns the rule off: stop at the floors (30 samples and 2 s unless set).
+ *
+ * mode 'sustained' (a device that throttles): the floors become at least sustainedSamples and
+ * sustainedMs, precision stopping is off (a sustained job runs its whole duration), and the
+ * median is also recorded per windowMs window. Precedence: an explicit cap wins but must leave
+ * room for the sustained duration (else a config error naming both keys); an open cap defaults
+ * to max(ordinary default, what sustained needs).
  */
 export const SamplingSchema = z
   .strictObject({
+    /** 'ordinary' (default): stop at the floors or the precision target; 'sustained': latency over a fixed, long duration, in windows. */
+    mode: z.enum(['ordinary', 'sustained']).default('ordinary'),
     warmupSamples: z.number().int().min(0).default(5),
     warmupTimeMs: timerMs().min(0).default(250),
     /** Default: 10 with precision stopping, 30 without (targetPrecision 0). */
     minSamples: z.number().int().min(1).optional(),
     /** Default: 250 ms with precision stopping, 2000 ms without. */
     minTimeMs: timerMs().min(0).optional(),
-    maxSamples: z.number().int().min(1).default(1000),
-    maxTimeMs: timerMs().positive().default(20000),
-    /** Relative 95 % CI half-width of the median to stop at (0.01 = ±1 %); 0 = fixed floors only. */
+    /** Default 1000; sustained mode: 1,000,000. */
+    maxSamples: z.number().int().min(1).optional(),
+    /** Default 20 000 ms; sustained mode: max(20 000, 2 × sustainedMs). */
+    maxTimeMs: timerMs().positive().optional(),
+    /** Relative 95 % CI half-width of the median to stop at (0.01 = ±1 %); 0 = fixed floors only. Sustained mode: ignored (recorded as 0). */
     targetPrecision: z
       .number()
       .min(0, 'must be ≥ 0 (0 turns precision stopping off)')
@@ -304,12 +340,85 @@ export const SamplingSchema = z
     driftThreshold: z.number().positive().default(0.1),
     /** Run each job this many times, each in a fresh process (Node) or page (browsers), and pool the samples. */
     repeats: z.number().int().min(1).default(1),
-  })
-  .transform((v) => {
-    const floors = v.targetPrecision > 0 ? PRECISION_FLOORS : FIXED_FLOORS;
-    return { ...v, minSamples: v.minSamples ?? Math.min(floors.minSamples, v.maxSamples), minTimeMs: v.minTimeMs ?? Math.min(floors.minTimeMs, v.maxTimeMs) };
+    /** Sustained mode: sample for at least this long (default 60 000 ms). */
+    sustainedMs: timerMs().positive().optional(),
+    /** Sustained mode: and at least this many samples (default 1,024). */
+    sustainedSamples: z.number().int().min(1).optional(),
+    /** Sustained mode: the median is recorded per window of this length (default 5000 ms, at most sustainedMs / 3). */
+    windowMs: timerMs().positive().optional(),
   })
   .superRefine((v, ctx) => {
+    // Keys that mean something only in sustained mode are refused elsewhere, so a forgotten `mode` does not go unnoticed.
+    if (v.mode === 'sustained') return;
+    for (const key of ['sustainedMs', 'sustainedSamples', 'windowMs'] as const) {
+      if (v[key] !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `${key} applies only in sustained mode: add mode: 'sustained' (or --sustained), or remove ${key}`,
+        });
+    }
+  })
+  .transform((v) => {
+    if (v.mode !== 'sustained') {
+      const { sustainedMs: _a, sustainedSamples: _b, windowMs: _c, ...rest } = v;
+      const maxSamples = v.maxSamples ?? DEFAULT_CAPS.maxSamples;
+      const maxTimeMs = v.maxTimeMs ?? DEFAULT_CAPS.maxTimeMs;
+      const floors = v.targetPrecision > 0 ? PRECISION_FLOORS : FIXED_FLOORS;
+      return {
+        ...rest,
+        maxSamples,
+        maxTimeMs,
+        minSamples: v.minSamples ?? Math.min(floors.minSamples, maxSamples),
+        minTimeMs: v.minTimeMs ?? Math.min(floors.minTimeMs, maxTimeMs),
+      } as ResolvedSampling;
+    }
+    const sustainedMs = v.sustainedMs ?? SUSTAINED_DEFAULTS.sustainedMs;
+    const sustainedSamples = v.sustainedSamples ?? SUSTAINED_DEFAULTS.sustainedSamples;
+    const maxSamples = v.maxSamples ?? Math.max(DEFAULT_CAPS.maxSamples, SUSTAINED_DEFAULTS.maxSamples, sustainedSamples);
+    const maxTimeMs = v.maxTimeMs ?? Math.min(TIMER_MAX_MS, Math.max(DEFAULT_CAPS.maxTimeMs, sustainedMs * SUSTAINED_DEFAULTS.maxTimeFactor));
+    return {
+      ...v,
+      targetPrecision: 0,
+      sustainedMs,
+      sustainedSamples,
+      // A short sustainedMs with the default window would have one or two windows: it gets at least three.
+      windowMs: v.windowMs ?? Math.min(SUSTAINED_DEFAULTS.windowMs, sustainedMs / 3),
+      maxSamples,
+      maxTimeMs,
+      // The sustained duration is a floor: a smaller minSamples / minTimeMs cannot shorten it.
+      minSamples: Math.max(v.minSamples ?? 1, sustainedSamples),
+      minTimeMs: Math.max(v.minTimeMs ?? 0, sustainedMs),
+    } as ResolvedSampling;
+  })
+  .superRefine((v, ctx) => {
+    if (v.mode === 'sustained') {
+      // An explicit cap below the sustained duration: say which keys clash and how to fix it, once.
+      if (v.maxTimeMs < v.sustainedMs!) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['maxTimeMs'],
+          message: `maxTimeMs (${v.maxTimeMs}) is below sustainedMs (${v.sustainedMs}): a sustained job could never last that long; raise maxTimeMs, lower sustainedMs, or leave maxTimeMs out (sustained mode then caps at 2 × sustainedMs)`,
+        });
+        return;
+      }
+      if (v.maxSamples < v.sustainedSamples!) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['maxSamples'],
+          message: `maxSamples (${v.maxSamples}) is below sustainedSamples (${v.sustainedSamples}): a sustained job could never take that many samples; raise maxSamples, lower sustainedSamples, or leave maxSamples out (sustained mode then caps at ${SUSTAINED_DEFAULTS.maxSamples})`,
+        });
+        return;
+      }
+      if (v.windowMs! > v.sustainedMs!) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['windowMs'],
+          message: `windowMs (${v.windowMs}) is longer than sustainedMs (${v.sustainedMs}): the job would have a single window and no latency over time; lower windowMs or raise sustainedMs`,
+        });
+        return;
+      }
+    }
     // Relations between the limits: a minimum above its maximum can never be met.
     if (v.minSamples > v.maxSamples)
       ctx.addIssue({
@@ -324,6 +433,24 @@ export const SamplingSchema = z
         message: `minTimeMs (${v.minTimeMs}) is above maxTimeMs (${v.maxTimeMs}): sampling could never meet it; lower minTimeMs or raise maxTimeMs`,
       });
   });
+
+/** Sampling with every default applied; the sustained keys are set only in sustained mode. */
+interface ResolvedSampling {
+  /** Always set by the schema; optional for samplings built by hand (tests, benches), where absent means ordinary. */
+  mode?: 'ordinary' | 'sustained';
+  warmupSamples: number;
+  warmupTimeMs: number;
+  minSamples: number;
+  minTimeMs: number;
+  maxSamples: number;
+  maxTimeMs: number;
+  targetPrecision: number;
+  driftThreshold: number;
+  repeats: number;
+  sustainedMs?: number;
+  sustainedSamples?: number;
+  windowMs?: number;
+}
 
 /** Where the weights come from. */
 export const WeightsSchema = z.discriminatedUnion('source', [
@@ -414,8 +541,8 @@ export const ConfigSchema = z
     sampling: SamplingSchema.prefault({}),
     accuracy: AccuracyConfigSchema.prefault({}),
     order: z.strictObject({ mode: z.enum(['interleaved', 'shuffled', 'grouped']).default('interleaved'), seed: z.number().int().default(1) }).prefault({}),
-    /** Default per-job time limit (load + sampling + accuracy), milliseconds. */
-    jobTimeoutMs: timerMs().int().positive().default(180_000),
+    /** Default per-job time limit (load + sampling + accuracy), milliseconds: 180 000; sustained mode: at least maxTimeMs + 120 000. */
+    jobTimeoutMs: timerMs().int().positive().optional(),
     /** At most this many jobs at once (each on its own device); default: one per target instance. */
     workers: z.number().int().min(1).optional(),
     /**
@@ -433,7 +560,29 @@ export const ConfigSchema = z
   .transform((c) => ({
     ...c,
     precision: c.precision ?? (c.weights.source === 'official' ? (['float32', 'uint8'] as const) : (['float32'] as const)).slice(),
-  }));
+    // A sustained job samples for minutes: its default limit leaves room for the whole cap plus load and accuracy.
+    jobTimeoutMs:
+      c.jobTimeoutMs ??
+      (c.sampling.mode === 'sustained' ? Math.min(TIMER_MAX_MS, Math.max(DEFAULT_JOB_TIMEOUT_MS, c.sampling.maxTimeMs + 120_000)) : DEFAULT_JOB_TIMEOUT_MS),
+  }))
+  .superRefine((c, ctx) => {
+    if (c.sampling.mode !== 'sustained') return;
+    // A time limit shorter than the sustained duration would kill every job before it could finish.
+    const limits: Array<[Array<string | number>, number]> = [
+      [['jobTimeoutMs'], c.jobTimeoutMs],
+      ...c.targets.flatMap(
+        (t, i): Array<[Array<string | number>, number]> => (t.jobTimeoutMs !== undefined ? [[['targets', i, 'jobTimeoutMs'], t.jobTimeoutMs]] : []),
+      ),
+    ];
+    for (const [path, limit] of limits) {
+      if (limit <= c.sampling.sustainedMs!)
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `${path.join('.')} (${limit} ms) is not above sampling.sustainedMs (${c.sampling.sustainedMs} ms): every sustained job would be killed before it ends; raise ${path.join('.')} (or leave it out) or lower sampling.sustainedMs`,
+        });
+    }
+  });
 
 /** What a user writes (every key optional). */
 export type UserConfig = z.input<typeof ConfigSchema>;

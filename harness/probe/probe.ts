@@ -13,6 +13,7 @@ import type { Job, SkippedJob, WeightsRef } from '../plan.ts';
 import { SCHEMA_VERSION, type Accuracy, type Effective, type JobResult, type Memory } from '../results.ts';
 import { checkDrift, mulberry32, summarizeLatency } from '../stats.ts';
 import { finitePrecision, nextLook, relativePrecision, type StopReason } from '../stopping.ts';
+import { sustainedWindows } from '../sustained.ts';
 import { measureAccuracy, type EvalInputs } from './accuracy.ts';
 import { profileModel } from './profile.ts';
 import { specOf } from '../../models/weights/canonical.ts';
@@ -43,6 +44,8 @@ export function syntheticInput(resolution: number, seed: number): Float32Array {
 
 export interface SamplingOutcome {
   samplesMs: number[];
+  /** When each sample ended, ms since the timed samples began (sustained mode's windows). */
+  sampleEndsMs: number[];
   warmupSamples: number;
   /** The results' older, coarser field: 'minimums' for every stop that was not a cap. */
   stoppedBy: 'minimums' | 'maxSamples' | 'maxTime';
@@ -61,6 +64,7 @@ export async function sampleLatency(run: () => Promise<unknown>, s: Job['samplin
   // it the same duration through overriddenDuration, so both agree on every sample.
   let phase: 'warmup' | 'run' = 'warmup';
   const ordered: number[] = [];
+  const ends: number[] = [];
   let warmupSamples = 0;
   const target = s.targetPrecision ?? 0;
   let stopReason: StopReason = target > 0 ? 'precision' : 'min';
@@ -88,6 +92,7 @@ export async function sampleLatency(run: () => Promise<unknown>, s: Job['samplin
       if (phase === 'warmup') warmupSamples++;
       else {
         ordered.push(ms);
+        ends.push(now() - runStart);
         const n = ordered.length;
         if (stop.signal.aborted) return { overriddenDuration: ms };
         if (target > 0 && n >= look && n >= s.minSamples && now() - runStart >= s.minTimeMs) {
@@ -132,7 +137,7 @@ export async function sampleLatency(run: () => Promise<unknown>, s: Job['samplin
   if (ordered.length === 0) throw new Error(`no timed sample completed within maxTimeMs = ${s.maxTimeMs} ms`);
   const reason = stopReason as StopReason; // assigned in callbacks, which narrowing does not see
   const stoppedBy = reason === 'maxSamples' || reason === 'maxTime' ? reason : 'minimums';
-  return { samplesMs: ordered, warmupSamples, stoppedBy, stopReason: reason, precision: finitePrecision(relativePrecision(ordered)) };
+  return { samplesMs: ordered, sampleEndsMs: ends, warmupSamples, stoppedBy, stopReason: reason, precision: finitePrecision(relativePrecision(ordered)) };
 }
 
 /** Reasons why what ran is not what was asked (a silent fallback is a different experiment). */
@@ -218,6 +223,7 @@ export async function runProbe(job: Job, env: ProbeEnvironment): Promise<JobResu
       precision: sampled.precision,
       targetPrecision: job.sampling.targetPrecision,
       drift: checkDrift(sampled.samplesMs, job.sampling.driftThreshold),
+      ...(job.sampling.mode === 'sustained' ? { sustained: sustainedWindows(sampled.samplesMs, sampled.sampleEndsMs, job.sampling.windowMs!) } : {}),
     };
     result.analytic.gmacPerSecond = job.analytic.macs / (summary.medianMs * 1e6);
 

@@ -92,7 +92,15 @@ export interface GmacSpec {
   yMax: number;
 }
 
-export type ChartSpec = ParetoSpec | HeatmapSpec | BoxSpec | ColdSpec | BarsSpec | GmacSpec;
+/** Sustained mode: each job's window medians over sampling time, one line per job. */
+export interface SustainedSpec {
+  kind: 'sustained';
+  canvas: string;
+  /** x: the window's middle, seconds since the timed samples began; y: its median (ms). */
+  series: { label: string; color: string; points: { x: number; y: number; samples: number }[] }[];
+}
+
+export type ChartSpec = ParetoSpec | HeatmapSpec | BoxSpec | ColdSpec | BarsSpec | GmacSpec | SustainedSpec;
 
 /** The JSON block's content. */
 export interface ReportPayload {

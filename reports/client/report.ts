@@ -3,7 +3,7 @@
  * chart from the JSON block with the inlined Chart.js and plugins, and makes tables
  * sortable. It reads only the page; it never fetches anything.
  */
-import type { BarsSpec, BoxSpec, ChartSpec, ColdSpec, GmacSpec, HeatmapSpec, ParetoSpec, ReportPayload } from './chart-specs.ts';
+import type { BarsSpec, BoxSpec, ChartSpec, ColdSpec, GmacSpec, HeatmapSpec, ParetoSpec, ReportPayload, SustainedSpec } from './chart-specs.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Chart.js and its plugins come in as UMD globals. */
 declare const Chart: any;
@@ -323,6 +323,25 @@ function gmacs(canvas: HTMLCanvasElement, spec: GmacSpec) {
   });
 }
 
+function sustained(canvas: HTMLCanvasElement, spec: SustainedSpec) {
+  return new Chart(canvas, {
+    type: 'line',
+    data: {
+      datasets: spec.series.map((s) => ({ label: s.label, data: s.points, borderColor: s.color, backgroundColor: s.color, pointRadius: 3, borderWidth: 2 })),
+    },
+    options: {
+      parsing: false,
+      scales: {
+        x: { type: 'linear', min: 0, title: axisTitle('time since sampling began (s)'), grid: { color: GRID } },
+        y: { beginAtZero: true, title: axisTitle('median latency of the window (ms)'), grid: { color: GRID } },
+      },
+      plugins: {
+        tooltip: { callbacks: { label: (c: any) => `${c.dataset.label}: ${ms(c.parsed.y)} ms at ${c.parsed.x.toFixed(1)} s (${c.raw.samples} samples)` } },
+      },
+    },
+  });
+}
+
 const BUILDERS: { [K in ChartSpec['kind']]: (canvas: HTMLCanvasElement, spec: Extract<ChartSpec, { kind: K }>) => unknown } = {
   pareto,
   heatmap,
@@ -330,6 +349,7 @@ const BUILDERS: { [K in ChartSpec['kind']]: (canvas: HTMLCanvasElement, spec: Ex
   cold,
   bars,
   gmacs,
+  sustained,
 };
 
 /** Click a header to sort by that column (numbers by their data-value, text otherwise); again to reverse. */

@@ -11,6 +11,7 @@ import { loadComparable, saveBaseline } from '../../harness/compare/load.ts';
 import { compareCommand } from '../../cli/compare.ts';
 import { baselineCommand } from '../../cli/baseline.ts';
 import { tempDir } from '../helpers/temp-dirs.ts';
+import { sustainedWindows } from '../../harness/sustained.ts';
 
 /** n log-normal samples around `medianMs` with spread sigma (seeded). */
 function samples(medianMs: number, n = 40, sigma = 0.05, seed = 1): number[] {
@@ -414,4 +415,29 @@ test('repeated processes count as runs: a 25 % process-level spread widens the t
   assert.equal(shifted.jobs[0].verdict, 'slower', shifted.jobs[0].reasons.join('; '));
   // One process per side cannot measure it, and says so.
   assert.ok(compareRuns(run('a', baseJobs()), run('b', baseJobs())).warnings.some((w) => /one process per job per side/.test(w)));
+});
+
+test('sustained and ordinary results are different configurations: marked, not compared; sustained against sustained compares normally', () => {
+  // A sustained line: the same samples, with windows over 4 s of sampling time.
+  const sustained = (j: JobResult, f = 1) => {
+    const samplesMs = j.latency!.samplesMs.map((x) => x * f);
+    const ends = samplesMs.map((_, i) => (i + 1) * 100);
+    return JobResultSchema.parse({ ...j, latency: { ...j.latency!, samplesMs, sustained: sustainedWindows(samplesMs, ends, 1000) } });
+  };
+  const [first, ...rest] = baseJobs();
+  const ordinary = run('a', [first, ...rest]);
+  const mixed = compareRuns(ordinary, run('b', [sustained(first), ...rest]));
+  const marked = mixed.jobs.find((j) => j.id === first.id)!;
+  assert.equal(marked.verdict, 'inconclusive');
+  assert.equal(marked.regressed, false);
+  assert.equal(marked.latency, null, 'no latency test was run across the two modes');
+  assert.match(marked.reasons[0], /not compared: ordinary sampling in the baseline, sustained now/);
+  assert.match(formatTable(mixed), /INCONCLUSIVE \(1\):\n {2}node\/reference\/0\.25_128: not compared/);
+  assert.ok(
+    mixed.jobs.filter((j) => j.id !== first.id).every((j) => j.verdict === 'unchanged'),
+    'the other jobs compare as usual',
+  );
+  const both = compareRuns(run('a', [sustained(first)]), run('b', [sustained(first, 1.3)]));
+  assert.equal(both.jobs[0].verdict, 'slower', both.jobs[0].reasons.join('; '));
+  assert.equal(compareRuns(run('a', [sustained(first)]), run('b', [sustained(first)])).jobs[0].verdict, 'unchanged');
 });

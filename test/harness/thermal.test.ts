@@ -57,3 +57,41 @@ test('withThermal reads before and after, and a broken reader never fails the jo
   assert.deepEqual(broken.thermal?.before, [{ source: 'thermal readings', unavailable: 'adb: device offline' }]);
   assert.equal((await withThermal(undefined, undefined, true, async () => 1)).thermal, undefined);
 });
+
+test("cooldown untilBaseline: later jobs wait until the reading is back to the first job's + tolerance, and say when they gave up", async () => {
+  const temps = [50, 58, 55, 51.5, 70];
+  const read = async (): Promise<ThermalReading[]> => [{ source: 't', temperatureC: temps.shift() ?? 99 }];
+  const lane = {};
+  const cooldown = { untilBaseline: true, toleranceC: 2, pollSeconds: 0.01, maxWaitSeconds: 5 };
+  const first = await withThermal(read, cooldown, true, async () => 1, { lane });
+  assert.equal(first.thermal?.baselineC, 50, 'the first reading of the first job');
+  assert.equal(first.thermal?.cooldownMs, undefined, 'no cool-down before the first job');
+  const second = await withThermal(read, cooldown, false, async () => 2, { lane });
+  // 58 (the first job's after was taken from the list too) → 55 → 51.5 ≤ 52: cool.
+  assert.equal(second.thermal?.cooldownCapped, false);
+  assert.ok(second.thermal!.cooldownMs! >= 10, 'it polled at least once');
+  const capped = await coolDown(
+    { untilBaseline: true, pollSeconds: 0.01, maxWaitSeconds: 0.05 },
+    async () => [{ source: 't', temperatureC: 90 }],
+    undefined,
+    50,
+  );
+  assert.equal(capped.capped, true);
+  const noBaseline = await coolDown({ untilBaseline: true, maxWaitSeconds: 60 }, async () => [{ source: 't', temperatureC: 90 }], undefined, null);
+  assert.deepEqual([noBaseline.capped, noBaseline.waitedMs < 1000], [false, true], 'no baseline temperature: nothing to wait for');
+});
+
+test('withThermal pollMs: readings every window while the job runs, a failing read recorded as unavailable', async () => {
+  let n = 0;
+  const read = async (): Promise<ThermalReading[]> => {
+    n++;
+    if (n === 3) throw new Error('sensor gone');
+    return [{ source: 't', temperatureC: 40 + n }];
+  };
+  const { value, thermal } = await withThermal(read, undefined, true, () => new Promise((r) => setTimeout(() => r('done'), 260)), { pollMs: 50 });
+  assert.equal(value, 'done');
+  const series = thermal!.series!;
+  assert.ok(series.length >= 3 && series.length <= 6, `about 5 readings in 260 ms at 50 ms (got ${series.length})`);
+  assert.ok(series.every((s, i) => i === 0 || s.atMs > series[i - 1].atMs));
+  assert.ok(series.some((s) => s.readings[0].unavailable === 'sensor gone'));
+});

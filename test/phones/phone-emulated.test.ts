@@ -79,6 +79,30 @@ test('phone-emulated: Appium started by the harness, an Android phone emulated a
   const html = readFileSync(writeReport(dir), 'utf8');
   assert.match(html, /<span class="kicker">Target<\/span> phone-emulated/);
   assert.match(html, /device: Pixel 7, linux \(emulated, CPU throttled 4×\) · chrome \d+/);
+  // The issue's done-criterion, short: a sustained job on the emulated phone gives windows, the ratio and a polled thermal series.
+  const sustainedDir = tempRunDir('phone-sustained');
+  const sustained = await runBenchmark({
+    config: resolveConfig({
+      targets: [{ type: 'appium', preset: 'phone-emulated', implementations: ['reference'] }],
+      variants: { alpha: [0.25], resolution: [128] },
+      sampling: { mode: 'sustained', sustainedMs: 3000, windowMs: 1000, sustainedSamples: 10, warmupSamples: 1, warmupTimeMs: 0 },
+      accuracy: { samples: 1 },
+    }),
+    runnerFor,
+    outDir: sustainedDir,
+    onEvent: () => {},
+  });
+  const [sr] = sustained.results;
+  assert.equal(sr.status, 'ok', sr.error);
+  const windows = sr.latency!.sustained!;
+  assert.ok(windows.windows.length >= 3, `≥ 3 windows over 3 s (got ${windows.windows.length})`);
+  assert.equal(windows.ratio, windows.lastMedianMs / windows.coldMedianMs);
+  const series = sr.thermal!.series!;
+  assert.ok(series.length >= 2, `thermals polled every window (got ${series.length})`);
+  assert.ok(series.every((p) => /emulated phone has no thermal sensors/.test(p.readings[0].unavailable ?? '')));
+  const sustainedPage = readFileSync(writeReport(sustainedDir), 'utf8');
+  assert.match(sustainedPage, /Sustained: latency over time/);
+  assert.ok(sustainedPage.includes(`${windows.ratio.toFixed(3)}</span>`), 'the ratio in the report');
   // The Appium server the harness started is stopped, with everything it started.
   assert.equal(appiumPids.length, 1, 'one Appium server ran');
   assert.deepEqual(

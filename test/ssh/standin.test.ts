@@ -16,6 +16,7 @@ import { runBenchmark } from '../../harness/run.ts';
 import { readResults, readRunInfo } from '../../harness/store.ts';
 import type { JobResult } from '../../harness/results.ts';
 import { runnerFor } from '../../runners/index.ts';
+import { writeReport } from '../../reports/build.ts';
 import { createSshRunner } from '../../runners/ssh/runner.ts';
 import type { SshTarget } from '../../runners/ssh/session.ts';
 import type { InstanceRef, Runner } from '../../harness/runner.ts';
@@ -130,6 +131,36 @@ describe('a Raspberry Pi stand-in over SSH', { skip: unavailable }, () => {
       [],
       'no orphan job process on the board',
     );
+  });
+
+  test('sustained mode on the board: latency in windows over the job, the ratio, and thermals polled every window (unavailable, with the reason)', async () => {
+    // Emulated inferences take ~0.5–1.5 s: 4 s in 1 s windows still gives several windows in ≲ 15 s.
+    const c = resolveConfig({
+      targets: [base],
+      implementations: ['reference'],
+      variants: { alpha: [0.25], resolution: [128] },
+      sampling: { mode: 'sustained', sustainedMs: 4000, windowMs: 1000, sustainedSamples: 3, warmupSamples: 1, warmupTimeMs: 0 },
+      accuracy: { samples: 1 },
+    });
+    const run = await runBenchmark({ config: c, runnerFor, outDir: join(work, 'run-sustained'), onEvent: quiet });
+    const [r] = readResults(run.dir);
+    assert.equal(r.status, 'ok', r.error);
+    assert.equal(r.device?.arch, 'aarch64');
+    const s = r.latency!.sustained!;
+    assert.ok(s.windows.length >= 2, `several windows (got ${JSON.stringify(s.windows)})`);
+    assert.ok(s.windows.at(-1)!.endMs >= 4000, 'sampled for the whole sustained duration');
+    assert.equal(s.ratio, s.lastMedianMs / s.coldMedianMs);
+    assert.equal(s.lastMedianMs, s.windows.at(-1)!.medianMs);
+    const series = r.thermal!.series!;
+    assert.ok(series.length >= 2, `thermals read during the job (got ${series.length})`);
+    assert.ok(series.every((p, i) => i === 0 || p.atMs > series[i - 1].atMs));
+    assert.ok(
+      series.every((p) => p.readings.length === 3 && p.readings.every((x) => x.unavailable)),
+      'the stand-in has no Pi sensors, and each polled reading says why',
+    );
+    const page = readFileSync(writeReport(run.dir), 'utf8');
+    assert.match(page, /Sustained: latency over time/);
+    assert.ok(page.includes(`${s.ratio.toFixed(3)}</span>`), 'the ratio in the report');
   });
 
   test("Chromium on the board runs the page through the tunnel; nothing listens beyond the board's loopback but sshd", async () => {
