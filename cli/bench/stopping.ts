@@ -12,7 +12,7 @@
  *    wall time, the CI half-width of the median (median, p90, max), samples per job, and the
  *    share of job time that is not sampling.
  *
- *   node --import tsx cli/bench/stopping.ts [--part coverage|matrix|both] [--replicates 6] [--keep DIR]
+ *   node --import tsx cli/bench/stopping.ts [--part coverage|matrix|both] [--replicates 6] [--target 0.01] [--keep DIR]
  * Timings depend on the machine's load: print `uptime` with them.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -35,6 +35,8 @@ const { values } = parseArgs({
     part: { type: 'string', default: 'both' },
     replicates: { type: 'string', default: '6' },
     keep: { type: 'string' },
+    /** The target of the precision run (default: the config default, or ±1 % while the default is off). */
+    target: { type: 'string' },
   },
 });
 const replicates = Math.max(2, Number(values.replicates));
@@ -182,11 +184,12 @@ async function matrix(): Promise<void> {
   );
   writeFileSync(join(dir, 'list.json'), JSON.stringify(MATRIX));
   console.log(execFileSync(process.execPath, ['bin/mobilenet-bench.js', 'list', '-c', join(dir, 'list.json')], { encoding: 'utf8' }).split('\n')[0]);
+  const target = values.target !== undefined ? Number(values.target) : SamplingSchema.parse({}).targetPrecision || 0.01;
   const fixed = runMatrix(dir, 0);
-  const precise = runMatrix(dir, SamplingSchema.parse({}).targetPrecision);
+  const precise = runMatrix(dir, target);
   console.log('run                    |   wall   | ok jobs | bootstrap ½CI med p90 max | rule ±  med p90 | samples med min–max | not sampling | stopped by');
   const a = describe('fixed (target 0)', fixed);
-  const b = describe(`precision (±${pct(SamplingSchema.parse({}).targetPrecision)})`, precise);
+  const b = describe(`precision (±${pct(target)})`, precise);
   console.log(`precision / fixed wall time: ${pct(b / a)}; load after ${load()}`);
   if (!values.keep) rmSync(dir, { recursive: true, force: true });
   else console.log(`run folders kept in ${dir}`);
