@@ -38,7 +38,9 @@ export function sustainedWindows(samplesMs: readonly number[], endsMs: readonly 
   const byWindow = new Map<number, number[]>();
   endsMs.forEach((end, i) => {
     const k = Math.floor(end / windowMs);
-    byWindow.set(k, [...(byWindow.get(k) ?? []), samplesMs[i]]);
+    const window = byWindow.get(k);
+    if (window) window.push(samplesMs[i]);
+    else byWindow.set(k, [samplesMs[i]]);
   });
   const lastEnd = endsMs[endsMs.length - 1];
   const keys = [...byWindow.keys()].sort((a, b) => a - b);
@@ -47,7 +49,7 @@ export function sustainedWindows(samplesMs: readonly number[], endsMs: readonly 
   if (groups.length > 1 && last.endMs - last.startMs < windowMs / 2) {
     groups.pop();
     const previous = groups[groups.length - 1];
-    previous.samples = [...previous.samples, ...last.samples];
+    previous.samples = previous.samples.concat(last.samples);
     previous.endMs = last.endMs;
   }
   const windows = groups.map((g) => ({ startMs: g.startMs, endMs: g.endMs, samples: g.samples.length, medianMs: median(g.samples) }));
