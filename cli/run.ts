@@ -31,7 +31,7 @@ Options:
   --crop F                   central-crop fraction of eval-set images (default ${DEFAULT_CROP} as TF-slim; 1 for pre-cropped sets)
   --repeats N                run each job N times in fresh processes/pages and pool (compare uses them as runs)
   --workers N                at most N jobs at once, each on its own device (default: one per target instance)
-  --quick                    a fast pass: 5 warm-up, ≥ 10 samples, ≤ 3 s per job, 16 images
+  --quick                    a fast pass: 5 warm-up, ≥ 10 samples, then ±5 % or 30 samples (≤ 50, ≤ 3 s) per job, 16 images
   --sustained                sustained mode, for devices that throttle: each job samples ≥ 60 s and ≥ 1,024
                              samples, its median recorded per 5 s window (report: latency over time and
                              the sustained/cold ratio); with --quick a short pass: ≥ 10 s, ≥ 64 samples,

@@ -6,7 +6,7 @@
  */
 import type { JobResult } from './results.ts';
 import { checkDrift, summarizeLatency } from './stats.ts';
-import { finitePrecision, relativePrecision } from './stopping.ts';
+import { finitePrecision, relativePrecision, stoppedShort } from './stopping.ts';
 
 /** Merge the results of one job's repeats (all ok) into one; any failed repeat fails the job with its reason. */
 export function mergeRepeats(results: JobResult[], driftThreshold: number): JobResult {
@@ -33,9 +33,7 @@ export function mergeRepeats(results: JobResult[], driftThreshold: number): JobR
       warmupSamples: runs.reduce((s, l) => s + l.warmupSamples, 0),
       stoppedBy: first.latency!.stoppedBy,
       // A cap in any repeat is the pooled job's reason (it is what the report must flag); the precision is the pool's.
-      ...(first.latency!.stopReason
-        ? { stopReason: runs.find((l) => l.stopReason === 'maxTime' || l.stopReason === 'maxSamples')?.stopReason ?? first.latency!.stopReason }
-        : {}),
+      ...(first.latency!.stopReason ? { stopReason: runs.find((l) => stoppedShort(l.stopReason))?.stopReason ?? first.latency!.stopReason } : {}),
       ...(first.latency!.precision !== undefined ? { precision: finitePrecision(relativePrecision(samplesMs)) } : {}),
       ...(first.latency!.targetPrecision !== undefined ? { targetPrecision: first.latency!.targetPrecision } : {}),
       drift,

@@ -250,8 +250,8 @@ export const JobResultSchema = z.object({
       warmupSamples: count,
       /** Why sampling stopped: minimums met, sample cap, or time cap. */
       stoppedBy: z.enum(['minimums', 'maxSamples', 'maxTime']),
-      /** Why sampling stopped, finer: the target precision was reached ('precision'), the fixed floors were met with the rule off ('min'), or a cap came first. */
-      stopReason: z.enum(['precision', 'min', 'maxTime', 'maxSamples']).optional(),
+      /** Why sampling stopped, finer: the target precision was reached ('precision'), the fixed floors were met with the rule off ('min'), the budget was spent before the target ('budget'), or a cap came first. */
+      stopReason: z.enum(['precision', 'min', 'budget', 'maxTime', 'maxSamples']).optional(),
       /** Relative 95 % CI half-width of the median reached (0.01 = ±1 %; harness/stopping.ts); null when too few samples to tell. */
       precision: ratio.nullable().optional(),
       /** The sampling.targetPrecision the job ran with (0 = fixed floors). */

@@ -15,8 +15,16 @@
 import { fmtPct } from './format.ts';
 import { median } from './stats.ts';
 
-/** Why sampling stopped: the target was reached; the fixed floors were met (rule off); or a cap came first. */
-export type StopReason = 'precision' | 'min' | 'maxTime' | 'maxSamples';
+/**
+ * Why sampling stopped: the target was reached; the fixed floors were met (rule off); the budget
+ * was spent before the target (budgetSamples and budgetTimeMs); or a cap came first.
+ */
+export type StopReason = 'precision' | 'min' | 'budget' | 'maxTime' | 'maxSamples';
+
+/** Stops that came before the target: the budget or a cap. */
+export function stoppedShort(reason: StopReason | undefined): boolean {
+  return reason === 'budget' || reason === 'maxTime' || reason === 'maxSamples';
+}
 
 /** Growth of the sample count between two looks at the CI. */
 const LOOK_GROWTH = 1.5;
@@ -85,10 +93,11 @@ interface StopRecord {
   targetPrecision?: number;
 }
 
-/** Whether a job hit a cap before its target precision, in words (null when it did not, or ran without a target). */
+/** Whether a job spent its budget or hit a cap before its target precision, in words (null when it did not, or ran without a target). */
 export function capBeforeTarget(latency: StopRecord | null | undefined): string | null {
-  if (!latency?.targetPrecision || (latency.stopReason !== 'maxTime' && latency.stopReason !== 'maxSamples')) return null;
+  if (!latency?.targetPrecision || !stoppedShort(latency.stopReason)) return null;
   if (latency.precision != null && latency.precision <= latency.targetPrecision) return null;
   const reached = latency.precision == null ? 'too few samples to tell' : `±${fmtPct(latency.precision)}`;
-  return `hit ${latency.stopReason} at ${reached}, before its target ±${fmtPct(latency.targetPrecision)}`;
+  const what = latency.stopReason === 'budget' ? 'spent its budget' : `hit ${latency.stopReason}`;
+  return `${what} at ${reached}, before its target ±${fmtPct(latency.targetPrecision)}`;
 }

@@ -68,8 +68,21 @@ export type ConfigOverrides = z.input<typeof ConfigOverridesSchema>;
 /** Overrides that change only how jobs are scheduled, not which jobs run or what they measure. */
 export const SCHEDULING_OVERRIDES = ['workers'] as const satisfies ReadonlyArray<keyof ConfigOverrides>;
 
-/** Settings of `--quick`: a fast pass that still yields medians with a confidence interval (fixed sampling, as the default). */
-export const QUICK_SAMPLING = { warmupSamples: 5, warmupTimeMs: 200, minSamples: 10, minTimeMs: 0, maxSamples: 50, maxTimeMs: 3000, targetPrecision: 0 };
+/**
+ * `--quick`: a fast pass with a looser target. At least 10 samples; then stop at ±5 %, or at the
+ * budget of 30 samples, capped at 50 samples or 3 s (a slow job stops at the cap, as before).
+ */
+export const QUICK_SAMPLING = {
+  warmupSamples: 5,
+  warmupTimeMs: 200,
+  minSamples: 10,
+  minTimeMs: 0,
+  budgetSamples: 30,
+  budgetTimeMs: 0,
+  maxSamples: 50,
+  maxTimeMs: 3000,
+  targetPrecision: 0.05,
+};
 /**
  * `--quick --sustained`: a short sustained pass, 10 s and ≥ 64 samples in 1 s windows. The quick caps
  * (50 samples, 3 s) would cut it, so they are left to sustained mode's defaults instead.

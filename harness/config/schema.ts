@@ -289,10 +289,17 @@ const PRECISION_FLOORS = { minSamples: 10, minTimeMs: 250 } as const;
 /** Floors of fixed sampling (targetPrecision: 0), the rule before precision stopping. */
 const FIXED_FLOORS = { minSamples: 30, minTimeMs: 2000 } as const;
 /**
- * Off by default for now: precision stopping is opt-in (`targetPrecision: 0.01` aims at ±1 %) until
- * its wall time and coverage are measured on a quiet machine (docs/sampling.md); 0 keeps the fixed floors.
+ * ±1 %: the precision the fixed floors gave on a quiet 2-core machine (p90 of the default matrix).
+ * With the budget below, the rule is never slower than fixed sampling, so it is on by default.
  */
-const DEFAULT_TARGET_PRECISION = 0;
+const DEFAULT_TARGET_PRECISION = 0.01;
+/**
+ * The budget of precision stopping, where the config leaves it open: the fixed floors. A job that
+ * has not reached its target once both are met stops there (stopReason 'budget', flagged), so
+ * precision stopping takes at most the samples and time fixed sampling took, and less wherever
+ * the median is known well enough earlier.
+ */
+const DEFAULT_BUDGET = { budgetSamples: FIXED_FLOORS.minSamples, budgetTimeMs: FIXED_FLOORS.minTimeMs } as const;
 
 /** The per-job time limit where the config sets none (sustained mode raises it). */
 const DEFAULT_JOB_TIMEOUT_MS = 180_000;
@@ -336,6 +343,12 @@ export const SamplingSchema = z
       .min(0, 'must be ≥ 0 (0 turns precision stopping off)')
       .max(1, 'at most 1 (±100 % of the median)')
       .default(DEFAULT_TARGET_PRECISION),
+    /**
+     * With a target: sampling also ends once both budgetSamples and budgetTimeMs are met, target
+     * reached or not (default 30 and 2000 ms, the fixed floors). Set them to the caps to sample until the target or a cap.
+     */
+    budgetSamples: z.number().int().min(1).optional(),
+    budgetTimeMs: timerMs().min(0).optional(),
     /** Relative change between the first and last quarter of samples that flags drift. */
     driftThreshold: z.number().positive().default(0.1),
     /** Run each job this many times, each in a fresh process (Node) or page (browsers), and pool the samples. */
@@ -365,20 +378,27 @@ export const SamplingSchema = z
       const maxSamples = v.maxSamples ?? DEFAULT_CAPS.maxSamples;
       const maxTimeMs = v.maxTimeMs ?? DEFAULT_CAPS.maxTimeMs;
       const floors = v.targetPrecision > 0 ? PRECISION_FLOORS : FIXED_FLOORS;
+      const minSamples = v.minSamples ?? Math.min(floors.minSamples, maxSamples);
+      const minTimeMs = v.minTimeMs ?? Math.min(floors.minTimeMs, maxTimeMs);
       return {
         ...rest,
         maxSamples,
         maxTimeMs,
-        minSamples: v.minSamples ?? Math.min(floors.minSamples, maxSamples),
-        minTimeMs: v.minTimeMs ?? Math.min(floors.minTimeMs, maxTimeMs),
+        minSamples,
+        minTimeMs,
+        // An open budget lies between the floors and the caps: raised floors raise it, lower caps lower it.
+        budgetSamples: v.budgetSamples ?? Math.min(Math.max(DEFAULT_BUDGET.budgetSamples, minSamples), maxSamples),
+        budgetTimeMs: v.budgetTimeMs ?? Math.min(Math.max(DEFAULT_BUDGET.budgetTimeMs, minTimeMs), maxTimeMs),
       } as ResolvedSampling;
     }
+    // A sustained job runs its whole duration: precision stopping's budget does not apply.
+    const { budgetSamples: _bs, budgetTimeMs: _bt, ...sustained } = v;
     const sustainedMs = v.sustainedMs ?? SUSTAINED_DEFAULTS.sustainedMs;
     const sustainedSamples = v.sustainedSamples ?? SUSTAINED_DEFAULTS.sustainedSamples;
     const maxSamples = v.maxSamples ?? Math.max(DEFAULT_CAPS.maxSamples, SUSTAINED_DEFAULTS.maxSamples, sustainedSamples);
     const maxTimeMs = v.maxTimeMs ?? Math.min(TIMER_MAX_MS, Math.max(DEFAULT_CAPS.maxTimeMs, sustainedMs * SUSTAINED_DEFAULTS.maxTimeFactor));
     return {
-      ...v,
+      ...sustained,
       targetPrecision: 0,
       sustainedMs,
       sustainedSamples,
@@ -432,6 +452,18 @@ export const SamplingSchema = z
         path: ['minTimeMs'],
         message: `minTimeMs (${v.minTimeMs}) is above maxTimeMs (${v.maxTimeMs}): sampling could never meet it; lower minTimeMs or raise maxTimeMs`,
       });
+    if (v.budgetSamples !== undefined && (v.budgetSamples < v.minSamples || v.budgetSamples > v.maxSamples))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['budgetSamples'],
+        message: `budgetSamples (${v.budgetSamples}) must lie between minSamples (${v.minSamples}) and maxSamples (${v.maxSamples}); move it into that range or leave it out`,
+      });
+    if (v.budgetTimeMs !== undefined && (v.budgetTimeMs < v.minTimeMs || v.budgetTimeMs > v.maxTimeMs))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['budgetTimeMs'],
+        message: `budgetTimeMs (${v.budgetTimeMs}) must lie between minTimeMs (${v.minTimeMs}) and maxTimeMs (${v.maxTimeMs}); move it into that range or leave it out`,
+      });
   });
 
 /** Sampling with every default applied; the sustained keys are set only in sustained mode. */
@@ -445,6 +477,9 @@ interface ResolvedSampling {
   maxSamples: number;
   maxTimeMs: number;
   targetPrecision: number;
+  /** Precision stopping's budget (ordinary mode): stop once both are met, target reached or not. */
+  budgetSamples?: number;
+  budgetTimeMs?: number;
   driftThreshold: number;
   repeats: number;
   sustainedMs?: number;

@@ -57,7 +57,8 @@ export interface SamplingOutcome {
 /**
  * Timed samples with tinybench: at least minSamples and minTimeMs, then (targetPrecision > 0)
  * until the median's relative CI half-width is at most the target, looked at only at geometric
- * sample counts; capped by maxSamples and maxTimeMs.
+ * sample counts, or until the budget (budgetSamples and budgetTimeMs) is spent; capped by
+ * maxSamples and maxTimeMs.
  */
 export async function sampleLatency(run: () => Promise<unknown>, s: Job['sampling'], now: () => number): Promise<SamplingOutcome> {
   // tinybench keeps its samples sorted; we keep them in time order (for the drift check) and hand
@@ -69,6 +70,9 @@ export async function sampleLatency(run: () => Promise<unknown>, s: Job['samplin
   const target = s.targetPrecision ?? 0;
   let stopReason: StopReason = target > 0 ? 'precision' : 'min';
   let look = s.minSamples;
+  // No budget (a sampling built by hand): sample until the target or a cap.
+  const budgetSamples = s.budgetSamples ?? Number.POSITIVE_INFINITY;
+  const budgetTimeMs = s.budgetTimeMs ?? Number.POSITIVE_INFINITY;
   let runStart = 0;
   const stop = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -102,6 +106,12 @@ export async function sampleLatency(run: () => Promise<unknown>, s: Job['samplin
             stop.abort();
             return { overriddenDuration: ms };
           }
+        }
+        if (target > 0 && n >= budgetSamples && now() - runStart >= budgetTimeMs) {
+          // The budget (default: the fixed floors) is spent: stop, flagged unless the target is met now.
+          stopReason = relativePrecision(ordered) <= target ? 'precision' : 'budget';
+          stop.abort();
+          return { overriddenDuration: ms };
         }
         if (n >= s.maxSamples) {
           stopReason = 'maxSamples';

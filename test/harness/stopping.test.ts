@@ -1,7 +1,7 @@
 /** Precision-based stopping: the conservative CI, the looks, and sampleLatency's stop reasons (fake clock, no runtime). */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { batchMedianHalfWidth, nextLook, orderStatisticHalfWidth, relativePrecision } from '../../harness/stopping.ts';
+import { batchMedianHalfWidth, capBeforeTarget, nextLook, orderStatisticHalfWidth, relativePrecision } from '../../harness/stopping.ts';
 import { sampleLatency } from '../../harness/probe/probe.ts';
 import { SamplingSchema } from '../../harness/config/schema.ts';
 import { mulberry32 } from '../../harness/stats.ts';
@@ -66,7 +66,7 @@ test('a quiet job stops on precision, early, within its target', async () => {
 
 test('a noisy job hits the sample cap and says so, with the precision it reached', async () => {
   const f = fakeTarget(series(5000, 5, 0.9));
-  const out = await sampleLatency(f.run, sampling({ targetPrecision: 0.001, maxSamples: 200 }), f.now);
+  const out = await sampleLatency(f.run, sampling({ targetPrecision: 0.001, maxSamples: 200, budgetSamples: 200, budgetTimeMs: 1e7 }), f.now);
   assert.equal(out.stopReason, 'maxSamples');
   assert.equal(out.samplesMs.length, 200);
   assert.ok(out.precision !== null && out.precision > 0.001);
@@ -74,7 +74,7 @@ test('a noisy job hits the sample cap and says so, with the precision it reached
 
 test('a time cap comes first for a slow job', async () => {
   const f = fakeTarget(series(5000, 100, 0.5));
-  const out = await sampleLatency(f.run, sampling({ targetPrecision: 0.001, maxTimeMs: 3000 }), f.now);
+  const out = await sampleLatency(f.run, sampling({ targetPrecision: 0.001, maxTimeMs: 3000, budgetSamples: 2000, budgetTimeMs: 3000 }), f.now);
   assert.equal(out.stopReason, 'maxTime');
   assert.equal(out.stoppedBy, 'maxTime');
   assert.ok(out.samplesMs.length <= 32, `${out.samplesMs.length} samples in 3 s of 100 ms ones`);
@@ -91,13 +91,54 @@ test('targetPrecision 0 is fixed sampling: stop at the floors of today (30 sampl
   assert.ok(out.precision !== null);
 });
 
-test('the schema: fixed floors by default, small floors with a target, explicit floors kept, a bad target refused with its bound', () => {
-  // Precision stopping is opt-in until measured on a quiet machine: the default is today's fixed sampling.
+test('by default a job that cannot reach ±1 % spends its budget, the fixed floors (30 samples and 2 s), and is flagged', async () => {
+  const f = fakeTarget(series(5000, 5, 0.9));
+  const s = SamplingSchema.parse({ warmupSamples: 1, warmupTimeMs: 0 });
+  const out = await sampleLatency(f.run, s, f.now);
+  assert.equal(out.stopReason, 'budget');
+  assert.equal(out.stoppedBy, 'minimums');
+  assert.ok(out.samplesMs.reduce((a, b) => a + b, 0) >= 2000 && out.samplesMs.length >= 30);
+  // It stops at the first sample that meets both: not one more than fixed sampling takes.
+  const g = fakeTarget(series(5000, 5, 0.9));
+  const fixed = await sampleLatency(g.run, SamplingSchema.parse({ warmupSamples: 1, warmupTimeMs: 0, targetPrecision: 0 }), g.now);
+  assert.equal(out.samplesMs.length, fixed.samplesMs.length);
+  assert.ok(out.precision !== null && out.precision > 0.01);
+  assert.match(capBeforeTarget({ ...out, targetPrecision: 0.01 }) ?? '', /^spent its budget at ±\d+\.\d+ %, before its target ±1\.0 %$/);
+});
+
+test('with the default budget, precision stopping never takes more samples than fixed sampling, and fewer where the median is known early', async () => {
+  const cases = [
+    { ms: 0.5, noise: 0.02 },
+    { ms: 5, noise: 0.05 },
+    { ms: 5, noise: 0.9 },
+    { ms: 100, noise: 0.01 },
+    { ms: 400, noise: 0.3 },
+  ];
+  let fewer = 0;
+  for (const c of cases) {
+    const a = fakeTarget(series(50_000, c.ms, c.noise));
+    const b = fakeTarget(series(50_000, c.ms, c.noise));
+    const precise = await sampleLatency(a.run, SamplingSchema.parse({ warmupSamples: 1, warmupTimeMs: 0 }), a.now);
+    const fixed = await sampleLatency(b.run, SamplingSchema.parse({ warmupSamples: 1, warmupTimeMs: 0, targetPrecision: 0 }), b.now);
+    assert.ok(precise.samplesMs.length <= fixed.samplesMs.length, `${JSON.stringify(c)}: ${precise.samplesMs.length} > ${fixed.samplesMs.length}`);
+    if (precise.samplesMs.length < fixed.samplesMs.length) fewer++;
+  }
+  assert.ok(fewer >= 2, `only ${fewer} of ${cases.length} cases stopped early`);
+});
+
+test('the schema: ±1 % by default with small floors and the fixed floors as budget, explicit floors kept, a bad target refused with its bound', () => {
   const d = SamplingSchema.parse({});
-  assert.equal(d.targetPrecision, 0);
-  assert.deepEqual([d.minSamples, d.minTimeMs], [30, 2000]);
-  const t = SamplingSchema.parse({ targetPrecision: 0.01 });
-  assert.deepEqual([t.minSamples, t.minTimeMs], [10, 250]);
+  assert.equal(d.targetPrecision, 0.01);
+  assert.deepEqual([d.minSamples, d.minTimeMs, d.budgetSamples, d.budgetTimeMs], [10, 250, 30, 2000]);
+  const f = SamplingSchema.parse({ targetPrecision: 0 });
+  assert.deepEqual([f.minSamples, f.minTimeMs], [30, 2000]);
+  // An open budget moves with the floors and the caps; an explicit one outside them is refused, naming both.
+  const raised = SamplingSchema.parse({ minSamples: 50, minTimeMs: 3000 });
+  assert.deepEqual([raised.budgetSamples, raised.budgetTimeMs], [50, 3000]);
+  const capped = SamplingSchema.parse({ maxSamples: 20, maxTimeMs: 1000 });
+  assert.deepEqual([capped.budgetSamples, capped.budgetTimeMs], [20, 1000]);
+  assert.throws(() => SamplingSchema.parse({ budgetSamples: 5 }), /budgetSamples \(5\) must lie between minSamples \(10\) and maxSamples \(1000\)/);
+  assert.throws(() => SamplingSchema.parse({ budgetTimeMs: 30000 }), /budgetTimeMs \(30000\) must lie between minTimeMs \(250\) and maxTimeMs \(20000\)/);
   const pinned = SamplingSchema.parse({ minSamples: 5, minTimeMs: 100, maxSamples: 20, maxTimeMs: 500 });
   assert.deepEqual([pinned.minSamples, pinned.minTimeMs], [5, 100]);
   assert.throws(() => SamplingSchema.parse({ targetPrecision: -0.1 }), /0 turns precision stopping off/);
