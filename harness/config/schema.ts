@@ -386,9 +386,11 @@ export const SamplingSchema = z
         maxTimeMs,
         minSamples,
         minTimeMs,
-        // An open budget lies between the floors and the caps: raised floors raise it, lower caps lower it.
-        budgetSamples: v.budgetSamples ?? Math.min(Math.max(DEFAULT_BUDGET.budgetSamples, minSamples), maxSamples),
-        budgetTimeMs: v.budgetTimeMs ?? Math.min(Math.max(DEFAULT_BUDGET.budgetTimeMs, minTimeMs), maxTimeMs),
+        // The budget lies between the floors and the caps (sampling never stops before the floors nor
+        // runs past a cap): raised floors raise it, lower caps lower it, and a budget below the floors
+        // (quick's 0 ms after a config's own minTimeMs) means "stop at the floors".
+        budgetSamples: Math.min(Math.max(v.budgetSamples ?? DEFAULT_BUDGET.budgetSamples, minSamples), maxSamples),
+        budgetTimeMs: Math.min(Math.max(v.budgetTimeMs ?? DEFAULT_BUDGET.budgetTimeMs, minTimeMs), maxTimeMs),
       } as ResolvedSampling;
     }
     // A sustained job runs its whole duration: precision stopping's budget does not apply.
@@ -451,18 +453,6 @@ export const SamplingSchema = z
         code: 'custom',
         path: ['minTimeMs'],
         message: `minTimeMs (${v.minTimeMs}) is above maxTimeMs (${v.maxTimeMs}): sampling could never meet it; lower minTimeMs or raise maxTimeMs`,
-      });
-    if (v.budgetSamples !== undefined && (v.budgetSamples < v.minSamples || v.budgetSamples > v.maxSamples))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['budgetSamples'],
-        message: `budgetSamples (${v.budgetSamples}) must lie between minSamples (${v.minSamples}) and maxSamples (${v.maxSamples}); move it into that range or leave it out`,
-      });
-    if (v.budgetTimeMs !== undefined && (v.budgetTimeMs < v.minTimeMs || v.budgetTimeMs > v.maxTimeMs))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['budgetTimeMs'],
-        message: `budgetTimeMs (${v.budgetTimeMs}) must lie between minTimeMs (${v.minTimeMs}) and maxTimeMs (${v.maxTimeMs}); move it into that range or leave it out`,
       });
   });
 

@@ -132,13 +132,16 @@ test('the schema: ±1 % by default with small floors and the fixed floors as bud
   assert.deepEqual([d.minSamples, d.minTimeMs, d.budgetSamples, d.budgetTimeMs], [10, 250, 30, 2000]);
   const f = SamplingSchema.parse({ targetPrecision: 0 });
   assert.deepEqual([f.minSamples, f.minTimeMs], [30, 2000]);
-  // An open budget moves with the floors and the caps; an explicit one outside them is refused, naming both.
+  // The budget lies between the floors and the caps: raised floors raise it, lower caps lower it,
+  // and one below the floors means "stop at the floors" (quick's 0 ms after a config's own minTimeMs).
   const raised = SamplingSchema.parse({ minSamples: 50, minTimeMs: 3000 });
   assert.deepEqual([raised.budgetSamples, raised.budgetTimeMs], [50, 3000]);
   const capped = SamplingSchema.parse({ maxSamples: 20, maxTimeMs: 1000 });
   assert.deepEqual([capped.budgetSamples, capped.budgetTimeMs], [20, 1000]);
-  assert.throws(() => SamplingSchema.parse({ budgetSamples: 5 }), /budgetSamples \(5\) must lie between minSamples \(10\) and maxSamples \(1000\)/);
-  assert.throws(() => SamplingSchema.parse({ budgetTimeMs: 30000 }), /budgetTimeMs \(30000\) must lie between minTimeMs \(250\) and maxTimeMs \(20000\)/);
+  const quickThenFloors = SamplingSchema.parse({ budgetSamples: 30, budgetTimeMs: 0, minSamples: 10, minTimeMs: 4000, maxTimeMs: 5000 });
+  assert.deepEqual([quickThenFloors.budgetSamples, quickThenFloors.budgetTimeMs], [30, 4000]);
+  const beyondCaps = SamplingSchema.parse({ budgetSamples: 5000, budgetTimeMs: 60_000 });
+  assert.deepEqual([beyondCaps.budgetSamples, beyondCaps.budgetTimeMs], [1000, 20_000]);
   const pinned = SamplingSchema.parse({ minSamples: 5, minTimeMs: 100, maxSamples: 20, maxTimeMs: 500 });
   assert.deepEqual([pinned.minSamples, pinned.minTimeMs], [5, 100]);
   assert.throws(() => SamplingSchema.parse({ targetPrecision: -0.1 }), /0 turns precision stopping off/);
