@@ -66,7 +66,7 @@ export function renderTrendPage(history: History, series: TrendSeries[]): string
 <section class="run" id="changes"><h2>What changed recently</h2>
 ${
   changes.length
-    ? html`<table><thead><tr><th>when</th><th>job</th><th>commits</th><th>step</th></tr></thead><tbody>${changes.map(({ s, c, anchor }) => html`<tr><td>${c.time}</td><td><a href="#${anchor}"><code>${s.id}</code></a> (${s.device}, ${s.branch ?? '—'})</td><td><code>${short(c.fromCommit)}</code> … <code>${short(c.toCommit)}</code></td><td class="${c.step > 1 ? 'step-up' : 'step-down'}">${fmtChange(c.step - 1)}</td></tr>`)}</tbody></table>`
+    ? html`<div class="table-wrap"><table><thead><tr><th>when</th><th>job</th><th>commits</th><th>step</th></tr></thead><tbody>${changes.map(({ s, c, anchor }) => html`<tr><td>${c.time}</td><td><a href="#${anchor}"><code>${s.id}</code></a> (${s.device}, ${s.branch ?? '—'})</td><td><code>${short(c.fromCommit)}</code> … <code>${short(c.toCommit)}</code></td><td class="${c.step > 1 ? 'step-up' : 'step-down'}">${fmtChange(c.step - 1)}</td></tr>`)}</tbody></table></div>`
     : html`<p>No change point in any job's history (PELT on log medians; a step must be at least 3 %).</p>`
 }
 ${problems}

@@ -70,6 +70,11 @@ test('trend page: opens on what changed, draws in Chromium with no console error
     assert.deepEqual(await tab.select('select[data-filter="impl"]', 'ort-node-cpu'), ['ort-node-cpu']);
     const visible = await tab.$$eval('.series', (cards) => cards.filter((c) => !(c as HTMLElement).hidden).map((c) => c.querySelector('code')!.textContent));
     assert.deepEqual(visible, ['node/ort-node-cpu/0.25_128']);
+    // On a phone the change table scrolls in its own region; the page itself never scrolls sideways.
+    await tab.setViewport({ width: 390, height: 800 });
+    // The charts resize on the next frames (a ResizeObserver): wait for the page to settle.
+    await tab.waitForFunction(() => document.documentElement.scrollWidth <= 390, { timeout: 5000 }).catch(() => {});
+    assert.equal(await tab.evaluate(() => document.documentElement.scrollWidth), 390);
   } finally {
     await browser.close();
   }
