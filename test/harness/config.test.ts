@@ -2,7 +2,6 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../../harness/config/errors.ts';
 import { parseImplementation } from '../../harness/config/implementations.ts';
 import { resolveConfig } from '../../harness/config/schema.ts';
 import { loadConfig } from '../../harness/config/load.ts';
@@ -10,16 +9,7 @@ import { applyOverrides, ConfigOverridesSchema } from '../../harness/config/over
 import { defineConfig } from '../../harness/config/define.ts';
 import { weightsFolders } from '../../harness/plan.ts';
 import { tempDir } from '../helpers/temp-dirs.ts';
-
-const rejects = (input: unknown, ...patterns: RegExp[]) =>
-  assert.throws(
-    () => resolveConfig(input, 'test'),
-    (e: unknown) => {
-      assert.ok(e instanceof ConfigError, String(e));
-      for (const p of patterns) assert.match(e.message, p);
-      return true;
-    },
-  );
+import { rejects } from '../helpers/config-errors.ts';
 
 test('defaults: the four Node implementations over all 16 variants', () => {
   const c = resolveConfig({});

@@ -4,17 +4,7 @@ import assert from 'node:assert/strict';
 import { sustainedWindows } from '../../harness/sustained.ts';
 import { resolveConfig } from '../../harness/config/schema.ts';
 import { applyOverrides } from '../../harness/config/overrides.ts';
-import { ConfigError } from '../../harness/config/errors.ts';
-
-const rejects = (input: unknown, ...patterns: RegExp[]) =>
-  assert.throws(
-    () => resolveConfig(input, 'test'),
-    (e: unknown) => {
-      assert.ok(e instanceof ConfigError, String(e));
-      for (const p of patterns) assert.match(e.message, p);
-      return true;
-    },
-  );
+import { rejects } from '../helpers/config-errors.ts';
 
 test('windows: samples go to the window their end time falls in; medians per window; ratio = last / first', () => {
   // 1 s windows: 3 samples in [0,1), 2 in [1,2), 3 in [2,3).
