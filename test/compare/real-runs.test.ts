@@ -63,7 +63,7 @@ const sideOf = (dirs: string[]): RunData => ({
   repeats: dirs.slice(1).map((d) => ({ run: loadRunDir(d).run, results: loadRunDir(d).results })),
 });
 
-test('real runs: A/A raises nothing; --jitless is flagged on the JS reference, native ORT is hit far less', { timeout: 300_000 }, async () => {
+test('real runs: A/A raises nothing; --jitless is flagged on the JS reference, native ORT is hit far less', { timeout: 300_000 }, async (t) => {
   const root = tempDir('mnb-aa-');
   // Processes per side interleaved in time: the machine's state drifts (a whole run can shift
   // 5–25 % here), and an A/A test must not let that drift line up with one side. A real CI
@@ -87,6 +87,8 @@ test('real runs: A/A raises nothing; --jitless is flagged on the JS reference, n
   const flaggedFirst = compareRuns(sideOf(trial.baselineDirs), sideOf(trial.currentDirs)).regressions;
   if (code === 1) {
     const first = out;
+    // Shown in the test output (TAP diagnostics) even when the second trial passes: how often, and on which job, the first one alarms.
+    t.diagnostic(`first A/A trial flagged ${flaggedFirst.join(', ')}; running a second, independent trial:\n${first}`);
     out = '';
     trial = await aaTrial(root, 1);
     code = await compareCommand(
