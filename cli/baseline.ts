@@ -1,7 +1,7 @@
 /** `mobilenet-bench baseline save <run dir> [--name N]` and `baseline list`: saved runs to compare against. */
 import { parseArgs } from 'node:util';
-import { DEFAULT_BASELINE_DIR, listBaselines, saveBaseline } from '../harness/compare/load.ts';
-import { EXIT } from '../harness/exit-codes.ts';
+import { DEFAULT_BASELINE_DIR, listBaselines, saveBaseline } from '../analysis/compare/load.ts';
+import { EXIT } from '../contract/exit-codes.ts';
 
 export const BASELINE_USAGE = `mobilenet-bench baseline save <run dir>... [--name N] [--dir DIR] [--force]
                                    store finished runs of one config as DIR/N.json (default ${DEFAULT_BASELINE_DIR}/<run id>.json);

@@ -10,23 +10,23 @@ import { parseArgs } from 'node:util';
 import { runnerFor } from '../runners/index.ts';
 import { loadConfig } from '../harness/config/load.ts';
 import type { Config } from '../harness/config/schema.ts';
-import { ConfigError } from '../harness/config/errors.ts';
+import { ConfigError } from '../contract/config-error.ts';
 import { planJobs, type Job } from '../harness/plan.ts';
 import { runBenchmark } from '../harness/run.ts';
-import { loadRunFolder } from '../harness/run-data.ts';
-import { compareRuns, DEFAULT_COMPARE_OPTIONS } from '../harness/compare/compare.ts';
-import { formatReport } from '../harness/compare/format.ts';
-import { DEFAULT_BASELINE_DIR, loadComparable } from '../harness/compare/load.ts';
-import { entryOfRunFolder, recordRun } from '../harness/history/record.ts';
-import { describeProblems, readHistory } from '../harness/history/store.ts';
-import { judgeFromHistory, type HistoryVerdictReport } from '../harness/history/verdict.ts';
-import { formatHistoryJson, formatHistoryJunit, formatHistoryMarkdown } from '../harness/history/format.ts';
+import { loadRunFolder } from '../contract/run-data.ts';
+import { compareRuns, DEFAULT_COMPARE_OPTIONS } from '../analysis/compare/compare.ts';
+import { formatReport } from '../analysis/compare/format.ts';
+import { DEFAULT_BASELINE_DIR, loadComparable } from '../analysis/compare/load.ts';
+import { entryOfRunFolder, recordRun } from '../analysis/history/record.ts';
+import { describeProblems, readHistory } from '../analysis/history/store.ts';
+import { judgeFromHistory, type HistoryVerdictReport } from '../analysis/history/verdict.ts';
+import { formatHistoryJson, formatHistoryJunit, formatHistoryMarkdown } from '../analysis/history/format.ts';
 import { renderExport, EXPORT_FORMATS, type ExportFormat } from '../reports/exports.ts';
 import { writeReport } from '../reports/build.ts';
 import { MATRIX_OPTIONS, overridesFromArgs, type MatrixArgs } from './options.ts';
 import { historyOptionsFrom } from './compare.ts';
 import { progressReporter } from './progress.ts';
-import { EXIT } from '../harness/exit-codes.ts';
+import { EXIT } from '../contract/exit-codes.ts';
 
 export const CI_USAGE = `mobilenet-bench ci --history DIR [run options] [options]   run, judge against the history, re-run undecided jobs, write CI files
 mobilenet-bench ci --baseline NAME [run options]           run and compare with a saved baseline (no re-runs)

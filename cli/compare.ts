@@ -1,16 +1,16 @@
 /** `mobilenet-bench compare <baseline> <current>`: per-job verdicts and a CI exit code (0 ok, 1 regressed, 2 cannot compare). */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { compareRuns, DEFAULT_COMPARE_OPTIONS, type CompareOptions } from '../harness/compare/compare.ts';
-import { FORMATS, formatReport, type Format } from '../harness/compare/format.ts';
-import { DEFAULT_BASELINE_DIR, loadComparable } from '../harness/compare/load.ts';
-import { guardInputOf, refuseOutputsOverInputs, resolvedPath } from '../harness/output-guard.ts';
+import { compareRuns, DEFAULT_COMPARE_OPTIONS, type CompareOptions } from '../analysis/compare/compare.ts';
+import { FORMATS, formatReport, type Format } from '../analysis/compare/format.ts';
+import { DEFAULT_BASELINE_DIR, loadComparable } from '../analysis/compare/load.ts';
+import { guardInputOf, refuseOutputsOverInputs, resolvedPath } from '../contract/output-guard.ts';
 import { dirname } from 'node:path';
-import { entryOfRunFolder } from '../harness/history/record.ts';
-import { describeProblems, readHistory } from '../harness/history/store.ts';
-import { DEFAULT_HISTORY_VERDICT_OPTIONS, judgeFromHistory, type HistoryVerdictOptions } from '../harness/history/verdict.ts';
-import { formatHistoryJson, formatHistoryJunit, formatHistoryMarkdown, formatHistoryTable } from '../harness/history/format.ts';
-import { EXIT } from '../harness/exit-codes.ts';
+import { entryOfRunFolder } from '../analysis/history/record.ts';
+import { describeProblems, readHistory } from '../analysis/history/store.ts';
+import { DEFAULT_HISTORY_VERDICT_OPTIONS, judgeFromHistory, type HistoryVerdictOptions } from '../analysis/history/verdict.ts';
+import { formatHistoryJson, formatHistoryJunit, formatHistoryMarkdown, formatHistoryTable } from '../analysis/history/format.ts';
+import { EXIT } from '../contract/exit-codes.ts';
 
 export const COMPARE_USAGE = `mobilenet-bench compare <baseline> <current> [options]
                                    compare two runs; exit 0 = no regression, 1 = regression, 2 = cannot compare

@@ -1,9 +1,9 @@
 /** `mobilenet-bench history add|list|prune`: the folder of run summaries that `compare --history`, `ci` and `trend` read (docs/history.md). */
 import { parseArgs } from 'node:util';
-import { fmtMs } from '../harness/format.ts';
-import { recordRun } from '../harness/history/record.ts';
-import { describeProblems, HistoryError, pruneHistory, readHistory } from '../harness/history/store.ts';
-import { EXIT } from '../harness/exit-codes.ts';
+import { fmtMs } from '../contract/format.ts';
+import { recordRun } from '../analysis/history/record.ts';
+import { describeProblems, HistoryError, pruneHistory, readHistory } from '../analysis/history/store.ts';
+import { EXIT } from '../contract/exit-codes.ts';
 
 export const HISTORY_USAGE = `mobilenet-bench history add <run dir>... --history DIR [--branch NAME] [--commit SHA] [--url URL]
                                    add one summary per run (commit, branch, dirty flag and time from git and the CI's variables)

@@ -4,7 +4,7 @@
  * folders removed, the run folder's lock released).
  */
 
-import { EXIT, SIGNAL_EXIT } from '../harness/exit-codes.ts';
+import { EXIT, SIGNAL_EXIT } from '../contract/exit-codes.ts';
 
 const EXIT_CODES: Record<string, number> = SIGNAL_EXIT;
 

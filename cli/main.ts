@@ -1,13 +1,13 @@
 /** The `mobilenet-bench` command line: parses the subcommand and hands over. */
-import { ConfigError } from '../harness/config/errors.ts';
-import { redactText } from '../harness/secrets.ts';
+import { ConfigError } from '../contract/config-error.ts';
+import { redactText } from '../contract/secrets.ts';
 import { printModelsTable } from './models-table.ts';
 import { FETCH_USAGE, modelsFetchCommand } from './models-fetch.ts';
 import { listCommand, runCommand, RUN_USAGE } from './run.ts';
 import { compareCommand, COMPARE_USAGE } from './compare.ts';
 import { baselineCommand, BASELINE_USAGE } from './baseline.ts';
 import { reportCommand, REPORT_USAGE } from './report.ts';
-import { EXIT } from '../harness/exit-codes.ts';
+import { EXIT } from '../contract/exit-codes.ts';
 import { publishCommand, PUBLISH_USAGE } from './publish.ts';
 import { historyCommand, HISTORY_USAGE } from './history.ts';
 import { ciCommand, CI_USAGE } from './ci.ts';

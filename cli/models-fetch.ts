@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { fetchOfficialWeights } from '../models/weights/fetch.ts';
 import { allVariants } from '../models/spec.ts';
 import type { Precision } from '../models/weights/canonical.ts';
-import { ConfigError } from '../harness/config/errors.ts';
+import { ConfigError } from '../contract/config-error.ts';
 
 export const FETCH_USAGE = `mobilenet-bench models fetch [--alpha LIST] [--resolution LIST] [--precision float32,uint8]
                              [--mirror DIR] [--cache DIR] [--base-url URL]

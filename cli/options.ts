@@ -3,7 +3,7 @@
  * (harness/config/overrides.ts applies it), with the environment read here and nowhere else.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../harness/config/errors.ts';
+import { ConfigError } from '../contract/config-error.ts';
 import { applyOverrides, configEnvironment, SCHEDULING_OVERRIDES, type ConfigOverrides } from '../harness/config/overrides.ts';
 import type { UserConfig } from '../harness/config/schema.ts';
 

@@ -1,8 +1,8 @@
 /** Progress of a run: a live block of busy workers on a terminal, plain lines otherwise (CI logs). */
-import { fmtMs } from '../harness/format.ts';
+import { fmtMs } from '../contract/format.ts';
 import type { RunEvent } from '../harness/run.ts';
-import type { JobResult } from '../harness/results.ts';
-import { redactText } from '../harness/secrets.ts';
+import type { JobResult } from '../contract/results.ts';
+import { redactText } from '../contract/secrets.ts';
 
 /** `m:ss` for an ETA. */
 function formatDuration(ms: number): string {

@@ -1,8 +1,8 @@
 /** `mobilenet-bench publish <run dir>... --out DIR`: a static comparison site from several runs (reports/site/). */
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../harness/config/errors.ts';
+import { ConfigError } from '../contract/config-error.ts';
 import { publishSite } from '../reports/site/write.ts';
-import { EXIT } from '../harness/exit-codes.ts';
+import { EXIT } from '../contract/exit-codes.ts';
 
 export const PUBLISH_USAGE = `mobilenet-bench publish <run dir>... --out DIR    a static site (index, one page per device, method, published figures, data with SHA256SUMS)
 

@@ -1,12 +1,12 @@
 /** `mobilenet-bench report <run dir>...`: the HTML or Markdown report of a run (or of several merged), from their results files alone. */
 import { parseArgs } from 'node:util';
 import { renderReport, writeReport, type ReportFormat } from '../reports/build.ts';
-import { ConfigError } from '../harness/config/errors.ts';
-import { guardInputOf, OutputOverwritesInputError, refuseOutputsOverInputs } from '../harness/output-guard.ts';
-import { EXIT } from '../harness/exit-codes.ts';
+import { ConfigError } from '../contract/config-error.ts';
+import { guardInputOf, OutputOverwritesInputError, refuseOutputsOverInputs } from '../contract/output-guard.ts';
+import { EXIT } from '../contract/exit-codes.ts';
 import { EXPORT_FORMATS, renderExport, type ExportFormat } from '../reports/exports.ts';
-import { loadRunFolder } from '../harness/run-data.ts';
-import { writeFailure, writeFileAtomic } from '../harness/store.ts';
+import { loadRunFolder } from '../contract/run-data.ts';
+import { writeFailure, writeFileAtomic } from '../contract/store.ts';
 import { join } from 'node:path';
 
 export const REPORT_USAGE = `mobilenet-bench report <run dir> [options]          build the report from results.jsonl + run.json

@@ -11,8 +11,8 @@ import { onInterrupt, type RunProgress } from './interrupt.ts';
 import { summaryTable } from './summary.ts';
 import { writeReport } from '../reports/build.ts';
 import { DEFAULT_CROP } from '../models/preprocess.ts';
-import { EXIT } from '../harness/exit-codes.ts';
-import { recordRun } from '../harness/history/record.ts';
+import { EXIT } from '../contract/exit-codes.ts';
+import { recordRun } from '../analysis/history/record.ts';
 
 export const RUN_USAGE = `mobilenet-bench run [options]      run the matrix and write results/<run>/results.jsonl + run.json + report.html
 mobilenet-bench list [options]     print the planned jobs (and skipped ones, with the reason)

@@ -1,11 +1,11 @@
 /** The table printed at the end of a run: one row per job, the numbers that choose a variant. */
-import { fmtMiB, fmtMs, fmtNum, fmtPct } from '../harness/format.ts';
-import type { JobResult } from '../harness/results.ts';
-import { gmacPerSecond } from '../harness/run-data.ts';
+import { fmtMiB, fmtMs, fmtNum, fmtPct } from '../contract/format.ts';
+import type { JobResult } from '../contract/results.ts';
+import { gmacPerSecond } from '../contract/run-data.ts';
 
 /** Render results as an aligned text table. */
 export function summaryTable(results: JobResult[]): string {
-  // The same formatting as the reports and compare (harness/format.ts): one value, one spelling.
+  // The same formatting as the reports and compare (contract/format.ts): one value, one spelling.
   const header = ['job', 'status', 'median ms', '95% CI ms', 'p90 ms', 'GMAC/s', 'load+init ms', 'peak RSS MiB', 'top-1', 'agree'];
   const rows = results.map((r) => [
     r.id,

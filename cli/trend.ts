@@ -1,11 +1,11 @@
 /** `mobilenet-bench trend <history dir> --out trend.html`: the trend page of a history folder, with change points. */
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../harness/config/errors.ts';
-import { describeProblems, readHistory } from '../harness/history/store.ts';
-import { trendSeries } from '../harness/history/trend.ts';
-import { writeFailure, writeFileAtomic } from '../harness/store.ts';
+import { ConfigError } from '../contract/config-error.ts';
+import { describeProblems, readHistory } from '../analysis/history/store.ts';
+import { trendSeries } from '../analysis/history/trend.ts';
+import { writeFailure, writeFileAtomic } from '../contract/store.ts';
 import { renderTrendPage } from '../reports/trend.ts';
-import { EXIT } from '../harness/exit-codes.ts';
+import { EXIT } from '../contract/exit-codes.ts';
 
 export const TREND_USAGE = `mobilenet-bench trend <history dir> [--out FILE] [--report-base URL]
                                    one self-contained page: each job's median and CI over runs, change points (PELT) with commit ranges

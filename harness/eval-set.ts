@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { cropResizeNormalize, decodeImage, DEFAULT_CROP } from '../models/preprocess.ts';
-import { mulberry32 } from './stats.ts';
+import { mulberry32 } from '../contract/stats/describe.ts';
 
 /** One labelled image file. */
 export interface EvalItem {

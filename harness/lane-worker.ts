@@ -5,7 +5,7 @@
  * fresh session). A runner that cannot start at all ends the lane.
  */
 import type { Job } from './plan.ts';
-import type { JobResult } from './results.ts';
+import type { JobResult } from '../contract/results.ts';
 import type { Target } from './config/schema.ts';
 import type { Lane } from './schedule.ts';
 import { baseResult } from './probe/probe.ts';

@@ -5,7 +5,7 @@
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JobResult } from './results.ts';
+import type { JobResult } from '../contract/results.ts';
 
 /** File name of a job's trace, unique per job id within a run folder. */
 function traceFileName(jobId: string): string {

@@ -4,4 +4,4 @@
  */
 export { defineConfig } from './config/define.ts';
 export type { Config, Target, Sampling, UserConfig } from './config/schema.ts';
-export type { JobResult, RunInfo } from './results.ts';
+export type { JobResult, RunInfo } from '../contract/results.ts';

@@ -4,9 +4,9 @@
  * only repeats can show it. The merged result pools the samples and keeps each process's
  * median and sample count (`latency.processes`), which `compare` uses as runs.
  */
-import type { JobResult } from './results.ts';
-import { checkDrift, summarizeLatency } from './stats.ts';
-import { finitePrecision, relativePrecision, stoppedShort } from './stopping.ts';
+import type { JobResult } from '../contract/results.ts';
+import { checkDrift, summarizeLatency } from '../contract/stats/describe.ts';
+import { finitePrecision, relativePrecision, stoppedShort } from '../contract/stats/stopping.ts';
 
 /** Merge the results of one job's repeats (all ok) into one; any failed repeat fails the job with its reason. */
 export function mergeRepeats(results: JobResult[], driftThreshold: number): JobResult {

@@ -5,7 +5,7 @@
  * before anything in the folder is touched.
  */
 import type { Plan } from './plan.ts';
-import type { JobResult, RunInfo } from './results.ts';
+import type { JobResult, RunInfo } from '../contract/results.ts';
 import { describeWeights, weightsChanges, weightsKey, weightsRecord, type WeightsChange } from './weights-record.ts';
 
 /** The run folder cannot be resumed as asked: the message says what differs and what to do. */

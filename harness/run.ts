@@ -14,12 +14,12 @@ import { applyEnvironment, recordedEnvironment, type ConfigEnvironment } from '.
 import { resolveConfig, type Config, type Target, type UserConfig } from './config/schema.ts';
 import { planJobs, type Job, type Plan } from './plan.ts';
 import { baseResult } from './probe/probe.ts';
-import { SCHEMA_VERSION, type JobResult, type RunInfo, type RunInstance } from './results.ts';
-import { appendResult, InvalidResultError, readResults, readRunInfo, writeRunInfo } from './store.ts';
-import { checkResult } from './ingest.ts';
-import { redactDeep, redactText, secretsOf } from './secrets.ts';
+import { SCHEMA_VERSION, type JobResult, type RunInfo, type RunInstance } from '../contract/results.ts';
+import { appendResult, InvalidResultError, readResults, readRunInfo, writeRunInfo } from '../contract/store.ts';
+import { checkResult } from '../contract/ingest.ts';
+import { redactDeep, redactText, secretsOf } from '../contract/secrets.ts';
 import type { InstanceRef, Runner } from './runner.ts';
-import { acquireRunLock } from './lock.ts';
+import { acquireRunLock } from '../contract/lock.ts';
 import { warmEvalSetCache } from './eval-set.ts';
 import { isClassFolderSet } from './eval-class-folders.ts';
 import { Gate, lanesFor, schedule, sharedHosts, type Lane, type LaneStats } from './schedule.ts';

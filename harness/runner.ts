@@ -1,6 +1,6 @@
 /** What every runner (node, browser, webdriver, ssh) offers the harness: a thin transport for jobs. */
 import type { Job } from './plan.ts';
-import type { JobResult, ThermalReading } from './results.ts';
+import type { JobResult, ThermalReading } from '../contract/results.ts';
 
 /**
  * Which copy of a target a runner drives. A pooled target (`instances: N` on a WebDriver

@@ -2,7 +2,7 @@
  * Sustained mode: latency over time in fixed windows, for devices that heat up and throttle.
  * Pure functions (no I/O, no Node imports) so the probe can run them on a page or a board.
  */
-import { median } from './stats.ts';
+import { median } from '../contract/stats/describe.ts';
 
 /** One window of a sustained job: samples that ended in [startMs, endMs) of sampling time. */
 export interface SustainedWindow {

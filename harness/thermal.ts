@@ -3,7 +3,7 @@
  * temperature (phones, boards): readings before and after, whether the job throttled, and
  * the optional cool-down between jobs. Runners only supply readings; this decides.
  */
-import type { Thermal, ThermalReading } from './results.ts';
+import { hottest, type Thermal, type ThermalReading } from '../contract/results.ts';
 
 /** Cool down before each job: a fixed pause, or until a temperature, whichever the config asks. */
 export interface Cooldown {
@@ -58,12 +58,6 @@ async function safeRead(read: () => Promise<ThermalReading[]>): Promise<ThermalR
   } catch (e) {
     return [{ source: 'thermal readings', unavailable: (e as Error).message.split('\n')[0] }];
   }
-}
-
-/** The hottest temperature among readings, or null when none has one. */
-export function hottest(readings: ThermalReading[]): number | null {
-  const temps = readings.map((r) => r.temperatureC).filter((t): t is number => typeof t === 'number');
-  return temps.length ? Math.max(...temps) : null;
 }
 
 /**

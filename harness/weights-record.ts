@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { variantName } from '../models/spec.ts';
 import type { Plan } from './plan.ts';
-import type { RunInfo } from './results.ts';
+import type { RunInfo } from '../contract/results.ts';
 
 export type WeightsEntry = NonNullable<RunInfo['weights']>[number];
 

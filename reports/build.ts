@@ -5,7 +5,7 @@ import { buildReportModel } from './data.ts';
 import { loadRunFolders } from './merge.ts';
 import { renderHtmlReport } from './html.ts';
 import { renderMarkdownReport } from './markdown.ts';
-import { writeFailure, writeFileAtomic } from '../harness/store.ts';
+import { writeFailure, writeFileAtomic } from '../contract/store.ts';
 
 /** Output formats. */
 export type ReportFormat = 'html' | 'markdown';

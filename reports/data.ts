@@ -1,14 +1,14 @@
 /**
- * The report's view of a run (read by harness/run-data.ts from results.jsonl and run.json alone): group the
+ * The report's view of a run (read by contract/run-data.ts from results.jsonl and run.json alone): group the
  * jobs by target and by configuration (implementation × backend × threads × precision),
  * and derive the figures every renderer shares: Pareto frontier, budget recommendations,
  * achieved GMAC/s. Pure functions over the results; no numbers that the data does not hold.
  */
-import type { JobResult } from '../harness/results.ts';
-import type { RunData } from '../harness/run-data.ts';
+import type { JobResult } from '../contract/results.ts';
+import type { RunData } from '../contract/run-data.ts';
 
-// The run loader and RunData are shared with compare and baselines (harness/run-data.ts).
-export { gmacPerSecond, loadRunFolder, type RunData } from '../harness/run-data.ts';
+// The run loader and RunData are shared with compare and baselines (contract/run-data.ts).
+export { gmacPerSecond, loadRunFolder, type RunData } from '../contract/run-data.ts';
 
 /** One configuration of a target: the rows that may share a line in a chart. Precisions are never mixed. */
 export interface Group {

@@ -5,7 +5,7 @@
  * `tool: customSmallerIsBetter` / `customBiggerIsBetter`). Only ok jobs are exported: a failed
  * job has no figures, and the services would read a missing figure as a gap, not a zero.
  */
-import type { RunData } from '../harness/run-data.ts';
+import type { RunData } from '../contract/run-data.ts';
 
 /** BMF: `{ "<benchmark>": { "<measure slug>": { value, lower_value?, upper_value? } } }`. */
 export type BmfMetric = { value: number; lower_value?: number; upper_value?: number };

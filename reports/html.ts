@@ -9,7 +9,7 @@ import { reportAssets } from './assets.ts';
 import type { ReportPayload } from './client/chart-specs.ts';
 import type { ReportModel } from './data.ts';
 import { html, jsonForScript, raw } from './escape.ts';
-import { fmtTime } from '../harness/format.ts';
+import { fmtTime } from '../contract/format.ts';
 import { PHASE_COLORS, VIRIDIS_LOW_TO_HIGH } from './palette.ts';
 import { environmentSection, methodologySection, problemsSection } from './run-sections.ts';
 import { ChartSink } from './chart-sink.ts';

@@ -3,10 +3,10 @@
  * per-target recommendation and a table of the headline numbers, and the problems.
  * Every cell from the data is escaped (GitHub renders inline HTML in Markdown).
  */
-import type { JobResult } from '../harness/results.ts';
+import type { JobResult } from '../contract/results.ts';
 import { gmacPerSecond, precisionLabel, type ReportModel } from './data.ts';
 import { escapeMarkdownCell as cell } from './escape.ts';
-import { fmtMiB, fmtMs, fmtNum, fmtPct, fmtTime } from '../harness/format.ts';
+import { fmtMiB, fmtMs, fmtNum, fmtPct, fmtTime } from '../contract/format.ts';
 import { profileMarkdownLines } from './profile-section.ts';
 import { sustainedJobs, thermalDuring } from './sustained-section.ts';
 import { runsOf } from './merge.ts';

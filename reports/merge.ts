@@ -4,9 +4,9 @@
  * used would mix two machines' numbers under one job id, so those targets are kept apart by
  * naming them `target @ run id`. A run folder of another results schema is refused, naming it.
  */
-import type { JobResult, RunInfo } from '../harness/results.ts';
-import { ResultsError } from '../harness/store.ts';
-import { loadRunFolder, type RunData } from '../harness/run-data.ts';
+import type { JobResult, RunInfo } from '../contract/results.ts';
+import { ResultsError } from '../contract/store.ts';
+import { loadRunFolder, type RunData } from '../contract/run-data.ts';
 
 /** Separator between a target and its run when two runs share a target name. */
 export const RUN_SEPARATOR = ' @ ';

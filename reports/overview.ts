@@ -5,10 +5,10 @@
  * of its (nominally identical) instances is from the pool. Pure functions over the model,
  * then their HTML.
  */
-import type { JobResult } from '../harness/results.ts';
+import type { JobResult } from '../contract/results.ts';
 import { bestWithin, compareVariants, gmacPerSecond, roundBudgets, variantOf, type ReportModel } from './data.ts';
 import { html, type SafeHtml } from './escape.ts';
-import { fmtMs, fmtNum, fmtPct } from '../harness/format.ts';
+import { fmtMs, fmtNum, fmtPct } from '../contract/format.ts';
 import { runIndexOf, runsOf } from './merge.ts';
 
 /** How a target's pick under a budget was chosen. */

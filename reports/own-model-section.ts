@@ -8,8 +8,8 @@
  * (measured on an ImageNet-labelled set in the run, else TF-slim's published figure): the legend and
  * caption say so on every point, so the two are never read as one scale.
  */
-import type { JobResult } from '../harness/results.ts';
-import { fmtMs, fmtNum, fmtPct } from '../harness/format.ts';
+import type { JobResult } from '../contract/results.ts';
+import { fmtMs, fmtNum, fmtPct } from '../contract/format.ts';
 import { PUBLISHED_ACCURACY } from '../models/published.ts';
 import type { ChartSink } from './chart-sink.ts';
 import type { SpecSeries } from './client/chart-specs.ts';

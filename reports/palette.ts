@@ -1,5 +1,5 @@
 /** Colours of the report: Okabe–Ito (distinguishable with the common colour-vision deficiencies) and viridis for heatmaps. */
-import type { JobResult } from '../harness/results.ts';
+import type { JobResult } from '../contract/results.ts';
 
 /** Okabe–Ito, ordered so the first few are the most distinct on white (yellow last: weak contrast). */
 export const GROUP_COLORS = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#000000', '#F0E442'] as const;

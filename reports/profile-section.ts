@@ -4,12 +4,12 @@
  * this device), GMAC/s per layer along the network, the slowest layers, and a link to each
  * trace file; plus the Markdown summary's one line per job. Reads the `profile` field only.
  */
-import type { JobResult } from '../harness/results.ts';
-import type { Profile } from '../harness/profile-schema.ts';
-import { PROFILE_KINDS } from '../harness/profile-schema.ts';
+import type { JobResult } from '../contract/results.ts';
+import type { Profile } from '../contract/profile-schema.ts';
+import { PROFILE_KINDS } from '../contract/profile-schema.ts';
 import type { ChartSink } from './chart-sink.ts';
 import { escapeMarkdownCell as md, html, type SafeHtml } from './escape.ts';
-import { fmtMs, fmtNum, fmtPct as pct, isNum } from '../harness/format.ts';
+import { fmtMs, fmtNum, fmtPct as pct, isNum } from '../contract/format.ts';
 import { GROUP_COLORS } from './palette.ts';
 import { sortableTable, type Column } from './table.ts';
 

@@ -5,11 +5,11 @@
  * runtime's float32 job of the same variant; the float row from the TF-slim .tflite (the same
  * training as the uint8 file) is preferred where the run has one.
  */
-import type { JobResult } from '../harness/results.ts';
+import type { JobResult } from '../contract/results.ts';
 import { PUBLISHED_ACCURACY } from '../models/published.ts';
 import { compareVariants, precisionLabel, variantOf, weightsFormat, type TargetView } from './data.ts';
 import { html, type SafeHtml } from './escape.ts';
-import { fmtMs, fmtNum, fmtPct } from '../harness/format.ts';
+import { fmtMs, fmtNum, fmtPct } from '../contract/format.ts';
 import { sortableTable, type Column } from './table.ts';
 
 /** One uint8 job beside its float32 twin. */

@@ -1,12 +1,12 @@
 /** The run-wide part of the HTML report: environment and effective configuration, problems, methodology. */
-import type { JobResult, RunInfo } from '../harness/results.ts';
-import { redactDeep } from '../harness/secrets.ts';
+import type { JobResult, RunInfo } from '../contract/results.ts';
+import { redactDeep } from '../contract/secrets.ts';
 import { runIndexOf, runsOf } from './merge.ts';
 import { inlinedLibraryVersions } from './assets.ts';
 import { configValue, precisionLabel, type ReportModel } from './data.ts';
 import { html, type SafeHtml } from './escape.ts';
-import { fmtDuration, fmtMiB, fmtPct, fmtTime } from '../harness/format.ts';
-import { capBeforeTarget } from '../harness/stopping.ts';
+import { fmtDuration, fmtMiB, fmtPct, fmtTime } from '../contract/format.ts';
+import { capBeforeTarget } from '../contract/stats/stopping.ts';
 import { sortableTable, type Column } from './table.ts';
 
 /** The eval-set crop in words (runs from before the option cropped 87.5 %). */

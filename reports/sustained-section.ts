@@ -2,11 +2,11 @@
  * Sustained mode in the HTML report: each sustained job's window medians over time (a line
  * chart) and its sustained / cold ratio beside the thermals read during it (a table).
  */
-import type { JobResult, ThermalReading } from '../harness/results.ts';
+import type { JobResult, ThermalReading } from '../contract/results.ts';
 import type { ChartSink } from './chart-sink.ts';
 import { html, type SafeHtml } from './escape.ts';
-import { fmtDuration, fmtMs, fmtNum } from '../harness/format.ts';
-import { hottest } from '../harness/thermal.ts';
+import { fmtDuration, fmtMs, fmtNum } from '../contract/format.ts';
+import { hottest } from '../contract/results.ts';
 import { GROUP_COLORS } from './palette.ts';
 import { sortableTable, type Column } from './table.ts';
 

@@ -3,12 +3,12 @@
  * heatmaps, distributions, cold start, memory, GMAC/s, agreement and the numbers table.
  * Generic over targets: nothing here knows Node from a browser or a phone.
  */
-import type { JobResult } from '../harness/results.ts';
+import type { JobResult } from '../contract/results.ts';
 import type { ChartSink } from './chart-sink.ts';
 import type { SpecSeries } from './client/chart-specs.ts';
 import { compareVariants, gmacPerSecond, groupKey, mib, precisionLabel, variantOf, wilsonInterval, type Group, type TargetView } from './data.ts';
 import { html, type SafeHtml } from './escape.ts';
-import { fmtDelta, fmtMiB, fmtMs, fmtNum, fmtPct, isNum } from '../harness/format.ts';
+import { fmtDelta, fmtMiB, fmtMs, fmtNum, fmtPct, isNum } from '../contract/format.ts';
 import { GROUP_COLORS, pointStyleOf } from './palette.ts';
 import { sortableTable, type Column } from './table.ts';
 import { profileSection } from './profile-section.ts';

@@ -11,9 +11,9 @@ import { transformSync } from 'esbuild';
 import { reportAssets } from './assets.ts';
 import { html, jsonForScript, raw } from './escape.ts';
 import { contentSecurityPolicy } from './html.ts';
-import { fmtChange, fmtMs } from '../harness/format.ts';
-import type { History } from '../harness/history/store.ts';
-import type { TrendSeries } from '../harness/history/trend.ts';
+import { fmtChange, fmtMs } from '../contract/format.ts';
+import type { History } from '../analysis/history/store.ts';
+import type { TrendSeries } from '../analysis/history/trend.ts';
 
 let client: string | undefined;
 function trendClient(): string {

@@ -7,7 +7,7 @@
  */
 import { makeTempDir, removeTempDir } from './temp-dir.ts';
 import type { Target } from '../harness/config/schema.ts';
-import { expandEnv } from '../harness/secrets.ts';
+import { expandEnv } from '../contract/secrets.ts';
 import { APPIUM_PRESETS, mergeCapabilities } from './appium-presets.ts';
 import { startAppiumServer } from './appium-server.ts';
 import { freePort } from './local-server.ts';

@@ -12,11 +12,11 @@ import type { Browser, CDPSession, Page } from 'puppeteer-core';
 import { requireBrowserExecutable } from '../harness/browsers.ts';
 import type { Target } from '../harness/config/schema.ts';
 import type { Job } from '../harness/plan.ts';
-import type { JobResult } from '../harness/results.ts';
+import type { JobResult } from '../contract/results.ts';
 import { delay, failedResult, skipIfUnsupported, startPageHost, type PageHost } from './page-host.ts';
 import { descendantsOf, peakRssOf, rssOf } from './procfs.ts';
 import type { Runner } from '../harness/runner.ts';
-import { checkResultValue } from '../harness/ingest.ts';
+import { checkResultValue } from '../contract/ingest.ts';
 
 type ChromiumTarget = Extract<Target, { type: 'chromium' }>;
 type FirefoxTarget = Extract<Target, { type: 'firefox' }>;

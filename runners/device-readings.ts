@@ -5,7 +5,7 @@
  * Parsers are pure functions over the commands' text; readers never throw for a missing
  * source, they return a reading saying why it is unavailable.
  */
-import type { ThermalReading } from '../harness/results.ts';
+import type { ThermalReading } from '../contract/results.ts';
 import type { WebDriverSession } from './webdriver-client.ts';
 
 /** Why adb_shell readings are missing, and the fix. */

@@ -6,9 +6,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { baseResult } from '../harness/probe/probe.ts';
 import type { Job } from '../harness/plan.ts';
-import type { JobResult } from '../harness/results.ts';
+import type { JobResult } from '../contract/results.ts';
 import type { Runner } from '../harness/runner.ts';
-import { checkResultValue } from '../harness/ingest.ts';
+import { checkResultValue } from '../contract/ingest.ts';
 
 const CHILD = join(import.meta.dirname, '..', 'harness', 'probe', 'node-job.ts');
 /** tsx's loader by absolute URL: a bare `--import tsx` would resolve from the user's working directory. */

@@ -13,7 +13,7 @@ import { encodeEvalInputs, encodeWeights } from '../harness/probe/wire.ts';
 import type { PageAssets } from '../harness/probe/browser-env.ts';
 import { UNSUPPORTED_PREFIX } from '../harness/probe/browser-env.ts';
 import type { Job } from '../harness/plan.ts';
-import type { JobResult } from '../harness/results.ts';
+import type { JobResult } from '../contract/results.ts';
 import { buildProbePage } from './page/build.ts';
 import { startStaticServer, type StaticServer, type StaticServerOptions } from './server.ts';
 

@@ -5,8 +5,8 @@
  * (fetch refuses them in URLs) and turns a server's error into the server's own words.
  * No BiDi, no vendor SDK: vendor differences are capabilities.
  */
-import { literalSecrets, redactAndCut, redactText, redactUrl } from '../harness/secrets.ts';
-import { MAX_LINE_BYTES, mib } from '../harness/ingest.ts';
+import { literalSecrets, redactAndCut, redactText, redactUrl } from '../contract/secrets.ts';
+import { MAX_LINE_BYTES, mib } from '../contract/ingest.ts';
 
 /** A WebDriver command failed; `lost` says the session can no longer be used. */
 export class WebDriverError extends Error {

@@ -5,7 +5,7 @@
  * and farms are known for are retried with backoff.
  */
 import type { Target } from '../harness/config/schema.ts';
-import { expandEnv } from '../harness/secrets.ts';
+import { expandEnv } from '../contract/secrets.ts';
 import { retryingOpener, withPool } from './grid.ts';
 import type { InstanceRef, Runner } from '../harness/runner.ts';
 import { createWebDriverRunner, type WebDriverEndpoint } from './webdriver.ts';

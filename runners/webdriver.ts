@@ -10,8 +10,8 @@
  * job with the reason; the next job opens a new session and the run goes on.
  */
 import type { Job } from '../harness/plan.ts';
-import type { Device, JobResult, ThermalReading } from '../harness/results.ts';
-import { literalSecrets, redactDeep, redactText, redactUrl } from '../harness/secrets.ts';
+import type { Device, JobResult, ThermalReading } from '../contract/results.ts';
+import { literalSecrets, redactDeep, redactText, redactUrl } from '../contract/secrets.ts';
 import { adbReverse } from './adb.ts';
 import { ADB_SHELL_HINT, readAndroidRendererMemory, readDeviceThermal } from './device-readings.ts';
 import type { LocalServer } from './local-server.ts';
@@ -19,7 +19,7 @@ import { killDescendants, waitFor } from './local-server.ts';
 import { failedResult, skipIfUnsupported, startPageHost, type PageHost, type PageHostOptions } from './page-host.ts';
 import { descendantsOf, peakRssOf } from './procfs.ts';
 import type { InstanceRef, Runner } from '../harness/runner.ts';
-import { checkResultText } from '../harness/ingest.ts';
+import { checkResultText } from '../contract/ingest.ts';
 import { openSession, summarizeMessage, WebDriverError, type WebDriverSession } from './webdriver-client.ts';
 
 /** Capabilities for one new session, and what to clean up once it ended (a fresh profile folder). */

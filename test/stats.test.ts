@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { bootstrapMedianCI, checkDrift, mad, mean, median, mulberry32, quantile, summarizeLatency } from '../harness/stats.ts';
+import { bootstrapMedianCI, checkDrift, mad, mean, median, mulberry32, quantile, summarizeLatency } from '../contract/stats/describe.ts';
 
 const close = (a: number, b: number, eps = 1e-9) => assert.ok(Math.abs(a - b) <= eps, `${a} ≠ ${b}`);
 

@@ -1,15 +1,5 @@
 /** Why a configuration could not be used, worded for the person who wrote it. */
 import type { z } from 'zod';
-import { redactText } from '../secrets.ts';
-
-/** The configuration could not be used: the message names the key, the value and what is allowed. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    // A config error quotes values (a mistyped URL, a snippet of bad JSON): never their credentials.
-    super(redactText(message));
-    this.name = 'ConfigError';
-  }
-}
 
 function describeValue(root: unknown, path: PropertyKey[]): string {
   let v: unknown = root;

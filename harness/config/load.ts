@@ -6,7 +6,7 @@
 import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigError } from './errors.ts';
+import { ConfigError } from '../../contract/config-error.ts';
 import { applyOverrides, type ConfigOverrides } from './overrides.ts';
 import { builtInTargets } from './presets.ts';
 import { resolveConfig, type Config, type UserConfig } from './schema.ts';

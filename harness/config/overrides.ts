@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { mirrorEvalSet } from '../../models/weights/mirror.ts';
-import { ConfigError } from './errors.ts';
+import { ConfigError } from '../../contract/config-error.ts';
 import { TARGET_PRESETS } from './presets.ts';
 import type { UserConfig } from './schema.ts';
 

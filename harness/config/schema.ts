@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { ALPHAS, RESOLUTIONS } from '../../models/spec.ts';
 import { DEFAULT_CROP } from '../../models/preprocess.ts';
-import { ConfigError, formatConfigIssues } from './errors.ts';
+import { ConfigError } from '../../contract/config-error.ts';
+import { formatConfigIssues } from './errors.ts';
 import { ImplementationSchema, parseImplementation, type Implementation } from './implementations.ts';
 
 /** A number restricted to a fixed list, with an error that lists it. */

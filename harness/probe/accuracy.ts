@@ -1,5 +1,5 @@
 /** The accuracy pass: top-1/top-5 against labels and agreement with the reference implementation. */
-import type { Accuracy } from '../results.ts';
+import type { Accuracy } from '../../contract/results.ts';
 
 /** Preprocessed inputs for the accuracy pass, identical for every implementation. */
 export interface EvalInputs {

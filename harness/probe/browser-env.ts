@@ -16,7 +16,7 @@ import { runtimeOf, type WasmFiles } from '../../models/registry.ts';
 import type { CanonicalWeights } from '../../models/weights/canonical.ts';
 import type { Implementation } from '../config/implementations.ts';
 import type { Job } from '../plan.ts';
-import type { Effective, Memory } from '../results.ts';
+import type { Effective, Memory } from '../../contract/results.ts';
 import type { ProbeEnvironment } from './probe.ts';
 import { decodeEvalInputs, decodeWeights } from './wire.ts';
 import { wasmMemoryBytes } from './wasm-memory.ts';

@@ -4,7 +4,7 @@
  * Apart from node-env.ts so the board bundle takes it without the local Node's runtime loaders.
  */
 import { readFileSync } from 'node:fs';
-import type { Effective, Memory } from '../results.ts';
+import type { Effective, Memory } from '../../contract/results.ts';
 import { wasmMemoryBytes } from './wasm-memory.ts';
 
 /** Peak RSS of this process (VmHWM), in bytes, or null off Linux. */

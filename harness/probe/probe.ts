@@ -10,9 +10,9 @@ import type { CanonicalWeights } from '../../models/weights/canonical.ts';
 import type { LoadedModel } from '../../models/runtime.ts';
 import type { Implementation } from '../config/implementations.ts';
 import type { Job, SkippedJob, WeightsRef } from '../plan.ts';
-import { SCHEMA_VERSION, type Accuracy, type Effective, type JobResult, type Memory } from '../results.ts';
-import { checkDrift, mulberry32, summarizeLatency } from '../stats.ts';
-import { finitePrecision, nextLook, relativePrecision, type StopReason } from '../stopping.ts';
+import { SCHEMA_VERSION, type Accuracy, type Effective, type JobResult, type Memory } from '../../contract/results.ts';
+import { checkDrift, mulberry32, summarizeLatency } from '../../contract/stats/describe.ts';
+import { finitePrecision, nextLook, relativePrecision, type StopReason } from '../../contract/stats/stopping.ts';
 import { sustainedWindows } from '../sustained.ts';
 import { measureAccuracy, type EvalInputs } from './accuracy.ts';
 import { profileModel } from './profile.ts';
@@ -50,7 +50,7 @@ export interface SamplingOutcome {
   /** The results' older, coarser field: 'minimums' for every stop that was not a cap. */
   stoppedBy: 'minimums' | 'maxSamples' | 'maxTime';
   stopReason: StopReason;
-  /** Relative 95 % CI half-width of the median at the stop (harness/stopping.ts); null: too few samples to tell. */
+  /** Relative 95 % CI half-width of the median at the stop (contract/stats/stopping.ts); null: too few samples to tell. */
   precision: number | null;
 }
 

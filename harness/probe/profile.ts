@@ -7,8 +7,8 @@
 import type { LoadedModel } from '../../models/runtime.ts';
 import type { ProfiledInference, RuntimeProfile } from '../../models/profile.ts';
 import type { LayerKind, NetworkSpec } from '../../models/spec.ts';
-import type { Profile, ProfileLayer } from '../profile-schema.ts';
-import { median } from '../stats.ts';
+import type { Profile, ProfileLayer } from '../../contract/profile-schema.ts';
+import { median } from '../../contract/stats/describe.ts';
 
 /** Profiled inferences when the config says only `profile: true`. */
 export const DEFAULT_PROFILE_INFERENCES = 5;

@@ -13,7 +13,7 @@
  */
 import { mobilenetV1, type LayerSpec } from '../spec.ts';
 import { kernelShape, validateWeights, type CanonicalWeights, type LayerWeights } from './canonical.ts';
-import { mulberry32 } from '../random.ts';
+import { mulberry32 } from '../../contract/stats/random.ts';
 
 /** Target mean and standard deviation of every conv layer's pre-activation. */
 const PRE_MEAN = 0.5;

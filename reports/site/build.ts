@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { redactDeep } from '../../harness/secrets.ts';
-import { resultsPath, runInfoPath } from '../../harness/store.ts';
+import { redactDeep } from '../../contract/secrets.ts';
+import { resultsPath, runInfoPath } from '../../contract/store.ts';
 import { html, type SafeHtml } from '../escape.ts';
 import { accuracyChart, latencyChart } from './charts.ts';
 import { chartFile } from './figure.ts';

@@ -13,8 +13,8 @@ import {
   TFLITE_BENCHMARKS_SOURCE,
   TFLITE_PHONE_LATENCIES,
 } from '../../models/published.ts';
-import type { JobResult } from '../../harness/results.ts';
-import { fmtMs, fmtPct } from '../../harness/format.ts';
+import type { JobResult } from '../../contract/results.ts';
+import { fmtMs, fmtPct } from '../../contract/format.ts';
 import { GROUP_COLORS } from '../palette.ts';
 import { groupKey, precisionLabel, variantOf, wilsonInterval } from '../data.ts';
 import type { SiteDevice, SiteModel } from './model.ts';

@@ -1,12 +1,12 @@
 /**
  * What the published site shows, from run folders alone: every run read through the one loader
- * (harness/run-data.ts), checked for the problems a publication must refuse (another schema
+ * (contract/run-data.ts), checked for the problems a publication must refuse (another schema
  * version, the same run twice, an empty run: each named by its folder), sorted by run id so the
  * order of the arguments does not matter, merged, and cut into devices with stable slugs.
  */
-import type { JobResult } from '../../harness/results.ts';
-import { loadRunFolder, type RunData } from '../../harness/run-data.ts';
-import { ResultsError } from '../../harness/store.ts';
+import type { JobResult } from '../../contract/results.ts';
+import { loadRunFolder, type RunData } from '../../contract/run-data.ts';
+import { ResultsError } from '../../contract/store.ts';
 import { buildReportModel, variantOf, weightsFormat, type ReportModel, type TargetView } from '../data.ts';
 import { mergeRuns, runIndexOf } from '../merge.ts';
 

@@ -1,6 +1,6 @@
 /** One device's page: its environment, every job (with the command that reproduces it), its profile summary and its thermal notes. */
-import type { JobResult, ThermalReading } from '../../harness/results.ts';
-import { fmtDuration, fmtMiB, fmtMs, fmtNum, fmtPct, fmtTime } from '../../harness/format.ts';
+import type { JobResult, ThermalReading } from '../../contract/results.ts';
+import { fmtDuration, fmtMiB, fmtMs, fmtNum, fmtPct, fmtTime } from '../../contract/format.ts';
 import { precisionLabel, variantOf, weightsFormat } from '../data.ts';
 import { html, type SafeHtml } from '../escape.ts';
 import { accuracyChart } from './charts.ts';

@@ -1,6 +1,6 @@
 /** The index: the device × runtime overview, the recommended variant per device under latency budgets, and the charts. */
-import type { JobResult } from '../../harness/results.ts';
-import { fmtMs, fmtPct } from '../../harness/format.ts';
+import type { JobResult } from '../../contract/results.ts';
+import { fmtMs, fmtPct } from '../../contract/format.ts';
 import { bestWithin, precisionLabel, roundBudgets, variantOf, weightsFormat, wilsonInterval } from '../data.ts';
 import { html, type SafeHtml } from '../escape.ts';
 import { accuracyChart, latencyChart } from './charts.ts';

@@ -2,7 +2,7 @@
 import { basename } from 'node:path';
 import { configValue } from '../data.ts';
 import { html, type SafeHtml } from '../escape.ts';
-import { redactDeep } from '../../harness/secrets.ts';
+import { redactDeep } from '../../contract/secrets.ts';
 import { emulatedBadge, tableWrap } from './layout.ts';
 import type { SiteModel, SiteRun } from './model.ts';
 

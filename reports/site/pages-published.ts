@@ -1,5 +1,5 @@
 /** The published figures beside ours: each source with its URL, date and conditions, and its numbers as given. */
-import { fmtMs } from '../../harness/format.ts';
+import { fmtMs } from '../../contract/format.ts';
 import { MLPERF_V5_POINTS, PUBLISHED_ACCURACY, PUBLISHED_SOURCES, TFLITE_PHONE_LATENCIES } from '../../models/published.ts';
 import { html, type SafeHtml } from '../escape.ts';
 import { tableWrap } from './layout.ts';

@@ -3,7 +3,7 @@
  * (copied into data/<run>/bench.config.json) narrowed to the job's target, implementation,
  * variant and precision with `run`'s options. Shell-quoted where a value needs it.
  */
-import type { JobResult } from '../../harness/results.ts';
+import type { JobResult } from '../../contract/results.ts';
 import { RUN_SEPARATOR } from '../merge.ts';
 import type { SiteRun } from './model.ts';
 

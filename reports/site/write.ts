@@ -6,9 +6,9 @@
  */
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
-import { ConfigError } from '../../harness/config/errors.ts';
-import { resolvedPath } from '../../harness/output-guard.ts';
-import { ResultsError, writeFailure, writeFileAtomic } from '../../harness/store.ts';
+import { ConfigError } from '../../contract/config-error.ts';
+import { resolvedPath } from '../../contract/output-guard.ts';
+import { ResultsError, writeFailure, writeFileAtomic } from '../../contract/store.ts';
 import { buildSite } from './build.ts';
 import { loadSiteModel } from './model.ts';
 

@@ -4,7 +4,7 @@
  * `vcgencmd get_throttled` decoded, the thermal_zone0 temperature and the current CPU
  * frequency. Every reading names its source, or says why the board does not have it.
  */
-import type { ThermalReading } from '../../harness/results.ts';
+import type { ThermalReading } from '../../contract/results.ts';
 import type { SshConnection } from './connection.ts';
 
 /** The board as its shell sees it (the job's Node adds what it sees: os.machine()). */

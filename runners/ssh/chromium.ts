@@ -8,7 +8,7 @@
 import { createServer, connect as netConnect, type Server } from 'node:net';
 import type { Browser } from 'puppeteer-core';
 import type { Job } from '../../harness/plan.ts';
-import type { JobResult, ThermalReading } from '../../harness/results.ts';
+import type { JobResult, ThermalReading } from '../../contract/results.ts';
 import { CHROMIUM_ARGS, createPuppeteerRunner } from '../browser.ts';
 import { startPageHost, type PageHost } from '../page-host.ts';
 import type { InstanceRef, Runner } from '../../harness/runner.ts';

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import ssh2, { type ClientChannel, type SFTPWrapper } from 'ssh2';
 import { checkHostKey, type HostKeyError, type HostKeyPin } from './host-key.ts';
-import { MAX_LINE_BYTES, mib } from '../../harness/ingest.ts';
+import { MAX_LINE_BYTES, mib } from '../../contract/ingest.ts';
 import { seconds, withTimeLimit } from '../../harness/time-limit.ts';
 
 /** Longest a plain shell command on the board may run (uname, ls, df, sha256sum, mv…) unless its caller gives another limit. */

@@ -3,14 +3,14 @@ import type { Job } from '../../harness/plan.ts';
 import { baseResult } from '../../harness/probe/probe.ts';
 import { evalInputsInNode, loadWeightsInNode } from '../../harness/probe/node-env.ts';
 import { encodeEvalInputs, encodeWeights } from '../../harness/probe/wire.ts';
-import type { JobResult, ThermalReading } from '../../harness/results.ts';
+import type { JobResult, ThermalReading } from '../../contract/results.ts';
 import type { InstanceRef, Runner } from '../../harness/runner.ts';
 import { readBoardThermal } from './board.ts';
 import { runtimeTree } from './bundle.ts';
 import { ensureTree, shippedBytes, shippedPath, syncToCas, type UploadStats } from './cas.ts';
 import { shellQuote, SshError, type SshConnection } from './connection.ts';
 import type { RemoteJobRequest } from '../../harness/probe/board-job.ts';
-import { checkResult, LineFramer, MAX_LINE_BYTES, mib, quote } from '../../harness/ingest.ts';
+import { checkResult, LineFramer, MAX_LINE_BYTES, mib, quote } from '../../contract/ingest.ts';
 import { seconds } from '../../harness/time-limit.ts';
 import { connectBoard, deviceOf, sshHostOf, type Board, type SshRunnerOptions, type SshTarget } from './session.ts';
 

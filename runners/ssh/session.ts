@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { posix } from 'node:path';
 import type { Target } from '../../harness/config/schema.ts';
 import type { Job } from '../../harness/plan.ts';
-import type { Device } from '../../harness/results.ts';
+import type { Device } from '../../contract/results.ts';
 import type { InstanceRef } from '../../harness/runner.ts';
 import { readBoardInfo, type BoardInfo } from './board.ts';
 import { openSsh, type SshConnection, type SshEndpoint } from './connection.ts';

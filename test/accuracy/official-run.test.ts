@@ -8,7 +8,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveConfig, type UserConfig } from '../../harness/config/schema.ts';
 import { runBenchmark } from '../../harness/run.ts';
-import type { JobResult } from '../../harness/results.ts';
+import type { JobResult } from '../../contract/results.ts';
 import { runnerFor } from '../../runners/index.ts';
 import { IMAGES_DIR, SHARED_DATA, skipWithoutSharedData } from '../helpers/data.ts';
 import { tempRunDir } from '../helpers/temp-dirs.ts';

@@ -10,7 +10,7 @@ import { BrowserNotFoundError, findBrowserExecutable, requireBrowserExecutable }
 import { resolveConfig } from '../../harness/config/schema.ts';
 import { planJobs } from '../../harness/plan.ts';
 import { runBenchmark } from '../../harness/run.ts';
-import { JobResultSchema, type JobResult } from '../../harness/results.ts';
+import { JobResultSchema, type JobResult } from '../../contract/results.ts';
 import { runnerFor } from '../../runners/index.ts';
 import { createPuppeteerRunner } from '../../runners/browser.ts';
 import { tempRunDir } from '../helpers/temp-dirs.ts';

@@ -1,7 +1,7 @@
 /** Browser targets in the config, plan and CLI (no browser needed), and the page's data format. */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError } from '../../harness/config/errors.ts';
+import { ConfigError } from '../../contract/config-error.ts';
 import { resolveConfig, type UserConfig } from '../../harness/config/schema.ts';
 import { TARGET_PRESETS } from '../../harness/config/presets.ts';
 import { planJobs } from '../../harness/plan.ts';

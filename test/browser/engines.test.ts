@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { findBrowserExecutable } from '../../harness/browsers.ts';
 import { resolveConfig } from '../../harness/config/schema.ts';
 import { planJobs } from '../../harness/plan.ts';
-import { JobResultSchema, type JobResult } from '../../harness/results.ts';
+import { JobResultSchema, type JobResult } from '../../contract/results.ts';
 import { runnerFor } from '../../runners/index.ts';
 import { MINIBROWSER_PATHS } from '../../runners/webkit.ts';
 

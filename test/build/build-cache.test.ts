@@ -34,14 +34,14 @@ test("a target bundle's key covers its import closure and nothing else", { timeo
     // The key lists what it covers: the page's entry and runtime loaders, no CLI, no compare.
     const page = await buildKey(probePageBuild(root));
     assert.ok(page.files.includes('harness/probe/page/main.ts') && page.files.includes('models/loaders/page.ts'), page.files.join(' '));
-    assert.ok(!page.files.some((f) => f.startsWith('cli/') || f.startsWith('harness/compare/') || f === 'models/onnx/ort-node.ts'), page.files.join(' '));
+    assert.ok(!page.files.some((f) => f.startsWith('cli/') || f.startsWith('analysis/compare/') || f === 'models/onnx/ort-node.ts'), page.files.join(' '));
     assert.ok(
       page.packages.some((p) => p.startsWith('onnxruntime-web@')) && !page.packages.some((p) => p.startsWith('onnxruntime-node@')),
       page.packages.join(' '),
     );
 
     // Outside both closures: compare and a usage string.
-    touch('harness/compare/format.ts');
+    touch('analysis/compare/format.ts');
     touch('cli/run.ts');
     assert.deepEqual(await keys(), start);
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareCommand } from '../../cli/compare.ts';
-import { smallestPossibleP } from '../../harness/compare/compare.ts';
+import { smallestPossibleP } from '../../analysis/compare/compare.ts';
 import { jobLine, writeRunFolder } from '../helpers/run-folder.ts';
 import { tempDir } from '../helpers/temp-dirs.ts';
 

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { resolveConfig } from '../../harness/config/schema.ts';
 import { runBenchmark } from '../../harness/run.ts';
 import { runnerFor } from '../../runners/index.ts';
-import { compareRuns, type RunData } from '../../harness/compare/compare.ts';
-import { loadRunDir, saveBaseline } from '../../harness/compare/load.ts';
+import { compareRuns, type RunData } from '../../analysis/compare/compare.ts';
+import { loadRunDir, saveBaseline } from '../../analysis/compare/load.ts';
 import { compareCommand } from '../../cli/compare.ts';
 import { tempDir } from '../helpers/temp-dirs.ts';
 

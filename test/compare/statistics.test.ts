@@ -7,10 +7,11 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mannWhitneyU, exactUCdf, rankWithTies, normalSf } from '../../harness/compare/mannWhitney.ts';
-import { holmAdjust } from '../../harness/compare/holm.ts';
-import { bootstrapRatioCI, hodgesLehmannRatio, hodgesLehmannShift, medianRatio, relativeHalfWidth } from '../../harness/compare/effect.ts';
-import { betweenRunNoise, t975 } from '../../harness/compare/compare.ts';
+import { mannWhitneyU, exactUCdf, rankWithTies, normalSf } from '../../contract/stats/mann-whitney.ts';
+import { holmAdjust } from '../../contract/stats/holm.ts';
+import { bootstrapRatioCI, hodgesLehmannRatio, hodgesLehmannShift, medianRatio, relativeHalfWidth } from '../../contract/stats/effect.ts';
+import { betweenRunNoise } from '../../analysis/compare/compare.ts';
+import { t975 } from '../../contract/stats/student-t.ts';
 
 const close = (a: number, b: number, rel = 1e-6, what = '') => assert.ok(Math.abs(a - b) <= rel * Math.abs(b) + 1e-15, `${what} ${a} ≉ ${b}`);
 
@@ -109,11 +110,20 @@ test('effect sizes: Hodges–Lehmann, ratio of medians and its seeded bootstrap 
 });
 
 test("between-run noise: Student t over the runs' log medians", () => {
-  assert.equal(t975(2), 4.303);
-  assert.equal(t975(100), 1.96);
+  // The one t quantile (contract/stats/student-t.ts) against the published table, below and above 30 df.
+  for (const [df, t] of [
+    [1, 12.706],
+    [2, 4.303],
+    [10, 2.228],
+    [30, 2.042],
+    [40, 2.021],
+    [60, 2.0],
+    [120, 1.98],
+  ] as const)
+    close(t975(df), t, 6e-4);
   assert.equal(betweenRunNoise([10], [10]), null, 'two runs in all leave no degree of freedom');
   // Baseline medians e^0, e^0.1, e^-0.1 (s² = 0.02/2 = 0.01 over df 2), current one run at anything.
   const r = betweenRunNoise([1, Math.exp(0.1), Math.exp(-0.1)], [5])!;
-  close(r.halfWidth, Math.expm1(4.303 * 0.1 * Math.sqrt(1 / 3 + 1)), 1e-9);
+  close(r.halfWidth, Math.expm1(t975(2) * 0.1 * Math.sqrt(1 / 3 + 1)), 1e-9);
   assert.equal(r.runsBaseline, 3);
 });

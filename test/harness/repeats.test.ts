@@ -4,8 +4,8 @@ import { mergeRepeats } from '../../harness/repeats.ts';
 import { baseResult } from '../../harness/probe/probe.ts';
 import { planJobs } from '../../harness/plan.ts';
 import { resolveConfig } from '../../harness/config/schema.ts';
-import type { JobResult } from '../../harness/results.ts';
-import { summarizeLatency } from '../../harness/stats.ts';
+import type { JobResult } from '../../contract/results.ts';
+import { summarizeLatency } from '../../contract/stats/describe.ts';
 
 const job = planJobs(resolveConfig({ variants: { alpha: [0.25], resolution: [128] }, implementations: ['reference'] })).jobs[0];
 

@@ -14,9 +14,9 @@ import { applyOverrides } from '../../harness/config/overrides.ts';
 import { resolveConfig, type UserConfig } from '../../harness/config/schema.ts';
 import type { Job } from '../../harness/plan.ts';
 import { runBenchmark } from '../../harness/run.ts';
-import type { JobResult } from '../../harness/results.ts';
+import type { JobResult } from '../../contract/results.ts';
 import type { Runner } from '../../harness/runner.ts';
-import { appendResult, readResults, readRunInfo, resultsPath, runInfoPath, writeRunInfo } from '../../harness/store.ts';
+import { appendResult, readResults, readRunInfo, resultsPath, runInfoPath, writeRunInfo } from '../../contract/store.ts';
 import { jobLine, runInfo, folderSnapshot } from '../helpers/run-folder.ts';
 import { tempDir } from '../helpers/temp-dirs.ts';
 

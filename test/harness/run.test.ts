@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { resolveConfig } from '../../harness/config/schema.ts';
-import { readResults, readRunInfo, resultsPath } from '../../harness/store.ts';
+import { readResults, readRunInfo, resultsPath } from '../../contract/store.ts';
 import { runBenchmark } from '../../harness/run.ts';
 import { runnerFor } from '../../runners/index.ts';
 import { createNodeRunner } from '../../runners/node.ts';
@@ -148,7 +148,7 @@ test('SIGKILL in the middle of a run, then --resume: nothing finished is lost or
 });
 
 test('a results file cut mid-line by a crash is repaired on resume', async () => {
-  const { appendResult } = await import('../../harness/store.ts');
+  const { appendResult } = await import('../../contract/store.ts');
   const dir = tempDir('mnb-cut-');
   const line = {
     schemaVersion: 1 as const,

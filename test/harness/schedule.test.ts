@@ -11,8 +11,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { resolveConfig, type Target } from '../../harness/config/schema.ts';
 import { planJobs, type Job } from '../../harness/plan.ts';
 import { baseResult } from '../../harness/probe/probe.ts';
-import type { JobResult } from '../../harness/results.ts';
-import { readResults, readRunInfo } from '../../harness/store.ts';
+import type { JobResult } from '../../contract/results.ts';
+import { readResults, readRunInfo } from '../../contract/store.ts';
 import { runBenchmark } from '../../harness/run.ts';
 import { Gate, hostOf, instanceCount, lanesFor, schedule, THIS_MACHINE, type Lane } from '../../harness/schedule.ts';
 import { LaneWorker } from '../../harness/lane-worker.ts';
@@ -278,7 +278,7 @@ test('--resume of a parallel run killed mid-way: written jobs are not run again,
 });
 
 test('a lane keeps the per-job wrapping: thermal readings around each job, cool-down between jobs, repeats pooled', async () => {
-  const { summarizeLatency } = await import('../../harness/stats.ts');
+  const { summarizeLatency } = await import('../../contract/stats/describe.ts');
   const jobs = nodeJobs([128, 160])
     .slice(0, 2)
     .map((j) => ({

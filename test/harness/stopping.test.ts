@@ -1,10 +1,10 @@
 /** Precision-based stopping: the conservative CI, the looks, and sampleLatency's stop reasons (fake clock, no runtime). */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { batchMedianHalfWidth, capBeforeTarget, nextLook, orderStatisticHalfWidth, relativePrecision } from '../../harness/stopping.ts';
+import { batchMedianHalfWidth, capBeforeTarget, nextLook, orderStatisticHalfWidth, relativePrecision } from '../../contract/stats/stopping.ts';
 import { sampleLatency } from '../../harness/probe/probe.ts';
 import { SamplingSchema } from '../../harness/config/schema.ts';
-import { mulberry32 } from '../../harness/stats.ts';
+import { mulberry32 } from '../../contract/stats/describe.ts';
 
 /** Samples around `centre` with relative uniform noise; `rho` > 0 makes consecutive samples correlated (AR(1)). */
 function series(n: number, centre: number, noise: number, rho = 0, seed = 7): number[] {
@@ -153,7 +153,7 @@ test("repeats: a cap in any process is the pooled reason, and the precision is t
   const { baseResult } = await import('../../harness/probe/probe.ts');
   const { planJobs } = await import('../../harness/plan.ts');
   const { resolveConfig } = await import('../../harness/config/schema.ts');
-  const { summarizeLatency } = await import('../../harness/stats.ts');
+  const { summarizeLatency } = await import('../../contract/stats/describe.ts');
   const job = planJobs(resolveConfig({ variants: { alpha: [0.25], resolution: [128] }, implementations: ['reference'] })).jobs[0];
   const one = (xs: number[], stopReason: 'precision' | 'maxTime') => ({
     ...baseResult(job, 'ok'),

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolveConfig } from '../../harness/config/schema.ts';
 import { runBenchmark } from '../../harness/run.ts';
-import { readResults } from '../../harness/store.ts';
+import { readResults } from '../../contract/store.ts';
 import { runnerFor } from '../../runners/index.ts';
 import { writeReport } from '../../reports/build.ts';
 import type { ReportPayload, SustainedSpec } from '../../reports/client/chart-specs.ts';

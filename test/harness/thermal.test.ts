@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { coolDown, throttledDuring, withThermal } from '../../harness/thermal.ts';
-import type { ThermalReading } from '../../harness/results.ts';
+import type { ThermalReading } from '../../contract/results.ts';
 
 const vcgencmd = (flags: Record<string, boolean>): ThermalReading => ({ source: 'vcgencmd get_throttled', flags });
 

@@ -1,7 +1,7 @@
 /** Assert that a config is refused with a ConfigError whose message matches every pattern. */
 import assert from 'node:assert/strict';
 import { resolveConfig } from '../../harness/config/schema.ts';
-import { ConfigError } from '../../harness/config/errors.ts';
+import { ConfigError } from '../../contract/config-error.ts';
 
 export const rejects = (input: unknown, ...patterns: RegExp[]) =>
   assert.throws(

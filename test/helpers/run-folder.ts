@@ -2,8 +2,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { JobResultSchema, RunInfoSchema, SCHEMA_VERSION, type JobResult, type RunInfo } from '../../harness/results.ts';
-import { appendResult, writeRunInfo } from '../../harness/store.ts';
+import { JobResultSchema, RunInfoSchema, SCHEMA_VERSION, type JobResult, type RunInfo } from '../../contract/results.ts';
+import { appendResult, writeRunInfo } from '../../contract/store.ts';
 
 /** One ok job line for `id` (`target/impl/α_res`) with the given latency samples. */
 export function jobLine(id: string, samplesMs: number[] = [10, 11, 12, 10.5, 11.5], over: Partial<JobResult> = {}): JobResult {

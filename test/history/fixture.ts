@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { resolveConfig } from '../../harness/config/schema.ts';
 import { runBenchmark } from '../../harness/run.ts';
 import { runnerFor } from '../../runners/index.ts';
-import { mulberry32 } from '../../harness/stats.ts';
-import type { HistoryEntry } from '../../harness/history/schema.ts';
-import { appendResult, readResults, readRunInfo, writeRunInfo } from '../../harness/store.ts';
-import { JobResultSchema } from '../../harness/results.ts';
+import { mulberry32 } from '../../contract/stats/describe.ts';
+import type { HistoryEntry } from '../../analysis/history/schema.ts';
+import { appendResult, readResults, readRunInfo, writeRunInfo } from '../../contract/store.ts';
+import { JobResultSchema } from '../../contract/results.ts';
 import { tempDir } from '../helpers/temp-dirs.ts';
 
 let cached: Promise<string> | undefined;

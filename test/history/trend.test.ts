@@ -6,9 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { changePoints } from '../../harness/history/changepoints.ts';
-import { summarizeRun } from '../../harness/history/summarize.ts';
-import { addEntry } from '../../harness/history/store.ts';
+import { changePoints } from '../../analysis/history/changepoints.ts';
+import { summarizeRun } from '../../analysis/history/summarize.ts';
+import { addEntry } from '../../analysis/history/store.ts';
 import { runCli } from '../helpers/cli.ts';
 import { jobLine, runInfo } from '../helpers/run-folder.ts';
 import { canvasInk, launchChromium, openReport, skipWithoutChromium } from '../reports/chromium.ts';

@@ -6,11 +6,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { summarizeRun } from '../../harness/history/summarize.ts';
-import { judgeFromHistory } from '../../harness/history/verdict.ts';
-import { studentTSf } from '../../harness/history/student-t.ts';
-import { formatHistoryMarkdown, sparkline } from '../../harness/history/format.ts';
-import type { HistoryEntry } from '../../harness/history/schema.ts';
+import { summarizeRun } from '../../analysis/history/summarize.ts';
+import { judgeFromHistory } from '../../analysis/history/verdict.ts';
+import { studentTSf } from '../../contract/stats/student-t.ts';
+import { formatHistoryMarkdown, sparkline } from '../../analysis/history/format.ts';
+import type { HistoryEntry } from '../../analysis/history/schema.ts';
 import { jobLine, runInfo } from '../helpers/run-folder.ts';
 import { syntheticHistory } from './fixture.ts';
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { resolveConfig, type UserConfig } from '../../harness/config/schema.ts';
 import { runBenchmark, type RunEvent } from '../../harness/run.ts';
-import { readResults } from '../../harness/store.ts';
+import { readResults } from '../../contract/store.ts';
 import { startAppiumServer } from '../../runners/appium-server.ts';
 import { freePort, type LocalServer } from '../../runners/local-server.ts';
 import { runnerFor } from '../../runners/index.ts';

@@ -8,7 +8,7 @@ import test, { after } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveConfig } from '../../harness/config/schema.ts';
 import { runBenchmark } from '../../harness/run.ts';
-import { readResults } from '../../harness/store.ts';
+import { readResults } from '../../contract/store.ts';
 import { descendantsOf } from '../../runners/procfs.ts';
 import { runnerFor } from '../../runners/index.ts';
 import { freePort } from '../../runners/local-server.ts';

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { packageInstalled } from '../../harness/browsers.ts';
-import { readResults, readRunInfo } from '../../harness/store.ts';
+import { readResults, readRunInfo } from '../../contract/store.ts';
 import { removeRunDirs, tempRunDir } from './helpers.ts';
 
 after(removeRunDirs);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { resolveConfig, type UserConfig } from '../../harness/config/schema.ts';
 import { planJobs } from '../../harness/plan.ts';
 import { applyMatrixArgs, parseMatrixArgs } from '../../cli/options.ts';
-import { expandEnv, MissingSecretError, redactDeep, redactText, redactUrl } from '../../harness/secrets.ts';
+import { expandEnv, MissingSecretError, redactDeep, redactText, redactUrl } from '../../contract/secrets.ts';
 import { mergeCapabilities } from '../../runners/appium-presets.ts';
 import { parseBattery, parseIosDeviceInfo, parseMeminfo, parseRendererPids, parseThermalService } from '../../runners/device-readings.ts';
 import { summarizeMessage } from '../../runners/webdriver-client.ts';

@@ -1,8 +1,8 @@
 /** Per-layer deltas on hand-made profiles: the located layers follow the direction of the change, and a spread change names none. */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { compareProfiles } from '../../harness/compare/profile-delta.ts';
-import type { Profile } from '../../harness/profile-schema.ts';
+import { compareProfiles } from '../../analysis/compare/profile-delta.ts';
+import type { Profile } from '../../contract/profile-schema.ts';
 
 function profile(ms: Record<string, number>): Profile {
   const layers = Object.entries(ms).map(([name, v]) => ({

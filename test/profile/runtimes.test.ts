@@ -19,8 +19,8 @@ import { createOrtWebModel } from '../../models/onnx/ort-web.ts';
 import { createTfjsModel } from '../../models/tfjs.ts';
 import type { LoadedModel } from '../../models/runtime.ts';
 import { profileModel, summarizeProfile } from '../../harness/probe/profile.ts';
-import { median } from '../../harness/stats.ts';
-import { compareProfiles } from '../../harness/compare/profile-delta.ts';
+import { median } from '../../contract/stats/describe.ts';
+import { compareProfiles } from '../../analysis/compare/profile-delta.ts';
 import { decodeMessage, bytesOf, stringOf, seededInput } from '../runtimes/fixtures.ts';
 
 const weights = syntheticWeights(0.25, 128, { seed: 0 });

@@ -23,7 +23,7 @@ import {
   quantizeInput,
   softmaxU8,
 } from '../../models/reference/quantized/kernels.ts';
-import { mulberry32 } from '../../harness/stats.ts';
+import { mulberry32 } from '../../contract/stats/describe.ts';
 import {
   naiveAvgPoolU8,
   naiveConvU8,

@@ -6,8 +6,8 @@
  */
 import { join } from 'node:path';
 import { resolveConfig } from '../../harness/config/schema.ts';
-import { JobResultSchema, type JobResult } from '../../harness/results.ts';
-import { appendResult, readResults } from '../../harness/store.ts';
+import { JobResultSchema, type JobResult } from '../../contract/results.ts';
+import { appendResult, readResults } from '../../contract/store.ts';
 import { runBenchmark } from '../../harness/run.ts';
 import { runnerFor } from '../../runners/index.ts';
 import { tempRunDir } from '../helpers/temp-dirs.ts';

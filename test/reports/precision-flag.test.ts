@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { jobLine, writeRunFolder } from '../helpers/run-folder.ts';
 import { renderReport } from '../../reports/build.ts';
-import { compareRuns } from '../../harness/compare/compare.ts';
-import { loadComparable } from '../../harness/compare/load.ts';
-import { mulberry32 } from '../../harness/stats.ts';
+import { compareRuns } from '../../analysis/compare/compare.ts';
+import { loadComparable } from '../../analysis/compare/load.ts';
+import { mulberry32 } from '../../contract/stats/describe.ts';
 import { tempDir } from '../helpers/temp-dirs.ts';
 
 const samples = (seed: number, n = 40) => {

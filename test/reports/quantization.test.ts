@@ -1,7 +1,7 @@
 /** The float32-vs-uint8 view: pairs, speed-up, top-1 cost, TFLite-arithmetic agreement, published figures. */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { JobResultSchema, type JobResult } from '../../harness/results.ts';
+import { JobResultSchema, type JobResult } from '../../contract/results.ts';
 import { buildReportModel } from '../../reports/data.ts';
 import { quantizationPairs, quantizationSection } from '../../reports/quantization-section.ts';
 import { PUBLISHED_ACCURACY } from '../../models/published.ts';

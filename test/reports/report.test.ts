@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JobResult } from '../../harness/results.ts';
+import type { JobResult } from '../../contract/results.ts';
 import { buildReportModel, groupKey, loadRunFolder, paretoFrontier, roundBudgets } from '../../reports/data.ts';
 import { escapeHtml, escapeMarkdownCell, html, jsonForScript } from '../../reports/escape.ts';
 import { renderHtmlReport } from '../../reports/html.ts';

@@ -5,8 +5,8 @@
 process.env.ORT_DISABLE_TELEMETRY = '1';
 
 /** The project's seeded PRNG, under the name these tests use. */
-export { mulberry32 as prng } from '../../models/random.ts';
-import { mulberry32 as prng } from '../../models/random.ts';
+export { mulberry32 as prng } from '../../contract/stats/random.ts';
+import { mulberry32 as prng } from '../../contract/stats/random.ts';
 
 /** A seeded NHWC [1,R,R,3] input, uniform in [-1, 1] like a preprocessed photo. */
 export function seededInput(resolution: number, seed = 7): Float32Array {

@@ -17,7 +17,7 @@ import { createLiteRtModel } from '../../models/litert.ts';
 import { findBrowserExecutable } from '../../harness/browsers.ts';
 import { resolveConfig } from '../../harness/config/schema.ts';
 import { runBenchmark } from '../../harness/run.ts';
-import { JobResultSchema } from '../../harness/results.ts';
+import { JobResultSchema } from '../../contract/results.ts';
 import { runnerFor } from '../../runners/index.ts';
 import { skipWithoutSharedData, WEIGHTS_DIR, IMAGES_DIR } from '../helpers/data.ts';
 import { listPhotos, photoTensor, seededSubset } from '../parity/helpers.ts';

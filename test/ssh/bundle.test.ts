@@ -13,7 +13,7 @@ import { resolveConfig } from '../../harness/config/schema.ts';
 import { planJobs } from '../../harness/plan.ts';
 import { evalInputsInNode, loadWeightsInNode } from '../../harness/probe/node-env.ts';
 import { encodeEvalInputs } from '../../harness/probe/wire.ts';
-import type { JobResult } from '../../harness/results.ts';
+import type { JobResult } from '../../contract/results.ts';
 import { runtimeTree } from '../../runners/ssh/bundle.ts';
 import type { RemoteJobRequest } from '../../harness/probe/board-job.ts';
 import { tempDir } from '../helpers/temp-dirs.ts';

@@ -10,7 +10,7 @@ import { decodeThrottled, parseBoardInfo, parseThermal } from '../../runners/ssh
 import { availableBytesFromDf, diskFullMessage, RemoteDiskFullError, syncToCas, shippedBytes } from '../../runners/ssh/cas.ts';
 import { devtoolsEndpoint } from '../../runners/ssh/chromium.ts';
 import type { SshConnection } from '../../runners/ssh/connection.ts';
-import { ConfigError } from '../../harness/config/errors.ts';
+import { ConfigError } from '../../contract/config-error.ts';
 import { resolveConfig } from '../../harness/config/schema.ts';
 import { throttledDuring } from '../../harness/thermal.ts';
 import { tempDir } from '../helpers/temp-dirs.ts';
@@ -214,7 +214,7 @@ test('the report marks a job during which the device throttled beside its median
 });
 
 test("run.json keeps an ssh target's privateKey path (--resume needs it) and still redacts secret-named values elsewhere", async () => {
-  const { redactDeep } = await import('../../harness/secrets.ts');
+  const { redactDeep } = await import('../../contract/secrets.ts');
   const out = redactDeep({
     targets: [
       { type: 'ssh', host: 'pi', privateKey: '/home/me/.ssh/id_ed25519' },

@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { piStandinUnavailable, standinConfig, standinDown, standinUp, type PiStandin } from '../standins/pi.ts';
-import { readResults, readRunInfo } from '../../harness/store.ts';
+import { readResults, readRunInfo } from '../../contract/store.ts';
 import { CLI, STACK } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/temp-dirs.ts';
 

@@ -9,7 +9,7 @@ import { appendFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { baselineCommand } from '../../cli/baseline.ts';
 import { compareCommand } from '../../cli/compare.ts';
-import { JobResultSchema, LIMITS, RunInfoSchema, type JobResult } from '../../harness/results.ts';
+import { JobResultSchema, LIMITS, RunInfoSchema, type JobResult } from '../../contract/results.ts';
 import { runCli, STACK } from '../helpers/cli.ts';
 import { jobLine, runInfo, writeRunFolder } from '../helpers/run-folder.ts';
 import { tempDir } from '../helpers/temp-dirs.ts';

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEvalSet } from '../../harness/eval-set.ts';
-import { readResults } from '../../harness/store.ts';
+import { readResults } from '../../contract/store.ts';
 import { cropResizeNormalize, decodeImage } from '../../models/preprocess.ts';
 import { runCli } from '../helpers/cli.ts';
 import { IMAGES_DIR, SHARED_DATA, skipWithoutSharedData } from '../helpers/data.ts';

@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findBrowserExecutable } from '../../harness/browsers.ts';
-import { LOCK_FILE } from '../../harness/lock.ts';
-import { readResults } from '../../harness/store.ts';
+import { LOCK_FILE } from '../../contract/lock.ts';
+import { readResults } from '../../contract/store.ts';
 import { CLI } from '../helpers/cli.ts';
 import { alive } from '../helpers/processes.ts';
 

@@ -16,7 +16,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, runCliAsync, STACK } from '../helpers/cli.ts';
-import { isSecretKey, redactAndCut, redactDeep, redactText, redactUrl, SECRET_FRAGMENT, secretsOf } from '../../harness/secrets.ts';
+import { isSecretKey, redactAndCut, redactDeep, redactText, redactUrl, SECRET_FRAGMENT, secretsOf } from '../../contract/secrets.ts';
 import { SUMMARY_MAX_CHARS } from '../../runners/webdriver-client.ts';
 
 const made: string[] = [];

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { resolveConfig } from '../../harness/config/schema.ts';
 import type { Job } from '../../harness/plan.ts';
 import { runBenchmark } from '../../harness/run.ts';
-import { appendResult, readResults, readRunInfo, resultsPath, runInfoPath, StoreWriteError } from '../../harness/store.ts';
+import { appendResult, readResults, readRunInfo, resultsPath, runInfoPath, StoreWriteError } from '../../contract/store.ts';
 import { renderReport, writeReport } from '../../reports/build.ts';
 import type { Runner } from '../../harness/runner.ts';
 import { runCli, STACK } from '../helpers/cli.ts';

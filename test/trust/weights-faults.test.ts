@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadWeightsFile } from '../../models/weights/load.ts';
-import { readResults, readRunInfo } from '../../harness/store.ts';
+import { readResults, readRunInfo } from '../../contract/store.ts';
 import { runCli, STACK } from '../helpers/cli.ts';
 import { skipWithoutSharedData, WEIGHTS_DIR } from '../helpers/data.ts';
 import { tempDir } from '../helpers/temp-dirs.ts';

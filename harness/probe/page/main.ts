@@ -7,7 +7,7 @@ import { installWasmMemoryTracker } from '../wasm-memory.ts';
 import { runProbe } from '../probe.ts';
 import { browserProbeEnvironment, installWorkerCounter, type PageAssets } from '../browser-env.ts';
 import type { Job } from '../../plan.ts';
-import type { JobResult } from '../../results.ts';
+import type { JobResult } from '../../../contract/results.ts';
 
 /** What the page offers its driver. */
 export interface ProbePage {

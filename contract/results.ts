@@ -252,7 +252,7 @@ export const JobResultSchema = z.object({
       stoppedBy: z.enum(['minimums', 'maxSamples', 'maxTime']),
       /** Why sampling stopped, finer: the target precision was reached ('precision'), the fixed floors were met with the rule off ('min'), the budget was spent before the target ('budget'), or a cap came first. */
       stopReason: z.enum(['precision', 'min', 'budget', 'maxTime', 'maxSamples']).optional(),
-      /** Relative 95 % CI half-width of the median reached (0.01 = ±1 %; harness/stopping.ts); null when too few samples to tell. */
+      /** Relative 95 % CI half-width of the median reached (0.01 = ±1 %; contract/stats/stopping.ts); null when too few samples to tell. */
       precision: ratio.nullable().optional(),
       /** The sampling.targetPrecision the job ran with (0 = fixed floors). */
       targetPrecision: fraction.optional(),
@@ -350,3 +350,9 @@ export const RunInfoSchema = z.object({
 });
 
 export type RunInfo = z.infer<typeof RunInfoSchema>;
+
+/** The hottest temperature among readings, or null when none has one. */
+export function hottest(readings: ThermalReading[]): number | null {
+  const temps = readings.map((r) => r.temperatureC).filter((t): t is number => typeof t === 'number');
+  return temps.length ? Math.max(...temps) : null;
+}

@@ -9,11 +9,11 @@
  * false-alarm rate stays at `significance` for 128 jobs as for one), and a change must also
  * exceed `minEffect`. Pure: entries in, verdicts out.
  */
-import { fmtChange, fmtMs, fmtP, fmtPct } from '../format.ts';
-import { holmAdjust } from '../compare/holm.ts';
-import { median } from '../stats.ts';
+import { fmtChange, fmtMs, fmtP, fmtPct } from '../../contract/format.ts';
+import { holmAdjust } from '../../contract/stats/holm.ts';
+import { median } from '../../contract/stats/describe.ts';
 import type { HistoryEntry, HistoryJob } from './schema.ts';
-import { studentTSf } from './student-t.ts';
+import { studentTSf, t975 } from '../../contract/stats/student-t.ts';
 
 export interface HistoryVerdictOptions {
   /** Baseline branch whose runs are the reference (null = every branch). */
@@ -96,18 +96,6 @@ function trimmedLogStats(logs: readonly number[]): { kept: number; centre: numbe
   return { kept: kept.length, centre, sd, outliers: logs.length - kept.length };
 }
 
-/** A two-sided 95 % t quantile by bisection on the survival function. */
-function tQuantile975(df: number): number {
-  let lo = 0;
-  let hi = 100;
-  for (let i = 0; i < 60; i++) {
-    const mid = (lo + hi) / 2;
-    if (studentTSf(mid, df) > 0.025) lo = mid;
-    else hi = mid;
-  }
-  return (lo + hi) / 2;
-}
-
 /**
  * Judge `current` (an entry, not necessarily in the history) against `history`. `reruns` holds
  * further medians of some jobs of this commit (re-runs by `ci`): the current log median is then
@@ -162,7 +150,7 @@ export function judgeFromHistory(
     const logRatio = currentMedians.reduce((a, x) => a + Math.log(x), 0) / m - centre;
     const t = logRatio / scale;
     const p = Math.min(1, 2 * studentTSf(Math.abs(t), k - 1));
-    const half = tQuantile975(k - 1) * scale;
+    const half = t975(k - 1) * scale;
     const v: HistoryJobVerdict = {
       ...base,
       currentRuns: m,

@@ -6,7 +6,7 @@
  * flat series does not turn jitter into changes; β = penaltyFactor · 2 · ln n (BIC-like). A change
  * is kept only when its step is at least `minStep`. Pure.
  */
-import { median } from '../stats.ts';
+import { median } from '../../contract/stats/describe.ts';
 
 export interface ChangePointOptions {
   /** Multiplier of the BIC penalty 2 ln n. */

@@ -12,8 +12,9 @@
  *    ten times, not a thousand.
  * bench:stopping measures how often the resulting interval covers a long run's median.
  */
-import { fmtPct } from './format.ts';
-import { median } from './stats.ts';
+import { fmtPct } from '../format.ts';
+import { median } from './describe.ts';
+import { t975 } from './student-t.ts';
 
 /**
  * Why sampling stopped: the target was reached; the fixed floors were met (rule off); the budget
@@ -28,18 +29,6 @@ export function stoppedShort(reason: StopReason | undefined): boolean {
 
 /** Growth of the sample count between two looks at the CI. */
 const LOOK_GROWTH = 1.5;
-
-/** Two-sided 97.5 % quantile of Student's t for 1..30 degrees of freedom. */
-const T975 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069,
-  2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
-];
-
-/** t_{df, 0.975}; past 30 degrees of freedom a close upper approximation. */
-export function t975(df: number): number {
-  if (df < 1) return Number.POSITIVE_INFINITY;
-  return df <= 30 ? T975[df - 1] : 1.96 + 2.4 / df;
-}
 
 /** Half-width of the distribution-free 95 % interval of the median (order statistics n/2 ± 0.98·√n). */
 export function orderStatisticHalfWidth(samples: readonly number[]): number {

@@ -7,7 +7,7 @@
  * per page the size, Chromium console errors and axe-core's serious/critical count at 390 and
  * 1440 px, with screenshots beside the site. Timings depend on the load: it is printed.
  *
- *   node --import tsx cli/bench/publish.ts [--out DIR] [--data DIR] [--skip-pi]
+ *   node --import tsx test/bench/publish.ts [--out DIR] [--data DIR] [--skip-pi]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -20,7 +20,7 @@ import { resolveConfig, type UserConfig } from '../../harness/config/schema.ts';
 import { runBenchmark } from '../../harness/run.ts';
 import { runnerFor } from '../../runners/index.ts';
 import { publishSite } from '../../reports/site/write.ts';
-import { piStandinUnavailable, standinConfig, standinDown, standinUp } from '../../test/standins/pi.ts';
+import { piStandinUnavailable, standinConfig, standinDown, standinUp } from '../standins/pi.ts';
 
 const { values } = parseArgs({
   options: {

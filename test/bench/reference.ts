@@ -3,7 +3,7 @@
  * ms per inference (median after warm-up, with min–max and median absolute
  * deviation) and achieved GMAC/s (analytic MACs / median).
  *
- *   node --import tsx cli/bench/reference.ts [--runs N] [--warmup N] [--only 1.0_224,0.25_128]
+ *   node --import tsx test/bench/reference.ts [--runs N] [--warmup N] [--only 1.0_224,0.25_128]
  */
 import { parseArgs } from 'node:util';
 import { allVariants, mobilenetV1, variantName } from '../../models/spec.ts';

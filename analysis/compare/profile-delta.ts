@@ -4,8 +4,8 @@
  * that carry the change in the direction the whole job moved. Profiles are medians over a
  * few inferences without a significance test: they say *where*, the latency test says *whether*.
  */
-import type { Profile } from '../profile-schema.ts';
-import type { JobResult } from '../results.ts';
+import type { Profile } from '../../contract/profile-schema.ts';
+import type { JobResult } from '../../contract/results.ts';
 
 /** One layer's profiled time in both runs. */
 export interface LayerDelta {

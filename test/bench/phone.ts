@@ -6,7 +6,7 @@
  * time, so on a machine already busy with other work the ratio shrinks: the load average is
  * printed beside the figures.
  *
- *   node --import tsx cli/bench/phone.ts [--alpha 0.25] [--resolution 128] [--rate 4] [--repeats 1]
+ *   node --import tsx test/bench/phone.ts [--alpha 0.25] [--resolution 128] [--rate 4] [--repeats 1]
  */
 import { mkdtempSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -15,9 +15,9 @@ import { parseArgs } from 'node:util';
 import { resolveConfig } from '../../harness/config/schema.ts';
 import { BROWSER_PRESET_IMPLEMENTATIONS } from '../../harness/config/presets.ts';
 import { runBenchmark } from '../../harness/run.ts';
-import { QUICK_SAMPLING } from '../options.ts';
+import { QUICK_SAMPLING } from '../../cli/options.ts';
 import { runnerFor } from '../../runners/index.ts';
-import type { JobResult } from '../../harness/results.ts';
+import type { JobResult } from '../../contract/results.ts';
 
 const { values } = parseArgs({
   options: {

@@ -3,8 +3,8 @@
  * trend page need, the run's environment, and device fingerprints. Pure: no files.
  */
 import { createHash } from 'node:crypto';
-import type { Device, JobResult, RunInfo } from '../results.ts';
-import type { RunData } from '../run-data.ts';
+import type { Device, JobResult, RunInfo } from '../../contract/results.ts';
+import type { RunData } from '../../contract/run-data.ts';
 import { HISTORY_SCHEMA_VERSION, type HistoryEntry, type HistoryJob, type Provenance } from './schema.ts';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');

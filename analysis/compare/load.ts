@@ -5,10 +5,10 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { JobResultSchema, RunInfoSchema } from '../results.ts';
-import { refuseOutputsOverInputs } from '../output-guard.ts';
-import { loadRunFolder, schemaVersionProblem, type RunData } from '../run-data.ts';
-import { ResultsError, resultsPath, runInfoPath } from '../store.ts';
+import { JobResultSchema, RunInfoSchema } from '../../contract/results.ts';
+import { refuseOutputsOverInputs } from '../../contract/output-guard.ts';
+import { loadRunFolder, schemaVersionProblem, type RunData } from '../../contract/run-data.ts';
+import { ResultsError, resultsPath, runInfoPath } from '../../contract/store.ts';
 import { CompareError, samplingModeOf } from './compare.ts';
 
 /** Where `baseline save` writes by default (relative to the working directory). */

@@ -5,7 +5,7 @@
  * Pure data, no I/O. Bump HISTORY_SCHEMA_VERSION on any incompatible change.
  */
 import { z } from 'zod';
-import { LIMITS } from '../results.ts';
+import { LIMITS } from '../../contract/results.ts';
 
 /** Version of the files in a history folder. */
 export const HISTORY_SCHEMA_VERSION = 1;

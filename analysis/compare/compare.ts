@@ -14,18 +14,19 @@
  * eval set; a drop counts when more than the allowed number changed AND top-1 fell.
  * Pure: reads the two runs' data, never files.
  */
-import { capBeforeTarget } from '../stopping.ts';
-import { bootstrapMedianCI, median } from '../stats.ts';
-import type { JobResult } from '../results.ts';
-import { fmtChange, fmtMiB, fmtMs, fmtP, fmtPct, fmtRatio } from '../format.ts';
-import type { RunData } from '../run-data.ts';
-import { bootstrapRatioCI, hodgesLehmannRatio, relativeHalfWidth } from './effect.ts';
-import { holmAdjust } from './holm.ts';
-import { mannWhitneyU } from './mannWhitney.ts';
+import { capBeforeTarget } from '../../contract/stats/stopping.ts';
+import { bootstrapMedianCI, median } from '../../contract/stats/describe.ts';
+import type { JobResult } from '../../contract/results.ts';
+import { fmtChange, fmtMiB, fmtMs, fmtP, fmtPct, fmtRatio } from '../../contract/format.ts';
+import type { RunData } from '../../contract/run-data.ts';
+import { bootstrapRatioCI, hodgesLehmannRatio, relativeHalfWidth } from '../../contract/stats/effect.ts';
+import { holmAdjust } from '../../contract/stats/holm.ts';
+import { mannWhitneyU } from '../../contract/stats/mann-whitney.ts';
+import { t975 } from '../../contract/stats/student-t.ts';
 import { profileDeltaOf, type ProfileComparison } from './profile-delta.ts';
-import { EXIT, type ExitCode } from '../exit-codes.ts';
+import { EXIT, type ExitCode } from '../../contract/exit-codes.ts';
 
-/** One side of a comparison: a run folder or a saved baseline, already read and validated (harness/run-data.ts). */
+/** One side of a comparison: a run folder or a saved baseline, already read and validated (contract/run-data.ts). */
 export type { RunData };
 
 /** Decision settings; every default is documented in docs/compare.md. */
@@ -230,16 +231,6 @@ function checkComparable(baseline: RunData, current: RunData): string[] {
 function sameEvalSet(baseline: RunData, current: RunData): boolean {
   const acc = (d: RunData) => JSON.stringify((d.run.config as { accuracy?: unknown } | null)?.accuracy ?? null);
   return acc(baseline) === acc(current);
-}
-
-/** Two-sided 95 % quantile of Student's t for df = 1..30 (df > 30: 1.96). */
-const T975 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069,
-  2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
-];
-/** t quantile of the two-sided 95 % interval. */
-export function t975(df: number): number {
-  return df < 1 ? Number.NaN : df <= 30 ? T975[df - 1] : 1.96;
 }
 
 /**

@@ -1,5 +1,5 @@
 /** From a run folder to its history entry, and into a history folder: the one path `run --history`, `history add` and `ci --record` share. */
-import { loadRunFolder } from '../run-data.ts';
+import { loadRunFolder } from '../../contract/run-data.ts';
 import { provenanceOf, readGit } from './provenance.ts';
 import type { HistoryEntry } from './schema.ts';
 import { addEntry } from './store.ts';

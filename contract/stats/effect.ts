@@ -1,5 +1,5 @@
 /** Effect sizes of a latency change between two sample sets: ratio of medians with a bootstrap CI, Hodges–Lehmann. */
-import { median, mulberry32, quantile } from '../stats.ts';
+import { median, mulberry32, quantile } from './describe.ts';
 
 /** Median of a Float64Array that may be reordered in place. */
 function medianInPlace(a: Float64Array): number {

@@ -1,5 +1,5 @@
 /** Renderings of a ComparisonReport: terminal table, Markdown (job summary / PR comment), JSON, JUnit XML. */
-import { fmtChange, fmtMiB, fmtMs, fmtP } from '../format.ts';
+import { fmtChange, fmtMiB, fmtMs, fmtP } from '../../contract/format.ts';
 import type { ComparisonReport, JobComparison, Verdict } from './compare.ts';
 
 /** Output formats of `compare --format`. */

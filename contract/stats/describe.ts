@@ -2,7 +2,7 @@
  * Statistics as pure functions over arrays of samples (milliseconds unless said).
  * Nothing here knows about jobs, runners or files.
  */
-import { mulberry32 } from '../models/random.ts';
+import { mulberry32 } from './random.ts';
 
 /** Ascending copy. */
 export function sorted(xs: readonly number[]): number[] {

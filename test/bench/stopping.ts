@@ -12,7 +12,7 @@
  *    wall time, the CI half-width of the median (median, p90, max), samples per job, and the
  *    share of job time that is not sampling.
  *
- *   node --import tsx cli/bench/stopping.ts [--part coverage|matrix|both] [--replicates 6] [--target 0.01] [--keep DIR]
+ *   node --import tsx test/bench/stopping.ts [--part coverage|matrix|both] [--replicates 6] [--target 0.01] [--keep DIR]
  * Timings depend on the machine's load: print `uptime` with them.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -27,8 +27,8 @@ import type { CreateModel } from '../../models/runtime.ts';
 import { syntheticWeights } from '../../models/weights/synthetic.ts';
 import { SamplingSchema } from '../../harness/config/schema.ts';
 import { sampleLatency, syntheticInput } from '../../harness/probe/probe.ts';
-import { median, quantile, summarizeLatency } from '../../harness/stats.ts';
-import { JobResultSchema, type JobResult } from '../../harness/results.ts';
+import { median, quantile, summarizeLatency } from '../../contract/stats/describe.ts';
+import { JobResultSchema, type JobResult } from '../../contract/results.ts';
 
 const { values } = parseArgs({
   options: {

@@ -10,7 +10,7 @@ import { createOrtNodeModel } from '../../models/onnx/ort-node.ts';
 import { syntheticWeights } from '../../models/weights/synthetic.ts';
 import type { Sampling } from '../../harness/config/schema.ts';
 import { sampleLatency, syntheticInput } from '../../harness/probe/probe.ts';
-import { mad, median } from '../../harness/stats.ts';
+import { mad, median } from '../../contract/stats/describe.ts';
 
 process.env.ORT_DISABLE_TELEMETRY = '1';
 const ROUNDS = 31;

@@ -1,6 +1,6 @@
 /** History verdicts as a terminal table, PR-comment Markdown (changed jobs first, a sparkline each), JSON and JUnit. Pure. */
 import { xmlEscape } from '../compare/format.ts';
-import { fmtChange, fmtMs, fmtPct } from '../format.ts';
+import { fmtChange, fmtMs, fmtPct } from '../../contract/format.ts';
 import type { HistoryJobVerdict, HistoryVerdictReport } from './verdict.ts';
 
 const BARS = '▁▂▃▄▅▆▇█';

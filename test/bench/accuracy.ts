@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { mirrorEvalSet } from '../../models/weights/mirror.ts';
 import { runnerFor } from '../../runners/index.ts';
 import { resolveConfig } from '../../harness/config/schema.ts';
-import { progressReporter } from '../progress.ts';
+import { progressReporter } from '../../cli/progress.ts';
 import { newRunId, runBenchmark } from '../../harness/run.ts';
 
 const { values } = parseArgs({ options: { samples: { type: 'string' } } });
