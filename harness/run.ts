@@ -217,7 +217,15 @@ async function runLocked(
   if (resumed) {
     const written = new Set(before.map((r) => r.id));
     const willWrite = new Set([...plan.jobs, ...plan.skipped].map((j) => j.id).filter((id) => !written.has(id) || retry.has(id)));
-    const accepted = checkResumePlan({ dir, info: resumed, plan, existing: before, willWrite, retryFailed: Boolean(opts.retryFailed) });
+    const accepted = checkResumePlan({
+      dir,
+      info: resumed,
+      plan,
+      existing: before,
+      willWrite,
+      retryFailed: Boolean(opts.retryFailed),
+      evalSet: config.accuracy.evalSet,
+    });
     // Weights replaced under jobs that all run again (a corrupt file, since fixed): the record names what they load now.
     if (accepted.length) {
       const keys = new Set(accepted.map((c) => c.key));
