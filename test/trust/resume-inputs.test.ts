@@ -27,12 +27,12 @@ const answering = (): Runner => ({
 
 const CLASSES = ['dog', 'bird', 'fish'];
 
-/** A user model (TF.js Layers, 3 classes, labels.txt beside it) and a class-folder eval set, one image a symlink to a file outside it. */
+/** A user model (TF.js Layers, its 1001 class names in labels.txt beside it) and a class-folder eval set, one image a symlink to a file outside it. */
 function setup() {
   const root = tempDir('mnb-resume-inputs-');
-  const modelJson = writeTfjsLayers(syntheticWeights(0.25, 128, { seed: 2, classes: 3 }), join(root, 'pets'));
+  const modelJson = writeTfjsLayers(syntheticWeights(0.25, 128, { seed: 2 }), join(root, 'pets'));
   const labels = join(root, 'pets', 'labels.txt');
-  writeFileSync(labels, `${CLASSES.join('\n')}\n`);
+  writeFileSync(labels, `${[...CLASSES, ...Array.from({ length: 998 }, (_, i) => `class ${i + 3}`)].join('\n')}\n`);
   const evalSet = join(root, 'eval');
   for (const c of CLASSES) {
     mkdirSync(join(evalSet, c), { recursive: true });
@@ -95,7 +95,10 @@ test('a shard with flipped signs, the same length, is refused naming the shard',
 });
 
 test('a reordered labels file is refused naming it', async () => {
-  await refusedAfter((s) => writeFileSync(s.labels, 'bird\ndog\nfish\n'), /changed since: the labels file .*labels\.txt \(its class names or their order\)/);
+  await refusedAfter(
+    (s) => writeFileSync(s.labels, readFileSync(s.labels, 'utf8').replace('dog\nbird\n', 'bird\ndog\n')),
+    /changed since: the labels file .*labels\.txt \(its class names or their order\)/,
+  );
 });
 
 test('replaced images are refused naming the eval set', async () => {
