@@ -27,6 +27,7 @@ import { MATRIX_OPTIONS, overridesFromArgs, type MatrixArgs } from './options.ts
 import { historyOptionsFrom } from './compare.ts';
 import { progressReporter } from './progress.ts';
 import { EXIT } from '../contract/exit-codes.ts';
+import { refuseOutputsOverInputs } from '../contract/output-guard.ts';
 
 export const CI_USAGE = `mobilenet-bench ci --history DIR [run options] [options]   run, judge against the history, re-run undecided jobs, write CI files
 mobilenet-bench ci --baseline NAME [run options]           run and compare with a saved baseline (no re-runs)
@@ -92,6 +93,14 @@ export async function ciCommand(
     verdictOptions = historyOptionsFrom(values);
   } catch (e) {
     throw new ConfigError((e as Error).message);
+  }
+  // Before the (long) run: neither the CI files nor the run folder may land in the history they are judged against.
+  if (values.history) {
+    const outputs = [
+      ...(values['ci-out'] ? [{ path: values['ci-out'], option: '--ci-out' }] : []),
+      ...(values.out ? [{ path: values.out, option: '--out' }] : []),
+    ];
+    refuseOutputsOverInputs(outputs, [{ folder: values.history, what: 'history folder' }]);
   }
   const overrides = overridesFromArgs(values as MatrixArgs);
   const { config } = await loadConfig(values.config, { overrides });
