@@ -28,6 +28,7 @@ import { historyOptionsFrom } from './compare.ts';
 import { progressReporter } from './progress.ts';
 import { EXIT } from '../contract/exit-codes.ts';
 import { refuseOutputsOverInputs } from '../contract/output-guard.ts';
+import { redactUrl } from '../contract/secrets.ts';
 
 export const CI_USAGE = `mobilenet-bench ci --history DIR [run options] [options]   run, judge against the history, re-run undecided jobs, write CI files
 mobilenet-bench ci --baseline NAME [run options]           run and compare with a saved baseline (no re-runs)
@@ -112,7 +113,8 @@ export async function ciCommand(
   mkdirSync(ciOut, { recursive: true });
   const data = loadRunFolder(first.dir);
   for (const f of Object.keys(EXPORT_FORMATS) as ExportFormat[]) writeFileSync(join(ciOut, EXPORT_FORMATS[f]), renderExport(data, f));
-  const reportLink = values['report-url'] ?? relative(ciOut, reportPath);
+  // A URL from a flag may hold user:password@: the PR comment shows it without.
+  const reportLink = values['report-url'] ? redactUrl(values['report-url']) : relative(ciOut, reportPath);
 
   if (values.baseline) {
     const report = compareRuns(loadComparable(values.baseline, values.baselines ?? DEFAULT_BASELINE_DIR), data, DEFAULT_COMPARE_OPTIONS);

@@ -6,7 +6,7 @@
  * inlined script and stylesheet.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { transformSync } from 'esbuild';
 import { reportAssets } from './assets.ts';
 import { html, jsonForScript, raw } from './escape.ts';
@@ -61,7 +61,7 @@ export function renderTrendPage(history: History, series: TrendSeries[]): string
 <style>${raw(css)}</style>
 </head>
 <body>
-<header class="top"><div><h1>MobileNet V1 benchmark: trend</h1><div class="sub">${history.entries.length} runs · ${series.length} job series · from ${history.dir}</div></div></header>
+<header class="top"><div><h1>MobileNet V1 benchmark: trend</h1><div class="sub">${history.entries.length} runs · ${series.length} job series · from ${basename(history.dir)}</div></div></header>
 <main>
 <section class="run" id="changes"><h2>What changed recently</h2>
 ${
