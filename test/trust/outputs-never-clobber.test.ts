@@ -61,6 +61,23 @@ test('ci --ci-out (or --out) in the history folder is refused before the run; th
   }
 });
 
+test('compare --history: --json/--markdown/--junit anywhere in the history folder (a subfolder too) are refused by the same guard', () => {
+  const root = tempDir('mnb-clobber-compare-');
+  const h = history(root);
+  const current = run(root, 'cur', 'run-cur');
+  const before = folderSnapshot(h.dir);
+  for (const [flag, path] of [
+    ['--json', join(h.dir, 'out.json')],
+    ['--markdown', join(h.dir, 'sub', 'comment.md')],
+    ['--junit', join(h.dir, 'sub', 'deeper', 'junit.xml')],
+  ]) {
+    const r = runCli(['compare', '--history', h.dir, current, flag, path], { env: MAIN });
+    assert.equal(r.status, 2, `${flag} ${path}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`${flag} .*: refusing to write there, it is inside the history folder`));
+    assert.deepEqual(folderSnapshot(h.dir), before);
+  }
+});
+
 test('publish into a git checkout: refused without --force; with it .git, CNAME and the user files stay, also when publishing again', () => {
   const root = tempDir('mnb-clobber-publish-');
   const a = run(root, 'a', 'run-a');
