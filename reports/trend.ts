@@ -48,7 +48,7 @@ export function renderTrendPage(history: History, series: TrendSeries[]): string
 </section>`;
   });
   const problems = history.problems.length
-    ? html`<p class="notice">${history.problems.length} file(s) of the history were not counted: ${history.problems.map((p) => html`<br><code>${p.file}</code>: ${p.message}`)}</p>`
+    ? html`<p class="notice">${history.problems.length} file(s) of the history were not counted: ${history.problems.map((p) => html`<br><code>${basename(p.file)}</code>: ${p.message}`)}</p>`
     : '';
   const page = html`<!doctype html>
 <html lang="en">

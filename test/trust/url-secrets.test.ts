@@ -79,6 +79,8 @@ test('history add --url and CI_PIPELINE_URL with a password: the entry, list and
   old.source.url = `https://old:${PASSWORD}@ci.example.org/old`;
   writeFileSync(join(hist, first), JSON.stringify(old));
 
+  // A file the history cannot use is listed on the page by its name, not its absolute path.
+  writeFileSync(join(hist, 'broken.json'), '{');
   const page = join(root, 'trend.html');
   const t = runCli(['trend', hist, '--out', page]);
   assert.equal(t.status, 0, t.stderr);
@@ -86,6 +88,7 @@ test('history add --url and CI_PIPELINE_URL with a password: the entry, list and
   assert.doesNotMatch(html, new RegExp(PASSWORD), 'trend.html embeds no password');
   assert.doesNotMatch(html, new RegExp(root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), 'no absolute local path in the page');
   assert.match(html, /from history</);
+  assert.match(html, /<code>broken\.json<\/code>/);
   const based = runCli(['trend', hist, '--out', page, '--report-base', `https://u:${PASSWORD}@reports.example.org/runs`]);
   assert.equal(based.status, 0, based.stderr);
   assert.doesNotMatch(readFileSync(page, 'utf8'), new RegExp(PASSWORD), '--report-base links hold no password');
