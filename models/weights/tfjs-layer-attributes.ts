@@ -1,6 +1,6 @@
 /**
- * A TF.js Layers topology declares what each layer computes (filters, kernel size, strides, depth
- * multiplier, bias, activation); the weights manifest holds what it was trained with. TF.js itself
+ * A TF.js Layers topology declares what each layer computes (filters, kernel size, strides, padding,
+ * dilation, depth multiplier, bias, activation); the weights manifest holds what it was trained with. TF.js itself
  * refuses a file where the two disagree, and our canonical network is built from the weights alone,
  * so a topology that says `conv_pw_3` has 48 filters while its kernel holds 32 would otherwise run
  * as if it were valid. Every backbone layer and the head are checked here, in network order, against
@@ -75,6 +75,8 @@ export function checkDeclaredLayers(
       refuse(name, name, `${name} declares strides ${show(c.strides)}, MobileNet V1 has [${l.stride}, ${l.stride}] there: ${notV1}`);
     if (c.kernel_size !== undefined && !same(pair(c.kernel_size), spec.kernelSize))
       refuse(name, name, `${name} declares kernel_size ${show(c.kernel_size)}, MobileNet V1 has [${spec.kernelSize}] there: ${notV1}`);
+    if (spec.samePadding && c.padding !== undefined && c.padding !== 'same')
+      refuse(name, name, `${name} declares padding ${show(c.padding)}, MobileNet V1 uses "same" (TF padding): ${notV1}`);
     if (c.dilation_rate !== undefined && !same(pair(c.dilation_rate), [1, 1]))
       refuse(name, name, `${name} declares dilation_rate ${show(c.dilation_rate)}, MobileNet V1 has [1, 1]: ${notV1}`);
     if (c.activation !== undefined && !spec.activations.includes(c.activation as string))
@@ -96,8 +98,8 @@ export function checkDeclaredLayers(
       );
   };
 
-  const conv: Attributes = { kernelSize: [3, 3], activations: ['linear'] };
-  const pointwise: Attributes = { kernelSize: [1, 1], activations: ['linear'] };
+  const conv: Attributes = { kernelSize: [3, 3], activations: ['linear'], samePadding: true };
+  const pointwise: Attributes = { kernelSize: [1, 1], activations: ['linear'], samePadding: true };
   for (const l of specOf(variant).layers) {
     if (l.kind === 'conv') {
       check('conv1', l, 'Conv2D', 'kernel', [3, 3, l.inChannels, l.outChannels], conv);
@@ -112,7 +114,7 @@ export function checkDeclaredLayers(
       checkRelu(n);
     } else if (l.kind === 'fc') {
       // Activations after the classifier are ignored at inference (logits are compared).
-      const logits: Attributes = { kernelSize: [1, 1], activations: ['linear', 'softmax'] };
+      const logits: Attributes = { kernelSize: [1, 1], activations: ['linear', 'softmax'], samePadding: false };
       const shape = head.class_name === 'Dense' ? [l.inChannels, l.outChannels] : [1, 1, l.inChannels, l.outChannels];
       check(head.name, head.class_name === 'Conv2D' ? l : undefined, head.class_name, 'kernel', shape, logits);
     }
@@ -123,4 +125,6 @@ export function checkDeclaredLayers(
 interface Attributes {
   kernelSize: number[];
   activations: string[];
+  /** TF 'same' padding, as every backbone layer of the spec (a 1×1 head on a 1×1 map pads nothing either way). */
+  samePadding: boolean;
 }

@@ -107,6 +107,7 @@ test('every declared attribute that shapes the network is checked against the we
       /conv_dw_5 declares depth_multiplier 2, its weights .* hold 1.*is conv_dw_5/,
     ],
     ['use_bias', (j) => void (layer(j, 'conv_pw_6').config.use_bias = true), /conv_pw_6 declares use_bias true, the weights manifest has no conv_pw_6\/bias/],
+    ['padding', (j) => void (layer(j, 'conv_pw_7').config.padding = 'valid'), /conv_pw_7 declares padding "valid", MobileNet V1 uses "same".*is conv_pw_7/],
     ['activation', (j) => void (layer(j, 'conv1').config.activation = 'relu'), /conv1 declares activation "relu", expected "linear".*is conv1/],
     [
       'relu6',
