@@ -18,6 +18,7 @@ import { evalSetRecord } from '../../harness/eval-set-hash.ts';
 import { syntheticWeights } from '../../models/weights/synthetic.ts';
 import { writeTfjsLayers } from '../../models/weights/tfjs-layers-writer.ts';
 import { folderSnapshot, jobLine } from '../helpers/run-folder.ts';
+import { runCli, STACK } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/temp-dirs.ts';
 
 const answering = (): Runner => ({
@@ -130,4 +131,40 @@ test('an ImageNet set whose synsets file is reordered (the same images, other la
   [wnids[0], wnids[1]] = [wnids[1], wnids[0]];
   writeFileSync(join(root, 'synsets.txt'), `${wnids.join('\n')}\n`);
   assert.notEqual(evalSetRecord(set)!.sha256, before.sha256, 'the labels are part of what is scored');
+});
+
+test('through the CLI: a run on a user model, its shard then flipped in place: `run --resume` exits 2 naming the shard, nothing changed', {
+  timeout: 120_000,
+}, () => {
+  const root = tempDir('mnb-resume-inputs-cli-');
+  const modelJson = writeTfjsLayers(syntheticWeights(0.25, 128, { seed: 3 }), join(root, 'pets'));
+  const dir = join(root, 'run');
+  const first = runCli([
+    'run',
+    '--quick',
+    '--model',
+    modelJson,
+    '--target',
+    'node',
+    '--impl',
+    'reference',
+    '--alpha',
+    '0.25',
+    '--resolution',
+    '128',
+    '--out',
+    dir,
+  ]);
+  assert.equal(first.status, 0, first.stderr + first.stdout);
+  // Every job finished on the old shard: a resume (say after a crash at the end) must not accept the new one.
+  const shard = join(root, 'pets', 'weights.bin');
+  const bytes = readFileSync(shard);
+  for (let i = 3; i < bytes.length; i += 4) bytes[i] ^= 0x80;
+  writeFileSync(shard, bytes);
+  const before = folderSnapshot(dir);
+  const r = runCli(['run', '--resume', dir]);
+  assert.equal(r.status, 2, r.stderr + r.stdout);
+  assert.match(r.stderr, /cannot resume [\s\S]*changed since: shard .*pets\/weights\.bin[\s\S]*Restore what the run used/);
+  assert.doesNotMatch(r.stderr, STACK);
+  assert.deepEqual(folderSnapshot(dir), before);
 });
