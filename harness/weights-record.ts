@@ -95,10 +95,13 @@ function differences(a: WeightsEntry, b: WeightsEntry): string[] {
 export function weightsChanges(recorded: readonly WeightsEntry[], now: readonly WeightsEntry[]): WeightsChange[] {
   const before = new Map(recorded.map((w) => [entryKey(w), w]));
   const after = new Map(now.map((w) => [entryKey(w), w]));
+  // A record from before user models had entries of their own cannot say which file they loaded: theirs are not compared.
+  const legacy = !recorded.some((w) => w.model !== undefined || w.parts !== undefined || w.labels !== undefined);
   const changes: WeightsChange[] = [];
   for (const k of new Set([...before.keys(), ...after.keys()])) {
     const a = before.get(k);
     const b = after.get(k);
+    if (!a && b?.model && legacy) continue;
     const what = a && b ? differences(a, b) : ['the weights file'];
     if (a && b && !what.length) continue;
     changes.push({ key: k, before: a, now: b, what });

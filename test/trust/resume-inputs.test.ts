@@ -15,6 +15,7 @@ import { runBenchmark } from '../../harness/run.ts';
 import type { Runner } from '../../harness/runner.ts';
 import { readRunInfo } from '../../contract/store.ts';
 import { evalSetRecord } from '../../harness/eval-set-hash.ts';
+import { weightsChanges } from '../../harness/weights-record.ts';
 import { syntheticWeights } from '../../models/weights/synthetic.ts';
 import { writeTfjsLayers } from '../../models/weights/tfjs-layers-writer.ts';
 import { folderSnapshot, jobLine } from '../helpers/run-folder.ts';
@@ -167,4 +168,19 @@ test('through the CLI: a run on a user model, its shard then flipped in place: `
   assert.match(r.stderr, /cannot resume [\s\S]*changed since: shard .*pets\/weights\.bin[\s\S]*Restore what the run used/);
   assert.doesNotMatch(r.stderr, STACK);
   assert.deepEqual(folderSnapshot(dir), before);
+});
+
+test('a run.json from before user models had weights entries of their own still resumes: their entries are not compared', () => {
+  const official = { variant: '0.25_128', precision: 'float32', source: 'synthetic (seed 0)', file: null, sha256: null };
+  const pets = {
+    ...official,
+    source: 'tfjs-layers',
+    file: '/m/model.json',
+    sha256: 'a'.repeat(64),
+    model: 'pets',
+    parts: [{ file: '/m/weights.bin', sha256: 'b'.repeat(64) }],
+  };
+  assert.deepEqual(weightsChanges([official], [official, pets]), []);
+  // A current record lists them, so a user model that appears is a change.
+  assert.equal(weightsChanges([official, { ...pets, model: 'cats' }], [official, { ...pets, model: 'cats' }, pets]).length, 1);
 });
