@@ -5,6 +5,7 @@
  * precision. Chart.js is inlined and the report's Content-Security-Policy allows exactly the
  * inlined script and stylesheet.
  */
+import { basename } from 'node:path';
 import { clientScript } from './report-sources.ts';
 import { reportAssets } from './assets.ts';
 import { html, jsonForScript, raw } from './escape.ts';
@@ -46,7 +47,7 @@ export function renderTrendPage(history: TrendHistory, series: TrendSeries[]): s
 </section>`;
   });
   const problems = history.problems.length
-    ? html`<p class="notice">${history.problems.length} file(s) of the history were not counted: ${history.problems.map((p) => html`<br><code>${p.file}</code>: ${p.message}`)}</p>`
+    ? html`<p class="notice">${history.problems.length} file(s) of the history were not counted: ${history.problems.map((p) => html`<br><code>${basename(p.file)}</code>: ${p.message}`)}</p>`
     : '';
   const page = html`<!doctype html>
 <html lang="en">
@@ -59,7 +60,7 @@ export function renderTrendPage(history: TrendHistory, series: TrendSeries[]): s
 <style>${raw(css)}</style>
 </head>
 <body>
-<header class="top"><div><h1>MobileNet V1 benchmark: trend</h1><div class="sub">${history.entries.length} runs · ${series.length} job series · from ${history.dir}</div></div></header>
+<header class="top"><div><h1>MobileNet V1 benchmark: trend</h1><div class="sub">${history.entries.length} runs · ${series.length} job series · from ${basename(history.dir)}</div></div></header>
 <main>
 <section class="run" id="changes"><h2>What changed recently</h2>
 ${
