@@ -97,6 +97,8 @@ export const AbOptionsSchema = z.strictObject({
   maxSeconds: z.number().positive(),
   batchPairs: z.number().int().positive(),
   minWorkerPairs: z.number().int().min(2),
+  /** Jobs compared at once: each job's sequential test runs at alpha / familySize, so that Holm across them keeps its decisions. */
+  familySize: z.number().int().positive(),
   spending: z.enum(['obrien-fleming', 'pocock']),
 });
 export type AbOptions = z.infer<typeof AbOptionsSchema>;

@@ -24,7 +24,7 @@ export interface JobDecision {
   ci: [number, number] | null;
   logMean: number | null;
   logCi: [number, number] | null;
-  /** The job's sequential p-value for "no difference" (this look's t p-value scaled by α / its level); null until tested. */
+  /** The job's sequential p-value for "no difference" (this look's t p-value scaled by the job's α / the look's level); null until tested. */
   p: number | null;
   pairsUsed: number;
   pairsDropped: number;
@@ -59,10 +59,12 @@ export function decideJob(
   previous: JobDecision | null = null,
 ): JobDecision {
   const o = abOptions(options);
+  // Bonferroni over the jobs compared at once: a job decided at α / m stays decided under Holm at α.
+  const alpha = o.alpha / o.familySize;
   const attempted = pairs.length + dropped;
   const fraction = Math.min(1, attempted / o.maxPairs);
   const final = attempted >= o.maxPairs || elapsedMs >= o.maxSeconds * 1000;
-  const spentBefore = previous ? previous.alphaSpent : alphaSpent(Math.max(0, (attempted - o.batchPairs) / o.maxPairs), o.alpha, o.spending);
+  const spentBefore = previous ? previous.alphaSpent : alphaSpent(Math.max(0, (attempted - o.batchPairs) / o.maxPairs), alpha, o.spending);
   const est = clusteredMean(
     pairs.map(logRatio),
     pairs.map((p) => p.workerPair),
@@ -90,11 +92,11 @@ export function decideJob(
       reason,
     };
   }
-  const spentNow = final ? o.alpha : Math.max(spentBefore, alphaSpent(fraction, o.alpha, o.spending));
+  const spentNow = final ? alpha : Math.max(spentBefore, alphaSpent(fraction, alpha, o.spending));
   const level = spentNow - spentBefore;
   const logCi: [number, number] = level > 0 ? intervalAt(est, level) : [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
   const pLook = est.se > 0 ? 2 * studentTSf(Math.abs(est.mean / est.se), est.df) : est.mean === 0 ? 1 : 0;
-  const p = level > 0 ? Math.min(1, (pLook * o.alpha) / level) : 1;
+  const p = level > 0 ? Math.min(1, (pLook * alpha) / level) : 1;
   const m = Math.log(1 + o.minEffect);
   const [lo, hi] = logCi;
   const within = `${pct(o.minEffect)} min effect`;

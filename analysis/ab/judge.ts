@@ -99,7 +99,8 @@ export function judgeComparison(
   sides: { a: SideProvenance; b: SideProvenance } | null = null,
   now: Date = new Date(),
 ): AbVerdicts {
-  const o = abOptions(options);
+  // The family: the jobs judged, unless the controller said how many it compared at once.
+  const o = abOptions({ familySize: Math.max(1, jobs.filter((j) => j.skipped === undefined).length), ...options });
   const notes: string[] = [];
   for (const j of jobs) {
     for (const p of j.pairs) {

@@ -5,6 +5,7 @@ import type { AbOptions } from '../../contract/ab-verdicts.ts';
  * Defaults: a change must exceed 3 %; a 5 % false-alarm budget per job over all its looks,
  * spent O'Brien–Fleming-style; at most 240 pairs or 60 s per job, judged every 20 pairs,
  * and no look before 4 worker pairs have run (fewer leave the interval too few degrees of freedom).
+ * `familySize`: the number of jobs compared at once (the controller sets it); each job spends α / familySize.
  */
 export const DEFAULT_AB_OPTIONS: AbOptions = {
   minEffect: 0.03,
@@ -13,6 +14,7 @@ export const DEFAULT_AB_OPTIONS: AbOptions = {
   maxSeconds: 60,
   batchPairs: 20,
   minWorkerPairs: 4,
+  familySize: 1,
   spending: 'obrien-fleming',
 };
 
@@ -26,6 +28,7 @@ export function abOptions(partial: Partial<AbOptions> = {}): AbOptions {
   if (!(o.maxSeconds > 0)) throw bad('maxSeconds', `${o.maxSeconds} is not > 0`);
   if (!(Number.isInteger(o.batchPairs) && o.batchPairs >= 1)) throw bad('batchPairs', `${o.batchPairs} is not a whole number ≥ 1`);
   if (!(Number.isInteger(o.minWorkerPairs) && o.minWorkerPairs >= 2)) throw bad('minWorkerPairs', `${o.minWorkerPairs} is not a whole number ≥ 2`);
+  if (!(Number.isInteger(o.familySize) && o.familySize >= 1)) throw bad('familySize', `${o.familySize} is not a whole number ≥ 1`);
   if (o.spending !== 'obrien-fleming' && o.spending !== 'pocock') throw bad('spending', `'${o.spending}' is not obrien-fleming or pocock`);
   return o;
 }
