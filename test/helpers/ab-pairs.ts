@@ -67,11 +67,12 @@ export function syntheticMachine(shape: NoiseShape, seed: number) {
     clockMs += ms;
     return ms;
   };
+  const offsets = new Map<number, [number, number]>();
   return {
-    /** Run `n` pairs (balanced random AB/BA) on a fresh worker pair; returns the pairs kept and the count dropped. */
+    /** Run `n` pairs (balanced random AB/BA) on worker pair `workerPair` (started fresh on first use); returns the pairs kept and the count dropped. */
     workerPair(job: string, workerPair: number, firstIndex: number, n: number): { pairs: AbPair[]; dropped: number } {
-      const aOff = Math.exp(shape.workerSd * gauss(r));
-      const bOff = Math.exp(shape.workerSd * gauss(r));
+      if (!offsets.has(workerPair)) offsets.set(workerPair, [Math.exp(shape.workerSd * gauss(r)), Math.exp(shape.workerSd * gauss(r))]);
+      const [aOff, bOff] = offsets.get(workerPair)!;
       const orders: ('AB' | 'BA')[] = Array.from({ length: n }, (_, i) => (i % 2 ? 'AB' : 'BA'));
       for (let i = n - 1; i > 0; i--) {
         const k = Math.floor(r() * (i + 1));
@@ -96,22 +97,34 @@ export function syntheticMachine(shape: NoiseShape, seed: number) {
   };
 }
 
-/** The controller's loop on the synthetic machine: a batch of `batchPairs` on a fresh worker pair, then a look, until done. */
+/**
+ * The controller's loop on the synthetic machine: a batch of `batchPairs`, then a look, until done.
+ * `fixedWorkerPairs` 0 (default): each batch on a fresh worker pair; n: each batch spread evenly over the same n worker pairs.
+ */
 export function runSequential(
   job: string,
   shape: NoiseShape,
   seed: number,
   options: Partial<AbOptions> = {},
+  fixedWorkerPairs = 0,
 ): { decision: JobDecision; pairs: AbPair[]; dropped: number } {
   const o = abOptions(options);
   const machine = syntheticMachine(shape, seed);
   const pairs: AbPair[] = [];
   let dropped = 0;
   let last: JobDecision | null = null;
-  for (let w = 0; ; w++) {
-    const batch = machine.workerPair(job, w, pairs.length + dropped, o.batchPairs);
-    pairs.push(...batch.pairs);
-    dropped += batch.dropped;
+  for (let look = 0; ; look++) {
+    const spread: (readonly [number, number])[] = fixedWorkerPairs
+      ? Array.from(
+          { length: fixedWorkerPairs },
+          (_, w) => [w, Math.floor(o.batchPairs / fixedWorkerPairs) + (w < o.batchPairs % fixedWorkerPairs ? 1 : 0)] as const,
+        )
+      : [[look, o.batchPairs] as const];
+    for (const [w, n] of spread) {
+      const batch = machine.workerPair(job, w, pairs.length + dropped, n);
+      pairs.push(...batch.pairs);
+      dropped += batch.dropped;
+    }
     last = decideJob(pairs, dropped, o, machine.elapsedMs(), last);
     if (last.done) return { decision: last, pairs, dropped };
   }
