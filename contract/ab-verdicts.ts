@@ -20,10 +20,11 @@ export const AbPairRecordSchema = z.strictObject({
   bMs: z.number().positive().finite(),
   bInferences: z.number().int().positive(),
   atMs: z.number().min(0).finite(),
-  /** log((bMs / bInferences) / (aMs / aInferences)): > 0 means B is slower. */
-  logRatio: z.number().finite(),
+  /** log((bMs / bInferences) / (aMs / aInferences)): > 0 means B is slower. Written by analysis/ab; computed on read when a line lacks it (the engine streams pairs without it). */
+  logRatio: z.number().finite().optional(),
 });
-export type AbPairRecord = z.infer<typeof AbPairRecordSchema>;
+/** A pairs.jsonl line as read: its log-ratio always present. */
+export type AbPairRecord = z.infer<typeof AbPairRecordSchema> & { logRatio: number };
 
 /** The four outcomes of a judged job, and `skipped` for a job one side could not run. */
 export const AB_VERDICTS = ['slower', 'faster', 'no change', 'inconclusive', 'skipped'] as const;
@@ -61,31 +62,46 @@ export const AbJobVerdictSchema = z.strictObject({
   bMsPerInference: z.number().positive().finite().nullable(),
   /** Why this verdict, in one sentence (and why skipped). */
   reason: z.string(),
+  /** From the engine, when it says: B's job id where it differs from A's (e.g. its thread count), inferences per block, why the job stopped, each side's `run` status. */
+  idB: z.string().optional(),
+  blockInferences: z.number().int().positive().optional(),
+  stoppedBy: z.enum(['decided', 'maxPairs', 'maxSeconds', 'failed']).optional(),
+  status: z.object({ A: z.string().nullable(), B: z.string().nullable() }).optional(),
 });
 export type AbJobVerdict = z.infer<typeof AbJobVerdictSchema>;
 
-/** What a side ran: enough to re-create it (docs/ab.md#provenance). The engine fills it; every field is what it found, or null. */
-export const SideProvenanceSchema = z.strictObject({
+/** One weights or model file a side's plan loads (the shape run.json's `weights` records). */
+export const SideWeightsSchema = z.object({
+  variant: z.string(),
+  precision: z.string(),
+  /** `synthetic (seed 1)`, `tflite`, `tfjs-layers`, `onnx`, … */
+  source: z.string(),
+  file: z.string().nullable(),
+  sha256: z.string().nullable(),
+});
+
+/**
+ * What a side ran, enough to re-create it (docs/ab.md#outputs): the engine fills it (harness/ab/provenance.ts
+ * has the same shape), analysis and reports print it. Every field is what the engine found, or null.
+ */
+export const SideProvenanceSchema = z.object({
   name: z.enum(['A', 'B']),
   /** How the user named it: `ref:origin/main`, `dir:../old`, `pkg:onnxruntime-web@1.29.0`, `config:threads2.json`, `current`. */
   spec: z.string().min(1),
-  /** The checkout's commit (full SHA) and whether its working tree had uncommitted changes. */
+  kind: z.enum(['current', 'config', 'dir', 'ref', 'pkg']),
+  /** The checkout whose code and node_modules ran the side. */
+  root: z.string(),
+  /** The checkout's commit (full SHA) and whether its working tree had uncommitted changes (null: not a git checkout). */
   commit: z.string().nullable(),
   dirty: z.boolean().nullable(),
-  /** Installed versions of the packages that run inference (name → version). */
-  packages: z.record(z.string(), z.string()),
-  /** SHA-256 of each weights or model file the side loaded (synthetic weights name their seed, sha256 null). */
-  hashes: z.array(
-    z.strictObject({
-      name: z.string().min(1),
-      sha256: z
-        .string()
-        .regex(/^[0-9a-f]{64}$/)
-        .nullable(),
-    }),
-  ),
-  /** The config overlay file merged over the run's config (`config:` sides), else null. */
-  overlay: z.string().nullable(),
+  /** The harness version (package.json) of that checkout. */
+  harnessVersion: z.string().nullable(),
+  /** Runtime package → the version the side's workers load (null: not installed there). */
+  packages: z.record(z.string(), z.string().nullable()),
+  /** `pkg:` sides: the packages swapped in, name → version. */
+  swapped: z.record(z.string(), z.string()).optional(),
+  /** SHA-256 of every weights and model file the side's plan loads (null for synthetic weights). */
+  weights: z.array(SideWeightsSchema),
 });
 export type SideProvenance = z.infer<typeof SideProvenanceSchema>;
 
@@ -138,7 +154,7 @@ export function parseAbVerdicts(text: string, file = 'verdicts.json'): AbVerdict
   return r.data;
 }
 
-/** Parse pairs.jsonl text (blank lines ignored); throws AbFileError naming the line. */
+/** Parse pairs.jsonl text (blank lines ignored; a missing logRatio is computed); throws AbFileError naming the line. */
 export function parseAbPairs(text: string, file = 'pairs.jsonl'): AbPairRecord[] {
   const out: AbPairRecord[] = [];
   text.split('\n').forEach((line, i) => {
@@ -151,7 +167,8 @@ export function parseAbPairs(text: string, file = 'pairs.jsonl'): AbPairRecord[]
     }
     const r = AbPairRecordSchema.safeParse(json);
     if (!r.success) throw new AbFileError(`${file} line ${i + 1}: ${issues(r.error)}`);
-    out.push(r.data);
+    // The same formula as analysis/ab/pairs.ts logRatio (test/ab/outputs.test.ts checks they agree).
+    out.push({ ...r.data, logRatio: r.data.logRatio ?? Math.log(r.data.bMs / r.data.bInferences) - Math.log(r.data.aMs / r.data.aInferences) });
   });
   return out;
 }

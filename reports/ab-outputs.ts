@@ -30,12 +30,14 @@ const counts = (v: AbVerdicts) =>
     .map(([k, n]) => `${n} ${k}`)
     .join(', ') || 'no jobs';
 
-/** One side as a Markdown line: spec, commit, dirty, packages, hashes (all escaped). */
+/** One side as a Markdown line: spec, commit, dirty, packages (swapped ones marked), weights hashes (all escaped). */
 function sideLine(s: SideProvenance): string {
   const commit = s.commit ? ` at \`${md(s.commit.slice(0, 12))}\`${s.dirty ? ' (uncommitted changes)' : ''}` : '';
-  const pkgs = Object.entries(s.packages).map(([n, ver]) => `${md(n)}@${md(ver)}`);
-  const hashes = s.hashes.filter((h) => h.sha256).map((h) => `${md(h.name)} ${md(h.sha256!.slice(0, 12))}`);
-  return `- **${s.name}**: ${md(s.spec)}${commit}${s.overlay ? `, overlay ${md(s.overlay)}` : ''}${pkgs.length ? `; ${pkgs.join(', ')}` : ''}${hashes.length ? `; weights ${hashes.join(', ')}` : ''}`;
+  const pkgs = Object.entries(s.packages)
+    .filter(([, ver]) => ver !== null)
+    .map(([n, ver]) => `${md(n)}@${md(ver!)}${s.swapped?.[n] ? ' (swapped in)' : ''}`);
+  const hashes = s.weights.filter((w) => w.sha256).map((w) => `${md(`${w.variant}:${w.precision}`)} ${md(w.sha256!.slice(0, 12))}`);
+  return `- **${s.name}**: ${md(s.spec)}${commit}${pkgs.length ? `; ${pkgs.join(', ')}` : ''}${hashes.length ? `; weights ${hashes.join(', ')}` : ''}`;
 }
 
 /** The pull-request comment: headline, sides, one row per job (changed first), reasons, notes, the method in one line. */

@@ -131,3 +131,21 @@ export function decideJob(
     reason,
   };
 }
+
+/**
+ * A `decide` callback for the controller (harness/ab/controller.ts's `Decide<JobDecision>`), shared by
+ * every job of a comparison: it keeps each job's last decision (keyed by the pairs' job id) and passes
+ * it back as `previous`, so the α spent is exact whatever the batch size. Give it the controller's caps.
+ */
+export function abDecider(
+  options: Partial<AbOptions> = {},
+): (pairs: readonly AbPair[], dropped: number, elapsedMs: number) => { done: boolean; verdict: JobDecision } {
+  const o = abOptions(options);
+  const last = new Map<string, JobDecision>();
+  return (pairs, dropped, elapsedMs) => {
+    const job = pairs[0]?.job ?? '';
+    const d = decideJob(pairs, dropped, o, elapsedMs, last.get(job) ?? null);
+    last.set(job, d);
+    return { done: d.done, verdict: d };
+  };
+}

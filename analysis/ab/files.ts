@@ -26,7 +26,8 @@ export const AB_FILES = { verdicts: 'verdicts.json', pairs: 'pairs.jsonl', sides
 
 /** Each pair as a pairs.jsonl record: the pair and its log-ratio. */
 export function pairRecord(p: AbPair): AbPairRecord {
-  return AbPairRecordSchema.parse({ ...p, logRatio: logRatio(p) });
+  const lr = logRatio(p);
+  return { ...AbPairRecordSchema.parse({ ...p, logRatio: lr }), logRatio: lr };
 }
 
 /** pairs.jsonl: one validated record per line, in the order given. Throws (zod) on a pair the schema refuses. */
@@ -39,19 +40,21 @@ export function formatVerdictsJson(v: AbVerdicts): string {
   return `${JSON.stringify(AbVerdictsSchema.parse(v), null, 2)}\n`;
 }
 
-/** sides.json: both sides' provenance, validated. */
+/** sides.json: both sides' provenance, validated, as the engine writes it before any job ([A, B]). */
 export function formatSidesJson(sides: { a: SideProvenance; b: SideProvenance }): string {
-  return `${JSON.stringify({ a: SideProvenanceSchema.parse(sides.a), b: SideProvenanceSchema.parse(sides.b) }, null, 2)}\n`;
+  return `${JSON.stringify([SideProvenanceSchema.parse(sides.a), SideProvenanceSchema.parse(sides.b)], null, 2)}\n`;
 }
 
-/** One side's provenance as terminal lines: spec, commit (+dirty), packages, hashes. */
+/** One side's provenance as terminal lines: spec, commit (+dirty), harness version, packages (swapped ones marked), weights hashes. */
 export function formatProvenance(s: SideProvenance): string[] {
-  const commit = s.commit ? `${s.commit.slice(0, 12)}${s.dirty ? ' (uncommitted changes)' : s.dirty === false ? ' (clean)' : ''}` : 'no commit';
-  const pkgs = Object.entries(s.packages).map(([n, v]) => `${n}@${v}`);
+  const commit = s.commit ? `${s.commit.slice(0, 12)}${s.dirty ? ' (uncommitted changes)' : s.dirty === false ? ' (clean)' : ''}` : 'not a git checkout';
+  const pkgs = Object.entries(s.packages).map(([n, v]) => `${n}@${v ?? 'not installed'}${s.swapped?.[n] ? ' (swapped in)' : ''}`);
   return [
-    `side ${s.name}: ${s.spec} · ${commit}${s.overlay ? ` · overlay ${s.overlay}` : ''}`,
+    `side ${s.name}: ${s.spec} (${s.kind}) · ${commit}${s.harnessVersion ? ` · mobilenet-bench ${s.harnessVersion}` : ''} · ${s.root}`,
     ...(pkgs.length ? [`  packages: ${pkgs.join(', ')}`] : []),
-    ...s.hashes.map((h) => `  ${h.name}: ${h.sha256 ? `sha256 ${h.sha256.slice(0, 16)}…` : 'no file'}`),
+    ...s.weights.map(
+      (w) => `  weights ${w.variant}:${w.precision}: ${w.source}${w.file ? ` ${w.file}` : ''}${w.sha256 ? ` sha256 ${w.sha256.slice(0, 16)}…` : ''}`,
+    ),
   ];
 }
 

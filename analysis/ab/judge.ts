@@ -22,6 +22,11 @@ export interface AbJobInput {
   skipped?: string;
   /** Seconds the job took; derived from the pairs' times when absent. */
   seconds?: number;
+  /** Passed through to verdicts.json when the engine gives them (AbJobOutcome's fields of the same names). */
+  idB?: string;
+  blockInferences?: number;
+  stoppedBy?: 'decided' | 'maxPairs' | 'maxSeconds' | 'failed';
+  status?: { A: string | null; B: string | null };
 }
 
 /** Why a pair cannot be judged, or null when it can. */
@@ -56,6 +61,10 @@ function jobVerdict(j: AbJobInput, o: AbOptions): AbJobVerdict {
     seconds: j.seconds ?? pairsSeconds(j.pairs),
     aMsPerInference: perInference('aMs', 'aInferences'),
     bMsPerInference: perInference('bMs', 'bInferences'),
+    ...(j.idB !== undefined && j.idB !== j.id ? { idB: j.idB } : {}),
+    ...(j.blockInferences !== undefined ? { blockInferences: j.blockInferences } : {}),
+    ...(j.stoppedBy !== undefined ? { stoppedBy: j.stoppedBy } : {}),
+    ...(j.status !== undefined ? { status: j.status } : {}),
   };
   if (j.skipped !== undefined)
     return {

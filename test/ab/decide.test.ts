@@ -8,7 +8,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { clusteredMean, independentMean, intervalAt } from '../../analysis/ab/clustered-mean.ts';
 import { alphaSpent } from '../../analysis/ab/spending.ts';
-import { decideJob } from '../../analysis/ab/decide.ts';
+import { abDecider, decideJob } from '../../analysis/ab/decide.ts';
 import { judgeComparison } from '../../analysis/ab/judge.ts';
 import { abOptions } from '../../analysis/ab/options.ts';
 import type { AbPair } from '../../analysis/ab/pairs.ts';
@@ -223,4 +223,24 @@ test('judgeComparison without the controller’s last decision judges the pairs 
   const v = judgeComparison([{ id: 'j', pairs: run.pairs, dropped: 0 }]);
   assert.equal(v.jobs[0].verdict, 'slower');
   assert.equal(v.jobs[0].looks, 1);
+});
+
+test('abDecider keeps each job’s α spent apart, whatever the batch size, and matches decideJob with previous', () => {
+  const decide = abDecider({ familySize: 2 });
+  const m1 = syntheticMachine({ ...QUIET, effect: 1.1 }, 21);
+  const m2 = syntheticMachine(QUIET, 22);
+  const p1: AbPair[] = [];
+  const p2: AbPair[] = [];
+  let manual: ReturnType<typeof decideJob> | null = null;
+  for (let look = 0; look < 6; look++) {
+    // Interleave two jobs' looks, 16 pairs a batch over 4 fixed worker pairs (the engine's default design).
+    for (let w = 0; w < 4; w++) p1.push(...m1.workerPair('one', w, p1.length, 4).pairs);
+    for (let w = 0; w < 4; w++) p2.push(...m2.workerPair('two', w, p2.length, 4).pairs);
+    const a = decide(p1, 0, 1000 * look);
+    decide(p2, 0, 1000 * look);
+    manual = decideJob(p1, 0, { familySize: 2 }, 1000 * look, manual);
+    assert.deepEqual(a.verdict, manual, `look ${look}`);
+    assert.equal(a.done, manual.done);
+  }
+  assert.ok(manual!.alphaSpent < 0.025, `${manual!.alphaSpent}`);
 });

@@ -12,12 +12,15 @@ const side = (name: 'A' | 'B', spec: string): SideProvenance => ({
   spec,
   commit: name === 'A' ? 'a'.repeat(40) : 'b'.repeat(40),
   dirty: name === 'B',
-  packages: { 'onnxruntime-node': name === 'A' ? '1.29.0' : '1.30.0' },
-  hashes: [
-    { name: 'synthetic (seed 1)', sha256: null },
-    { name: 'mobilenet_v1_0.5_160.tflite', sha256: 'c'.repeat(64) },
+  kind: name === 'A' ? 'ref' : 'pkg',
+  root: name === 'A' ? '/cache/ab/ref-aaaa' : '/work/checkout',
+  harnessVersion: '0.1.0',
+  packages: { 'onnxruntime-node': name === 'A' ? '1.29.0' : '1.30.0', 'onnxruntime-web': null },
+  ...(name === 'B' ? { swapped: { 'onnxruntime-node': '1.30.0' } } : {}),
+  weights: [
+    { variant: '0.25_128', precision: 'float32', source: 'synthetic (seed 1)', file: null, sha256: null },
+    { variant: '0.5_160', precision: 'float32', source: 'tflite', file: 'mobilenet_v1_0.5_160.tflite', sha256: 'c'.repeat(64) },
   ],
-  overlay: null,
 });
 
 /** The comparison's pairs (all jobs) and its verdicts. */

@@ -7,7 +7,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeAbOutputs } from '../../cli/ab-outputs.ts';
+import { writeAbOutputs } from '../../cli/ab-files.ts';
 import { formatAbTable, formatVerdictsJson } from '../../analysis/ab/files.ts';
 import { logRatio } from '../../analysis/ab/pairs.ts';
 import { AbFileError, parseAbPairs, parseAbVerdicts, SideProvenanceSchema } from '../../contract/ab-verdicts.ts';
@@ -43,7 +43,11 @@ test('writeAbOutputs writes every file; verdicts.json, pairs.jsonl and sides.jso
   assert.equal(records.length, pairs.length);
   records.forEach((r, i) => assert.ok(Math.abs(r.logRatio - logRatio(pairs[i])) < 1e-15, `pair ${i}`));
   const sides = JSON.parse(readFileSync(join(dir, 'sides.json'), 'utf8'));
-  assert.equal(SideProvenanceSchema.parse(sides.b).dirty, true);
+  assert.equal(SideProvenanceSchema.parse(sides[1]).dirty, true);
+  assert.deepEqual(SideProvenanceSchema.parse(sides[0]), verdicts.sides!.a);
+  // A line as the engine streams it (no logRatio) reads with its log-ratio computed, equal to logRatio().
+  const { logRatio: _dropped, ...bare } = records[0];
+  assert.equal(parseAbPairs(`${JSON.stringify(bare)}\n`)[0].logRatio, logRatio(pairs[0]));
 
   const junit = readFileSync(join(dir, 'junit.xml'), 'utf8');
   assert.match(junit, /tests="3" failures="1" errors="0" skipped="1"/);

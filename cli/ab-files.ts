@@ -3,6 +3,8 @@
  * pairs.jsonl, sides.json, junit.xml (analysis/ab/files.ts), comment.md, bmf.json,
  * benchmark-smaller-is-better.json (reports/ab-outputs.ts) and ab-report.html (reports/ab-page.ts).
  * Each file is written whole or not at all; verdicts.json last, so its presence means the set is complete.
+ * When the engine already streamed pairs.jsonl and sides.json as the comparison went, pass
+ * `pairsAndSides: false` to leave them as they are.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,13 +16,14 @@ import { abReportFiles } from '../reports/ab-outputs.ts';
 import { AB_REPORT_FILE, renderAbReportHtml } from '../reports/ab-page.ts';
 
 /** Write the A/B files into `dir` (created); returns the paths written, verdicts.json last. */
-export function writeAbOutputs(dir: string, verdicts: AbVerdicts, pairs: readonly AbPair[], links: { report?: string } = {}): string[] {
+export function writeAbOutputs(dir: string, verdicts: AbVerdicts, pairs: readonly AbPair[], opts: { report?: string; pairsAndSides?: boolean } = {}): string[] {
   mkdirSync(dir, { recursive: true });
+  const withPairs = opts.pairsAndSides ?? true;
   const files: [string, string][] = [
-    [AB_FILES.pairs, formatPairsJsonl(pairs)],
-    ...(verdicts.sides ? [[AB_FILES.sides, formatSidesJson(verdicts.sides)] as [string, string]] : []),
+    ...(withPairs ? [[AB_FILES.pairs, formatPairsJsonl(pairs)] as [string, string]] : []),
+    ...(withPairs && verdicts.sides ? [[AB_FILES.sides, formatSidesJson(verdicts.sides)] as [string, string]] : []),
     [AB_FILES.junit, formatAbJunit(verdicts)],
-    ...Object.entries(abReportFiles(verdicts, { report: links.report ?? AB_REPORT_FILE })),
+    ...Object.entries(abReportFiles(verdicts, { report: opts.report ?? AB_REPORT_FILE })),
     [AB_REPORT_FILE, renderAbReportHtml({ verdicts, pairs: pairs.map(pairRecord) })],
     [AB_FILES.verdicts, formatVerdictsJson(verdicts)],
   ];
