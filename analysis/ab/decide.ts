@@ -72,11 +72,16 @@ export function decideJob(
   const base = { pairsUsed: pairs.length, pairsDropped: dropped, workerPairs: est.clusters, fraction, final };
   const looksBefore = previous?.looks ?? 0;
   const enough = est.clusters >= o.minWorkerPairs || (final && est.clusters >= 2);
-  if (!enough || !Number.isFinite(est.se)) {
+  const spentNow = final ? alpha : Math.max(spentBefore, alphaSpent(fraction, alpha, o.spending));
+  const level = spentNow - spentBefore;
+  // A share of α too small to give a finite interval (far too early a look) is no look at all.
+  if (!enough || !Number.isFinite(est.se) || !(level > 1e-12)) {
     const reason =
       est.clusters < 2
         ? `${est.clusters} worker pair${est.clusters === 1 ? '' : 's'} with pairs: the interval needs at least 2`
-        : `${est.clusters} of the ${o.minWorkerPairs} worker pairs needed before a look`;
+        : !enough || !Number.isFinite(est.se)
+          ? `${est.clusters} of the ${o.minWorkerPairs} worker pairs needed before a look`
+          : `this look's share of α is still 0 (${attempted} of ${o.maxPairs} pairs)`;
     return {
       ...base,
       done: final,
@@ -92,11 +97,9 @@ export function decideJob(
       reason,
     };
   }
-  const spentNow = final ? alpha : Math.max(spentBefore, alphaSpent(fraction, alpha, o.spending));
-  const level = spentNow - spentBefore;
-  const logCi: [number, number] = level > 0 ? intervalAt(est, level) : [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+  const logCi = intervalAt(est, level);
   const pLook = est.se > 0 ? 2 * studentTSf(Math.abs(est.mean / est.se), est.df) : est.mean === 0 ? 1 : 0;
-  const p = level > 0 ? Math.min(1, (pLook * alpha) / level) : 1;
+  const p = Math.min(1, (pLook * alpha) / level);
   const m = Math.log(1 + o.minEffect);
   const [lo, hi] = logCi;
   const within = `${pct(o.minEffect)} min effect`;
@@ -133,7 +136,7 @@ export function decideJob(
 }
 
 /**
- * A `decide` callback for the controller (harness/ab/controller.ts's `Decide<JobDecision>`), shared by
+ * A `decide` callback for the engine's A/B controller (its `Decide<JobDecision>`), shared by
  * every job of a comparison: it keeps each job's last decision (keyed by the pairs' job id) and passes
  * it back as `previous`, so the α spent is exact whatever the batch size. Give it the controller's caps.
  */

@@ -244,3 +244,12 @@ test('abDecider keeps each job’s α spent apart, whatever the batch size, and 
   }
   assert.ok(manual!.alphaSpent < 0.025, `${manual!.alphaSpent}`);
 });
+
+test('a look whose share of α is still 0 is no look: nothing spent, no infinite interval', () => {
+  const run = runSequential('j', { ...QUIET, effect: 1.1 }, 9);
+  const d = decideJob(run.pairs, 0, { maxPairs: 1_000_000, batchPairs: run.pairs.length }, 0, null);
+  assert.equal(d.looks, 0);
+  assert.equal(d.ci, null);
+  assert.equal(d.done, false);
+  assert.match(d.reason, /share of α is still 0/);
+});
