@@ -1,5 +1,5 @@
 /**
- * Everything a paired A/B comparison writes to `--out DIR` (docs/ab.md#outputs): verdicts.json,
+ * Everything a paired A/B comparison writes to `--out DIR` (docs/ab-verdicts.md#outputs): verdicts.json,
  * pairs.jsonl, sides.json, junit.xml (analysis/ab/files.ts), comment.md, bmf.json,
  * benchmark-smaller-is-better.json (reports/ab-outputs.ts) and ab-report.html (reports/ab-page.ts).
  * Each file is written whole or not at all; verdicts.json last, so its presence means the set is complete.

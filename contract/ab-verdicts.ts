@@ -2,7 +2,7 @@
  * The files of a paired A/B comparison (`ab`, `ci --against`), as zod schemas: `verdicts.json`
  * (one verdict per job), each line of `pairs.jsonl` (one A block and one B block run back to
  * back) and the sides' provenance. The contract, so that reports draw the A/B section from these
- * files alone and analysis/ab writes exactly what they read (docs/ab.md#outputs).
+ * files alone and analysis/ab writes exactly what they read (docs/ab-verdicts.md#outputs).
  */
 import { z } from 'zod';
 
@@ -81,7 +81,7 @@ export const SideWeightsSchema = z.object({
 });
 
 /**
- * What a side ran, enough to re-create it (docs/ab.md#outputs): the engine fills it (harness/ab/provenance.ts
+ * What a side ran, enough to re-create it (docs/ab-verdicts.md#outputs): the engine fills it (harness/ab/provenance.ts
  * has the same shape), analysis and reports print it. Every field is what the engine found, or null.
  */
 export const SideProvenanceSchema = z.object({

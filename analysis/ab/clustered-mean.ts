@@ -3,7 +3,7 @@
  * as within them: the mean of per-worker-pair means, with Student's t over worker pairs (df = G − 1).
  * Why not the plain paired t over all pairs: two processes of identical code differ by a few per cent
  * (memory-layout luck), so the pairs of one worker pair are not independent of each other; treating
- * them so makes the interval too narrow by √(n per worker pair) in the worst case (docs/ab.md#the-interval).
+ * them so makes the interval too narrow by √(n per worker pair) in the worst case (docs/ab-verdicts.md#the-interval).
  */
 import { tQuantile } from '../../contract/stats/student-t.ts';
 

@@ -1,4 +1,4 @@
-/** The options of a paired A/B decision, with their defaults (docs/ab.md#options). */
+/** The options of a paired A/B decision, with their defaults (docs/ab-verdicts.md#options). */
 import type { AbOptions } from '../../contract/ab-verdicts.ts';
 
 /**

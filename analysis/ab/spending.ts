@@ -2,7 +2,7 @@
  * Alpha spending over the looks of a sequential comparison (Lan & DeMets 1983): how much of the
  * false-alarm budget α may have been used once a fraction t of the planned pairs has been judged.
  * Each look tests at the increment α(t_k) − α(t_{k−1}); by the union bound, the chance of any false
- * alarm over all looks stays ≤ α whatever the correlation between looks (docs/ab.md#sequential).
+ * alarm over all looks stays ≤ α whatever the correlation between looks (docs/ab-verdicts.md#sequential).
  */
 import { normalSf } from '../../contract/stats/mann-whitney.ts';
 
