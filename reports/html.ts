@@ -4,7 +4,6 @@
  * inlined Chart.js from a JSON block. A Content-Security-Policy with script hashes allows
  * exactly the inlined scripts and stylesheet, and no network access at all.
  */
-import { createHash } from 'node:crypto';
 import { reportAssets } from './assets.ts';
 import type { ReportPayload } from './client/chart-specs.ts';
 import type { ReportModel } from './data.ts';
@@ -12,23 +11,10 @@ import { html, jsonForScript, raw, type SafeHtml } from './escape.ts';
 import { fmtTime } from '../contract/format.ts';
 import { PHASE_COLORS, VIRIDIS_LOW_TO_HIGH } from './palette.ts';
 import { ChartSink } from './chart-sink.ts';
+import { pageHead } from './page-head.ts';
 import { pageOrder, targetSections } from './registry.ts';
 import { renderTargetBlock } from './target-block.ts';
 import { runsOf } from './merge.ts';
-
-const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
-
-/** The policy: nothing from anywhere, except the exact inlined scripts and stylesheet, and data: images (canvas export). */
-export function contentSecurityPolicy(scripts: string[], styles: string[]): string {
-  return [
-    "default-src 'none'",
-    `script-src ${scripts.map(sha256).join(' ')}`,
-    `style-src ${styles.map(sha256).join(' ')}`,
-    'img-src data:',
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
-}
 
 /** Render the report model as one HTML document: the registered sections (reports/registry.ts) in their order. */
 export function renderHtmlReport(model: ReportModel): string {
@@ -62,10 +48,6 @@ export function renderHtmlReport(model: ReportModel): string {
 
   const payload: ReportPayload = { phaseColors: PHASE_COLORS, ramp: VIRIDIS_LOW_TO_HIGH, charts: sink.charts };
   const { scripts, css } = reportAssets();
-  const csp = contentSecurityPolicy(
-    scripts.map((s) => s.code),
-    [css],
-  );
   const targetNames = model.targets.map((t) => t.name);
   const jobsRun = model.results.filter((r) => r.status !== 'skipped').length;
 
@@ -75,14 +57,7 @@ export function renderHtmlReport(model: ReportModel): string {
 
   const page = html`<!doctype html>
 <html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>MobileNet V1 benchmark — ${runIds}</title>
-<style>${raw(css)}</style>
-</head>
+${pageHead({ title: `MobileNet V1 benchmark — ${runIds}`, scripts: scripts.map((s) => s.code), css })}
 <body>
 <header class="top"><div>
   <h1>MobileNet V1 benchmark</h1>
