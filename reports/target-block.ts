@@ -1,5 +1,5 @@
 /**
- * One target's block in the HTML report: its name, job counts and devices, then each
+ * One target's block in the HTML report, collapsed: its name, job counts and devices, then each
  * registered per-target section that has something to show. Generic over targets: nothing
  * here knows Node from a browser or a phone.
  */
@@ -41,16 +41,21 @@ export function renderTargetBlock(model: ReportModel, view: TargetView, anchor: 
     shown.push({ section, anchor: id });
     bodies.push(html`<section id="${id}" class="sub"><h3>${section.title}</h3>${body}</section>`);
   }
-  const meta = nothingOk
-    ? html`<p class="target-meta">${counts.map((c) => html`<span class="status ${c.s}">${c.n} ${c.s}</span> `)}</p>
-    <p class="notice">No job on this target finished ok, so there is nothing to chart or recommend. The reasons are under <a href="#problems">Failed, invalid and skipped jobs</a>.</p>`
-    : html`<p class="target-meta">${counts.map((c) => html`<span class="status ${c.s}">${c.n} ${c.s}</span> `)}${details.length ? html`<br><span class="muted small">${details.join(' · ')}</span>` : ''}</p>`;
+  const status = html`${counts.map((c) => html`<span class="status ${c.s}">${c.n} ${c.s}</span> `)}`;
+  const notice = nothingOk
+    ? html`<p class="notice">No job on this target finished ok, so there is nothing to chart or recommend. The reasons are under <a href="#problems">Failed, invalid and skipped jobs</a>.</p>`
+    : '';
+  // Collapsed by default, so a page of many targets stays short: the summary (name, counts, devices,
+  // what is inside) is always visible, and opening it needs no script. Charts inside are drawn
+  // when their block opens (reports/client/report.ts): a closed block has no size to draw into.
   return {
-    html: html`<section class="target" id="${anchor}">
-    <h2><span class="kicker">Target</span> ${view.name}</h2>
-    ${meta}
+    html: html`<details class="target" id="${anchor}">
+    <summary><h2><span class="kicker">Target</span> ${view.name}</h2>
+    <span class="target-meta">${status}${!nothingOk && details.length ? html`<span class="muted small device">${details.join(' · ')}</span>` : ''}</span>
+    <span class="target-contents small">${shown.map((s) => s.section.title).join(' · ')}</span></summary>
+    ${notice}
     ${bodies}
-  </section>`,
+  </details>`,
     shown,
   };
 }

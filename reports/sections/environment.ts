@@ -80,10 +80,11 @@ function runEnvironment(run: RunInfo, results: readonly JobResult[]): SafeHtml {
     pools.length > 1 || pools.some((i) => i.count > 1)
       ? html`<h4>Workers</h4><ul class="plain small">${pools.map((i) => html`<li>${i.target}${i.count > 1 ? ` #${i.index} of ${i.count}` : ''}: ${i.jobs} job${i.jobs === 1 ? '' : 's'}, busy ${fmtDuration(i.busyMs)}${i.host ? ` on ${i.host}` : ''}</li>`)}</ul>`
       : '';
+  // The job table is one row per job (128 in the quick start): collapsed, so the page stays short.
   return html`<div class="grid2"><div><h3>Host</h3>${host}${poolTable}</div><div><h3>Software</h3>${packages}</div></div>
     <h3>Effective configuration of every job</h3>
     <p class="caption">"Asked" is the job as planned; "ran" is what the runtime reported back after any fallback. A job whose two differ is marked invalid.</p>
-    ${sortableTable(cols, results, { jobOf: (r) => r.id, className: 'env' })}`;
+    <details class="env-jobs"><summary>Asked and ran, job by job (${results.length} job${results.length === 1 ? '' : 's'})</summary>${sortableTable(cols, results, { jobOf: (r) => r.id, className: 'env' })}</details>`;
 }
 
 /** Why sampling stopped; a cap before the target precision is marked (its interval is wider than asked). */
