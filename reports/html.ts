@@ -12,22 +12,23 @@ import { fmtTime } from '../contract/format.ts';
 import { PHASE_COLORS, VIRIDIS_LOW_TO_HIGH } from './palette.ts';
 import { ChartSink } from './chart-sink.ts';
 import { pageHead } from './page-head.ts';
-import { pageOrder, targetSections } from './registry.ts';
+import { pageOrder, REPORT_SECTIONS, targetSections } from './registry.ts';
+import type { ReportSection } from './section.ts';
 import { renderTargetBlock } from './target-block.ts';
 import { runsOf } from './merge.ts';
 
 /** Render the report model as one HTML document: the registered sections (reports/registry.ts) in their order. */
-export function renderHtmlReport(model: ReportModel): string {
+export function renderHtmlReport(model: ReportModel, sections: readonly ReportSection[] = REPORT_SECTIONS): string {
   const { run } = model;
   const sink = new ChartSink();
   // Anchors are made from indexes, never from target names.
   const anchors = model.targets.map((_, i) => `target-${i + 1}`);
   const anchorByTarget = new Map(model.targets.map((t, i) => [t.name, anchors[i]]));
   const targetAnchor = (name: string) => anchorByTarget.get(name) ?? 'overview';
-  const perTarget = targetSections();
+  const perTarget = targetSections(sections);
   const navLinks: SafeHtml[] = [];
   const body: SafeHtml[] = [];
-  for (const slot of pageOrder()) {
+  for (const slot of pageOrder(sections)) {
     if (slot === 'targets') {
       const blocks = model.targets.map((view, i) => renderTargetBlock(model, view, anchors[i], perTarget, sink));
       blocks.forEach((b, i) =>

@@ -8,10 +8,11 @@ import type { ReportModel } from './data.ts';
 import { escapeMarkdownCell as cell } from './escape.ts';
 import { fmtTime } from '../contract/format.ts';
 import { runsOf } from './merge.ts';
-import { pageOrder, targetSections } from './registry.ts';
+import { pageOrder, REPORT_SECTIONS, targetSections } from './registry.ts';
+import type { ReportSection } from './section.ts';
 
 /** Render the report model as Markdown. */
-export function renderMarkdownReport(model: ReportModel): string {
+export function renderMarkdownReport(model: ReportModel, sections: readonly ReportSection[] = REPORT_SECTIONS): string {
   const { run, counts } = model;
   const out: string[] = [
     `## MobileNet V1 benchmark — run ${cell(run.runId)}`,
@@ -25,8 +26,8 @@ export function renderMarkdownReport(model: ReportModel): string {
       '',
       `Merged with run ${cell(other.runId)}: ${fmtTime(other.startedAt)} · ${cell(other.host.cpuModel)} (${other.host.cores} cores) · ${cell(other.host.os)}`,
     );
-  const perTarget = targetSections();
-  for (const slot of pageOrder()) {
+  const perTarget = targetSections(sections);
+  for (const slot of pageOrder(sections)) {
     if (slot !== 'targets') {
       out.push(...(slot.markdown?.({ model }) ?? []));
       continue;
