@@ -6,7 +6,7 @@
 import { reportAssets } from './assets.ts';
 import { abClientScript, abDataScript, abSectionHtml, type AbSectionInput } from './ab-section.ts';
 import { html, raw } from './escape.ts';
-import { contentSecurityPolicy } from './html.ts';
+import { pageHead } from './page-head.ts';
 import { fmtTime } from '../contract/format.ts';
 
 /** The file name the CLI gives the page. */
@@ -22,14 +22,7 @@ export function renderAbReportHtml(input: AbSectionInput): string {
   const v = input.verdicts;
   const page = html`<!doctype html>
 <html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(code, [css])}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>MobileNet V1 A/B comparison${v.sides ? ` — ${v.sides.a.spec} vs ${v.sides.b.spec}` : ''}</title>
-<style>${raw(css)}</style>
-</head>
+${pageHead({ title: `MobileNet V1 A/B comparison${v.sides ? ` — ${v.sides.a.spec} vs ${v.sides.b.spec}` : ''}`, scripts: code, css })}
 <body>
 <header class="top"><div><h1>MobileNet V1 A/B comparison</h1><div class="sub">${fmtTime(v.createdAt)} · exit code ${v.exitCode}</div></div></header>
 <main>

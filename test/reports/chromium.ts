@@ -83,3 +83,17 @@ export function canvasInk(page: Page): Promise<{ id: string; inked: boolean; wid
     }),
   );
 }
+
+/**
+ * Open every collapsed target block by clicking its summary, as a reader would, and wait until
+ * the page has drawn every chart of the report (charts in a closed block are drawn on opening).
+ */
+export async function openAllTargets(page: Page): Promise<void> {
+  for (const summary of await page.$$('details.target:not([open]) > summary')) await summary.click();
+  await page.waitForFunction(
+    () =>
+      document.documentElement.dataset.chartsDrawn ===
+      String((JSON.parse(document.getElementById('report-data')!.textContent!) as { charts: unknown[] }).charts.length),
+    { timeout: 20_000 },
+  );
+}
