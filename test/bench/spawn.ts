@@ -85,4 +85,6 @@ for (const [i, job] of jobs.entries()) {
   }
 }
 const share = (m: Mode) => `${((1 - sampling[m] / wall[m]) * 100).toFixed(0)} % of ${(wall[m] / 1000).toFixed(1)} s`;
-console.log(`${jobs.length} Node jobs (${values.quick ? '--quick' : 'default sampling'}), not sampling: tsx ${share('tsx')} | built ${share('built')}; load after ${load()}`);
+console.log(
+  `${jobs.length} Node jobs (${values.quick ? '--quick' : 'default sampling'}), not sampling: tsx ${share('tsx')} | built ${share('built')}; load after ${load()}`,
+);
