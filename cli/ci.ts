@@ -7,12 +7,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runnerFor } from '../runners/index.ts';
-import { loadConfig } from '../harness/config/load.ts';
+import { resolveRunConfig, runConfig } from '../api/run.ts';
 import type { Config } from '../harness/config/schema.ts';
 import { ConfigError } from '../contract/config-error.ts';
 import { planJobs, type Job } from '../harness/plan.ts';
-import { runBenchmark } from '../harness/run.ts';
 import { loadRunFolder } from '../contract/run-data.ts';
 import { compareRuns, DEFAULT_COMPARE_OPTIONS } from '../analysis/compare/compare.ts';
 import { formatReport } from '../analysis/compare/format.ts';
@@ -22,7 +20,6 @@ import { describeProblems, readHistory } from '../analysis/history/store.ts';
 import { judgeFromHistory, type HistoryVerdictReport } from '../analysis/history/verdict.ts';
 import { formatHistoryJson, formatHistoryJunit, formatHistoryMarkdown } from '../analysis/history/format.ts';
 import { renderExport, EXPORT_FORMATS, type ExportFormat } from '../reports/exports.ts';
-import { writeReport } from '../reports/build.ts';
 import { MATRIX_OPTIONS, overridesFromArgs, type MatrixArgs } from './options.ts';
 import { historyOptionsFrom } from './compare.ts';
 import { progressReporter } from './progress.ts';
@@ -94,14 +91,16 @@ export async function ciCommand(
     throw new ConfigError((e as Error).message);
   }
   const overrides = overridesFromArgs(values as MatrixArgs);
-  const { config } = await loadConfig(values.config, { overrides });
+  const config = await resolveRunConfig(undefined, { ...(values.config ? { configFile: values.config } : {}), overrides });
   const progress = progressReporter();
   const started = Date.now();
-  const first = await runBenchmark({ config, environment: overrides.environment, runnerFor, ...(values.out ? { outDir: values.out } : {}), onEvent: progress });
-  const reportPath = writeReport(first.dir);
-  const ciOut = values['ci-out'] ?? join(first.dir, 'ci');
+  // The history gets this run only with --record (below), whatever the config's `history` says.
+  const first = await runConfig(config, { overrides, ...(values.out ? { outDir: values.out } : {}), onEvent: progress, history: false });
+  if (first.report && 'error' in first.report) throw new Error(`the report could not be built: ${first.report.error}`);
+  const reportPath = first.report ? first.report.path : join(first.runDir, 'report.html');
+  const ciOut = values['ci-out'] ?? join(first.runDir, 'ci');
   mkdirSync(ciOut, { recursive: true });
-  const data = loadRunFolder(first.dir);
+  const data = loadRunFolder(first.runDir);
   for (const f of Object.keys(EXPORT_FORMATS) as ExportFormat[]) writeFileSync(join(ciOut, EXPORT_FORMATS[f]), renderExport(data, f));
   const reportLink = values['report-url'] ?? relative(ciOut, reportPath);
 
@@ -117,7 +116,7 @@ export async function ciCommand(
   const historyDir = values.history!;
   const history = readHistory(historyDir);
   err(describeProblems(history.problems));
-  const current = entryOfRunFolder(first.dir);
+  const current = entryOfRunFolder(first.runDir);
   // Each look at the data tests at significance / maxRepeats: the chance of any false alarm over all looks stays ≤ significance.
   const perLook = { ...verdictOptions, significance: verdictOptions.significance / maxRepeats };
   let report: HistoryVerdictReport = judgeFromHistory(current, history.entries, perLook);
@@ -132,12 +131,12 @@ export async function ciCommand(
     for (const u of undecided) {
       const job = plan.jobs.find((j) => j.id === u.id);
       if (!job) continue;
-      const again = await runBenchmark({
-        config: configForJob(config, job),
-        environment: overrides.environment,
-        runnerFor,
-        outDir: join(first.dir, 'reruns', `${look}-${u.id.replace(/[^A-Za-z0-9._-]/g, '_')}`),
+      const again = await runConfig(configForJob(config, job), {
+        overrides,
+        outDir: join(first.runDir, 'reruns', `${look}-${u.id.replace(/[^A-Za-z0-9._-]/g, '_')}`),
         onEvent: progress,
+        report: false,
+        history: false,
       });
       const r = again.results.find((x) => x.id === u.id);
       if (r?.status === 'ok' && r.latency) reruns.set(u.id, [...(reruns.get(u.id) ?? []), r.latency.medianMs]);
@@ -151,7 +150,7 @@ export async function ciCommand(
   writeFileSync(join(ciOut, 'junit.xml'), formatHistoryJunit(shown));
   writeFileSync(join(ciOut, 'verdicts.json'), formatHistoryJson(shown));
   if (values.record) {
-    const r = recordRun(first.dir, historyDir);
+    const r = recordRun(first.runDir, historyDir);
     out(`History: ${r.file}${r.outcome === 'already' ? ' (already there)' : ''}\n`);
   }
   out(`\n${comment}\nCI files: ${ciOut}\n`);

@@ -5,32 +5,30 @@
  * precision. Chart.js is inlined and the report's Content-Security-Policy allows exactly the
  * inlined script and stylesheet.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { transformSync } from 'esbuild';
+import { clientScript } from './report-sources.ts';
 import { reportAssets } from './assets.ts';
 import { html, jsonForScript, raw } from './escape.ts';
 import { contentSecurityPolicy } from './html.ts';
 import { fmtChange, fmtMs } from '../contract/format.ts';
-import type { History } from '../analysis/history/store.ts';
-import type { TrendSeries } from '../analysis/history/trend.ts';
+import type { TrendSeries } from '../contract/trend-series.ts';
+
+/** What the page says of the history it was drawn from (analysis/history/store.ts's History fits it). */
+export interface TrendHistory {
+  dir: string;
+  entries: readonly unknown[];
+  problems: readonly { file: string; message: string }[];
+}
 
 let client: string | undefined;
 function trendClient(): string {
-  client ??= transformSync(readFileSync(join(import.meta.dirname, 'client', 'trend.ts'), 'utf8'), {
-    loader: 'ts',
-    format: 'iife',
-    target: 'es2020',
-    minifyWhitespace: true,
-    sourcefile: 'trend.ts',
-  }).code;
+  client ??= clientScript('client/trend.ts');
   return client;
 }
 
 const short = (c: string | null) => (c ? c.slice(0, 10) : '?');
 
 /** Render the page. `series` from trendSeries(history.entries). */
-export function renderTrendPage(history: History, series: TrendSeries[]): string {
+export function renderTrendPage(history: TrendHistory, series: TrendSeries[]): string {
   const chartJs = reportAssets().scripts.find((s) => s.name === 'chart.js')!.code;
   const scripts = [chartJs, trendClient()];
   const css = `${reportAssets().css}\n.series{border:1px solid var(--line);border-radius:8px;padding:12px 16px;margin:12px 0}.series .chart{position:relative;height:220px}.filters{display:flex;gap:16px;flex-wrap:wrap;margin:12px 0}.step-up{color:var(--bad)}.step-down{color:var(--ok)}`;

@@ -1,39 +1,9 @@
 /** The trend of each job over a history: its points (median, CI, commit, link) per device and branch, and its change points with commit ranges. Pure. */
 import { changePoints, type ChangePointOptions } from './changepoints.ts';
 import type { HistoryEntry } from './schema.ts';
+import type { TrendChange, TrendSeries } from '../../contract/trend-series.ts';
 
-export interface TrendPoint {
-  time: string;
-  commit: string | null;
-  runId: string;
-  medianMs: number;
-  ci95Ms: [number, number] | null;
-  /** The run's report or CI page, where known. */
-  url: string | null;
-}
-
-export interface TrendChange {
-  /** Index of the first point after the step. */
-  index: number;
-  step: number;
-  /** Last commit before and first commit after: the range the change lies in. */
-  fromCommit: string | null;
-  toCommit: string | null;
-  time: string;
-}
-
-export interface TrendSeries {
-  key: string;
-  id: string;
-  device: string;
-  branch: string | null;
-  target: string;
-  impl: string;
-  variant: string;
-  precision: string;
-  points: TrendPoint[];
-  changes: TrendChange[];
-}
+export type { TrendChange, TrendPoint, TrendSeries } from '../../contract/trend-series.ts';
 
 /** One series per job id, device and branch, oldest point first; `reportUrl(entry)` links points. */
 export function trendSeries(

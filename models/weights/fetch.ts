@@ -11,13 +11,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { projectRoot } from '../platform/package-json.ts';
 import { allVariants, variantName, type Variant } from '../spec.ts';
 import { WeightsError, type Precision } from './canonical.ts';
 import { officialFileNames } from './mirror.ts';
 
 /** Where `models fetch` stores weights unless told otherwise. */
 export function defaultWeightsCache(): string {
-  return process.env.MOBILENET_BENCH_WEIGHTS_CACHE ?? join(import.meta.dirname, '..', '..', 'node_modules', '.cache', 'mobilenet-bench', 'weights');
+  return process.env.MOBILENET_BENCH_WEIGHTS_CACHE ?? join(projectRoot(), 'node_modules', '.cache', 'mobilenet-bench', 'weights');
 }
 
 /** Official download locations (override with --base-url / MOBILENET_BENCH_WEIGHTS_URL for a private mirror server). */

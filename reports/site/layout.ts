@@ -3,9 +3,7 @@
  * stylesheet, nothing from the network), a skip link, the site navigation and the footer.
  * Nothing here depends on when the site was built, so the same runs give the same bytes.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { transformSync } from 'esbuild';
+import { clientScript, reportSource } from '../report-sources.ts';
 import { contentSecurityPolicy } from '../html.ts';
 import { html, raw, type SafeHtml } from '../escape.ts';
 import type { SiteModel } from './model.ts';
@@ -15,14 +13,8 @@ let cached: { script: string; css: string } | undefined;
 /** The page script (PNG download) and stylesheet, read once per process. */
 function siteAssets(): { script: string; css: string } {
   cached ??= {
-    script: transformSync(readFileSync(join(import.meta.dirname, 'client.ts'), 'utf8'), {
-      loader: 'ts',
-      format: 'iife',
-      target: 'es2020',
-      minifyWhitespace: true,
-      sourcefile: 'client.ts',
-    }).code,
-    css: readFileSync(join(import.meta.dirname, 'site.css'), 'utf8'),
+    script: clientScript('site/client.ts'),
+    css: reportSource('site/site.css'),
   };
   return cached;
 }
