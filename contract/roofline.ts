@@ -58,7 +58,8 @@ export interface RooflinePoint {
   gmacPerSecond: number;
   /** Multiply-adds per byte moved (MAC/B). */
   intensity: number;
-  ceiling: ComputeCeilingKey;
+  /** The ceiling held against: for WebAssembly runtimes the higher of SIMD and relaxed SIMD (what the engine lets a kernel use). */
+  ceiling: ComputeCeilingKey | 'wasmRelaxedSimd';
   computeRoof: number;
   bandwidthRoof: number;
   /** The roof at this intensity. */
@@ -86,7 +87,13 @@ export function placeOnRoofline(
   if (!ceilings) return { ok: false, reason: 'no ceilings were measured for this target in this run' };
   const choice = ceilingFor(impl, backend);
   if (choice.key === null) return { ok: false, reason: choice.why };
-  const compute = ceilings.compute[choice.key];
+  let key: RooflinePoint['ceiling'] = choice.key;
+  let compute = ceilings.compute[choice.key];
+  const relaxed = ceilings.compute.wasmRelaxedSimd;
+  if (key === 'wasmSimd' && relaxed.available && (!compute.available || relaxed.value > compute.value)) {
+    key = 'wasmRelaxedSimd';
+    compute = relaxed;
+  }
   if (!compute.available) return { ok: false, reason: `the ${choice.key} ceiling is unavailable: ${compute.reason}` };
   const memory = memoryRoof(ceilings, choice.bandwidth);
   if (!memory) return { ok: false, reason: `no ${choice.bandwidth} bandwidth was measured` };
@@ -99,7 +106,7 @@ export function placeOnRoofline(
     point: {
       gmacPerSecond,
       intensity,
-      ceiling: choice.key,
+      ceiling: key,
       computeRoof: compute.value,
       bandwidthRoof: memory.gbPerSecond,
       roof,
@@ -143,4 +150,25 @@ export function checkAgainstNominal(
   if (ratio < WILDLY_BELOW)
     return { verdict: 'far-below', nominal, why: `measured ${(100 * ratio).toFixed(1)} % of the nominal ${nominal.toFixed(1)} GMAC/s of ${scope}` };
   return { verdict: 'ok', nominal, why: `${(100 * ratio).toFixed(0)} % of the nominal ${nominal.toFixed(1)} GMAC/s of ${scope}` };
+}
+
+/**
+ * The ceilings a report may draw: each compute ceiling checked against the nominal peak (when the
+ * target has one and is not emulated); one above it or under a tenth of it becomes unavailable,
+ * with the reason, so no roof and no fraction is drawn from it.
+ */
+export function checkedCeilings(c: TargetCeilings): { ceilings: TargetCeilings; refused: string[] } {
+  const refused: string[] = [];
+  if (!c.nominalPeak || c.emulated) return { ceilings: c, refused };
+  const compute = { ...c.compute };
+  for (const key of ['jsScalar', 'wasmSimd', 'native'] as const) {
+    const ceiling = compute[key];
+    if (!ceiling.available) continue;
+    const check = checkAgainstNominal(key, ceiling.value, c.nominalPeak);
+    if (check.verdict === 'above' || check.verdict === 'far-below') {
+      refused.push(`${key}: ${check.why}`);
+      compute[key] = { available: false, reason: `not drawn: ${check.why}`, method: ceiling.method };
+    }
+  }
+  return { ceilings: { ...c, compute }, refused };
 }

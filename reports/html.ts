@@ -14,6 +14,7 @@ import { PHASE_COLORS, VIRIDIS_LOW_TO_HIGH } from './palette.ts';
 import { environmentSection, methodologySection, problemsSection } from './run-sections.ts';
 import { ChartSink } from './chart-sink.ts';
 import { TARGET_SECTIONS, targetSection } from './target-sections.ts';
+import { ceilingsOfTarget } from './roofline-section.ts';
 import { overviewSection } from './overview.ts';
 import { runsOf } from './merge.ts';
 
@@ -37,7 +38,7 @@ export function renderHtmlReport(model: ReportModel): string {
   const sink = new ChartSink();
   // Anchors are made from indexes, never from target names.
   const anchors = model.targets.map((_, i) => `target-${i + 1}`);
-  const targets = model.targets.map((t, i) => targetSection(t, anchors[i], sink));
+  const targets = model.targets.map((t, i) => targetSection(t, anchors[i], sink, ceilingsOfTarget(model, t.name)));
   const env = environmentSection(model);
   const problems = problemsSection(model);
   const method = methodologySection(model);

@@ -8,6 +8,7 @@ import { gmacPerSecond, precisionLabel, type ReportModel } from './data.ts';
 import { escapeMarkdownCell as cell } from './escape.ts';
 import { fmtMiB, fmtMs, fmtNum, fmtPct, fmtTime } from '../contract/format.ts';
 import { profileMarkdownLines } from './profile-section.ts';
+import { ceilingsOfTarget, rooflineMarkdownLine } from './roofline-section.ts';
 import { sustainedJobs, thermalDuring } from './sustained-section.ts';
 import { runsOf } from './merge.ts';
 import { crossDeviceOverview } from './overview.ts';
@@ -157,6 +158,7 @@ export function renderMarkdownReport(model: ReportModel): string {
       out.push(...quantizationMarkdownLines(t));
       out.push(...sustainedMarkdownLines(t.jobs));
       out.push(...profileMarkdownLines(t.jobs));
+      out.push('', rooflineMarkdownLine(t.name, t.jobs, ceilingsOfTarget(model, t.name)));
     } else {
       out.push('No job finished ok on this target.');
     }

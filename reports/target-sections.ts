@@ -12,6 +12,7 @@ import { fmtDelta, fmtMiB, fmtMs, fmtNum, fmtPct, isNum } from '../contract/form
 import { GROUP_COLORS, pointStyleOf } from './palette.ts';
 import { sortableTable, type Column } from './table.ts';
 import { profileSection } from './profile-section.ts';
+import { type ceilingsOfTarget, rooflineSection } from './roofline-section.ts';
 import { sustainedSection } from './sustained-section.ts';
 import { quantizationSection } from './quantization-section.ts';
 import { ownModelSection, ownRecommendationList } from './own-model-section.ts';
@@ -317,13 +318,14 @@ export const TARGET_SECTIONS = [
   ['sustained', 'Sustained: latency over time'],
   ['memory', 'Memory'],
   ['gmacs', 'Achieved GMAC/s'],
+  ['roofline', 'Roofline: how close to the ceilings'],
   ['agreement', 'Agreement with reference'],
   ['profile', 'Profile: where the time goes'],
   ['numbers', 'All jobs'],
 ] as const;
 
 /** One target's section. `anchor` is a safe id made by the caller (never the raw name). */
-export function targetSection(view: TargetView, anchor: string, sink: ChartSink): SafeHtml {
+export function targetSection(view: TargetView, anchor: string, sink: ChartSink, ceilings: ReturnType<typeof ceilingsOfTarget> = {}): SafeHtml {
   const counts = (['ok', 'invalid', 'failed', 'skipped'] as const).map((s) => ({ s, n: view.jobs.filter((r) => r.status === s).length })).filter((c) => c.n);
   // What ran the jobs (remote and WebDriver targets): a stand-in says so, with the throttling applied.
   const devices = [...new Set(view.jobs.flatMap((r) => (r.device ? [deviceLabel(r.device)] : [])))].slice(0, 4);
@@ -345,6 +347,7 @@ export function targetSection(view: TargetView, anchor: string, sink: ChartSink)
     cold: () => (view.ok.length ? coldSection(view, sink) : html`<p class="notice">No job finished ok.</p>`),
     memory: () => (view.ok.length ? memorySection(view, sink) : html`<p class="notice">No job finished ok.</p>`),
     gmacs: () => gmacSection(view, sink),
+    roofline: () => rooflineSection(view.jobs, ceilings, sink),
     agreement: () => agreementSection(view),
     quantization: () => quantizationSection(view) ?? html``,
     'own-models': () => ownModelSection(view, sink) ?? html``,
