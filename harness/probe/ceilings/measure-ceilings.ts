@@ -74,6 +74,9 @@ async function instantiate(pages: number, relaxed: boolean): Promise<CeilingsWas
   }
 }
 
+type Access = 'read' | 'read-write';
+const ACCESSES: readonly Access[] = ['read-write', 'read'];
+
 /** The least time one ceiling gets, budget or not: a few samples of 10 ms and their calibration. */
 const MIN_CEILING_MS = 100;
 
@@ -137,6 +140,11 @@ export async function measureCeilings(target: string, request: CeilingsRequest, 
     slotsLeft = Math.max(1, slotsLeft - 1);
     return { sampleMs, targetPrecision: request.targetPrecision, minSamples: 7, maxSamples: 40, maxMs, now };
   };
+  /** Why a ceiling is not measured once the budget is spent (a slow or emulated target), or null. */
+  const overBudget = () =>
+    now() - start > request.budgetMs
+      ? `not measured: the ceilings' budget of ${request.budgetMs / 1000} s was spent before this one (a slow or emulated target)`
+      : null;
 
   const jsScalar = await measureRate(
     (reps) => jsMultiplyAdd(reps * 1000),
@@ -150,73 +158,94 @@ export async function measureCeilings(target: string, request: CeilingsRequest, 
   const wasmSimd =
     typeof simd === 'string'
       ? unavailable(simd)
-      : await measureRate(
-          (reps) => simd.fma(reps * 1000),
-          MACS_PER_FMA_ITERATION * 1000,
-          'GMAC/s',
-          'WebAssembly SIMD: 12 independent f32x4 chains of f32x4.mul then f32x4.add (4 multiply-adds each), single-threaded',
-          policy(10),
-        );
+      : overBudget()
+        ? unavailable(overBudget()!)
+        : await measureRate(
+            (reps) => simd.fma(reps * 1000),
+            MACS_PER_FMA_ITERATION * 1000,
+            'GMAC/s',
+            'WebAssembly SIMD: 12 independent f32x4 chains of f32x4.mul then f32x4.add (4 multiply-adds each), single-threaded',
+            policy(10),
+          );
   await breathe();
 
   const relaxedModule = await instantiate(1, true);
   const wasmRelaxedSimd =
     typeof relaxedModule === 'string'
       ? unavailable(relaxedModule)
-      : await measureRate(
-          (reps) => relaxedModule.fma(reps * 1000),
-          MACS_PER_FMA_ITERATION * 1000,
-          'GMAC/s',
-          'WebAssembly relaxed SIMD: 12 independent f32x4.relaxed_madd chains (4 multiply-adds each; fused where the engine lowers it to an FMA), single-threaded',
-          policy(10),
-        );
+      : overBudget()
+        ? unavailable(overBudget()!)
+        : await measureRate(
+            (reps) => relaxedModule.fma(reps * 1000),
+            MACS_PER_FMA_ITERATION * 1000,
+            'GMAC/s',
+            'WebAssembly relaxed SIMD: 12 independent f32x4.relaxed_madd chains (4 multiply-adds each; fused where the engine lowers it to an FMA), single-threaded',
+            policy(10),
+          );
   await breathe();
 
   let native: Ceiling;
   try {
-    native = platform.native ? await platform.native(policy(20, 1000)) : unavailable(platform.nativeUnavailable ?? 'this target has no native runtime');
+    native = !platform.native
+      ? unavailable(platform.nativeUnavailable ?? 'this target has no native runtime')
+      : overBudget()
+        ? unavailable(overBudget()!)
+        : await platform.native(policy(20, 1000));
   } catch (e) {
     native = unavailable(`the native MatMul failed: ${reasonOf(e)}`);
   }
   await breathe();
 
   const bandwidth: BandwidthCeiling[] = [];
-  for (const bytes of sets) {
-    const walk = chunkWalk(bytes);
-    for (const access of ['read', 'read-write'] as const) {
-      const a = array;
-      const ceiling = a
-        ? await measureRate(
-            (reps) => walk(reps, (offset, length) => (access === 'read' ? jsRead(a, offset / 4, length / 4) : jsReadWrite(a, offset / 4, length / 4))),
-            (access === 'read' ? 1 : 2) * walk.chunkBytes,
-            'GB/s',
-            `JavaScript: ${access === 'read' ? 'sum a Float32Array into 8 sums, unrolled by 8; bytes read' : 'a[i] += 1 over a Float32Array, unrolled by 4; bytes read + bytes written'}; ${walk.describe}`,
-            policy(10),
-          )
-        : unavailable(`could not allocate ${bytes} bytes`);
-      bandwidth.push({ language: 'js', access, workingSetBytes: bytes, ceiling });
-      await breathe();
+  // The largest working set first (its read-write stream is the roofline's memory roof), each
+  // series after a warm-up on the smallest set so the kernel runs optimized from its first sample.
+  const order = [...sets].reverse().slice(0, 1).concat(sets.slice(0, -1));
+  const series = async (
+    language: 'js' | 'wasm',
+    kernel: ((access: Access, offset: number, length: number) => unknown) | string,
+    describe: (access: Access) => string,
+  ) => {
+    if (typeof kernel !== 'string') for (const access of ACCESSES) chunkWalk(sets[0])(64, (offset, length) => kernel(access, offset, length));
+    for (const access of ACCESSES) {
+      for (const bytes of order) {
+        const walk = chunkWalk(bytes);
+        const spent = overBudget();
+        const ceiling =
+          typeof kernel === 'string'
+            ? unavailable(kernel)
+            : spent
+              ? unavailable(spent)
+              : await measureRate(
+                  (reps) => walk(reps, (offset, length) => kernel(access, offset, length)),
+                  (access === 'read' ? 1 : 2) * walk.chunkBytes,
+                  'GB/s',
+                  `${describe(access)}; ${walk.describe}`,
+                  policy(10),
+                );
+        bandwidth.push({ language, access, workingSetBytes: bytes, ceiling });
+        await breathe();
+      }
     }
-  }
+  };
+  const a = array;
+  await series(
+    'js',
+    a
+      ? (access, offset, length) => (access === 'read' ? jsRead(a, offset / 4, length / 4) : jsReadWrite(a, offset / 4, length / 4))
+      : 'could not allocate the working set',
+    (access) =>
+      `JavaScript: ${access === 'read' ? 'sum a Float32Array into 8 sums, unrolled by 8; bytes read' : 'a[i] += 1 over a Float32Array, unrolled by 4; bytes read + bytes written'}`,
+  );
   array = null;
-
-  for (const bytes of sets) {
-    const walk = chunkWalk(bytes);
-    for (const access of ['read', 'read-write'] as const) {
-      const ceiling =
-        typeof stream === 'string'
-          ? unavailable(stream)
-          : await measureRate(
-              (reps) => walk(reps, (offset, length) => (access === 'read' ? stream.read(offset, length, 1) : stream.rw(offset, length, 1))),
-              (access === 'read' ? 1 : 2) * walk.chunkBytes,
-              'GB/s',
-              `WebAssembly SIMD: ${access === 'read' ? 'v128.load into 8 f32x4 sums' : 'v128.load, f32x4.add 1, v128.store'}, ${STREAM_STEP_BYTES} bytes an iteration; ${access === 'read' ? 'bytes read' : 'bytes read + bytes written'}; ${walk.describe}`,
-              policy(10),
-            );
-      bandwidth.push({ language: 'wasm', access, workingSetBytes: bytes, ceiling });
-      await breathe();
-    }
-  }
+  await series(
+    'wasm',
+    typeof stream === 'string' ? stream : (access, offset, length) => (access === 'read' ? stream.read(offset, length, 1) : stream.rw(offset, length, 1)),
+    (access) =>
+      `WebAssembly SIMD: ${access === 'read' ? 'v128.load into 8 f32x4 sums' : 'v128.load, f32x4.add 1, v128.store'}, ${STREAM_STEP_BYTES} bytes an iteration; ${access === 'read' ? 'bytes read' : 'bytes read + bytes written'}`,
+  );
+  bandwidth.sort((x, y) =>
+    x.language === y.language ? x.workingSetBytes - y.workingSetBytes || x.access.localeCompare(y.access) : x.language.localeCompare(y.language),
+  );
 
   const nominalPeak = platform.nominalPeak?.() ?? null;
   return {
