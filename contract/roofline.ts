@@ -5,6 +5,7 @@
  * honest check of a measured ceiling against the CPU's nominal peak. Pure functions.
  */
 import type { Ceiling, NominalPeak, TargetCeilings } from './ceilings.ts';
+import type { JobResult } from './results.ts';
 
 /** The compute ceilings a runtime can be held against. */
 export type ComputeCeilingKey = 'jsScalar' | 'wasmSimd' | 'native';
@@ -171,4 +172,20 @@ export function checkedCeilings(c: TargetCeilings): { ceilings: TargetCeilings; 
     }
   }
   return { ceilings: { ...c, compute }, refused };
+}
+
+/** A result's target ceilings among a run's (or several runs') records, checked against the nominal peak. */
+export function ceilingsOfResult(runs: ReadonlyArray<{ ceilings?: TargetCeilings[] }>, r: Pick<JobResult, 'target'>): TargetCeilings | undefined {
+  for (const run of runs) {
+    const found = run.ceilings?.find((c) => c.target === r.target);
+    if (found) return checkedCeilings(found).ceilings;
+  }
+  return undefined;
+}
+
+/** Where a whole job sits against its target's roofline in its own run, or null (no ceilings, no bytes, not ok). */
+export function jobOnRoofline(runs: ReadonlyArray<{ ceilings?: TargetCeilings[] }>, r: JobResult): RooflinePoint | null {
+  if (r.status !== 'ok') return null;
+  const at = placeOnRoofline(ceilingsOfResult(runs, r), r.impl, r.backend, r.analytic.gmacPerSecond, r.analytic.macs, r.analytic.bytes);
+  return at.ok ? at.point : null;
 }

@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import type { Ceiling, TargetCeilings } from '../../contract/ceilings.ts';
-import { attainable, ceilingFor, checkAgainstNominal, memoryRoof, placeOnRoofline } from '../../contract/roofline.ts';
+import { attainable, ceilingFor, checkAgainstNominal, checkedCeilings, jobOnRoofline, memoryRoof, placeOnRoofline } from '../../contract/roofline.ts';
 import { nominalPeakFromCpuinfo } from '../../harness/probe/ceilings/nominal-peak.ts';
 
 const measured = (value: number, unit: 'GMAC/s' | 'GB/s'): Ceiling => ({
@@ -132,4 +132,27 @@ test('a ceiling above the nominal peak, or under a tenth of it, is flagged', () 
   assert.equal(checkAgainstNominal('native', 10, peak).verdict, 'far-below'); // 166.4 across both cores
   assert.equal(checkAgainstNominal('native', 120, peak).verdict, 'ok');
   assert.equal(checkAgainstNominal('native', 120, undefined).verdict, 'unknown');
+});
+
+test("a job is placed against its own run's ceilings; a ceiling the nominal check refuses places nothing", () => {
+  const job = {
+    status: 'ok',
+    target: 'node',
+    impl: 'ort-node',
+    backend: 'cpu',
+    analytic: { macs: 568_740_352, params: 4_231_976, gmacPerSecond: 40, bytes: 50_000_000 },
+  } as unknown as Parameters<typeof jobOnRoofline>[1];
+  const at = jobOnRoofline([{ ceilings: [ceilings] }], job);
+  assert.ok(at);
+  assert.equal(at.ceiling, 'native');
+  assert.equal(at.fraction, 0.4); // 40 of min(100, 10 GB/s × 11.37 MAC/B): compute-bound
+  assert.equal(at.bound, 'compute');
+  assert.equal(jobOnRoofline([{ ceilings: [{ ...ceilings, target: 'chromium' }] }], job), null);
+  // With a nominal peak of 166.4 GMAC/s on two cores, a 10 GMAC/s native ceiling is under a tenth of it: not drawn.
+  const peak = nominalPeakFromCpuinfo(XEON);
+  const low = { ...ceilings, nominalPeak: peak, compute: { ...ceilings.compute, native: measured(10, 'GMAC/s') } };
+  assert.equal(jobOnRoofline([{ ceilings: [low] }], job), null);
+  const { refused } = checkedCeilings(low);
+  assert.equal(refused.length, 1);
+  assert.match(refused[0], /^native: measured 6\.0 % of the nominal 166\.4 GMAC\/s/);
 });
