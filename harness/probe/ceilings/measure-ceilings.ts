@@ -147,8 +147,8 @@ export async function measureCeilings(target: string, request: CeilingsRequest, 
       : null;
 
   const jsScalar = await measureRate(
-    (reps) => jsMultiplyAdd(reps * 1000),
-    JS_CHAINS * 1000,
+    (reps) => jsMultiplyAdd(reps * 100_000),
+    JS_CHAINS * 100_000,
     'GMAC/s',
     `JavaScript: ${JS_CHAINS} independent chains of a = a * m + c on doubles (numbers), one multiply-add each`,
     policy(10),

@@ -23,6 +23,11 @@ export interface RatePolicy {
 
 /** Warm-up samples thrown away after calibration (the optimizing tier may still be swapping in). */
 const WARMUP_SAMPLES = 2;
+/**
+ * Warm-up lasts at least this long: engines with a mid tier (V8's Maglev in Chromium) run a hot
+ * function there first and reach the optimizing tier only after more calls.
+ */
+const WARMUP_MS = 150;
 /** Fewest samples that give an interval at all. */
 const FLOOR_SAMPLES = 3;
 
@@ -66,7 +71,7 @@ export async function measureRate(
   };
   // A kernel whose one call already fills a sample was tiered up by the calls before it (smaller working sets).
   const warmups = reps > 1 ? WARMUP_SAMPLES : 0;
-  for (let i = 0; i < warmups && now() - start < policy.maxMs / 2; i++) await timed();
+  for (let i = 0; (i < warmups || (warmups > 0 && now() - start < WARMUP_MS)) && now() - start < policy.maxMs / 2; i++) await timed();
   let stopReason: 'precision' | 'maxSamples' | 'maxTime' = 'maxSamples';
   while (rates.length < policy.maxSamples) {
     rates.push(await timed());
