@@ -24,6 +24,8 @@ import { MATRIX_OPTIONS, overridesFromArgs, type MatrixArgs } from './options.ts
 import { historyOptionsFrom } from './compare.ts';
 import { progressReporter } from './progress.ts';
 import { EXIT } from '../contract/exit-codes.ts';
+import { refuseOutputsOverInputs } from '../contract/output-guard.ts';
+import { redactUrl } from '../contract/secrets.ts';
 
 export const CI_USAGE = `mobilenet-bench ci --history DIR [run options] [options]   run, judge against the history, re-run undecided jobs, write CI files
 mobilenet-bench ci --baseline NAME [run options]           run and compare with a saved baseline (no re-runs)
@@ -90,6 +92,14 @@ export async function ciCommand(
   } catch (e) {
     throw new ConfigError((e as Error).message);
   }
+  // Before the (long) run: neither the CI files nor the run folder may land in the history they are judged against.
+  if (values.history) {
+    const outputs = [
+      ...(values['ci-out'] ? [{ path: values['ci-out'], option: '--ci-out' }] : []),
+      ...(values.out ? [{ path: values.out, option: '--out' }] : []),
+    ];
+    refuseOutputsOverInputs(outputs, [{ folder: values.history, what: 'history folder' }]);
+  }
   const overrides = overridesFromArgs(values as MatrixArgs);
   const config = await resolveRunConfig(undefined, { ...(values.config ? { configFile: values.config } : {}), overrides });
   const progress = progressReporter();
@@ -102,7 +112,8 @@ export async function ciCommand(
   mkdirSync(ciOut, { recursive: true });
   const data = loadRunFolder(first.runDir);
   for (const f of Object.keys(EXPORT_FORMATS) as ExportFormat[]) writeFileSync(join(ciOut, EXPORT_FORMATS[f]), renderExport(data, f));
-  const reportLink = values['report-url'] ?? relative(ciOut, reportPath);
+  // A URL from a flag may hold user:password@: the PR comment shows it without.
+  const reportLink = values['report-url'] ? redactUrl(values['report-url']) : relative(ciOut, reportPath);
 
   if (values.baseline) {
     const report = compareRuns(loadComparable(values.baseline, values.baselines ?? DEFAULT_BASELINE_DIR), data, DEFAULT_COMPARE_OPTIONS);

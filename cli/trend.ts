@@ -6,6 +6,7 @@ import { trendSeries } from '../analysis/history/trend.ts';
 import { writeFailure, writeFileAtomic } from '../contract/store.ts';
 import { renderTrendPage } from '../reports/trend.ts';
 import { EXIT } from '../contract/exit-codes.ts';
+import { refuseOutputsOverInputs } from '../contract/output-guard.ts';
 
 export const TREND_USAGE = `mobilenet-bench trend <history dir> [--out FILE] [--report-base URL]
                                    one self-contained page: each job's median and CI over runs, change points (PELT) with commit ranges
@@ -29,6 +30,9 @@ export async function trendCommand(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (positionals.length !== 1) throw new ConfigError(`trend needs one history folder, got ${positionals.length}\n\n${TREND_USAGE}`);
+  const out = values.out ?? 'trend.html';
+  // Before reading: the page must never replace an entry of the history it is drawn from.
+  refuseOutputsOverInputs([{ path: out, option: '--out' }], [{ folder: positionals[0], what: 'history folder' }]);
   const history = readHistory(positionals[0]);
   process.stderr.write(describeProblems(history.problems));
   if (!history.entries.length)
@@ -37,7 +41,6 @@ export async function trendCommand(argv: string[]): Promise<number> {
     );
   const base = values['report-base']?.replace(/\/+$/, '');
   const series = trendSeries(history.entries, { reportUrl: base ? (e) => `${base}/${encodeURIComponent(e.runId)}/report.html` : undefined });
-  const out = values.out ?? 'trend.html';
   writeFileAtomic(out, renderTrendPage(history, series), (e) => writeFailure(out, e, 'free space or pass another --out'));
   const changed = series.filter((s) => s.changes.length);
   process.stdout.write(

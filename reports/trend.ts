@@ -5,10 +5,11 @@
  * precision. Chart.js is inlined and the report's Content-Security-Policy allows exactly the
  * inlined script and stylesheet.
  */
+import { basename } from 'node:path';
 import { clientScript } from './report-sources.ts';
 import { reportAssets } from './assets.ts';
 import { html, jsonForScript, raw } from './escape.ts';
-import { contentSecurityPolicy } from './html.ts';
+import { pageHead } from './page-head.ts';
 import { fmtChange, fmtMs } from '../contract/format.ts';
 import type { TrendSeries } from '../contract/trend-series.ts';
 
@@ -32,7 +33,6 @@ export function renderTrendPage(history: TrendHistory, series: TrendSeries[]): s
   const chartJs = reportAssets().scripts.find((s) => s.name === 'chart.js')!.code;
   const scripts = [chartJs, trendClient()];
   const css = `${reportAssets().css}\n.series{border:1px solid var(--line);border-radius:8px;padding:12px 16px;margin:12px 0}.series .chart{position:relative;height:220px}.filters{display:flex;gap:16px;flex-wrap:wrap;margin:12px 0}.step-up{color:var(--bad)}.step-down{color:var(--ok)}`;
-  const csp = contentSecurityPolicy(scripts, [css]);
   const changes = series.flatMap((s, i) => s.changes.map((c) => ({ s, c, anchor: `series-${i + 1}` }))).sort((a, b) => b.c.time.localeCompare(a.c.time));
   const options = (key: 'device' | 'impl' | 'variant' | 'precision') => [...new Set(series.map((s) => s[key]))].sort();
   const filter = (key: 'device' | 'impl' | 'variant' | 'precision', label: string) =>
@@ -46,20 +46,13 @@ export function renderTrendPage(history: TrendHistory, series: TrendSeries[]): s
 </section>`;
   });
   const problems = history.problems.length
-    ? html`<p class="notice">${history.problems.length} file(s) of the history were not counted: ${history.problems.map((p) => html`<br><code>${p.file}</code>: ${p.message}`)}</p>`
+    ? html`<p class="notice">${history.problems.length} file(s) of the history were not counted: ${history.problems.map((p) => html`<br><code>${basename(p.file)}</code>: ${p.message}`)}</p>`
     : '';
   const page = html`<!doctype html>
 <html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>MobileNet V1 benchmark — trend</title>
-<style>${raw(css)}</style>
-</head>
+${pageHead({ title: 'MobileNet V1 benchmark — trend', scripts, css })}
 <body>
-<header class="top"><div><h1>MobileNet V1 benchmark: trend</h1><div class="sub">${history.entries.length} runs · ${series.length} job series · from ${history.dir}</div></div></header>
+<header class="top"><div><h1>MobileNet V1 benchmark: trend</h1><div class="sub">${history.entries.length} runs · ${series.length} job series · from ${basename(history.dir)}</div></div></header>
 <main>
 <section class="run" id="changes"><h2>What changed recently</h2>
 ${

@@ -33,10 +33,10 @@ function sourceFiles() {
   return out.sort();
 }
 
-/** SHA-256 over the sources' paths and contents, and package.json (its imports map decides what runs). */
+/** SHA-256 over the sources' paths and contents: all that the built JavaScript is made from (one file in, one file out). */
 function sourceHash(files = sourceFiles()) {
   const h = createHash('sha256');
-  for (const f of [...files, join(ROOT, 'package.json')]) h.update(relative(ROOT, f)).update('\0').update(readFileSync(f)).update('\0');
+  for (const f of files) h.update(relative(ROOT, f)).update('\0').update(readFileSync(f)).update('\0');
   return h.digest('hex');
 }
 

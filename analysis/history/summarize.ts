@@ -2,6 +2,7 @@
  * A run folder (RunData) as one history entry: the per-job figures a later verdict and the
  * trend page need, the run's environment, and device fingerprints. Pure: no files.
  */
+import { runIdSlug } from '../../contract/run-id.ts';
 import { createHash } from 'node:crypto';
 import type { Device, JobResult, RunInfo } from '../../contract/results.ts';
 import type { RunData } from '../../contract/run-data.ts';
@@ -56,7 +57,7 @@ function entryIdOf(data: RunData): string {
       data.results.map((r) => [r.id, r.status, r.startedAt, r.latency?.medianMs ?? null]),
     ]),
   ).slice(0, 10);
-  return `${data.run.runId.replace(/[^A-Za-z0-9._-]/g, '_')}-${digest}`;
+  return `${runIdSlug(data.run.runId)}-${digest}`;
 }
 
 /** Summarise one run for the history. */

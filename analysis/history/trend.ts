@@ -1,4 +1,5 @@
 /** The trend of each job over a history: its points (median, CI, commit, link) per device and branch, and its change points with commit ranges. Pure. */
+import { redactOptionalUrl } from '../../contract/secrets.ts';
 import { changePoints, type ChangePointOptions } from './changepoints.ts';
 import type { HistoryEntry } from './schema.ts';
 import type { TrendChange, TrendSeries } from '../../contract/trend-series.ts';
@@ -37,7 +38,8 @@ export function trendSeries(
         runId: e.runId,
         medianMs: j.medianMs,
         ci95Ms: j.ci95Ms,
-        url: o.reportUrl?.(e) ?? e.source.url,
+        // An entry written before URLs were redacted (or by hand) still shows none of its credentials.
+        url: redactOptionalUrl(o.reportUrl?.(e) ?? e.source.url),
       });
     }
   }

@@ -4,7 +4,7 @@
  * Nothing here depends on when the site was built, so the same runs give the same bytes.
  */
 import { clientScript, reportSource } from '../report-sources.ts';
-import { contentSecurityPolicy } from '../html.ts';
+import { pageHead } from '../page-head.ts';
 import { html, raw, type SafeHtml } from '../escape.ts';
 import type { SiteModel } from './model.ts';
 
@@ -25,7 +25,6 @@ export const devicePage = (slug: string) => `device-${slug}.html`;
 /** One page of the site. `current` is its file name (for aria-current). */
 export function sitePage(model: SiteModel, opts: { file: string; title: string; body: SafeHtml }): string {
   const { script, css } = siteAssets();
-  const csp = contentSecurityPolicy([script], [css]);
   const links: [string, string][] = [
     ['index.html', 'Overview'],
     ...model.devices.map((d): [string, string] => [devicePage(d.slug), `${d.view.name}${d.emulated ? ' (emulated)' : ''}`]),
@@ -36,14 +35,7 @@ export function sitePage(model: SiteModel, opts: { file: string; title: string; 
   const runIds = model.runs.map((r) => r.data.run.runId).join(', ');
   return html`<!doctype html>
 <html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${opts.title} · MobileNet V1 comparison</title>
-<style>${raw(css)}</style>
-</head>
+${pageHead({ title: `${opts.title} · MobileNet V1 comparison`, scripts: [script], css })}
 <body>
 <a class="skip" href="#main">Skip to the content</a>
 <header class="top"><div class="wrap"><h1>MobileNet V1: which variant, on which runtime, on which device</h1><p>From runs ${runIds}, measured by mobilenet-bench. Published figures from other sources are drawn apart and labelled "published".</p></div></header>

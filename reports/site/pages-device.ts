@@ -9,7 +9,7 @@ import { emulatedBadge, tableWrap } from './layout.ts';
 import { jobAnchor, runtimeAnchor, type SiteDevice } from './model.ts';
 import { latencyText, top1Text } from './pages-index.ts';
 import { jobCommand } from './reproduce.ts';
-import { ceilingsOfTarget, placeJobs } from '../roofline-section.ts';
+import { ceilingsOfTarget, placeJobs } from '../sections/roofline.ts';
 import { checkedCeilings } from '../../contract/roofline.ts';
 import type { Ceiling } from '../../contract/ceilings.ts';
 

@@ -3,21 +3,21 @@
  * intervals and methods, each checked against the CPU's nominal peak), a log-log chart of
  * achieved GMAC/s against arithmetic intensity with the roofs as lines, one point per job and
  * one per profiled layer, and each runtime's fraction of its roof per variant; plus the Markdown
- * summary's one line per target. Self-contained (HTML, Markdown and the chart spec the client
- * draws), so a section registry can take it as it is. Reads run.json's `ceilings` and the
+ * summary's one line per target (registered in reports/registry.ts). Reads run.json's `ceilings` and the
  * results' analytic bytes and profiles only.
  */
-import type { Ceiling, TargetCeilings } from '../contract/ceilings.ts';
-import type { JobResult } from '../contract/results.ts';
-import type { RunData } from '../contract/run-data.ts';
-import { checkAgainstNominal, checkedCeilings, memoryRoof, placeOnRoofline, type ComputeCeilingKey, type RooflinePoint } from '../contract/roofline.ts';
-import { fmtNum, fmtPct } from '../contract/format.ts';
-import type { ChartSink } from './chart-sink.ts';
-import type { RooflineSpec } from './client/chart-specs.ts';
-import { escapeMarkdownCell as md, html, type SafeHtml } from './escape.ts';
-import { RUN_SEPARATOR } from './merge.ts';
-import { GROUP_COLORS } from './palette.ts';
-import { sortableTable, type Column } from './table.ts';
+import type { Ceiling, TargetCeilings } from '../../contract/ceilings.ts';
+import type { JobResult } from '../../contract/results.ts';
+import type { RunData } from '../../contract/run-data.ts';
+import { checkAgainstNominal, checkedCeilings, memoryRoof, placeOnRoofline, type ComputeCeilingKey, type RooflinePoint } from '../../contract/roofline.ts';
+import { fmtNum, fmtPct } from '../../contract/format.ts';
+import type { ChartSink } from '../chart-sink.ts';
+import type { RooflineSpec } from '../client/chart-specs.ts';
+import { escapeMarkdownCell as md, html, type SafeHtml } from '../escape.ts';
+import { RUN_SEPARATOR } from '../merge.ts';
+import { GROUP_COLORS } from '../palette.ts';
+import { sortableTable, type Column } from '../table.ts';
+import type { TargetSection } from '../section.ts';
 
 /** A target's ceilings in a run (or merged runs: `target @ run id`), and why there are none. */
 export function ceilingsOfTarget(data: Pick<RunData, 'run' | 'runs'>, target: string): { ceilings?: TargetCeilings; skipped?: string } {
@@ -230,7 +230,7 @@ function fractionTable(placed: readonly Placed[]): SafeHtml {
 }
 
 /** The whole section for one target, or null when it has nothing to show and nothing to explain. */
-export function rooflineSection(jobs: readonly JobResult[], found: { ceilings?: TargetCeilings; skipped?: string }, sink: ChartSink): SafeHtml {
+export function rooflineHtml(jobs: readonly JobResult[], found: { ceilings?: TargetCeilings; skipped?: string }, sink: ChartSink): SafeHtml {
   if (!found.ceilings) return html`<p class="notice">No ceilings for this target: ${found.skipped ?? 'not measured'}.</p>`;
   const { ceilings, refused } = checkedCeilings(found.ceilings);
   const { placed, unplaced } = placeJobs(jobs, ceilings);
@@ -265,3 +265,13 @@ export function rooflineMarkdownLine(target: string, jobs: readonly JobResult[],
   const fractions = [...byImpl].map(([impl, fs]) => `${impl} ${fmtPct([...fs].sort((a, b) => a - b)[Math.floor(fs.length / 2)])}`).join(', ');
   return `- **${md(target)}**${ceilings.emulated ? ' (emulated)' : ''}: ceilings JS ${v(c.jsScalar)}, WASM SIMD ${v(c.wasmSimd)}, relaxed ${v(c.wasmRelaxedSimd)}, native ${v(c.native)} GMAC/s; WASM stream ${wasm ? `${fmtNum(wasm.gbPerSecond, 1)} GB/s` : '–'}${fractions ? `; of the roof: ${md(fractions)}` : ''}${refused.length ? ` (not drawn: ${md(refused.join('; '))})` : ''}`;
 }
+
+/** Per target: the ceilings measured in it and every job (and profiled layer) against them. */
+export const rooflineSection: TargetSection = {
+  id: 'roofline',
+  title: 'Roofline: how close to the ceilings',
+  navTitle: 'Roofline',
+  scope: 'target',
+  html: ({ model, view, sink }) => rooflineHtml(view.jobs, ceilingsOfTarget(model, view.name), sink),
+  markdown: ({ model, view }) => ['', rooflineMarkdownLine(view.name, view.jobs, ceilingsOfTarget(model, view.name))],
+};
