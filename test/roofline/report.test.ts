@@ -14,6 +14,8 @@ import { buildReportModel, loadRunFolder } from '../../reports/data.ts';
 import { renderHtmlReport } from '../../reports/html.ts';
 import { renderMarkdownReport } from '../../reports/markdown.ts';
 import { checkedCeilings, placeOnRoofline } from '../../contract/roofline.ts';
+import { compareRuns } from '../../analysis/compare/compare.ts';
+import { formatReport } from '../../analysis/compare/format.ts';
 import { canvasInk, launchChromium, openAllTargets, openReport, skipWithoutChromium } from '../reports/chromium.ts';
 import { tempRunDir } from '../helpers/temp-dirs.ts';
 
@@ -101,4 +103,24 @@ test('a run without ceilings says so in its roofline section instead of drawing 
   const model = buildReportModel(loadRunFolder(dir));
   assert.match(renderHtmlReport(model), /No ceilings for this target: not measured: ceilings are off \(--quick/);
   assert.match(renderMarkdownReport(model), /- \*\*node\*\*: no ceilings \(not measured/);
+});
+
+test("compare carries each job's fraction of its roof, each run against its own ceilings", { timeout: 180_000 }, async () => {
+  const data = loadRunFolder(await realRun());
+  const report = compareRuns(data, data);
+  const ceilings = checkedCeilings(data.run.ceilings![0]).ceilings;
+  let placed = 0;
+  for (const r of data.results.filter((x) => x.status === 'ok')) {
+    const at = placeOnRoofline(ceilings, r.impl, r.backend, r.analytic.gmacPerSecond, r.analytic.macs, r.analytic.bytes);
+    const job = report.jobs.find((j) => j.id === r.id)!;
+    if (at.ok) placed++;
+    if (!at.ok) {
+      assert.equal(job.roofline, undefined);
+      continue;
+    }
+    assert.deepEqual(job.roofline, { ceiling: at.point.ceiling, baseline: at.point.fraction, current: at.point.fraction });
+    const pct = `${(100 * at.point.fraction).toFixed(1)} %`;
+    assert.ok(formatReport(report, 'markdown').includes(`- ${r.id}: ${pct} → ${pct} (${at.point.ceiling})`));
+  }
+  assert.ok(placed > 0, 'at least the reference job is on the roofline');
 });
