@@ -51,12 +51,20 @@ async function importConfigModule(file: string): Promise<{ default?: unknown }> 
     if (!FORMAT_ERRORS.test(text)) throw new ConfigError(`${file}: cannot load the config: ${firstErrorLine(file, e)}`);
   }
   const copy = join(dirname(file), `.${basename(file)}.${process.pid}-${Date.now()}${extname(file) === '.js' ? '.mjs' : '.mts'}`);
+  return importBeside(
+    file,
+    copy,
+    () => copyFileSync(file, copy),
+    'it uses `export` but its folder\'s package.json has no "type": "module" (add it, or rename the file to .mts/.mjs); a module copy could not be written beside it',
+  );
+}
+
+/** Write a module `copy` beside the config `file` (by `write`), import it once and remove it; every error names `file`. */
+async function importBeside(file: string, copy: string, write: () => void, unwritable: string): Promise<{ default?: unknown }> {
   try {
-    copyFileSync(file, copy);
+    write();
   } catch (e) {
-    throw new ConfigError(
-      `${file}: cannot load the config: it uses \`export\` but its folder's package.json has no "type": "module" (add it, or rename the file to .mts/.mjs); a module copy could not be written beside it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-    );
+    throw new ConfigError(`${file}: cannot load the config: ${unwritable} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   try {
     return (await import(pathToFileURL(copy).href)) as { default?: unknown };
@@ -91,20 +99,7 @@ async function importTranspiled(file: string): Promise<{ default?: unknown }> {
     throw new ConfigError(`${file}: cannot load the config: ${firstErrorLine(file, e)}`);
   }
   const compiled = join(dirname(file), `.${basename(file)}.${process.pid}-${Date.now()}.mjs`);
-  try {
-    writeFileSync(compiled, code);
-  } catch (e) {
-    throw new ConfigError(
-      `${file}: cannot load the config: a compiled copy could not be written beside it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-    );
-  }
-  try {
-    return (await import(pathToFileURL(compiled).href)) as { default?: unknown };
-  } catch (e) {
-    throw new ConfigError(`${file}: cannot load the config: ${firstErrorLine(compiled, e).replaceAll(basename(compiled), basename(file))}`);
-  } finally {
-    rmSync(compiled, { force: true });
-  }
+  return importBeside(file, compiled, () => writeFileSync(compiled, code), 'a compiled copy could not be written beside it');
 }
 
 /** Config files looked for in the working directory when none is given. */

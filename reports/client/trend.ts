@@ -6,20 +6,11 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Chart.js comes in as a UMD global. */
 declare const Chart: any;
 
-interface Point {
-  time: string;
-  commit: string | null;
-  runId: string;
-  medianMs: number;
-  ci95Ms: [number, number] | null;
-  url: string | null;
-}
-interface Series {
-  key: string;
-  id: string;
-  points: Point[];
-  changes: { index: number; step: number }[];
-}
+import type { TrendChange, TrendPoint, TrendSeries } from '../../contract/trend-series.ts';
+
+/** What the page's JSON block holds of each series (the page embeds TrendSeries). */
+type Point = TrendPoint;
+type Series = Pick<TrendSeries, 'key' | 'id'> & { points: Point[]; changes: Pick<TrendChange, 'index' | 'step'>[] };
 
 const data = JSON.parse((document.getElementById('trend-data') as HTMLElement).textContent ?? '{}') as { series: Series[] };
 

@@ -4,10 +4,10 @@
  *   - `tsx`: the TypeScript entry through tsx's loader (how every job process started before dist/);
  *   - `built`: dist/harness/probe/node-job.js on plain Node (how they start now).
  * Part 1 times spawn → the process's `ready` message. Part 2 runs a small matrix of Node jobs
- * (reference and ort-node, α 0.25/0.5 × 128/160, --quick sampling) once each way, and reports the
+ * (reference and ort-node, α 0.25/0.5 × 128/160, default sampling; --quick for the quick pass) once each way, and reports the
  * share of each job's wall time (spawn → result) that is not sampling.
  *
- *   npm run bench:spawn [-- --rounds 12]
+ *   npm run bench:spawn [-- --rounds 12] [--quick]
  */
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -29,7 +29,7 @@ const ENTRIES = {
 type Mode = keyof typeof ENTRIES;
 if (!existsSync(ENTRIES.built)) throw new Error('dist/ is not built: run `npm run build` first');
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '12' } } });
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '12' }, quick: { type: 'boolean', default: false } } });
 const rounds = Number(values.rounds);
 const random = mulberry32(20261207);
 const load = () =>
@@ -70,7 +70,7 @@ const config = configFromObject(
     accuracy: { samples: 16 },
   },
   'bench:spawn',
-  { quick: true },
+  { quick: values.quick },
 );
 const jobs = planJobs(config).jobs;
 const wall: Record<Mode, number> = { tsx: 0, built: 0 };
@@ -85,4 +85,4 @@ for (const [i, job] of jobs.entries()) {
   }
 }
 const share = (m: Mode) => `${((1 - sampling[m] / wall[m]) * 100).toFixed(0)} % of ${(wall[m] / 1000).toFixed(1)} s`;
-console.log(`${jobs.length} Node jobs (--quick), not sampling: tsx ${share('tsx')} | built ${share('built')}; load after ${load()}`);
+console.log(`${jobs.length} Node jobs (${values.quick ? '--quick' : 'default sampling'}), not sampling: tsx ${share('tsx')} | built ${share('built')}; load after ${load()}`);
