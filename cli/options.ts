@@ -20,6 +20,7 @@ export const MATRIX_OPTIONS = {
   quick: { type: 'boolean' },
   sustained: { type: 'boolean' },
   profile: { type: 'boolean' },
+  ceilings: { type: 'boolean' },
   repeats: { type: 'string' },
   workers: { type: 'string' },
   'weights-mirror': { type: 'string' },
@@ -84,6 +85,7 @@ const OVERRIDE_OF: Partial<Record<keyof typeof MATRIX_OPTIONS, keyof ConfigOverr
   quick: 'quick',
   sustained: 'sustained',
   profile: 'profile',
+  ceilings: 'ceilings',
   repeats: 'repeats',
   workers: 'workers',
   'weights-mirror': 'weightsMirror',
@@ -109,6 +111,7 @@ export function overridesFromArgs(args: MatrixArgs, env: NodeJS.ProcessEnv = pro
   if (args.quick) o.quick = true;
   if (args.sustained) o.sustained = true;
   if (args.profile) o.profile = true;
+  if (args.ceilings) o.ceilings = true;
   o.repeats = number('repeats', args.repeats);
   o.workers = number('workers', args.workers);
   for (const k of Object.keys(o) as Array<keyof ConfigOverrides>) if (o[k] === undefined) delete o[k];

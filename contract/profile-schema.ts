@@ -22,6 +22,8 @@ export const ProfileLayerSchema = z.object({
   macs: num,
   /** macs / ms; null without a time or MACs. */
   gmacPerSecond: nullableNum,
+  /** Bytes the layer must move at the job's precision (models/traffic.ts); absent for `other` and in older files. */
+  bytes: num.min(0).optional(),
   /** The runtime's ops mapped onto it, `name (op type)`. */
   ops: z.array(z.string()),
   /** How the ops map when not one to one (fused with the ReLU6, split in several kernels, …). */

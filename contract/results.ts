@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { ProfileSchema } from './profile-schema.ts';
+import { TargetCeilingsSchema } from './ceilings.ts';
 
 /** Version of results.jsonl lines and run.json. */
 export const SCHEMA_VERSION = 1;
@@ -264,7 +265,13 @@ export const JobResultSchema = z.object({
     })
     .nullable(),
   memory: MemorySchema.nullable(),
-  analytic: z.object({ macs: operations, params: operations, gmacPerSecond: within(0, LIMITS.gmacPerSecond, 'an achieved GMAC/s', '1e7').nullable() }),
+  analytic: z.object({
+    macs: operations,
+    params: operations,
+    gmacPerSecond: within(0, LIMITS.gmacPerSecond, 'an achieved GMAC/s', '1e7').nullable(),
+    /** Bytes the layers must move at the job's precision (models/traffic.ts): the roofline's intensity is macs ÷ bytes. Absent in older files. */
+    bytes: within(0, LIMITS.operations * 8, 'a byte count', '8e12').optional(),
+  }),
   accuracy: AccuracySchema.nullable(),
   /** The device that ran the job, where the target can tell (phones, boards, remote browsers). */
   device: DeviceSchema.optional(),
@@ -278,6 +285,8 @@ export const JobResultSchema = z.object({
   profile: ProfileSchema.optional(),
   /** A re-run by `--resume --retry-failed`: the attempt's number (absent = 1). It supersedes the id's earlier, failed or invalid line, which stays in the file as history. */
   attempt: num.int().min(2).optional(),
+  /** In transit only: a target's ceilings (the run's `<target>/ceilings` request); the harness moves them to run.json. */
+  ceilings: TargetCeilingsSchema.optional(),
 });
 
 export type JobResult = z.infer<typeof JobResultSchema>;
@@ -370,6 +379,10 @@ export const RunInfoSchema = z.object({
       scope: z.literal('scored').optional(),
     })
     .optional(),
+  /** Compute and bandwidth ceilings measured in each target, once per run (harness/probe/ceilings); absent in older runs and when not measured. */
+  ceilings: z.array(TargetCeilingsSchema).optional(),
+  /** Why no ceilings were measured (`--quick`, `ceilings: false`); absent when they were. */
+  ceilingsSkipped: z.string().optional(),
 });
 
 export type RunInfo = z.infer<typeof RunInfoSchema>;

@@ -16,6 +16,8 @@ import { mulberry32 } from '../contract/stats/describe.ts';
 import { browserUnsupported } from './browsers.ts';
 import { defaultWeightsCache } from '../models/weights/fetch.ts';
 import { DEFAULT_PROFILE_INFERENCES } from './probe/profile.ts';
+import type { CeilingsRequest } from './probe/ceilings/measure-ceilings.ts';
+import { networkBytes } from '../models/traffic.ts';
 
 /** Which weights a job loads. */
 export type WeightsRef =
@@ -34,11 +36,14 @@ export interface Job {
   sampling: Sampling;
   accuracy: Config['accuracy'];
   timeoutMs: number;
-  analytic: { macs: number; params: number };
+  /** Analytic cost: MACs, parameters, and the bytes the layers must move at the job's precision (models/traffic.ts). */
+  analytic: { macs: number; params: number; bytes?: number };
   /** Profile the job after its timed samples (absent: no profiling pass). */
   profile?: { inferences: number };
   /** A user's own model (config `models`, `--model`): absent for the official variants. */
   model?: JobModel;
+  /** Not a network: measure the target's ceilings (harness/ceilings-job.ts); the result carries them in `ceilings`. */
+  ceilings?: CeilingsRequest;
 }
 
 /** A user's model as a job carries it. */
@@ -202,7 +207,7 @@ export function planJobs(config: Config): Plan {
                 sampling: config.sampling,
                 accuracy: config.accuracy,
                 timeoutMs: target.jobTimeoutMs ?? config.jobTimeoutMs,
-                analytic: { macs: net.macs, params: net.params },
+                analytic: { macs: net.macs, params: net.params, bytes: networkBytes(net, precision) },
                 ...profileOf(config),
               };
               const unsupported =
@@ -276,7 +281,7 @@ function planUserModels(config: Config, target: Target, jobs: Job[], skipped: Sk
         sampling: config.sampling,
         accuracy: config.accuracy,
         timeoutMs: target.jobTimeoutMs ?? config.jobTimeoutMs,
-        analytic: { macs: net?.macs ?? 0, params: net?.params ?? 0 },
+        analytic: { macs: net?.macs ?? 0, params: net?.params ?? 0, ...(net ? { bytes: networkBytes(net, precision) } : {}) },
         ...profileOf(config),
         model,
       };

@@ -29,6 +29,10 @@ import { writeProfileTrace } from './profile-trace.ts';
 import { checkResumePlan } from './resume.ts';
 import { entryKey, weightsRecord } from './weights-record.ts';
 import { evalSetRecord } from './eval-set-hash.ts';
+import { ceilingsJob, ceilingsRequestOf, unavailableCeilings } from './ceilings-job.ts';
+import { lastLevelCacheFromSys, nominalPeakHere } from './probe/ceilings/node-platform.ts';
+import { THIS_MACHINE } from './schedule.ts';
+import type { TargetCeilings } from '../contract/ceilings.ts';
 
 /** Progress events for displays. */
 export type RunEvent =
@@ -284,6 +288,38 @@ async function runLocked(
       };
     }
   };
+  // Ceilings: once per target per run, on its first instance, before its first job (a resume keeps those measured).
+  const ceilingsRequest = ceilingsRequestOf(config);
+  if (!ceilingsRequest && !info.ceilings?.length)
+    info.ceilingsSkipped = 'not measured: ceilings are off (--quick, or the config says ceilings: false; --ceilings measures them)';
+  const ceilingsPending = new Set(
+    ceilingsRequest && pending.length ? config.targets.map((t) => t.name).filter((n) => !info.ceilings?.some((c) => c.target === n)) : [],
+  );
+  /** Measure the lane's target's ceilings if they are still due; false when its runner could not start. */
+  const measureCeilingsOn = async (lane: Lane): Promise<boolean> => {
+    if (!ceilingsRequest || lane.instance.index !== 0 || !ceilingsPending.delete(lane.target.name)) return true;
+    const here = lane.host === THIS_MACHINE;
+    opts.onEvent?.({ type: 'preparing', what: `${lane.label}: measuring its compute and bandwidth ceilings` });
+    const result = await workers
+      .get(lane.key)!
+      .run(ceilingsJob(lane.target, config, ceilingsRequest, here && lane.target.type !== 'node' ? lastLevelCacheFromSys() : null));
+    if (result === null) return false;
+    const hostPeak = here ? (nominalPeakHere() ?? undefined) : undefined;
+    let measured: TargetCeilings;
+    if (result.status === 'ok' && result.ceilings) {
+      measured = { ...result.ceilings, ...(result.device?.emulated ? { emulated: true } : {}) };
+      // A browser on this machine computes on this machine's CPU: its nominal peak is this machine's.
+      if (!measured.nominalPeak && hostPeak) measured.nominalPeak = hostPeak;
+    } else measured = unavailableCeilings(lane.target, redactText(result.error ?? `the ceilings job ended ${result.status}`, secrets), hostPeak);
+    if (lane.instance.count > 1) measured.instance = lane.instance.index;
+    info.ceilings = [...(info.ceilings ?? []).filter((c) => c.target !== lane.target.name), measured];
+    writeRunInfo(dir, info);
+    opts.onEvent?.({
+      type: 'notice',
+      message: `${lane.label}: ceilings ${result.status === 'ok' ? `measured in ${(measured.durationMs / 1000).toFixed(1)} s` : `unavailable (${measured.notes[0]})`}`,
+    });
+    return true;
+  };
   let started = done.size;
   let finished = done.size;
   const record = (lane: Lane, job: Job, measured: JobResult) => {
@@ -325,6 +361,10 @@ async function runLocked(
   try {
     stats = await schedule(pending, lanes, gate, {
       run: async (lane, job) => {
+        if (!(await measureCeilingsOn(lane))) {
+          opts.onEvent?.({ type: 'worker-lost', worker: lane.label, reason: redactText(workers.get(lane.key)!.deadReason ?? 'could not start', secrets) });
+          return false;
+        }
         opts.onEvent?.({ type: 'job-start', job, worker: lane.label, index: ++started, total });
         const result = await workers.get(lane.key)!.run(job);
         if (result === null) {

@@ -24,6 +24,7 @@ import { problemsSection } from './sections/problems.ts';
 import { profileSection } from './sections/profile.ts';
 import { quantizationSection } from './sections/quantization.ts';
 import { recommendationSection } from './sections/recommendation.ts';
+import { rooflineSection } from './sections/roofline.ts';
 import { sustainedSection } from './sections/sustained.ts';
 
 export const REPORT_SECTIONS: readonly ReportSection[] = [
@@ -40,6 +41,7 @@ export const REPORT_SECTIONS: readonly ReportSection[] = [
   sustainedSection,
   memorySection,
   gmacsSection,
+  rooflineSection,
   agreementSection,
   profileSection,
   numbersSection,

@@ -25,6 +25,7 @@ import { mannWhitneyU } from '../../contract/stats/mann-whitney.ts';
 import { t975 } from '../../contract/stats/student-t.ts';
 import { profileDeltaOf, type ProfileComparison } from './profile-delta.ts';
 import { EXIT, type ExitCode } from '../../contract/exit-codes.ts';
+import { jobOnRoofline } from '../../contract/roofline.ts';
 
 /** One side of a comparison: a run folder or a saved baseline, already read and validated (contract/run-data.ts). */
 export type { RunData };
@@ -144,6 +145,8 @@ export interface JobComparison {
   accuracy: AccuracyComparison | null;
   /** Per-layer deltas, when both runs were profiled (`--profile`): where the time moved. */
   profile?: ProfileComparison | null;
+  /** The job's fraction of its roof in each run, against that run's own measured ceilings (absent when neither side has one). */
+  roofline?: { ceiling: string; baseline: number | null; current: number | null };
 }
 
 /** Everything `compare` decided, as written by `--format json`. */
@@ -443,6 +446,9 @@ export function compareRuns(baseline: RunData, current: RunData, options: Partia
       memory: null,
       accuracy: null,
     };
+    const roofB = b ? jobOnRoofline(baseline.runs ?? [baseline.run], b) : null;
+    const roofC = c ? jobOnRoofline(current.runs ?? [current.run], c) : null;
+    if (roofB || roofC) job.roofline = { ceiling: (roofC ?? roofB)!.ceiling, baseline: roofB?.fraction ?? null, current: roofC?.fraction ?? null };
     jobs.push(job);
     if (!b) {
       job.verdict = 'new';

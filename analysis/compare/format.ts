@@ -70,11 +70,25 @@ export function formatTable(r: ComparisonReport): string {
   );
   for (const j of reg) out.push(`  ${j.id}: ${j.verdict}: ${j.reasons[0] ?? ''}`, ...j.reasons.slice(1).map((x) => `      ${x}`));
   out.push(...profileLines(r, (s) => s, '  '));
+  out.push(...rooflineLines(r, (s) => s, '  '));
   if (inconclusive.length) out.push('', `INCONCLUSIVE (${inconclusive.length}):`, ...inconclusive.map((j) => `  ${j.id}: ${j.reasons[0] ?? ''}`));
   return out.join('\n') + '\n';
 }
 
 const mdEscape = (s: string) => s.replace(/\|/g, '\\|');
+
+/** Each job's fraction of its roofline in both runs (empty when no run measured ceilings). */
+function rooflineLines(r: ComparisonReport, escapeText: (s: string) => string, bullet: string): string[] {
+  const placed = r.jobs.filter((j) => j.roofline);
+  if (!placed.length) return [];
+  const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)} %`);
+  return [
+    '',
+    "Fraction of the roofline (achieved GMAC/s over the roof at the job's intensity, each run against its own measured ceilings):",
+    '',
+    ...placed.map((j) => `${bullet}${escapeText(j.id)}: ${pct(j.roofline!.baseline)} → ${pct(j.roofline!.current)} (${j.roofline!.ceiling})`),
+  ];
+}
 
 /** "Per-layer changes" lines for jobs profiled in both runs (empty when none were). */
 function profileLines(r: ComparisonReport, escapeText: (s: string) => string, bullet: string): string[] {
@@ -128,6 +142,8 @@ export function formatMarkdown(r: ComparisonReport): string {
   out.push(`<details${reg.length ? '' : ' open'}><summary>All ${r.jobs.length} jobs</summary>`, '', ...table, '', '</details>', '');
   const layers = profileLines(r, mdEscape, '- ');
   if (layers.length) out.push(...layers, '');
+  const roofs = rooflineLines(r, mdEscape, '- ');
+  if (roofs.length) out.push(...roofs, '');
   out.push(
     `A latency change counts only when it exceeds the job's threshold (${r.options.threshold === null ? `per job: max(${(r.options.minThreshold * 100).toFixed(0)}%, exp(max(${r.options.noiseFactor} × within-run noise, between-run noise)) − 1), noise as the 95% half-width of the medians' log difference` : `fixed ${(r.options.threshold * 100).toFixed(1)}%`}) **and** is significant (Mann-Whitney U on the raw samples, Holm-adjusted across jobs, p < ${r.options.significance}). Memory: peak RSS +${(r.options.memoryThreshold * 100).toFixed(0)}% and +${(r.options.memoryMinBytes / MIB).toFixed(0)} MiB (one value per job: threshold only). Accuracy: more than ${r.options.accuracyMaxChanged ?? 'max(1, 1% of n)'} top-1 predictions changed and top-1 fell.`,
   );

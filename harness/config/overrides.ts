@@ -59,6 +59,8 @@ export const ConfigOverridesSchema = z.strictObject({
   /** --sustained: sampling.mode 'sustained' (with --quick, the short pass QUICK_SUSTAINED). */
   sustained: z.boolean().optional(),
   profile: z.boolean().optional(),
+  /** --ceilings: measure the targets' ceilings even with --quick. */
+  ceilings: z.boolean().optional(),
   repeats: z.number().optional(),
   workers: z.number().optional(),
   environment: ConfigEnvironmentSchema.default({}),
@@ -156,6 +158,11 @@ export function applyOverrides(config: UserConfig, overrides: ConfigOverrides): 
     out.sampling = { ...rest, ...QUICK_SUSTAINED };
   }
   if (o.profile) out.profile = c.profile && c.profile !== true ? c.profile : true;
+  // A run measures the ceilings unless the config says otherwise; --quick skips them (the report
+  // says so) and --ceilings measures them all the same.
+  if (o.ceilings) out.ceilings = c.ceilings && c.ceilings !== true ? c.ceilings : true;
+  else if (o.quick) out.ceilings = false;
+  else if (c.ceilings === undefined) out.ceilings = true;
   if (o.repeats !== undefined) out.sampling = { ...out.sampling, repeats: o.repeats };
   if (o.workers !== undefined) out.workers = o.workers;
   if (o.evalSet) out.accuracy = { ...out.accuracy, evalSet: o.evalSet };

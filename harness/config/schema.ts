@@ -582,6 +582,21 @@ export const ConfigSchema = z
     history: z.string().min(1, 'must name a folder').optional(),
     /** A profiling pass per job after its timed samples (`--profile`): true, or the number of profiled inferences. */
     profile: z.union([z.boolean(), z.strictObject({ inferences: z.number().int().min(1).max(100).default(5) })]).default(false),
+    /**
+     * Measure each target's compute and bandwidth ceilings once per run, before its first job
+     * (docs/results.md#ceilings): true, false, or the budget of the micro-benchmarks and the
+     * precision each is measured to. Unset: the command line measures them (`run` without
+     * `--quick`, or with `--ceilings`); a config resolved in code without them does not.
+     */
+    ceilings: z
+      .union([
+        z.boolean(),
+        z.strictObject({
+          budgetMs: z.number().int().min(1000, 'at least 1000 ms').max(60_000, 'at most 60000 ms').default(8000),
+          targetPrecision: z.number().gt(0, 'must be above 0').max(0.5, 'at most 0.5').default(0.02),
+        }),
+      ])
+      .default(false),
   })
   .transform((c) => ({
     ...c,

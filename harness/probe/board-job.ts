@@ -14,6 +14,7 @@ import type { Job } from '../plan.ts';
 import { BOARD_LOADERS } from '../../models/loaders/board.ts';
 import { loadFactory } from '../../models/loaders/pick.ts';
 import { runtimeOf, type WasmFiles } from '../../models/registry.ts';
+import { nodeCeilingsPlatform } from './ceilings/node-platform.ts';
 
 installWasmMemoryTracker();
 process.env.ORT_DISABLE_TELEMETRY = '1';
@@ -62,6 +63,7 @@ async function run(req: RemoteJobRequest): Promise<void> {
     evalInputs: async () => decodeEvalInputs(readFileSync(req.inputsFile)),
     crossOriginIsolated: null,
     now: () => performance.now(),
+    ceilingsPlatform: () => nodeCeilingsPlatform('board'),
   });
   if (result.effective)
     result.effective.details = {

@@ -230,5 +230,10 @@ export function browserProbeEnvironment(assets: PageAssets): ProbeEnvironment {
     evalInputs: async () => decodeEvalInputs(await fetchBytes(assets.inputsUrl)),
     crossOriginIsolated: typeof self.crossOriginIsolated === 'boolean' ? self.crossOriginIsolated : false,
     now: () => performance.now(),
+    ceilingsPlatform: () => ({
+      environment: 'browser',
+      now: () => performance.now(),
+      nativeUnavailable: 'a page has no native runtime (ORT-node runs in Node only)',
+    }),
   };
 }

@@ -21,6 +21,7 @@ import type { ProbeEnvironment } from './probe.ts';
 import { syntheticInput } from './probe.ts';
 import { readMemoryInNode } from './node-memory.ts';
 import type { RequantizationMode } from '../../models/reference/quantized/fixed-point.ts';
+import { nodeCeilingsPlatform } from './ceilings/node-platform.ts';
 
 /** Synthetic inputs used for agreement when no eval set is configured. */
 const SYNTHETIC_AGREEMENT_INPUTS = 4;
@@ -228,5 +229,6 @@ export function nodeProbeEnvironment(): ProbeEnvironment {
     evalInputs: evalInputsInNode,
     crossOriginIsolated: null,
     now: () => performance.now(),
+    ceilingsPlatform: () => nodeCeilingsPlatform('node'),
   };
 }

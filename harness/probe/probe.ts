@@ -17,6 +17,7 @@ import { sustainedWindows } from '../sustained.ts';
 import { measureAccuracy, type EvalInputs } from './accuracy.ts';
 import { profileModel } from './profile.ts';
 import { specOf } from '../../models/weights/canonical.ts';
+import { measureCeilings, type CeilingsPlatform, type CeilingsRequest } from './ceilings/measure-ceilings.ts';
 
 /** What the probe needs from the platform it runs on. */
 export interface ProbeEnvironment {
@@ -32,6 +33,8 @@ export interface ProbeEnvironment {
   crossOriginIsolated: boolean | null;
   /** Monotonic clock in milliseconds. */
   now(): number;
+  /** What the ceilings micro-benchmarks get on this platform (a `<target>/ceilings` job); absent: they are refused with the reason. */
+  ceilingsPlatform?(): CeilingsPlatform;
 }
 
 /** A seeded input in [-1, 1] of the variant's shape, used for latency (content does not change MobileNet's cost). */
@@ -195,6 +198,7 @@ export function baseResult(job: Job | SkippedJob, status: JobResult['status'] = 
 
 /** Run one job; never throws: failures come back as status 'failed' with the reason. */
 export async function runProbe(job: Job, env: ProbeEnvironment): Promise<JobResult> {
+  if (job.ceilings) return runCeilings(job, job.ceilings, env);
   const t0 = env.now();
   const result = baseResult(job);
   let model: LoadedModel | undefined;
@@ -244,7 +248,7 @@ export async function runProbe(job: Job, env: ProbeEnvironment): Promise<JobResu
     result.accuracy = await accuracyOf(job, weights, model, env);
 
     // Last, so that profiling overhead touches no latency, memory or accuracy figure.
-    if (job.profile) result.profile = await profileModel(model, input, specOf(weights), job.id, job.profile.inferences, () => env.now());
+    if (job.profile) result.profile = await profileModel(model, input, specOf(weights), job.id, job.profile.inferences, () => env.now(), job.precision);
 
     const problems = validityProblems(
       job.implementation,
@@ -259,6 +263,22 @@ export async function runProbe(job: Job, env: ProbeEnvironment): Promise<JobResu
     result.error = `${stage}: ${(e as Error)?.message ?? String(e)}`;
   } finally {
     await model?.dispose().catch(() => {});
+    result.durationMs = env.now() - t0;
+  }
+  return result;
+}
+
+/** A ceilings request instead of a network: the target's micro-benchmarks, carried back in `ceilings`. */
+async function runCeilings(job: Job, request: CeilingsRequest, env: ProbeEnvironment): Promise<JobResult> {
+  const t0 = env.now();
+  const result = baseResult(job);
+  try {
+    if (!env.ceilingsPlatform) throw new Error('this platform offers no ceilings measurement');
+    result.ceilings = await measureCeilings(job.target.name, request, env.ceilingsPlatform());
+    result.status = 'ok';
+  } catch (e) {
+    result.error = `measuring ceilings: ${(e as Error)?.message ?? String(e)}`;
+  } finally {
     result.durationMs = env.now() - t0;
   }
   return result;

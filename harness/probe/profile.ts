@@ -9,6 +9,8 @@ import type { ProfiledInference, RuntimeProfile } from '../../models/profile.ts'
 import type { LayerKind, NetworkSpec } from '../../models/spec.ts';
 import type { Profile, ProfileLayer } from '../../contract/profile-schema.ts';
 import { median } from '../../contract/stats/describe.ts';
+import { layerBytes } from '../../models/traffic.ts';
+import type { Precision } from '../../models/weights/canonical.ts';
 
 /** Profiled inferences when the config says only `profile: true`. */
 export const DEFAULT_PROFILE_INFERENCES = 5;
@@ -48,7 +50,7 @@ function unavailableProfile(source: string, reason: string): Profile {
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 /** Summarize what a runtime's profiler gave into the result's `profile` (with trace events in transit). */
-export function summarizeProfile(raw: RuntimeProfile, spec: NetworkSpec, jobId: string): Profile {
+export function summarizeProfile(raw: RuntimeProfile, spec: NetworkSpec, jobId: string, precision: Precision = 'float32'): Profile {
   if (!raw.available) return unavailableProfile(raw.source, raw.unavailable);
   const runs = raw.inferences;
   if (runs.length === 0) return unavailableProfile(raw.source, 'the profiler recorded no inference');
@@ -64,6 +66,7 @@ export function summarizeProfile(raw: RuntimeProfile, spec: NetworkSpec, jobId: 
       ms,
       macs: l.macs,
       gmacPerSecond: ms !== null && ms > 0 ? l.macs / (ms * 1e6) : null,
+      bytes: layerBytes(l, precision),
       ops: [...new Set(mapped.map((o) => `${o.name} (${o.op})`))],
       ...(mapping ? { mapping } : {}),
     };
@@ -136,12 +139,13 @@ export async function profileModel(
   jobId: string,
   inferences: number,
   now: () => number,
+  precision: Precision = 'float32',
 ): Promise<Profile> {
   const impl = model.effective();
   const name = `${impl.impl}:${impl.backend}`;
   if (!model.profile) return unavailableProfile(name, `${name} has no profiler wired into mobilenet-bench`);
   try {
-    return summarizeProfile(await model.profile(input, { inferences, now }), spec, jobId);
+    return summarizeProfile(await model.profile(input, { inferences, now }), spec, jobId, precision);
   } catch (e) {
     return unavailableProfile(name, `the profiling pass failed: ${(e as Error)?.message ?? String(e)}`);
   }

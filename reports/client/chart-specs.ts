@@ -100,7 +100,23 @@ export interface SustainedSpec {
   series: { label: string; color: string; points: { x: number; y: number; samples: number }[] }[];
 }
 
-export type ChartSpec = ParetoSpec | HeatmapSpec | BoxSpec | ColdSpec | BarsSpec | GmacSpec | SustainedSpec;
+/**
+ * A roofline (log-log): achieved GMAC/s against arithmetic intensity (MAC per byte), the target's
+ * measured roofs as lines (min(compute, bandwidth × intensity)), one point per job and, when
+ * profiled, one per layer.
+ */
+export interface RooflineSpec {
+  kind: 'roofline';
+  canvas: string;
+  roofs: { label: string; color: string; dashed: boolean; points: { x: number; y: number }[] }[];
+  series: { label: string; color: string; pointStyle: SpecSeries['pointStyle']; radius: number; points: SpecPoint[] }[];
+  xMin: number;
+  xMax: number;
+  yMin: number;
+  yMax: number;
+}
+
+export type ChartSpec = ParetoSpec | HeatmapSpec | BoxSpec | ColdSpec | BarsSpec | GmacSpec | SustainedSpec | RooflineSpec;
 
 /** The JSON block's content. */
 export interface ReportPayload {

@@ -3,7 +3,7 @@
  * chart from the JSON block with the inlined Chart.js and plugins, and makes tables
  * sortable. It reads only the page; it never fetches anything.
  */
-import type { BarsSpec, BoxSpec, ChartSpec, ColdSpec, GmacSpec, HeatmapSpec, ParetoSpec, ReportPayload, SustainedSpec } from './chart-specs.ts';
+import type { BarsSpec, BoxSpec, ChartSpec, ColdSpec, GmacSpec, HeatmapSpec, ParetoSpec, ReportPayload, RooflineSpec, SustainedSpec } from './chart-specs.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Chart.js and its plugins come in as UMD globals. */
 declare const Chart: any;
@@ -284,6 +284,65 @@ function bars(canvas: HTMLCanvasElement, spec: BarsSpec) {
   });
 }
 
+/** Log-log roofline: the roofs as lines (no points), jobs and layers as points. */
+function roofline(canvas: HTMLCanvasElement, spec: RooflineSpec) {
+  setHeight(canvas, 420);
+  return new Chart(canvas, {
+    type: 'scatter',
+    data: {
+      datasets: [
+        ...spec.roofs.map((r) => ({
+          type: 'line',
+          label: r.label,
+          data: r.points,
+          borderColor: r.color,
+          backgroundColor: r.color,
+          borderDash: r.dashed ? [6, 4] : [],
+          borderWidth: 2,
+          pointRadius: 0,
+          pointStyle: 'line',
+        })),
+        ...spec.series.map((s) => ({
+          label: s.label,
+          data: s.points,
+          borderColor: s.color,
+          backgroundColor: s.color,
+          pointStyle: s.pointStyle,
+          pointRadius: s.radius,
+        })),
+      ],
+    },
+    options: {
+      parsing: false,
+      scales: {
+        x: {
+          type: 'logarithmic',
+          min: spec.xMin,
+          max: spec.xMax,
+          title: axisTitle('arithmetic intensity: multiply-adds per byte moved (log scale)'),
+          ticks: { callback: logTick, maxRotation: 0 },
+          grid: logGrid,
+        },
+        y: {
+          type: 'logarithmic',
+          min: spec.yMin,
+          max: spec.yMax,
+          title: axisTitle('achieved GMAC/s (log scale)'),
+          ticks: { callback: logTick, maxRotation: 0 },
+          grid: logGrid,
+        },
+      },
+      plugins: {
+        tooltip: {
+          callbacks: {
+            label: (c: any) => (c.raw.job ? `${c.raw.job}: ${c.parsed.y.toFixed(2)} GMAC/s at ${c.parsed.x.toFixed(2)} MAC/B` : c.dataset.label),
+          },
+        },
+      },
+    },
+  });
+}
+
 function gmacs(canvas: HTMLCanvasElement, spec: GmacSpec) {
   return new Chart(canvas, {
     type: 'line',
@@ -350,6 +409,7 @@ const BUILDERS: { [K in ChartSpec['kind']]: (canvas: HTMLCanvasElement, spec: Ex
   bars,
   gmacs,
   sustained,
+  roofline,
 };
 
 /** Click a header to sort by that column (numbers by their data-value, text otherwise); again to reverse. */

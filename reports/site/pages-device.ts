@@ -9,6 +9,9 @@ import { emulatedBadge, tableWrap } from './layout.ts';
 import { jobAnchor, runtimeAnchor, type SiteDevice } from './model.ts';
 import { latencyText, top1Text } from './pages-index.ts';
 import { jobCommand } from './reproduce.ts';
+import { ceilingsOfTarget, placeJobs } from '../sections/roofline.ts';
+import { checkedCeilings } from '../../contract/roofline.ts';
+import type { Ceiling } from '../../contract/ceilings.ts';
 
 function kv(entries: [string, unknown][]): SafeHtml {
   return html`<dl class="kv">${entries.map(([k, v]) => html`<dt>${k}</dt><dd>${v === null || v === undefined || v === '' ? '–' : String(v)}</dd>`)}</dl>`;
@@ -85,6 +88,19 @@ function thermal(d: SiteDevice): SafeHtml {
   return html`<p>${throttled} of ${withThermal.length} jobs throttled between their readings.</p><ul>${withThermal.map((r) => html`<li><code>${r.id}</code>: throttled ${r.thermal!.throttled === null ? 'unknown' : r.thermal!.throttled ? 'yes' : 'no'}${r.thermal!.cooldownMs ? `, cooled down ${fmtDuration(r.thermal!.cooldownMs)} first` : ''}; before: ${r.thermal!.before.map(reading).join('; ') || '–'}; after: ${r.thermal!.after.map(reading).join('; ') || '–'}</li>`)}</ul>`;
 }
 
+/** The target's measured ceilings and each job's fraction of its roof (the report's roofline section, as a table). */
+function roofline(d: SiteDevice): SafeHtml {
+  const found = ceilingsOfTarget(d.run.data, d.view.name);
+  if (!found.ceilings) return html`<p>No ceilings: ${found.skipped ?? 'not measured'}.</p>`;
+  const { ceilings, refused } = checkedCeilings(found.ceilings);
+  const value = (c: Ceiling) =>
+    c.available ? `${fmtNum(c.value, 2)} ${c.unit} [${fmtNum(c.ci95[0], 2)}–${fmtNum(c.ci95[1], 2)}]` : `unavailable (${c.reason})`;
+  const { placed } = placeJobs(d.view.jobs, ceilings);
+  const jobs = placed.filter((p) => !p.layer);
+  return html`<p>Measured in the target${d.emulated ? ' (emulated)' : ''}: JavaScript scalar ${value(ceilings.compute.jsScalar)}; WebAssembly SIMD ${value(ceilings.compute.wasmSimd)}; relaxed SIMD ${value(ceilings.compute.wasmRelaxedSimd)}; native MatMul ${value(ceilings.compute.native)} (an empirical ceiling, not the hardware peak).${refused.length ? ` Not drawn: ${refused.join('; ')}.` : ''}</p>
+${jobs.length ? tableWrap(`Fraction of the roofline on ${d.view.name}`, html`<table class="jobs"><thead><tr><th scope="col">job</th><th scope="col">ceiling</th><th scope="col" class="num">achieved GMAC/s</th><th scope="col" class="num">MAC per byte</th><th scope="col" class="num">roof GMAC/s</th><th scope="col" class="num">of the roof</th></tr></thead><tbody>${jobs.map((p) => html`<tr><td><code>${p.job.id}</code></td><td>${p.point.ceiling}</td><td class="num">${fmtNum(p.point.gmacPerSecond, 2)}</td><td class="num">${fmtNum(p.point.intensity, 2)}</td><td class="num">${fmtNum(p.point.roof, 1)} (${p.point.bound})</td><td class="num">${fmtPct(p.point.fraction)}</td></tr>`)}</tbody></table>`) : html`<p>No job could be placed on the roofline.</p>`}`;
+}
+
 export function deviceBody(d: SiteDevice): SafeHtml {
   const drift = d.view.jobs.filter((r) => r.latency?.drift?.flagged).length;
   return html`${d.emulated ? html`<p class="notice">${emulatedBadge(true, d.emulation)} ${d.view.name} is a stand-in, not the real device: ${d.emulation}. Its timings say nothing about the real hardware.</p>` : ''}
@@ -93,6 +109,7 @@ export function deviceBody(d: SiteDevice): SafeHtml {
 <p class="caption">Each row links to itself (its anchor is the runtime, variant, precision and weights, the same for the same runs); the last column is the command that reproduces it from the copied run configuration. ${drift ? `${drift} job${drift === 1 ? '' : 's'} flagged for drift.` : ''}</p>
 ${jobsTable(d)}
 ${d.view.withAccuracy.length ? html`<h3 id="chart">Accuracy against latency</h3>${chartFigure(accuracyChart(d), `Top-1 against median latency on ${d.view.name}${d.emulated ? ' (emulated)' : ''}.`)}` : ''}
+<h3 id="roofline">Roofline: fraction of the measured ceilings</h3>${roofline(d)}
 <h3 id="profile">Profile summary</h3>${profiles(d)}
 <h3 id="thermal">Thermal notes</h3>${thermal(d)}`;
 }

@@ -1,0 +1,191 @@
+/**
+ * The roofline of a job or a layer, from the results files alone: which measured ceiling its
+ * runtime is held against, the roof at its arithmetic intensity (the lower of the compute
+ * ceiling and bandwidth × intensity), and the fraction of that roof it reached. Also the
+ * honest check of a measured ceiling against the CPU's nominal peak. Pure functions.
+ */
+import type { Ceiling, NominalPeak, TargetCeilings } from './ceilings.ts';
+import type { JobResult } from './results.ts';
+
+/** The compute ceilings a runtime can be held against. */
+export type ComputeCeilingKey = 'jsScalar' | 'wasmSimd' | 'native';
+
+/** Which ceiling applies to a runtime, or why none does. */
+export type CeilingChoice = { key: ComputeCeilingKey; bandwidth: 'js' | 'wasm'; why: string } | { key: null; why: string };
+
+/**
+ * The ceiling a runtime's kernels can reach at most on a CPU: plain JavaScript (the reference,
+ * tfjs's cpu backend) against the JavaScript scalar ceiling; WebAssembly runtimes (tfjs-wasm,
+ * ORT-web wasm, LiteRT.js) against WebAssembly SIMD; ORT-node against the native MatMul. GPU
+ * backends have no CPU ceiling here.
+ */
+export function ceilingFor(impl: string, backend: string): CeilingChoice {
+  if (backend === 'webgl' || backend === 'webgpu') return { key: null, why: `${impl}:${backend} computes on the GPU; no GPU ceiling is measured` };
+  if (impl === 'reference' || (impl === 'tfjs' && backend === 'cpu')) return { key: 'jsScalar', bandwidth: 'js', why: 'plain JavaScript kernels' };
+  if (impl === 'ort-node')
+    return {
+      key: 'native',
+      bandwidth: 'wasm',
+      why: 'native kernels (MLAS): the native MatMul ceiling; memory roof from the WebAssembly stream, the nearest measured',
+    };
+  if (backend === 'wasm') return { key: 'wasmSimd', bandwidth: 'wasm', why: 'WebAssembly kernels: the WebAssembly SIMD ceiling (single-threaded)' };
+  return { key: null, why: `no ceiling is measured for ${impl}:${backend}` };
+}
+
+/** A measured value, or null. */
+export function measuredValue(c: Ceiling | undefined): number | null {
+  return c?.available ? c.value : null;
+}
+
+/**
+ * The memory roof of a language: the read-write stream over the largest working set (beyond the
+ * last-level cache where the target could go that far), bytes read + written, GB/s.
+ */
+export function memoryRoof(ceilings: TargetCeilings, language: 'js' | 'wasm'): { gbPerSecond: number; workingSetBytes: number } | null {
+  const points = ceilings.bandwidth.filter((b) => b.language === language && b.access === 'read-write' && b.ceiling.available);
+  if (points.length === 0) return null;
+  const largest = points.reduce((a, b) => (b.workingSetBytes > a.workingSetBytes ? b : a));
+  return { gbPerSecond: measuredValue(largest.ceiling)!, workingSetBytes: largest.workingSetBytes };
+}
+
+/** The roof at an intensity: min(compute GMAC/s, bandwidth GB/s × intensity MAC/B). */
+export function attainable(intensity: number, computeGmacPerSecond: number, bandwidthGbPerSecond: number): number {
+  return Math.min(computeGmacPerSecond, bandwidthGbPerSecond * intensity);
+}
+
+/** Where one job or layer sits against its target's roofline. */
+export interface RooflinePoint {
+  /** Achieved GMAC/s (analytic MACs ÷ time). */
+  gmacPerSecond: number;
+  /** Multiply-adds per byte moved (MAC/B). */
+  intensity: number;
+  /** The ceiling held against: for WebAssembly runtimes the higher of SIMD and relaxed SIMD (what the engine lets a kernel use). */
+  ceiling: ComputeCeilingKey | 'wasmRelaxedSimd';
+  computeRoof: number;
+  bandwidthRoof: number;
+  /** The roof at this intensity. */
+  roof: number;
+  /** Which roof is the lower one here. */
+  bound: 'memory' | 'compute';
+  /** Achieved ÷ roof at this intensity. */
+  fraction: number;
+  /** Achieved ÷ the compute ceiling alone. */
+  fractionOfCompute: number;
+}
+
+/** A point, or why there is none. */
+export type RooflineOutcome = { ok: true; point: RooflinePoint } | { ok: false; reason: string };
+
+/** Place achieved GMAC/s at `macs` over `bytes` against the ceilings that apply to impl:backend. */
+export function placeOnRoofline(
+  ceilings: TargetCeilings | undefined,
+  impl: string,
+  backend: string,
+  gmacPerSecond: number | null,
+  macs: number,
+  bytes: number | undefined,
+): RooflineOutcome {
+  if (!ceilings) return { ok: false, reason: 'no ceilings were measured for this target in this run' };
+  const choice = ceilingFor(impl, backend);
+  if (choice.key === null) return { ok: false, reason: choice.why };
+  let key: RooflinePoint['ceiling'] = choice.key;
+  let compute = ceilings.compute[choice.key];
+  const relaxed = ceilings.compute.wasmRelaxedSimd;
+  if (key === 'wasmSimd' && relaxed.available && (!compute.available || relaxed.value > compute.value)) {
+    key = 'wasmRelaxedSimd';
+    compute = relaxed;
+  }
+  if (!compute.available) return { ok: false, reason: `the ${choice.key} ceiling is unavailable: ${compute.reason}` };
+  const memory = memoryRoof(ceilings, choice.bandwidth);
+  if (!memory) return { ok: false, reason: `no ${choice.bandwidth} bandwidth was measured` };
+  if (gmacPerSecond === null || !(gmacPerSecond > 0)) return { ok: false, reason: 'no achieved GMAC/s' };
+  if (!bytes || !(macs > 0)) return { ok: false, reason: 'no analytic bytes (a results file from before they were recorded)' };
+  const intensity = macs / bytes;
+  const roof = attainable(intensity, compute.value, memory.gbPerSecond);
+  return {
+    ok: true,
+    point: {
+      gmacPerSecond,
+      intensity,
+      ceiling: key,
+      computeRoof: compute.value,
+      bandwidthRoof: memory.gbPerSecond,
+      roof,
+      bound: memory.gbPerSecond * intensity < compute.value ? 'memory' : 'compute',
+      fraction: gmacPerSecond / roof,
+      fractionOfCompute: gmacPerSecond / compute.value,
+    },
+  };
+}
+
+/** f32 lanes each kernel uses (JavaScript numbers are scalar doubles; WebAssembly SIMD is 128-bit). */
+const KERNEL_LANES: Record<ComputeCeilingKey, number | null> = { jsScalar: 1, wasmSimd: 4, native: null };
+
+/** Below this share of what the CPU could do with the kernel's lanes, a ceiling is "wildly below" the nominal peak. */
+export const WILDLY_BELOW = 0.1;
+
+/**
+ * A measured compute ceiling against the CPU's nominal peak, scaled to what the kernel can use:
+ * its lanes (JavaScript 1, WebAssembly SIMD 4, native all) and its threads (single-threaded
+ * kernels: one core's share). `above`: more than the nominal peak (the frequency read is not the
+ * clock it ran at, or the assumptions are wrong); `far-below`: under a tenth of it.
+ */
+export function checkAgainstNominal(
+  key: ComputeCeilingKey,
+  measuredGmacPerSecond: number,
+  peak: NominalPeak | undefined,
+): { verdict: 'ok' | 'above' | 'far-below' | 'unknown'; nominal: number | null; why: string } {
+  if (!peak || peak.gmacPerSecond === null || !peak.lanes || !peak.cores)
+    return { verdict: 'unknown', nominal: null, why: peak?.unavailable ?? 'no nominal peak for this target' };
+  const lanes = KERNEL_LANES[key] ?? peak.lanes;
+  const cores = key === 'native' ? peak.cores : 1;
+  const nominal = (peak.gmacPerSecond / peak.cores) * cores * (Math.min(lanes, peak.lanes) / peak.lanes);
+  const ratio = measuredGmacPerSecond / nominal;
+  const scope = `${cores} core${cores > 1 ? 's' : ''} × ${Math.min(lanes, peak.lanes)} lane${lanes > 1 ? 's' : ''} at ${peak.ghz} GHz (${peak.frequencySource})`;
+  if (ratio > 1)
+    return {
+      verdict: 'above',
+      nominal,
+      why: `measured ${ratio.toFixed(2)}× the nominal ${nominal.toFixed(1)} GMAC/s of ${scope}: the clock ran above the frequency read, or the assumptions are wrong`,
+    };
+  if (ratio < WILDLY_BELOW)
+    return { verdict: 'far-below', nominal, why: `measured ${(100 * ratio).toFixed(1)} % of the nominal ${nominal.toFixed(1)} GMAC/s of ${scope}` };
+  return { verdict: 'ok', nominal, why: `${(100 * ratio).toFixed(0)} % of the nominal ${nominal.toFixed(1)} GMAC/s of ${scope}` };
+}
+
+/**
+ * The ceilings a report may draw: each compute ceiling checked against the nominal peak (when the
+ * target has one and is not emulated); one above it or under a tenth of it becomes unavailable,
+ * with the reason, so no roof and no fraction is drawn from it.
+ */
+export function checkedCeilings(c: TargetCeilings): { ceilings: TargetCeilings; refused: string[] } {
+  const refused: string[] = [];
+  if (!c.nominalPeak || c.emulated) return { ceilings: c, refused };
+  const compute = { ...c.compute };
+  for (const key of ['jsScalar', 'wasmSimd', 'native'] as const) {
+    const ceiling = compute[key];
+    if (!ceiling.available) continue;
+    const check = checkAgainstNominal(key, ceiling.value, c.nominalPeak);
+    if (check.verdict === 'above' || check.verdict === 'far-below') {
+      refused.push(`${key}: ${check.why}`);
+      compute[key] = { available: false, reason: `not drawn: ${check.why}`, method: ceiling.method };
+    }
+  }
+  return { ceilings: { ...c, compute }, refused };
+}
+
+/** A result's target ceilings among a run's (or several runs') records, checked against the nominal peak. */
+export function ceilingsOfResult(runs: ReadonlyArray<{ ceilings?: TargetCeilings[] }>, r: Pick<JobResult, 'target'>): TargetCeilings | undefined {
+  for (const run of runs) {
+    const found = run.ceilings?.find((c) => c.target === r.target);
+    if (found) return checkedCeilings(found).ceilings;
+  }
+  return undefined;
+}
+
+/** Where a whole job sits against its target's roofline in its own run, or null (no ceilings, no bytes, not ok). */
+export function jobOnRoofline(runs: ReadonlyArray<{ ceilings?: TargetCeilings[] }>, r: JobResult): RooflinePoint | null {
+  if (r.status !== 'ok') return null;
+  const at = placeOnRoofline(ceilingsOfResult(runs, r), r.impl, r.backend, r.analytic.gmacPerSecond, r.analytic.macs, r.analytic.bytes);
+  return at.ok ? at.point : null;
+}

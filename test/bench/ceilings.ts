@@ -1,0 +1,68 @@
+/**
+ * npm run bench:ceilings — the honest check of the ceilings on this machine, back to back in one
+ * process: the CPU's nominal FMA peak (/proc/cpuinfo), a C micro-kernel compiled here with gcc
+ * (FMA throughput and a STREAM-like triad, one thread and all), and the ceilings the harness
+ * measures in Node (harness/probe/ceilings). Prints the load average beside every figure.
+ * Without gcc the C part is skipped, saying so.
+ */
+import { execFileSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import type { Ceiling } from '../../contract/ceilings.ts';
+import { checkAgainstNominal } from '../../contract/roofline.ts';
+import { DEFAULT_CEILINGS_REQUEST, measureCeilings } from '../../harness/probe/ceilings/measure-ceilings.ts';
+import { nodeCeilingsPlatform, nominalPeakHere } from '../../harness/probe/ceilings/node-platform.ts';
+import { tempDir } from '../helpers/temp-dirs.ts';
+
+process.env.ORT_DISABLE_TELEMETRY = '1';
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' / ');
+const fmt = (c: Ceiling) =>
+  c.available
+    ? `${c.value.toFixed(2)} ${c.unit} [${c.ci95.map((x) => x.toFixed(2)).join(', ')}] (${c.samples} samples, ${c.stopReason})`
+    : `unavailable: ${c.reason}`;
+
+const peak = nominalPeakHere();
+console.log(`load average (1/5/15 min) at start: ${load()}`);
+if (peak) {
+  console.log(
+    `nominal peak: ${peak.gmacPerSecond?.toFixed(1) ?? '–'} GMAC/s (${peak.cores} cores × ${peak.fmaUnits} FMA units × ${peak.lanes} lanes × ${peak.ghz} GHz; frequency: ${peak.frequencySource})`,
+  );
+  for (const a of peak.assumptions) console.log(`  assumed: ${a}`);
+}
+
+/** The C micro-kernel's figures, or why there are none. */
+function cKernel(): Record<string, number> | string {
+  try {
+    execFileSync('gcc', ['--version'], { stdio: 'ignore' });
+  } catch {
+    return 'no gcc on this machine';
+  }
+  const exe = join(tempDir('mnb-ceilings-c-'), 'ceilings');
+  execFileSync('gcc', ['-O2', '-march=native', '-pthread', '-o', exe, join(import.meta.dirname, 'c', 'ceilings.c')]);
+  return JSON.parse(execFileSync(exe, { encoding: 'utf8' }));
+}
+const c = cKernel();
+if (typeof c === 'string') console.log(`C micro-kernel: skipped (${c})`);
+else {
+  console.log(`C micro-kernel (gcc -O2 -march=native, ${c.lanes}-lane FMA), load ${load()}:`);
+  console.log(`  FMA: ${c.fmaGmacPerSecond1.toFixed(1)} GMAC/s on 1 thread, ${c.fmaGmacPerSecondAll.toFixed(1)} on ${c.cpus}`);
+  console.log(
+    `  triad over 3 × ${c.triadBytesPerArray / 2 ** 20} MiB: ${c.triadGbPerSecond1.toFixed(2)} GB/s on 1 thread, ${c.triadGbPerSecondAll.toFixed(2)} on ${c.cpus}`,
+  );
+  if (peak?.gmacPerSecond) console.log(`  C FMA on all CPUs ÷ nominal peak: ${((100 * c.fmaGmacPerSecondAll) / peak.gmacPerSecond).toFixed(0)} %`);
+}
+
+const t0 = performance.now();
+const ceilings = await measureCeilings('node', DEFAULT_CEILINGS_REQUEST, nodeCeilingsPlatform('node'));
+console.log(`ceilings in Node (${((performance.now() - t0) / 1000).toFixed(1)} s), load ${load()}:`);
+for (const [k, v] of Object.entries(ceilings.compute)) {
+  const check =
+    v.available && k !== 'wasmRelaxedSimd' ? ` — ${checkAgainstNominal(k as 'jsScalar' | 'wasmSimd' | 'native', v.value, peak ?? undefined).why}` : '';
+  console.log(`  ${k}: ${fmt(v)}${check}`);
+}
+for (const b of ceilings.bandwidth) console.log(`  ${b.language} ${b.access} ${b.workingSetBytes / 1024} KiB: ${fmt(b.ceiling)}`);
+for (const n of ceilings.notes) console.log(`  note: ${n}`);
+console.log(`load average at end: ${load()}`);

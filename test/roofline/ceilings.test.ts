@@ -1,0 +1,113 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
+import { TargetCeilingsSchema, type Ceiling } from '../../contract/ceilings.ts';
+import { ceilingsWasm, type CeilingsWasmExports } from '../../harness/probe/ceilings/wasm-kernels.ts';
+import { chunkWalk, largestWorkingSet, measureCeilings } from '../../harness/probe/ceilings/measure-ceilings.ts';
+import { nodeCeilingsPlatform } from '../../harness/probe/ceilings/node-platform.ts';
+
+process.env.ORT_DISABLE_TELEMETRY = '1';
+const MiB = 2 ** 20;
+
+test('the hand-assembled module validates, and its stream kernels touch exactly the bytes they are given', async () => {
+  const bytes = ceilingsWasm({ pages: 1, relaxed: false });
+  assert.ok(WebAssembly.validate(bytes));
+  const { exports } = await WebAssembly.instantiate(await WebAssembly.compile(bytes));
+  const k = exports as unknown as CeilingsWasmExports;
+  const f = new Float32Array(k.memory.buffer);
+  f.fill(1);
+  // 256 bytes = 16 v128 loads of ones: lane 0 of the sum is 16.
+  assert.equal(k.read(0, 256, 1), 16);
+  assert.equal(k.read(0, 256, 3), 48);
+  // Three read-write passes over the first 256 bytes add 3 to each of their 64 floats, and nothing beyond.
+  assert.equal(k.rw(0, 256, 3), 4);
+  assert.deepEqual([f[0], f[63], f[64]], [4, 4, 1]);
+  const x = k.fma(1000);
+  assert.ok(Number.isFinite(x) && x > 0);
+});
+
+test('working sets: beyond the LLC where it is known, streamed in 16 MiB pieces round the set', () => {
+  assert.equal(largestWorkingSet(480 * MiB), 512 * MiB);
+  assert.equal(largestWorkingSet(32 * MiB), 64 * MiB);
+  assert.equal(largestWorkingSet(null), 256 * MiB);
+  assert.equal(largestWorkingSet(4096 * MiB), 1024 * MiB);
+  const seen: number[] = [];
+  const walk = chunkWalk(64 * MiB);
+  walk(6, (offset, length) => {
+    assert.equal(length, 16 * MiB);
+    seen.push(offset / MiB);
+  });
+  assert.deepEqual(seen, [0, 16, 32, 48, 0, 16]);
+  assert.equal(chunkWalk(32 * 1024).chunkBytes, 32 * 1024);
+});
+
+const isMeasured = (c: Ceiling, unit: string) => {
+  assert.ok(c.available, `expected a measurement, got ${c.available ? '' : c.reason}`);
+  assert.equal(c.unit, unit);
+  assert.ok(c.value > 0);
+  assert.ok(c.ci95[0] <= c.value && c.value <= c.ci95[1], `the median ${c.value} lies in its interval ${c.ci95}`);
+  assert.ok(c.samples >= 3);
+};
+
+/** Measured, or refused because the budget was spent (a loaded machine): never a number without an interval. */
+const measuredOrOverBudget = (c: Ceiling, unit: string) => {
+  if (c.available) isMeasured(c, unit);
+  else assert.match(c.reason, /budget of [\d.]+ s was spent/);
+};
+
+test('Node: the ceilings measured in the process, with their intervals and methods; relaxed SIMD measured or refused with the reason', async () => {
+  const c = await measureCeilings(
+    'node',
+    { budgetMs: 8000, lastLevelCache: { bytes: 16 * MiB, source: 'test' }, targetPrecision: 0.05 },
+    nodeCeilingsPlatform('node'),
+  );
+  TargetCeilingsSchema.parse(c);
+  isMeasured(c.compute.jsScalar, 'GMAC/s');
+  measuredOrOverBudget(c.compute.wasmSimd, 'GMAC/s');
+  measuredOrOverBudget(c.compute.native, 'GMAC/s');
+  if (c.compute.native.available) assert.match(c.compute.native.method, /not the hardware peak/);
+  const relaxed = c.compute.wasmRelaxedSimd;
+  if (relaxed.available) isMeasured(relaxed, 'GMAC/s');
+  else assert.match(relaxed.reason, /relaxed SIMD|budget/);
+  // 32 KiB, 1 MiB, 16 MiB and the largest (64 MiB: beyond the given 16 MiB LLC) × JS/WASM × read/read-write.
+  assert.equal(c.bandwidth.length, 16);
+  for (const b of c.bandwidth) measuredOrOverBudget(b.ceiling, 'GB/s');
+  assert.deepEqual([...new Set(c.bandwidth.map((b) => b.workingSetBytes))], [32 * 1024, MiB, 16 * MiB, 64 * MiB]);
+  assert.ok(c.nominalPeak === undefined || c.nominalPeak.cores >= 1);
+});
+
+test('a budget too small for every ceiling: those left are refused with the reason, not measured short', async () => {
+  const c = await measureCeilings(
+    'node',
+    { budgetMs: 1000, lastLevelCache: { bytes: MiB, source: 'test' }, targetPrecision: 0.05 },
+    nodeCeilingsPlatform('node'),
+  );
+  // 20 ceilings get at least 100 ms each: 1 s cannot hold them all.
+  const refused = [...Object.values(c.compute), ...c.bandwidth.map((b) => b.ceiling)].filter((x) => !x.available && /budget of 1 s was spent/.test(x.reason));
+  assert.ok(refused.length > 0);
+  isMeasured(c.compute.jsScalar, 'GMAC/s');
+});
+
+test('a platform without WebAssembly or a native runtime gets those ceilings unavailable with the reason, never a number', async () => {
+  const saved = globalThis.WebAssembly;
+  delete (globalThis as { WebAssembly?: unknown }).WebAssembly;
+  try {
+    const c = await measureCeilings(
+      'bare',
+      { budgetMs: 1000, lastLevelCache: { bytes: MiB, source: 'test' }, targetPrecision: 0.05 },
+      {
+        environment: 'browser',
+        now: () => performance.now(),
+        nativeUnavailable: 'a page has no native runtime',
+      },
+    );
+    assert.deepEqual(c.compute.wasmSimd, { available: false, reason: 'no WebAssembly in this engine' });
+    assert.deepEqual(c.compute.wasmRelaxedSimd, { available: false, reason: 'no WebAssembly in this engine' });
+    assert.deepEqual(c.compute.native, { available: false, reason: 'a page has no native runtime' });
+    isMeasured(c.compute.jsScalar, 'GMAC/s');
+    for (const b of c.bandwidth.filter((x) => x.language === 'wasm'))
+      assert.deepEqual(b.ceiling, { available: false, reason: 'no WebAssembly in this engine' });
+  } finally {
+    globalThis.WebAssembly = saved;
+  }
+});

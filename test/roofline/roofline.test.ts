@@ -1,0 +1,158 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import type { Ceiling, TargetCeilings } from '../../contract/ceilings.ts';
+import { attainable, ceilingFor, checkAgainstNominal, checkedCeilings, jobOnRoofline, memoryRoof, placeOnRoofline } from '../../contract/roofline.ts';
+import { nominalPeakFromCpuinfo } from '../../harness/probe/ceilings/nominal-peak.ts';
+
+const measured = (value: number, unit: 'GMAC/s' | 'GB/s'): Ceiling => ({
+  available: true,
+  value,
+  unit,
+  ci95: [value * 0.98, value * 1.02],
+  precision: 0.02,
+  samples: 9,
+  stopReason: 'precision',
+  elapsedMs: 100,
+  method: 'test',
+});
+
+/** A target whose ceilings are round numbers, so every point is checkable by hand. */
+const ceilings: TargetCeilings = {
+  target: 'node',
+  measuredAt: '2026-12-07T00:00:00Z',
+  durationMs: 8000,
+  environment: 'node',
+  compute: {
+    jsScalar: measured(4, 'GMAC/s'),
+    wasmSimd: measured(20, 'GMAC/s'),
+    wasmRelaxedSimd: { available: false, reason: 'not compiled' },
+    native: measured(100, 'GMAC/s'),
+  },
+  bandwidth: [
+    { language: 'wasm', access: 'read-write', workingSetBytes: 32 * 1024, ceiling: measured(150, 'GB/s') },
+    { language: 'wasm', access: 'read-write', workingSetBytes: 512 * 2 ** 20, ceiling: measured(10, 'GB/s') },
+    { language: 'js', access: 'read-write', workingSetBytes: 512 * 2 ** 20, ceiling: measured(2, 'GB/s') },
+    { language: 'js', access: 'read', workingSetBytes: 512 * 2 ** 20, ceiling: measured(3, 'GB/s') },
+  ],
+  notes: [],
+};
+
+test('each runtime is held against its own ceiling', () => {
+  assert.equal(ceilingFor('reference', 'js').key, 'jsScalar');
+  assert.equal(ceilingFor('tfjs', 'cpu').key, 'jsScalar');
+  assert.equal(ceilingFor('tfjs', 'wasm').key, 'wasmSimd');
+  assert.equal(ceilingFor('ort-web', 'wasm').key, 'wasmSimd');
+  assert.equal(ceilingFor('litert', 'wasm').key, 'wasmSimd');
+  assert.equal(ceilingFor('ort-node', 'cpu').key, 'native');
+  const gpu = ceilingFor('tfjs', 'webgl');
+  assert.equal(gpu.key, null);
+  assert.match(gpu.why, /GPU/);
+});
+
+test('the memory roof is the read-write stream over the largest working set', () => {
+  assert.deepEqual(memoryRoof(ceilings, 'wasm'), { gbPerSecond: 10, workingSetBytes: 512 * 2 ** 20 });
+  assert.deepEqual(memoryRoof(ceilings, 'js'), { gbPerSecond: 2, workingSetBytes: 512 * 2 ** 20 });
+  assert.equal(attainable(1.1246, 20, 10), 11.246);
+  assert.equal(attainable(5, 20, 10), 20);
+});
+
+test('a depthwise layer (dw1, 1.0-224, 1.1246 MAC/B) under the WebAssembly roof is memory-bound; a pointwise one compute-bound', () => {
+  const dw = placeOnRoofline(ceilings, 'tfjs', 'wasm', 5, 3_612_672, 3_212_544);
+  assert.ok(dw.ok);
+  assert.equal(dw.point.bound, 'memory');
+  assert.equal(dw.point.roof.toFixed(3), '11.246'); // 10 GB/s × 1.1246 MAC/B
+  assert.equal(dw.point.fraction.toFixed(4), (5 / 11.2455).toFixed(4));
+  assert.equal(dw.point.fractionOfCompute, 0.25);
+  const pw = placeOnRoofline(ceilings, 'tfjs', 'wasm', 15, 25_690_112, 4_825_344);
+  assert.ok(pw.ok);
+  assert.equal(pw.point.bound, 'compute');
+  assert.equal(pw.point.roof, 20);
+  assert.equal(pw.point.fraction, 0.75);
+});
+
+test('no point without ceilings, for a GPU backend, or for an unavailable ceiling, each with the reason', () => {
+  const none = placeOnRoofline(undefined, 'reference', 'js', 1, 1, 1);
+  assert.ok(!none.ok && /no ceilings/.test(none.reason));
+  const gpu = placeOnRoofline(ceilings, 'ort-web', 'webgpu', 1, 1, 1);
+  assert.ok(!gpu.ok && /GPU/.test(gpu.reason));
+  const broken = { ...ceilings, compute: { ...ceilings.compute, native: { available: false as const, reason: 'no onnxruntime-node' } } };
+  const native = placeOnRoofline(broken, 'ort-node', 'cpu', 50, 1, 1);
+  assert.ok(!native.ok && /no onnxruntime-node/.test(native.reason));
+  const old = placeOnRoofline(ceilings, 'ort-node', 'cpu', 50, 1000, undefined);
+  assert.ok(!old.ok && /bytes/.test(old.reason));
+});
+
+const XEON = `processor\t: 0
+vendor_id\t: GenuineIntel
+model name\t: Intel(R) Xeon(R) Processor
+cpu MHz\t\t: 2600.000
+flags\t\t: fpu sse sse2 avx fma avx2 avx512f avx512bw
+processor\t: 1
+model name\t: Intel(R) Xeon(R) Processor
+cpu MHz\t\t: 2600.000
+flags\t\t: fpu sse sse2 avx fma avx2 avx512f avx512bw
+`;
+const PI = `processor\t: 0
+BogoMIPS\t: 108.00
+Features\t: fp asimd evtstrm crc32 cpuid
+CPU implementer\t: 0x41
+CPU part\t: 0xd08
+processor\t: 1
+Features\t: fp asimd evtstrm crc32 cpuid
+processor\t: 2
+processor\t: 3
+`;
+const ZEN = `processor\t: 0
+model name\t: AMD EPYC 7B13 64-Core Processor @ 3.00GHz
+flags\t\t: sse avx fma avx2
+`;
+
+test('nominal peak: cores × FMA units × lanes × GHz, saying where the frequency came from', () => {
+  const x = nominalPeakFromCpuinfo(XEON);
+  assert.equal(x.gmacPerSecond, 2 * 2 * 16 * 2.6); // 166.4 GMAC/s = 332.8 GFLOP/s
+  assert.equal(x.lanes, 16);
+  assert.match(x.frequencySource, /cpu MHz/);
+  const pi = nominalPeakFromCpuinfo(PI, 1_800_000);
+  assert.equal(pi.cores, 4);
+  assert.equal(pi.gmacPerSecond, 4 * 2 * 4 * 1.8);
+  assert.match(pi.frequencySource, /cpufreq/);
+  const zen = nominalPeakFromCpuinfo(ZEN);
+  assert.equal(zen.gmacPerSecond, 1 * 2 * 8 * 3);
+  assert.match(zen.frequencySource, /model name/);
+  const none = nominalPeakFromCpuinfo(PI);
+  assert.equal(none.gmacPerSecond, null);
+  assert.match(none.unavailable ?? '', /frequency/);
+});
+
+test('a ceiling above the nominal peak, or under a tenth of it, is flagged', () => {
+  const peak = nominalPeakFromCpuinfo(XEON); // 83.2 GMAC/s per core at 16 lanes
+  assert.equal(checkAgainstNominal('wasmSimd', 20, peak).verdict, 'ok'); // 4 lanes of one core: 20.8
+  assert.equal(checkAgainstNominal('wasmSimd', 25, peak).verdict, 'above');
+  assert.equal(checkAgainstNominal('jsScalar', 4, peak).verdict, 'ok'); // 1 lane: 5.2
+  assert.equal(checkAgainstNominal('native', 10, peak).verdict, 'far-below'); // 166.4 across both cores
+  assert.equal(checkAgainstNominal('native', 120, peak).verdict, 'ok');
+  assert.equal(checkAgainstNominal('native', 120, undefined).verdict, 'unknown');
+});
+
+test("a job is placed against its own run's ceilings; a ceiling the nominal check refuses places nothing", () => {
+  const job = {
+    status: 'ok',
+    target: 'node',
+    impl: 'ort-node',
+    backend: 'cpu',
+    analytic: { macs: 568_740_352, params: 4_231_976, gmacPerSecond: 40, bytes: 50_000_000 },
+  } as unknown as Parameters<typeof jobOnRoofline>[1];
+  const at = jobOnRoofline([{ ceilings: [ceilings] }], job);
+  assert.ok(at);
+  assert.equal(at.ceiling, 'native');
+  assert.equal(at.fraction, 0.4); // 40 of min(100, 10 GB/s × 11.37 MAC/B): compute-bound
+  assert.equal(at.bound, 'compute');
+  assert.equal(jobOnRoofline([{ ceilings: [{ ...ceilings, target: 'chromium' }] }], job), null);
+  // With a nominal peak of 166.4 GMAC/s on two cores, a 10 GMAC/s native ceiling is under a tenth of it: not drawn.
+  const peak = nominalPeakFromCpuinfo(XEON);
+  const low = { ...ceilings, nominalPeak: peak, compute: { ...ceilings.compute, native: measured(10, 'GMAC/s') } };
+  assert.equal(jobOnRoofline([{ ceilings: [low] }], job), null);
+  const { refused } = checkedCeilings(low);
+  assert.equal(refused.length, 1);
+  assert.match(refused[0], /^native: measured 6\.0 % of the nominal 166\.4 GMAC\/s/);
+});
