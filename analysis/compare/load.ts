@@ -2,13 +2,14 @@
  * Read the two sides of a comparison (a run folder or a saved baseline file) and save
  * baselines. Every problem becomes a CompareError that names the file and what is wrong.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { JobResultSchema, RunInfoSchema } from '../../contract/results.ts';
 import { refuseOutputsOverInputs } from '../../contract/output-guard.ts';
 import { loadRunFolder, schemaVersionProblem, type RunData } from '../../contract/run-data.ts';
 import { ResultsError, resultsPath, runInfoPath } from '../../contract/store.ts';
+import { readRegularText, UnsafeFileError } from '../../contract/safe-read.ts';
 import { CompareError, samplingModeOf } from './compare.ts';
 
 /** Where `baseline save` writes by default (relative to the working directory). */
@@ -36,8 +37,10 @@ const NAME = /^[A-Za-z0-9._-]+$/;
 function parseJson(file: string): unknown {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // A baseline is a file someone handed us: a FIFO or a symlink to /dev/zero is refused, never read.
+    text = readRegularText(file);
   } catch (e) {
+    if (e instanceof UnsafeFileError) throw new CompareError(e.message);
     throw new CompareError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   try {

@@ -6,8 +6,9 @@
  * schema version, a duplicate id) instead of counting it silently.
  */
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readRegularText, UnsafeFileError } from '../../contract/safe-read.ts';
 import { HISTORY_SCHEMA_VERSION, HistoryEntrySchema, type HistoryEntry } from './schema.ts';
 
 /** A history folder that cannot be read or written: names the file. */
@@ -66,8 +67,10 @@ export function addEntry(dir: string, entry: HistoryEntry): { file: string; outc
 function readEntryFile(file: string): { entry: HistoryEntry } | { message: string } {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(readRegularText(file));
   } catch (e) {
+    // A symlink to /dev/zero, a FIFO, a 2 GB file: named and skipped, never read.
+    if (e instanceof UnsafeFileError) return { message: e.reason };
     return { message: `not valid JSON (${(e as Error).message}); a truncated or hand-edited file: restore it from the CI artifact or delete it` };
   }
   const v = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
