@@ -152,7 +152,7 @@ export async function ciCommand(
   writeFileSync(join(ciOut, 'verdicts.json'), formatHistoryJson(shown));
   if (values.record) {
     const r = recordRun(first.dir, historyDir);
-    out(`History: ${r.file}${r.outcome === 'already' ? ' (already there)' : ''}\n`);
+    out(`History: ${r.file}${r.outcome === 'added' ? '' : ` (${r.outcome === 'already' ? 'already there' : 'updated: the same run, summarised again'})`}\n`);
   }
   out(`\n${comment}\nCI files: ${ciOut}\n`);
   return report.exitCode;

@@ -11,6 +11,8 @@ mobilenet-bench history list --history DIR [--json]      runs by branch and devi
 mobilenet-bench history prune --history DIR --keep N     keep the newest N runs of each branch and device
 `;
 
+const OUTCOME = { added: 'added', already: 'already in the history', updated: 'updated (the same run, summarised again, replaces its earlier entry)' };
+
 const OPTIONS = {
   history: { type: 'string' },
   branch: { type: 'string' },
@@ -56,7 +58,7 @@ export async function historyCommand(
         try {
           const r = recordRun(runDir, dir, { branch: values.branch, commit: values.commit, url: values.url });
           out(
-            `${r.outcome === 'added' ? 'added' : 'already in the history'}: ${runDir} → ${r.file} (branch ${r.entry.source.branch ?? '?'}, commit ${r.entry.source.commit?.slice(0, 12) ?? '?'}${r.entry.source.dirty ? ', dirty' : ''}, ${r.entry.jobs.length} jobs)\n`,
+            `${OUTCOME[r.outcome]}: ${runDir} → ${r.file} (branch ${r.entry.source.branch ?? '?'}, commit ${r.entry.source.commit?.slice(0, 12) ?? '?'}${r.entry.source.dirty ? ', dirty' : ''}, ${r.entry.jobs.length} jobs)\n`,
           );
         } catch (e) {
           const name = (e as Error).name;

@@ -99,7 +99,9 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (historyDir) {
     try {
       const r = recordRun(dir, historyDir);
-      process.stdout.write(`History: ${r.file}${r.outcome === 'already' ? ' (already there)' : ''}\n`);
+      process.stdout.write(
+        `History: ${r.file}${r.outcome === 'added' ? '' : ` (${r.outcome === 'already' ? 'already there' : 'updated: the same run, summarised again'})`}\n`,
+      );
     } catch (e) {
       process.stderr.write(
         `mobilenet-bench: the run was not added to the history (${(e as Error).message}); try \`mobilenet-bench history add ${dir} --history ${historyDir}\`\n`,

@@ -35,7 +35,9 @@ export function renderTrendPage(history: History, series: TrendSeries[]): string
   const scripts = [chartJs, trendClient()];
   const css = `${reportAssets().css}\n.series{border:1px solid var(--line);border-radius:8px;padding:12px 16px;margin:12px 0}.series .chart{position:relative;height:220px}.filters{display:flex;gap:16px;flex-wrap:wrap;margin:12px 0}.step-up{color:var(--bad)}.step-down{color:var(--ok)}`;
   const csp = contentSecurityPolicy(scripts, [css]);
-  const changes = series.flatMap((s, i) => s.changes.map((c) => ({ s, c, anchor: `series-${i + 1}` }))).sort((a, b) => b.c.time.localeCompare(a.c.time));
+  const changes = series
+    .flatMap((s, i) => s.changes.map((c) => ({ s, c, anchor: `series-${i + 1}` })))
+    .sort((a, b) => Date.parse(b.c.time) - Date.parse(a.c.time));
   const options = (key: 'device' | 'impl' | 'variant' | 'precision') => [...new Set(series.map((s) => s[key]))].sort();
   const filter = (key: 'device' | 'impl' | 'variant' | 'precision', label: string) =>
     html`<label>${label} <select data-filter="${key}"><option value="">all</option>${options(key).map((v) => html`<option value="${v}">${v}</option>`)}</select></label>`;

@@ -5,7 +5,7 @@
  * reader are passed in, so tests need neither a CI nor a repository.
  */
 import { execFileSync } from 'node:child_process';
-import type { Provenance } from './schema.ts';
+import { instantOf, type Provenance } from './schema.ts';
 
 /** What git says about a work tree; each field null when git cannot tell. */
 export interface GitState {
@@ -43,6 +43,9 @@ interface CiReading {
   pullRequest?: string;
   time?: string;
 }
+
+/** A time that parses to an instant, else undefined: a CI variable with garbage must not become the time entries are ordered by. */
+const aTime = (t: string | null | undefined): string | undefined => (t && Number.isFinite(instantOf(t)) ? t : undefined);
 
 const nonEmpty = (...xs: (string | undefined)[]) => xs.find((x) => x !== undefined && x !== '');
 
@@ -118,7 +121,7 @@ export function provenanceOf(
     commit,
     branch,
     dirty: gitIsThisCommit ? inputs.git.dirty : null,
-    time: nonEmpty(ci?.time, gitIsThisCommit ? (inputs.git.commitTime ?? undefined) : undefined, inputs.startedAt)!,
+    time: nonEmpty(aTime(ci?.time), gitIsThisCommit ? aTime(inputs.git.commitTime) : undefined, inputs.startedAt)!,
     ci: ci?.ci ?? null,
     url: nonEmpty(explicit.url, ci?.url) ?? null,
     pullRequest: ci?.pullRequest ?? null,

@@ -25,7 +25,11 @@ export function entryOfRunFolder(runDir: string, o: RecordOptions = {}): History
 }
 
 /** Add a run folder to a history folder. */
-export function recordRun(runDir: string, historyDir: string, o: RecordOptions = {}): { entry: HistoryEntry; file: string; outcome: 'added' | 'already' } {
+export function recordRun(
+  runDir: string,
+  historyDir: string,
+  o: RecordOptions = {},
+): { entry: HistoryEntry; file: string; outcome: 'added' | 'already' | 'updated' } {
   const entry = entryOfRunFolder(runDir, o);
   return { entry, ...addEntry(historyDir, entry) };
 }

@@ -14,6 +14,12 @@ const latencyMs = z.number().min(0).max(LIMITS.latencyMs);
 const bytes = z.number().min(0).max(LIMITS.bytes);
 const fraction = z.number().min(0).max(1);
 
+/** A time as an instant (ms since the epoch): times carry offsets (`2026-12-04T09:00:00+09:00`), so they are never ordered as strings. NaN when unparseable (the schema refuses those). */
+export const instantOf = (iso: string): number => Date.parse(iso);
+
+/** An ISO 8601 time that parses to an instant (with its offset, or Z). */
+const isoTime = z.string().refine((s) => Number.isFinite(instantOf(s)), { message: 'not a date and time (ISO 8601, e.g. 2026-12-04T09:00:00+09:00)' });
+
 /** Where the run's code came from: git, and the CI service that ran it. */
 export const ProvenanceSchema = z.object({
   commit: z.string().nullable(),
@@ -21,7 +27,7 @@ export const ProvenanceSchema = z.object({
   /** Uncommitted changes in the work tree when the run was recorded; null when git could not tell. */
   dirty: z.boolean().nullable(),
   /** Commit time (ISO), else the run's start. */
-  time: z.string(),
+  time: isoTime,
   /** The CI service ('github-actions', 'gitlab-ci', 'buildkite', 'circleci', 'jenkins', 'azure-pipelines', 'ci'), or null for a local run. */
   ci: z.string().nullable(),
   /** A link to the CI run (or the report), where one is known. */
@@ -61,8 +67,8 @@ export const HistoryEntrySchema = z.object({
   /** runId and a hash of the run's files: the same run added twice has the same id. */
   id: z.string().regex(/^[A-Za-z0-9._-]+$/),
   runId: z.string(),
-  startedAt: z.string(),
-  recordedAt: z.string(),
+  startedAt: isoTime,
+  recordedAt: isoTime,
   source: ProvenanceSchema,
   /** Fingerprint of the host that ran the run. */
   device: z.string(),

@@ -6,10 +6,10 @@
  * schema version, a duplicate id) instead of counting it silently.
  */
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRegularText, UnsafeFileError } from '../../contract/safe-read.ts';
-import { HISTORY_SCHEMA_VERSION, HistoryEntrySchema, type HistoryEntry } from './schema.ts';
+import { HISTORY_SCHEMA_VERSION, HistoryEntrySchema, instantOf, type HistoryEntry } from './schema.ts';
 
 /** A history folder that cannot be read or written: names the file. */
 export class HistoryError extends Error {
@@ -36,13 +36,19 @@ export interface History {
 
 const ENTRY_FILE = /\.json$/;
 
-/** Oldest first: commit (or source) time, then the run's start, then id. */
+/** Oldest first: commit (or source) time, then the run's start, then id; times as instants (`09:00+09:00` is before `01:00Z`), never as strings. */
 function byTime(a: HistoryEntry, b: HistoryEntry): number {
-  return a.source.time.localeCompare(b.source.time) || a.startedAt.localeCompare(b.startedAt) || a.id.localeCompare(b.id);
+  return instantOf(a.source.time) - instantOf(b.source.time) || instantOf(a.startedAt) - instantOf(b.startedAt) || a.id.localeCompare(b.id);
 }
 
-/** Add one entry; 'added', or 'already' when this very run is in the history. Throws HistoryError when a different entry holds its id. */
-export function addEntry(dir: string, entry: HistoryEntry): { file: string; outcome: 'added' | 'already' } {
+/**
+ * Add one entry: 'added'; 'already' when this very run is there with the same figures; 'updated'
+ * when the same run (same id: run id, start and device) was added before and has changed since
+ * (finished after being added unfinished, or resumed, or its failed jobs retried): the later
+ * summary replaces the earlier one, so a run is never counted twice. Throws HistoryError when a
+ * different run holds its id.
+ */
+export function addEntry(dir: string, entry: HistoryEntry): { file: string; outcome: 'added' | 'already' | 'updated' } {
   const parsed = HistoryEntrySchema.parse(entry);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${parsed.id}.json`);
@@ -54,13 +60,23 @@ export function addEntry(dir: string, entry: HistoryEntry): { file: string; outc
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new HistoryError(`cannot write ${file}: ${(e as Error).message}`);
     const existing = readEntryFile(file);
-    if ('entry' in existing && existing.entry.runId === parsed.runId && existing.entry.device === parsed.device) return { file, outcome: 'already' };
+    if ('entry' in existing && existing.entry.runId === parsed.runId && existing.entry.device === parsed.device) {
+      if (sameFigures(existing.entry, parsed)) return { file, outcome: 'already' };
+      // The same run, summarised later: replace atomically (rename over the name).
+      renameSync(temp, file);
+      return { file, outcome: 'updated' };
+    }
     throw new HistoryError(
       `${file} already exists and holds ${'entry' in existing ? `run ${existing.entry.runId}` : `something unreadable (${existing.message})`}, not this run; remove or repair that file`,
     );
   } finally {
     rmSync(temp, { force: true });
   }
+}
+
+/** Whether two summaries of one run say the same (when they were recorded aside). */
+function sameFigures(a: HistoryEntry, b: HistoryEntry): boolean {
+  return JSON.stringify({ ...a, recordedAt: '' }) === JSON.stringify({ ...b, recordedAt: '' });
 }
 
 /** One file: its entry, or why it cannot be used. */

@@ -46,16 +46,14 @@ function jobSummary(r: JobResult, host: RunInfo['host']): HistoryJob {
   };
 }
 
-/** Entry id: the run id (sortable, readable) and a hash of what the run holds, so the same run added twice is one entry and two runs started in the same second on two machines are two. */
-function entryIdOf(data: RunData): string {
-  const digest = sha(
-    JSON.stringify([
-      data.run.runId,
-      data.run.startedAt,
-      hostFingerprint(data.run.host),
-      data.results.map((r) => [r.id, r.status, r.startedAt, r.latency?.medianMs ?? null]),
-    ]),
-  ).slice(0, 10);
+/**
+ * Entry id: the run id (sortable, readable) and a hash of which run it is: run id, start and
+ * device, so two runs started in the same second on two machines are two. Not of what the run
+ * holds (job statuses, job start times): after --resume, --retry-failed, or an unfinished run
+ * added and then finished, the same run keeps its id and its later summary replaces the earlier.
+ */
+function entryIdOf(data: RunData, device: string): string {
+  const digest = sha(JSON.stringify([data.run.runId, data.run.startedAt, device])).slice(0, 10);
   return `${data.run.runId.replace(/[^A-Za-z0-9._-]/g, '_')}-${digest}`;
 }
 
@@ -65,7 +63,7 @@ export function summarizeRun(data: RunData, source: Provenance, recordedAt = new
   return {
     schemaVersion: HISTORY_SCHEMA_VERSION,
     kind: 'mobilenet-bench-history',
-    id: entryIdOf(data),
+    id: entryIdOf(data, hostFingerprint(run.host)),
     runId: run.runId,
     startedAt: run.startedAt,
     recordedAt,

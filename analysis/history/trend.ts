@@ -1,6 +1,6 @@
 /** The trend of each job over a history: its points (median, CI, commit, link) per device and branch, and its change points with commit ranges. Pure. */
 import { changePoints, type ChangePointOptions } from './changepoints.ts';
-import type { HistoryEntry } from './schema.ts';
+import { instantOf, type HistoryEntry } from './schema.ts';
 
 export interface TrendPoint {
   time: string;
@@ -72,7 +72,8 @@ export function trendSeries(
     }
   }
   for (const s of byKey.values()) {
-    s.points.sort((a, b) => a.time.localeCompare(b.time));
+    // By instant: times with offsets do not sort as strings.
+    s.points.sort((a, b) => instantOf(a.time) - instantOf(b.time));
     s.changes = changePoints(
       s.points.map((p) => p.medianMs),
       o.changePoints,
