@@ -17,7 +17,7 @@ import { loadRunFolder } from '../contract/run-data.ts';
 import { compareRuns, DEFAULT_COMPARE_OPTIONS } from '../analysis/compare/compare.ts';
 import { formatReport } from '../analysis/compare/format.ts';
 import { DEFAULT_BASELINE_DIR, loadComparable } from '../analysis/compare/load.ts';
-import { entryOfRunFolder, recordRun } from '../analysis/history/record.ts';
+import { deviceIdOf, entryOfRunFolder, recordRun } from '../analysis/history/record.ts';
 import { describeProblems, readHistory } from '../analysis/history/store.ts';
 import { judgeFromHistory, type HistoryVerdictReport } from '../analysis/history/verdict.ts';
 import { formatHistoryJson, formatHistoryJunit, formatHistoryMarkdown } from '../analysis/history/format.ts';
@@ -36,7 +36,7 @@ mobilenet-bench ci --baseline NAME [run options]           run and compare with 
   --ci-out DIR               where the CI files go (default <run dir>/ci): comment.md, junit.xml, verdicts.json,
                              bmf.json, benchmark-smaller-is-better.json, benchmark-bigger-is-better.json
   --report-url URL           the report link in comment.md (default: the report's path)
-  --branch, --window, --min-runs, --min-effect, --significance   as compare --history
+  --branch, --window, --min-runs, --min-effect, --significance, --device-id   as compare --history
 `;
 
 const CI_OPTIONS = {
@@ -52,6 +52,7 @@ const CI_OPTIONS = {
   'min-runs': { type: 'string' },
   'min-effect': { type: 'string' },
   significance: { type: 'string' },
+  'device-id': { type: 'string' },
 } as const;
 
 /** A config narrowed to one planned job (its target, implementation and variant), for a re-run. */
@@ -93,6 +94,13 @@ export async function ciCommand(
   } catch (e) {
     throw new ConfigError((e as Error).message);
   }
+  // The device id too: a bad one is refused before the (long) run.
+  const named = { deviceId: values['device-id'] };
+  try {
+    deviceIdOf(named);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
   const overrides = overridesFromArgs(values as MatrixArgs);
   const { config } = await loadConfig(values.config, { overrides });
   const progress = progressReporter();
@@ -117,7 +125,7 @@ export async function ciCommand(
   const historyDir = values.history!;
   const history = readHistory(historyDir);
   err(describeProblems(history.problems));
-  const current = entryOfRunFolder(first.dir);
+  const current = entryOfRunFolder(first.dir, named);
   // Each look at the data tests at significance / maxRepeats: the chance of any false alarm over all looks stays ≤ significance.
   const perLook = { ...verdictOptions, significance: verdictOptions.significance / maxRepeats };
   let report: HistoryVerdictReport = judgeFromHistory(current, history.entries, perLook);
@@ -151,7 +159,7 @@ export async function ciCommand(
   writeFileSync(join(ciOut, 'junit.xml'), formatHistoryJunit(shown));
   writeFileSync(join(ciOut, 'verdicts.json'), formatHistoryJson(shown));
   if (values.record) {
-    const r = recordRun(first.dir, historyDir);
+    const r = recordRun(first.dir, historyDir, named);
     out(`History: ${r.file}${r.outcome === 'added' ? '' : ` (${r.outcome === 'already' ? 'already there' : 'updated: the same run, summarised again'})`}\n`);
   }
   out(`\n${comment}\nCI files: ${ciOut}\n`);

@@ -5,8 +5,9 @@ import { recordRun } from '../analysis/history/record.ts';
 import { describeProblems, HistoryError, pruneHistory, readHistory } from '../analysis/history/store.ts';
 import { EXIT } from '../contract/exit-codes.ts';
 
-export const HISTORY_USAGE = `mobilenet-bench history add <run dir>... --history DIR [--branch NAME] [--commit SHA] [--url URL]
-                                   add one summary per run (commit, branch, dirty flag and time from git and the CI's variables)
+export const HISTORY_USAGE = `mobilenet-bench history add <run dir>... --history DIR [--branch NAME] [--commit SHA] [--url URL] [--device-id NAME]
+                                   add one summary per run (commit, branch, dirty flag and time from git and the CI's variables;
+                                   --device-id or MOBILENET_BENCH_DEVICE_ID names the device instead of the host's fingerprint)
 mobilenet-bench history list --history DIR [--json]      runs by branch and device
 mobilenet-bench history prune --history DIR --keep N     keep the newest N runs of each branch and device
 `;
@@ -18,6 +19,7 @@ const OPTIONS = {
   branch: { type: 'string' },
   commit: { type: 'string' },
   url: { type: 'string' },
+  'device-id': { type: 'string' },
   keep: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -56,7 +58,7 @@ export async function historyCommand(
       let failed = 0;
       for (const runDir of rest) {
         try {
-          const r = recordRun(runDir, dir, { branch: values.branch, commit: values.commit, url: values.url });
+          const r = recordRun(runDir, dir, { branch: values.branch, commit: values.commit, url: values.url, deviceId: values['device-id'] });
           out(
             `${OUTCOME[r.outcome]}: ${runDir} → ${r.file} (branch ${r.entry.source.branch ?? '?'}, commit ${r.entry.source.commit?.slice(0, 12) ?? '?'}${r.entry.source.dirty ? ', dirty' : ''}, ${r.entry.jobs.length} jobs)\n`,
           );

@@ -45,7 +45,7 @@ export function renderTrendPage(history: History, series: TrendSeries[]): string
     const lastPoint = s.points.at(-1)!;
     return html`<section class="series" id="series-${i + 1}" data-device="${s.device}" data-impl="${s.impl}" data-variant="${s.variant}" data-precision="${s.precision}">
   <h3><code>${s.id}</code></h3>
-  <p class="sub">device ${s.device} · branch ${s.branch ?? '(none)'} · ${s.points.length} runs · latest ${fmtMs(lastPoint.medianMs)} ms${s.changes.length ? html` · <b>${s.changes.length} change point${s.changes.length === 1 ? '' : 's'}</b>` : ''}</p>
+  <p class="sub">device ${s.device} · branch ${s.branch ?? '(none)'}${s.sampling === 'sustained' ? ' · sustained sampling' : ''} · ${s.points.length} runs · latest ${fmtMs(lastPoint.medianMs)} ms${s.changes.length ? html` · <b>${s.changes.length} change point${s.changes.length === 1 ? '' : 's'}</b>` : ''}</p>
   <div class="chart"><canvas data-series="${i}" aria-label="median latency of ${s.id} over runs"></canvas></div>
 </section>`;
   });

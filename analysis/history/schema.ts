@@ -45,6 +45,11 @@ export const HistoryJobSchema = z.object({
   alpha: z.number().positive(),
   resolution: z.number().int().positive(),
   precision: z.string(),
+  /** Sampling mode: a sustained job ran the device hot for minutes, an ordinary one did not; never pooled or judged together. Absent in older entries: ordinary. */
+  sampling: z.enum(['ordinary', 'sustained']).default('ordinary'),
+  /** Threads asked for, and the weights' source: like compare, runs that differ in them are not judged against each other. Absent in older entries. */
+  threads: z.number().int().min(0).nullable().optional(),
+  weightsSource: z.string().optional(),
   status: z.enum(['ok', 'invalid', 'failed', 'skipped']),
   /** Fingerprint of the device that ran it (the host, or the phone/board it reported). */
   device: z.string(),
@@ -86,4 +91,6 @@ export const HistoryEntrySchema = z.object({
 
 export type Provenance = z.infer<typeof ProvenanceSchema>;
 export type HistoryJob = z.infer<typeof HistoryJobSchema>;
+/** A job as summarize writes it (sampling may be left out by older writers). */
+export type HistoryJobInput = z.input<typeof HistoryJobSchema>;
 export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;

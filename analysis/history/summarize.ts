@@ -23,7 +23,7 @@ function jobDeviceFingerprint(host: RunInfo['host'], device: Device | undefined)
   );
 }
 
-function jobSummary(r: JobResult, host: RunInfo['host']): HistoryJob {
+function jobSummary(r: JobResult, host: RunInfo['host'], hostDevice: string): HistoryJob {
   const l = r.latency;
   return {
     id: r.id,
@@ -33,8 +33,11 @@ function jobSummary(r: JobResult, host: RunInfo['host']): HistoryJob {
     alpha: r.alpha,
     resolution: r.resolution,
     precision: r.precision,
+    sampling: r.latency?.sustained ? 'sustained' : 'ordinary',
+    threads: r.threads,
+    weightsSource: r.weightsSource,
     status: r.status,
-    device: jobDeviceFingerprint(host, r.device),
+    device: r.device ? jobDeviceFingerprint(host, r.device) : hostDevice,
     medianMs: l?.medianMs ?? null,
     ci95Ms: l ? [l.ci95Ms[0], l.ci95Ms[1]] : null,
     samples: l?.samplesMs.length ?? 0,
@@ -57,18 +60,22 @@ function entryIdOf(data: RunData, device: string): string {
   return `${data.run.runId.replace(/[^A-Za-z0-9._-]/g, '_')}-${digest}`;
 }
 
-/** Summarise one run for the history. */
-export function summarizeRun(data: RunData, source: Provenance, recordedAt = new Date().toISOString()): HistoryEntry {
+/**
+ * Summarise one run for the history. `deviceId` names the host explicitly (`--device-id`, for CI
+ * machines whose kernel or memory size moves); else the host's fingerprint is its name.
+ */
+export function summarizeRun(data: RunData, source: Provenance, recordedAt = new Date().toISOString(), deviceId?: string): HistoryEntry {
   const { run } = data;
+  const hostDevice = deviceId ?? hostFingerprint(run.host);
   return {
     schemaVersion: HISTORY_SCHEMA_VERSION,
     kind: 'mobilenet-bench-history',
-    id: entryIdOf(data, hostFingerprint(run.host)),
+    id: entryIdOf(data, hostDevice),
     runId: run.runId,
     startedAt: run.startedAt,
     recordedAt,
     source,
-    device: hostFingerprint(run.host),
+    device: hostDevice,
     environment: {
       harnessVersion: run.harnessVersion,
       nodeVersion: run.host.nodeVersion,
@@ -78,6 +85,6 @@ export function summarizeRun(data: RunData, source: Provenance, recordedAt = new
       arch: run.host.arch,
       packages: run.packages,
     },
-    jobs: data.results.map((r) => jobSummary(r, run.host)),
+    jobs: data.results.map((r) => jobSummary(r, run.host, hostDevice)),
   };
 }

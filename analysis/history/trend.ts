@@ -1,6 +1,7 @@
 /** The trend of each job over a history: its points (median, CI, commit, link) per device and branch, and its change points with commit ranges. Pure. */
 import { changePoints, type ChangePointOptions } from './changepoints.ts';
 import { instantOf, type HistoryEntry } from './schema.ts';
+import { likeKey } from './comparable.ts';
 
 export interface TrendPoint {
   time: string;
@@ -31,6 +32,8 @@ export interface TrendSeries {
   impl: string;
   variant: string;
   precision: string;
+  /** Ordinary or sustained sampling: never one series. */
+  sampling: 'ordinary' | 'sustained';
   points: TrendPoint[];
   changes: TrendChange[];
 }
@@ -44,7 +47,8 @@ export function trendSeries(
   for (const e of entries) {
     for (const j of e.jobs) {
       if (j.status !== 'ok' || j.medianMs === null) continue;
-      const key = `${j.id}\u0000${j.device}\u0000${e.source.branch ?? ''}`;
+      // Runs measured otherwise (sustained against ordinary, another backend) are separate series, never one line.
+      const key = `${j.id}\u0000${j.device}\u0000${e.source.branch ?? ''}\u0000${likeKey(j)}`;
       let s = byKey.get(key);
       if (!s) {
         s = {
@@ -56,6 +60,7 @@ export function trendSeries(
           impl: j.impl,
           variant: `${j.alpha.toFixed(2)}_${j.resolution}`,
           precision: j.precision,
+          sampling: j.sampling,
           points: [],
           changes: [],
         };

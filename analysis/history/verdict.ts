@@ -13,6 +13,7 @@ import { fmtChange, fmtMs, fmtP, fmtPct } from '../../contract/format.ts';
 import { holmAdjust } from '../../contract/stats/holm.ts';
 import { median } from '../../contract/stats/describe.ts';
 import type { HistoryEntry, HistoryJob } from './schema.ts';
+import { unlikeReason } from './comparable.ts';
 import { studentTSf, t975 } from '../../contract/stats/student-t.ts';
 
 export interface HistoryVerdictOptions {
@@ -72,16 +73,33 @@ export interface HistoryVerdictReport {
   exitCode: 0 | 1;
 }
 
-/** The past runs of one job on one device (and branch), oldest first, excluding the current entry. */
-function pastOf(history: readonly HistoryEntry[], currentId: string, job: HistoryJob, o: HistoryVerdictOptions): HistoryJob[] {
+/**
+ * The past runs of one job on one device (and branch), oldest first, excluding the current entry:
+ * those measured like the current one, and how many were not (another sampling mode, backend,
+ * threads or weights) with the first difference, which are never pooled or judged against.
+ */
+function pastOf(
+  history: readonly HistoryEntry[],
+  currentId: string,
+  job: HistoryJob,
+  o: HistoryVerdictOptions,
+): { past: HistoryJob[]; unlike: number; unlikeWhy: string | null } {
   const past: HistoryJob[] = [];
+  let unlike = 0;
+  let unlikeWhy: string | null = null;
   for (const e of history) {
     if (e.id === currentId) continue;
     if (o.branch !== null && e.source.branch !== o.branch) continue;
     const j = e.jobs.find((x) => x.id === job.id && x.device === job.device);
-    if (j && j.status === 'ok' && j.medianMs !== null && j.medianMs > 0) past.push(j);
+    if (!j || j.status !== 'ok' || j.medianMs === null || !(j.medianMs > 0)) continue;
+    const why = unlikeReason(job, j);
+    if (why === null) past.push(j);
+    else {
+      unlike++;
+      unlikeWhy ??= why;
+    }
   }
-  return past.slice(-o.window);
+  return { past: past.slice(-o.window), unlike, unlikeWhy };
 }
 
 /** Mean and standard deviation of the log medians after setting aside runs beyond 6 robust σ (far enough that normal noise in 5 to 20 runs almost never reaches it; a run on a busy machine, +30 % where σ is 2 %, does) of their median. */
@@ -112,7 +130,7 @@ export function judgeFromHistory(
   const tested: { job: HistoryJobVerdict; logRatio: number }[] = [];
   for (const job of current.jobs) {
     if (job.status === 'skipped') continue;
-    const past = pastOf(history, current.id, job, o);
+    const { past, unlike, unlikeWhy } = pastOf(history, current.id, job, o);
     const base: HistoryJobVerdict = {
       id: job.id,
       verdict: 'inconclusive',
@@ -135,9 +153,13 @@ export function judgeFromHistory(
     }
     if (past.length < o.minRuns) {
       const where = `${o.branch === null ? 'any branch' : `branch ${o.branch}`} on this device`;
+      // Runs measured otherwise (a sustained run against ordinary history) are named, never judged against.
+      const notLike = unlike
+        ? `; ${unlike} more not used, measured otherwise (${unlikeWhy}): runs that differ so are never judged against each other (compare refuses them too)`
+        : '';
       jobs.push({
         ...base,
-        reason: `inconclusive: ${past.length} earlier run${past.length === 1 ? '' : 's'} of this job on ${where}, ${o.minRuns} needed: ${o.minRuns - past.length} missing`,
+        reason: `inconclusive: ${past.length} earlier run${past.length === 1 ? '' : 's'} of this job on ${where}, ${o.minRuns} needed: ${o.minRuns - past.length} missing${notLike}`,
       });
       continue;
     }
