@@ -27,6 +27,7 @@ import { MATRIX_OPTIONS, overridesFromArgs, type MatrixArgs } from './options.ts
 import { historyOptionsFrom } from './compare.ts';
 import { progressReporter } from './progress.ts';
 import { EXIT } from '../contract/exit-codes.ts';
+import { fmtLevel } from '../contract/format.ts';
 
 export const CI_USAGE = `mobilenet-bench ci --history DIR [run options] [options]   run, judge against the history, re-run undecided jobs, write CI files
 mobilenet-bench ci --baseline NAME [run options]           run and compare with a saved baseline (no re-runs)
@@ -154,7 +155,7 @@ export async function ciCommand(
   }
   // Report the family-wise level the user asked for, with the per-look level said in the comment.
   const shown = { ...report, options: { ...report.options, significance: verdictOptions.significance } };
-  const comment = `${formatHistoryMarkdown(shown, { report: reportLink })}\n_Each of up to ${maxRepeats} looks tested at ${verdictOptions.significance} ÷ ${maxRepeats}; ${reruns.size} job${reruns.size === 1 ? '' : 's'} re-run; ${((Date.now() - started) / 1000).toFixed(0)} s in all._\n`;
+  const comment = `${formatHistoryMarkdown(shown, { report: reportLink })}\n_Each of up to ${maxRepeats} looks tested at ${fmtLevel(verdictOptions.significance)} ÷ ${maxRepeats} = ${fmtLevel(verdictOptions.significance / maxRepeats)}; ${reruns.size} job${reruns.size === 1 ? '' : 's'} re-run; ${((Date.now() - started) / 1000).toFixed(0)} s in all._\n`;
   writeFileSync(join(ciOut, 'comment.md'), comment);
   writeFileSync(join(ciOut, 'junit.xml'), formatHistoryJunit(shown));
   writeFileSync(join(ciOut, 'verdicts.json'), formatHistoryJson(shown));

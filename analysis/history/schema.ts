@@ -5,7 +5,7 @@
  * Pure data, no I/O. Bump HISTORY_SCHEMA_VERSION on any incompatible change.
  */
 import { z } from 'zod';
-import { LIMITS } from '../../contract/results.ts';
+import { LIMITS, latencySummaryIssues } from '../../contract/results.ts';
 
 /** Version of the files in a history folder. */
 export const HISTORY_SCHEMA_VERSION = 1;
@@ -37,40 +37,48 @@ export const ProvenanceSchema = z.object({
 });
 
 /** One job of a recorded run. */
-export const HistoryJobSchema = z.object({
-  id: z.string(),
-  target: z.string(),
-  impl: z.string(),
-  backend: z.string(),
-  alpha: z.number().positive(),
-  resolution: z.number().int().positive(),
-  precision: z.string(),
-  /** Sampling mode: a sustained job ran the device hot for minutes, an ordinary one did not; never pooled or judged together. Absent in older entries: ordinary. */
-  sampling: z.enum(['ordinary', 'sustained']).default('ordinary'),
-  /** Threads asked for, and the weights' source: like compare, runs that differ in them are not judged against each other. Absent in older entries. */
-  threads: z.number().int().min(0).nullable().optional(),
-  weightsSource: z.string().optional(),
-  status: z.enum(['ok', 'invalid', 'failed', 'skipped']),
-  /** Fingerprint of the device that ran it (the host, or the phone/board it reported). */
-  device: z.string(),
-  medianMs: latencyMs.nullable(),
-  ci95Ms: z.tuple([latencyMs, latencyMs]).nullable(),
-  samples: z.number().int().min(0).max(LIMITS.count),
-  /** With repeats: each process's median, in order. */
-  processMediansMs: z.array(latencyMs).optional(),
-  /** Precision the median reached: half-width of its 95 % CI ÷ median. */
-  relativeHalfWidth: z.number().min(0).nullable(),
-  peakRssBytes: bytes.nullable(),
-  top1: fraction.nullable(),
-  agreementTop1: fraction.nullable(),
-});
+export const HistoryJobSchema = z
+  .object({
+    id: z.string(),
+    target: z.string(),
+    impl: z.string(),
+    backend: z.string(),
+    alpha: z.number().positive(),
+    resolution: z.number().int().positive(),
+    precision: z.string(),
+    /** Sampling mode: a sustained job ran the device hot for minutes, an ordinary one did not; never pooled or judged together. Absent in older entries: ordinary. */
+    sampling: z.enum(['ordinary', 'sustained']).default('ordinary'),
+    /** Threads asked for, and the weights' source: like compare, runs that differ in them are not judged against each other. Absent in older entries. */
+    threads: z.number().int().min(0).nullable().optional(),
+    weightsSource: z.string().optional(),
+    status: z.enum(['ok', 'invalid', 'failed', 'skipped']),
+    /** Fingerprint of the device that ran it (the host, or the phone/board it reported). */
+    device: z.string(),
+    medianMs: latencyMs.nullable(),
+    ci95Ms: z.tuple([latencyMs, latencyMs]).nullable(),
+    samples: z.number().int().min(0).max(LIMITS.count),
+    /** With repeats: each process's median, in order. */
+    processMediansMs: z.array(latencyMs).optional(),
+    /** Precision the median reached: half-width of its 95 % CI ÷ median. */
+    relativeHalfWidth: z.number().min(0).nullable(),
+    peakRssBytes: bytes.nullable(),
+    top1: fraction.nullable(),
+    agreementTop1: fraction.nullable(),
+  })
+  .superRefine((j, ctx) => {
+    // The results schema's own rule: a history entry holds no number a results line could not.
+    for (const issue of latencySummaryIssues(j)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  });
 
 /** One file of a history folder. */
 export const HistoryEntrySchema = z.object({
   schemaVersion: z.literal(HISTORY_SCHEMA_VERSION),
   kind: z.literal('mobilenet-bench-history'),
   /** runId and a hash of the run's files: the same run added twice has the same id. */
-  id: z.string().regex(/^[A-Za-z0-9._-]+$/),
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/)
+    .max(120),
   runId: z.string(),
   startedAt: isoTime,
   recordedAt: isoTime,

@@ -53,7 +53,14 @@ export function addEntry(dir: string, entry: HistoryEntry): { file: string; outc
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${parsed.id}.json`);
   const temp = join(dir, `.${parsed.id}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  writeFileSync(temp, `${JSON.stringify(parsed)}\n`);
+  try {
+    writeFileSync(temp, `${JSON.stringify(parsed)}\n`);
+  } catch (e) {
+    rmSync(temp, { force: true });
+    throw new HistoryError(
+      `cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; check that ${dir} is a writable folder with free space`,
+    );
+  }
   try {
     linkSync(temp, file);
     return { file, outcome: 'added' };

@@ -57,7 +57,8 @@ function jobSummary(r: JobResult, host: RunInfo['host'], hostDevice: string): Hi
  */
 function entryIdOf(data: RunData, device: string): string {
   const digest = sha(JSON.stringify([data.run.runId, data.run.startedAt, device])).slice(0, 10);
-  return `${data.run.runId.replace(/[^A-Za-z0-9._-]/g, '_')}-${digest}`;
+  // The readable part is capped: a file name holds 255 bytes, and the digest already covers the whole id.
+  return `${data.run.runId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100)}-${digest}`;
 }
 
 /**

@@ -9,7 +9,7 @@
  * false-alarm rate stays at `significance` for 128 jobs as for one), and a change must also
  * exceed `minEffect`. Pure: entries in, verdicts out.
  */
-import { fmtChange, fmtMs, fmtP, fmtPct } from '../../contract/format.ts';
+import { fmtChange, fmtLevel, fmtMs, fmtP, fmtPct } from '../../contract/format.ts';
 import { holmAdjust } from '../../contract/stats/holm.ts';
 import { median } from '../../contract/stats/describe.ts';
 import type { HistoryEntry, HistoryJob } from './schema.ts';
@@ -195,7 +195,7 @@ export function judgeFromHistory(
     const change = `${fmtChange(job.ratio! - 1)} (95 % interval ${fmtChange(job.interval![0] - 1)} … ${fmtChange(job.interval![1] - 1)}) against ${fmtMs(job.historyCentreMs)}, the geometric mean of ${job.runs} runs${job.currentRuns > 1 ? ` (current: ${job.currentRuns} runs)` : ''}${job.outliers ? ` (${job.outliers} outlying run${job.outliers === 1 ? '' : 's'} set aside)` : ''}`;
     if (significant && large) {
       job.verdict = logRatio > 0 ? 'slower' : 'faster';
-      job.reason = `${change}; p = ${fmtP(job.p)}, Holm-adjusted ${fmtP(job.pAdjusted)} < ${o.significance}`;
+      job.reason = `${change}; p = ${fmtP(job.p)}, Holm-adjusted ${fmtP(job.pAdjusted)} < ${fmtLevel(o.significance)}`;
     } else if (large) {
       job.verdict = 'inconclusive';
       job.undecided = true;
