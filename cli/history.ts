@@ -97,7 +97,9 @@ export async function historyCommand(
       const groups = new Map<string, typeof h.entries>();
       for (const e of h.entries) {
         const key = `branch ${e.source.branch ?? '(none)'} · device ${e.device} (${e.environment.cpuModel}, ${e.environment.cores} cores, ${e.environment.os} ${e.environment.arch})`;
-        groups.set(key, [...(groups.get(key) ?? []), e]);
+        const list = groups.get(key);
+        if (list) list.push(e);
+        else groups.set(key, [e]);
       }
       out(
         `${h.entries.length} run${h.entries.length === 1 ? '' : 's'} in ${dir}${h.problems.length ? ` (${h.problems.length} file${h.problems.length === 1 ? '' : 's'} not counted, see above)` : ''}\n`,

@@ -351,13 +351,10 @@ export const RunInstanceSchema = z.object({
 export const RunInfoSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   /** Names folders and files (history entries, published pages): a harness makes ~20 characters; past 128 a file name can overflow (ENAMETOOLONG), so it is refused. */
-  runId: z
-    .string()
-    .min(1, { message: 'must not be empty' })
-    .max(128, {
-      message:
-        'must be at most 128 characters: a run id names folders and files (history entries, published pages); the harness makes ids like 2026-12-04T03-41-56Z',
-    }),
+  runId: z.string().min(1, { message: 'must not be empty' }).max(128, {
+    message:
+      'must be at most 128 characters: a run id names folders and files (history entries, published pages); the harness makes ids like 2026-12-04T03-41-56Z',
+  }),
   startedAt: z.string(),
   /** Set when the run finished (also after a resume). */
   endedAt: z.string().nullable(),

@@ -45,10 +45,15 @@ export function renderTrendPage(history: History, series: TrendSeries[]): string
     const lastPoint = s.points.at(-1)!;
     return html`<section class="series" id="series-${i + 1}" data-device="${s.device}" data-impl="${s.impl}" data-variant="${s.variant}" data-precision="${s.precision}">
   <h3><code>${s.id}</code></h3>
-  <p class="sub">device ${s.device} · branch ${s.branch ?? '(none)'}${s.sampling === 'sustained' ? ' · sustained sampling' : ''} · ${s.points.length} runs · latest ${fmtMs(lastPoint.medianMs)} ms${s.changes.length ? html` · <b>${s.changes.length} change point${s.changes.length === 1 ? '' : 's'}</b>` : ''}</p>
+  <p class="sub">device ${s.device} · branch ${s.branch ?? '(none)'}${s.sampling === 'sustained' ? ' · sustained sampling' : ''} · ${s.points.length} runs${s.omitted ? ` (the last of ${s.points.length + s.omitted})` : ''} · latest ${fmtMs(lastPoint.medianMs)} ms${s.changes.length ? html` · <b>${s.changes.length} change point${s.changes.length === 1 ? '' : 's'}</b>` : ''}</p>
   <div class="chart"><canvas data-series="${i}" aria-label="median latency of ${s.id} over runs"></canvas></div>
 </section>`;
   });
+  // The window: what the page leaves out is said on the page, with how to see it.
+  const cut = series.filter((s) => s.omitted > 0);
+  const windowNote = cut.length
+    ? html`<p class="notice">Each chart shows the last ${Math.max(...cut.map((s) => s.points.length))} runs of its job series: older runs of ${cut.length} of ${series.length} series were left out (${cut.reduce((a, s) => a + s.omitted, 0)} points in all), and no change point is searched among them. <code>mobilenet-bench trend --all</code> draws every run.</p>`
+    : '';
   const problems = history.problems.length
     ? html`<p class="notice">${history.problems.length} file(s) of the history were not counted: ${history.problems.map((p) => html`<br><code>${p.file}</code>: ${p.message}`)}</p>`
     : '';
@@ -71,6 +76,7 @@ ${
     ? html`<div class="table-wrap"><table><thead><tr><th>when</th><th>job</th><th>commits</th><th>step</th></tr></thead><tbody>${changes.map(({ s, c, anchor }) => html`<tr><td>${c.time}</td><td><a href="#${anchor}"><code>${s.id}</code></a> (${s.device}, ${s.branch ?? '—'})</td><td><code>${short(c.fromCommit)}</code> … <code>${short(c.toCommit)}</code></td><td class="${c.step > 1 ? 'step-up' : 'step-down'}">${fmtChange(c.step - 1)}</td></tr>`)}</tbody></table></div>`
     : html`<p>No change point in any job's history (PELT on log medians; a step must be at least 3 %).</p>`
 }
+${windowNote}
 ${problems}
 </section>
 <section class="run" id="jobs"><h2>Jobs</h2>

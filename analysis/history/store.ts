@@ -109,6 +109,25 @@ function readEntryFile(file: string): { entry: HistoryEntry } | { message: strin
   return { entry: parsed.data };
 }
 
+/** The strings every run repeats (job ids, runtimes, devices), kept once: a 5,000-run × 128-job history holds 640,000 copies of each otherwise. */
+function internStrings(e: HistoryEntry, pool: Map<string, string>): void {
+  const once = (s: string) => {
+    const kept = pool.get(s);
+    if (kept !== undefined) return kept;
+    pool.set(s, s);
+    return s;
+  };
+  for (const j of e.jobs) {
+    j.id = once(j.id);
+    j.target = once(j.target);
+    j.impl = once(j.impl);
+    j.backend = once(j.backend);
+    j.precision = once(j.precision);
+    j.device = once(j.device);
+    if (j.weightsSource !== undefined) j.weightsSource = once(j.weightsSource);
+  }
+}
+
 /** Read a history folder (a missing folder is an empty history). */
 export function readHistory(dir: string): History {
   let names: string[];
@@ -124,6 +143,7 @@ export function readHistory(dir: string): History {
   const fileOf = new Map<HistoryEntry, string>();
   const problems: HistoryProblem[] = [];
   const seen = new Map<string, string>();
+  const pool = new Map<string, string>();
   for (const name of names) {
     const file = join(dir, name);
     const r = readEntryFile(file);
@@ -144,6 +164,7 @@ export function readHistory(dir: string): History {
       continue;
     }
     seen.set(r.entry.id, file);
+    internStrings(r.entry, pool);
     entries.push(r.entry);
     fileOf.set(r.entry, file);
   }
@@ -157,7 +178,9 @@ export function pruneHistory(dir: string, keep: number): string[] {
   const groups = new Map<string, HistoryEntry[]>();
   for (const e of history.entries) {
     const key = `${e.source.branch ?? ''}\u0000${e.device}`;
-    groups.set(key, [...(groups.get(key) ?? []), e]);
+    const list = groups.get(key);
+    if (list) list.push(e);
+    else groups.set(key, [e]);
   }
   const removed: string[] = [];
   for (const list of groups.values()) {

@@ -73,25 +73,40 @@ export interface HistoryVerdictReport {
   exitCode: 0 | 1;
 }
 
+/** Key of one job on one device. */
+const jobKey = (j: HistoryJob) => `${j.id}\u0000${j.device}`;
+
 /**
- * The past runs of one job on one device (and branch), oldest first, excluding the current entry:
- * those measured like the current one, and how many were not (another sampling mode, backend,
- * threads or weights) with the first difference, which are never pooled or judged against.
+ * Each (job, device) of the history's usable runs on the baseline branch, oldest first, excluding
+ * the current entry: built in one pass, so judging 128 jobs against 5,000 runs reads each run
+ * once (a search per job took 20 s there).
  */
-function pastOf(
-  history: readonly HistoryEntry[],
-  currentId: string,
-  job: HistoryJob,
-  o: HistoryVerdictOptions,
-): { past: HistoryJob[]; unlike: number; unlikeWhy: string | null } {
-  const past: HistoryJob[] = [];
-  let unlike = 0;
-  let unlikeWhy: string | null = null;
+function indexPast(history: readonly HistoryEntry[], currentId: string, o: HistoryVerdictOptions): Map<string, HistoryJob[]> {
+  const byKey = new Map<string, HistoryJob[]>();
   for (const e of history) {
     if (e.id === currentId) continue;
     if (o.branch !== null && e.source.branch !== o.branch) continue;
-    const j = e.jobs.find((x) => x.id === job.id && x.device === job.device);
-    if (!j || j.status !== 'ok' || j.medianMs === null || !(j.medianMs > 0)) continue;
+    for (const j of e.jobs) {
+      if (j.status !== 'ok' || j.medianMs === null || !(j.medianMs > 0)) continue;
+      const k = jobKey(j);
+      const list = byKey.get(k);
+      if (list) list.push(j);
+      else byKey.set(k, [j]);
+    }
+  }
+  return byKey;
+}
+
+/**
+ * The past runs of one job on one device (and branch), oldest first: those measured like the
+ * current one, and how many were not (another sampling mode, backend, threads or weights) with the
+ * first difference, which are never pooled or judged against.
+ */
+function pastOf(index: Map<string, HistoryJob[]>, job: HistoryJob, o: HistoryVerdictOptions): { past: HistoryJob[]; unlike: number; unlikeWhy: string | null } {
+  const past: HistoryJob[] = [];
+  let unlike = 0;
+  let unlikeWhy: string | null = null;
+  for (const j of index.get(jobKey(job)) ?? []) {
     const why = unlikeReason(job, j);
     if (why === null) past.push(j);
     else {
@@ -128,9 +143,10 @@ export function judgeFromHistory(
   const o = { ...DEFAULT_HISTORY_VERDICT_OPTIONS, ...options };
   const jobs: HistoryJobVerdict[] = [];
   const tested: { job: HistoryJobVerdict; logRatio: number }[] = [];
+  const index = indexPast(history, current.id, o);
   for (const job of current.jobs) {
     if (job.status === 'skipped') continue;
-    const { past, unlike, unlikeWhy } = pastOf(history, current.id, job, o);
+    const { past, unlike, unlikeWhy } = pastOf(index, job, o);
     const base: HistoryJobVerdict = {
       id: job.id,
       verdict: 'inconclusive',
@@ -208,12 +224,11 @@ export function judgeFromHistory(
     }
   });
   const notes: string[] = [];
+  // Runs that hold these jobs, but none on this device (sets: one pass over the history).
+  const currentKeys = new Set(current.jobs.map(jobKey));
+  const currentIds = new Set(current.jobs.map((c) => c.id));
   const otherDevice = history.filter(
-    (e) =>
-      e.id !== current.id &&
-      e.jobs.length > 0 &&
-      e.jobs.every((j) => !current.jobs.some((c) => c.id === j.id && c.device === j.device)) &&
-      e.jobs.some((j) => current.jobs.some((c) => c.id === j.id)),
+    (e) => e.id !== current.id && e.jobs.length > 0 && e.jobs.every((j) => !currentKeys.has(jobKey(j))) && e.jobs.some((j) => currentIds.has(j.id)),
   );
   if (otherDevice.length)
     notes.push(
