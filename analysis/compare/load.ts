@@ -168,7 +168,11 @@ export function saveBaseline(
 }
 
 /** Saved baselines in `dir`: name, file, run id, when saved, job count. */
-export function listBaselines(dir = DEFAULT_BASELINE_DIR): { name: string; file: string; runId: string; savedAt: string; jobs: number; runs: number }[] {
+export function listBaselines(
+  dir = DEFAULT_BASELINE_DIR,
+  /** Filled with each file left out and why (a FIFO, a symlink to a device, a broken baseline): named, never read or counted silently. */
+  skipped: { file: string; reason: string }[] = [],
+): { name: string; file: string; runId: string; savedAt: string; jobs: number; runs: number }[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
@@ -178,7 +182,8 @@ export function listBaselines(dir = DEFAULT_BASELINE_DIR): { name: string; file:
         const d = loadBaselineFile(join(dir, f));
         const raw = parseJson(join(dir, f)) as { savedAt: string };
         return [{ name: d.label, file: join(dir, f), runId: d.run.runId, savedAt: raw.savedAt, jobs: d.results.length, runs: 1 + (d.repeats?.length ?? 0) }];
-      } catch {
+      } catch (e) {
+        skipped.push({ file: join(dir, f), reason: (e as Error).message });
         return [];
       }
     });

@@ -5,7 +5,9 @@
  * /usr/bin/time -v: wall time, peak RSS, and the size of the trend page. The load average is
  * printed before and after: on a shared machine the times move with it.
  *
- *   node --import tsx test/bench/history-size.ts [--runs N] [--jobs N] [--skip-all]
+ *   node --import tsx test/bench/history-size.ts [--runs N] [--jobs N] [--skip-all] [--keep DIR]
+ *
+ * `--keep DIR` generates into DIR (which must not exist) and leaves it there, to profile against.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -20,7 +22,12 @@ import { tempDir } from '../helpers/temp-dirs.ts';
 import { gaussian } from '../history/fixture.ts';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '5000' }, jobs: { type: 'string', default: '128' }, 'skip-all': { type: 'boolean', default: false } },
+  options: {
+    runs: { type: 'string', default: '5000' },
+    jobs: { type: 'string', default: '128' },
+    'skip-all': { type: 'boolean', default: false },
+    keep: { type: 'string' },
+  },
 });
 const RUNS = Number(values.runs);
 const JOBS = Number(values.jobs);
@@ -39,7 +46,8 @@ function jobIds(n: number): string[] {
   return ids.slice(0, n);
 }
 
-const root = tempDir('mnb-bench-history-size-');
+const root = values.keep ?? tempDir('mnb-bench-history-size-');
+if (values.keep) mkdirSync(values.keep);
 const ids = jobIds(JOBS);
 const base = (i: number) => 2 + (i % 37);
 const current = writeRunFolder(

@@ -118,3 +118,15 @@ test('readRegularFile: a symlink to a regular file is read; a file over the cap 
     (e) => e instanceof UnsafeFileError && /over the limit/.test(e.reason),
   );
 });
+
+test('baseline list: a FIFO among the baselines is named and left out, never read', () => {
+  const root = tempDir('mnb-hostile-list-');
+  const run = writeRunFolder(join(root, 'run'), [jobLine('node/reference/0.25_128')], 'r1');
+  const dir = join(root, 'baselines');
+  assert.equal(runCli(['baseline', 'save', run, '--dir', dir, '--name', 'good'], { timeoutMs: 30_000 }).status, 0);
+  mkfifo(join(dir, 'pipe.json'));
+  const r = runCli(['baseline', 'list', '--dir', dir], { timeoutMs: 30_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^good /m);
+  assert.match(r.stderr, /baseline: .*pipe\.json left out: .*a FIFO \(named pipe\), not read/);
+});
