@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The harness is TypeScript run through tsx, so there is no build step to forget.
-import { register } from 'tsx/esm/api';
+// The CLI runs the built JavaScript in dist/. In a checkout whose sources changed since the last
+// build, the guard rebuilds it first (a second or two), so a stale dist/ never runs silently.
+import { ensureBuilt } from '../scripts/build.mjs';
 
-register();
-await import('../cli/main.ts');
+await ensureBuilt();
+await import('../dist/cli/main.js');

@@ -7,12 +7,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runnerFor } from '../runners/index.ts';
-import { loadConfig } from '../harness/config/load.ts';
+import { resolveRunConfig, runConfig } from '../api/run.ts';
 import type { Config } from '../harness/config/schema.ts';
 import { ConfigError } from '../contract/config-error.ts';
 import { planJobs, type Job } from '../harness/plan.ts';
-import { runBenchmark } from '../harness/run.ts';
 import { loadRunFolder } from '../contract/run-data.ts';
 import { compareRuns, DEFAULT_COMPARE_OPTIONS } from '../analysis/compare/compare.ts';
 import { formatReport } from '../analysis/compare/format.ts';
@@ -22,12 +20,13 @@ import { describeProblems, readHistory } from '../analysis/history/store.ts';
 import { judgeFromHistory, type HistoryVerdictReport } from '../analysis/history/verdict.ts';
 import { formatHistoryJson, formatHistoryJunit, formatHistoryMarkdown } from '../analysis/history/format.ts';
 import { renderExport, EXPORT_FORMATS, type ExportFormat } from '../reports/exports.ts';
-import { writeReport } from '../reports/build.ts';
 import { MATRIX_OPTIONS, overridesFromArgs, type MatrixArgs } from './options.ts';
 import { historyOptionsFrom } from './compare.ts';
 import { progressReporter } from './progress.ts';
 import { EXIT } from '../contract/exit-codes.ts';
 import { fmtLevel } from '../contract/format.ts';
+import { refuseOutputsOverInputs } from '../contract/output-guard.ts';
+import { redactUrl } from '../contract/secrets.ts';
 
 export const CI_USAGE = `mobilenet-bench ci --history DIR [run options] [options]   run, judge against the history, re-run undecided jobs, write CI files
 mobilenet-bench ci --baseline NAME [run options]           run and compare with a saved baseline (no re-runs)
@@ -95,6 +94,14 @@ export async function ciCommand(
   } catch (e) {
     throw new ConfigError((e as Error).message);
   }
+  // Before the (long) run: neither the CI files nor the run folder may land in the history they are judged against.
+  if (values.history) {
+    const outputs = [
+      ...(values['ci-out'] ? [{ path: values['ci-out'], option: '--ci-out' }] : []),
+      ...(values.out ? [{ path: values.out, option: '--out' }] : []),
+    ];
+    refuseOutputsOverInputs(outputs, [{ folder: values.history, what: 'history folder' }]);
+  }
   // The device id too: a bad one is refused before the (long) run.
   const named = { deviceId: values['device-id'] };
   try {
@@ -103,16 +110,19 @@ export async function ciCommand(
     throw new ConfigError((e as Error).message);
   }
   const overrides = overridesFromArgs(values as MatrixArgs);
-  const { config } = await loadConfig(values.config, { overrides });
+  const config = await resolveRunConfig(undefined, { ...(values.config ? { configFile: values.config } : {}), overrides });
   const progress = progressReporter();
   const started = Date.now();
-  const first = await runBenchmark({ config, environment: overrides.environment, runnerFor, ...(values.out ? { outDir: values.out } : {}), onEvent: progress });
-  const reportPath = writeReport(first.dir);
-  const ciOut = values['ci-out'] ?? join(first.dir, 'ci');
+  // The history gets this run only with --record (below), whatever the config's `history` says.
+  const first = await runConfig(config, { overrides, ...(values.out ? { outDir: values.out } : {}), onEvent: progress, history: false });
+  if (first.report && 'error' in first.report) throw new Error(`the report could not be built: ${first.report.error}`);
+  const reportPath = first.report ? first.report.path : join(first.runDir, 'report.html');
+  const ciOut = values['ci-out'] ?? join(first.runDir, 'ci');
   mkdirSync(ciOut, { recursive: true });
-  const data = loadRunFolder(first.dir);
+  const data = loadRunFolder(first.runDir);
   for (const f of Object.keys(EXPORT_FORMATS) as ExportFormat[]) writeFileSync(join(ciOut, EXPORT_FORMATS[f]), renderExport(data, f));
-  const reportLink = values['report-url'] ?? relative(ciOut, reportPath);
+  // A URL from a flag may hold user:password@: the PR comment shows it without.
+  const reportLink = values['report-url'] ? redactUrl(values['report-url']) : relative(ciOut, reportPath);
 
   if (values.baseline) {
     const report = compareRuns(loadComparable(values.baseline, values.baselines ?? DEFAULT_BASELINE_DIR), data, DEFAULT_COMPARE_OPTIONS);
@@ -126,7 +136,7 @@ export async function ciCommand(
   const historyDir = values.history!;
   const history = readHistory(historyDir);
   err(describeProblems(history.problems));
-  const current = entryOfRunFolder(first.dir, named);
+  const current = entryOfRunFolder(first.runDir, named);
   // Each look at the data tests at significance / maxRepeats: the chance of any false alarm over all looks stays ≤ significance.
   const perLook = { ...verdictOptions, significance: verdictOptions.significance / maxRepeats };
   let report: HistoryVerdictReport = judgeFromHistory(current, history.entries, perLook);
@@ -141,12 +151,12 @@ export async function ciCommand(
     for (const u of undecided) {
       const job = plan.jobs.find((j) => j.id === u.id);
       if (!job) continue;
-      const again = await runBenchmark({
-        config: configForJob(config, job),
-        environment: overrides.environment,
-        runnerFor,
-        outDir: join(first.dir, 'reruns', `${look}-${u.id.replace(/[^A-Za-z0-9._-]/g, '_')}`),
+      const again = await runConfig(configForJob(config, job), {
+        overrides,
+        outDir: join(first.runDir, 'reruns', `${look}-${u.id.replace(/[^A-Za-z0-9._-]/g, '_')}`),
         onEvent: progress,
+        report: false,
+        history: false,
       });
       const r = again.results.find((x) => x.id === u.id);
       if (r?.status === 'ok' && r.latency) reruns.set(u.id, [...(reruns.get(u.id) ?? []), r.latency.medianMs]);
@@ -160,7 +170,7 @@ export async function ciCommand(
   writeFileSync(join(ciOut, 'junit.xml'), formatHistoryJunit(shown));
   writeFileSync(join(ciOut, 'verdicts.json'), formatHistoryJson(shown));
   if (values.record) {
-    const r = recordRun(first.dir, historyDir, named);
+    const r = recordRun(first.runDir, historyDir, named);
     out(`History: ${r.file}${r.outcome === 'added' ? '' : ` (${r.outcome === 'already' ? 'already there' : 'updated: the same run, summarised again'})`}\n`);
   }
   out(`\n${comment}\nCI files: ${ciOut}\n`);

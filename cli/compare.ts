@@ -4,8 +4,7 @@ import { parseArgs } from 'node:util';
 import { compareRuns, DEFAULT_COMPARE_OPTIONS, type CompareOptions } from '../analysis/compare/compare.ts';
 import { FORMATS, formatReport, type Format } from '../analysis/compare/format.ts';
 import { DEFAULT_BASELINE_DIR, loadComparable } from '../analysis/compare/load.ts';
-import { guardInputOf, refuseOutputsOverInputs, resolvedPath } from '../contract/output-guard.ts';
-import { dirname } from 'node:path';
+import { guardInputOf, refuseOutputsOverInputs } from '../contract/output-guard.ts';
 import { entryOfRunFolder } from '../analysis/history/record.ts';
 import { describeProblems, readHistory } from '../analysis/history/store.ts';
 import { DEFAULT_HISTORY_VERDICT_OPTIONS, judgeFromHistory, type HistoryVerdictOptions } from '../analysis/history/verdict.ts';
@@ -182,14 +181,8 @@ function compareWithHistory(
   const outputs = (['markdown', 'json', 'junit'] as const).flatMap((k) =>
     typeof values[k] === 'string' ? [{ path: values[k] as string, option: `--${k}` }] : [],
   );
-  refuseOutputsOverInputs(outputs, [guardInputOf(positionals[0])]);
-  // A .json written into the history folder would be read back as a (broken) entry.
-  for (const o of outputs) {
-    if (dirname(resolvedPath(o.path)) === resolvedPath(values.history as string))
-      throw new UsageError(
-        `${o.option} ${o.path}: refusing to write into the history folder ${values.history}, whose every .json file is read as a run; choose a path outside it`,
-      );
-  }
+  // A file written into the history folder would be read back as a (broken) entry: the guard's folder input refuses any path there.
+  refuseOutputsOverInputs(outputs, [guardInputOf(positionals[0]), { folder: values.history as string, what: 'history folder' }]);
   const history = readHistory(values.history as string);
   // Files left out are named, never counted silently.
   err(describeProblems(history.problems));

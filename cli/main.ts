@@ -31,6 +31,8 @@ const EXPECTED_ERRORS = new Set([
   'ImageDecodeError',
   'ResumeError',
   'HistoryError',
+  'RunIdCollisionError',
+  'OutputOverwritesInputError',
 ]);
 
 /** Run one CLI invocation; returns the process exit code. */

@@ -1,18 +1,13 @@
 /** `mobilenet-bench run` and `mobilenet-bench list`. */
-import { loadsProbePage, runnerFor } from '../runners/index.ts';
-import { pageBundleInfo, type PageBundleInfo } from '../runners/page/build.ts';
-import type { Config } from '../harness/config/schema.ts';
+import { probePageFor, run } from '../api/run.ts';
 import { loadConfig } from '../harness/config/load.ts';
 import { planJobs } from '../harness/plan.ts';
-import { runBenchmark } from '../harness/run.ts';
 import { checkResumeOptions, overridesFromArgs, parseMatrixArgs } from './options.ts';
 import { progressReporter } from './progress.ts';
 import { onInterrupt, type RunProgress } from './interrupt.ts';
 import { summaryTable } from './summary.ts';
-import { writeReport } from '../reports/build.ts';
 import { DEFAULT_CROP } from '../models/preprocess.ts';
 import { EXIT } from '../contract/exit-codes.ts';
-import { recordRun } from '../analysis/history/record.ts';
 
 export const RUN_USAGE = `mobilenet-bench run [options]      run the matrix and write results/<run>/results.jsonl + run.json + report.html
 mobilenet-bench list [options]     print the planned jobs (and skipped ones, with the reason)
@@ -46,19 +41,9 @@ Options:
   --history DIR              when the run ends, add its summary to the history folder DIR (docs/history.md)
 `;
 
-/** The probe page's size when a target loads it (building it if needed); null otherwise or when it cannot be built (the jobs then say why). */
-async function pageBundleFor(config: Config): Promise<PageBundleInfo | null> {
-  if (!config.targets.some(loadsProbePage)) return null;
-  try {
-    return await pageBundleInfo();
-  } catch {
-    return null;
-  }
-}
-
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
 
-/** `run`: returns the exit code (0 when every job is ok or skipped, 1 otherwise). */
+/** `run`: a client of the API's run(); returns the exit code (0 when every job is ok or skipped, 1 otherwise). */
 export async function runCommand(argv: string[]): Promise<number> {
   const args = parseMatrixArgs(argv);
   if (args.help) {
@@ -67,48 +52,37 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   checkResumeOptions(args);
   const overrides = overridesFromArgs(args);
-  // A resume plans from run.json alone: no config file is read (it may have changed since).
-  const config = args.resume ? undefined : (await loadConfig(args.config, { overrides })).config;
-  const pageBundle = config ? await pageBundleFor(config) : null;
   // Ctrl-C: say where the results are and how to resume (the run folder is known once it starts).
   const progress: RunProgress = { dir: null, finished: 0 };
   const report = progressReporter();
   const stopListening = onInterrupt(progress);
-  const { dir, results } = await runBenchmark({
-    config,
-    environment: overrides.environment,
-    runnerFor,
-    ...(pageBundle ? { runInfoExtra: { pageBundle } } : {}),
+  const outcome = await run(undefined, {
+    ...(args.config ? { configFile: args.config } : {}),
+    overrides,
     ...(args.out ? { outDir: args.out } : {}),
-    ...(args.resume ? { resumeDir: args.resume, retryFailed: Boolean(args['retry-failed']), workers: overrides.workers } : {}),
+    ...(args.resume ? { resume: { dir: args.resume, retryFailed: Boolean(args['retry-failed']), workers: overrides.workers } } : {}),
+    ...(args.history ? { history: args.history } : {}),
     onEvent: (e) => {
       if (e.type === 'start') progress.dir = e.dir;
       if (e.type === 'job-end') progress.finished++;
       report(e);
     },
   }).finally(stopListening);
-  process.stdout.write(`\n${summaryTable(results)}\n\nResults: ${dir}/results.jsonl\n`);
-  // The HTML report is a view of the results: if it cannot be built, the run still stands.
-  try {
-    process.stdout.write(`Report: ${writeReport(dir)}\n`);
-  } catch (e) {
-    process.stderr.write(`mobilenet-bench: the report could not be built (${(e as Error).message}); try \`mobilenet-bench report ${dir}\`\n`);
+  const dir = outcome.runDir;
+  process.stdout.write(`\n${summaryTable(outcome.results)}\n\nResults: ${dir}/results.jsonl\n`);
+  if (outcome.report && 'path' in outcome.report) process.stdout.write(`Report: ${outcome.report.path}\n`);
+  else if (outcome.report)
+    process.stderr.write(`mobilenet-bench: the report could not be built (${outcome.report.error}); try \`mobilenet-bench report ${dir}\`\n`);
+  if (outcome.history && 'file' in outcome.history)
+    process.stdout.write(
+      `History: ${outcome.history.file}${outcome.history.added ? '' : ` (${outcome.history.outcome === 'updated' ? 'updated: the same run, summarised again' : 'already there'})`}\n`,
+    );
+  else if (outcome.history) {
+    process.stderr.write(
+      `mobilenet-bench: the run was not added to the history (${outcome.history.error}); try \`mobilenet-bench history add ${dir} --history ${outcome.history.dir}\`\n`,
+    );
   }
-  // The history is a summary of the results: if it cannot be written, the run still stands.
-  const historyDir = args.history ?? config?.history;
-  if (historyDir) {
-    try {
-      const r = recordRun(dir, historyDir);
-      process.stdout.write(
-        `History: ${r.file}${r.outcome === 'added' ? '' : ` (${r.outcome === 'already' ? 'already there' : 'updated: the same run, summarised again'})`}\n`,
-      );
-    } catch (e) {
-      process.stderr.write(
-        `mobilenet-bench: the run was not added to the history (${(e as Error).message}); try \`mobilenet-bench history add ${dir} --history ${historyDir}\`\n`,
-      );
-    }
-  }
-  return results.some((r) => r.status === 'failed' || r.status === 'invalid') ? EXIT.failed : EXIT.ok;
+  return outcome.exitCode;
 }
 
 /** `list`: the plan without running it. */
@@ -122,7 +96,7 @@ export async function listCommand(argv: string[]): Promise<number> {
     process.stdout.write(`\n${plan.skipped.length} skipped:\n`);
     for (const s of plan.skipped) process.stdout.write(`  ${s.id}: ${s.refused ? '(will fail) ' : ''}${s.reason}\n`);
   }
-  const page = await pageBundleFor(config);
+  const page = await probePageFor(config);
   if (page) {
     process.stdout.write(
       `\nProbe page bundle (browsers and phones download it): ${mb(page.totalBytes)} in ${page.files} files; each job loads ${mb(page.entryBytes)} (main.js, index.html) and then only its runtime's chunks\n`,

@@ -6,6 +6,7 @@ import { DEFAULT_TREND_WINDOW, trendSeries } from '../analysis/history/trend.ts'
 import { writeFailure, writeFileAtomic } from '../contract/store.ts';
 import { renderTrendPage } from '../reports/trend.ts';
 import { EXIT } from '../contract/exit-codes.ts';
+import { refuseOutputsOverInputs } from '../contract/output-guard.ts';
 
 export const TREND_USAGE = `mobilenet-bench trend <history dir> [--out FILE] [--report-base URL] [--all]
                                    one self-contained page: each job's median and CI over runs, change points (PELT) with commit ranges
@@ -30,6 +31,9 @@ export async function trendCommand(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (positionals.length !== 1) throw new ConfigError(`trend needs one history folder, got ${positionals.length}\n\n${TREND_USAGE}`);
+  const out = values.out ?? 'trend.html';
+  // Before reading: the page must never replace an entry of the history it is drawn from.
+  refuseOutputsOverInputs([{ path: out, option: '--out' }], [{ folder: positionals[0], what: 'history folder' }]);
   const history = readHistory(positionals[0]);
   process.stderr.write(describeProblems(history.problems));
   if (!history.entries.length)
@@ -41,7 +45,6 @@ export async function trendCommand(argv: string[]): Promise<number> {
     reportUrl: base ? (e) => `${base}/${encodeURIComponent(e.runId)}/report.html` : undefined,
     window: values.all ? null : DEFAULT_TREND_WINDOW,
   });
-  const out = values.out ?? 'trend.html';
   writeFileAtomic(out, renderTrendPage(history, series), (e) => writeFailure(out, e, 'free space or pass another --out'));
   const changed = series.filter((s) => s.changes.length);
   const omitted = series.filter((s) => s.omitted > 0).length;

@@ -1,8 +1,9 @@
 /**
  * Outputs never overwrite inputs. Every command that reads runs and writes a file (report,
- * compare, baseline save) asks here first: an output that is one of its input files, or one of
- * an input run folder's own files (results.jsonl, run.json, run.lock, trace-*.json), is refused
- * before anything is read or written. Paths are compared after resolving relative parts and
+ * compare, baseline save, trend, ci) asks here first: an output that is one of its input files, or one of
+ * an input run folder's own files (results.jsonl, run.json, run.lock, trace-*.json), or any path
+ * in an input folder every file of which is read (a history), is refused before anything is read
+ * or written. Paths are compared after resolving relative parts and
  * symlinks, and an existing output is also compared by inode, so a hard link is caught too.
  */
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
@@ -18,8 +19,11 @@ export class OutputOverwritesInputError extends Error {
   }
 }
 
-/** What a command reads: a run folder (all of its own files count) or a single file (a baseline). */
-export type GuardInput = { runFolder: string } | { file: string };
+/**
+ * What a command reads: a run folder (all of its own files count), a single file (a baseline), or
+ * a folder every file of which is an input (a history folder: `what` names it in the message).
+ */
+export type GuardInput = { runFolder: string } | { file: string } | { folder: string; what: string };
 
 /** What a command writes: the path, and the option that named it (for the message). */
 export interface GuardOutput {
@@ -57,10 +61,6 @@ function inode(path: string): string | null {
   }
 }
 
-function _describe(input: GuardInput): string {
-  return 'runFolder' in input ? `run folder ${input.runFolder}` : `${input.file}`;
-}
-
 /** The input an output would overwrite, or null. */
 function clash(output: string, input: GuardInput): string | null {
   const out = resolvedPath(output);
@@ -68,6 +68,18 @@ function clash(output: string, input: GuardInput): string | null {
   if ('file' in input) {
     const file = resolvedPath(input.file);
     if (out === file || (outIno !== null && outIno === inode(file))) return `it is the input ${input.file}`;
+    return null;
+  }
+  if ('folder' in input) {
+    // Every file in it is read (a history's entries): nothing may be written there, under any name.
+    const folder = resolvedPath(input.folder);
+    if (out === folder) return `it is the ${input.what} ${input.folder}`;
+    if (out.startsWith(folder + sep)) return `it is inside the ${input.what} ${input.folder}, every file of which this command reads`;
+    if (outIno !== null && existsSync(folder)) {
+      for (const name of readdirSync(folder)) {
+        if (inode(join(folder, name)) === outIno) return `it is ${name} of the ${input.what} ${input.folder} (the same file under another name)`;
+      }
+    }
     return null;
   }
   const dir = resolvedPath(input.runFolder);

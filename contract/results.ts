@@ -377,7 +377,21 @@ export const RunInfoSchema = z.object({
   orderSeed: num.int(),
   /** Weights actually used: source and file hashes. */
   weights: z
-    .array(z.object({ variant: z.string(), precision: z.string(), source: z.string(), file: z.string().nullable(), sha256: z.string().nullable() }))
+    .array(
+      z.object({
+        variant: z.string(),
+        precision: z.string(),
+        source: z.string(),
+        file: z.string().nullable(),
+        sha256: z.string().nullable(),
+        /** A user's model: its name (the entry is its own, apart from the official variant of the same α × resolution). */
+        model: z.string().optional(),
+        /** Every further file the weights are read from (a TF.js model's shards, in manifest order), each with its SHA-256. */
+        parts: z.array(z.object({ file: z.string(), sha256: z.string().nullable() })).optional(),
+        /** A user's model's labels file (its class names, in head order) and its SHA-256. */
+        labels: z.object({ file: z.string(), sha256: z.string().nullable() }).optional(),
+      }),
+    )
     .optional(),
   /** Each interruption and resume, for the record. */
   resumes: z.array(z.string()).default([]),
@@ -390,7 +404,16 @@ export const RunInfoSchema = z.object({
   /** Each `--resume --retry-failed`: when, and which job ids it ran again. */
   retries: z.array(z.object({ at: z.string(), jobIds: z.array(z.string()) })).optional(),
   /** The eval set's folder and a content hash of every file in it (harness/eval-set-hash.ts); absent without an eval set, or when it could not be read. */
-  evalSet: z.object({ path: z.string(), files: count, bytes: bytes.int(), sha256: z.string() }).optional(),
+  evalSet: z
+    .object({
+      path: z.string(),
+      files: count,
+      bytes: bytes.int(),
+      sha256: z.string(),
+      /** 'scored': the hash covers each image the scorer lists (symlinks followed) with its label; absent: every regular file of the folder (older runs). */
+      scope: z.literal('scored').optional(),
+    })
+    .optional(),
 });
 
 export type RunInfo = z.infer<typeof RunInfoSchema>;

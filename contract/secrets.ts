@@ -210,6 +210,29 @@ export function redactUrl(url: string): string {
   return u.toString().replace(/%2A%2A%2A/g, REDACTED);
 }
 
+/** `redactUrl` for a value that may be absent (a CI variable, an option): every URL that enters from outside passes here before it is stored or shown. */
+export function redactOptionalUrl(url: string | null | undefined): string | null {
+  return url ? redactUrl(url) : null;
+}
+
+/**
+ * A URL's credentials moved out of it: the URL without user info (fetch refuses one that holds
+ * them) and the Basic Authorization header they make. The URL a message names is `redactUrl`'s.
+ */
+export function splitUrlCredentials(url: string): { url: string; authorization?: string } {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return { url };
+  }
+  if (!u.username && !u.password) return { url };
+  const basic = Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64');
+  u.username = '';
+  u.password = '';
+  return { url: u.toString(), authorization: `Basic ${basic}` };
+}
+
 /** The forms a secret takes in text: as is, JSON-escaped (an echoed request), URL-encoded (a URL). */
 function spellingsOf(secrets: readonly string[]): string[] {
   const out = new Set<string>();

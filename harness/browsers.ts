@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { packageDir } from '../models/platform/package-json.ts';
 import { type ImplName, unsupportedOn } from '../models/registry.ts';
 
 /** Browser engines the harness drives. */
@@ -69,18 +70,6 @@ export function requireBrowserExecutable(engine: BrowserEngine, configured?: str
       ? [`${PATH_VARIABLES[engine]}=${envValue}`]
       : [`$${PATH_VARIABLES[engine]} (unset)`, ...USUAL_PATHS[engine]];
   throw new BrowserNotFoundError(engine, looked);
-}
-
-/** The folder of an installed npm package, found as Node does (node_modules of this folder and its parents); null when absent. */
-export function packageDir(name: string): string | null {
-  let dir = import.meta.dirname;
-  for (;;) {
-    const candidate = join(dir, 'node_modules', name);
-    if (existsSync(join(candidate, 'package.json'))) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) return null;
-    dir = parent;
-  }
 }
 
 /** Whether an npm package is installed for this project. */

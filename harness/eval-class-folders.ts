@@ -58,11 +58,16 @@ export function listClassFolderItems(dir: string, labels: string[], labelsFile =
       `eval set ${dir}: class folder${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not among the model's ${labels.length} classes in ${labelsFile} (${labels.slice(0, 10).join(', ')}${labels.length > 10 ? ', …' : ''}): rename the folder to its label, or remove it`,
     );
   }
-  return folders.flatMap((f) =>
-    readdirSync(join(dir, f))
+  return classFolderImages(dir, folders).map(({ file, folder }) => ({ file, label1000: labelIndex(labels, folder) }));
+}
+
+/** Every image a class-folder set scores, with its class folder: the one listing the scorer and the eval-set hash share. */
+export function classFolderImages(dir: string, folders = classFolders(dir)): Array<{ file: string; folder: string }> {
+  return folders.flatMap((folder) =>
+    readdirSync(join(dir, folder))
       .filter((x) => IMAGE_EXT.test(x))
       .sort()
-      .map((x) => ({ file: join(dir, f, x), label1000: labelIndex(labels, f) })),
+      .map((x) => ({ file: join(dir, folder, x), folder })),
   );
 }
 

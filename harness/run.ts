@@ -13,7 +13,7 @@ import { harnessVersion, installedVersion, projectRoot } from '../models/platfor
 import { applyEnvironment, recordedEnvironment, type ConfigEnvironment } from './config/overrides.ts';
 import { resolveConfig, type Config, type Target, type UserConfig } from './config/schema.ts';
 import { planJobs, type Job, type Plan } from './plan.ts';
-import { baseResult } from './probe/probe.ts';
+import { storableResult } from './storable-failure.ts';
 import { SCHEMA_VERSION, type JobResult, type RunInfo, type RunInstance } from '../contract/results.ts';
 import { appendResult, InvalidResultError, readResults, readRunInfo, writeRunInfo } from '../contract/store.ts';
 import { checkResult } from '../contract/ingest.ts';
@@ -217,7 +217,15 @@ async function runLocked(
   if (resumed) {
     const written = new Set(before.map((r) => r.id));
     const willWrite = new Set([...plan.jobs, ...plan.skipped].map((j) => j.id).filter((id) => !written.has(id) || retry.has(id)));
-    const accepted = checkResumePlan({ dir, info: resumed, plan, existing: before, willWrite, retryFailed: Boolean(opts.retryFailed) });
+    const accepted = checkResumePlan({
+      dir,
+      info: resumed,
+      plan,
+      existing: before,
+      willWrite,
+      retryFailed: Boolean(opts.retryFailed),
+      evalSet: config.accuracy.evalSet,
+    });
     // Weights replaced under jobs that all run again (a corrupt file, since fixed): the record names what they load now.
     if (accepted.length) {
       const keys = new Set(accepted.map((c) => c.key));
@@ -237,7 +245,7 @@ async function runLocked(
   for (const s of plan.skipped) {
     if (done.has(s.id)) continue;
     // A refused user model is a failure (the user asked for it), an impossible pair a skip.
-    const r = baseResult(s, s.refused ? 'failed' : 'skipped', s.reason);
+    const r = storableResult(s, s.refused ? 'failed' : 'skipped', s.reason);
     appendResult(dir, r);
     results.push(r);
     done.add(s.id);
@@ -282,7 +290,8 @@ async function runLocked(
     // One job's bad data never costs another's: a result that is not a valid line for this job
     // (a runner's bug, a target's garbage) becomes this job's failure, and the run goes on.
     const checked = checkResult(measured, job.id);
-    const unstorable = (reason: string) => baseResult(job, 'failed', `${lane.label}: the job's result could not be stored: ${reason}`);
+    // Itself always storable: a planned figure out of bounds (an absurd model file) is left out, not a crash.
+    const unstorable = (reason: string) => storableResult(job, 'failed', `${lane.label}: the job's result could not be stored: ${reason}`);
     // A profiled job's trace events go to their own file beside results.jsonl.
     // The job id stays as planned (resume and compare match on it); everything else is redacted, traces included.
     const redacted = (r: JobResult): JobResult => ({ ...redactDeep(r, secrets), id: r.id });
@@ -332,7 +341,7 @@ async function runLocked(
         const reason = workers.get(lastLane.key)!.deadReason ?? `${lastLane.label}: could not start`;
         for (const job of jobs) {
           opts.onEvent?.({ type: 'job-start', job, worker: lastLane.label, index: ++started, total });
-          record(lastLane, job, baseResult(job, 'failed', reason));
+          record(lastLane, job, storableResult(job, 'failed', reason));
         }
       },
     });

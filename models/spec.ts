@@ -10,6 +10,22 @@ export const ALPHAS = [1, 0.75, 0.5, 0.25] as const;
 /** The four input resolutions of the official release. */
 export const RESOLUTIONS = [224, 192, 160, 128] as const;
 
+/**
+ * The largest input resolution a model file may declare. The official models stop at 224; a
+ * declared 100000 × 100000 input would need terabytes of activations and MAC counts beyond any
+ * result's bounds, so it is refused where the file is read rather than failing the whole run.
+ */
+export const MAX_RESOLUTION = 2048;
+
+/** Why `resolution` cannot be a MobileNet V1 input (an integer from 32 to MAX_RESOLUTION), or null when it can. */
+export function resolutionProblem(resolution: unknown): string | null {
+  if (typeof resolution !== 'number' || !Number.isInteger(resolution)) return `resolution ${JSON.stringify(resolution)} is not an integer`;
+  if (resolution < 32) return `resolution ${resolution} is below 32 (five stride-2 layers need at least 32 pixels)`;
+  if (resolution > MAX_RESOLUTION)
+    return `resolution ${resolution} is above the limit of ${MAX_RESOLUTION} pixels (the official models use 128 to 224; a larger input would need more memory than a run has)`;
+  return null;
+}
+
 export type Alpha = (typeof ALPHAS)[number];
 export type Resolution = (typeof RESOLUTIONS)[number];
 
@@ -107,9 +123,8 @@ function convParams(weights: number, outChannels: number): Pick<LayerSpec, 'weig
 /** Build the layer list for one variant. `classes` is 1001 for TF-slim/TFLite (background first), 1000 for Keras. */
 export function mobilenetV1(alpha: number, resolution: number, classes = 1001): NetworkSpec {
   if (!(alpha > 0 && alpha <= 1)) throw new RangeError(`alpha must be in (0, 1], got ${alpha}`);
-  if (!Number.isInteger(resolution) || resolution < 32) {
-    throw new RangeError(`resolution must be an integer ≥ 32, got ${resolution}`);
-  }
+  const bad = resolutionProblem(resolution);
+  if (bad) throw new RangeError(bad);
   const layers: LayerSpec[] = [];
   let size = resolution;
   let channels = 3;

@@ -4,28 +4,20 @@
  * transpiled here) and the stylesheet. Read once per process.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { transformSync } from 'esbuild';
-import { versionAt } from '../models/platform/package-json.ts';
+import { join } from 'node:path';
+import { clientScript, reportSource } from './report-sources.ts';
+import { packageDir, versionAt } from '../models/platform/package-json.ts';
 
-const require = createRequire(import.meta.url);
-
-/** Root folder of an installed package (works even where package.json is not exported). */
-function packageRoot(name: string): string {
-  // Resolve the main entry, then walk up to the folder that holds the package's package.json.
-  let dir = dirname(require.resolve(name));
-  while (!dir.endsWith(join('node_modules', name))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`cannot locate the ${name} package folder`);
-    dir = up;
-  }
+/** An installed package's folder, or an error naming it (the report inlines its files). */
+function vendorDir(name: string): string {
+  const dir = packageDir(name);
+  if (!dir) throw new Error(`cannot locate the ${name} package folder: reinstall the dependencies (npm ci)`);
   return dir;
 }
 
 /** A vendored file, without its source-map comment (the report must not point at files it does not carry). */
 function vendor(pkg: string, file: string): string {
-  const text = readFileSync(join(packageRoot(pkg), file), 'utf8').replace(/\n?\/\/# sourceMappingURL=\S+\s*$/, '\n');
+  const text = readFileSync(join(vendorDir(pkg), file), 'utf8').replace(/\n?\/\/# sourceMappingURL=\S+\s*$/, '\n');
   if (/<\/script/i.test(text)) throw new Error(`${pkg}/${file} contains "</script" and cannot be inlined`);
   return text;
 }
@@ -41,13 +33,7 @@ let cached: { scripts: InlineScript[]; css: string } | undefined;
 /** The scripts and stylesheet of the report page. */
 export function reportAssets(): { scripts: InlineScript[]; css: string } {
   if (cached) return cached;
-  const client = transformSync(readFileSync(join(import.meta.dirname, 'client', 'report.ts'), 'utf8'), {
-    loader: 'ts',
-    format: 'iife',
-    target: 'es2020',
-    minifyWhitespace: true,
-    sourcefile: 'report.ts',
-  }).code;
+  const client = clientScript('client/report.ts');
   cached = {
     scripts: [
       { name: 'chart.js', code: vendor('chart.js', 'dist/chart.umd.min.js') },
@@ -55,7 +41,7 @@ export function reportAssets(): { scripts: InlineScript[]; css: string } {
       { name: 'chartjs-chart-matrix', code: vendor('chartjs-chart-matrix', 'dist/chartjs-chart-matrix.min.js') },
       { name: 'report', code: client },
     ],
-    css: readFileSync(join(import.meta.dirname, 'report.css'), 'utf8'),
+    css: reportSource('report.css'),
   };
   return cached;
 }
@@ -64,7 +50,7 @@ export function reportAssets(): { scripts: InlineScript[]; css: string } {
 export function inlinedLibraryVersions(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pkg of ['chart.js', '@sgratzl/chartjs-chart-boxplot', 'chartjs-chart-matrix']) {
-    out[pkg] = versionAt(packageRoot(pkg));
+    out[pkg] = versionAt(vendorDir(pkg));
   }
   return out;
 }

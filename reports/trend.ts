@@ -5,36 +5,34 @@
  * precision. Chart.js is inlined and the report's Content-Security-Policy allows exactly the
  * inlined script and stylesheet.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { transformSync } from 'esbuild';
+import { basename } from 'node:path';
+import { clientScript } from './report-sources.ts';
 import { reportAssets } from './assets.ts';
 import { html, jsonForScript, raw } from './escape.ts';
-import { contentSecurityPolicy } from './html.ts';
+import { pageHead } from './page-head.ts';
 import { fmtChange, fmtMs } from '../contract/format.ts';
-import type { History } from '../analysis/history/store.ts';
-import type { TrendSeries } from '../analysis/history/trend.ts';
+import type { TrendSeries } from '../contract/trend-series.ts';
+
+/** What the page says of the history it was drawn from (analysis/history/store.ts's History fits it). */
+export interface TrendHistory {
+  dir: string;
+  entries: readonly unknown[];
+  problems: readonly { file: string; message: string }[];
+}
 
 let client: string | undefined;
 function trendClient(): string {
-  client ??= transformSync(readFileSync(join(import.meta.dirname, 'client', 'trend.ts'), 'utf8'), {
-    loader: 'ts',
-    format: 'iife',
-    target: 'es2020',
-    minifyWhitespace: true,
-    sourcefile: 'trend.ts',
-  }).code;
+  client ??= clientScript('client/trend.ts');
   return client;
 }
 
 const short = (c: string | null) => (c ? c.slice(0, 10) : '?');
 
 /** Render the page. `series` from trendSeries(history.entries). */
-export function renderTrendPage(history: History, series: TrendSeries[]): string {
+export function renderTrendPage(history: TrendHistory, series: TrendSeries[]): string {
   const chartJs = reportAssets().scripts.find((s) => s.name === 'chart.js')!.code;
   const scripts = [chartJs, trendClient()];
   const css = `${reportAssets().css}\n.series{border:1px solid var(--line);border-radius:8px;padding:12px 16px;margin:12px 0}.series .chart{position:relative;height:220px}.filters{display:flex;gap:16px;flex-wrap:wrap;margin:12px 0}.step-up{color:var(--bad)}.step-down{color:var(--ok)}`;
-  const csp = contentSecurityPolicy(scripts, [css]);
   const changes = series
     .flatMap((s, i) => s.changes.map((c) => ({ s, c, anchor: `series-${i + 1}` })))
     .sort((a, b) => Date.parse(b.c.time) - Date.parse(a.c.time));
@@ -55,20 +53,13 @@ export function renderTrendPage(history: History, series: TrendSeries[]): string
     ? html`<p class="notice">Each chart shows the last ${Math.max(...cut.map((s) => s.points.length))} runs of its job series: older runs of ${cut.length} of ${series.length} series were left out (${cut.reduce((a, s) => a + s.omitted, 0)} points in all), and no change point is searched among them. <code>mobilenet-bench trend --all</code> draws every run.</p>`
     : '';
   const problems = history.problems.length
-    ? html`<p class="notice">${history.problems.length} file(s) of the history were not counted: ${history.problems.map((p) => html`<br><code>${p.file}</code>: ${p.message}`)}</p>`
+    ? html`<p class="notice">${history.problems.length} file(s) of the history were not counted: ${history.problems.map((p) => html`<br><code>${basename(p.file)}</code>: ${p.message}`)}</p>`
     : '';
   const page = html`<!doctype html>
 <html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>MobileNet V1 benchmark — trend</title>
-<style>${raw(css)}</style>
-</head>
+${pageHead({ title: 'MobileNet V1 benchmark — trend', scripts, css })}
 <body>
-<header class="top"><div><h1>MobileNet V1 benchmark: trend</h1><div class="sub">${history.entries.length} runs · ${series.length} job series · from ${history.dir}</div></div></header>
+<header class="top"><div><h1>MobileNet V1 benchmark: trend</h1><div class="sub">${history.entries.length} runs · ${series.length} job series · from ${basename(history.dir)}</div></div></header>
 <main>
 <section class="run" id="changes"><h2>What changed recently</h2>
 ${

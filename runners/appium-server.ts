@@ -5,7 +5,7 @@
  * APPIUM_HOME unset.
  */
 import { join } from 'node:path';
-import { packageDir } from '../harness/browsers.ts';
+import { packageDir } from '../models/platform/package-json.ts';
 import { startLocalServer, type LocalServer } from './local-server.ts';
 
 /** Start `node node_modules/appium/index.js server` on 127.0.0.1 and a free port; `insecure` features are allowed (e.g. `uiautomator2:adb_shell`). */

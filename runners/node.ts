@@ -10,9 +10,26 @@ import type { JobResult } from '../contract/results.ts';
 import type { Runner } from '../harness/runner.ts';
 import { checkResultValue } from '../contract/ingest.ts';
 
-const CHILD = join(import.meta.dirname, '..', 'harness', 'probe', 'node-job.ts');
-/** tsx's loader by absolute URL: a bare `--import tsx` would resolve from the user's working directory. */
-const TSX_LOADER = import.meta.resolve('tsx');
+/** The job process's entry, built (dist/…/node-job.js, plain Node) when this module is built, else the TypeScript source. */
+const CHILD = join(import.meta.dirname, '..', 'harness', 'probe', import.meta.url.endsWith('.ts') ? 'node-job.ts' : 'node-job.js');
+
+/**
+ * Node flags a job process needs to load TypeScript: none for built JavaScript; for a TypeScript
+ * entry (the sources, in development and tests) or a target whose execArgv preloads a .ts file,
+ * tsx's loader by absolute URL (a bare `--import tsx` would resolve from the user's working
+ * directory) and the `source` condition that maps #platform to TypeScript. tsx is a development
+ * dependency: without it such a job fails, saying so.
+ */
+function loaderArgs(entry: string, execArgv: readonly string[]): string[] {
+  if (!entry.endsWith('.ts') && !execArgv.some((a) => /\.[mc]?ts$/.test(a))) return [];
+  let tsx: string;
+  try {
+    tsx = import.meta.resolve('tsx');
+  } catch {
+    throw new Error(`${execArgv.join(' ')} loads TypeScript, which needs tsx: install it (npm install -D tsx) or preload JavaScript instead`);
+  }
+  return ['--conditions=source', '--import', tsx];
+}
 /** Lines of the child's stderr kept for a failure message. */
 const STDERR_TAIL_CHARS = 2000;
 
@@ -34,8 +51,16 @@ export interface NodeRunnerHooks {
 export function runJobInChild(job: Job, extraEnv: NodeJS.ProcessEnv = {}, hooks: NodeRunnerHooks = {}): Promise<JobResult> {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = fork(hooks.entry ?? CHILD, [], {
-      execArgv: ['--import', TSX_LOADER, ...(job.target.type === 'node' ? job.target.execArgv : [])],
+    const entry = hooks.entry ?? CHILD;
+    const targetArgv = job.target.type === 'node' ? job.target.execArgv : [];
+    let loader: string[];
+    try {
+      loader = loaderArgs(entry, targetArgv);
+    } catch (e) {
+      return resolve({ ...baseResult(job), error: (e as Error).message });
+    }
+    const child = fork(entry, [], {
+      execArgv: [...loader, ...targetArgv],
       env: { ...process.env, ORT_DISABLE_TELEMETRY: '1', ...extraEnv },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',

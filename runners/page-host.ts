@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runtimeOf } from '../models/registry.ts';
-import { packageDir } from '../harness/browsers.ts';
+import { packageDir } from '../models/platform/package-json.ts';
 import { baseResult } from '../harness/probe/probe.ts';
 import { evalInputsInNode, loadWeightsInNode } from '../harness/probe/node-env.ts';
 import { encodeEvalInputs, encodeWeights } from '../harness/probe/wire.ts';

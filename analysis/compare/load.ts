@@ -2,6 +2,7 @@
  * Read the two sides of a comparison (a run folder or a saved baseline file) and save
  * baselines. Every problem becomes a CompareError that names the file and what is wrong.
  */
+import { runIdSlug } from '../../contract/run-id.ts';
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -135,7 +136,8 @@ export function saveBaseline(
         `different sampling: ${dirs[i]} sampled ${mine || 'nothing'}, ${dirs[0]} ${first || 'nothing'}; a baseline's runs must share one sampling mode (save sustained runs and ordinary ones as separate baselines)`,
       );
   }
-  const finalName = name ?? runs[0].run.runId;
+  // The default name is the run id through the one sanitizer every writer uses.
+  const finalName = name ?? runIdSlug(runs[0].run.runId);
   if (!NAME.test(finalName)) throw new CompareError(`--name '${finalName}': use letters, digits, . _ - only (it becomes a file name)`);
   const file = join(dir, `${finalName}.json`);
   // Before the exists check: --force must never let a baseline replace a run folder's own files.

@@ -4,6 +4,7 @@
  * name the branch) and from git otherwise. Pure over its inputs: the environment and a git
  * reader are passed in, so tests need neither a CI nor a repository.
  */
+import { redactOptionalUrl } from '../../contract/secrets.ts';
 import { execFileSync } from 'node:child_process';
 import { instantOf, type Provenance } from './schema.ts';
 
@@ -123,7 +124,8 @@ export function provenanceOf(
     dirty: gitIsThisCommit ? inputs.git.dirty : null,
     time: nonEmpty(aTime(ci?.time), gitIsThisCommit ? aTime(inputs.git.commitTime) : undefined, inputs.startedAt)!,
     ci: ci?.ci ?? null,
-    url: nonEmpty(explicit.url, ci?.url) ?? null,
+    // A URL from a flag or a CI variable may hold user:password@: the history (and every page drawn from it) keeps it without.
+    url: redactOptionalUrl(nonEmpty(explicit.url, ci?.url)),
     pullRequest: ci?.pullRequest ?? null,
   };
 }

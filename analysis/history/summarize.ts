@@ -2,6 +2,7 @@
  * A run folder (RunData) as one history entry: the per-job figures a later verdict and the
  * trend page need, the run's environment, and device fingerprints. Pure: no files.
  */
+import { runIdSlug } from '../../contract/run-id.ts';
 import { createHash } from 'node:crypto';
 import type { Device, JobResult, RunInfo } from '../../contract/results.ts';
 import type { RunData } from '../../contract/run-data.ts';
@@ -57,8 +58,8 @@ function jobSummary(r: JobResult, host: RunInfo['host'], hostDevice: string): Hi
  */
 function entryIdOf(data: RunData, device: string): string {
   const digest = sha(JSON.stringify([data.run.runId, data.run.startedAt, device])).slice(0, 10);
-  // The readable part is capped: a file name holds 255 bytes, and the digest already covers the whole id.
-  return `${data.run.runId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100)}-${digest}`;
+  // The one run-id sanitizer (at most 89 characters): a file name holds 255 bytes, and the digest covers the whole id.
+  return `${runIdSlug(data.run.runId)}-${digest}`;
 }
 
 /**

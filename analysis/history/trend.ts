@@ -1,44 +1,11 @@
 /** The trend of each job over a history: its points (median, CI, commit, link) per device and branch, and its change points with commit ranges. Pure. */
+import { redactOptionalUrl } from '../../contract/secrets.ts';
 import { changePoints, type ChangePointOptions } from './changepoints.ts';
 import { instantOf, type HistoryEntry } from './schema.ts';
 import { likeKey } from './comparable.ts';
+import type { TrendSeries } from '../../contract/trend-series.ts';
 
-export interface TrendPoint {
-  time: string;
-  commit: string | null;
-  runId: string;
-  medianMs: number;
-  ci95Ms: [number, number] | null;
-  /** The run's report or CI page, where known. */
-  url: string | null;
-}
-
-export interface TrendChange {
-  /** Index of the first point after the step. */
-  index: number;
-  step: number;
-  /** Last commit before and first commit after: the range the change lies in. */
-  fromCommit: string | null;
-  toCommit: string | null;
-  time: string;
-}
-
-export interface TrendSeries {
-  key: string;
-  id: string;
-  device: string;
-  branch: string | null;
-  target: string;
-  impl: string;
-  variant: string;
-  precision: string;
-  /** Ordinary or sustained sampling: never one series. */
-  sampling: 'ordinary' | 'sustained';
-  points: TrendPoint[];
-  /** Older runs of this series left out by the window (0 when all are shown). */
-  omitted: number;
-  changes: TrendChange[];
-}
+export type { TrendChange, TrendPoint, TrendSeries } from '../../contract/trend-series.ts';
 
 /** Runs per series the trend page shows by default: a 5,000-run × 128-job history made a 126 MB page and took 48 s; `--all` shows every run. */
 export const DEFAULT_TREND_WINDOW = 200;
@@ -95,7 +62,8 @@ export function trendSeries(
         runId: e.runId,
         medianMs: j.medianMs,
         ci95Ms: j.ci95Ms,
-        url: o.reportUrl?.(e) ?? e.source.url,
+        // An entry written before URLs were redacted (or by hand) still shows none of its credentials.
+        url: redactOptionalUrl(o.reportUrl?.(e) ?? e.source.url),
       });
     }
   }

@@ -3,7 +3,7 @@
  * then validating it, with command-line overrides applied before validation so their errors name
  * config keys too.
  */
-import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../../contract/config-error.ts';
@@ -44,7 +44,10 @@ async function importConfigModule(file: string): Promise<{ default?: unknown }> 
   try {
     return (await import(pathToFileURL(file).href)) as { default?: unknown };
   } catch (e) {
-    const text = `${(e as { code?: string }).code ?? ''} ${(e as Error)?.message ?? ''}`;
+    const code = (e as { code?: string }).code;
+    // Plain Node (the installed package runs built JavaScript, with no TypeScript loader) cannot import .ts.
+    if (code === 'ERR_UNKNOWN_FILE_EXTENSION' && /\.[mc]?ts$/.test(file)) return importTranspiled(file);
+    const text = `${code ?? ''} ${(e as Error)?.message ?? ''}`;
     if (!FORMAT_ERRORS.test(text)) throw new ConfigError(`${file}: cannot load the config: ${firstErrorLine(file, e)}`);
   }
   const copy = join(dirname(file), `.${basename(file)}.${process.pid}-${Date.now()}${extname(file) === '.js' ? '.mjs' : '.mts'}`);
@@ -61,6 +64,46 @@ async function importConfigModule(file: string): Promise<{ default?: unknown }> 
     throw new ConfigError(`${file}: cannot load the config: ${firstErrorLine(copy, e).replaceAll(basename(copy), basename(file))}`);
   } finally {
     rmSync(copy, { force: true });
+  }
+}
+
+/**
+ * A TypeScript config under plain Node: esbuild compiles it, with the local files it imports,
+ * into one ES module beside it (so `mobilenet-bench` and other packages resolve from its folder
+ * as they would from the file itself), imported once and removed.
+ */
+async function importTranspiled(file: string): Promise<{ default?: unknown }> {
+  const { build } = await import('esbuild');
+  let code: string;
+  try {
+    const out = await build({
+      entryPoints: [file],
+      bundle: true,
+      packages: 'external',
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      write: false,
+      logLevel: 'silent',
+    });
+    code = out.outputFiles[0]!.text;
+  } catch (e) {
+    throw new ConfigError(`${file}: cannot load the config: ${firstErrorLine(file, e)}`);
+  }
+  const compiled = join(dirname(file), `.${basename(file)}.${process.pid}-${Date.now()}.mjs`);
+  try {
+    writeFileSync(compiled, code);
+  } catch (e) {
+    throw new ConfigError(
+      `${file}: cannot load the config: a compiled copy could not be written beside it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
+  }
+  try {
+    return (await import(pathToFileURL(compiled).href)) as { default?: unknown };
+  } catch (e) {
+    throw new ConfigError(`${file}: cannot load the config: ${firstErrorLine(compiled, e).replaceAll(basename(compiled), basename(file))}`);
+  } finally {
+    rmSync(compiled, { force: true });
   }
 }
 
@@ -96,15 +139,24 @@ export async function loadConfig(
     if (mod.default === undefined) throw new ConfigError(`${file}: no default export; write \`export default defineConfig({ ... })\``);
     raw = mod.default;
   }
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${file}: the config must be an object`);
+  return { config: configFromObject(raw, file, overrides), origin: file };
+}
+
+/**
+ * Validate a config object (a file's default export, or one passed to the API's `run`), with
+ * `overrides` applied first as for a file; `origin` names it in errors.
+ */
+export function configFromObject(raw: unknown, origin: string, overrides?: ConfigOverrides): Config {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${origin}: the config must be an object`);
+  const optionsGiven = Object.entries(overrides ?? {}).some(([k, v]) => k !== 'environment' && v !== undefined);
   let edited: UserConfig;
   try {
-    edited = edit(structuredClone(raw) as UserConfig);
+    edited = overrides ? applyOverrides(structuredClone(raw) as UserConfig, overrides) : (structuredClone(raw) as UserConfig);
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     // A value of the wrong type ("targets": "node") tripped a command-line option: name the key, not a TypeError.
-    resolveConfig(raw, file);
-    throw new ConfigError(`${file}: the command-line options cannot be applied to this config (${(e as Error).message})`);
+    resolveConfig(raw, origin);
+    throw new ConfigError(`${origin}: the command-line options cannot be applied to this config (${(e as Error).message})`);
   }
-  return { config: resolveConfig(edited, where(file)), origin: file };
+  return resolveConfig(edited, optionsGiven ? `${origin} with the command-line options` : origin);
 }

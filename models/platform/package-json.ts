@@ -4,11 +4,35 @@
  * agrees. Paths are computed when called: a CommonJS bundle has no import.meta at load time.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
-/** The project's root folder (where its package.json is). */
+/**
+ * The package's root folder (where its package.json is): the first folder up from this module
+ * with a package.json, from the sources (models/platform/) and from the build (dist/models/platform/) alike.
+ */
 export function projectRoot(): string {
-  return join(import.meta.dirname, '..', '..');
+  let dir = import.meta.dirname;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no package.json above ${import.meta.dirname}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+/**
+ * The folder of an installed npm package, found as Node does (node_modules of this package's
+ * folder and its parents: an installed mobilenet-bench finds its dependencies hoisted beside it); null when absent.
+ */
+export function packageDir(name: string): string | null {
+  let dir = projectRoot();
+  for (;;) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) return null;
+    dir = parent;
+  }
 }
 
 /** The `version` of the package whose folder is `root`. */
@@ -23,6 +47,6 @@ export function harnessVersion(): string {
 
 /** The installed version of a dependency, or null when it is not installed. */
 export function installedVersion(name: string): string | null {
-  const folder = join(projectRoot(), 'node_modules', name);
-  return existsSync(join(folder, 'package.json')) ? versionAt(folder) : null;
+  const folder = packageDir(name);
+  return folder ? versionAt(folder) : null;
 }

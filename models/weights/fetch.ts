@@ -11,13 +11,15 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { projectRoot } from '../platform/package-json.ts';
 import { allVariants, variantName, type Variant } from '../spec.ts';
 import { WeightsError, type Precision } from './canonical.ts';
 import { officialFileNames } from './mirror.ts';
+import { redactText, redactUrl, secretsOf, splitUrlCredentials } from '../../contract/secrets.ts';
 
 /** Where `models fetch` stores weights unless told otherwise. */
 export function defaultWeightsCache(): string {
-  return process.env.MOBILENET_BENCH_WEIGHTS_CACHE ?? join(import.meta.dirname, '..', '..', 'node_modules', '.cache', 'mobilenet-bench', 'weights');
+  return process.env.MOBILENET_BENCH_WEIGHTS_CACHE ?? join(projectRoot(), 'node_modules', '.cache', 'mobilenet-bench', 'weights');
 }
 
 /** Official download locations (override with --base-url / MOBILENET_BENCH_WEIGHTS_URL for a private mirror server). */
@@ -119,15 +121,18 @@ async function obtain(url: string, mirrorFile: string | undefined, fetchImpl: ty
     if (!existsSync(mirrorFile)) throw new WeightsError(mirrorFile, undefined, 'not in the mirror folder');
     return readFileSync(mirrorFile);
   }
+  // A mirror server's user:password@ goes in a header (fetch refuses a URL holding it); messages name the URL without it.
+  const { url: bare, authorization } = splitUrlCredentials(url);
+  const shown = redactUrl(url);
   let res: Response;
   try {
-    res = await fetchImpl(url);
+    res = await fetchImpl(bare, authorization ? { headers: { authorization } } : undefined);
   } catch (e) {
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
     const why = cause?.code ?? cause?.message ?? (e as Error).message;
-    throw new WeightsError(url, undefined, `download failed (${why}); offline? use --mirror DIR with a folder laid out like shared/data/weights`);
+    throw new WeightsError(shown, undefined, `download failed (${why}); offline? use --mirror DIR with a folder laid out like shared/data/weights`);
   }
-  if (!res.ok) throw new WeightsError(url, undefined, `download failed: HTTP ${res.status}`);
+  if (!res.ok) throw new WeightsError(shown, undefined, `download failed: HTTP ${res.status}`);
   return new Uint8Array(await res.arrayBuffer());
 }
 
@@ -203,6 +208,9 @@ export async function fetchOfficialWeights(
     ...o.baseUrls,
   };
   const opts = { ...o, fetchImpl: o.fetchImpl ?? fetch };
+  // The base URLs enter here (--base-url, MOBILENET_BENCH_WEIGHTS_URL): nothing returned or reported holds their credentials.
+  const secrets = secretsOf(urls);
+  const safe = (f: FetchedFile): FetchedFile => ({ ...f, from: redactText(redactUrl(f.from), secrets) });
   const files: FetchedFile[] = [];
   const failures: Array<{ what: string; error: string }> = [];
   for (const v of o.variants ?? allVariants()) {
@@ -218,11 +226,11 @@ export async function fetchOfficialWeights(
           o.onFile?.(f);
           continue;
         }
-        const got = p === 'float32' ? await fetchTfjs(v, opts, cache, urls) : [await fetchTflite(v, opts, cache, urls)];
+        const got = (p === 'float32' ? await fetchTfjs(v, opts, cache, urls) : [await fetchTflite(v, opts, cache, urls)]).map(safe);
         for (const f of got) o.onFile?.(f);
         files.push(...got);
       } catch (e) {
-        failures.push({ what, error: (e as Error).message });
+        failures.push({ what, error: redactText((e as Error).message, secrets) });
       }
     }
   }

@@ -6,11 +6,13 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { WeightsError, specOf, type Precision } from './canonical.ts';
+import { WeightsError, type Precision } from './canonical.ts';
 import type { WeightsFile } from './mirror.ts';
 import { loadOnnx } from './onnx.ts';
 import { inferAlpha, loadTflite } from './tflite.ts';
-import { findHead } from './tfjs-layers.ts';
+import { findHead, kerasLayers, parseManifest } from './tfjs-layers.ts';
+import { checkDeclaredLayers } from './tfjs-layer-attributes.ts';
+import { resolutionProblem } from '../spec.ts';
 
 export interface ModelFileInfo extends WeightsFile {
   alpha: number;
@@ -18,20 +20,18 @@ export interface ModelFileInfo extends WeightsFile {
   classes: number;
 }
 
-type Layer = { class_name: string; name: string; config: Record<string, unknown> };
-
 function inspectTfjs(path: string): ModelFileInfo {
-  let json: { modelTopology?: unknown; weightsManifest?: Array<{ weights?: Array<{ name: string; shape: number[]; quantization?: { dtype: string } }> }> };
+  let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
     throw new WeightsError(path, undefined, `cannot read model.json (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  const topology = json.modelTopology as { model_config?: { config?: { layers?: unknown } }; config?: { layers?: unknown } } | undefined;
-  const raw = (topology?.model_config?.config?.layers ?? topology?.config?.layers) as Array<Layer & { config: Record<string, unknown> }> | undefined;
-  if (!Array.isArray(raw)) throw new WeightsError(path, undefined, 'modelTopology has no layer list: not a TF.js Layers model');
-  const layers = raw.map((l) => ({ class_name: l.class_name, name: l.name ?? (l.config?.name as string), config: l.config ?? {} }));
-  const shapes = new Map((json.weightsManifest ?? []).flatMap((g) => g.weights ?? []).map((w) => [w.name, w]));
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new WeightsError(path, undefined, 'model.json is not a JSON object');
+  // The loader's own readers: a malformed topology or manifest (an object where a list belongs) gets the same message at plan time as at load.
+  const layers = kerasLayers((json as Record<string, unknown>).modelTopology, path);
+  const manifest = parseManifest((json as Record<string, unknown>).weightsManifest, path);
+  const shapes = new Map(manifest.flatMap((g) => g.weights).map((w) => [w.name, w]));
   const shape = (name: string) => {
     const s = shapes.get(name)?.shape;
     if (!s) throw new WeightsError(path, name, 'missing from the weights manifest: not MobileNet V1 (Keras names conv1, conv_dw_N, conv_pw_N)');
@@ -47,38 +47,14 @@ function inspectTfjs(path: string): ModelFileInfo {
   if (!Array.isArray(bis) || bis.length !== 4 || bis[1] !== bis[2] || !Number.isInteger(bis[1])) {
     throw new WeightsError(path, input?.name ?? 'InputLayer', `batch_input_shape ${JSON.stringify(bis)}, expected [null, N, N, 3]`);
   }
+  const tooLarge = resolutionProblem(bis[1]);
+  if (tooLarge) throw new WeightsError(path, input?.name ?? 'InputLayer', `batch_input_shape ${JSON.stringify(bis)}: ${tooLarge}`);
   const head = findHead(layers, path);
   const k = shape(`${head.name}/kernel`);
-  checkBackboneShapes(shape, { alpha, resolution: bis[1], classes: k[k.length - 1] }, path);
+  // Every layer's declared attributes against its weights and the spec, so a changed layer is refused at plan time by name.
+  checkDeclaredLayers(layers, (name) => shapes.get(name)?.shape, { alpha, resolution: bis[1], classes: k[k.length - 1] }, head, path);
   const precision: Precision = [...shapes.values()].some((w) => w.quantization?.dtype === 'uint8') ? 'uint8-dequantized' : 'float32';
   return { format: 'tfjs-layers', path, precision, alpha, resolution: bis[1], classes: k[k.length - 1] };
-}
-
-/**
- * Every backbone kernel's shape in the manifest against the spec, so a changed layer (pw3 with other
- * channels) is refused at plan time by name rather than failing each job at load.
- */
-function checkBackboneShapes(shape: (name: string) => number[], variant: { alpha: number; resolution: number; classes: number }, path: string): void {
-  for (const l of specOf(variant).layers) {
-    const kernel: [string, number[]] | null =
-      l.kind === 'conv'
-        ? ['conv1/kernel', [3, 3, l.inChannels, l.outChannels]]
-        : l.kind === 'depthwise'
-          ? [`conv_dw_${l.name.slice(2)}/depthwise_kernel`, [3, 3, l.inChannels, 1]]
-          : l.kind === 'pointwise'
-            ? [`conv_pw_${l.name.slice(2)}/kernel`, [1, 1, l.inChannels, l.outChannels]]
-            : null;
-    if (!kernel) continue;
-    const [name, expected] = kernel;
-    const got = shape(name);
-    if (got.length !== expected.length || got.some((d, i) => d !== expected[i])) {
-      throw new WeightsError(
-        path,
-        name,
-        `shape is [${got}], expected [${expected}]: not MobileNet V1 α ${variant.alpha} × ${variant.resolution}, the first layer that differs from the spec is ${name.split('/')[0]}`,
-      );
-    }
-  }
 }
 
 /** Inspect a model file or TF.js folder; throws WeightsError naming the problem. */

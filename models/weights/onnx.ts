@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mobilenetV1, samePadding, type LayerSpec } from '../spec.ts';
+import { mobilenetV1, resolutionProblem, samePadding, type LayerSpec } from '../spec.ts';
 import { OnnxReadError, readOnnxGraph, type OnnxNode, type OnnxTensor } from '../onnx/reader.ts';
 import { WeightsError, validateWeights, type CanonicalWeights, type LayerWeights } from './canonical.ts';
 import { inferAlpha } from './tflite.ts';
@@ -59,6 +59,8 @@ export function loadOnnx(bytes: Uint8Array, file: string): CanonicalWeights {
   if (!input || resolution === null) {
     throw new WeightsError(file, input?.name ?? 'input', `input shape [${d.map((x) => x ?? '?')}], expected fixed [1, R, R, 3] or [1, 3, R, R]`);
   }
+  const tooLarge = resolutionProblem(resolution);
+  if (tooLarge) throw new WeightsError(file, input.name, `input shape [${d.map((x) => x ?? '?')}]: ${tooLarge}`);
 
   const convs = graph.nodes.filter((n) => n.op === 'Conv');
   const stem = convs[0] ? init(convs[0].inputs[1], convs[0]) : undefined;

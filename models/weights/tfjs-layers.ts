@@ -23,7 +23,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve as resolvePath, sep } from 'node:path';
 import { realpathSync } from 'node:fs';
-import { ALPHAS, scaledChannels } from '../spec.ts';
+import { ALPHAS, resolutionProblem, scaledChannels } from '../spec.ts';
+import { checkDeclaredLayers } from './tfjs-layer-attributes.ts';
 import { WeightsError, specOf, validateWeights, type CanonicalWeights, type LayerWeights, type Precision } from './canonical.ts';
 
 /** One entry of a weights-manifest group. */
@@ -73,8 +74,13 @@ function halfToFloat(h: number): number {
 }
 
 /** Checks the manifest's shape and returns it as a validated array. */
-function parseManifest(json: unknown, file: string): ManifestGroup[] {
-  if (!Array.isArray(json)) throw new WeightsError(file, undefined, 'weightsManifest is missing or not an array');
+export function parseManifest(json: unknown, file: string): ManifestGroup[] {
+  if (!Array.isArray(json))
+    throw new WeightsError(
+      file,
+      undefined,
+      `weightsManifest is ${json === undefined ? 'missing' : `${json === null ? 'null' : typeof json === 'object' ? 'an object' : `a ${typeof json}`}, not a list`}: expected [{paths: [...], weights: [...]}, ...] (one entry per weights group)`,
+    );
   return json.map((g, gi) => {
     if (!isObject(g) || !Array.isArray(g.paths) || !Array.isArray(g.weights) || !g.paths.every((p) => typeof p === 'string')) {
       throw new WeightsError(file, undefined, `weightsManifest[${gi}] is not {paths: string[], weights: [...]}`);
@@ -180,7 +186,7 @@ async function readManifestWeights(groups: ManifestGroup[], dir: string, file: s
 }
 
 /** The Keras layer list from either the Keras 2.x (`model_config`) or the tfjs (`modelTopology.config`) form. */
-function kerasLayers(topology: unknown, file: string): KerasLayer[] {
+export function kerasLayers(topology: unknown, file: string): KerasLayer[] {
   if (!isObject(topology)) throw new WeightsError(file, undefined, 'modelTopology is missing');
   const model = isObject(topology.model_config) ? topology.model_config : topology;
   const config = model.config;
@@ -328,6 +334,8 @@ async function convert(json: Record<string, unknown>, raw: Uint8Array, file: str
     throw new WeightsError(file, inputLayer?.name ?? 'InputLayer', `batch_input_shape is ${JSON.stringify(bis)}, expected [null, N, N, 3]`);
   }
   const resolution = bis[1] as number;
+  const tooLarge = resolutionProblem(resolution);
+  if (tooLarge) throw new WeightsError(file, inputLayer?.name ?? 'InputLayer', `batch_input_shape ${JSON.stringify(bis)}: ${tooLarge}`);
   const head = findHead(layersList, file);
   const headKernel = get(`${head.name}/kernel`);
   const classes = headKernel.shape[headKernel.shape.length - 1];
@@ -335,6 +343,7 @@ async function convert(json: Record<string, unknown>, raw: Uint8Array, file: str
     throw new WeightsError(file, `${head.name}/kernel`, `shape [${headKernel.shape}] gives ${classes} classes, expected at least 1`);
   }
   const spec = specOf({ alpha, resolution, classes });
+  checkDeclaredLayers(layersList, (name) => tensors.get(name)?.shape, { alpha, resolution, classes }, head, file);
 
   const expectShape = (name: string, shape: number[]): NamedTensor => {
     const t = get(name);

@@ -387,6 +387,47 @@ function makeSortable(table: HTMLTableElement): void {
   });
 }
 
+/** Charts not drawn yet: their canvas sits in a closed block, which has no size to draw into. */
+const pending = new Map<string, ChartSpec>();
+let drawn = 0;
+
+/** True when the element is inside a closed <details> (it has no layout box then). */
+const inClosedBlock = (el: Element) => el.closest('details:not([open])') !== null;
+
+/** Draw every pending chart whose canvas can now be seen; count them on the root element (tests wait for it). */
+function drawVisible(): void {
+  for (const [id, spec] of pending) {
+    const canvas = document.getElementById(id) as HTMLCanvasElement | null;
+    if (!canvas) {
+      pending.delete(id);
+      continue;
+    }
+    if (inClosedBlock(canvas)) continue;
+    pending.delete(id);
+    (BUILDERS[spec.kind] as (c: HTMLCanvasElement, s: ChartSpec) => unknown)(canvas, spec);
+    drawn++;
+  }
+  document.documentElement.dataset.chartsDrawn = String(drawn);
+}
+
+/** Open the blocks around the element a link points at (a link into a closed target opens it), then show it. */
+function reveal(hash: string): void {
+  const id = decodeURIComponent(hash.replace(/^#/, ''));
+  const el = id ? document.getElementById(id) : null;
+  if (!el) return;
+  let opened = false;
+  for (let d: Element | null = el; d; d = d.parentElement) {
+    if (d instanceof HTMLDetailsElement && !d.open && d.classList.contains('target')) {
+      d.open = true;
+      opened = true;
+    }
+  }
+  if (opened) {
+    drawVisible();
+    el.scrollIntoView();
+  }
+}
+
 function main(): void {
   payload = JSON.parse(document.getElementById('report-data')!.textContent!) as ReportPayload;
   Chart.register(ChartBoxPlot.BoxPlotController, ChartBoxPlot.BoxAndWiskers, ciPlugin, cellLabelPlugin);
@@ -396,15 +437,25 @@ function main(): void {
   Chart.defaults.animation = false;
   Chart.defaults.maintainAspectRatio = false;
   Chart.defaults.plugins.legend.labels.usePointStyle = true;
-  let drawn = 0;
-  for (const spec of payload.charts) {
-    const canvas = document.getElementById(spec.canvas) as HTMLCanvasElement | null;
-    if (!canvas) continue;
-    (BUILDERS[spec.kind] as (c: HTMLCanvasElement, s: ChartSpec) => unknown)(canvas, spec);
-    drawn++;
-  }
+  for (const spec of payload.charts) pending.set(spec.canvas, spec);
+  // 'toggle' does not bubble: listen in the capture phase to hear every block that opens.
+  document.addEventListener('toggle', drawVisible, true);
+  window.addEventListener('hashchange', () => reveal(location.hash));
+  // A link to the anchor already in the address bar fires no hashchange: open its block on the click.
+  document.addEventListener('click', (e) => {
+    const link = (e.target as Element | null)?.closest?.('a[href^="#"]');
+    if (link) reveal(link.getAttribute('href')!);
+  });
+  // A printed report shows every target.
+  window.addEventListener('beforeprint', () => {
+    document.querySelectorAll<HTMLDetailsElement>('details.target').forEach((d) => {
+      d.open = true;
+    });
+    drawVisible();
+  });
+  reveal(location.hash);
+  drawVisible();
   document.querySelectorAll<HTMLTableElement>('table.sortable').forEach(makeSortable);
-  document.documentElement.dataset.chartsDrawn = String(drawn);
 }
 
 main();

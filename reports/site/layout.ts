@@ -3,10 +3,8 @@
  * stylesheet, nothing from the network), a skip link, the site navigation and the footer.
  * Nothing here depends on when the site was built, so the same runs give the same bytes.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { transformSync } from 'esbuild';
-import { contentSecurityPolicy } from '../html.ts';
+import { clientScript, reportSource } from '../report-sources.ts';
+import { pageHead } from '../page-head.ts';
 import { html, raw, type SafeHtml } from '../escape.ts';
 import type { SiteModel } from './model.ts';
 
@@ -15,14 +13,8 @@ let cached: { script: string; css: string } | undefined;
 /** The page script (PNG download) and stylesheet, read once per process. */
 function siteAssets(): { script: string; css: string } {
   cached ??= {
-    script: transformSync(readFileSync(join(import.meta.dirname, 'client.ts'), 'utf8'), {
-      loader: 'ts',
-      format: 'iife',
-      target: 'es2020',
-      minifyWhitespace: true,
-      sourcefile: 'client.ts',
-    }).code,
-    css: readFileSync(join(import.meta.dirname, 'site.css'), 'utf8'),
+    script: clientScript('site/client.ts'),
+    css: reportSource('site/site.css'),
   };
   return cached;
 }
@@ -33,7 +25,6 @@ export const devicePage = (slug: string) => `device-${slug}.html`;
 /** One page of the site. `current` is its file name (for aria-current). */
 export function sitePage(model: SiteModel, opts: { file: string; title: string; body: SafeHtml }): string {
   const { script, css } = siteAssets();
-  const csp = contentSecurityPolicy([script], [css]);
   const links: [string, string][] = [
     ['index.html', 'Overview'],
     ...model.devices.map((d): [string, string] => [devicePage(d.slug), `${d.view.name}${d.emulated ? ' (emulated)' : ''}`]),
@@ -44,14 +35,7 @@ export function sitePage(model: SiteModel, opts: { file: string; title: string; 
   const runIds = model.runs.map((r) => r.data.run.runId).join(', ');
   return html`<!doctype html>
 <html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${opts.title} · MobileNet V1 comparison</title>
-<style>${raw(css)}</style>
-</head>
+${pageHead({ title: `${opts.title} · MobileNet V1 comparison`, scripts: [script], css })}
 <body>
 <a class="skip" href="#main">Skip to the content</a>
 <header class="top"><div class="wrap"><h1>MobileNet V1: which variant, on which runtime, on which device</h1><p>From runs ${runIds}, measured by mobilenet-bench. Published figures from other sources are drawn apart and labelled "published".</p></div></header>

@@ -4,6 +4,7 @@
  * version, the same run twice, an empty run: each named by its folder), sorted by run id so the
  * order of the arguments does not matter, merged, and cut into devices with stable slugs.
  */
+import { runIdSlugs } from '../../contract/run-id.ts';
 import type { JobResult } from '../../contract/results.ts';
 import { loadRunFolder, type RunData } from '../../contract/run-data.ts';
 import { ResultsError } from '../../contract/store.ts';
@@ -89,7 +90,7 @@ export function loadSiteModel(dirs: readonly string[]): SiteModel {
       throw new ResultsError(
         `run folder ${dir}: run ${data.run.runId} has no job results (results.jsonl is empty): finish it with \`mobilenet-bench run --resume ${dir}\`, or leave it out`,
       );
-    return { dir, data, slug: /^[A-Za-z0-9._-]+$/.test(data.run.runId) ? data.run.runId : slugify(data.run.runId) };
+    return { dir, data, slug: '' };
   });
   const byId = new Map<string, string>();
   for (const r of read) {
@@ -100,6 +101,12 @@ export function loadSiteModel(dirs: readonly string[]): SiteModel {
       );
     byId.set(r.data.run.runId, r.dir);
   }
+  // One sanitizer for every writer: `..` stays inside data/, and two ids written under one name are refused.
+  const runSlugs = runIdSlugs(
+    read.map((r) => r.data.run.runId),
+    'data/<slug>/',
+  );
+  for (const r of read) r.slug = runSlugs.get(r.data.run.runId)!;
   // The same runs in any order give the same site.
   const runs = [...read].sort((a, b) => (a.data.run.runId < b.data.run.runId ? -1 : a.data.run.runId > b.data.run.runId ? 1 : 0));
   const merged = runs.length === 1 ? runs[0].data : mergeRuns(runs.map((r) => r.data));

@@ -10,9 +10,9 @@ import { join, relative } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { cacheDir } from '../../harness/cache.ts';
 import { cachedBuild, type CachedBuild } from '../build-cache.ts';
-import { versionAt } from '../../models/platform/package-json.ts';
+import { projectRoot, versionAt } from '../../models/platform/package-json.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
+const ROOT = projectRoot();
 
 let inFlight: Promise<string> | null = null;
 

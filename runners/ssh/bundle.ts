@@ -8,11 +8,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir } from '../../harness/cache.ts';
-import { packageDir } from '../../harness/browsers.ts';
+import { packageDir, projectRoot, versionAt } from '../../models/platform/package-json.ts';
 import { cachedBuild, type CachedBuild } from '../build-cache.ts';
-import { versionAt } from '../../models/platform/package-json.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
+const ROOT = projectRoot();
 
 /** One file of the runtime tree: its path in the tree and where it comes from here. */
 export interface TreeFile {
@@ -41,6 +40,8 @@ export function remoteJobBuild(root = ROOT): CachedBuild {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
+    // The board runs a bundle of the TypeScript sources: #platform maps to models/platform/node.ts, not to dist/.
+    conditions: ['source'],
     logLevel: 'silent',
     define: { __MOBILENET_BENCH_VERSION__: JSON.stringify(version) },
     plugins: [

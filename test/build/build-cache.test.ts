@@ -18,7 +18,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 /** A copy of the project's sources under a temp folder, sharing the real node_modules. */
 function copyTree(): string {
   const root = tempDir('mnb-build-key-');
-  for (const d of ['cli', 'harness', 'models', 'runners']) cpSync(join(ROOT, d), join(root, d), { recursive: true });
+  for (const d of ['api', 'cli', 'harness', 'contract', 'analysis', 'models', 'runners']) cpSync(join(ROOT, d), join(root, d), { recursive: true });
   for (const f of ['package.json', 'package-lock.json', 'tsconfig.json']) cpSync(join(ROOT, f), join(root, f));
   symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
   return root;

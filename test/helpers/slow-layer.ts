@@ -35,11 +35,11 @@ type Run = (input: Float32Array, observe?: (name: string, output: Float32Array) 
  * The wait sits between the layer and whatever observes it (the profiler's clock), exactly where
  * a slower kernel's time would be.
  */
-export function slowLayer(spec: string): () => void {
+export function slowLayer(spec: string, network: { prototype: object } = ReferenceNetwork): () => void {
   const { layer, ms } = parseSlowLayer(spec);
-  const proto = ReferenceNetwork.prototype as unknown as { run: Run };
+  const proto = network.prototype as unknown as { run: Run };
   const original = proto.run;
-  proto.run = function (this: ReferenceNetwork, input, observe) {
+  proto.run = function (this: unknown, input, observe) {
     return original.call(this, input, (name, output) => {
       if (name === layer) busyWait(ms);
       observe?.(name, output);

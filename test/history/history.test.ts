@@ -169,7 +169,7 @@ test('compare --history: a copy slowed ×1.25 is slower, the unchanged run no ch
   // Writing into the history folder is refused: it would be read back as a run.
   const into = runCli(['compare', '--history', history, run, '--json', join(history, 'out.json')]);
   assert.equal(into.status, 2);
-  assert.match(into.stderr, /refusing to write into the history folder/);
+  assert.match(into.stderr, /refusing to write there, it is inside the history folder/);
 });
 
 test('history prune --keep N keeps the newest N of each branch and device', async () => {

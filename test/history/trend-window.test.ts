@@ -62,11 +62,11 @@ test('a step inside the window is found at its place in the window', () => {
 test('the page says what the window left out, and how to see it', () => {
   const dir = tempDir('mnb-window-page-');
   const entries = syntheticHistory(baseEntry(), 230);
-  const page = renderTrendPage({ dir, entries, fileOf: new Map(), problems: [] }, trendSeries(entries));
+  const page = renderTrendPage({ dir, entries, problems: [] }, trendSeries(entries));
   assert.match(page, /Each chart shows the last 200 runs of its job series: older runs of 2 of 2 series were left out \(60 points in all\)/);
   assert.match(page, /mobilenet-bench trend --all<\/code> draws every run/);
   assert.match(page, /200 runs \(the last of 230\)/);
-  const full = renderTrendPage({ dir, entries, fileOf: new Map(), problems: [] }, trendSeries(entries, { window: null }));
+  const full = renderTrendPage({ dir, entries, problems: [] }, trendSeries(entries, { window: null }));
   assert.doesNotMatch(full, /were left out/);
 });
 

@@ -11,7 +11,7 @@ import { readResults } from '../../contract/store.ts';
 import { buildReportModel, loadRunFolder } from '../../reports/data.ts';
 import { fmtMs, fmtPct } from '../../contract/format.ts';
 import { renderHtmlReport } from '../../reports/html.ts';
-import { canvasInk, launchChromium, openReport, skipWithoutChromium } from './chromium.ts';
+import { canvasInk, launchChromium, openAllTargets, openReport, skipWithoutChromium } from './chromium.ts';
 import { HOSTILE, reportFixture } from './fixture.ts';
 import { tempDir } from '../helpers/temp-dirs.ts';
 
@@ -27,6 +27,8 @@ test('the report opens in headless Chromium: no console errors or requests, ever
   const browser = await launchChromium();
   t.after(() => browser.close());
   const { page, log } = await openReport(browser, file);
+  // Targets open collapsed (test/reports/layout.test.ts): open them all, as a reader would.
+  await openAllTargets(page);
 
   const shots = tempDir('mnb-report-shots-');
   await page.screenshot({ path: join(shots, 'report-full.png'), fullPage: true });

@@ -48,8 +48,8 @@ export interface PageLog {
   dialogs: string[];
 }
 
-/** Open a report file at 1280 px width, waiting until its script marked the charts drawn. */
-export async function openReport(browser: Browser, file: string): Promise<{ page: Page; log: PageLog }> {
+/** Open a report file at 1280 px width, waiting until its script marked the charts drawn (`data-<drawnFlag>` on <html>). */
+export async function openReport(browser: Browser, file: string, drawnFlag = 'chartsDrawn'): Promise<{ page: Page; log: PageLog }> {
   const page = await browser.newPage();
   await page.setViewport({ width: 1280, height: 900, deviceScaleFactor: 1 });
   const log: PageLog = { errors: [], warnings: [], requests: [], dialogs: [] };
@@ -67,7 +67,7 @@ export async function openReport(browser: Browser, file: string): Promise<{ page
     void d.dismiss();
   });
   await page.goto(self, { waitUntil: 'load' });
-  await page.waitForFunction(() => document.documentElement.dataset.chartsDrawn !== undefined, { timeout: 20_000 }).catch(() => {});
+  await page.waitForFunction((flag) => document.documentElement.dataset[flag] !== undefined, { timeout: 20_000 }, drawnFlag).catch(() => {});
   return { page, log };
 }
 
@@ -81,5 +81,19 @@ export function canvasInk(page: Page): Promise<{ id: string; inked: boolean; wid
       for (let i = 3; i < data.length; i += 4 * 7) if (data[i] !== 0) painted++;
       return { id: c.id, inked: painted > 50, width: c.width, height: c.height };
     }),
+  );
+}
+
+/**
+ * Open every collapsed target block by clicking its summary, as a reader would, and wait until
+ * the page has drawn every chart of the report (charts in a closed block are drawn on opening).
+ */
+export async function openAllTargets(page: Page): Promise<void> {
+  for (const summary of await page.$$('details.target:not([open]) > summary')) await summary.click();
+  await page.waitForFunction(
+    () =>
+      document.documentElement.dataset.chartsDrawn ===
+      String((JSON.parse(document.getElementById('report-data')!.textContent!) as { charts: unknown[] }).charts.length),
+    { timeout: 20_000 },
   );
 }

@@ -16,7 +16,7 @@ import { runBenchmark } from '../../harness/run.ts';
 import { runnerFor } from '../../runners/index.ts';
 import { buildReportModel } from '../../reports/data.ts';
 import { loadRunFolders } from '../../reports/merge.ts';
-import { crossDeviceOverview } from '../../reports/overview.ts';
+import { crossDeviceOverview } from '../../reports/sections/overview.ts';
 import { launchChromium, openReport, skipWithoutChromium } from './chromium.ts';
 import { tempDir } from '../helpers/temp-dirs.ts';
 

@@ -3,7 +3,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { JobResultSchema, type JobResult } from '../../contract/results.ts';
 import { buildReportModel } from '../../reports/data.ts';
-import { quantizationPairs, quantizationSection } from '../../reports/quantization-section.ts';
+import { quantizationPairs, quantizationHtml } from '../../reports/sections/quantization.ts';
 import { PUBLISHED_ACCURACY } from '../../models/published.ts';
 
 function job(
@@ -74,12 +74,12 @@ test("uint8 rows are paired with the same runtime's float row (the .tflite one f
   assert.equal(ort.tfliteAgreement, 0.75);
   const dq = pairs.find((p) => p.uint8.precision === 'uint8-dequantized')!;
   assert.equal(dq.runtime, 'reference');
-  const section = String(quantizationSection(model.targets[0]));
+  const section = String(quantizationHtml(model.targets[0]));
   assert.match(section, /49\.8 → 48\.2 \(-1\.6\)/);
   assert.match(section, /uint8 \(integer kernels\)/);
   assert.match(section, /uint8 \(dequantized\)/);
   assert.equal(
-    quantizationSection(
+    quantizationHtml(
       buildReportModel({ source: 'test', label: 'test', run: {} as never, results: results.filter((r) => r.precision === 'float32') }).targets[0],
     ),
     null,

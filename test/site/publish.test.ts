@@ -226,10 +226,19 @@ test('the method page is generated from the runs: sampling, warm-up, crop, eval 
     .filter((x): x is RegExpExecArray => x !== null)
     .map(([, hash, file]) => [file, hash] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // Each scored image with its label (the ImageNet class index), from the set's own labels table.
+  const label = new Map(
+    readFileSync(join(SHARED_DATA, 'images', 'imagenet-sample.labels.tsv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split('\t'))
+      .map(([f, , l1000]) => [f, l1000]),
+  );
   const expected = createHash('sha256')
-    .update(listed.map(([f, h]) => `${f}\0${h}\n`).join(''))
+    .update(listed.map(([f, h]) => `${f}\0${label.get(f)}\0${h}\n`).join(''))
     .digest('hex');
-  assert.match(m, new RegExp(`Content hash of the eval set: SHA-256 <code>${expected}</code> over its ${listed.length} files`));
+  assert.match(m, new RegExp(`Content hash of the eval set: SHA-256 <code>${expected}</code> over its ${listed.length} scored images`));
   assert.match(m, /<code class="hash">[0-9a-f]{64}<\/code>/, 'the uint8 weights file hash');
   assert.match(m, /onnxruntime-node \d+\.\d+/);
 });

@@ -184,7 +184,7 @@ test('config: an ssh target needs exactly one of host and hosts; keys and finger
 });
 
 test('the report marks a job during which the device throttled beside its median', async () => {
-  const { resultsTable } = await import('../../reports/target-sections.ts');
+  const { resultsTable } = await import('../../reports/sections/numbers.ts');
   const { baseResult } = await import('../../harness/probe/probe.ts');
   const { planJobs } = await import('../../harness/plan.ts');
   const [job] = planJobs(resolveConfig({ targets: [{ type: 'node' }], implementations: ['reference'], variants: { alpha: [0.25], resolution: [128] } })).jobs;

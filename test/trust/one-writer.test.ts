@@ -17,7 +17,7 @@ import { CLI, runCli, STACK } from '../helpers/cli.ts';
 import { jobLine, runInfo, writeRunFolder } from '../helpers/run-folder.ts';
 import { tempDir } from '../helpers/temp-dirs.ts';
 
-const LOCK_MODULE = join(import.meta.dirname, '..', '..', 'harness', 'lock.ts');
+const LOCK_MODULE = join(import.meta.dirname, '..', '..', 'contract', 'lock.ts');
 
 /** A separate process that takes the lock of `dir` and holds it until killed. */
 async function lockHolder(dir: string) {

@@ -38,7 +38,7 @@ function jobChildOf(pid: number): number {
   return (
     childrenOf(pid).find((c) => {
       try {
-        return readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('node-job.ts');
+        return /node-job\.[jt]s/.test(readFileSync(`/proc/${c}/cmdline`, 'utf8'));
       } catch {
         return false;
       }

@@ -4,14 +4,15 @@
  * this device), GMAC/s per layer along the network, the slowest layers, and a link to each
  * trace file; plus the Markdown summary's one line per job. Reads the `profile` field only.
  */
-import type { JobResult } from '../contract/results.ts';
-import type { Profile } from '../contract/profile-schema.ts';
-import { PROFILE_KINDS } from '../contract/profile-schema.ts';
-import type { ChartSink } from './chart-sink.ts';
-import { escapeMarkdownCell as md, html, type SafeHtml } from './escape.ts';
-import { fmtMs, fmtNum, fmtPct as pct, isNum } from '../contract/format.ts';
-import { GROUP_COLORS } from './palette.ts';
-import { sortableTable, type Column } from './table.ts';
+import type { JobResult } from '../../contract/results.ts';
+import type { Profile } from '../../contract/profile-schema.ts';
+import { PROFILE_KINDS } from '../../contract/profile-schema.ts';
+import type { ChartSink } from '../chart-sink.ts';
+import { escapeMarkdownCell as md, html, type SafeHtml } from '../escape.ts';
+import { fmtMs, fmtNum, fmtPct as pct, isNum } from '../../contract/format.ts';
+import { GROUP_COLORS } from '../palette.ts';
+import { sortableTable, type Column } from '../table.ts';
+import type { TargetSection } from '../section.ts';
 
 type Kind = (typeof PROFILE_KINDS)[number];
 
@@ -68,7 +69,7 @@ const colorAt = (i: number) => GROUP_COLORS[i % GROUP_COLORS.length];
 const MAC_COLOR = '#999999';
 
 /** The profile section of one target, or null when no job of it was profiled. */
-export function profileSection(jobs: readonly JobResult[], targetName: string, sink: ChartSink): SafeHtml | null {
+export function profileHtml(jobs: readonly JobResult[], targetName: string, sink: ChartSink): SafeHtml | null {
   const asked = jobs.filter((r) => r.profile);
   if (!asked.length) return null;
   const done = profiledJobs(asked);
@@ -181,3 +182,12 @@ export function profileMarkdownLines(jobs: readonly JobResult[]): string[] {
     ...missing.map((r) => `- ${md(`${r.id}: not profiled (${r.profile!.unavailable ?? 'no reason given'})`)}`),
   ];
 }
+
+/** Shown only where jobs were profiled (--profile). */
+export const profileSection: TargetSection = {
+  id: 'profile',
+  title: 'Profile: where the time goes',
+  scope: 'target',
+  html: ({ view, sink }) => (view.jobs.some((r) => r.profile) ? (profileHtml(view.jobs, view.name, sink) ?? html``) : null),
+  markdown: ({ view }) => profileMarkdownLines(view.jobs),
+};

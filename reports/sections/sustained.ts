@@ -2,13 +2,15 @@
  * Sustained mode in the HTML report: each sustained job's window medians over time (a line
  * chart) and its sustained / cold ratio beside the thermals read during it (a table).
  */
-import type { JobResult, ThermalReading } from '../contract/results.ts';
-import type { ChartSink } from './chart-sink.ts';
-import { html, type SafeHtml } from './escape.ts';
-import { fmtDuration, fmtMs, fmtNum } from '../contract/format.ts';
-import { hottest } from '../contract/results.ts';
-import { GROUP_COLORS } from './palette.ts';
-import { sortableTable, type Column } from './table.ts';
+import type { JobResult, ThermalReading } from '../../contract/results.ts';
+import type { ChartSink } from '../chart-sink.ts';
+import { escapeMarkdownCell as cell, html, type SafeHtml } from '../escape.ts';
+import { markdownRow as row } from '../markdown-table.ts';
+import type { TargetSection } from '../section.ts';
+import { fmtDuration, fmtMs, fmtNum } from '../../contract/format.ts';
+import { hottest } from '../../contract/results.ts';
+import { GROUP_COLORS } from '../palette.ts';
+import { sortableTable, type Column } from '../table.ts';
 
 /** Jobs of a list that ran in sustained mode and finished ok. */
 export function sustainedJobs(jobs: readonly JobResult[]): JobResult[] {
@@ -26,7 +28,7 @@ export function thermalDuring(r: JobResult): string {
 }
 
 /** The section, or null when no job of the target ran sustained. */
-export function sustainedSection(jobs: readonly JobResult[], targetName: string, sink: ChartSink): SafeHtml | null {
+export function sustainedHtml(jobs: readonly JobResult[], targetName: string, sink: ChartSink): SafeHtml | null {
   const rows = sustainedJobs(jobs);
   if (!rows.length) return null;
   const series = rows.map((r, i) => ({
@@ -77,3 +79,36 @@ export function sustainedSection(jobs: readonly JobResult[], targetName: string,
     <p class="caption">Sustained mode: each job sampled for a fixed, long duration; each point is the median of one window of sampling time. Sustained / cold = the last window's median ÷ the first window's: above 1, the device slowed down as it ran (heat, throttling, a governor). "Cold" is after the warm-up, not the first inference (the cold start is charted apart); a device that was already hot from the job before starts less cold (see cooldown in docs/sampling.md).</p>
     ${sortableTable(cols, rows, { jobOf: (r) => r.id, className: 'sustained' })}`;
 }
+
+/** Sustained jobs in Markdown: the first and last window medians and their ratio (the HTML report charts the windows). */
+function sustainedMarkdownLines(jobs: readonly JobResult[]): string[] {
+  const rows = sustainedJobs(jobs);
+  if (!rows.length) return [];
+  return [
+    '',
+    '#### Sustained: first vs last window',
+    '',
+    row(['job', 'windows', 'first window median (ms)', 'last window median (ms)', 'sustained / cold', 'temperature during']),
+    row(['---', '---:', '---:', '---:', '---:', '---']),
+    ...rows.map((r) => {
+      const s = r.latency!.sustained!;
+      return row([
+        cell(r.id),
+        `${s.windows.length} × ${s.windowMs / 1000} s`,
+        fmtMs(s.coldMedianMs),
+        fmtMs(s.lastMedianMs),
+        fmtNum(s.ratio, 3),
+        cell(thermalDuring(r)),
+      ]);
+    }),
+  ];
+}
+
+/** Shown only where jobs ran in sustained mode (--sustained). */
+export const sustainedSection: TargetSection = {
+  id: 'sustained',
+  title: 'Sustained: latency over time',
+  scope: 'target',
+  html: ({ view, sink }) => (view.ok.some((r) => r.latency?.sustained) ? (sustainedHtml(view.jobs, view.name, sink) ?? html``) : null),
+  markdown: ({ view }) => sustainedMarkdownLines(view.jobs),
+};

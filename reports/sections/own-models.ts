@@ -8,15 +8,16 @@
  * (measured on an ImageNet-labelled set in the run, else TF-slim's published figure): the legend and
  * caption say so on every point, so the two are never read as one scale.
  */
-import type { JobResult } from '../contract/results.ts';
-import { fmtMs, fmtNum, fmtPct } from '../contract/format.ts';
-import { PUBLISHED_ACCURACY } from '../models/published.ts';
-import type { ChartSink } from './chart-sink.ts';
-import type { SpecSeries } from './client/chart-specs.ts';
-import { paretoFrontier, precisionLabel, variantOf, weightsFormat, type Recommendation, type TargetView } from './data.ts';
-import { html, type SafeHtml } from './escape.ts';
-import { GROUP_COLORS } from './palette.ts';
-import { sortableTable, type Column } from './table.ts';
+import type { JobResult } from '../../contract/results.ts';
+import { fmtMs, fmtNum, fmtPct } from '../../contract/format.ts';
+import { PUBLISHED_ACCURACY } from '../../models/published.ts';
+import type { ChartSink } from '../chart-sink.ts';
+import type { SpecSeries } from '../client/chart-specs.ts';
+import { paretoFrontier, precisionLabel, variantOf, weightsFormat, type Recommendation, type TargetView } from '../data.ts';
+import { html, type SafeHtml } from '../escape.ts';
+import { GROUP_COLORS } from '../palette.ts';
+import { sortableTable, type Column } from '../table.ts';
+import type { TargetSection } from '../section.ts';
 
 /** The same runtime configuration of another job: impl, backend, threads and precision. */
 const sameConfig = (a: JobResult, b: JobResult) => a.impl === b.impl && a.backend === b.backend && a.threads === b.threads && a.precision === b.precision;
@@ -154,7 +155,7 @@ function confusionTables(mine: JobResult[]): SafeHtml {
 }
 
 /** The section, or null where the target ran no user model. */
-export function ownModelSection(view: TargetView, sink: ChartSink): SafeHtml | null {
+export function ownModelsHtml(view: TargetView, sink: ChartSink): SafeHtml | null {
   const all = view.jobs.filter((r) => r.model);
   if (!all.length) return null;
   const mine = view.ownWithAccuracy;
@@ -166,3 +167,11 @@ export function ownModelSection(view: TargetView, sink: ChartSink): SafeHtml | n
     <p class="preprocessing">Preprocessing: ${preprocessing.map(([name, p], i) => html`${i ? '; ' : ''}<strong>${name}</strong>: ${p}`)}.</p>
     ${confusionTables(mine)}`;
 }
+
+/** Shown only where the run measured the user's own models (config `models`, `--model`). */
+export const ownModelsSection: TargetSection = {
+  id: 'own-models',
+  title: 'Your models',
+  scope: 'target',
+  html: ({ view, sink }) => (view.jobs.some((r) => r.model) ? (ownModelsHtml(view, sink) ?? html``) : null),
+};

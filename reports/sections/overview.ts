@@ -5,11 +5,13 @@
  * of its (nominally identical) instances is from the pool. Pure functions over the model,
  * then their HTML.
  */
-import type { JobResult } from '../contract/results.ts';
-import { bestWithin, compareVariants, gmacPerSecond, roundBudgets, variantOf, type ReportModel } from './data.ts';
-import { html, type SafeHtml } from './escape.ts';
-import { fmtMs, fmtNum, fmtPct } from '../contract/format.ts';
-import { runIndexOf, runsOf } from './merge.ts';
+import type { JobResult } from '../../contract/results.ts';
+import { bestWithin, compareVariants, gmacPerSecond, roundBudgets, variantOf, type ReportModel } from '../data.ts';
+import { escapeMarkdownCell as cell, html, type SafeHtml } from '../escape.ts';
+import { fmtMs, fmtNum, fmtPct } from '../../contract/format.ts';
+import { runIndexOf, runsOf } from '../merge.ts';
+import { markdownRow as row } from '../markdown-table.ts';
+import type { RunSection } from '../section.ts';
 
 /** How a target's pick under a budget was chosen. */
 export type PickBasis = 'top-1' | 'MACs';
@@ -134,7 +136,7 @@ export function crossDeviceOverview(model: ReportModel): Overview {
 const runtimeOf = (r: JobResult) => `${r.impl === 'reference' ? 'reference' : `${r.impl} ${r.backend}`}${r.threads === null ? '' : ` ×${r.threads}`}`;
 
 /** The overview section's HTML. */
-export function overviewSection(model: ReportModel, anchorOf: (target: string) => string): SafeHtml {
+function overviewHtml(model: ReportModel, anchorOf: (target: string) => string): SafeHtml {
   const o = crossDeviceOverview(model);
   const runs = runsOf(model);
   const runNote = (target: string) => {
@@ -182,3 +184,37 @@ export function overviewSection(model: ReportModel, anchorOf: (target: string) =
     <p class="caption">Budgets are round numbers inside the range measured over all targets. Where a target measured top-1 (official weights and a labelled eval set), the pick is the most accurate job within the budget; otherwise it is the largest network that fits (more multiply-adds, as a proxy for accuracy), and says so.</p>
     ${fastestTable}${spread}`;
 }
+
+/** In Markdown: the warnings the results carry, and (with several targets) what fits each budget. */
+function overviewMarkdown(model: ReportModel): string[] {
+  const out: string[] = [];
+  const overview = crossDeviceOverview(model);
+  for (const w of overview.warnings) out.push('', `> **Warning** (${w.count} results): ${cell(w.warning)}`);
+  if (model.targets.length > 1 && overview.budgets.length) {
+    out.push(
+      '',
+      '### Across targets: what fits a median-latency budget',
+      '',
+      row(['target', ...overview.budgets.map((b) => `≤ ${b} ms`)]),
+      row(['---', ...overview.budgets.map(() => '---')]),
+    );
+    for (const t of overview.targets) {
+      out.push(
+        row([
+          `${cell(t.target)}${t.basis === 'MACs' ? ' (largest network; accuracy not measured)' : ''}`,
+          ...t.picks.map((r) => (r ? `${cell(r.id.split('/').slice(1).join('/'))} ${fmtMs(r.latency!.medianMs)} ms` : 'none fits')),
+        ]),
+      );
+    }
+  }
+  return out;
+}
+
+/** First on the page: what to ship per target, the fastest runtime per variant, pooled instances. */
+export const overviewSection: RunSection = {
+  id: 'overview',
+  title: 'Overview',
+  scope: 'run',
+  html: ({ model, targetAnchor }) => overviewHtml(model, targetAnchor),
+  markdown: ({ model }) => overviewMarkdown(model),
+};

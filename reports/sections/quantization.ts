@@ -5,12 +5,14 @@
  * runtime's float32 job of the same variant; the float row from the TF-slim .tflite (the same
  * training as the uint8 file) is preferred where the run has one.
  */
-import type { JobResult } from '../contract/results.ts';
-import { PUBLISHED_ACCURACY } from '../models/published.ts';
-import { compareVariants, precisionLabel, variantOf, weightsFormat, type TargetView } from './data.ts';
-import { html, type SafeHtml } from './escape.ts';
-import { fmtMs, fmtNum, fmtPct } from '../contract/format.ts';
-import { sortableTable, type Column } from './table.ts';
+import type { JobResult } from '../../contract/results.ts';
+import { PUBLISHED_ACCURACY } from '../../models/published.ts';
+import { compareVariants, precisionLabel, variantOf, weightsFormat, type TargetView } from '../data.ts';
+import { escapeMarkdownCell as cell, html, type SafeHtml } from '../escape.ts';
+import { markdownRow as row } from '../markdown-table.ts';
+import type { TargetSection } from '../section.ts';
+import { fmtMs, fmtNum, fmtPct } from '../../contract/format.ts';
+import { sortableTable, type Column } from '../table.ts';
 
 /** One uint8 job beside its float32 twin. */
 export interface QuantizationPair {
@@ -70,7 +72,7 @@ export function quantizationPairs(view: TargetView): QuantizationPair[] {
 const signed = (v: number | null, digits = 1) => (v === null ? '–' : `${v > 0 ? '+' : ''}${v.toFixed(digits)}`);
 
 /** The section's body, or null when the target ran no uint8 job. */
-export function quantizationSection(view: TargetView): SafeHtml | null {
+export function quantizationHtml(view: TargetView): SafeHtml | null {
   const pairs = quantizationPairs(view);
   if (pairs.length === 0) return null;
   const published = (p: QuantizationPair) => PUBLISHED_ACCURACY[p.variant] ?? null;
@@ -106,3 +108,44 @@ export function quantizationSection(view: TargetView): SafeHtml | null {
   return html`${table}
     <p class="caption">Each uint8 job beside the same runtime's float32 job of the variant, both measured in this run. <strong>speed-up</strong> = float32 median ÷ uint8 median (above 1: uint8 is faster). <strong>top-1 cost</strong> = uint8 − float32 top-1 on this run's images; the float row comes from the TF-slim <code>.tflite</code> where the run has it (the same training as the uint8 file), else from the Keras/tfjs model, a different training, which the weights label says. <strong>published</strong>: TF-slim's table (full ILSVRC-2012 validation set); this eval set is easier, so compare the differences, not the levels. <strong>vs dequantized</strong>: uint8 − the dequantized path's top-1 (float kernels on the same uint8 weights), where the run has such a row. <strong>agrees with TFLite arithmetic</strong>: same top-1 as the integer reference in TFLite's fixed-point (gemmlowp) requantization on the same images; ORT and LiteRT.js round once in float32 instead, and are checked bit for bit in that arithmetic (their agreement column in the job table).</p>`;
 }
+
+/** float32 vs uint8 per runtime in Markdown, when the target ran uint8 jobs. */
+function quantizationMarkdownLines(t: TargetView): string[] {
+  const pairs = quantizationPairs(t);
+  if (!pairs.length) return [];
+  const signed = (v: number | null) => (v === null ? '–' : `${v > 0 ? '+' : ''}${v.toFixed(1)}`);
+  const lines = [
+    '',
+    '#### float32 vs uint8',
+    '',
+    row(['runtime', 'variant', 'uint8 runs on', 'float ms', 'uint8 ms', 'speed-up', 'float top-1', 'uint8 top-1', 'cost (pts)', 'published float → uint8']),
+    row(['---', '---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---']),
+  ];
+  for (const p of pairs) {
+    const pub = PUBLISHED_ACCURACY[p.variant];
+    lines.push(
+      row([
+        cell(p.runtime),
+        cell(p.variant),
+        cell(precisionLabel(p.uint8.precision)),
+        fmtMs(p.float?.latency?.medianMs),
+        fmtMs(p.uint8.latency?.medianMs),
+        p.speedup === null ? '–' : `${fmtNum(p.speedup, 2)}×`,
+        fmtPct(p.float?.accuracy?.top1),
+        fmtPct(p.uint8.accuracy?.top1),
+        signed(p.top1CostPoints),
+        pub ? `${pub.float.top1} → ${pub.uint8.top1}` : '–',
+      ]),
+    );
+  }
+  return lines;
+}
+
+/** Shown only on targets that ran uint8 jobs. */
+export const quantizationSection: TargetSection = {
+  id: 'quantization',
+  title: 'float32 vs uint8',
+  scope: 'target',
+  html: ({ view }) => (view.ok.some((r) => r.precision !== 'float32') ? (quantizationHtml(view) ?? html``) : null),
+  markdown: ({ view }) => quantizationMarkdownLines(view),
+};

@@ -1,0 +1,4 @@
+/** One Markdown table row from cells the caller has already escaped. */
+export function markdownRow(cells: string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
