@@ -48,7 +48,7 @@ export interface RunOutcome {
   /** The validated config the run used (a resume's is the one its run.json recorded: null here). */
   config: Config | null;
   report: { path: string } | { error: string } | null;
-  history: { file: string; added: boolean } | { error: string; dir: string } | null;
+  history: { file: string; added: boolean; outcome: 'added' | 'already' | 'updated' } | { error: string; dir: string } | null;
 }
 
 /** The validated config: from `configFile`, else the `config` object, else ./bench.config.* or the built-in defaults. */
@@ -96,7 +96,7 @@ export async function runConfig(config: Config | undefined, options: Omit<RunOpt
     // The history is a summary of the results: if it cannot be written, the run still stands.
     try {
       const r = recordRun(dir, historyDir);
-      history = { file: r.file, added: r.outcome === 'added' };
+      history = { file: r.file, added: r.outcome === 'added', outcome: r.outcome };
     } catch (e) {
       history = { error: (e as Error).message, dir: historyDir };
     }

@@ -40,7 +40,9 @@ export async function baselineCommand(
       return EXIT.ok;
     }
     if (sub === 'list') {
-      const list = listBaselines(dir);
+      const skipped: { file: string; reason: string }[] = [];
+      const list = listBaselines(dir, skipped);
+      for (const x of skipped) err(`baseline: ${x.file} left out: ${x.reason}\n`);
       if (!list.length) out(`No baselines in ${dir}\n`);
       for (const b of list)
         out(

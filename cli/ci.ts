@@ -15,7 +15,7 @@ import { loadRunFolder } from '../contract/run-data.ts';
 import { compareRuns, DEFAULT_COMPARE_OPTIONS } from '../analysis/compare/compare.ts';
 import { formatReport } from '../analysis/compare/format.ts';
 import { DEFAULT_BASELINE_DIR, loadComparable } from '../analysis/compare/load.ts';
-import { entryOfRunFolder, recordRun } from '../analysis/history/record.ts';
+import { deviceIdOf, entryOfRunFolder, recordRun } from '../analysis/history/record.ts';
 import { describeProblems, readHistory } from '../analysis/history/store.ts';
 import { judgeFromHistory, type HistoryVerdictReport } from '../analysis/history/verdict.ts';
 import { formatHistoryJson, formatHistoryJunit, formatHistoryMarkdown } from '../analysis/history/format.ts';
@@ -24,6 +24,7 @@ import { MATRIX_OPTIONS, overridesFromArgs, type MatrixArgs } from './options.ts
 import { historyOptionsFrom } from './compare.ts';
 import { progressReporter } from './progress.ts';
 import { EXIT } from '../contract/exit-codes.ts';
+import { fmtLevel } from '../contract/format.ts';
 import { refuseOutputsOverInputs } from '../contract/output-guard.ts';
 import { redactUrl } from '../contract/secrets.ts';
 
@@ -35,7 +36,7 @@ mobilenet-bench ci --baseline NAME [run options]           run and compare with 
   --ci-out DIR               where the CI files go (default <run dir>/ci): comment.md, junit.xml, verdicts.json,
                              bmf.json, benchmark-smaller-is-better.json, benchmark-bigger-is-better.json
   --report-url URL           the report link in comment.md (default: the report's path)
-  --branch, --window, --min-runs, --min-effect, --significance   as compare --history
+  --branch, --window, --min-runs, --min-effect, --significance, --device-id   as compare --history
 `;
 
 const CI_OPTIONS = {
@@ -51,6 +52,7 @@ const CI_OPTIONS = {
   'min-runs': { type: 'string' },
   'min-effect': { type: 'string' },
   significance: { type: 'string' },
+  'device-id': { type: 'string' },
 } as const;
 
 /** A config narrowed to one planned job (its target, implementation and variant), for a re-run. */
@@ -100,6 +102,13 @@ export async function ciCommand(
     ];
     refuseOutputsOverInputs(outputs, [{ folder: values.history, what: 'history folder' }]);
   }
+  // The device id too: a bad one is refused before the (long) run.
+  const named = { deviceId: values['device-id'] };
+  try {
+    deviceIdOf(named);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
   const overrides = overridesFromArgs(values as MatrixArgs);
   const config = await resolveRunConfig(undefined, { ...(values.config ? { configFile: values.config } : {}), overrides });
   const progress = progressReporter();
@@ -127,7 +136,7 @@ export async function ciCommand(
   const historyDir = values.history!;
   const history = readHistory(historyDir);
   err(describeProblems(history.problems));
-  const current = entryOfRunFolder(first.runDir);
+  const current = entryOfRunFolder(first.runDir, named);
   // Each look at the data tests at significance / maxRepeats: the chance of any false alarm over all looks stays ≤ significance.
   const perLook = { ...verdictOptions, significance: verdictOptions.significance / maxRepeats };
   let report: HistoryVerdictReport = judgeFromHistory(current, history.entries, perLook);
@@ -156,13 +165,13 @@ export async function ciCommand(
   }
   // Report the family-wise level the user asked for, with the per-look level said in the comment.
   const shown = { ...report, options: { ...report.options, significance: verdictOptions.significance } };
-  const comment = `${formatHistoryMarkdown(shown, { report: reportLink })}\n_Each of up to ${maxRepeats} looks tested at ${verdictOptions.significance} ÷ ${maxRepeats}; ${reruns.size} job${reruns.size === 1 ? '' : 's'} re-run; ${((Date.now() - started) / 1000).toFixed(0)} s in all._\n`;
+  const comment = `${formatHistoryMarkdown(shown, { report: reportLink })}\n_Each of up to ${maxRepeats} looks tested at ${fmtLevel(verdictOptions.significance)} ÷ ${maxRepeats} = ${fmtLevel(verdictOptions.significance / maxRepeats)}; ${reruns.size} job${reruns.size === 1 ? '' : 's'} re-run; ${((Date.now() - started) / 1000).toFixed(0)} s in all._\n`;
   writeFileSync(join(ciOut, 'comment.md'), comment);
   writeFileSync(join(ciOut, 'junit.xml'), formatHistoryJunit(shown));
   writeFileSync(join(ciOut, 'verdicts.json'), formatHistoryJson(shown));
   if (values.record) {
-    const r = recordRun(first.runDir, historyDir);
-    out(`History: ${r.file}${r.outcome === 'already' ? ' (already there)' : ''}\n`);
+    const r = recordRun(first.runDir, historyDir, named);
+    out(`History: ${r.file}${r.outcome === 'added' ? '' : ` (${r.outcome === 'already' ? 'already there' : 'updated: the same run, summarised again'})`}\n`);
   }
   out(`\n${comment}\nCI files: ${ciOut}\n`);
   return report.exitCode;

@@ -32,6 +32,7 @@ mobilenet-bench compare --history DIR <current> [options]
   --branch NAME              baseline branch of the history (default main; '*' = every branch)
   --window N                 last N runs per job (default 20); --min-runs N: fewer is inconclusive (default 5)
   --min-effect X             smallest latency change that counts (default 5%); --significance as above (Holm across jobs)
+  --device-id NAME           the device the current run ran on, as its history entries name it (default: the host's fingerprint)
 `;
 
 const OPTIONS = {
@@ -54,6 +55,7 @@ const OPTIONS = {
   window: { type: 'string' },
   'min-runs': { type: 'string' },
   'min-effect': { type: 'string' },
+  'device-id': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -184,7 +186,7 @@ function compareWithHistory(
   const history = readHistory(values.history as string);
   // Files left out are named, never counted silently.
   err(describeProblems(history.problems));
-  const current = entryOfRunFolder(positionals[0]);
+  const current = entryOfRunFolder(positionals[0], { deviceId: values['device-id'] as string | undefined });
   const report = judgeFromHistory(current, history.entries, options);
   const render = (f: Format) =>
     f === 'markdown'

@@ -5,17 +5,21 @@ import { recordRun } from '../analysis/history/record.ts';
 import { describeProblems, HistoryError, pruneHistory, readHistory } from '../analysis/history/store.ts';
 import { EXIT } from '../contract/exit-codes.ts';
 
-export const HISTORY_USAGE = `mobilenet-bench history add <run dir>... --history DIR [--branch NAME] [--commit SHA] [--url URL]
-                                   add one summary per run (commit, branch, dirty flag and time from git and the CI's variables)
+export const HISTORY_USAGE = `mobilenet-bench history add <run dir>... --history DIR [--branch NAME] [--commit SHA] [--url URL] [--device-id NAME]
+                                   add one summary per run (commit, branch, dirty flag and time from git and the CI's variables;
+                                   --device-id or MOBILENET_BENCH_DEVICE_ID names the device instead of the host's fingerprint)
 mobilenet-bench history list --history DIR [--json]      runs by branch and device
 mobilenet-bench history prune --history DIR --keep N     keep the newest N runs of each branch and device
 `;
+
+const OUTCOME = { added: 'added', already: 'already in the history', updated: 'updated (the same run, summarised again, replaces its earlier entry)' };
 
 const OPTIONS = {
   history: { type: 'string' },
   branch: { type: 'string' },
   commit: { type: 'string' },
   url: { type: 'string' },
+  'device-id': { type: 'string' },
   keep: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -54,9 +58,9 @@ export async function historyCommand(
       let failed = 0;
       for (const runDir of rest) {
         try {
-          const r = recordRun(runDir, dir, { branch: values.branch, commit: values.commit, url: values.url });
+          const r = recordRun(runDir, dir, { branch: values.branch, commit: values.commit, url: values.url, deviceId: values['device-id'] });
           out(
-            `${r.outcome === 'added' ? 'added' : 'already in the history'}: ${runDir} → ${r.file} (branch ${r.entry.source.branch ?? '?'}, commit ${r.entry.source.commit?.slice(0, 12) ?? '?'}${r.entry.source.dirty ? ', dirty' : ''}, ${r.entry.jobs.length} jobs)\n`,
+            `${OUTCOME[r.outcome]}: ${runDir} → ${r.file} (branch ${r.entry.source.branch ?? '?'}, commit ${r.entry.source.commit?.slice(0, 12) ?? '?'}${r.entry.source.dirty ? ', dirty' : ''}, ${r.entry.jobs.length} jobs)\n`,
           );
         } catch (e) {
           const name = (e as Error).name;
@@ -93,7 +97,9 @@ export async function historyCommand(
       const groups = new Map<string, typeof h.entries>();
       for (const e of h.entries) {
         const key = `branch ${e.source.branch ?? '(none)'} · device ${e.device} (${e.environment.cpuModel}, ${e.environment.cores} cores, ${e.environment.os} ${e.environment.arch})`;
-        groups.set(key, [...(groups.get(key) ?? []), e]);
+        const list = groups.get(key);
+        if (list) list.push(e);
+        else groups.set(key, [e]);
       }
       out(
         `${h.entries.length} run${h.entries.length === 1 ? '' : 's'} in ${dir}${h.problems.length ? ` (${h.problems.length} file${h.problems.length === 1 ? '' : 's'} not counted, see above)` : ''}\n`,

@@ -74,7 +74,9 @@ export async function runCommand(argv: string[]): Promise<number> {
   else if (outcome.report)
     process.stderr.write(`mobilenet-bench: the report could not be built (${outcome.report.error}); try \`mobilenet-bench report ${dir}\`\n`);
   if (outcome.history && 'file' in outcome.history)
-    process.stdout.write(`History: ${outcome.history.file}${outcome.history.added ? '' : ' (already there)'}\n`);
+    process.stdout.write(
+      `History: ${outcome.history.file}${outcome.history.added ? '' : ` (${outcome.history.outcome === 'updated' ? 'updated: the same run, summarised again' : 'already there'})`}\n`,
+    );
   else if (outcome.history) {
     process.stderr.write(
       `mobilenet-bench: the run was not added to the history (${outcome.history.error}); try \`mobilenet-bench history add ${dir} --history ${outcome.history.dir}\`\n`,

@@ -58,6 +58,12 @@ export function fmtP(p: number | null | undefined): string {
   return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
 }
 
+/** A significance level or threshold: two significant digits (0.05, 0.017 for 0.05 ÷ 3, 0.0010), never 0.016666666666666666. */
+export function fmtLevel(a: number | null | undefined): string {
+  if (!isNum(a)) return '–';
+  return String(Number(a.toPrecision(2)));
+}
+
 /** An ISO timestamp as "2026-11-24 07:20:32 UTC". */
 export function fmtTime(iso: string | null | undefined): string {
   if (!iso) return '–';

@@ -62,6 +62,42 @@ const ratio = within(0, LIMITS.ratio, 'a ratio', '1e6');
 /** Largest |Δlogit|: any finite non-negative number. */
 const logitDelta = within(0, Number.MAX_VALUE, 'an absolute difference');
 
+/**
+ * The smallest non-zero median that is a measurement: 1 ns, finer than any timer a probe reads
+ * (5e-324 is a forged line, and would make every later run look a billion times slower). 0 stays
+ * allowed: a coarse browser timer can read a very fast job as 0, and verdicts skip it.
+ */
+export const MIN_MEDIAN_MS = 1e-6;
+
+/** One problem with a latency summary, at a path relative to it. */
+export interface LatencyIssue {
+  path: string[];
+  message: string;
+}
+
+/**
+ * The bounds a median, its 95 % CI and its sample count must keep together, beyond each number's
+ * own range. One rule for results and history entries, so neither accepts what the other refuses:
+ * a median of 0 or at least MIN_MEDIAN_MS, a CI whose lower end is not above its upper and which
+ * holds the median, and at least one sample behind a median.
+ */
+export function latencySummaryIssues(l: { medianMs: number | null; ci95Ms: readonly [number, number] | null; samples: number }): LatencyIssue[] {
+  const issues: LatencyIssue[] = [];
+  const m = l.medianMs;
+  if (m !== null && m > 0 && m < MIN_MEDIAN_MS)
+    issues.push({ path: ['medianMs'], message: `must be 0 or ≥ ${MIN_MEDIAN_MS} ms (1 ns): ${m} ms is finer than any timer, not a measurement` });
+  if (l.ci95Ms) {
+    const [lo, hi] = l.ci95Ms;
+    if (lo > hi) issues.push({ path: ['ci95Ms'], message: `[${lo}, ${hi}] is inverted: its lower end must not exceed its upper end` });
+    // A bootstrap interval of the median holds the median; a hair of tolerance for rounding.
+    else if (m !== null && (m < lo - 1e-9 * Math.abs(lo) || m > hi + 1e-9 * Math.abs(hi)))
+      issues.push({ path: ['ci95Ms'], message: `[${lo}, ${hi}] does not contain the median ${m}: a 95 % interval of the median must` });
+  }
+  if (m !== null && l.samples < 1)
+    issues.push({ path: ['samples'], message: 'a median needs at least 1 sample; 0 samples beside a median is not a measurement' });
+  return issues;
+}
+
 /** What actually ran, read back from the runtime. */
 export const EffectiveSchema = z.object({
   impl: z.string(),
@@ -263,6 +299,10 @@ export const JobResultSchema = z.object({
       /** Sustained mode (sampling.mode 'sustained'): the median per window of sampling time, and last ÷ first window ("sustained / cold"). */
       sustained: SustainedSchema.optional(),
     })
+    .superRefine((l, ctx) => {
+      for (const issue of latencySummaryIssues({ medianMs: l.medianMs, ci95Ms: l.ci95Ms, samples: l.samplesMs.length }))
+        ctx.addIssue({ code: 'custom', path: issue.path[0] === 'samples' ? ['samplesMs'] : issue.path, message: issue.message });
+    })
     .nullable(),
   memory: MemorySchema.nullable(),
   analytic: z.object({
@@ -319,7 +359,11 @@ export const RunInstanceSchema = z.object({
 /** run.json: what ran where, with which software and configuration. */
 export const RunInfoSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
-  runId: z.string(),
+  /** Names folders and files (history entries, published pages): a harness makes ~20 characters; past 128 a file name can overflow (ENAMETOOLONG), so it is refused. */
+  runId: z.string().min(1, { message: 'must not be empty' }).max(128, {
+    message:
+      'must be at most 128 characters: a run id names folders and files (history entries, published pages); the harness makes ids like 2026-12-04T03-41-56Z',
+  }),
   startedAt: z.string(),
   /** Set when the run finished (also after a resume). */
   endedAt: z.string().nullable(),

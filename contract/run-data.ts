@@ -3,7 +3,8 @@
  * schema, jobs in planned order. Reports, compare and baselines all read runs through here, so
  * they agree on what a run holds and in which order its jobs come.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readRegularText } from './safe-read.ts';
 import { SCHEMA_VERSION, type JobResult, type RunInfo } from './results.ts';
 import { readResults, readRunInfo, ResultsError, resultsPath, runInfoPath } from './store.ts';
 
@@ -49,7 +50,8 @@ function peekJson(text: string | undefined): unknown {
 
 function readOrUndefined(file: string): string | undefined {
   try {
-    return readFileSync(file, 'utf8');
+    // Only a peek: a FIFO or a device is refused here and named by the store's own read.
+    return readRegularText(file, 500 * 2 ** 20);
   } catch {
     return undefined;
   }

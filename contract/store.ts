@@ -3,10 +3,14 @@
  * each job finishes) and the atomically written `run.json` of a run folder. A write that fails
  * (disk full, read-only folder) leaves only whole lines and whole files behind, and says so.
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, renameSync, rmSync, truncateSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { JobResultSchema, RunInfoSchema, type JobResult, type RunInfo } from './results.ts';
 import { firstIssue } from './ingest.ts';
+import { readRegularText, UnsafeFileError } from './safe-read.ts';
+
+/** The cap on results.jsonl: about the longest string Node can hold (a sustained 128-job run is far below it), so a hostile file is refused, not read. */
+const MAX_RESULTS_BYTES = 500 * 2 ** 20;
 
 /** Problem reading a results folder: names the file and line. */
 export class ResultsError extends Error {
@@ -160,8 +164,9 @@ export function readResults(dir: string, { repair = false } = {}): JobResult[] {
   if (!existsSync(file)) return [];
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularText(file, MAX_RESULTS_BYTES);
   } catch (e) {
+    if (e instanceof UnsafeFileError) throw new ResultsError(e.message);
     throw new ResultsError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   let complete = text.endsWith('\n') || text === '' ? text : text.slice(0, text.lastIndexOf('\n') + 1);
@@ -245,8 +250,9 @@ export function readRunInfo(dir: string): RunInfo {
   if (!existsSync(file)) throw new ResultsError(`${file}: not found (is ${dir} a run folder?)`);
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(readRegularText(file));
   } catch (e) {
+    if (e instanceof UnsafeFileError) throw new ResultsError(`${e.message}; run.json must be the run's own record`);
     const reason =
       e instanceof SyntaxError
         ? `not valid JSON (truncated or corrupt: ${e.message})`

@@ -1,4 +1,4 @@
-/** What a trend page draws: one series per job, device and branch, with its points and change points (computed by analysis/history/trend.ts). */
+/** What a trend page draws: one series per job, device, branch and way of measuring, with its points and change points (computed by analysis/history/trend.ts). */
 
 /** One run's median of the job. */
 export interface TrendPoint {
@@ -32,6 +32,10 @@ export interface TrendSeries {
   impl: string;
   variant: string;
   precision: string;
+  /** Ordinary or sustained sampling: never one series. */
+  sampling: 'ordinary' | 'sustained';
   points: TrendPoint[];
+  /** Older runs of this series left out by the window (0 when all are shown). */
+  omitted: number;
   changes: TrendChange[];
 }

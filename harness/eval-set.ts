@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync,
 import { basename, dirname, join } from 'node:path';
 import { cropResizeNormalize, decodeImage, DEFAULT_CROP } from '../models/preprocess.ts';
 import { mulberry32 } from '../contract/stats/describe.ts';
+import { readRegularFile, UnsafeFileError } from '../contract/safe-read.ts';
 
 /** One labelled image file. */
 export interface EvalItem {
@@ -229,12 +230,13 @@ export function decodeAll(chosen: EvalItem[], resolutions: number[], crop: numbe
   const tensors = resolutions.map(() => [] as Float32Array[]);
   for (const item of chosen) {
     try {
-      const img = decodeImage(readFileSync(item.file), item.file);
+      // An image is refused unread when it is a FIFO, a device or a symlink to one, or over the cap: named in the note.
+      const img = decodeImage(readRegularFile(item.file), item.file);
       resolutions.forEach((r, k) => tensors[k].push(cropResizeNormalize(img, r, crop)));
       meta.files.push(item.file);
       meta.labels1000.push(item.label1000);
     } catch (e) {
-      meta.skipped.push({ file: item.file, reason: (e as Error).message });
+      meta.skipped.push({ file: item.file, reason: e instanceof UnsafeFileError ? e.reason : (e as Error).message });
     }
   }
   return { meta, tensors };

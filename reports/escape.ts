@@ -3,6 +3,7 @@
  * already `SafeHtml` (made by `html` itself or, for text we produced, `raw`): strings
  * from configs, devices and user agents can never become markup.
  */
+import { escapeMarkdownText } from '../contract/markdown-text.ts';
 
 /** A fragment of HTML that is already safe to emit. */
 export class SafeHtml {
@@ -54,10 +55,5 @@ export function jsonForScript(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-/** Escape text for a Markdown table cell (also safe where Markdown renders inline HTML, as on GitHub). */
-export function escapeMarkdownCell(text: string): string {
-  return escapeHtml(text.replace(/\r?\n/g, ' '))
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/([`*_[\]])/g, '\\$1');
-}
+/** Escape text for a Markdown table cell (also safe where Markdown renders inline HTML, as on GitHub): the contract's one Markdown helper. */
+export const escapeMarkdownCell = escapeMarkdownText;

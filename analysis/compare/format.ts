@@ -1,4 +1,5 @@
 /** Renderings of a ComparisonReport: terminal table, Markdown (job summary / PR comment), JSON, JUnit XML. */
+import { escapeMarkdownText, markdownCode } from '../../contract/markdown-text.ts';
 import { fmtChange, fmtMiB, fmtMs, fmtP } from '../../contract/format.ts';
 import type { ComparisonReport, JobComparison, Verdict } from './compare.ts';
 
@@ -75,7 +76,8 @@ export function formatTable(r: ComparisonReport): string {
   return out.join('\n') + '\n';
 }
 
-const mdEscape = (s: string) => s.replace(/\|/g, '\\|');
+/** Every data field in the Markdown goes through the contract's one helper (a newline in a reason would start a heading). */
+const mdEscape = escapeMarkdownText;
 
 /** Each job's fraction of its roofline in both runs (empty when no run measured ceilings). */
 function rooflineLines(r: ComparisonReport, escapeText: (s: string) => string, bullet: string): string[] {
@@ -116,7 +118,7 @@ export function formatMarkdown(r: ComparisonReport): string {
   const out = [
     head,
     '',
-    `Baseline **${mdEscape(r.baseline.label)}**${r.baseline.gitCommit ? ` (${r.baseline.gitCommit.slice(0, 10)})` : ''} → current **${mdEscape(r.current.label)}**${r.current.gitCommit ? ` (${r.current.gitCommit.slice(0, 10)})` : ''}. ${summaryLine(r)}.`,
+    `Baseline **${mdEscape(r.baseline.label)}**${r.baseline.gitCommit ? ` (${mdEscape(r.baseline.gitCommit.slice(0, 10))})` : ''} → current **${mdEscape(r.current.label)}**${r.current.gitCommit ? ` (${mdEscape(r.current.gitCommit.slice(0, 10))})` : ''}. ${summaryLine(r)}.`,
     '',
   ];
   for (const w of r.warnings.filter((x) => /machine-wide|one process per job per side/.test(x))) out.push(`> ⚠️ ${mdEscape(w)}`, '');
@@ -124,7 +126,7 @@ export function formatMarkdown(r: ComparisonReport): string {
   const named = [...reg, ...inconclusive];
   if (named.length) {
     out.push('| job | verdict | why |', '|---|---|---|');
-    for (const j of named) out.push(`| \`${j.id}\` | **${j.verdict}** | ${mdEscape(j.reasons.join('; '))} |`);
+    for (const j of named) out.push(`| ${markdownCode(j.id)} | **${j.verdict}** | ${mdEscape(j.reasons.join('; '))} |`);
     out.push('');
   }
   const table = [
@@ -134,7 +136,7 @@ export function formatMarkdown(r: ComparisonReport): string {
       (j) =>
         '| ' +
         cells(j)
-          .map((c, i) => (i === 0 ? `\`${c}\`` : mdEscape(c)))
+          .map((c, i) => (i === 0 ? markdownCode(c) : mdEscape(c)))
           .join(' | ') +
         ' |',
     ),

@@ -3,13 +3,14 @@
  * baselines. Every problem becomes a CompareError that names the file and what is wrong.
  */
 import { runIdSlug } from '../../contract/run-id.ts';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { JobResultSchema, RunInfoSchema } from '../../contract/results.ts';
 import { refuseOutputsOverInputs } from '../../contract/output-guard.ts';
 import { loadRunFolder, schemaVersionProblem, type RunData } from '../../contract/run-data.ts';
 import { ResultsError, resultsPath, runInfoPath } from '../../contract/store.ts';
+import { readRegularText, UnsafeFileError } from '../../contract/safe-read.ts';
 import { CompareError, samplingModeOf } from './compare.ts';
 
 /** Where `baseline save` writes by default (relative to the working directory). */
@@ -37,8 +38,10 @@ const NAME = /^[A-Za-z0-9._-]+$/;
 function parseJson(file: string): unknown {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // A baseline is a file someone handed us: a FIFO or a symlink to /dev/zero is refused, never read.
+    text = readRegularText(file);
   } catch (e) {
+    if (e instanceof UnsafeFileError) throw new CompareError(e.message);
     throw new CompareError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   try {
@@ -167,7 +170,11 @@ export function saveBaseline(
 }
 
 /** Saved baselines in `dir`: name, file, run id, when saved, job count. */
-export function listBaselines(dir = DEFAULT_BASELINE_DIR): { name: string; file: string; runId: string; savedAt: string; jobs: number; runs: number }[] {
+export function listBaselines(
+  dir = DEFAULT_BASELINE_DIR,
+  /** Filled with each file left out and why (a FIFO, a symlink to a device, a broken baseline): named, never read or counted silently. */
+  skipped: { file: string; reason: string }[] = [],
+): { name: string; file: string; runId: string; savedAt: string; jobs: number; runs: number }[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
@@ -177,7 +184,8 @@ export function listBaselines(dir = DEFAULT_BASELINE_DIR): { name: string; file:
         const d = loadBaselineFile(join(dir, f));
         const raw = parseJson(join(dir, f)) as { savedAt: string };
         return [{ name: d.label, file: join(dir, f), runId: d.run.runId, savedAt: raw.savedAt, jobs: d.results.length, runs: 1 + (d.repeats?.length ?? 0) }];
-      } catch {
+      } catch (e) {
+        skipped.push({ file: join(dir, f), reason: (e as Error).message });
         return [];
       }
     });

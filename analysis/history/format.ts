@@ -1,6 +1,7 @@
 /** History verdicts as a terminal table, PR-comment Markdown (changed jobs first, a sparkline each), JSON and JUnit. Pure. */
 import { xmlEscape } from '../compare/format.ts';
-import { fmtChange, fmtMs, fmtPct } from '../../contract/format.ts';
+import { escapeMarkdownText, markdownCode } from '../../contract/markdown-text.ts';
+import { fmtChange, fmtLevel, fmtMs, fmtPct } from '../../contract/format.ts';
 import type { HistoryJobVerdict, HistoryVerdictReport } from './verdict.ts';
 
 const BARS = '▁▂▃▄▅▆▇█';
@@ -54,20 +55,21 @@ export function formatHistoryTable(r: HistoryVerdictReport): string {
     line(head),
     ...rows.map(line),
     '',
-    `${counts(r)} (against branch ${r.options.branch ?? 'any'}, last ${r.options.window} runs; Holm across ${r.jobs.length} jobs at ${r.options.significance})`,
+    `${counts(r)} (against branch ${r.options.branch ?? 'any'}, last ${r.options.window} runs; Holm across ${r.jobs.length} jobs at ${fmtLevel(r.options.significance)})`,
     ...reasons,
     ...r.notes.map((n) => `note: ${n}`),
     '',
   ].join('\n');
 }
 
-const md = (s: string) => s.replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`);
+/** Every data field reaches the PR comment through the contract's one helper: a device or reason with a newline must not become a heading. */
+const md = escapeMarkdownText;
 
 export function formatHistoryMarkdown(r: HistoryVerdictReport, links: { report?: string } = {}): string {
   const out = [
     `### mobilenet-bench: ${r.exitCode ? 'regression' : 'no regression'}`,
     '',
-    `${counts(r)}, judged against the last ${r.options.window} runs of branch \`${r.options.branch ?? 'any'}\` on the same device (Holm across ${r.jobs.length} jobs, family-wise α = ${r.options.significance}; a change must exceed ±${fmtPct(r.options.minEffect)}).`,
+    `${counts(r)}, judged against the last ${r.options.window} runs of branch ${markdownCode(r.options.branch ?? 'any')} on the same device (Holm across ${r.jobs.length} jobs, family-wise α = ${fmtLevel(r.options.significance)}; a change must exceed ±${fmtPct(r.options.minEffect)}).`,
     '',
   ];
   if (links.report) out.push(`[Full report](${links.report})`, '');

@@ -6,7 +6,7 @@
  */
 import { redactOptionalUrl } from '../../contract/secrets.ts';
 import { execFileSync } from 'node:child_process';
-import type { Provenance } from './schema.ts';
+import { instantOf, type Provenance } from './schema.ts';
 
 /** What git says about a work tree; each field null when git cannot tell. */
 export interface GitState {
@@ -44,6 +44,9 @@ interface CiReading {
   pullRequest?: string;
   time?: string;
 }
+
+/** A time that parses to an instant, else undefined: a CI variable with garbage must not become the time entries are ordered by. */
+const aTime = (t: string | null | undefined): string | undefined => (t && Number.isFinite(instantOf(t)) ? t : undefined);
 
 const nonEmpty = (...xs: (string | undefined)[]) => xs.find((x) => x !== undefined && x !== '');
 
@@ -119,7 +122,7 @@ export function provenanceOf(
     commit,
     branch,
     dirty: gitIsThisCommit ? inputs.git.dirty : null,
-    time: nonEmpty(ci?.time, gitIsThisCommit ? (inputs.git.commitTime ?? undefined) : undefined, inputs.startedAt)!,
+    time: nonEmpty(aTime(ci?.time), gitIsThisCommit ? aTime(inputs.git.commitTime) : undefined, inputs.startedAt)!,
     ci: ci?.ci ?? null,
     // A URL from a flag or a CI variable may hold user:password@: the history (and every page drawn from it) keeps it without.
     url: redactOptionalUrl(nonEmpty(explicit.url, ci?.url)),

@@ -6,9 +6,10 @@
  * schema version, a duplicate id) instead of counting it silently.
  */
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HISTORY_SCHEMA_VERSION, HistoryEntrySchema, type HistoryEntry } from './schema.ts';
+import { readRegularText, UnsafeFileError } from '../../contract/safe-read.ts';
+import { HISTORY_SCHEMA_VERSION, HistoryEntrySchema, instantOf, type HistoryEntry } from './schema.ts';
 
 /** A history folder that cannot be read or written: names the file. */
 export class HistoryError extends Error {
@@ -35,25 +36,43 @@ export interface History {
 
 const ENTRY_FILE = /\.json$/;
 
-/** Oldest first: commit (or source) time, then the run's start, then id. */
+/** Oldest first: commit (or source) time, then the run's start, then id; times as instants (`09:00+09:00` is before `01:00Z`), never as strings. */
 function byTime(a: HistoryEntry, b: HistoryEntry): number {
-  return a.source.time.localeCompare(b.source.time) || a.startedAt.localeCompare(b.startedAt) || a.id.localeCompare(b.id);
+  return instantOf(a.source.time) - instantOf(b.source.time) || instantOf(a.startedAt) - instantOf(b.startedAt) || a.id.localeCompare(b.id);
 }
 
-/** Add one entry; 'added', or 'already' when this very run is in the history. Throws HistoryError when a different entry holds its id. */
-export function addEntry(dir: string, entry: HistoryEntry): { file: string; outcome: 'added' | 'already' } {
+/**
+ * Add one entry: 'added'; 'already' when this very run is there with the same figures; 'updated'
+ * when the same run (same id: run id, start and device) was added before and has changed since
+ * (finished after being added unfinished, or resumed, or its failed jobs retried): the later
+ * summary replaces the earlier one, so a run is never counted twice. Throws HistoryError when a
+ * different run holds its id.
+ */
+export function addEntry(dir: string, entry: HistoryEntry): { file: string; outcome: 'added' | 'already' | 'updated' } {
   const parsed = HistoryEntrySchema.parse(entry);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${parsed.id}.json`);
   const temp = join(dir, `.${parsed.id}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  writeFileSync(temp, `${JSON.stringify(parsed)}\n`);
+  try {
+    writeFileSync(temp, `${JSON.stringify(parsed)}\n`);
+  } catch (e) {
+    rmSync(temp, { force: true });
+    throw new HistoryError(
+      `cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; check that ${dir} is a writable folder with free space`,
+    );
+  }
   try {
     linkSync(temp, file);
     return { file, outcome: 'added' };
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new HistoryError(`cannot write ${file}: ${(e as Error).message}`);
     const existing = readEntryFile(file);
-    if ('entry' in existing && existing.entry.runId === parsed.runId && existing.entry.device === parsed.device) return { file, outcome: 'already' };
+    if ('entry' in existing && existing.entry.runId === parsed.runId && existing.entry.device === parsed.device) {
+      if (sameFigures(existing.entry, parsed)) return { file, outcome: 'already' };
+      // The same run, summarised later: replace atomically (rename over the name).
+      renameSync(temp, file);
+      return { file, outcome: 'updated' };
+    }
     throw new HistoryError(
       `${file} already exists and holds ${'entry' in existing ? `run ${existing.entry.runId}` : `something unreadable (${existing.message})`}, not this run; remove or repair that file`,
     );
@@ -62,12 +81,19 @@ export function addEntry(dir: string, entry: HistoryEntry): { file: string; outc
   }
 }
 
+/** Whether two summaries of one run say the same (when they were recorded aside). */
+function sameFigures(a: HistoryEntry, b: HistoryEntry): boolean {
+  return JSON.stringify({ ...a, recordedAt: '' }) === JSON.stringify({ ...b, recordedAt: '' });
+}
+
 /** One file: its entry, or why it cannot be used. */
 function readEntryFile(file: string): { entry: HistoryEntry } | { message: string } {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(readRegularText(file));
   } catch (e) {
+    // A symlink to /dev/zero, a FIFO, a 2 GB file: named and skipped, never read.
+    if (e instanceof UnsafeFileError) return { message: e.reason };
     return { message: `not valid JSON (${(e as Error).message}); a truncated or hand-edited file: restore it from the CI artifact or delete it` };
   }
   const v = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
@@ -81,6 +107,25 @@ function readEntryFile(file: string): { entry: HistoryEntry } | { message: strin
     return { message: `not a history entry: ${issue.path.join('.') || '(root)'}: ${issue.message}` };
   }
   return { entry: parsed.data };
+}
+
+/** The strings every run repeats (job ids, runtimes, devices), kept once: a 5,000-run × 128-job history holds 640,000 copies of each otherwise. */
+function internStrings(e: HistoryEntry, pool: Map<string, string>): void {
+  const once = (s: string) => {
+    const kept = pool.get(s);
+    if (kept !== undefined) return kept;
+    pool.set(s, s);
+    return s;
+  };
+  for (const j of e.jobs) {
+    j.id = once(j.id);
+    j.target = once(j.target);
+    j.impl = once(j.impl);
+    j.backend = once(j.backend);
+    j.precision = once(j.precision);
+    j.device = once(j.device);
+    if (j.weightsSource !== undefined) j.weightsSource = once(j.weightsSource);
+  }
 }
 
 /** Read a history folder (a missing folder is an empty history). */
@@ -98,6 +143,7 @@ export function readHistory(dir: string): History {
   const fileOf = new Map<HistoryEntry, string>();
   const problems: HistoryProblem[] = [];
   const seen = new Map<string, string>();
+  const pool = new Map<string, string>();
   for (const name of names) {
     const file = join(dir, name);
     const r = readEntryFile(file);
@@ -118,6 +164,7 @@ export function readHistory(dir: string): History {
       continue;
     }
     seen.set(r.entry.id, file);
+    internStrings(r.entry, pool);
     entries.push(r.entry);
     fileOf.set(r.entry, file);
   }
@@ -131,7 +178,9 @@ export function pruneHistory(dir: string, keep: number): string[] {
   const groups = new Map<string, HistoryEntry[]>();
   for (const e of history.entries) {
     const key = `${e.source.branch ?? ''}\u0000${e.device}`;
-    groups.set(key, [...(groups.get(key) ?? []), e]);
+    const list = groups.get(key);
+    if (list) list.push(e);
+    else groups.set(key, [e]);
   }
   const removed: string[] = [];
   for (const list of groups.values()) {

@@ -24,7 +24,7 @@ function jobDeviceFingerprint(host: RunInfo['host'], device: Device | undefined)
   );
 }
 
-function jobSummary(r: JobResult, host: RunInfo['host']): HistoryJob {
+function jobSummary(r: JobResult, host: RunInfo['host'], hostDevice: string): HistoryJob {
   const l = r.latency;
   return {
     id: r.id,
@@ -34,8 +34,11 @@ function jobSummary(r: JobResult, host: RunInfo['host']): HistoryJob {
     alpha: r.alpha,
     resolution: r.resolution,
     precision: r.precision,
+    sampling: r.latency?.sustained ? 'sustained' : 'ordinary',
+    threads: r.threads,
+    weightsSource: r.weightsSource,
     status: r.status,
-    device: jobDeviceFingerprint(host, r.device),
+    device: r.device ? jobDeviceFingerprint(host, r.device) : hostDevice,
     medianMs: l?.medianMs ?? null,
     ci95Ms: l ? [l.ci95Ms[0], l.ci95Ms[1]] : null,
     samples: l?.samplesMs.length ?? 0,
@@ -47,31 +50,34 @@ function jobSummary(r: JobResult, host: RunInfo['host']): HistoryJob {
   };
 }
 
-/** Entry id: the run id (sortable, readable) and a hash of what the run holds, so the same run added twice is one entry and two runs started in the same second on two machines are two. */
-function entryIdOf(data: RunData): string {
-  const digest = sha(
-    JSON.stringify([
-      data.run.runId,
-      data.run.startedAt,
-      hostFingerprint(data.run.host),
-      data.results.map((r) => [r.id, r.status, r.startedAt, r.latency?.medianMs ?? null]),
-    ]),
-  ).slice(0, 10);
+/**
+ * Entry id: the run id (sortable, readable) and a hash of which run it is: run id, start and
+ * device, so two runs started in the same second on two machines are two. Not of what the run
+ * holds (job statuses, job start times): after --resume, --retry-failed, or an unfinished run
+ * added and then finished, the same run keeps its id and its later summary replaces the earlier.
+ */
+function entryIdOf(data: RunData, device: string): string {
+  const digest = sha(JSON.stringify([data.run.runId, data.run.startedAt, device])).slice(0, 10);
+  // The one run-id sanitizer (at most 89 characters): a file name holds 255 bytes, and the digest covers the whole id.
   return `${runIdSlug(data.run.runId)}-${digest}`;
 }
 
-/** Summarise one run for the history. */
-export function summarizeRun(data: RunData, source: Provenance, recordedAt = new Date().toISOString()): HistoryEntry {
+/**
+ * Summarise one run for the history. `deviceId` names the host explicitly (`--device-id`, for CI
+ * machines whose kernel or memory size moves); else the host's fingerprint is its name.
+ */
+export function summarizeRun(data: RunData, source: Provenance, recordedAt = new Date().toISOString(), deviceId?: string): HistoryEntry {
   const { run } = data;
+  const hostDevice = deviceId ?? hostFingerprint(run.host);
   return {
     schemaVersion: HISTORY_SCHEMA_VERSION,
     kind: 'mobilenet-bench-history',
-    id: entryIdOf(data),
+    id: entryIdOf(data, hostDevice),
     runId: run.runId,
     startedAt: run.startedAt,
     recordedAt,
     source,
-    device: hostFingerprint(run.host),
+    device: hostDevice,
     environment: {
       harnessVersion: run.harnessVersion,
       nodeVersion: run.host.nodeVersion,
@@ -81,6 +87,6 @@ export function summarizeRun(data: RunData, source: Provenance, recordedAt = new
       arch: run.host.arch,
       packages: run.packages,
     },
-    jobs: data.results.map((r) => jobSummary(r, run.host)),
+    jobs: data.results.map((r) => jobSummary(r, run.host, hostDevice)),
   };
 }

@@ -9,10 +9,11 @@
  * false-alarm rate stays at `significance` for 128 jobs as for one), and a change must also
  * exceed `minEffect`. Pure: entries in, verdicts out.
  */
-import { fmtChange, fmtMs, fmtP, fmtPct } from '../../contract/format.ts';
+import { fmtChange, fmtLevel, fmtMs, fmtP, fmtPct } from '../../contract/format.ts';
 import { holmAdjust } from '../../contract/stats/holm.ts';
 import { median } from '../../contract/stats/describe.ts';
 import type { HistoryEntry, HistoryJob } from './schema.ts';
+import { unlikeReason } from './comparable.ts';
 import { studentTSf, t975 } from '../../contract/stats/student-t.ts';
 
 export interface HistoryVerdictOptions {
@@ -72,16 +73,48 @@ export interface HistoryVerdictReport {
   exitCode: 0 | 1;
 }
 
-/** The past runs of one job on one device (and branch), oldest first, excluding the current entry. */
-function pastOf(history: readonly HistoryEntry[], currentId: string, job: HistoryJob, o: HistoryVerdictOptions): HistoryJob[] {
-  const past: HistoryJob[] = [];
+/** Key of one job on one device. */
+const jobKey = (j: HistoryJob) => `${j.id}\u0000${j.device}`;
+
+/**
+ * Each (job, device) of the history's usable runs on the baseline branch, oldest first, excluding
+ * the current entry: built in one pass, so judging 128 jobs against 5,000 runs reads each run
+ * once (a search per job took 20 s there).
+ */
+function indexPast(history: readonly HistoryEntry[], currentId: string, o: HistoryVerdictOptions): Map<string, HistoryJob[]> {
+  const byKey = new Map<string, HistoryJob[]>();
   for (const e of history) {
     if (e.id === currentId) continue;
     if (o.branch !== null && e.source.branch !== o.branch) continue;
-    const j = e.jobs.find((x) => x.id === job.id && x.device === job.device);
-    if (j && j.status === 'ok' && j.medianMs !== null && j.medianMs > 0) past.push(j);
+    for (const j of e.jobs) {
+      if (j.status !== 'ok' || j.medianMs === null || !(j.medianMs > 0)) continue;
+      const k = jobKey(j);
+      const list = byKey.get(k);
+      if (list) list.push(j);
+      else byKey.set(k, [j]);
+    }
   }
-  return past.slice(-o.window);
+  return byKey;
+}
+
+/**
+ * The past runs of one job on one device (and branch), oldest first: those measured like the
+ * current one, and how many were not (another sampling mode, backend, threads or weights) with the
+ * first difference, which are never pooled or judged against.
+ */
+function pastOf(index: Map<string, HistoryJob[]>, job: HistoryJob, o: HistoryVerdictOptions): { past: HistoryJob[]; unlike: number; unlikeWhy: string | null } {
+  const past: HistoryJob[] = [];
+  let unlike = 0;
+  let unlikeWhy: string | null = null;
+  for (const j of index.get(jobKey(job)) ?? []) {
+    const why = unlikeReason(job, j);
+    if (why === null) past.push(j);
+    else {
+      unlike++;
+      unlikeWhy ??= why;
+    }
+  }
+  return { past: past.slice(-o.window), unlike, unlikeWhy };
 }
 
 /** Mean and standard deviation of the log medians after setting aside runs beyond 6 robust σ (far enough that normal noise in 5 to 20 runs almost never reaches it; a run on a busy machine, +30 % where σ is 2 %, does) of their median. */
@@ -110,9 +143,10 @@ export function judgeFromHistory(
   const o = { ...DEFAULT_HISTORY_VERDICT_OPTIONS, ...options };
   const jobs: HistoryJobVerdict[] = [];
   const tested: { job: HistoryJobVerdict; logRatio: number }[] = [];
+  const index = indexPast(history, current.id, o);
   for (const job of current.jobs) {
     if (job.status === 'skipped') continue;
-    const past = pastOf(history, current.id, job, o);
+    const { past, unlike, unlikeWhy } = pastOf(index, job, o);
     const base: HistoryJobVerdict = {
       id: job.id,
       verdict: 'inconclusive',
@@ -135,9 +169,13 @@ export function judgeFromHistory(
     }
     if (past.length < o.minRuns) {
       const where = `${o.branch === null ? 'any branch' : `branch ${o.branch}`} on this device`;
+      // Runs measured otherwise (a sustained run against ordinary history) are named, never judged against.
+      const notLike = unlike
+        ? `; ${unlike} more not used, measured otherwise (${unlikeWhy}): runs that differ so are never judged against each other (compare refuses them too)`
+        : '';
       jobs.push({
         ...base,
-        reason: `inconclusive: ${past.length} earlier run${past.length === 1 ? '' : 's'} of this job on ${where}, ${o.minRuns} needed: ${o.minRuns - past.length} missing`,
+        reason: `inconclusive: ${past.length} earlier run${past.length === 1 ? '' : 's'} of this job on ${where}, ${o.minRuns} needed: ${o.minRuns - past.length} missing${notLike}`,
       });
       continue;
     }
@@ -173,7 +211,7 @@ export function judgeFromHistory(
     const change = `${fmtChange(job.ratio! - 1)} (95 % interval ${fmtChange(job.interval![0] - 1)} … ${fmtChange(job.interval![1] - 1)}) against ${fmtMs(job.historyCentreMs)}, the geometric mean of ${job.runs} runs${job.currentRuns > 1 ? ` (current: ${job.currentRuns} runs)` : ''}${job.outliers ? ` (${job.outliers} outlying run${job.outliers === 1 ? '' : 's'} set aside)` : ''}`;
     if (significant && large) {
       job.verdict = logRatio > 0 ? 'slower' : 'faster';
-      job.reason = `${change}; p = ${fmtP(job.p)}, Holm-adjusted ${fmtP(job.pAdjusted)} < ${o.significance}`;
+      job.reason = `${change}; p = ${fmtP(job.p)}, Holm-adjusted ${fmtP(job.pAdjusted)} < ${fmtLevel(o.significance)}`;
     } else if (large) {
       job.verdict = 'inconclusive';
       job.undecided = true;
@@ -186,12 +224,11 @@ export function judgeFromHistory(
     }
   });
   const notes: string[] = [];
+  // Runs that hold these jobs, but none on this device (sets: one pass over the history).
+  const currentKeys = new Set(current.jobs.map(jobKey));
+  const currentIds = new Set(current.jobs.map((c) => c.id));
   const otherDevice = history.filter(
-    (e) =>
-      e.id !== current.id &&
-      e.jobs.length > 0 &&
-      e.jobs.every((j) => !current.jobs.some((c) => c.id === j.id && c.device === j.device)) &&
-      e.jobs.some((j) => current.jobs.some((c) => c.id === j.id)),
+    (e) => e.id !== current.id && e.jobs.length > 0 && e.jobs.every((j) => !currentKeys.has(jobKey(j))) && e.jobs.some((j) => currentIds.has(j.id)),
   );
   if (otherDevice.length)
     notes.push(
