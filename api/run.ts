@@ -53,10 +53,10 @@ export interface RunOutcome {
 
 /** The validated config: from `configFile`, else the `config` object, else ./bench.config.* or the built-in defaults. */
 export async function resolveRunConfig(config: UserConfig | undefined, options: Pick<RunOptions, 'configFile' | 'cwd' | 'overrides'> = {}): Promise<Config> {
-  if (config && !options.configFile) return configFromObject(config, 'the config passed to run()', options.overrides);
-  return (
-    await loadConfig(options.configFile, { ...(options.cwd ? { cwd: options.cwd } : {}), ...(options.overrides ? { overrides: options.overrides } : {}) })
-  ).config;
+  // No overrides is the command line with no options: the same defaults as the CLI (ceilings measured, say).
+  const overrides = options.overrides ?? {};
+  if (config && !options.configFile) return configFromObject(config, 'the config passed to run()', overrides);
+  return (await loadConfig(options.configFile, { ...(options.cwd ? { cwd: options.cwd } : {}), overrides })).config;
 }
 
 /** The probe page's size when a target loads it (building it if needed); null otherwise or when it cannot be built (the jobs then say why). */
