@@ -11,8 +11,8 @@ import type { Bmf, BmfMetric, CustomBenchmarkEntry } from './exports.ts';
 /** The file names of the A/B comment and exports (the ci names: comment.md, bmf.json, benchmark-smaller-is-better.json). */
 export const AB_REPORT_FILES = { comment: 'comment.md', bmf: 'bmf.json', smallerIsBetter: 'benchmark-smaller-is-better.json' } as const;
 
-/** Escape any text for Markdown, inline or in a table cell: control characters, newlines, pipes, emphasis, links, HTML. */
-export const md = (text: string): string => escapeMarkdownCell(text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' '));
+/** Escape any text for Markdown, inline or in a table cell (the one helper, contract/markdown-text.ts). */
+export const md = escapeMarkdownCell;
 
 const ORDER: Record<AbJobVerdict['verdict'], number> = { slower: 0, faster: 1, inconclusive: 2, 'no change': 3, skipped: 4 };
 const ordered = (v: AbVerdicts) =>

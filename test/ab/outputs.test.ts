@@ -89,7 +89,7 @@ test('Markdown: every field is escaped; no row breaks, no heading or HTML is inj
     for (const r of rows) assert.equal(cellsOf(r).length, width, `row keeps its columns: ${r}`);
     assert.ok(!/<img|<script/i.test(text), 'no raw HTML');
     assert.ok(!text.split('\n').some((l) => l.startsWith('# head')), 'the newline in the id does not open a heading');
-    assert.ok(text.includes('node/ort\\|node # head \\*b\\* \\_i\\_ \\`c\\` \\[l\\](http://x) &lt;img'), 'the id appears escaped');
+    assert.ok(text.includes('node/ort\\|node \\# head \\*b\\* \\_i\\_ \\`c\\` \\[l\\](http://x) &lt;img'), 'the id appears escaped');
   }
   assert.equal(md('a\u0007b\r\nc|d'), 'a b c\\|d');
   assert.match(abCommentMarkdown(verdicts), /^### ❌ mobilenet-bench A\/B: 1 job slower/);
