@@ -38,7 +38,7 @@ export const AB_USAGE = `mobilenet-bench ab --a SIDE --b SIDE [run options] [opt
                --model, --accuracy-samples, --crop
 `;
 
-const AB_OPTIONS = {
+export const AB_OPTIONS = {
   ...MATRIX_OPTIONS,
   a: { type: 'string' },
   b: { type: 'string' },
@@ -79,6 +79,14 @@ export async function abCommand(argv: string[]): Promise<number> {
   const a = args.a ?? 'current';
   const b = args.aa ? a : args.b;
   if (!b) throw new ConfigError('give side B with --b SIDE (e.g. --b ref:origin/main, --b config:threads2.json), or --aa for A against itself');
+  return runAb(a, b, args);
+}
+
+/** The options `ab` and `ci --against` share. */
+export type AbArgs = ReturnType<typeof parseOptions<typeof AB_OPTIONS>>;
+
+/** Compare side `a` with side `b` as the options say; writes the outputs and returns the exit code (0: no job slower, 1: a job slower). */
+export async function runAb(a: string, b: string, args: AbArgs): Promise<number> {
   const minEffect = positive('min-effect', args['min-effect'], 0.03);
   const seed = args.seed === undefined ? Date.now() % 2 ** 31 : positive('seed', args.seed, 1, true);
   const log = (line: string) => process.stderr.write(`${line}\n`);
