@@ -14,7 +14,13 @@ export const CI_AGAINST_USAGE = `mobilenet-bench ci --against REF [run options] 
   --ci-out DIR               where its files go (default results/ab-<time>)
 `;
 
-const CI_AGAINST_OPTIONS = { ...AB_OPTIONS, against: { type: 'string' }, 'ci-out': { type: 'string' }, history: { type: 'string' }, baseline: { type: 'string' } } as const;
+const CI_AGAINST_OPTIONS = {
+  ...AB_OPTIONS,
+  against: { type: 'string' },
+  'ci-out': { type: 'string' },
+  history: { type: 'string' },
+  baseline: { type: 'string' },
+} as const;
 
 /** Whether `ci`'s arguments ask for the paired comparison. */
 export const asksAgainst = (argv: string[]) => argv.some((a) => a === '--against' || a.startsWith('--against='));
@@ -24,7 +30,8 @@ export async function ciAgainstCommand(argv: string[]): Promise<number> {
   if (args.history || args.baseline) {
     throw new ConfigError('ci --against compares with a ref in the same run; --history and --baseline judge against earlier runs: give one of them');
   }
-  if (args.a || args.b || args.aa) throw new ConfigError('ci --against REF sets the sides itself (A = ref:REF, B = this checkout): leave out --a, --b and --aa');
+  if (args.a || args.b || args.aa)
+    throw new ConfigError('ci --against REF sets the sides itself (A = ref:REF, B = this checkout): leave out --a, --b and --aa');
   const { against, 'ci-out': ciOut, history: _h, baseline: _b, ...rest } = args;
   return runAb(`ref:${against}`, 'current', { ...rest, ...(ciOut ? { out: ciOut } : {}) });
 }
