@@ -119,7 +119,12 @@ export async function compareJob<V>(
     }
     outcome.workerPairs = pairs.length;
     // Block size from a one-inference block on each side, then checked with a full block.
-    outcome.blockInferences = await calibrate(pairs[0]);
+    try {
+      outcome.blockInferences = await calibrate(pairs[0]);
+    } catch (e) {
+      outcome.skipped = `sizing the blocks failed: ${(e as Error).message}`;
+      return outcome;
+    }
 
     const nextOrders = balancedOrders(o.seed);
     let replacements = 0;
