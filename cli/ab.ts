@@ -13,6 +13,7 @@ import type { AbPairRecord } from '../harness/ab/pair-record.ts';
 import type { AbPair } from '../analysis/ab/pairs.ts';
 import { projectRoot } from '../models/platform/package-json.ts';
 import { abHostFor } from './ab-hosts.ts';
+import { duetUnavailable } from '../runners/pin-cpu.ts';
 import { abWriter } from './ab-outputs.ts';
 import { temporaryDecide, type TempVerdict } from './ab-decision-temp.ts';
 import { MATRIX_OPTIONS, overridesFromArgs, parseOptions } from './options.ts';
@@ -32,7 +33,8 @@ export const AB_USAGE = `mobilenet-bench ab --a SIDE --b SIDE [run options] [opt
   --max-pairs N              cap per job in pairs (default ${DEFAULT_CONTROLLER.maxPairs})
   --max-seconds S            cap per job in seconds (default ${DEFAULT_CONTROLLER.maxSeconds})
   --seed N                   seed of the AB/BA orders (default: from the clock, recorded in verdicts.json)
-  --duet                     both sides at once, pinned to their own CPUs (not built yet: refused)
+  --duet                     Node jobs: both sides' blocks at once, each side's workers pinned to its own CPU
+                             (taskset); where pinning is unavailable it says why and interleaves
   -o, --out DIR              where pairs.jsonl, verdicts.json, sides.json, results-A/B.jsonl go (default results/ab-<time>)
   run options: --config, --target, --impl, --alpha, --resolution, --precision, --quick, --weights-mirror, --eval-set,
                --model, --accuracy-samples, --crop
@@ -72,9 +74,6 @@ export async function abCommand(argv: string[]): Promise<number> {
   }
   const refused = NOT_FOR_AB.filter((k) => args[k] !== undefined);
   if (refused.length) throw new ConfigError(`ab does not take ${refused.map((k) => `--${k}`).join(', ')}: a comparison pairs blocks inside one run`);
-  if (args.duet) {
-    throw new ConfigError('--duet (both sides at once, each pinned to a CPU) is not built yet; leave it out to interleave the sides');
-  }
   if (args.aa && args.b) throw new ConfigError('--aa compares A with itself: leave out --b, or leave out --aa');
   const a = args.a ?? 'current';
   const b = args.aa ? a : args.b;
@@ -91,6 +90,10 @@ export async function runAb(a: string, b: string, args: AbArgs): Promise<number>
   const seed = args.seed === undefined ? Date.now() % 2 ** 31 : positive('seed', args.seed, 1, true);
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
+  // Duet needs pinning; without it, say why and interleave.
+  const duetWhyNot = args.duet ? duetUnavailable() : null;
+  if (duetWhyNot) log(`--duet: ${duetWhyNot}; interleaving the sides instead`);
+  const duet = Boolean(args.duet) && !duetWhyNot;
   const setup = await prepareComparison({ a, b, configPath: args.config, overrides: overridesFromArgs(args), repoRoot: projectRoot(), log });
   const out = resolve(args.out ?? join('results', `ab-${new Date().toISOString().replace(/[:.]/g, '-')}`));
   const writer = abWriter(out, setup.secrets);
@@ -101,7 +104,7 @@ export async function runAb(a: string, b: string, args: AbArgs): Promise<number>
   const outcomes = await runComparison<TempVerdict>(
     setup.jobs,
     setup.sides,
-    abHostFor,
+    abHostFor(duet),
     {
       workerPairs: positive('worker-pairs', args['worker-pairs'], DEFAULT_CONTROLLER.workerPairs, true),
       pairsPerWorkerPerBatch: DEFAULT_CONTROLLER.pairsPerWorkerPerBatch,
@@ -125,7 +128,14 @@ export async function runAb(a: string, b: string, args: AbArgs): Promise<number>
       },
     },
   );
-  writer.verdicts(outcomes, setup.skipped, { a, b, minEffect, seed, decision: 'TEMPORARY: worker-pair means, Student t; no sequential or Holm correction' });
+  writer.verdicts(outcomes, setup.skipped, {
+    a,
+    b,
+    minEffect,
+    seed,
+    design: duet ? 'duet' : 'interleaved',
+    decision: 'TEMPORARY: worker-pair means, Student t; no sequential or Holm correction',
+  });
   process.stdout.write(`A/B: ${out}\n`);
   return outcomes.some((o) => o.verdict?.verdict === 'slower') ? EXIT.failed : EXIT.ok;
 }

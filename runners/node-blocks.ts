@@ -14,6 +14,7 @@ import { BlockReplySchema, type BlockCommand, type BlockReply } from '../harness
 import type { Job } from '../harness/plan.ts';
 import type { JobResult } from '../contract/results.ts';
 import { checkResultValue, firstIssue, quote } from '../contract/ingest.ts';
+import { pinToCpu } from './pin-cpu.ts';
 
 /** The block entry, relative to a side's checkout. */
 export const BLOCK_ENTRY = join('harness', 'probe', 'block-job.ts');
@@ -38,6 +39,8 @@ function tsxLoaderOf(root: string): string {
 /** Hooks for tests (which must know worker processes by PID, never by name). */
 export interface NodeBlockHooks {
   onSpawn?: (pid: number, job: Job, side: SideRuntime) => void;
+  /** Duet mode: the CPU each side's workers are pinned to (runners/pin-cpu.ts). */
+  pinCpu?: (side: SideRuntime) => number;
 }
 
 /** One side's job in one child process. */
@@ -149,6 +152,8 @@ export function createNodeBlockHost(hooks: NodeBlockHooks = {}): BlockWorkerHost
       });
       live.add(child);
       if (child.pid !== undefined) hooks.onSpawn?.(child.pid, job, side);
+      // Pinned before it loads anything: threads started later inherit the CPU.
+      if (hooks.pinCpu && child.pid !== undefined) pinToCpu(child.pid, hooks.pinCpu(side));
       const worker = new NodeBlockWorker(child, job, side);
       workers.add(worker);
       try {

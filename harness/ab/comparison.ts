@@ -8,8 +8,8 @@ import type { BlockWorkerHost, SideRuntime } from './block-worker.ts';
 import { compareJob, type AbJobOutcome, type ControllerOptions } from './controller.ts';
 import type { PairedJob } from './pair-jobs.ts';
 
-/** A host for a target, or why that target has none yet. */
-export type HostFor = (target: Target) => BlockWorkerHost | string;
+/** A host for a target (and whether its workers run pinned, for duet pairs), or why that target has none yet. */
+export type HostFor = (target: Target) => { host: BlockWorkerHost; duet: boolean } | string;
 
 export interface ComparisonEvents<V> {
   onJobStart?: (job: PairedJob, index: number, total: number) => void;
@@ -24,7 +24,7 @@ export async function runComparison<V>(
   options: ControllerOptions<V>,
   events: ComparisonEvents<V> = {},
 ): Promise<AbJobOutcome<V>[]> {
-  const hosts = new Map<string, BlockWorkerHost>();
+  const hosts = new Map<string, { host: BlockWorkerHost; duet: boolean }>();
   const outcomes: AbJobOutcome<V>[] = [];
   try {
     for (const [i, job] of jobs.entries()) {
@@ -39,15 +39,15 @@ export async function runComparison<V>(
           continue;
         }
         host = made;
-        hosts.set(job.A.target.name, host);
+        hosts.set(job.A.target.name, made);
       }
       // A different seed per job, from the comparison's: orders are independent between jobs.
-      const outcome = await compareJob(host, { A: job.A, B: job.B }, sides, { ...options, seed: options.seed + i * 7919 });
+      const outcome = await compareJob(host.host, { A: job.A, B: job.B }, sides, { ...options, seed: options.seed + i * 7919, duet: host.duet });
       outcomes.push(outcome);
       events.onJobEnd?.(outcome, i, jobs.length);
     }
   } finally {
-    await Promise.all([...hosts.values()].map((h) => h.close().catch(() => {})));
+    await Promise.all([...hosts.values()].map((h) => h.host.close().catch(() => {})));
   }
   return outcomes;
 }

@@ -34,6 +34,11 @@ export interface ControllerOptions<V> {
   clock: () => number;
   /** Worker pairs replaced in one job before it is given up (default 3). */
   maxReplacements?: number;
+  /**
+   * Duet: both blocks of a pair run at the same time (each side's workers pinned to its own CPU by
+   * the host), started together; `order` then says which block was sent first. Default: interleaved.
+   */
+  duet?: boolean;
 }
 
 export const DEFAULT_CONTROLLER = { workerPairs: 4, pairsPerWorkerPerBatch: 4, maxPairs: 400, maxSeconds: 60, maxReplacements: 3 } as const;
@@ -80,8 +85,12 @@ async function startPair(host: BlockWorkerHost, jobs: { A: Job; B: Job }, sides:
 
 const closePair = (p: WorkerPair) => Promise.all([p.A.close(), p.B.close()]);
 
-/** One pair: both blocks back to back in `order`. */
-async function runPair(p: WorkerPair, order: 'AB' | 'BA', n: number) {
+/** One pair: both blocks back to back in `order`, or (duet) both at once. */
+async function runPair(p: WorkerPair, order: 'AB' | 'BA', n: number, duet = false) {
+  if (duet) {
+    const [a, b] = order === 'AB' ? await Promise.all([p.A.runBlock(n), p.B.runBlock(n)]) : (await Promise.all([p.B.runBlock(n), p.A.runBlock(n)])).reverse();
+    return { a, b };
+  }
   const first = order === 'AB' ? p.A : p.B;
   const second = order === 'AB' ? p.B : p.A;
   const t1 = await first.runBlock(n);
@@ -138,7 +147,7 @@ export async function compareJob<V>(
           for (;;) {
             const p = pairs[w];
             try {
-              const t = await runPair(p, order, outcome.blockInferences);
+              const t = await runPair(p, order, outcome.blockInferences, o.duet);
               const pair: AbPairRecord = {
                 job: jobs.A.id,
                 workerPair: p.index,
