@@ -72,13 +72,19 @@ interface WorkerPair {
   B: BlockWorker;
 }
 
-/** Start a fresh worker pair; closes what started when the other side fails. */
+/**
+ * Start a fresh worker pair; closes what started when the other side fails. Even worker pairs start
+ * A first, odd ones B first: whatever comes with starting second (a later renderer, a warmer page
+ * cache, another memory layout) then falls on both sides over the worker pairs.
+ */
 async function startPair(host: BlockWorkerHost, jobs: { A: Job; B: Job }, sides: { A: SideRuntime; B: SideRuntime }, index: number): Promise<WorkerPair> {
-  const a = await host.start(jobs.A, sides.A);
+  const [first, second] = index % 2 === 0 ? (['A', 'B'] as const) : (['B', 'A'] as const);
+  const w1 = await host.start(jobs[first], sides[first]);
   try {
-    return { index, A: a, B: await host.start(jobs.B, sides.B) };
+    const w2 = await host.start(jobs[second], sides[second]);
+    return first === 'A' ? { index, A: w1, B: w2 } : { index, A: w2, B: w1 };
   } catch (e) {
-    await a.close();
+    await w1.close();
     throw e;
   }
 }
