@@ -100,18 +100,20 @@ export async function runAb(a: string, b: string, args: AbArgs): Promise<number>
   writer.sides(setup.provenance);
   for (const s of setup.skipped) log(`skipped ${s.id}: ${s.reason}`);
 
+  const workerPairs = positive('worker-pairs', args['worker-pairs'], DEFAULT_CONTROLLER.workerPairs, true);
+  const maxPairs = positive('max-pairs', args['max-pairs'], DEFAULT_CONTROLLER.maxPairs, true);
   const started = performance.now();
   const outcomes = await runComparison<TempVerdict>(
     setup.jobs,
     setup.sides,
     abHostFor(duet),
     {
-      workerPairs: positive('worker-pairs', args['worker-pairs'], DEFAULT_CONTROLLER.workerPairs, true),
+      workerPairs,
       pairsPerWorkerPerBatch: DEFAULT_CONTROLLER.pairsPerWorkerPerBatch,
-      maxPairs: positive('max-pairs', args['max-pairs'], DEFAULT_CONTROLLER.maxPairs, true),
+      maxPairs,
       maxSeconds: positive('max-seconds', args['max-seconds'], DEFAULT_CONTROLLER.maxSeconds),
       seed,
-      decide: temporaryDecide(minEffect),
+      decide: temporaryDecide(minEffect, Math.ceil(maxPairs / (workerPairs * DEFAULT_CONTROLLER.pairsPerWorkerPerBatch))),
       onPair: (p) => writer.pair(p),
       clock: () => performance.now() - started,
     },
@@ -134,7 +136,7 @@ export async function runAb(a: string, b: string, args: AbArgs): Promise<number>
     minEffect,
     seed,
     design: duet ? 'duet' : 'interleaved',
-    decision: 'TEMPORARY: worker-pair means, Student t; no sequential or Holm correction',
+    decision: 'TEMPORARY: worker-pair means, Student t, Bonferroni over the looks; no Holm across jobs',
   });
   process.stdout.write(`A/B: ${out}\n`);
   return outcomes.some((o) => o.verdict?.verdict === 'slower') ? EXIT.failed : EXIT.ok;

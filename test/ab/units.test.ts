@@ -77,7 +77,7 @@ const pairs = (ratios: number[][]): AbPairRecord[] =>
   );
 
 test('the temporary decision: slower, no change, and not before its first look', () => {
-  const decide = temporaryDecide(0.03);
+  const decide = temporaryDecide(0.03, 1);
   const slow = decide(pairs(Array.from({ length: 4 }, (_, w) => Array.from({ length: 8 }, (_, i) => 1.2 + ((i + w) % 3) * 0.01))), 0);
   assert.equal(slow.verdict.verdict, 'slower');
   assert.ok(slow.done);
