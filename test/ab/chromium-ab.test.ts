@@ -13,7 +13,8 @@ import { tempDir } from '../helpers/temp-dirs.ts';
 
 const skip = findBrowserExecutable('chromium') ? false : "no Chromium found (CHROME_PATH or /usr/bin/chromium): install Debian's chromium (.ci/run does)";
 const MATRIX = ['--target', 'chromium', '--impl', 'ort-web:wasm', '--alpha', '0.25', '--resolution', '128', '--precision', 'float32', '--quick'];
-const CAPS = ['--worker-pairs', '3', '--max-seconds', '40'];
+// Few looks (96 pairs ÷ 16 a batch): the temporary decision's Bonferroni over its looks stays usable.
+const CAPS = ['--worker-pairs', '4', '--max-pairs', '96', '--max-seconds', '60'];
 
 function verdictOf(out: string) {
   const v = JSON.parse(readFileSync(join(out, 'verdicts.json'), 'utf8'));
