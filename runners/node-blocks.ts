@@ -74,7 +74,8 @@ class NodeBlockWorker implements BlockWorker {
     const parsed = BlockReplySchema.safeParse(raw);
     if (!parsed.success) {
       this.child.kill('SIGKILL');
-      return this.fail(new Error(`side ${this.side.name}'s worker sent what cannot be accepted: ${firstIssue(parsed.error)}`));
+      this.fail(new Error(`side ${this.side.name}'s worker sent what cannot be accepted: ${firstIssue(parsed.error)}`));
+      return;
     }
     const w = this.waiting;
     if (!w || !w.want.includes(parsed.data.type)) return;

@@ -18,7 +18,19 @@ const INVOCATIONS = Number(process.env.INVOCATIONS ?? 2);
 const MAX_SECONDS = process.env.MAX_SECONDS ?? '60';
 const CLI = join(import.meta.dirname, '..', '..', 'bin', 'mobilenet-bench.js');
 const SLOWDOWN = join(import.meta.dirname, '..', 'helpers', 'ab-slowdown.ts');
-const MATRIX = ['--target', 'node', '--impl', 'reference,ort-node:cpu@1', '--alpha', '0.25,0.5', '--resolution', '128,160', '--precision', 'float32', '--quick'];
+const MATRIX = [
+  '--target',
+  'node',
+  '--impl',
+  'reference,ort-node:cpu@1',
+  '--alpha',
+  '0.25,0.5',
+  '--resolution',
+  '128,160',
+  '--precision',
+  'float32',
+  '--quick',
+];
 const root = mkdtempSync(join(tmpdir(), 'mnb-bench-ab-'));
 const overlay = join(root, 'slow.json');
 writeFileSync(overlay, JSON.stringify({ targets: [{ type: 'node', execArgv: ['--import', SLOWDOWN] }] }));
@@ -49,7 +61,9 @@ for (const kind of kinds) {
     if (r.status === 2) throw new Error(`ab refused: ${r.stderr}`);
     const verdicts = JSON.parse(readFileSync(join(out, 'verdicts.json'), 'utf8')) as { jobs: JobVerdict[] };
     for (const j of verdicts.jobs) seen.push({ ...j, slowed: kind.factor !== null && j.id.includes('/ort-node-') });
-    process.stdout.write(`  ${kind.name} #${i + 1}: ${verdicts.jobs.map((j) => `${j.id} ${j.decision?.verdict ?? 'skipped'} x${j.decision?.ratio?.toFixed(3) ?? '-'} ${j.seconds.toFixed(0)} s`).join('; ')}\n`);
+    process.stdout.write(
+      `  ${kind.name} #${i + 1}: ${verdicts.jobs.map((j) => `${j.id} ${j.decision?.verdict ?? 'skipped'} x${j.decision?.ratio?.toFixed(3) ?? '-'} ${j.seconds.toFixed(0)} s`).join('; ')}\n`,
+    );
   }
   for (const group of [true, false]) {
     const js = seen.filter((j) => j.slowed === group);
