@@ -27,10 +27,11 @@ import { EXIT } from '../contract/exit-codes.ts';
 import { fmtLevel } from '../contract/format.ts';
 import { refuseOutputsOverInputs } from '../contract/output-guard.ts';
 import { redactUrl } from '../contract/secrets.ts';
+import { asksAgainst, ciAgainstCommand, CI_AGAINST_USAGE } from './ci-against.ts';
 
 export const CI_USAGE = `mobilenet-bench ci --history DIR [run options] [options]   run, judge against the history, re-run undecided jobs, write CI files
 mobilenet-bench ci --baseline NAME [run options]           run and compare with a saved baseline (no re-runs)
-  --max-repeats N            runs per undecided job in all, the first included (default 3); each look tests at
+${CI_AGAINST_USAGE}  --max-repeats N            runs per undecided job in all, the first included (default 3); each look tests at
                              significance ÷ N (Bonferroni over the looks, Holm over the jobs of a look)
   --record                   add the first run to the history (for the main branch)
   --ci-out DIR               where the CI files go (default <run dir>/ci): comment.md, junit.xml, verdicts.json,
@@ -72,6 +73,7 @@ export async function ciCommand(
   out: (s: string) => void = (s) => process.stdout.write(s),
   err: (s: string) => void = (s) => process.stderr.write(s),
 ): Promise<number> {
+  if (asksAgainst(argv)) return ciAgainstCommand(argv);
   let values;
   try {
     values = parseArgs({ args: argv, options: { ...MATRIX_OPTIONS, ...CI_OPTIONS }, allowPositionals: false, strict: true }).values;

@@ -12,13 +12,14 @@ import { publishCommand, PUBLISH_USAGE } from './publish.ts';
 import { historyCommand, HISTORY_USAGE } from './history.ts';
 import { ciCommand, CI_USAGE } from './ci.ts';
 import { trendCommand, TREND_USAGE } from './trend.ts';
+import { abCommand, AB_USAGE } from './ab.ts';
 
 const USAGE = `mobilenet-bench <command>
 
 Commands:
 ${RUN_USAGE}
 mobilenet-bench models table [--json]    analytic MACs and parameters of the 16 MobileNet V1 variants
-${FETCH_USAGE}${COMPARE_USAGE}${BASELINE_USAGE}${REPORT_USAGE}${PUBLISH_USAGE}${HISTORY_USAGE}${CI_USAGE}${TREND_USAGE}`;
+${FETCH_USAGE}${AB_USAGE}${COMPARE_USAGE}${BASELINE_USAGE}${REPORT_USAGE}${PUBLISH_USAGE}${HISTORY_USAGE}${CI_USAGE}${TREND_USAGE}`;
 
 /** Errors that describe bad input, not a bug: printed without a stack trace. */
 const EXPECTED_ERRORS = new Set([
@@ -33,6 +34,8 @@ const EXPECTED_ERRORS = new Set([
   'HistoryError',
   'RunIdCollisionError',
   'OutputOverwritesInputError',
+  'SideError',
+  'PlanMismatchError',
 ]);
 
 /** Run one CLI invocation; returns the process exit code. */
@@ -44,6 +47,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runCommand(rest);
       case 'list':
         return await listCommand(rest);
+      case 'ab':
+        return await abCommand(rest);
       case 'compare':
         return await compareCommand(rest);
       case 'baseline':

@@ -2,7 +2,7 @@
  * Command-line options shared by `run` and `list`: argv becomes one typed ConfigOverrides object
  * (harness/config/overrides.ts applies it), with the environment read here and nowhere else.
  */
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError } from '../contract/config-error.ts';
 import { applyOverrides, configEnvironment, SCHEDULING_OVERRIDES, type ConfigOverrides } from '../harness/config/overrides.ts';
 import type { UserConfig } from '../harness/config/schema.ts';
@@ -39,12 +39,22 @@ export type MatrixArgs = ReturnType<typeof parseMatrixArgs>;
 
 /** Parse argv, turning unknown options into a readable error; an option given an empty value is refused (it would silently mean "the default"). */
 export function parseMatrixArgs(argv: string[]) {
-  let values;
+  return parseOptions(argv, MATRIX_OPTIONS);
+}
+
+/** What parseArgs gives for these options. */
+type ValuesOf<O extends ParseArgsConfig['options']> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; allowPositionals: false; strict: true }>
+>['values'];
+
+/** `parseMatrixArgs` for a command that takes more options than run's (`ab`, `ci`): the same errors. */
+export function parseOptions<const O extends ParseArgsConfig['options']>(argv: string[], options: O): ValuesOf<O> {
+  let values: ValuesOf<O>;
   try {
-    values = parseArgs({ args: argv, options: MATRIX_OPTIONS, allowPositionals: false, strict: true }).values;
+    values = parseArgs({ args: argv, options, allowPositionals: false, strict: true }).values as ValuesOf<O>;
   } catch (e) {
     throw new ConfigError(
-      `${(e as Error).message}. Options: ${Object.keys(MATRIX_OPTIONS)
+      `${(e as Error).message}. Options: ${Object.keys(options ?? {})
         .map((o) => `--${o}`)
         .join(' ')}`,
     );

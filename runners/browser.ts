@@ -18,7 +18,7 @@ import { descendantsOf, peakRssOf, rssOf } from './procfs.ts';
 import type { Runner } from '../harness/runner.ts';
 import { checkResultValue } from '../contract/ingest.ts';
 
-type ChromiumTarget = Extract<Target, { type: 'chromium' }>;
+export type ChromiumTarget = Extract<Target, { type: 'chromium' }>;
 type FirefoxTarget = Extract<Target, { type: 'firefox' }>;
 /** Targets this runner drives. */
 export type PuppeteerTarget = ChromiumTarget | FirefoxTarget;
@@ -41,6 +41,13 @@ export const CHROMIUM_ARGS = [
   '--disable-renderer-backgrounding',
   '--disable-backgrounding-occluded-windows',
 ];
+
+/** A Chromium target's emulation (reported cores, CPU throttling) on a fresh page, over CDP. */
+export async function applyChromiumEmulation(page: Page, t: ChromiumTarget): Promise<void> {
+  const cdp = await page.createCDPSession();
+  if (t.hardwareConcurrency !== undefined) await cdp.send('Emulation.setHardwareConcurrencyOverride', { hardwareConcurrency: t.hardwareConcurrency });
+  if (t.cpuThrottlingRate !== undefined) await cdp.send('Emulation.setCPUThrottlingRate', { rate: t.cpuThrottlingRate });
+}
 
 /** Options beyond the target's config (tests use the hook). */
 export interface BrowserRunnerOptions {
@@ -192,12 +199,7 @@ export async function createPuppeteerRunner(target: PuppeteerTarget, options: Br
       page.on('console', (m) => {
         if (m.type() === 'error' || m.type() === 'warn') remember(`console.${m.type()}: ${m.text()}`);
       });
-      if (engine === 'chromium') {
-        const cdp = await page.createCDPSession();
-        const t = target as ChromiumTarget;
-        if (t.hardwareConcurrency !== undefined) await cdp.send('Emulation.setHardwareConcurrencyOverride', { hardwareConcurrency: t.hardwareConcurrency });
-        if (t.cpuThrottlingRate !== undefined) await cdp.send('Emulation.setCPUThrottlingRate', { rate: t.cpuThrottlingRate });
-      }
+      if (engine === 'chromium') await applyChromiumEmulation(page, target as ChromiumTarget);
       await Promise.race([page.goto(host.pageUrl, { waitUntil: 'load', timeout: startTimeoutMs }), lost]);
       await Promise.race([page.waitForFunction('globalThis.__mobilenetBench !== undefined', { timeout: startTimeoutMs }), lost]);
       const running = page.evaluate(

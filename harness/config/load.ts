@@ -8,6 +8,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../../contract/config-error.ts';
 import { applyOverrides, type ConfigOverrides } from './overrides.ts';
+import { mergeOverlay } from './overlay.ts';
 import { builtInTargets } from './presets.ts';
 import { resolveConfig, type Config, type UserConfig } from './schema.ts';
 
@@ -108,18 +109,23 @@ const DEFAULT_CONFIG_FILES = ['bench.config.ts', 'bench.config.js', 'bench.confi
 /**
  * Load `path` (TS/JS module with a default export, or JSON), or the first default file
  * found, or the built-in defaults; `overrides` (command-line options and environment, see
- * overrides.ts) are applied to the raw config before validation, so their errors name config keys too.
+ * overrides.ts) and then an A/B side's `overlay` are applied to the raw config before validation, so
+ * their errors name config keys too.
  */
 export async function loadConfig(
   path?: string,
-  { cwd = process.cwd(), overrides }: { cwd?: string; overrides?: ConfigOverrides } = {},
+  { cwd = process.cwd(), overrides, overlay }: { cwd?: string; overrides?: ConfigOverrides; overlay?: UserConfig } = {},
 ): Promise<{ config: Config; origin: string }> {
   const file = path ? resolve(cwd, path) : DEFAULT_CONFIG_FILES.map((f) => resolve(cwd, f)).find(existsSync);
   // Name the command line in errors too: a bad --alpha is not the config file's fault.
   // Name the command line only when it changed something (the environment alone is not an option).
   const optionsGiven = Object.entries(overrides ?? {}).some(([k, v]) => k !== 'environment' && v !== undefined);
   const where = (origin: string) => (optionsGiven ? `${origin} with the command-line options` : origin);
-  const edit = (c: UserConfig) => (overrides ? applyOverrides(c, overrides) : c);
+  // An A/B `config:` side's overlay goes over the options: it is what makes that side differ.
+  const edit = (c: UserConfig) => {
+    const edited = overrides ? applyOverrides(c, overrides) : c;
+    return overlay ? mergeOverlay(edited, overlay) : edited;
+  };
   if (!file) return { config: resolveConfig(edit({ targets: builtInTargets() }), where('built-in defaults')), origin: 'built-in defaults' };
   if (!existsSync(file)) throw new ConfigError(`Config file ${file} not found. Pass an existing file with --config, or omit it to use the defaults.`);
   let raw: unknown;

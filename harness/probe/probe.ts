@@ -196,34 +196,76 @@ export function baseResult(job: Job | SkippedJob, status: JobResult['status'] = 
   };
 }
 
+/** A job loaded in its runtime, after the first inference: what `runProbe` and the A/B block session share. */
+export interface OpenedJob {
+  result: JobResult;
+  weights: CanonicalWeights;
+  model: LoadedModel;
+  /** The seeded latency input. */
+  input: Float32Array;
+}
+
+/** The stage names a failure is reported under (`loading weights: …`). */
+export interface StageTracker {
+  stage: string;
+}
+
+/** Load, init and first inference into `result` (coldStart, effective); throws with `tracker.stage` set to the failing stage. */
+export async function openJob(job: Job, env: ProbeEnvironment, result: JobResult, tracker: StageTracker, keep: (m: LoadedModel) => void): Promise<OpenedJob> {
+  tracker.stage = 'loading weights';
+  const tLoad = env.now();
+  const weights = await env.loadWeights(job.weights, job);
+  const loadMs = env.now() - tLoad;
+
+  tracker.stage = `initialising ${job.implementation.impl}:${job.implementation.backend}`;
+  const tInit = env.now();
+  const model = await env.createModel(job.implementation, weights);
+  keep(model);
+  const initMs = env.now() - tInit;
+
+  tracker.stage = 'first inference';
+  const input = syntheticInput(job.resolution, 12345);
+  const tFirst = env.now();
+  await model.run(input);
+  const firstInferenceMs = env.now() - tFirst;
+  result.coldStart = { loadMs, initMs, firstInferenceMs };
+  result.effective = { ...model.effective(), crossOriginIsolated: env.crossOriginIsolated };
+  return { result, weights, model, input };
+}
+
+/** After the timing: memory, accuracy, the optional profile and validity, into `opened.result`. */
+export async function completeJob(job: Job, env: ProbeEnvironment, opened: OpenedJob, tracker: StageTracker): Promise<void> {
+  const { result, weights, model, input } = opened;
+  const effective = result.effective!;
+  tracker.stage = 'reading memory';
+  result.memory = await env.readMemory(effective);
+
+  tracker.stage = 'accuracy pass';
+  result.accuracy = await accuracyOf(job, weights, model, env);
+
+  // Last, so that profiling overhead touches no latency, memory or accuracy figure.
+  if (job.profile) result.profile = await profileModel(model, input, specOf(weights), job.id, job.profile.inferences, () => env.now(), job.precision);
+
+  const problems = validityProblems(job.implementation, effective, (job.implementation.threads ?? 1) > 1 && env.crossOriginIsolated !== null, job.precision);
+  result.status = problems.length ? 'invalid' : 'ok';
+  if (problems.length) result.error = problems.join('; ');
+}
+
 /** Run one job; never throws: failures come back as status 'failed' with the reason. */
 export async function runProbe(job: Job, env: ProbeEnvironment): Promise<JobResult> {
   if (job.ceilings) return runCeilings(job, job.ceilings, env);
   const t0 = env.now();
   const result = baseResult(job);
   let model: LoadedModel | undefined;
-  let stage = 'loading weights';
+  const tracker: StageTracker = { stage: 'loading weights' };
   try {
-    const tLoad = env.now();
-    const weights = await env.loadWeights(job.weights, job);
-    const loadMs = env.now() - tLoad;
+    const opened = await openJob(job, env, result, tracker, (m) => {
+      model = m;
+    });
 
-    stage = `initialising ${job.implementation.impl}:${job.implementation.backend}`;
-    const tInit = env.now();
-    model = await env.createModel(job.implementation, weights);
-    const initMs = env.now() - tInit;
-
-    stage = 'first inference';
-    const input = syntheticInput(job.resolution, 12345);
-    const tFirst = env.now();
-    await model.run(input);
-    const firstInferenceMs = env.now() - tFirst;
-    result.coldStart = { loadMs, initMs, firstInferenceMs };
-    result.effective = { ...model.effective(), crossOriginIsolated: env.crossOriginIsolated };
-
-    stage = 'sampling';
+    tracker.stage = 'sampling';
     const sampled = await sampleLatency(
-      () => model!.run(input),
+      () => opened.model.run(opened.input),
       job.sampling,
       () => env.now(),
     );
@@ -241,26 +283,10 @@ export async function runProbe(job: Job, env: ProbeEnvironment): Promise<JobResu
     };
     result.analytic.gmacPerSecond = job.analytic.macs / (summary.medianMs * 1e6);
 
-    stage = 'reading memory';
-    result.memory = await env.readMemory(result.effective);
-
-    stage = 'accuracy pass';
-    result.accuracy = await accuracyOf(job, weights, model, env);
-
-    // Last, so that profiling overhead touches no latency, memory or accuracy figure.
-    if (job.profile) result.profile = await profileModel(model, input, specOf(weights), job.id, job.profile.inferences, () => env.now(), job.precision);
-
-    const problems = validityProblems(
-      job.implementation,
-      result.effective,
-      (job.implementation.threads ?? 1) > 1 && env.crossOriginIsolated !== null,
-      job.precision,
-    );
-    result.status = problems.length ? 'invalid' : 'ok';
-    if (problems.length) result.error = problems.join('; ');
+    await completeJob(job, env, opened, tracker);
   } catch (e) {
     result.status = 'failed';
-    result.error = `${stage}: ${(e as Error)?.message ?? String(e)}`;
+    result.error = `${tracker.stage}: ${(e as Error)?.message ?? String(e)}`;
   } finally {
     await model?.dispose().catch(() => {});
     result.durationMs = env.now() - t0;

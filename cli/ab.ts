@@ -1,0 +1,143 @@
+/**
+ * `mobilenet-bench ab`: a paired A/B comparison in one run. A thin client: options here, sides and
+ * plans in harness/ab/prepare.ts, the interleaving in harness/ab/controller.ts, the decision in
+ * cli/ab-decision-temp.ts (TEMPORARY: analysis/ab's replaces it), the files in cli/ab-outputs.ts.
+ */
+import { join, resolve } from 'node:path';
+import { ConfigError } from '../contract/config-error.ts';
+import { EXIT } from '../contract/exit-codes.ts';
+import { DEFAULT_CONTROLLER } from '../harness/ab/controller.ts';
+import { runComparison } from '../harness/ab/comparison.ts';
+import { prepareComparison } from '../harness/ab/prepare.ts';
+import type { AbPairRecord } from '../harness/ab/pair-record.ts';
+import type { AbPair } from '../analysis/ab/pairs.ts';
+import { projectRoot } from '../models/platform/package-json.ts';
+import { abHostFor } from './ab-hosts.ts';
+import { duetUnavailable } from '../runners/pin-cpu.ts';
+import { abWriter } from './ab-outputs.ts';
+import { temporaryDecide, type TempVerdict } from './ab-decision-temp.ts';
+import { MATRIX_OPTIONS, overridesFromArgs, parseOptions } from './options.ts';
+
+// The engine's pair record and analysis/ab's AbPair must stay the same shape (each assignable to the other).
+const _pairShape: [AbPair, AbPairRecord] = [{} as AbPairRecord, {} as AbPair];
+void _pairShape;
+
+export const AB_USAGE = `mobilenet-bench ab --a SIDE --b SIDE [run options] [options]   paired A/B comparison: both sides loaded, short blocks
+                             alternated in balanced random order, several fresh worker pairs per job; exit 0 = no job
+                             slower, 1 = a job slower, 2 = a side or option cannot be used (docs/ab.md)
+  --a SIDE, --b SIDE         current (A's default), config:<overlay.json>, dir:<checkout>, ref:<git ref>,
+                             pkg:<name>@<version>[,…]
+  --aa                       A against itself (B = A): the A/A check that calibrates a machine
+  --min-effect F             the smallest change that counts (default 0.03 = 3 %)
+  --worker-pairs N           fresh worker pairs per job (default ${DEFAULT_CONTROLLER.workerPairs})
+  --max-pairs N              cap per job in pairs (default ${DEFAULT_CONTROLLER.maxPairs})
+  --max-seconds S            cap per job in seconds (default ${DEFAULT_CONTROLLER.maxSeconds})
+  --seed N                   seed of the AB/BA orders (default: from the clock, recorded in verdicts.json)
+  --duet                     Node jobs: both sides' blocks at once, each side's workers pinned to its own CPU
+                             (taskset); where pinning is unavailable it says why and interleaves
+  -o, --out DIR              where pairs.jsonl, verdicts.json, sides.json, results-A/B.jsonl go (default results/ab-<time>)
+  run options: --config, --target, --impl, --alpha, --resolution, --precision, --quick, --weights-mirror, --eval-set,
+               --model, --accuracy-samples, --crop
+`;
+
+export const AB_OPTIONS = {
+  ...MATRIX_OPTIONS,
+  a: { type: 'string' },
+  b: { type: 'string' },
+  aa: { type: 'boolean' },
+  'min-effect': { type: 'string' },
+  'worker-pairs': { type: 'string' },
+  'max-pairs': { type: 'string' },
+  'max-seconds': { type: 'string' },
+  seed: { type: 'string' },
+  duet: { type: 'boolean' },
+} as const;
+
+/** Run options that mean nothing in a paired comparison. */
+const NOT_FOR_AB = ['resume', 'retry-failed', 'repeats', 'history', 'sustained', 'workers'] as const;
+
+/** A positive number option, or a ConfigError naming it. */
+function positive(flag: string, value: string | undefined, fallback: number, integer = false): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new ConfigError(`--${flag}: '${value}' is not a positive ${integer ? 'whole number' : 'number'}`);
+  }
+  return n;
+}
+
+export async function abCommand(argv: string[]): Promise<number> {
+  const args = parseOptions(argv, AB_OPTIONS);
+  if (args.help) {
+    process.stdout.write(AB_USAGE);
+    return EXIT.ok;
+  }
+  const refused = NOT_FOR_AB.filter((k) => args[k] !== undefined);
+  if (refused.length) throw new ConfigError(`ab does not take ${refused.map((k) => `--${k}`).join(', ')}: a comparison pairs blocks inside one run`);
+  if (args.aa && args.b) throw new ConfigError('--aa compares A with itself: leave out --b, or leave out --aa');
+  const a = args.a ?? 'current';
+  const b = args.aa ? a : args.b;
+  if (!b) throw new ConfigError('give side B with --b SIDE (e.g. --b ref:origin/main, --b config:threads2.json), or --aa for A against itself');
+  return runAb(a, b, args);
+}
+
+/** The options `ab` and `ci --against` share. */
+export type AbArgs = ReturnType<typeof parseOptions<typeof AB_OPTIONS>>;
+
+/** Compare side `a` with side `b` as the options say; writes the outputs and returns the exit code (0: no job slower, 1: a job slower). */
+export async function runAb(a: string, b: string, args: AbArgs): Promise<number> {
+  const minEffect = positive('min-effect', args['min-effect'], 0.03);
+  const seed = args.seed === undefined ? Date.now() % 2 ** 31 : positive('seed', args.seed, 1, true);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+
+  // Duet needs pinning; without it, say why and interleave.
+  const duetWhyNot = args.duet ? duetUnavailable() : null;
+  if (duetWhyNot) log(`--duet: ${duetWhyNot}; interleaving the sides instead`);
+  const duet = Boolean(args.duet) && !duetWhyNot;
+  const setup = await prepareComparison({ a, b, configPath: args.config, overrides: overridesFromArgs(args), repoRoot: projectRoot(), log });
+  const out = resolve(args.out ?? join('results', `ab-${new Date().toISOString().replace(/[:.]/g, '-')}`));
+  const writer = abWriter(out, setup.secrets);
+  writer.sides(setup.provenance);
+  for (const s of setup.skipped) log(`skipped ${s.id}: ${s.reason}`);
+
+  const workerPairs = positive('worker-pairs', args['worker-pairs'], DEFAULT_CONTROLLER.workerPairs, true);
+  const maxPairs = positive('max-pairs', args['max-pairs'], DEFAULT_CONTROLLER.maxPairs, true);
+  const started = performance.now();
+  const outcomes = await runComparison<TempVerdict>(
+    setup.jobs,
+    setup.sides,
+    abHostFor(duet),
+    {
+      workerPairs,
+      pairsPerWorkerPerBatch: DEFAULT_CONTROLLER.pairsPerWorkerPerBatch,
+      maxPairs,
+      maxSeconds: positive('max-seconds', args['max-seconds'], DEFAULT_CONTROLLER.maxSeconds),
+      seed,
+      decide: temporaryDecide(minEffect, Math.ceil(maxPairs / (workerPairs * DEFAULT_CONTROLLER.pairsPerWorkerPerBatch))),
+      onPair: (p) => writer.pair(p),
+      clock: () => performance.now() - started,
+    },
+    {
+      onJobStart: (j, i, n) => log(`[${i + 1}/${n}] ${j.A.id}${j.B.id !== j.A.id ? ` vs ${j.B.id}` : ''}`),
+      onJobEnd: (o) => {
+        writer.job(o);
+        const v = o.verdict;
+        log(
+          o.skipped
+            ? `  skipped: ${o.skipped}`
+            : `  ${v?.verdict ?? 'inconclusive'}${v?.ratio ? ` x${v.ratio.toFixed(3)} [${v.interval![0].toFixed(3)}, ${v.interval![1].toFixed(3)}]` : ''} (${o.pairs.length} pairs, ${o.dropped} dropped, ${o.blockInferences} inferences a block, ${o.seconds.toFixed(1)} s, ${o.stoppedBy})`,
+        );
+      },
+    },
+  );
+  writer.verdicts(outcomes, setup.skipped, {
+    a,
+    b,
+    minEffect,
+    seed,
+    design: duet ? 'duet' : 'interleaved',
+    decision: 'TEMPORARY: worker-pair means, Student t, Bonferroni over the looks; no Holm across jobs',
+  });
+  process.stdout.write(`A/B: ${out}\n`);
+  return outcomes.some((o) => o.verdict?.verdict === 'slower') ? EXIT.failed : EXIT.ok;
+}

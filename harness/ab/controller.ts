@@ -1,0 +1,232 @@
+/**
+ * The A/B controller for one job: several fresh worker pairs (side A and side B each loaded and
+ * warmed in its own worker for the job's whole length), short blocks of inferences alternated
+ * between the sides in AB or BA order (random, balanced per worker pair and batch), one pair per A
+ * block and B block. Batches are added until `decide` says done or the job's cap in pairs or seconds
+ * is reached. A pair whose block failed is dropped and counted, its worker pair replaced, and its
+ * order run again so that AB and BA stay balanced. The decision itself is the caller's
+ * (analysis/ab, wired in by the CLI): this module only gathers pairs.
+ */
+import type { JobResult } from '../../contract/results.ts';
+import type { Job } from '../plan.ts';
+import type { BlockWorker, BlockWorkerHost, SideRuntime } from './block-worker.ts';
+import { balancedOrders } from './orders.ts';
+import type { AbPairRecord } from './pair-record.ts';
+import { blockSizeFor, BLOCK_TARGET_MS } from './block-size.ts';
+
+/** The caller's decision after each batch; `verdict` is passed through as is. */
+export type Decide<V> = (pairs: AbPairRecord[], dropped: number, elapsedMs: number) => { done: boolean; verdict: V };
+
+export interface ControllerOptions<V> {
+  /** Fresh worker pairs per job (default 4): the interval must carry the variation between processes too. */
+  workerPairs: number;
+  /** Pairs each worker pair adds per batch (even; default 4). */
+  pairsPerWorkerPerBatch: number;
+  /** Cap per job: pairs, and seconds (checked between batches). */
+  maxPairs: number;
+  maxSeconds: number;
+  /** Seed of the AB/BA orders. */
+  seed: number;
+  decide: Decide<V>;
+  /** Called with each pair as it is recorded (pairs.jsonl is written as they come). */
+  onPair?: (pair: AbPairRecord) => void;
+  /** ms since the comparison started (pairs' atMs). */
+  clock: () => number;
+  /** Worker pairs replaced in one job before it is given up (default 3). */
+  maxReplacements?: number;
+  /**
+   * Duet: both blocks of a pair run at the same time (each side's workers pinned to its own CPU by
+   * the host), started together; `order` then says which block was sent first. Default: interleaved.
+   */
+  duet?: boolean;
+}
+
+export const DEFAULT_CONTROLLER = { workerPairs: 4, pairsPerWorkerPerBatch: 4, maxPairs: 400, maxSeconds: 60, maxReplacements: 3 } as const;
+
+/** What one job's comparison gathered. */
+export interface AbJobOutcome<V> {
+  /** A's job id (B's when it differs, e.g. in its thread count, is `jobB`). */
+  job: string;
+  jobB: string;
+  pairs: AbPairRecord[];
+  dropped: number;
+  /** Inferences per block. */
+  blockInferences: number;
+  workerPairs: number;
+  seconds: number;
+  /** Why the job stopped: decided, or a cap. */
+  stoppedBy: 'decided' | 'maxPairs' | 'maxSeconds' | 'failed';
+  /** The last decision (null when no batch finished). */
+  verdict: V | null;
+  /** Memory, accuracy, agreement and validity per side, as `run` measures them. */
+  results: { A: JobResult | null; B: JobResult | null };
+  /** Why a side's finish (memory, accuracy) failed, when it did. */
+  finishErrors?: { A?: string; B?: string };
+  /** Why the job could not be compared (a side cannot run it, workers kept failing). */
+  skipped?: string;
+}
+
+interface WorkerPair {
+  index: number;
+  A: BlockWorker;
+  B: BlockWorker;
+}
+
+/**
+ * Start a fresh worker pair; closes what started when the other side fails. Even worker pairs start
+ * A first, odd ones B first: whatever comes with starting second (a later renderer, a warmer page
+ * cache, another memory layout) then falls on both sides over the worker pairs.
+ */
+async function startPair(host: BlockWorkerHost, jobs: { A: Job; B: Job }, sides: { A: SideRuntime; B: SideRuntime }, index: number): Promise<WorkerPair> {
+  const [first, second] = index % 2 === 0 ? (['A', 'B'] as const) : (['B', 'A'] as const);
+  const w1 = await host.start(jobs[first], sides[first]);
+  try {
+    const w2 = await host.start(jobs[second], sides[second]);
+    return first === 'A' ? { index, A: w1, B: w2 } : { index, A: w2, B: w1 };
+  } catch (e) {
+    await w1.close();
+    throw e;
+  }
+}
+
+const closePair = (p: WorkerPair) => Promise.all([p.A.close(), p.B.close()]);
+
+/** One pair: both blocks back to back in `order`, or (duet) both at once. */
+async function runPair(p: WorkerPair, order: 'AB' | 'BA', n: number, duet = false) {
+  if (duet) {
+    const [a, b] = order === 'AB' ? await Promise.all([p.A.runBlock(n), p.B.runBlock(n)]) : (await Promise.all([p.B.runBlock(n), p.A.runBlock(n)])).reverse();
+    return { a, b };
+  }
+  const first = order === 'AB' ? p.A : p.B;
+  const second = order === 'AB' ? p.B : p.A;
+  const t1 = await first.runBlock(n);
+  const t2 = await second.runBlock(n);
+  return order === 'AB' ? { a: t1, b: t2 } : { a: t2, b: t1 };
+}
+
+/** Compare one job: A's job and B's job (the same job as each side plans it). Never throws for a side's failure. */
+export async function compareJob<V>(
+  host: BlockWorkerHost,
+  jobs: { A: Job; B: Job },
+  sides: { A: SideRuntime; B: SideRuntime },
+  o: ControllerOptions<V>,
+): Promise<AbJobOutcome<V>> {
+  const started = o.clock();
+  const outcome: AbJobOutcome<V> = {
+    job: jobs.A.id,
+    jobB: jobs.B.id,
+    pairs: [],
+    dropped: 0,
+    blockInferences: 0,
+    workerPairs: 0,
+    seconds: 0,
+    stoppedBy: 'failed',
+    verdict: null,
+    results: { A: null, B: null },
+  };
+  const pairs: WorkerPair[] = [];
+  try {
+    try {
+      for (let w = 0; w < o.workerPairs; w++) pairs.push(await startPair(host, jobs, sides, w));
+    } catch (e) {
+      outcome.skipped = (e as Error).message;
+      return outcome;
+    }
+    outcome.workerPairs = pairs.length;
+    // Block size from a one-inference block on each side, then checked with a full block.
+    try {
+      outcome.blockInferences = await calibrate(pairs[0]);
+    } catch (e) {
+      outcome.skipped = `sizing the blocks failed: ${(e as Error).message}`;
+      return outcome;
+    }
+
+    const nextOrders = balancedOrders(o.seed);
+    let replacements = 0;
+    const maxReplacements = o.maxReplacements ?? DEFAULT_CONTROLLER.maxReplacements;
+    for (;;) {
+      // Each worker pair gets its own balanced orders; worker pairs take turns pair by pair.
+      const perWorker = pairs.map(() => nextOrders(o.pairsPerWorkerPerBatch));
+      for (let i = 0; i < o.pairsPerWorkerPerBatch; i++) {
+        for (let w = 0; w < pairs.length; w++) {
+          const order = perWorker[w][i];
+          for (;;) {
+            const p = pairs[w];
+            try {
+              const t = await runPair(p, order, outcome.blockInferences, o.duet);
+              const pair: AbPairRecord = {
+                job: jobs.A.id,
+                workerPair: p.index,
+                index: outcome.pairs.length,
+                order,
+                aMs: t.a.ms,
+                aInferences: t.a.inferences,
+                bMs: t.b.ms,
+                bInferences: t.b.inferences,
+                atMs: o.clock(),
+              };
+              outcome.pairs.push(pair);
+              o.onPair?.(pair);
+              break;
+            } catch (e) {
+              // Dropped: counted, the worker pair replaced by a fresh one, the same order run again.
+              outcome.dropped++;
+              await closePair(p);
+              if (++replacements > maxReplacements) {
+                outcome.skipped = `worker pairs failed ${replacements} times (last: ${(e as Error).message})`;
+                pairs.splice(w, 1);
+                return outcome;
+              }
+              try {
+                pairs[w] = await startPair(host, jobs, sides, outcome.workerPairs++);
+              } catch (e2) {
+                pairs.splice(w, 1);
+                outcome.skipped = `a replacement worker pair could not start: ${(e2 as Error).message}`;
+                return outcome;
+              }
+            }
+          }
+        }
+      }
+      const elapsed = o.clock() - started;
+      const decision = o.decide(outcome.pairs, outcome.dropped, elapsed);
+      outcome.verdict = decision.verdict;
+      if (decision.done) {
+        outcome.stoppedBy = 'decided';
+        break;
+      }
+      if (outcome.pairs.length >= o.maxPairs) {
+        outcome.stoppedBy = 'maxPairs';
+        break;
+      }
+      if (elapsed >= o.maxSeconds * 1000) {
+        outcome.stoppedBy = 'maxSeconds';
+        break;
+      }
+    }
+    // Memory, accuracy and agreement once per side, in the first live worker pair.
+    const p = pairs[0];
+    for (const side of ['A', 'B'] as const) {
+      try {
+        outcome.results[side] = await p[side].finish();
+      } catch (e) {
+        outcome.finishErrors = { ...outcome.finishErrors, [side]: (e as Error).message };
+      }
+    }
+    return outcome;
+  } finally {
+    await Promise.all(pairs.map(closePair));
+    outcome.seconds = (o.clock() - started) / 1000;
+  }
+}
+
+/** Inferences per block so that the slower side's block lasts about BLOCK_TARGET_MS. */
+async function calibrate(p: WorkerPair): Promise<number> {
+  const a1 = await p.A.runBlock(1);
+  const b1 = await p.B.runBlock(1);
+  let n = blockSizeFor(Math.max(a1.ms, b1.ms), BLOCK_TARGET_MS);
+  const a = await p.A.runBlock(n);
+  const b = await p.B.runBlock(n);
+  n = blockSizeFor(Math.max(a.ms, b.ms) / n, BLOCK_TARGET_MS);
+  return n;
+}
