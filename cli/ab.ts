@@ -1,21 +1,13 @@
 /**
- * `mobilenet-bench ab`: a paired A/B comparison in one run. A thin client: options here, sides and
- * plans in harness/ab/prepare.ts, the interleaving in harness/ab/controller.ts, the decision in
- * cli/ab-decision-temp.ts (TEMPORARY: analysis/ab's replaces it), the files in cli/ab-outputs.ts.
+ * `mobilenet-bench ab`: a paired A/B comparison in one run. A thin client of the API's `ab`
+ * (api/ab.ts): the options are read here; the sides, the interleaving, the decision and the files are the API's.
  */
-import { join, resolve } from 'node:path';
 import { ConfigError } from '../contract/config-error.ts';
 import { EXIT } from '../contract/exit-codes.ts';
 import { DEFAULT_CONTROLLER } from '../harness/ab/controller.ts';
-import { runComparison } from '../harness/ab/comparison.ts';
-import { prepareComparison } from '../harness/ab/prepare.ts';
+import { ab } from '../api/ab.ts';
 import type { AbPairRecord } from '../harness/ab/pair-record.ts';
 import type { AbPair } from '../analysis/ab/pairs.ts';
-import { projectRoot } from '../models/platform/package-json.ts';
-import { abHostFor } from './ab-hosts.ts';
-import { duetUnavailable } from '../runners/pin-cpu.ts';
-import { abWriter } from './ab-outputs.ts';
-import { temporaryDecide, type TempVerdict } from './ab-decision-temp.ts';
 import { MATRIX_OPTIONS, overridesFromArgs, parseOptions } from './options.ts';
 
 // The engine's pair record and analysis/ab's AbPair must stay the same shape (each assignable to the other).
@@ -84,60 +76,20 @@ export async function abCommand(argv: string[]): Promise<number> {
 /** The options `ab` and `ci --against` share. */
 export type AbArgs = ReturnType<typeof parseOptions<typeof AB_OPTIONS>>;
 
-/** Compare side `a` with side `b` as the options say; writes the outputs and returns the exit code (0: no job slower, 1: a job slower). */
+/** Compare side `a` with side `b` through the API as the options say; prints where the files are and returns the exit code (0: no job slower, 1: a job slower). */
 export async function runAb(a: string, b: string, args: AbArgs): Promise<number> {
-  const minEffect = positive('min-effect', args['min-effect'], 0.03);
-  const seed = args.seed === undefined ? Date.now() % 2 ** 31 : positive('seed', args.seed, 1, true);
-  const log = (line: string) => process.stderr.write(`${line}\n`);
-
-  // Duet needs pinning; without it, say why and interleave.
-  const duetWhyNot = args.duet ? duetUnavailable() : null;
-  if (duetWhyNot) log(`--duet: ${duetWhyNot}; interleaving the sides instead`);
-  const duet = Boolean(args.duet) && !duetWhyNot;
-  const setup = await prepareComparison({ a, b, configPath: args.config, overrides: overridesFromArgs(args), repoRoot: projectRoot(), log });
-  const out = resolve(args.out ?? join('results', `ab-${new Date().toISOString().replace(/[:.]/g, '-')}`));
-  const writer = abWriter(out, setup.secrets);
-  writer.sides(setup.provenance);
-  for (const s of setup.skipped) log(`skipped ${s.id}: ${s.reason}`);
-
-  const workerPairs = positive('worker-pairs', args['worker-pairs'], DEFAULT_CONTROLLER.workerPairs, true);
-  const maxPairs = positive('max-pairs', args['max-pairs'], DEFAULT_CONTROLLER.maxPairs, true);
-  const started = performance.now();
-  const outcomes = await runComparison<TempVerdict>(
-    setup.jobs,
-    setup.sides,
-    abHostFor(duet),
-    {
-      workerPairs,
-      pairsPerWorkerPerBatch: DEFAULT_CONTROLLER.pairsPerWorkerPerBatch,
-      maxPairs,
-      maxSeconds: positive('max-seconds', args['max-seconds'], DEFAULT_CONTROLLER.maxSeconds),
-      seed,
-      decide: temporaryDecide(minEffect, Math.ceil(maxPairs / (workerPairs * DEFAULT_CONTROLLER.pairsPerWorkerPerBatch))),
-      onPair: (p) => writer.pair(p),
-      clock: () => performance.now() - started,
-    },
-    {
-      onJobStart: (j, i, n) => log(`[${i + 1}/${n}] ${j.A.id}${j.B.id !== j.A.id ? ` vs ${j.B.id}` : ''}`),
-      onJobEnd: (o) => {
-        writer.job(o);
-        const v = o.verdict;
-        log(
-          o.skipped
-            ? `  skipped: ${o.skipped}`
-            : `  ${v?.verdict ?? 'inconclusive'}${v?.ratio ? ` x${v.ratio.toFixed(3)} [${v.interval![0].toFixed(3)}, ${v.interval![1].toFixed(3)}]` : ''} (${o.pairs.length} pairs, ${o.dropped} dropped, ${o.blockInferences} inferences a block, ${o.seconds.toFixed(1)} s, ${o.stoppedBy})`,
-        );
-      },
-    },
-  );
-  writer.verdicts(outcomes, setup.skipped, {
-    a,
-    b,
-    minEffect,
-    seed,
-    design: duet ? 'duet' : 'interleaved',
-    decision: 'TEMPORARY: worker-pair means, Student t, Bonferroni over the looks; no Holm across jobs',
+  const { outDir, exitCode } = await ab(a, b, {
+    ...(args.config ? { configFile: args.config } : {}),
+    overrides: overridesFromArgs(args),
+    ...(args.out ? { out: args.out } : {}),
+    minEffect: positive('min-effect', args['min-effect'], 0.03),
+    workerPairs: positive('worker-pairs', args['worker-pairs'], DEFAULT_CONTROLLER.workerPairs, true),
+    maxPairs: positive('max-pairs', args['max-pairs'], DEFAULT_CONTROLLER.maxPairs, true),
+    maxSeconds: positive('max-seconds', args['max-seconds'], DEFAULT_CONTROLLER.maxSeconds),
+    ...(args.seed !== undefined ? { seed: positive('seed', args.seed, 1, true) } : {}),
+    duet: Boolean(args.duet),
+    log: (line) => process.stderr.write(`${line}\n`),
   });
-  process.stdout.write(`A/B: ${out}\n`);
-  return outcomes.some((o) => o.verdict?.verdict === 'slower') ? EXIT.failed : EXIT.ok;
+  process.stdout.write(`A/B: ${outDir}\n`);
+  return exitCode;
 }

@@ -1,9 +1,9 @@
 /**
  * `mobilenet-bench ci --against REF`: the pull-request check as a paired A/B comparison, the
  * baseline side A being this repository at REF (`ref:REF`, e.g. origin/main) and side B the
- * checkout as it is. Writes into --ci-out (default: the comparison folder) what `ab --out` writes.
- * TEMPORARY: the Markdown comment, junit.xml and the exports that `ci` writes come with analysis/ab's
- * writers when they are merged.
+ * checkout as it is. Writes into --ci-out (default: the comparison folder) what `ab --out` writes:
+ * the files `ci` writes (comment.md, junit.xml, verdicts.json, bmf.json, the github-action-benchmark
+ * export) and the pairs, the sides and the page.
  */
 import { ConfigError } from '../contract/config-error.ts';
 import { AB_OPTIONS, runAb } from './ab.ts';

@@ -6,14 +6,12 @@
  * (reports/client/ab-charts.ts, `abClientScript`) draws from a `<script type="application/json" id="ab-data">`
  * block; `abSectionMarkdown` is the same section for the Markdown report.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { transformSync } from 'esbuild';
 import type { AbJobVerdict, AbPairRecord, AbVerdicts } from '../contract/ab-verdicts.ts';
 import { fmtChange, fmtDuration, fmtMs, fmtP } from '../contract/format.ts';
 import { md } from './ab-outputs.ts';
 import type { AbChartData, AbJobChart } from './client/ab-chart-data.ts';
 import { html, jsonForScript, raw, type SafeHtml } from './escape.ts';
+import { clientScript } from './report-sources.ts';
 
 /** What the section is drawn from. */
 export interface AbSectionInput {
@@ -109,18 +107,9 @@ export function abDataScript(data: AbChartData): SafeHtml {
   return raw(`<script type="application/json" id="${AB_DATA_ID}">${jsonForScript(data)}</script>`);
 }
 
-let client: string | undefined;
-
-/** The section's client script (reports/client/ab-charts.ts, transpiled once): needs Chart.js loaded before it. */
+/** The section's client script (reports/client/ab-charts.ts, compiled once): needs Chart.js loaded before it. */
 export function abClientScript(): string {
-  client ??= transformSync(readFileSync(join(import.meta.dirname, 'client', 'ab-charts.ts'), 'utf8'), {
-    loader: 'ts',
-    format: 'iife',
-    target: 'es2020',
-    minifyWhitespace: true,
-    sourcefile: 'ab-charts.ts',
-  }).code;
-  return client;
+  return clientScript('client/ab-charts.ts');
 }
 
 /** The same section in Markdown: the verdicts table and each undecided or changed job's reason. */

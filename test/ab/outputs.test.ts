@@ -7,7 +7,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeAbOutputs } from '../../cli/ab-files.ts';
+import { writeAbOutputs } from '../../api/ab-files.ts';
 import { formatAbTable, formatVerdictsJson } from '../../analysis/ab/files.ts';
 import { logRatio } from '../../analysis/ab/pairs.ts';
 import { AbFileError, parseAbPairs, parseAbVerdicts, SideProvenanceSchema } from '../../contract/ab-verdicts.ts';

@@ -6,7 +6,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeAbOutputs } from '../../cli/ab-files.ts';
+import { writeAbOutputs } from '../../api/ab-files.ts';
 import { parseAbVerdicts } from '../../contract/ab-verdicts.ts';
 import { canvasInk, launchChromium, openReport, skipWithoutChromium } from '../reports/chromium.ts';
 import { tempDir } from '../helpers/temp-dirs.ts';

@@ -1,4 +1,4 @@
-/** The A/B engine's pure pieces: job matching, balanced orders, block sizes, overlays, the temporary decision. */
+/** The A/B engine's pure pieces: job matching, balanced orders, block sizes, overlays, and its pair records in analysis/ab's decider. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { blockSizeFor } from '../../harness/ab/block-size.ts';
@@ -6,7 +6,7 @@ import { balancedOrders } from '../../harness/ab/orders.ts';
 import { pairingKey, pairJobs, PlanMismatchError } from '../../harness/ab/pair-jobs.ts';
 import { mergeOverlay } from '../../harness/config/overlay.ts';
 import type { Job, Plan } from '../../harness/plan.ts';
-import { temporaryDecide } from '../../cli/ab-decision-temp.ts';
+import { abDecider } from '../../analysis/ab/decide.ts';
 import type { AbPairRecord } from '../../harness/ab/pair-record.ts';
 
 test('pairingKey leaves the thread count out of the implementation only', () => {
@@ -76,12 +76,12 @@ const pairs = (ratios: number[][]): AbPairRecord[] =>
     ),
   );
 
-test('the temporary decision: slower, no change, and not before its first look', () => {
-  const decide = temporaryDecide(0.03, 1);
-  const slow = decide(pairs(Array.from({ length: 4 }, (_, w) => Array.from({ length: 8 }, (_, i) => 1.2 + ((i + w) % 3) * 0.01))), 0);
+test("the engine's pair records go straight into analysis/ab's decider: a clear slowdown is decided slower, an early look waits", () => {
+  // 32 of at most 40 pairs: late enough in the O'Brien-Fleming spending for a 20 % step to be decided.
+  const decide = abDecider({ minEffect: 0.03, maxPairs: 40, batchPairs: 16 });
+  const slow = decide(pairs(Array.from({ length: 4 }, (_, w) => Array.from({ length: 8 }, (_, i) => 1.2 + ((i + w) % 3) * 0.01))), 0, 10_000);
   assert.equal(slow.verdict.verdict, 'slower');
   assert.ok(slow.done);
-  const same = decide(pairs(Array.from({ length: 4 }, (_, w) => Array.from({ length: 8 }, (_, i) => 1 + (((i + w) % 3) - 1) * 0.005))), 0);
-  assert.equal(same.verdict.verdict, 'no change');
-  assert.equal(decide(pairs([[1.2, 1.2]]), 0).done, false);
+  assert.ok(slow.verdict.ratio! > 1.15 && slow.verdict.ratio! < 1.25, String(slow.verdict.ratio));
+  assert.equal(decide(pairs([[1.2, 1.2]]), 0, 100).done, false, 'one worker pair is too few to look');
 });

@@ -5,8 +5,7 @@
  * by memory-bound work after each ORT inference (test/helpers/ab-slowdown.ts through a config:
  * overlay; the reference jobs of the same invocation are not slowed). Prints per kind the share of
  * job-comparisons that said slower / faster / no change / inconclusive, the median seconds per job,
- * and the load average. The decision is whatever `ab` uses now (the TEMPORARY one until analysis/ab
- * is merged). Set MAX_SECONDS (default 60) for the cap per job.
+ * and the load average. The decision is whatever `ab` uses now (analysis/ab's). Set MAX_SECONDS (default 60) for the cap per job.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -38,7 +37,8 @@ const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim();
 
 interface JobVerdict {
   id: string;
-  decision: { verdict: string; ratio: number | null } | null;
+  verdict: string;
+  ratio: number | null;
   seconds: number;
 }
 
@@ -62,13 +62,13 @@ for (const kind of kinds) {
     const verdicts = JSON.parse(readFileSync(join(out, 'verdicts.json'), 'utf8')) as { jobs: JobVerdict[] };
     for (const j of verdicts.jobs) seen.push({ ...j, slowed: kind.factor !== null && j.id.includes('/ort-node-') });
     process.stdout.write(
-      `  ${kind.name} #${i + 1}: ${verdicts.jobs.map((j) => `${j.id} ${j.decision?.verdict ?? 'skipped'} x${j.decision?.ratio?.toFixed(3) ?? '-'} ${j.seconds.toFixed(0)} s`).join('; ')}\n`,
+      `  ${kind.name} #${i + 1}: ${verdicts.jobs.map((j) => `${j.id} ${j.verdict} x${j.ratio?.toFixed(3) ?? '-'} ${j.seconds.toFixed(0)} s`).join('; ')}\n`,
     );
   }
   for (const group of [true, false]) {
     const js = seen.filter((j) => j.slowed === group);
     if (!js.length) continue;
-    const share = (v: string) => `${js.filter((j) => j.decision?.verdict === v).length}/${js.length}`;
+    const share = (v: string) => `${js.filter((j) => j.verdict === v).length}/${js.length}`;
     rows.push(
       `| ${kind.name} | ${group ? 'slowed' : 'not slowed'} | ${js.length} | ${share('slower')} | ${share('faster')} | ${share('no change')} | ${share('inconclusive')} | ${median(js.map((j) => j.seconds)).toFixed(1)} |`,
     );
