@@ -87,7 +87,7 @@ test('a profiled run writes its trace, reports it, and compare locates a slowed 
       job.reasons.join('; '),
     );
     assert.match(formatTable(report), /Per-layer changes[\s\S]*node\/reference\/0\.25_128: layers \+\d+\.\d ms in all; pw5 \+/);
-    assert.match(formatMarkdown(report), /- node\/reference\/0\.25_128: layers .*pw5/);
+    assert.match(formatMarkdown(report), /- node\/reference\/0\.25\\_128: layers .*pw5/, 'the job id is escaped as every Markdown field is');
     assert.ok(existsSync(join(root, 'slow', 'trace-node_reference_0.25_128.json')));
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -3,6 +3,7 @@
  * measured): its numbers are the contract's placement of each job, the Markdown has its line,
  * and in headless Chromium the chart draws with no console error.
  */
+import { escapeMarkdownText } from '../../contract/markdown-text.ts';
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -120,7 +121,8 @@ test("compare carries each job's fraction of its roof, each run against its own 
     }
     assert.deepEqual(job.roofline, { ceiling: at.point.ceiling, baseline: at.point.fraction, current: at.point.fraction });
     const pct = `${(100 * at.point.fraction).toFixed(1)} %`;
-    assert.ok(formatReport(report, 'markdown').includes(`- ${r.id}: ${pct} → ${pct} (${at.point.ceiling})`));
+    const line = `- ${escapeMarkdownText(r.id)}: ${pct} → ${pct} (${at.point.ceiling})`;
+    assert.ok(formatReport(report, 'markdown').includes(line), line);
   }
   assert.ok(placed > 0, 'at least the reference job is on the roofline');
 });
