@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { AbVerdicts } from '../contract/ab-verdicts.ts';
 import { writeFileAtomic } from '../contract/store.ts';
 import { AB_FILES, formatAbJunit, formatPairsJsonl, formatSidesJson, formatVerdictsJson, pairRecord } from '../analysis/ab/files.ts';
-import type { AbPair } from '../analysis/ab/pairs.ts';
+import type { AbPair } from '../contract/ab-pair.ts';
 import { abReportFiles } from '../reports/ab-outputs.ts';
 import { AB_REPORT_FILE, renderAbReportHtml } from '../reports/ab-page.ts';
 

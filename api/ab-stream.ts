@@ -8,7 +8,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AbJobOutcome } from '../harness/ab/controller.ts';
-import type { AbPairRecord } from '../harness/ab/pair-record.ts';
+import type { AbPair } from '../contract/ab-pair.ts';
 import type { SideProvenance } from '../harness/ab/provenance.ts';
 import { redactDeep } from '../contract/secrets.ts';
 import { AB_FILES } from '../analysis/ab/files.ts';
@@ -26,7 +26,7 @@ export function abWriter(dir: string, secrets: readonly string[]) {
     sides(sides: SideProvenance[]): void {
       writeFileSync(join(dir, STREAMED.sides), `${JSON.stringify(redactDeep(sides, secrets), null, 2)}\n`);
     },
-    pair(p: AbPairRecord): void {
+    pair(p: AbPair): void {
       appendFileSync(join(dir, STREAMED.pairs), `${json(p)}\n`);
     },
     job(o: AbJobOutcome<unknown>): void {

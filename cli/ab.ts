@@ -6,13 +6,7 @@ import { ConfigError } from '../contract/config-error.ts';
 import { EXIT } from '../contract/exit-codes.ts';
 import { DEFAULT_CONTROLLER } from '../harness/ab/controller.ts';
 import { ab } from '../api/ab.ts';
-import type { AbPairRecord } from '../harness/ab/pair-record.ts';
-import type { AbPair } from '../analysis/ab/pairs.ts';
 import { MATRIX_OPTIONS, overridesFromArgs, parseOptions } from './options.ts';
-
-// The engine's pair record and analysis/ab's AbPair must stay the same shape (each assignable to the other).
-const _pairShape: [AbPair, AbPairRecord] = [{} as AbPairRecord, {} as AbPair];
-void _pairShape;
 
 export const AB_USAGE = `mobilenet-bench ab --a SIDE --b SIDE [run options] [options]   paired A/B comparison: both sides loaded, short blocks
                              alternated in balanced random order, several fresh worker pairs per job; exit 0 = no job

@@ -4,12 +4,13 @@
  * back) and the sides' provenance. The contract, so that reports draw the A/B section from these
  * files alone and analysis/ab writes exactly what they read (docs/ab-verdicts.md#outputs).
  */
+import { logRatio } from './ab-pair.ts';
 import { z } from 'zod';
 
 /** The `kind` of verdicts.json, so that a reader never mistakes another JSON file for it. */
 export const AB_VERDICTS_KIND = 'mobilenet-bench/ab-verdicts' as const;
 
-/** One line of pairs.jsonl: analysis/ab/pairs.ts's AbPair, with its log-ratio stored beside it. */
+/** One line of pairs.jsonl: contract/ab-pair.ts's AbPair, with its log-ratio stored beside it. */
 export const AbPairRecordSchema = z.strictObject({
   job: z.string().min(1),
   workerPair: z.number().int().min(0),
@@ -167,8 +168,7 @@ export function parseAbPairs(text: string, file = 'pairs.jsonl'): AbPairRecord[]
     }
     const r = AbPairRecordSchema.safeParse(json);
     if (!r.success) throw new AbFileError(`${file} line ${i + 1}: ${issues(r.error)}`);
-    // The same formula as analysis/ab/pairs.ts logRatio (test/ab/outputs.test.ts checks they agree).
-    out.push({ ...r.data, logRatio: r.data.logRatio ?? Math.log(r.data.bMs / r.data.bInferences) - Math.log(r.data.aMs / r.data.aInferences) });
+    out.push({ ...r.data, logRatio: r.data.logRatio ?? logRatio(r.data) });
   });
   return out;
 }

@@ -6,7 +6,7 @@
  */
 import type { AbOptions } from '../../contract/ab-verdicts.ts';
 import { studentTSf } from '../../contract/stats/student-t.ts';
-import { type AbPair, logRatio } from './pairs.ts';
+import { type AbPair, logRatio } from '../../contract/ab-pair.ts';
 import { clusteredMean, intervalAt } from './clustered-mean.ts';
 import { abOptions } from './options.ts';
 import { alphaSpent } from './spending.ts';

@@ -13,7 +13,7 @@ import {
 } from '../../contract/ab-verdicts.ts';
 import { fmtChange, fmtDuration, fmtP } from '../../contract/format.ts';
 import { xmlEscape } from '../compare/format.ts';
-import { type AbPair, logRatio } from './pairs.ts';
+import { type AbPair, logRatio } from '../../contract/ab-pair.ts';
 
 // The pair record of the contract is the engine's AbPair plus its log-ratio: checked here at compile time.
 const _recordIsPair: AbPair = {} as Omit<AbPairRecord, 'logRatio'>;

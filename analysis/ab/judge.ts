@@ -7,7 +7,7 @@ import { AB_VERDICTS_KIND, type AbJobVerdict, type AbOptions, type AbVerdict, ty
 import { EXIT } from '../../contract/exit-codes.ts';
 import { holmAdjust } from '../../contract/stats/holm.ts';
 import { median } from '../../contract/stats/describe.ts';
-import type { AbPair } from './pairs.ts';
+import type { AbPair } from '../../contract/ab-pair.ts';
 import { decideJob, type JobDecision } from './decide.ts';
 import { abOptions } from './options.ts';
 

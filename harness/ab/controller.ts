@@ -11,11 +11,11 @@ import type { JobResult } from '../../contract/results.ts';
 import type { Job } from '../plan.ts';
 import type { BlockWorker, BlockWorkerHost, SideRuntime } from './block-worker.ts';
 import { balancedOrders } from './orders.ts';
-import type { AbPairRecord } from './pair-record.ts';
+import type { AbPair } from '../../contract/ab-pair.ts';
 import { blockSizeFor, BLOCK_TARGET_MS } from './block-size.ts';
 
 /** The caller's decision after each batch; `verdict` is passed through as is. */
-export type Decide<V> = (pairs: AbPairRecord[], dropped: number, elapsedMs: number) => { done: boolean; verdict: V };
+export type Decide<V> = (pairs: AbPair[], dropped: number, elapsedMs: number) => { done: boolean; verdict: V };
 
 export interface ControllerOptions<V> {
   /** Fresh worker pairs per job (default 4): the interval must carry the variation between processes too. */
@@ -29,7 +29,7 @@ export interface ControllerOptions<V> {
   seed: number;
   decide: Decide<V>;
   /** Called with each pair as it is recorded (pairs.jsonl is written as they come). */
-  onPair?: (pair: AbPairRecord) => void;
+  onPair?: (pair: AbPair) => void;
   /** ms since the comparison started (pairs' atMs). */
   clock: () => number;
   /** Worker pairs replaced in one job before it is given up (default 3). */
@@ -48,7 +48,7 @@ export interface AbJobOutcome<V> {
   /** A's job id (B's when it differs, e.g. in its thread count, is `jobB`). */
   job: string;
   jobB: string;
-  pairs: AbPairRecord[];
+  pairs: AbPair[];
   dropped: number;
   /** Inferences per block. */
   blockInferences: number;
@@ -154,7 +154,7 @@ export async function compareJob<V>(
             const p = pairs[w];
             try {
               const t = await runPair(p, order, outcome.blockInferences, o.duet);
-              const pair: AbPairRecord = {
+              const pair: AbPair = {
                 job: jobs.A.id,
                 workerPair: p.index,
                 index: outcome.pairs.length,

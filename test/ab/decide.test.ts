@@ -11,7 +11,7 @@ import { alphaSpent } from '../../analysis/ab/spending.ts';
 import { abDecider, decideJob } from '../../analysis/ab/decide.ts';
 import { judgeComparison } from '../../analysis/ab/judge.ts';
 import { abOptions } from '../../analysis/ab/options.ts';
-import type { AbPair } from '../../analysis/ab/pairs.ts';
+import type { AbPair } from '../../contract/ab-pair.ts';
 import { t975 } from '../../contract/stats/student-t.ts';
 import { EXIT } from '../../contract/exit-codes.ts';
 import { mulberry32 } from '../../contract/stats/random.ts';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compareJob } from '../../harness/ab/controller.ts';
-import type { AbPairRecord } from '../../harness/ab/pair-record.ts';
+import type { AbPair } from '../../contract/ab-pair.ts';
 import { loadConfig } from '../../harness/config/load.ts';
 import { planJobs } from '../../harness/plan.ts';
 import { projectRoot } from '../../models/platform/package-json.ts';
@@ -36,7 +36,7 @@ test('a worker killed mid-job: the pair is dropped and counted, a fresh worker p
         maxSeconds: 120,
         seed: 5,
         clock: () => performance.now() - t0,
-        decide: (pairs: AbPairRecord[]) => ({ done: pairs.length >= 16, verdict: null }),
+        decide: (pairs: AbPair[]) => ({ done: pairs.length >= 16, verdict: null }),
         onPair: (p) => {
           if (p.index === 4 && !killed) {
             killed = true;

@@ -1,5 +1,5 @@
 /** A judged A/B comparison for the output and report tests: a slower job, an unchanged one, a skipped one, hostile names throughout. */
-import type { AbPair } from '../../analysis/ab/pairs.ts';
+import type { AbPair } from '../../contract/ab-pair.ts';
 import { judgeComparison } from '../../analysis/ab/judge.ts';
 import type { AbVerdicts, SideProvenance } from '../../contract/ab-verdicts.ts';
 import { QUIET, runSequential, VM } from '../helpers/ab-pairs.ts';

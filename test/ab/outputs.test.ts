@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAbOutputs } from '../../api/ab-files.ts';
 import { formatAbTable, formatVerdictsJson } from '../../analysis/ab/files.ts';
-import { logRatio } from '../../analysis/ab/pairs.ts';
+import { logRatio } from '../../contract/ab-pair.ts';
 import { AbFileError, parseAbPairs, parseAbVerdicts, SideProvenanceSchema } from '../../contract/ab-verdicts.ts';
 import { abCommentMarkdown, abCustomSmallerIsBetter, md } from '../../reports/ab-outputs.ts';
 import { abSectionMarkdown } from '../../reports/ab-section.ts';

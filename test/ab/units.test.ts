@@ -7,7 +7,7 @@ import { pairingKey, pairJobs, PlanMismatchError } from '../../harness/ab/pair-j
 import { mergeOverlay } from '../../harness/config/overlay.ts';
 import type { Job, Plan } from '../../harness/plan.ts';
 import { abDecider } from '../../analysis/ab/decide.ts';
-import type { AbPairRecord } from '../../harness/ab/pair-record.ts';
+import type { AbPair } from '../../contract/ab-pair.ts';
 
 test('pairingKey leaves the thread count out of the implementation only', () => {
   assert.equal(pairingKey('node/ort-node-cpu-t2/0.25_128'), 'node/ort-node-cpu/0.25_128');
@@ -68,11 +68,11 @@ test('mergeOverlay merges objects and replaces arrays', () => {
   assert.deepEqual(merged, { sampling: { warmupSamples: 9, minSamples: 10 }, implementations: ['ort-node:cpu@2'] });
 });
 
-const pairs = (ratios: number[][]): AbPairRecord[] =>
+const pairs = (ratios: number[][]): AbPair[] =>
   ratios.flatMap((rs, w) =>
     rs.map(
       (r, i) =>
-        ({ job: 'j', workerPair: w, index: i, order: i % 2 ? 'BA' : 'AB', aMs: 100, aInferences: 10, bMs: 100 * r, bInferences: 10, atMs: i }) as AbPairRecord,
+        ({ job: 'j', workerPair: w, index: i, order: i % 2 ? 'BA' : 'AB', aMs: 100, aInferences: 10, bMs: 100 * r, bInferences: 10, atMs: i }) as AbPair,
     ),
   );
 

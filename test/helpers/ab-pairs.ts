@@ -6,7 +6,7 @@
  */
 import { mulberry32 } from '../../contract/stats/random.ts';
 import type { AbOptions } from '../../contract/ab-verdicts.ts';
-import type { AbPair } from '../../analysis/ab/pairs.ts';
+import type { AbPair } from '../../contract/ab-pair.ts';
 import { decideJob, type JobDecision } from '../../analysis/ab/decide.ts';
 import { abOptions } from '../../analysis/ab/options.ts';
 

@@ -1,4 +1,4 @@
-/** Paired A/B comparison, analysis side: the pairs the controller records, one per A block and B block run back to back. */
+/** Paired A/B comparison: the pair the engine's controller records and analysis/ab judges, one per A block and B block run back to back. */
 
 /** One pair: an A block and a B block of the same job, run back to back in the given order. */
 export interface AbPair {
