@@ -5,7 +5,7 @@
  */
 import type { Target } from '../config/schema.ts';
 import type { BlockWorkerHost, SideRuntime } from './block-worker.ts';
-import { compareJob, type AbJobOutcome, type ControllerOptions } from './controller.ts';
+import { compareJob, emptyOutcome, type AbJobOutcome, type ControllerOptions } from './controller.ts';
 import type { PairedJob } from './pair-jobs.ts';
 
 /** A host for a target (and whether its workers run pinned, for duet pairs), or why that target has none yet. */
@@ -54,17 +54,5 @@ export async function runComparison<V>(
 
 /** An outcome for a job that was not compared. */
 export function notCompared<V>(job: { A: { id: string }; B: { id: string } }, reason: string): AbJobOutcome<V> {
-  return {
-    job: job.A.id,
-    jobB: job.B.id,
-    pairs: [],
-    dropped: 0,
-    blockInferences: 0,
-    workerPairs: 0,
-    seconds: 0,
-    stoppedBy: 'failed',
-    verdict: null,
-    results: { A: null, B: null },
-    skipped: reason,
-  };
+  return { ...emptyOutcome<V>(job), skipped: reason };
 }

@@ -66,6 +66,22 @@ export interface AbJobOutcome<V> {
   skipped?: string;
 }
 
+/** A job's outcome before anything ran: no pairs, no verdict, `failed` until it gets further. */
+export function emptyOutcome<V>(job: { A: { id: string }; B: { id: string } }): AbJobOutcome<V> {
+  return {
+    job: job.A.id,
+    jobB: job.B.id,
+    pairs: [],
+    dropped: 0,
+    blockInferences: 0,
+    workerPairs: 0,
+    seconds: 0,
+    stoppedBy: 'failed',
+    verdict: null,
+    results: { A: null, B: null },
+  };
+}
+
 interface WorkerPair {
   index: number;
   A: BlockWorker;
@@ -112,18 +128,7 @@ export async function compareJob<V>(
   o: ControllerOptions<V>,
 ): Promise<AbJobOutcome<V>> {
   const started = o.clock();
-  const outcome: AbJobOutcome<V> = {
-    job: jobs.A.id,
-    jobB: jobs.B.id,
-    pairs: [],
-    dropped: 0,
-    blockInferences: 0,
-    workerPairs: 0,
-    seconds: 0,
-    stoppedBy: 'failed',
-    verdict: null,
-    results: { A: null, B: null },
-  };
+  const outcome = emptyOutcome<V>(jobs);
   const pairs: WorkerPair[] = [];
   try {
     try {

@@ -284,6 +284,19 @@ function bars(canvas: HTMLCanvasElement, spec: BarsSpec) {
   });
 }
 
+/** Log-log axes over the spec's bounds, GMAC/s up the side (the roofline and the GMAC/s chart share them). */
+function logLogScales(spec: { xMin: number; xMax: number; yMin: number; yMax: number }, xTitle: string) {
+  const axis = (min: number, max: number, title: string) => ({
+    type: 'logarithmic',
+    min,
+    max,
+    title: axisTitle(title),
+    ticks: { callback: logTick, maxRotation: 0 },
+    grid: logGrid,
+  });
+  return { x: axis(spec.xMin, spec.xMax, xTitle), y: axis(spec.yMin, spec.yMax, 'achieved GMAC/s (log scale)') };
+}
+
 /** Log-log roofline: the roofs as lines (no points), jobs and layers as points. */
 function roofline(canvas: HTMLCanvasElement, spec: RooflineSpec) {
   setHeight(canvas, 420);
@@ -314,24 +327,7 @@ function roofline(canvas: HTMLCanvasElement, spec: RooflineSpec) {
     },
     options: {
       parsing: false,
-      scales: {
-        x: {
-          type: 'logarithmic',
-          min: spec.xMin,
-          max: spec.xMax,
-          title: axisTitle('arithmetic intensity: multiply-adds per byte moved (log scale)'),
-          ticks: { callback: logTick, maxRotation: 0 },
-          grid: logGrid,
-        },
-        y: {
-          type: 'logarithmic',
-          min: spec.yMin,
-          max: spec.yMax,
-          title: axisTitle('achieved GMAC/s (log scale)'),
-          ticks: { callback: logTick, maxRotation: 0 },
-          grid: logGrid,
-        },
-      },
+      scales: logLogScales(spec, 'arithmetic intensity: multiply-adds per byte moved (log scale)'),
       plugins: {
         tooltip: {
           callbacks: {
@@ -359,24 +355,7 @@ function gmacs(canvas: HTMLCanvasElement, spec: GmacSpec) {
     },
     options: {
       parsing: false,
-      scales: {
-        x: {
-          type: 'logarithmic',
-          min: spec.xMin,
-          max: spec.xMax,
-          title: axisTitle('analytic multiply-accumulates per inference (millions, log scale)'),
-          ticks: { callback: logTick, maxRotation: 0 },
-          grid: logGrid,
-        },
-        y: {
-          type: 'logarithmic',
-          min: spec.yMin,
-          max: spec.yMax,
-          title: axisTitle('achieved GMAC/s (log scale)'),
-          ticks: { callback: logTick, maxRotation: 0 },
-          grid: logGrid,
-        },
-      },
+      scales: logLogScales(spec, 'analytic multiply-accumulates per inference (millions, log scale)'),
       plugins: { tooltip: { callbacks: { label: (c: any) => `${c.raw.job}: ${c.parsed.y.toFixed(2)} GMAC/s (${c.parsed.x.toFixed(0)} M MACs)` } } },
     },
   });
