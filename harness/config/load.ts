@@ -117,16 +117,7 @@ export async function loadConfig(
   { cwd = process.cwd(), overrides, overlay }: { cwd?: string; overrides?: ConfigOverrides; overlay?: UserConfig } = {},
 ): Promise<{ config: Config; origin: string }> {
   const file = path ? resolve(cwd, path) : DEFAULT_CONFIG_FILES.map((f) => resolve(cwd, f)).find(existsSync);
-  // Name the command line in errors too: a bad --alpha is not the config file's fault.
-  // Name the command line only when it changed something (the environment alone is not an option).
-  const optionsGiven = Object.entries(overrides ?? {}).some(([k, v]) => k !== 'environment' && v !== undefined);
-  const where = (origin: string) => (optionsGiven ? `${origin} with the command-line options` : origin);
-  // An A/B `config:` side's overlay goes over the options: it is what makes that side differ.
-  const edit = (c: UserConfig) => {
-    const edited = overrides ? applyOverrides(c, overrides) : c;
-    return overlay ? mergeOverlay(edited, overlay) : edited;
-  };
-  if (!file) return { config: resolveConfig(edit({ targets: builtInTargets() }), where('built-in defaults')), origin: 'built-in defaults' };
+  if (!file) return { config: configFromObject({ targets: builtInTargets() }, 'built-in defaults', overrides, overlay), origin: 'built-in defaults' };
   if (!existsSync(file)) throw new ConfigError(`Config file ${file} not found. Pass an existing file with --config, or omit it to use the defaults.`);
   let raw: unknown;
   if (extname(file) === '.json') {
@@ -140,15 +131,17 @@ export async function loadConfig(
     if (mod.default === undefined) throw new ConfigError(`${file}: no default export; write \`export default defineConfig({ ... })\``);
     raw = mod.default;
   }
-  return { config: configFromObject(raw, file, overrides), origin: file };
+  return { config: configFromObject(raw, file, overrides, overlay), origin: file };
 }
 
 /**
- * Validate a config object (a file's default export, or one passed to the API's `run`), with
- * `overrides` applied first as for a file; `origin` names it in errors.
+ * Validate a config object (a file's default export, the built-in defaults, or one passed to the
+ * API's `run`), with `overrides` applied first as for a file, then an A/B `config:` side's
+ * `overlay` over them (it is what makes that side differ); `origin` names it in errors.
  */
-export function configFromObject(raw: unknown, origin: string, overrides?: ConfigOverrides): Config {
+export function configFromObject(raw: unknown, origin: string, overrides?: ConfigOverrides, overlay?: UserConfig): Config {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${origin}: the config must be an object`);
+  // Name the command line in errors only when it changed something (the environment alone is not an option).
   const optionsGiven = Object.entries(overrides ?? {}).some(([k, v]) => k !== 'environment' && v !== undefined);
   let edited: UserConfig;
   try {
@@ -159,5 +152,5 @@ export function configFromObject(raw: unknown, origin: string, overrides?: Confi
     resolveConfig(raw, origin);
     throw new ConfigError(`${origin}: the command-line options cannot be applied to this config (${(e as Error).message})`);
   }
-  return resolveConfig(edited, optionsGiven ? `${origin} with the command-line options` : origin);
+  return resolveConfig(overlay ? mergeOverlay(edited, overlay) : edited, optionsGiven ? `${origin} with the command-line options` : origin);
 }

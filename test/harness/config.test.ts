@@ -97,3 +97,34 @@ test('overrides: option, then target, then config, then environment, then defaul
   assert.throws(() => ConfigOverridesSchema.parse({ impl: ['x'] }), /impl/, 'overrides are typed: unknown keys refused');
   assert.deepEqual(defineConfig({ variants: { alpha: [0.5] } }), { variants: { alpha: [0.5] } });
 });
+
+test("an A/B side's overlay goes over a config file, the command line and the built-in defaults alike", async () => {
+  const dir = tempDir('mnb-overlay-');
+  const file = join(dir, 'bench.config.json');
+  writeFileSync(file, JSON.stringify({ targets: [{ type: 'node' }], implementations: ['ort-node:cpu'], variants: { alpha: [0.5], resolution: [160] } }));
+  const overlay = { implementations: ['ort-node:cpu@2'] };
+  const fromFile = (await loadConfig(file, { overrides: { alpha: [0.25] }, overlay })).config;
+  assert.deepEqual(
+    fromFile.implementations.map((i) => i.threads),
+    [2],
+    'the overlay reaches a config read from a file',
+  );
+  assert.deepEqual(fromFile.variants.alpha, [0.25], 'the command line still applies under the overlay');
+  assert.deepEqual(
+    (await loadConfig(file, { overrides: {} })).config.implementations.map((i) => i.threads ?? null),
+    [null],
+  );
+  const defaults = (await loadConfig(undefined, { cwd: tempDir('mnb-no-config-'), overrides: {}, overlay: { variants: { alpha: [1] } } })).config;
+  assert.deepEqual(defaults.variants.alpha, [1], 'and the built-in defaults');
+});
+
+test('defineConfig merges configs as Playwright does: objects by key, targets by name, arrays replaced', () => {
+  const merged = defineConfig(
+    { targets: [{ type: 'node' }, { type: 'chromium', name: 'desktop' }], variants: { alpha: [1, 0.5], resolution: [224] }, sampling: { minSamples: 10 } },
+    { targets: [{ type: 'chromium', name: 'desktop', headless: false } as never], variants: { alpha: [0.25] }, sampling: { maxSamples: 50 } },
+  );
+  assert.deepEqual(merged.variants, { alpha: [0.25], resolution: [224] });
+  assert.deepEqual(merged.sampling, { minSamples: 10, maxSamples: 50 });
+  assert.equal(merged.targets?.length, 2);
+  assert.deepEqual(merged.targets?.[1], { type: 'chromium', name: 'desktop', headless: false });
+});
