@@ -155,33 +155,21 @@ export async function measureCeilings(target: string, request: CeilingsRequest, 
   );
   await breathe();
 
-  const wasmSimd =
-    typeof simd === 'string'
-      ? unavailable(simd)
+  /** A WebAssembly module's FMA kernel as a ceiling, or why it is unavailable (the module did not build, or the budget is spent). */
+  const wasmFma = async (module: CeilingsWasmExports | string, method: string): Promise<Ceiling> =>
+    typeof module === 'string'
+      ? unavailable(module)
       : overBudget()
         ? unavailable(overBudget()!)
-        : await measureRate(
-            (reps) => simd.fma(reps * 1000),
-            MACS_PER_FMA_ITERATION * 1000,
-            'GMAC/s',
-            'WebAssembly SIMD: 12 independent f32x4 chains of f32x4.mul then f32x4.add (4 multiply-adds each), single-threaded',
-            policy(10),
-          );
+        : await measureRate((reps) => module.fma(reps * 1000), MACS_PER_FMA_ITERATION * 1000, 'GMAC/s', method, policy(10));
+
+  const wasmSimd = await wasmFma(simd, 'WebAssembly SIMD: 12 independent f32x4 chains of f32x4.mul then f32x4.add (4 multiply-adds each), single-threaded');
   await breathe();
 
-  const relaxedModule = await instantiate(1, true);
-  const wasmRelaxedSimd =
-    typeof relaxedModule === 'string'
-      ? unavailable(relaxedModule)
-      : overBudget()
-        ? unavailable(overBudget()!)
-        : await measureRate(
-            (reps) => relaxedModule.fma(reps * 1000),
-            MACS_PER_FMA_ITERATION * 1000,
-            'GMAC/s',
-            'WebAssembly relaxed SIMD: 12 independent f32x4.relaxed_madd chains (4 multiply-adds each; fused where the engine lowers it to an FMA), single-threaded',
-            policy(10),
-          );
+  const wasmRelaxedSimd = await wasmFma(
+    await instantiate(1, true),
+    'WebAssembly relaxed SIMD: 12 independent f32x4.relaxed_madd chains (4 multiply-adds each; fused where the engine lowers it to an FMA), single-threaded',
+  );
   await breathe();
 
   let native: Ceiling;
