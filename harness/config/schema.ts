@@ -264,6 +264,8 @@ const SshTargetSchema = z
     chromiumPath: z.string().optional(),
     /** Time allowed to connect, milliseconds. */
     connectTimeoutMs: z.number().int().positive().default(20_000),
+    /** Time allowed for the board's `node -p process.version` (a few seconds under emulation; raise it for a very slow board), milliseconds. */
+    nodeCheckTimeoutMs: z.number().int().positive().default(60_000),
     cooldown: CooldownSchema.optional(),
     jobTimeoutMs: timerMs().int().positive().optional(),
     implementations: z.array(ImplementationSchema).min(1).optional(),

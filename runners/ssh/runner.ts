@@ -24,8 +24,6 @@ async function shipJobData(board: Board, job: Job): Promise<{ weightsFile: strin
 }
 
 const STDERR_TAIL_CHARS = 2000;
-/** Longest the board's `node -p process.version` may take (Node starts in ~0.1 s on a Pi, a few seconds under emulation). */
-const NODE_CHECK_TIMEOUT_MS = 60_000;
 /** The job bundle's target (esbuild `node20`). */
 const MIN_NODE_MAJOR = 20;
 const INSTALL_NODE = `Install Node ≥ ${MIN_NODE_MAJOR} on the board (the arm64 tarball from nodejs.org, or NodeSource's apt repository: Debian/Raspberry Pi OS bookworm's own nodejs is 18), or set the target's node to its path`;
@@ -59,9 +57,9 @@ export async function createSshRunner(target: SshTarget, instance: InstanceRef, 
     try {
       // The platform and arch of the board's Node pick the native binary (under emulation they differ from uname's).
       const version = await b.conn.run(`${shellQuote(target.node)} -p 'process.version + " " + process.platform + " " + process.arch'`, undefined, {
-        timeoutMs: NODE_CHECK_TIMEOUT_MS,
+        timeoutMs: target.nodeCheckTimeoutMs,
         what: `the Node version check (\`${target.node} -p process.version\`)`,
-        hint: `is the target's node a working Node ≥ ${MIN_NODE_MAJOR}? A wrapper that waits for input, or a board too slow to start Node in ${seconds(NODE_CHECK_TIMEOUT_MS)}`,
+        hint: `is the target's node a working Node ≥ ${MIN_NODE_MAJOR}? A wrapper that waits for input, or a board too slow to start Node in ${seconds(target.nodeCheckTimeoutMs)} (raise nodeCheckTimeoutMs)`,
       });
       const problem = remoteNodeProblem(version, target.node, b.conn.endpoint.host);
       if (problem) throw new SshError(problem);

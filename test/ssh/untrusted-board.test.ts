@@ -48,13 +48,13 @@ describe('a hostile board through the CLI (Pi stand-in)', { skip: unavailable },
   };
 
   /** Run the CLI on the board target (plus a local Node target) under /usr/bin/time; its status, output, peak RSS and run folder. */
-  const runCli = (name: string, node: string, { withLocal = true } = {}) => {
+  const runCli = (name: string, node: string, { withLocal = true, nodeCheckTimeoutMs = undefined as number | undefined } = {}) => {
     const config = join(work, `${name}.config.json`);
     writeFileSync(
       config,
       JSON.stringify({
         workers: 1,
-        targets: [{ ...base, name, node }, ...(withLocal ? [{ type: 'node', name: 'local' }] : [])],
+        targets: [{ ...base, name, node, ...(nodeCheckTimeoutMs ? { nodeCheckTimeoutMs } : {}) }, ...(withLocal ? [{ type: 'node', name: 'local' }] : [])],
         implementations: ['reference'],
         variants: { alpha: [0.25], resolution: [128] },
         sampling: TINY,
@@ -106,11 +106,12 @@ describe('a hostile board through the CLI (Pi stand-in)', { skip: unavailable },
 
   test("2. a board whose node never answers fails within the version check's limit, and the run ends", () => {
     const node = wrapper('hang', 'exec sleep 100000');
-    const run = runCli('pi-hang', node);
+    // A short limit: the test is about what happens when it passes, not about the default's length.
+    const run = runCli('pi-hang', node, { nodeCheckTimeoutMs: 5000 });
     const failed = assertBothKept(run, 'pi-hang');
     assert.match(
       failed.error!,
-      /^pi-hang: the Node version check \(`.*hang-node -p process\.version`\) on [\d.]+ did not finish within 60 s and was stopped \(is the target's node a working Node ≥ 20\?/,
+      /^pi-hang: the Node version check \(`.*hang-node -p process\.version`\) on [\d.]+ did not finish within 5 s and was stopped \(is the target's node a working Node ≥ 20\?/,
     );
     assert.ok(run.seconds < 300, `the run ended after ${run.seconds} s`);
   });
