@@ -15,6 +15,8 @@ const skip = findBrowserExecutable('chromium') ? false : "no Chromium found (CHR
 const MATRIX = ['--target', 'chromium', '--impl', 'ort-web:wasm', '--alpha', '0.25', '--resolution', '128', '--precision', 'float32', '--quick'];
 // A small cap (96 pairs, 16 a batch): late looks come soon enough for a ×3 throttle to be decided within the test's time.
 const CAPS = ['--worker-pairs', '4', '--max-pairs', '96', '--max-seconds', '60'];
+// A/A runs to its cap unless decided `no change`: 20 s gives it a few batches of every worker pair, and keeps CI time.
+const AA_CAPS = ['--worker-pairs', '4', '--max-pairs', '96', '--max-seconds', '20'];
 
 function verdictOf(out: string) {
   const v = JSON.parse(readFileSync(join(out, 'verdicts.json'), 'utf8'));
@@ -31,7 +33,7 @@ function verdictOf(out: string) {
 
 test('Chromium A/A: no change or inconclusive, exit 0', { skip, timeout: 240_000 }, async () => {
   const out = join(tempDir('ab-chromium-aa-'), 'out');
-  const r = await runCliAsync(['ab', '--aa', ...MATRIX, ...CAPS, '--seed', '21', '-o', out], { timeoutMs: 200_000 });
+  const r = await runCliAsync(['ab', '--aa', ...MATRIX, ...AA_CAPS, '--seed', '21', '-o', out], { timeoutMs: 200_000 });
   assert.doesNotMatch(r.stderr, STACK);
   assert.equal(r.status, 0, r.stderr);
   const job = verdictOf(out);
