@@ -225,13 +225,22 @@ export async function compareJob<V>(
   }
 }
 
-/** Inferences per block so that the slower side's block lasts about BLOCK_TARGET_MS. */
+/**
+ * Inferences per block so that the slower side's block lasts about BLOCK_TARGET_MS. Noise only ever
+ * adds time, so the estimate is the smallest of several (three one-inference rounds, then two rounds
+ * of full blocks): with one round each, a single pause on a loaded machine made one inference look
+ * 100 ms long, and the whole job then ran blocks of one 4 ms inference (intervals of ±50 % after 400
+ * pairs). In each round the slower side counts.
+ */
 async function calibrate(p: WorkerPair): Promise<number> {
-  const a1 = await p.A.runBlock(1);
-  const b1 = await p.B.runBlock(1);
-  let n = blockSizeFor(Math.max(a1.ms, b1.ms), BLOCK_TARGET_MS);
-  const a = await p.A.runBlock(n);
-  const b = await p.B.runBlock(n);
-  n = blockSizeFor(Math.max(a.ms, b.ms) / n, BLOCK_TARGET_MS);
-  return n;
+  let msPerInference = Number.POSITIVE_INFINITY;
+  const round = async (n: number) => {
+    const a = await p.A.runBlock(n);
+    const b = await p.B.runBlock(n);
+    msPerInference = Math.min(msPerInference, Math.max(a.ms, b.ms) / n);
+  };
+  for (let i = 0; i < 3; i++) await round(1);
+  const n = blockSizeFor(msPerInference, BLOCK_TARGET_MS);
+  for (let i = 0; i < 2; i++) await round(n);
+  return blockSizeFor(msPerInference, BLOCK_TARGET_MS);
 }
