@@ -186,6 +186,7 @@ export async function measureCeilings(target: string, request: CeilingsRequest, 
     platform.threads?.() ?? { unavailable: 'this platform starts no threads for the ceilings' },
     overBudget,
     policy,
+    () => request.budgetMs - (now() - start),
   );
   await breathe();
 
@@ -279,6 +280,7 @@ async function threadedWasmFma(
   host: FmaThreadHost,
   overBudget: () => string | null,
   policy: (sampleMs: number) => RatePolicy,
+  budgetLeftMs: () => number,
 ): Promise<Ceiling> {
   const useRelaxed = relaxed.available && (!simd.available || relaxed.value > simd.value);
   if (!simd.available && !relaxed.available) return unavailable(`no single-threaded WebAssembly SIMD kernel was measured (${simd.reason})`);
@@ -290,7 +292,7 @@ async function threadedWasmFma(
   const method = `WebAssembly SIMD on ${host.count} threads (${host.countSource}): ${kernel} (4 multiply-adds each; the faster single-threaded kernel), one instance a worker, all released by one Atomics.notify and timed to the slowest; multiply-adds of all threads`;
   let threads: Awaited<ReturnType<typeof startFmaThreads>>;
   try {
-    threads = await startFmaThreads(host, ceilingsWasm({ pages: 1, relaxed: useRelaxed }), host.count);
+    threads = await startFmaThreads(host, ceilingsWasm({ pages: 1, relaxed: useRelaxed }), host.count, Math.max(MIN_CEILING_MS, budgetLeftMs()));
   } catch (e) {
     return unavailable(`the threads did not start: ${reasonOf(e)}`, method);
   }

@@ -59,9 +59,6 @@ function start(init, post) {
 }
 `;
 
-/** Longest a worker may take to start and compile before the ceiling is refused. */
-const START_TIMEOUT_MS = 10_000;
-
 /** N started workers that run fma together. */
 export interface FmaThreads {
   count: number;
@@ -70,8 +67,16 @@ export interface FmaThreads {
   close(): void;
 }
 
-/** Start `count` workers on `host` with the module `bytes`; rejects with why when one fails or none answers in time. */
-export async function startFmaThreads(host: Exclude<FmaThreadHost, { unavailable: string }>, bytes: Uint8Array, count: number): Promise<FmaThreads> {
+/**
+ * Start `count` workers on `host` with the module `bytes`; rejects with why when one fails, or when
+ * not all are ready within `startTimeoutMs` (the ceilings' budget left: a worker under qemu starts slowly).
+ */
+export async function startFmaThreads(
+  host: Exclude<FmaThreadHost, { unavailable: string }>,
+  bytes: Uint8Array,
+  count: number,
+  startTimeoutMs = 10_000,
+): Promise<FmaThreads> {
   const control = new SharedArrayBuffer(8);
   const words = new Int32Array(control);
   let generation = 0;
@@ -105,7 +110,7 @@ export async function startFmaThreads(host: Exclude<FmaThreadHost, { unavailable
       ),
     );
   const started = await new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => resolve(false), START_TIMEOUT_MS);
+    const timer = setTimeout(() => resolve(false), startTimeoutMs);
     readyWake = () => {
       clearTimeout(timer);
       resolve(true);
@@ -115,7 +120,7 @@ export async function startFmaThreads(host: Exclude<FmaThreadHost, { unavailable
   readyWake = null;
   if (failure || !started) {
     close();
-    throw new Error(failure ?? `only ${ready} of ${count} workers started within ${START_TIMEOUT_MS / 1000} s`);
+    throw new Error(failure ?? `only ${ready} of ${count} workers were ready within ${(startTimeoutMs / 1000).toFixed(1)} s`);
   }
   return {
     count,
