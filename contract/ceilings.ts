@@ -26,6 +26,8 @@ export const MeasuredCeilingSchema = z.object({
   elapsedMs: nonNegative,
   /** What ran, in words (the kernel, its unrolling, what one unit counts). */
   method: z.string(),
+  /** Threads the kernel ran on, started together (the threaded WebAssembly ceiling); absent: one (the native MatMul: its runtime's default pool). */
+  threads: count.optional(),
 });
 
 /** A ceiling the target could not measure, and why (never a made-up number). */
@@ -80,6 +82,12 @@ export const TargetCeilingsSchema = z.object({
     wasmSimd: CeilingSchema,
     /** WebAssembly relaxed SIMD: f32x4.relaxed_madd (a fused multiply-add where the engine lowers it to one). */
     wasmRelaxedSimd: CeilingSchema,
+    /**
+     * WebAssembly SIMD on the threads the target allows (Node: os.availableParallelism(); a page:
+     * navigator.hardwareConcurrency, only when cross-origin isolated), the faster of the two FMA
+     * kernels, released together and timed to the slowest. Absent in run.json files from before it.
+     */
+    wasmSimdThreaded: CeilingSchema.optional(),
     /** The native runtime's own ceiling (Node: a large square MatMul through onnxruntime-node). Empirical, not the hardware peak. */
     native: CeilingSchema,
   }),

@@ -8,7 +8,7 @@ import type { Ceiling, NominalPeak, TargetCeilings } from './ceilings.ts';
 import type { JobResult } from './results.ts';
 
 /** The compute ceilings a runtime can be held against. */
-export type ComputeCeilingKey = 'jsScalar' | 'wasmSimd' | 'native';
+export type ComputeCeilingKey = 'jsScalar' | 'wasmSimd' | 'wasmSimdThreaded' | 'native';
 
 /** Which ceiling applies to a runtime, or why none does. */
 export type CeilingChoice = { key: ComputeCeilingKey; bandwidth: 'js' | 'wasm'; why: string } | { key: null; why: string };
@@ -16,10 +16,12 @@ export type CeilingChoice = { key: ComputeCeilingKey; bandwidth: 'js' | 'wasm'; 
 /**
  * The ceiling a runtime's kernels can reach at most on a CPU: plain JavaScript (the reference,
  * tfjs's cpu backend) against the JavaScript scalar ceiling; WebAssembly runtimes (tfjs-wasm,
- * ORT-web wasm, LiteRT.js) against WebAssembly SIMD; ORT-node against the native MatMul. GPU
- * backends have no CPU ceiling here.
+ * ORT-web wasm, LiteRT.js) against WebAssembly SIMD, single-threaded when the job ran one thread
+ * (or did not say) and threaded when it ran more; ORT-node against the native MatMul (its
+ * runtime's default pool, whatever the job's threads). GPU backends have no CPU ceiling here.
+ * `threads`: the threads the job ran (its effective threads, else those asked for).
  */
-export function ceilingFor(impl: string, backend: string): CeilingChoice {
+export function ceilingFor(impl: string, backend: string, threads: number | null = null): CeilingChoice {
   if (backend === 'webgl' || backend === 'webgpu') return { key: null, why: `${impl}:${backend} computes on the GPU; no GPU ceiling is measured` };
   if (impl === 'reference' || (impl === 'tfjs' && backend === 'cpu')) return { key: 'jsScalar', bandwidth: 'js', why: 'plain JavaScript kernels' };
   if (impl === 'ort-node')
@@ -28,7 +30,10 @@ export function ceilingFor(impl: string, backend: string): CeilingChoice {
       bandwidth: 'wasm',
       why: 'native kernels (MLAS): the native MatMul ceiling; memory roof from the WebAssembly stream, the nearest measured',
     };
-  if (backend === 'wasm') return { key: 'wasmSimd', bandwidth: 'wasm', why: 'WebAssembly kernels: the WebAssembly SIMD ceiling (single-threaded)' };
+  if (backend === 'wasm')
+    return threads !== null && threads > 1
+      ? { key: 'wasmSimdThreaded', bandwidth: 'wasm', why: `WebAssembly kernels on ${threads} threads: the threaded WebAssembly SIMD ceiling` }
+      : { key: 'wasmSimd', bandwidth: 'wasm', why: 'WebAssembly kernels on one thread: the WebAssembly SIMD ceiling (single-threaded)' };
   return { key: null, why: `no ceiling is measured for ${impl}:${backend}` };
 }
 
@@ -59,8 +64,10 @@ export interface RooflinePoint {
   gmacPerSecond: number;
   /** Multiply-adds per byte moved (MAC/B). */
   intensity: number;
-  /** The ceiling held against: for WebAssembly runtimes the higher of SIMD and relaxed SIMD (what the engine lets a kernel use). */
+  /** The ceiling held against: for single-threaded WebAssembly runtimes the higher of SIMD and relaxed SIMD (what the engine lets a kernel use). */
   ceiling: ComputeCeilingKey | 'wasmRelaxedSimd';
+  /** Threads the ceiling was measured on (1 but for the threaded WebAssembly ceiling; null: the native runtime's default pool). */
+  ceilingThreads: number | null;
   computeRoof: number;
   bandwidthRoof: number;
   /** The roof at this intensity. */
@@ -76,20 +83,30 @@ export interface RooflinePoint {
 /** A point, or why there is none. */
 export type RooflineOutcome = { ok: true; point: RooflinePoint } | { ok: false; reason: string };
 
-/** Place achieved GMAC/s at `macs` over `bytes` against the ceilings that apply to impl:backend. */
+/** The threads a job ran: what the runtime reported, else what was asked for (null: neither says). */
+export function threadsOfJob(r: Pick<JobResult, 'threads' | 'effective'>): number | null {
+  return r.effective?.threads ?? r.threads ?? null;
+}
+
+/** The job (or one of its layers) to place: its runtime and the threads it ran. */
+export type RooflineJob = Pick<JobResult, 'impl' | 'backend' | 'threads' | 'effective'>;
+
+/** Place achieved GMAC/s at `macs` over `bytes` against the ceilings that apply to the job's impl:backend and threads. */
 export function placeOnRoofline(
   ceilings: TargetCeilings | undefined,
-  impl: string,
-  backend: string,
+  job: RooflineJob,
   gmacPerSecond: number | null,
   macs: number,
   bytes: number | undefined,
 ): RooflineOutcome {
   if (!ceilings) return { ok: false, reason: 'no ceilings were measured for this target in this run' };
-  const choice = ceilingFor(impl, backend);
+  const choice = ceilingFor(job.impl, job.backend, threadsOfJob(job));
   if (choice.key === null) return { ok: false, reason: choice.why };
   let key: RooflinePoint['ceiling'] = choice.key;
-  let compute = ceilings.compute[choice.key];
+  let compute: Ceiling = ceilings.compute[choice.key] ?? {
+    available: false,
+    reason: 'not measured in this run (run.json from before the threaded WebAssembly ceiling)',
+  };
   const relaxed = ceilings.compute.wasmRelaxedSimd;
   if (key === 'wasmSimd' && relaxed.available && (!compute.available || relaxed.value > compute.value)) {
     key = 'wasmRelaxedSimd';
@@ -108,6 +125,7 @@ export function placeOnRoofline(
       gmacPerSecond,
       intensity,
       ceiling: key,
+      ceilingThreads: key === 'native' ? null : (compute.threads ?? 1),
       computeRoof: compute.value,
       bandwidthRoof: memory.gbPerSecond,
       roof,
@@ -119,7 +137,7 @@ export function placeOnRoofline(
 }
 
 /** f32 lanes each kernel uses (JavaScript numbers are scalar doubles; WebAssembly SIMD is 128-bit). */
-const KERNEL_LANES: Record<ComputeCeilingKey, number | null> = { jsScalar: 1, wasmSimd: 4, native: null };
+const KERNEL_LANES: Record<ComputeCeilingKey, number | null> = { jsScalar: 1, wasmSimd: 4, wasmSimdThreaded: 4, native: null };
 
 /** Below this share of what the CPU could do with the kernel's lanes, a ceiling is "wildly below" the nominal peak. */
 export const WILDLY_BELOW = 0.1;
@@ -127,18 +145,19 @@ export const WILDLY_BELOW = 0.1;
 /**
  * A measured compute ceiling against the CPU's nominal peak, scaled to what the kernel can use:
  * its lanes (JavaScript 1, WebAssembly SIMD 4, native all) and its threads (single-threaded
- * kernels: one core's share). `above`: more than the nominal peak (the frequency read is not the
+ * kernels: one core's share; the threaded one: `threads` cores, at most all). `above`: more than the nominal peak (the frequency read is not the
  * clock it ran at, or the assumptions are wrong); `far-below`: under a tenth of it.
  */
 export function checkAgainstNominal(
   key: ComputeCeilingKey,
   measuredGmacPerSecond: number,
   peak: NominalPeak | undefined,
+  threads = 1,
 ): { verdict: 'ok' | 'above' | 'far-below' | 'unknown'; nominal: number | null; why: string } {
   if (!peak || peak.gmacPerSecond === null || !peak.lanes || !peak.cores)
     return { verdict: 'unknown', nominal: null, why: peak?.unavailable ?? 'no nominal peak for this target' };
   const lanes = KERNEL_LANES[key] ?? peak.lanes;
-  const cores = key === 'native' ? peak.cores : 1;
+  const cores = key === 'native' ? peak.cores : key === 'wasmSimdThreaded' ? Math.min(Math.max(1, threads), peak.cores) : 1;
   const nominal = (peak.gmacPerSecond / peak.cores) * cores * (Math.min(lanes, peak.lanes) / peak.lanes);
   const ratio = measuredGmacPerSecond / nominal;
   const scope = `${cores} core${cores > 1 ? 's' : ''} × ${Math.min(lanes, peak.lanes)} lane${lanes > 1 ? 's' : ''} at ${peak.ghz} GHz (${peak.frequencySource})`;
@@ -162,10 +181,10 @@ export function checkedCeilings(c: TargetCeilings): { ceilings: TargetCeilings; 
   const refused: string[] = [];
   if (!c.nominalPeak || c.emulated) return { ceilings: c, refused };
   const compute = { ...c.compute };
-  for (const key of ['jsScalar', 'wasmSimd', 'native'] as const) {
+  for (const key of ['jsScalar', 'wasmSimd', 'wasmSimdThreaded', 'native'] as const) {
     const ceiling = compute[key];
-    if (!ceiling.available) continue;
-    const check = checkAgainstNominal(key, ceiling.value, c.nominalPeak);
+    if (!ceiling?.available) continue;
+    const check = checkAgainstNominal(key, ceiling.value, c.nominalPeak, ceiling.threads);
     if (check.verdict === 'above' || check.verdict === 'far-below') {
       refused.push(`${key}: ${check.why}`);
       compute[key] = { available: false, reason: `not drawn: ${check.why}`, method: ceiling.method };
@@ -186,6 +205,6 @@ export function ceilingsOfResult(runs: ReadonlyArray<{ ceilings?: TargetCeilings
 /** Where a whole job sits against its target's roofline in its own run, or null (no ceilings, no bytes, not ok). */
 export function jobOnRoofline(runs: ReadonlyArray<{ ceilings?: TargetCeilings[] }>, r: JobResult): RooflinePoint | null {
   if (r.status !== 'ok') return null;
-  const at = placeOnRoofline(ceilingsOfResult(runs, r), r.impl, r.backend, r.analytic.gmacPerSecond, r.analytic.macs, r.analytic.bytes);
+  const at = placeOnRoofline(ceilingsOfResult(runs, r), r, r.analytic.gmacPerSecond, r.analytic.macs, r.analytic.bytes);
   return at.ok ? at.point : null;
 }

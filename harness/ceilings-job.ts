@@ -58,7 +58,7 @@ export function unavailableCeilings(target: Target, reason: string, nominalPeak?
     measuredAt: new Date().toISOString(),
     durationMs: 0,
     environment: environmentOf(target),
-    compute: { jsScalar: none, wasmSimd: none, wasmRelaxedSimd: none, native: none },
+    compute: { jsScalar: none, wasmSimd: none, wasmRelaxedSimd: none, wasmSimdThreaded: none, native: none },
     bandwidth: [],
     ...(nominalPeak ? { nominalPeak } : {}),
     notes: [reason],

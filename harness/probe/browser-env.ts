@@ -20,6 +20,7 @@ import type { Effective, Memory } from '../../contract/results.ts';
 import type { ProbeEnvironment } from './probe.ts';
 import { decodeEvalInputs, decodeWeights } from './wire.ts';
 import { wasmMemoryBytes } from './wasm-memory.ts';
+import { FMA_THREAD_BODY, type FmaThreadHost, type FmaThreadMessage } from './ceilings/threaded-fma.ts';
 
 /** Where a page finds what its job needs (URLs relative to the page or absolute). */
 export interface PageAssets {
@@ -100,6 +101,8 @@ async function webgpuInfo(): Promise<Details | null> {
 
 let workersStarted = 0;
 let workerCounterInstalled = false;
+/** The page's own Worker, before the counter wraps it: the ceilings' threads are not a runtime's. */
+let uncountedWorker: typeof Worker | undefined = typeof Worker === 'function' ? Worker : undefined;
 
 /**
  * Count the Workers the runtimes start (WASM threads are Workers in a page), so `effective`
@@ -110,6 +113,7 @@ export function installWorkerCounter(): void {
   if (workerCounterInstalled || typeof Worker !== 'function') return;
   workerCounterInstalled = true;
   const Original = Worker;
+  uncountedWorker = Original;
   const Counted = function (this: unknown, url: string | URL, options?: WorkerOptions) {
     workersStarted++;
     return new Original(url, options);
@@ -234,6 +238,38 @@ export function browserProbeEnvironment(assets: PageAssets): ProbeEnvironment {
       environment: 'browser',
       now: () => performance.now(),
       nativeUnavailable: 'a page has no native runtime (ORT-node runs in Node only)',
+      threads: pageFmaThreads,
     }),
+  };
+}
+
+/**
+ * A page's threads for the threaded WebAssembly ceiling: Blob-URL Web Workers, as many as
+ * navigator.hardwareConcurrency says, only when the page is cross-origin isolated (the threads
+ * share a SharedArrayBuffer, as a runtime's WASM threads must).
+ */
+function pageFmaThreads(): FmaThreadHost {
+  if (!self.crossOriginIsolated) return { unavailable: 'the page is not cross-origin isolated: no SharedArrayBuffer, so no WebAssembly threads' };
+  const PageWorker = uncountedWorker;
+  if (!PageWorker) return { unavailable: 'this page has no Web Workers' };
+  const count = navigator.hardwareConcurrency;
+  if (!(count >= 1)) return { unavailable: 'navigator.hardwareConcurrency is not reported here' };
+  const source = `${FMA_THREAD_BODY}\nself.onmessage = (e) => { self.onmessage = null; start(e.data, (m) => self.postMessage(m)); };`;
+  return {
+    count,
+    countSource: 'navigator.hardwareConcurrency',
+    start(init, onMessage, onError) {
+      const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+      const worker = new PageWorker(url);
+      worker.onmessage = (e: MessageEvent<FmaThreadMessage>) => onMessage(e.data);
+      worker.onerror = (e) => onError(e.message || 'the worker did not load');
+      worker.postMessage(init);
+      return {
+        terminate: () => {
+          worker.terminate();
+          URL.revokeObjectURL(url);
+        },
+      };
+    },
   };
 }

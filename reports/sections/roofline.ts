@@ -9,7 +9,15 @@
 import type { Ceiling, TargetCeilings } from '../../contract/ceilings.ts';
 import type { JobResult } from '../../contract/results.ts';
 import type { RunData } from '../../contract/run-data.ts';
-import { checkAgainstNominal, checkedCeilings, memoryRoof, placeOnRoofline, type ComputeCeilingKey, type RooflinePoint } from '../../contract/roofline.ts';
+import {
+  checkAgainstNominal,
+  checkedCeilings,
+  memoryRoof,
+  placeOnRoofline,
+  threadsOfJob,
+  type ComputeCeilingKey,
+  type RooflinePoint,
+} from '../../contract/roofline.ts';
 import { fmtNum, fmtPct } from '../../contract/format.ts';
 import type { ChartSink } from '../chart-sink.ts';
 import type { RooflineSpec } from '../client/chart-specs.ts';
@@ -33,20 +41,28 @@ const TITLES: Record<ComputeCeilingKey | 'wasmRelaxedSimd', string> = {
   jsScalar: 'JavaScript scalar multiply-add',
   wasmSimd: 'WebAssembly SIMD f32x4 multiply-add (1 thread)',
   wasmRelaxedSimd: 'WebAssembly relaxed-SIMD FMA (1 thread)',
+  wasmSimdThreaded: 'WebAssembly SIMD, threaded',
   native: 'native: ORT-node MatMul (empirical, not the hardware peak)',
 };
 const ROOF_COLORS: Record<ComputeCeilingKey | 'wasmRelaxedSimd', string> = {
   jsScalar: '#555555',
   wasmSimd: '#0072B2',
   wasmRelaxedSimd: '#56B4E9',
+  wasmSimdThreaded: '#009E73',
   native: '#D55E00',
 };
 const BANDWIDTH_OF: Record<ComputeCeilingKey | 'wasmRelaxedSimd', 'js' | 'wasm'> = {
   jsScalar: 'js',
   wasmSimd: 'wasm',
   wasmRelaxedSimd: 'wasm',
+  wasmSimdThreaded: 'wasm',
   native: 'wasm',
 };
+
+/** A compute ceiling's title, with its threads where it ran on several. */
+function titleOf(key: ComputeCeilingKey | 'wasmRelaxedSimd', c: Ceiling | undefined): string {
+  return key === 'wasmSimdThreaded' && c?.available && c.threads ? `${TITLES[key]} (${c.threads} threads)` : TITLES[key];
+}
 
 /** "19.5 GMAC/s [19.3–19.6]" or "unavailable: …". */
 function ceilingText(c: Ceiling): string {
@@ -68,14 +84,14 @@ export function placeJobs(jobs: readonly JobResult[], ceilings: TargetCeilings):
   const placed: Placed[] = [];
   const unplaced: { job: JobResult; reason: string }[] = [];
   for (const r of jobs.filter((j) => j.status === 'ok')) {
-    const at = placeOnRoofline(ceilings, r.impl, r.backend, r.analytic.gmacPerSecond, r.analytic.macs, r.analytic.bytes);
+    const at = placeOnRoofline(ceilings, r, r.analytic.gmacPerSecond, r.analytic.macs, r.analytic.bytes);
     if (!at.ok) {
       unplaced.push({ job: r, reason: at.reason });
       continue;
     }
     placed.push({ job: r, layer: null, kind: null, point: at.point });
     for (const l of r.profile?.available ? r.profile.layers : []) {
-      const p = placeOnRoofline(ceilings, r.impl, r.backend, l.gmacPerSecond, l.macs, l.bytes);
+      const p = placeOnRoofline(ceilings, r, l.gmacPerSecond, l.macs, l.bytes);
       if (p.ok && (l.kind === 'depthwise' || l.kind === 'pointwise' || l.kind === 'conv')) placed.push({ job: r, layer: l.name, kind: l.kind, point: p.point });
     }
   }
@@ -107,16 +123,16 @@ function rooflineSpec(ceilings: TargetCeilings, placed: readonly Placed[]): Omit
   const xMin = 10 ** Math.floor(Math.log10(Math.min(0.1, ...xs)));
   const xMax = 10 ** Math.ceil(Math.log10(Math.max(100, ...xs)));
   const roofs: RooflineSpec['roofs'] = [];
-  for (const key of ['jsScalar', 'wasmSimd', 'wasmRelaxedSimd', 'native'] as const) {
+  for (const key of ['jsScalar', 'wasmSimd', 'wasmRelaxedSimd', 'wasmSimdThreaded', 'native'] as const) {
     const c = ceilings.compute[key];
     const bw = memoryRoof(ceilings, BANDWIDTH_OF[key]);
-    if (!c.available || !bw) continue;
+    if (!c?.available || !bw) continue;
     const ridge = c.value / bw.gbPerSecond;
     const points = [{ x: xMin, y: Math.min(c.value, bw.gbPerSecond * xMin) }];
     if (ridge > xMin && ridge < xMax) points.push({ x: ridge, y: c.value });
     points.push({ x: xMax, y: c.value });
     roofs.push({
-      label: `${TITLES[key]}: ${fmtNum(c.value, 1)} GMAC/s; ${BANDWIDTH_OF[key] === 'js' ? 'JS' : 'WASM'} stream ${fmtNum(bw.gbPerSecond, 1)} GB/s`,
+      label: `${titleOf(key, c)}: ${fmtNum(c.value, 1)} GMAC/s; ${BANDWIDTH_OF[key] === 'js' ? 'JS' : 'WASM'} stream ${fmtNum(bw.gbPerSecond, 1)} GB/s`,
       color: ROOF_COLORS[key],
       dashed: key === 'wasmRelaxedSimd',
       points,
@@ -180,12 +196,14 @@ function ceilingsTable(c: TargetCeilings): SafeHtml {
   const check = (key: ComputeCeilingKey, v: Ceiling) => {
     if (!v.available) return '';
     if (c.emulated) return 'emulated: no nominal peak applies';
-    return checkAgainstNominal(key, v.value, c.nominalPeak).why;
+    return checkAgainstNominal(key, v.value, c.nominalPeak, v.threads).why;
   };
+  const threaded = c.compute.wasmSimdThreaded;
   const rows: Row[] = [
     { name: TITLES.jsScalar, ceiling: c.compute.jsScalar, check: check('jsScalar', c.compute.jsScalar) },
     { name: TITLES.wasmSimd, ceiling: c.compute.wasmSimd, check: check('wasmSimd', c.compute.wasmSimd) },
     { name: TITLES.wasmRelaxedSimd, ceiling: c.compute.wasmRelaxedSimd, check: '' },
+    ...(threaded ? [{ name: titleOf('wasmSimdThreaded', threaded), ceiling: threaded, check: check('wasmSimdThreaded', threaded) }] : []),
     { name: TITLES.native, ceiling: c.compute.native, check: check('native', c.compute.native) },
     ...c.bandwidth.map((b) => ({
       name: `${b.language === 'js' ? 'JavaScript' : 'WebAssembly'} ${b.access}, ${b.workingSetBytes >= 2 ** 20 ? `${b.workingSetBytes / 2 ** 20} MiB` : `${b.workingSetBytes / 1024} KiB`}`,
@@ -219,7 +237,12 @@ function fractionTable(placed: readonly Placed[]): SafeHtml {
   const jobs = placed.filter((p) => !p.layer);
   const cols: Column<Placed>[] = [
     { key: 'job', title: 'Job', cell: (p) => html`<code class="job">${p.job.id}</code>` },
-    { key: 'ceiling', title: 'Ceiling', cell: (p) => p.point.ceiling },
+    {
+      key: 'ceiling',
+      title: 'Ceiling',
+      cell: (p) => (p.point.ceilingThreads && p.point.ceilingThreads > 1 ? `${p.point.ceiling} (${p.point.ceilingThreads} threads)` : p.point.ceiling),
+    },
+    { key: 'threads', title: 'Job threads', value: (p) => threadsOfJob(p.job), cell: (p) => String(threadsOfJob(p.job) ?? 'default') },
     { key: 'gmacs', title: 'Achieved', unit: 'GMAC/s', value: (p) => p.point.gmacPerSecond, cell: (p) => fmtNum(p.point.gmacPerSecond, 2) },
     { key: 'intensity', title: 'Intensity', unit: 'MAC/B', value: (p) => p.point.intensity, cell: (p) => fmtNum(p.point.intensity, 2) },
     { key: 'roof', title: 'Roof here', unit: 'GMAC/s', value: (p) => p.point.roof, cell: (p) => `${fmtNum(p.point.roof, 1)} (${p.point.bound})` },
@@ -263,7 +286,8 @@ export function rooflineMarkdownLine(target: string, jobs: readonly JobResult[],
   for (const p of placed.filter((q) => !q.layer))
     byImpl.set(`${p.job.impl}:${p.job.backend}`, [...(byImpl.get(`${p.job.impl}:${p.job.backend}`) ?? []), p.point.fraction]);
   const fractions = [...byImpl].map(([impl, fs]) => `${impl} ${fmtPct([...fs].sort((a, b) => a - b)[Math.floor(fs.length / 2)])}`).join(', ');
-  return `- **${md(target)}**${ceilings.emulated ? ' (emulated)' : ''}: ceilings JS ${v(c.jsScalar)}, WASM SIMD ${v(c.wasmSimd)}, relaxed ${v(c.wasmRelaxedSimd)}, native ${v(c.native)} GMAC/s; WASM stream ${wasm ? `${fmtNum(wasm.gbPerSecond, 1)} GB/s` : '–'}${fractions ? `; of the roof: ${md(fractions)}` : ''}${refused.length ? ` (not drawn: ${md(refused.join('; '))})` : ''}`;
+  const threaded = c.wasmSimdThreaded?.available ? `, WASM SIMD ×${c.wasmSimdThreaded.threads ?? '?'} threads ${v(c.wasmSimdThreaded)}` : '';
+  return `- **${md(target)}**${ceilings.emulated ? ' (emulated)' : ''}: ceilings JS ${v(c.jsScalar)}, WASM SIMD ${v(c.wasmSimd)}, relaxed ${v(c.wasmRelaxedSimd)}${threaded}, native ${v(c.native)} GMAC/s; WASM stream ${wasm ? `${fmtNum(wasm.gbPerSecond, 1)} GB/s` : '–'}${fractions ? `; of the roof: ${md(fractions)}` : ''}${refused.length ? ` (not drawn: ${md(refused.join('; '))})` : ''}`;
 }
 
 /** Per target: the ceilings measured in it and every job (and profiled layer) against them. */

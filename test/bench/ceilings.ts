@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Ceiling } from '../../contract/ceilings.ts';
-import { checkAgainstNominal } from '../../contract/roofline.ts';
+import { checkAgainstNominal, type ComputeCeilingKey } from '../../contract/roofline.ts';
 import { DEFAULT_CEILINGS_REQUEST, measureCeilings } from '../../harness/probe/ceilings/measure-ceilings.ts';
 import { nodeCeilingsPlatform, nominalPeakHere } from '../../harness/probe/ceilings/node-platform.ts';
 import { tempDir } from '../helpers/temp-dirs.ts';
@@ -59,9 +59,8 @@ const t0 = performance.now();
 const ceilings = await measureCeilings('node', DEFAULT_CEILINGS_REQUEST, nodeCeilingsPlatform('node'));
 console.log(`ceilings in Node (${((performance.now() - t0) / 1000).toFixed(1)} s), load ${load()}:`);
 for (const [k, v] of Object.entries(ceilings.compute)) {
-  const check =
-    v.available && k !== 'wasmRelaxedSimd' ? ` — ${checkAgainstNominal(k as 'jsScalar' | 'wasmSimd' | 'native', v.value, peak ?? undefined).why}` : '';
-  console.log(`  ${k}: ${fmt(v)}${check}`);
+  const check = v.available && k !== 'wasmRelaxedSimd' ? ` — ${checkAgainstNominal(k as ComputeCeilingKey, v.value, peak ?? undefined, v.threads).why}` : '';
+  console.log(`  ${k}${v.available && v.threads ? ` (${v.threads} threads)` : ''}: ${fmt(v)}${check}`);
 }
 for (const b of ceilings.bandwidth) console.log(`  ${b.language} ${b.access} ${b.workingSetBytes / 1024} KiB: ${fmt(b.ceiling)}`);
 for (const n of ceilings.notes) console.log(`  note: ${n}`);

@@ -4,7 +4,9 @@ import { performance } from 'node:perf_hooks';
 import { TargetCeilingsSchema, type Ceiling } from '../../contract/ceilings.ts';
 import { ceilingsWasm, type CeilingsWasmExports } from '../../harness/probe/ceilings/wasm-kernels.ts';
 import { chunkWalk, largestWorkingSet, measureCeilings } from '../../harness/probe/ceilings/measure-ceilings.ts';
-import { nodeCeilingsPlatform } from '../../harness/probe/ceilings/node-platform.ts';
+import { nodeCeilingsPlatform, nodeFmaThreads } from '../../harness/probe/ceilings/node-platform.ts';
+import { startFmaThreads } from '../../harness/probe/ceilings/threaded-fma.ts';
+import { availableParallelism } from 'node:os';
 
 process.env.ORT_DISABLE_TELEMETRY = '1';
 const MiB = 2 ** 20;
@@ -69,6 +71,15 @@ test('Node: the ceilings measured in the process, with their intervals and metho
   const relaxed = c.compute.wasmRelaxedSimd;
   if (relaxed.available) isMeasured(relaxed, 'GMAC/s');
   else assert.match(relaxed.reason, /relaxed SIMD|budget/);
+  // Threaded: on every thread Node allows, started together; one thread only is refused as such.
+  const threaded = c.compute.wasmSimdThreaded!;
+  if (availableParallelism() > 1) {
+    measuredOrOverBudget(threaded, 'GMAC/s');
+    if (threaded.available) {
+      assert.equal(threaded.threads, availableParallelism());
+      assert.match(threaded.method, /os\.availableParallelism\(\).*Atomics\.notify.*slowest/);
+    }
+  } else assert.match(threaded.available ? '' : threaded.reason, /one thread/);
   // 32 KiB, 1 MiB, 16 MiB and the largest (64 MiB: beyond the given 16 MiB LLC) × JS/WASM × read/read-write.
   assert.equal(c.bandwidth.length, 16);
   for (const b of c.bandwidth) measuredOrOverBudget(b.ceiling, 'GB/s');
@@ -104,10 +115,49 @@ test('a platform without WebAssembly or a native runtime gets those ceilings una
     assert.deepEqual(c.compute.wasmSimd, { available: false, reason: 'no WebAssembly in this engine' });
     assert.deepEqual(c.compute.wasmRelaxedSimd, { available: false, reason: 'no WebAssembly in this engine' });
     assert.deepEqual(c.compute.native, { available: false, reason: 'a page has no native runtime' });
+    assert.match(c.compute.wasmSimdThreaded!.available ? '' : c.compute.wasmSimdThreaded!.reason, /no single-threaded WebAssembly SIMD kernel/);
     isMeasured(c.compute.jsScalar, 'GMAC/s');
     for (const b of c.bandwidth.filter((x) => x.language === 'wasm'))
       assert.deepEqual(b.ceiling, { available: false, reason: 'no WebAssembly in this engine' });
   } finally {
     globalThis.WebAssembly = saved;
   }
+});
+
+test('threads for the threaded ceiling: every worker runs each release before it resolves; a broken module is refused with why', async () => {
+  const host = nodeFmaThreads();
+  assert.ok(!('unavailable' in host));
+  assert.equal(host.count, availableParallelism());
+  // Count the done messages as they reach the pool: a run must not resolve before every thread's.
+  const done: number[] = [];
+  const counted: typeof host = {
+    ...host,
+    start: (init, onMessage, onError) =>
+      host.start(
+        init,
+        (m) => {
+          if ('done' in m) done.push(m.done);
+          onMessage(m);
+        },
+        onError,
+      ),
+  };
+  const threads = await startFmaThreads(counted, ceilingsWasm({ pages: 1, relaxed: false }), 3);
+  try {
+    await threads.run(200_000);
+    assert.deepEqual(done, [1, 1, 1]);
+    await threads.run(1000);
+    assert.deepEqual(done, [1, 1, 1, 2, 2, 2]);
+  } finally {
+    threads.close();
+  }
+  await assert.rejects(startFmaThreads(host, Uint8Array.from([0, 1, 2]), 2), /a worker failed: .*(WebAssembly|magic|buffer|Module)/i);
+  // One thread allowed: the threaded ceiling is refused as the single-threaded one, not measured again.
+  const c = await measureCeilings(
+    'one-core',
+    { budgetMs: 1000, lastLevelCache: { bytes: MiB, source: 'test' }, targetPrecision: 0.05 },
+    { environment: 'node', now: () => performance.now(), threads: () => ({ ...host, count: 1 }) },
+  );
+  const one = c.compute.wasmSimdThreaded!;
+  assert.ok(!one.available && /os\.availableParallelism\(\) is 1: one thread/.test(one.reason), JSON.stringify(one));
 });

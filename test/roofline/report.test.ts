@@ -49,7 +49,7 @@ test('the roofline table shows each job where the contract places it; the Markdo
   const ceilings = checkedCeilings(data.run.ceilings![0]).ceilings;
   assert.match(page, /Roofline: how close to the ceilings/);
   for (const r of data.results.filter((x) => x.status === 'ok')) {
-    const at = placeOnRoofline(ceilings, r.impl, r.backend, r.analytic.gmacPerSecond, r.analytic.macs, r.analytic.bytes);
+    const at = placeOnRoofline(ceilings, r, r.analytic.gmacPerSecond, r.analytic.macs, r.analytic.bytes);
     if (!at.ok) {
       assert.match(page, new RegExp(`Not placed: [^<]*${r.id.replace(/[/.]/g, '\\$&')}`));
       continue;
@@ -112,7 +112,7 @@ test("compare carries each job's fraction of its roof, each run against its own 
   const ceilings = checkedCeilings(data.run.ceilings![0]).ceilings;
   let placed = 0;
   for (const r of data.results.filter((x) => x.status === 'ok')) {
-    const at = placeOnRoofline(ceilings, r.impl, r.backend, r.analytic.gmacPerSecond, r.analytic.macs, r.analytic.bytes);
+    const at = placeOnRoofline(ceilings, r, r.analytic.gmacPerSecond, r.analytic.macs, r.analytic.bytes);
     const job = report.jobs.find((j) => j.id === r.id)!;
     if (at.ok) placed++;
     if (!at.ok) {

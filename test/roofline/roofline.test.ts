@@ -1,7 +1,16 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import type { Ceiling, TargetCeilings } from '../../contract/ceilings.ts';
-import { attainable, ceilingFor, checkAgainstNominal, checkedCeilings, jobOnRoofline, memoryRoof, placeOnRoofline } from '../../contract/roofline.ts';
+import {
+  attainable,
+  ceilingFor,
+  checkAgainstNominal,
+  checkedCeilings,
+  jobOnRoofline,
+  memoryRoof,
+  placeOnRoofline,
+  threadsOfJob,
+} from '../../contract/roofline.ts';
 import { nominalPeakFromCpuinfo } from '../../harness/probe/ceilings/nominal-peak.ts';
 
 const measured = (value: number, unit: 'GMAC/s' | 'GB/s'): Ceiling => ({
@@ -49,6 +58,53 @@ test('each runtime is held against its own ceiling', () => {
   assert.match(gpu.why, /GPU/);
 });
 
+test('WebAssembly runtimes on several threads are held against the threaded ceiling; on one (or unsaid) against the single-threaded one', () => {
+  assert.equal(ceilingFor('ort-web', 'wasm', 1).key, 'wasmSimd');
+  assert.equal(ceilingFor('ort-web', 'wasm', null).key, 'wasmSimd');
+  assert.equal(ceilingFor('ort-web', 'wasm', 2).key, 'wasmSimdThreaded');
+  assert.equal(ceilingFor('tfjs', 'wasm', 4).key, 'wasmSimdThreaded');
+  assert.equal(ceilingFor('litert', 'wasm', 2).key, 'wasmSimdThreaded');
+  // Native and JavaScript kernels keep their ceiling whatever the threads (the native MatMul runs the runtime's default pool).
+  assert.equal(ceilingFor('ort-node', 'cpu', 2).key, 'native');
+  assert.equal(ceilingFor('reference', 'js', 2).key, 'jsScalar');
+  // The threads a job ran: the runtime's report first, then what was asked.
+  assert.equal(threadsOfJob({ threads: 4, effective: null }), 4);
+  assert.equal(threadsOfJob({ threads: null, effective: { impl: 'tfjs', backend: 'wasm', threads: 2, simd: true, version: '4' } }), 2);
+  assert.equal(threadsOfJob({ threads: 4, effective: { impl: 'tfjs', backend: 'wasm', threads: 1, simd: true, version: '4' } }), 1);
+  assert.equal(threadsOfJob({ threads: null, effective: null }), null);
+
+  const threaded = { ...ceilings, compute: { ...ceilings.compute, wasmSimdThreaded: { ...measured(36, 'GMAC/s'), threads: 2 } } };
+  const onTwo = { impl: 'ort-web', backend: 'wasm', threads: 2, effective: null };
+  const two = placeOnRoofline(threaded, onTwo, 18, 25_690_112, 4_825_344); // pointwise: 5.32 MAC/B, compute-bound
+  assert.ok(two.ok);
+  assert.equal(two.point.ceiling, 'wasmSimdThreaded');
+  assert.equal(two.point.ceilingThreads, 2);
+  assert.equal(two.point.computeRoof, 36);
+  assert.equal(two.point.fraction, 0.5);
+  const one = placeOnRoofline(threaded, { ...onTwo, threads: 1 }, 18, 25_690_112, 4_825_344);
+  assert.ok(one.ok);
+  assert.equal(one.point.ceiling, 'wasmSimd');
+  assert.equal(one.point.ceilingThreads, 1);
+  assert.equal(one.point.fraction, 0.9);
+  // No threaded ceiling (an old run.json, or one refused): no point, with why, rather than the single-threaded roof.
+  const old = placeOnRoofline(ceilings, onTwo, 18, 25_690_112, 4_825_344);
+  assert.ok(!old.ok && /threaded WebAssembly ceiling/.test(old.reason));
+  const refused = {
+    ...ceilings,
+    compute: { ...ceilings.compute, wasmSimdThreaded: { available: false as const, reason: 'the page is not cross-origin isolated' } },
+  };
+  const none = placeOnRoofline(refused, onTwo, 18, 25_690_112, 4_825_344);
+  assert.ok(!none.ok && /cross-origin isolated/.test(none.reason));
+});
+
+test('the threaded ceiling is checked against as many cores as it ran threads, at most all', () => {
+  const peak = nominalPeakFromCpuinfo(XEON); // 2 cores, 83.2 GMAC/s each at 16 lanes: 20.8 at 4 lanes
+  assert.equal(checkAgainstNominal('wasmSimdThreaded', 40, peak, 2).verdict, 'ok');
+  assert.equal(checkAgainstNominal('wasmSimdThreaded', 40, peak, 1).verdict, 'above');
+  assert.equal(checkAgainstNominal('wasmSimdThreaded', 40, peak, 8).verdict, 'ok'); // 8 threads on 2 cores: 41.6
+  assert.equal(checkAgainstNominal('wasmSimdThreaded', 45, peak, 8).verdict, 'above');
+});
+
 test('the memory roof is the read-write stream over the largest working set', () => {
   assert.deepEqual(memoryRoof(ceilings, 'wasm'), { gbPerSecond: 10, workingSetBytes: 512 * 2 ** 20 });
   assert.deepEqual(memoryRoof(ceilings, 'js'), { gbPerSecond: 2, workingSetBytes: 512 * 2 ** 20 });
@@ -57,13 +113,13 @@ test('the memory roof is the read-write stream over the largest working set', ()
 });
 
 test('a depthwise layer (dw1, 1.0-224, 1.1246 MAC/B) under the WebAssembly roof is memory-bound; a pointwise one compute-bound', () => {
-  const dw = placeOnRoofline(ceilings, 'tfjs', 'wasm', 5, 3_612_672, 3_212_544);
+  const dw = placeOnRoofline(ceilings, { impl: 'tfjs', backend: 'wasm', threads: null, effective: null }, 5, 3_612_672, 3_212_544);
   assert.ok(dw.ok);
   assert.equal(dw.point.bound, 'memory');
   assert.equal(dw.point.roof.toFixed(3), '11.246'); // 10 GB/s × 1.1246 MAC/B
   assert.equal(dw.point.fraction.toFixed(4), (5 / 11.2455).toFixed(4));
   assert.equal(dw.point.fractionOfCompute, 0.25);
-  const pw = placeOnRoofline(ceilings, 'tfjs', 'wasm', 15, 25_690_112, 4_825_344);
+  const pw = placeOnRoofline(ceilings, { impl: 'tfjs', backend: 'wasm', threads: null, effective: null }, 15, 25_690_112, 4_825_344);
   assert.ok(pw.ok);
   assert.equal(pw.point.bound, 'compute');
   assert.equal(pw.point.roof, 20);
@@ -71,14 +127,14 @@ test('a depthwise layer (dw1, 1.0-224, 1.1246 MAC/B) under the WebAssembly roof 
 });
 
 test('no point without ceilings, for a GPU backend, or for an unavailable ceiling, each with the reason', () => {
-  const none = placeOnRoofline(undefined, 'reference', 'js', 1, 1, 1);
+  const none = placeOnRoofline(undefined, { impl: 'reference', backend: 'js', threads: null, effective: null }, 1, 1, 1);
   assert.ok(!none.ok && /no ceilings/.test(none.reason));
-  const gpu = placeOnRoofline(ceilings, 'ort-web', 'webgpu', 1, 1, 1);
+  const gpu = placeOnRoofline(ceilings, { impl: 'ort-web', backend: 'webgpu', threads: null, effective: null }, 1, 1, 1);
   assert.ok(!gpu.ok && /GPU/.test(gpu.reason));
   const broken = { ...ceilings, compute: { ...ceilings.compute, native: { available: false as const, reason: 'no onnxruntime-node' } } };
-  const native = placeOnRoofline(broken, 'ort-node', 'cpu', 50, 1, 1);
+  const native = placeOnRoofline(broken, { impl: 'ort-node', backend: 'cpu', threads: null, effective: null }, 50, 1, 1);
   assert.ok(!native.ok && /no onnxruntime-node/.test(native.reason));
-  const old = placeOnRoofline(ceilings, 'ort-node', 'cpu', 50, 1000, undefined);
+  const old = placeOnRoofline(ceilings, { impl: 'ort-node', backend: 'cpu', threads: null, effective: null }, 50, 1000, undefined);
   assert.ok(!old.ok && /bytes/.test(old.reason));
 });
 

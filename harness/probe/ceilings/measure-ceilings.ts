@@ -5,11 +5,14 @@
  * it, and the native runtime's MatMul where the platform passes one in. Bandwidth: streaming read
  * and read-write in JavaScript and in WebAssembly, at working sets from L1 to beyond the
  * last-level cache. Each to ±2 % where the budget allows, capped; all single-threaded except the
- * native MatMul. A ceiling that cannot be measured is unavailable with the reason. Browser-safe.
+ * native MatMul and the threaded WebAssembly SIMD ceiling (the faster of the two FMA kernels on
+ * as many threads as the target allows). A ceiling that cannot be measured is unavailable with
+ * the reason. Browser-safe.
  */
 import type { BandwidthCeiling, Ceiling, NominalPeak, TargetCeilings } from '../../../contract/ceilings.ts';
 import { JS_CHAINS, jsMultiplyAdd, jsRead, jsReadWrite } from './js-kernels.ts';
 import { measureRate, type RatePolicy } from './measure-rate.ts';
+import { startFmaThreads, type FmaThreadHost } from './threaded-fma.ts';
 import { ceilingsWasm, MACS_PER_FMA_ITERATION, STREAM_STEP_BYTES, type CeilingsWasmExports } from './wasm-kernels.ts';
 
 /** What the harness asks of a target: plain data, it crosses process and page boundaries. */
@@ -36,6 +39,8 @@ export interface CeilingsPlatform {
   lastLevelCache?: () => { bytes: number; source: string } | null;
   /** The nominal FMA peak of the CPU as the target sees it (Node reads /proc/cpuinfo). */
   nominalPeak?: () => NominalPeak | null;
+  /** Threads for the threaded WebAssembly SIMD ceiling (Node: worker_threads; a cross-origin isolated page: Web Workers), or why there are none. */
+  threads?: () => FmaThreadHost;
 }
 
 const KiB = 1024;
@@ -109,7 +114,9 @@ export function chunkWalk(workingSetBytes: number) {
 export async function measureCeilings(target: string, request: CeilingsRequest, platform: CeilingsPlatform): Promise<TargetCeilings> {
   const { now } = platform;
   const start = now();
-  const notes: string[] = ['JavaScript and WebAssembly ceilings are single-threaded; the native MatMul uses the runtime default thread pool'];
+  const notes: string[] = [
+    'JavaScript and WebAssembly ceilings are single-threaded except the threaded WebAssembly SIMD one; the native MatMul uses the runtime default thread pool',
+  ];
   const llc = request.lastLevelCache ?? platform.lastLevelCache?.() ?? null;
   const largest = largestWorkingSet(llc?.bytes ?? null);
   const sets = [...SMALL_SETS.filter((s) => s < largest), largest];
@@ -121,7 +128,7 @@ export async function measureCeilings(target: string, request: CeilingsRequest, 
       `the largest working set (${largest / MiB} MiB) exceeds the last-level cache (${Math.round(llc.bytes / MiB)} MiB) by less than ×2: part of it may still hit that cache`,
     );
 
-  // 4 compute ceilings, then 4 bandwidth series (JS/WASM × read/read-write) over the working sets.
+  // 5 compute ceilings, then 4 bandwidth series (JS/WASM × read/read-write) over the working sets.
   // JavaScript: one Float32Array; a working set is a part of it from its start.
   let array: Float32Array | null = null;
   try {
@@ -133,7 +140,7 @@ export async function measureCeilings(target: string, request: CeilingsRequest, 
   const stream = typeof simd === 'string' ? simd : await instantiate(largest / (64 * KiB), false);
   if (typeof stream !== 'string') new Float32Array(stream.memory.buffer).fill(1);
 
-  let slotsLeft = 4 + 4 * sets.length;
+  let slotsLeft = 5 + 4 * sets.length;
   /** Each ceiling gets an equal share of what is left of the budget. */
   const policy = (sampleMs: number, floorMs = MIN_CEILING_MS): RatePolicy => {
     const maxMs = Math.max(floorMs, (request.budgetMs - (now() - start)) / slotsLeft);
@@ -166,9 +173,20 @@ export async function measureCeilings(target: string, request: CeilingsRequest, 
   const wasmSimd = await wasmFma(simd, 'WebAssembly SIMD: 12 independent f32x4 chains of f32x4.mul then f32x4.add (4 multiply-adds each), single-threaded');
   await breathe();
 
+  const relaxed = await instantiate(1, true);
   const wasmRelaxedSimd = await wasmFma(
-    await instantiate(1, true),
+    relaxed,
     'WebAssembly relaxed SIMD: 12 independent f32x4.relaxed_madd chains (4 multiply-adds each; fused where the engine lowers it to an FMA), single-threaded',
+  );
+  await breathe();
+
+  const wasmSimdThreaded = await threadedWasmFma(
+    wasmSimd,
+    wasmRelaxedSimd,
+    platform.threads?.() ?? { unavailable: 'this platform starts no threads for the ceilings' },
+    overBudget,
+    policy,
+    () => request.budgetMs - (now() - start),
   );
   await breathe();
 
@@ -241,10 +259,49 @@ export async function measureCeilings(target: string, request: CeilingsRequest, 
     measuredAt: new Date().toISOString(),
     durationMs: now() - start,
     environment: platform.environment,
-    compute: { jsScalar, wasmSimd, wasmRelaxedSimd, native },
+    compute: { jsScalar, wasmSimd, wasmRelaxedSimd, wasmSimdThreaded, native },
     bandwidth,
     ...(llc ? { lastLevelCache: { bytes: llc.bytes, source: llc.source } } : { lastLevelCache: { bytes: null, source: 'unknown in this environment' } }),
     ...(nominalPeak ? { nominalPeak } : {}),
     notes,
   };
+}
+
+/**
+ * The WebAssembly SIMD ceiling on every thread the target allows: the faster single-threaded FMA
+ * kernel (f32x4 mul + add, or relaxed_madd where that was faster), one instance per worker,
+ * released together and timed to the slowest; multiply-adds of all threads over that time.
+ * Unavailable with the reason when the single-threaded kernel was not measured, the target
+ * allows one thread (its ceiling is the single-threaded one), starts no threads, or a worker fails.
+ */
+async function threadedWasmFma(
+  simd: Ceiling,
+  relaxed: Ceiling,
+  host: FmaThreadHost,
+  overBudget: () => string | null,
+  policy: (sampleMs: number) => RatePolicy,
+  budgetLeftMs: () => number,
+): Promise<Ceiling> {
+  const useRelaxed = relaxed.available && (!simd.available || relaxed.value > simd.value);
+  if (!simd.available && !relaxed.available) return unavailable(`no single-threaded WebAssembly SIMD kernel was measured (${simd.reason})`);
+  if ('unavailable' in host) return unavailable(host.unavailable);
+  if (!(host.count > 1)) return unavailable(`${host.countSource} is ${host.count}: one thread, so the single-threaded ceiling is this target's`);
+  const spent = overBudget();
+  if (spent) return unavailable(spent);
+  const kernel = useRelaxed ? '12 independent f32x4.relaxed_madd chains' : '12 independent f32x4 chains of f32x4.mul then f32x4.add';
+  const method = `WebAssembly SIMD on ${host.count} threads (${host.countSource}): ${kernel} (4 multiply-adds each; the faster single-threaded kernel), one instance a worker, all released by one Atomics.notify and timed to the slowest; multiply-adds of all threads`;
+  let threads: Awaited<ReturnType<typeof startFmaThreads>>;
+  try {
+    threads = await startFmaThreads(host, ceilingsWasm({ pages: 1, relaxed: useRelaxed }), host.count, Math.max(MIN_CEILING_MS, budgetLeftMs()));
+  } catch (e) {
+    return unavailable(`the threads did not start: ${reasonOf(e)}`, method);
+  }
+  try {
+    const measured = await measureRate((reps) => threads.run(reps * 1000), host.count * MACS_PER_FMA_ITERATION * 1000, 'GMAC/s', method, policy(20));
+    return measured.available ? { ...measured, threads: host.count } : measured;
+  } catch (e) {
+    return unavailable(`a thread failed: ${reasonOf(e)}`, method);
+  } finally {
+    threads.close();
+  }
 }

@@ -3,11 +3,14 @@
  * MatMul through onnxruntime-node, and the last-level cache from /sys.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import type { NominalPeak } from '../../../contract/ceilings.ts';
 import type { CeilingsPlatform } from './measure-ceilings.ts';
 import { nominalPeakFromCpuinfo } from './nominal-peak.ts';
+import { FMA_THREAD_BODY, type FmaThreadHost, type FmaThreadMessage } from './threaded-fma.ts';
 
 const CACHE_DIR = '/sys/devices/system/cpu/cpu0/cache';
 
@@ -48,6 +51,22 @@ export function nodeCeilingsPlatform(environment: 'node' | 'board'): CeilingsPla
     },
     lastLevelCache: () => lastLevelCacheFromSys(),
     nominalPeak: () => nominalPeakHere(),
+    threads: nodeFmaThreads,
+  };
+}
+
+/** Node's threads for the threaded WebAssembly ceiling: worker_threads, as many as os.availableParallelism() says. */
+export function nodeFmaThreads(): FmaThreadHost {
+  return {
+    count: availableParallelism(),
+    countSource: 'os.availableParallelism()',
+    start(init, onMessage, onError) {
+      const source = `${FMA_THREAD_BODY}\nconst { parentPort, workerData } = require('node:worker_threads');\nstart(workerData, (m) => parentPort.postMessage(m));`;
+      const worker = new Worker(source, { eval: true, workerData: init });
+      worker.on('message', (m: FmaThreadMessage) => onMessage(m));
+      worker.on('error', (e) => onError(e.message));
+      return { terminate: () => worker.terminate() };
+    },
   };
 }
 
