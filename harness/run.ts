@@ -15,7 +15,7 @@ import { resolveConfig, type Config, type Target, type UserConfig } from './conf
 import { planJobs, type Job, type Plan } from './plan.ts';
 import { storableResult } from './storable-failure.ts';
 import { SCHEMA_VERSION, type JobResult, type RunInfo, type RunInstance } from '../contract/results.ts';
-import { appendResult, InvalidResultError, readResults, readRunInfo, writeRunInfo } from '../contract/store.ts';
+import { appendResult, InvalidResultError, readResults, readRunInfo, ResultsError, writeRunInfo } from '../contract/store.ts';
 import { checkResult } from '../contract/ingest.ts';
 import { redactDeep, redactText, secretsOf } from '../contract/secrets.ts';
 import type { InstanceRef, Runner } from './runner.ts';
@@ -183,7 +183,7 @@ export async function runBenchmark(opts: RunOptions & ResumeOptions): Promise<{ 
     dir = opts.outDir ?? join(config.outDir, runId);
     created = mkdirSync(dir, { recursive: true });
     if (existsSync(join(dir, 'results.jsonl'))) {
-      throw new Error(`${dir} already holds results; use --resume ${dir} to continue it, or another --out`);
+      throw new ResultsError(`${dir} already holds results; use --resume ${dir} to continue it, or another --out`);
     }
   }
   // One writer per folder; the lock goes with the process on every exit path.

@@ -100,7 +100,7 @@ test('--resume without MOBILENET_BENCH_MIRROR: the recorded mirror reproduces th
   );
 });
 
-test('options that would change the plan are refused with --resume by name; --workers is allowed; --retry-failed needs --resume', {
+test('options that would change the plan are refused with --resume by name; --workers is allowed; --retry-failed needs --resume; a new run into it is refused', {
   skip,
   timeout: 300_000,
 }, () => {
@@ -133,6 +133,12 @@ test('options that would change the plan are refused with --resume by name; --wo
   const noResume = runCli(['run', '--retry-failed'], { cwd: work, env });
   assert.equal(noResume.status, 2);
   assert.match(noResume.stderr, /--retry-failed re-runs the failed and invalid jobs of an existing run: give the run folder with --resume DIR/);
+  // A new run into a folder that holds results: refused before anything is written, with the way on and no stack.
+  const again = runCli(['run', '--out', dir], { cwd: work, env });
+  assert.equal(again.status, 2, again.stderr);
+  assert.doesNotMatch(again.stderr, STACK);
+  assert.match(again.stderr, /already holds results; use --resume .* to continue it, or another --out/);
+  assert.equal(readFileSync(resultsPath(dir), 'utf8'), before, 'nothing written into the folder');
 });
 
 test('--retry-failed: a job on a corrupt weights file fails (exit 1); fixed, plain --resume exits 2 pointing at --retry-failed, which re-runs it; one result per id after', {
