@@ -186,13 +186,29 @@ export function table(dir: string): string {
       g.jobs.push(j);
       groups.set(key, g);
     }
-  const rows = [...groups.entries()].map(([key, g]) => {
-    const n = g.jobs.length;
-    const count = (v: string) => g.jobs.filter((j) => j.verdict === v).length;
-    const ratios = g.jobs.map((j) => j.ratio).filter((r): r is number => r !== null);
-    const loads = g.lines.map((l) => Number(l.load.split(',')[0]));
-    return `| ${key.split('\t').join(' | ')} | ${g.lines.length} | ${n} | ${count('slower')} | ${count('faster')} | ${count('no change')} | ${count('inconclusive') + g.jobs.filter((j) => !['slower', 'faster', 'no change', 'inconclusive'].includes(j.verdict)).length} | ${median(g.jobs.map((j) => j.seconds)).toFixed(1)} | ${ratios.length ? `${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)}` : '-'} | ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} |`;
-  });
+  // Method, then target, then kind (A/A, x1.10, x1.05), then controls before slowed jobs.
+  const rank = (key: string) => {
+    const [method, kind, target, group] = key.split('\t');
+    return [
+      ['ab', 'ci --history', 'run --repeats 3 + compare'].indexOf(method),
+      target === 'node' ? 0 : 1,
+      ['A/A', 'x1.10', 'x1.05'].indexOf(kind),
+      group.startsWith('ORT') ? 1 : 0,
+    ];
+  };
+  const order = (a: string, b: string) => {
+    const [x, y] = [rank(a), rank(b)];
+    return x.map((v, i) => v - y[i]).find((d) => d !== 0) ?? 0;
+  };
+  const rows = [...groups.entries()]
+    .sort(([a], [b]) => order(a, b))
+    .map(([key, g]) => {
+      const n = g.jobs.length;
+      const count = (v: string) => g.jobs.filter((j) => j.verdict === v).length;
+      const ratios = g.jobs.map((j) => j.ratio).filter((r): r is number => r !== null);
+      const loads = g.lines.map((l) => Number(l.load.split(',')[0]));
+      return `| ${key.split('\t').join(' | ')} | ${g.lines.length} | ${n} | ${count('slower')} | ${count('faster')} | ${count('no change')} | ${count('inconclusive') + g.jobs.filter((j) => !['slower', 'faster', 'no change', 'inconclusive'].includes(j.verdict)).length} | ${median(g.jobs.map((j) => j.seconds)).toFixed(1)} | ${ratios.length ? `${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)}` : '-'} | ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} |`;
+    });
   return `| method | kind | target | jobs | invocations | job-comparisons | slower | faster | no change | inconclusive | median s per job | ratios | load (1 min) |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n${rows.join('\n')}\n`;
 }
 
