@@ -28,7 +28,7 @@ export interface AbOptions {
   out?: string;
   /** The smallest change that counts (default 0.03). */
   minEffect?: number;
-  /** Fresh worker pairs per job (default 4), the cap per job in pairs (400) and seconds (60). */
+  /** Fresh worker pairs per batch (default 1), the cap per job in pairs (400) and seconds (60). */
   workerPairs?: number;
   maxPairs?: number;
   maxSeconds?: number;
@@ -88,8 +88,8 @@ export async function ab(a: string, b: string, options: AbOptions = {}): Promise
     ...(options.minEffect !== undefined ? { minEffect: options.minEffect } : {}),
     maxPairs,
     maxSeconds,
+    // Batches are sized by the controller from the start cost; the decider is handed each job's previous look, so this is only its least.
     batchPairs: workerPairs * DEFAULT_CONTROLLER.pairsPerWorkerPerBatch,
-    minWorkerPairs: Math.max(2, Math.min(4, workerPairs)),
     familySize: Math.max(1, setup.jobs.length),
   };
   const started = performance.now();
@@ -100,6 +100,7 @@ export async function ab(a: string, b: string, options: AbOptions = {}): Promise
     {
       workerPairs,
       pairsPerWorkerPerBatch: DEFAULT_CONTROLLER.pairsPerWorkerPerBatch,
+      freshPerBatch: true,
       maxPairs,
       maxSeconds,
       seed,
@@ -124,7 +125,7 @@ export async function ab(a: string, b: string, options: AbOptions = {}): Promise
   const [sideA, sideB] = setup.provenance;
   const verdicts = redactDeep(judgeComparison(jobs, decision, sideA && sideB ? { a: sideA, b: sideB } : null), setup.secrets) as AbVerdicts;
   verdicts.notes.push(
-    `${duet ? 'duet (both sides at once, pinned)' : 'interleaved'} blocks, ${workerPairs} worker pairs a job, AB/BA orders seeded with ${seed}`,
+    `${duet ? 'duet (both sides at once, pinned)' : 'interleaved'} blocks, ${workerPairs} fresh worker pair(s) a batch, AB/BA orders seeded with ${seed}`,
   );
   writeAbOutputs(
     outDir,

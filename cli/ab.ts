@@ -15,7 +15,7 @@ export const AB_USAGE = `mobilenet-bench ab --a SIDE --b SIDE [run options] [opt
                              pkg:<name>@<version>[,…]
   --aa                       A against itself (B = A): the A/A check that calibrates a machine
   --min-effect F             the smallest change that counts (default 0.03 = 3 %)
-  --worker-pairs N           fresh worker pairs per job (default ${DEFAULT_CONTROLLER.workerPairs})
+  --worker-pairs N           fresh worker pairs per batch (default ${DEFAULT_CONTROLLER.workerPairs})
   --max-pairs N              cap per job in pairs (default ${DEFAULT_CONTROLLER.maxPairs})
   --max-seconds S            cap per job in seconds (default ${DEFAULT_CONTROLLER.maxSeconds})
   --seed N                   seed of the AB/BA orders (default: from the clock, recorded in verdicts.json)

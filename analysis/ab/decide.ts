@@ -31,7 +31,7 @@ export interface JobDecision {
   workerPairs: number;
   /** Looks that tested so far (this one included when it tested). */
   looks: number;
-  /** Information fraction: attempted pairs (used + dropped) over maxPairs, capped at 1. */
+  /** Information fraction: attempted pairs (used + dropped) over maxPairs, or the job's seconds over maxSeconds, whichever is further; capped at 1. */
   fraction: number;
   /** α spent by all looks so far, this one included; and this look's own nominal level (0 when it did not test). */
   alphaSpent: number;
@@ -62,7 +62,9 @@ export function decideJob(
   // Bonferroni over the jobs compared at once: a job decided at α / m stays decided under Holm at α.
   const alpha = o.alpha / o.familySize;
   const attempted = pairs.length + dropped;
-  const fraction = Math.min(1, attempted / o.maxPairs);
+  // Whichever cap is nearer to stopping the job sets how far it is: on a slow machine the seconds cap
+  // ends most jobs long before maxPairs, and a pairs-only fraction would keep nearly all of α for that last look.
+  const fraction = Math.min(1, Math.max(attempted / o.maxPairs, elapsedMs / (o.maxSeconds * 1000)));
   const final = attempted >= o.maxPairs || elapsedMs >= o.maxSeconds * 1000;
   const spentBefore = previous ? previous.alphaSpent : alphaSpent(Math.max(0, (attempted - o.batchPairs) / o.maxPairs), alpha, o.spending);
   const est = clusteredMean(

@@ -18,7 +18,10 @@ import { blockSizeFor, BLOCK_TARGET_MS } from './block-size.ts';
 export type Decide<V> = (pairs: AbPair[], dropped: number, elapsedMs: number) => { done: boolean; verdict: V };
 
 export interface ControllerOptions<V> {
-  /** Fresh worker pairs per job (default 4): the interval must carry the variation between processes too. */
+  /**
+   * Worker pairs running at once: the interval must carry the variation between processes too. With
+   * `freshPerBatch` (what `ab` uses), fresh ones every batch (default 1, so each batch is a new cluster).
+   */
   workerPairs: number;
   /** Pairs each worker pair adds per batch (even; default 4). */
   pairsPerWorkerPerBatch: number;
@@ -39,9 +42,31 @@ export interface ControllerOptions<V> {
    * the host), started together; `order` then says which block was sent first. Default: interleaved.
    */
   duet?: boolean;
+  /**
+   * Fresh worker pairs for every batch: each batch's pairs come from `workerPairs` newly started
+   * worker pairs, so the clusters of the decision's interval (and its degrees of freedom) grow with
+   * the batches instead of staying at `workerPairs`. The pairs per worker pair of a batch are then
+   * set from the measured start cost (`startShare`), with `pairsPerWorkerPerBatch` the least.
+   */
+  freshPerBatch?: boolean;
+  /** With `freshPerBatch`: the share of a batch's time its worker pairs' start may take at most (default 0.25). */
+  startShare?: number;
 }
 
-export const DEFAULT_CONTROLLER = { workerPairs: 4, pairsPerWorkerPerBatch: 4, maxPairs: 400, maxSeconds: 60, maxReplacements: 3 } as const;
+export const DEFAULT_CONTROLLER = { workerPairs: 1, pairsPerWorkerPerBatch: 4, maxPairs: 400, maxSeconds: 60, maxReplacements: 3, startShare: 0.25 } as const;
+
+/** Most pairs one worker pair runs in a batch when the batch is sized from the start cost. */
+export const MAX_PAIRS_PER_WORKER_BATCH = 32;
+
+/**
+ * Pairs per worker pair of a fresh batch so that starting the worker pair takes at most `share` of
+ * the batch: start / (start + k × pair) ≤ share. Even (balanced AB/BA), at least `least`.
+ */
+export function pairsForStartCost(startMs: number, pairMs: number, share: number, least: number): number {
+  if (!(startMs > 0 && pairMs > 0 && share > 0 && share < 1)) return least;
+  const k = Math.ceil((startMs * (1 - share)) / share / pairMs);
+  return Math.max(least, Math.min(MAX_PAIRS_PER_WORKER_BATCH, k + (k % 2)));
+}
 
 /** What one job's comparison gathered. */
 export interface AbJobOutcome<V> {
@@ -130,17 +155,36 @@ export async function compareJob<V>(
   const started = o.clock();
   const outcome = emptyOutcome<V>(jobs);
   const pairs: WorkerPair[] = [];
+  // Start cost and pair time, measured, for sizing fresh batches. The first batch's start is not
+  // counted: it may include the host's own start (a browser's launch).
+  let startMs = 0;
+  let starts = 0;
+  let pairMs = 0;
+  let pairsTimed = 0;
+  const startBatch = async (timed: boolean) => {
+    const t0 = performance.now();
+    for (let w = 0; w < o.workerPairs; w++) {
+      pairs.push(await startPair(host, jobs, sides, outcome.workerPairs));
+      outcome.workerPairs++;
+    }
+    if (timed) {
+      startMs += performance.now() - t0;
+      starts += o.workerPairs;
+    }
+  };
   try {
     try {
-      for (let w = 0; w < o.workerPairs; w++) pairs.push(await startPair(host, jobs, sides, w));
+      await startBatch(false);
     } catch (e) {
       outcome.skipped = (e as Error).message;
       return outcome;
     }
-    outcome.workerPairs = pairs.length;
     // Block size from a one-inference block on each side, then checked with a full block.
     try {
-      outcome.blockInferences = await calibrate(pairs[0]);
+      const sized = await calibrate(pairs[0]);
+      outcome.blockInferences = sized.n;
+      pairMs = sized.pairMs;
+      pairsTimed = 1;
     } catch (e) {
       outcome.skipped = `sizing the blocks failed: ${(e as Error).message}`;
       return outcome;
@@ -149,16 +193,37 @@ export async function compareJob<V>(
     const nextOrders = balancedOrders(o.seed);
     let replacements = 0;
     const maxReplacements = o.maxReplacements ?? DEFAULT_CONTROLLER.maxReplacements;
-    for (;;) {
+    for (let batch = 0; ; batch++) {
+      if (o.freshPerBatch && batch > 0) {
+        await Promise.all(pairs.splice(0).map(closePair));
+        try {
+          await startBatch(true);
+        } catch (e) {
+          outcome.skipped = `a fresh worker pair could not start: ${(e as Error).message}`;
+          return outcome;
+        }
+      }
+      // The first batch (nothing measured yet) runs the least; the first look waits for several worker pairs anyway.
+      const perBatch = o.freshPerBatch
+        ? pairsForStartCost(
+            starts ? startMs / starts : 0,
+            pairMs / Math.max(1, pairsTimed),
+            o.startShare ?? DEFAULT_CONTROLLER.startShare,
+            o.pairsPerWorkerPerBatch,
+          )
+        : o.pairsPerWorkerPerBatch;
       // Each worker pair gets its own balanced orders; worker pairs take turns pair by pair.
-      const perWorker = pairs.map(() => nextOrders(o.pairsPerWorkerPerBatch));
-      for (let i = 0; i < o.pairsPerWorkerPerBatch; i++) {
+      const perWorker = pairs.map(() => nextOrders(perBatch));
+      for (let i = 0; i < perBatch; i++) {
         for (let w = 0; w < pairs.length; w++) {
           const order = perWorker[w][i];
           for (;;) {
             const p = pairs[w];
             try {
+              const t0 = performance.now();
               const t = await runPair(p, order, outcome.blockInferences, o.duet);
+              pairMs += performance.now() - t0;
+              pairsTimed++;
               const pair: AbPair = {
                 job: jobs.A.id,
                 workerPair: p.index,
@@ -183,6 +248,7 @@ export async function compareJob<V>(
                 return outcome;
               }
               try {
+                // A replacement is not timed as a batch start: sizing follows the planned starts.
                 pairs[w] = await startPair(host, jobs, sides, outcome.workerPairs++);
               } catch (e2) {
                 pairs.splice(w, 1);
@@ -209,7 +275,7 @@ export async function compareJob<V>(
         break;
       }
     }
-    // Memory, accuracy and agreement once per side, in the first live worker pair.
+    // Memory, accuracy and agreement once per side, in the first live worker pair (with fresh batches: the last batch's).
     const p = pairs[0];
     for (const side of ['A', 'B'] as const) {
       try {
@@ -226,21 +292,27 @@ export async function compareJob<V>(
 }
 
 /**
- * Inferences per block so that the slower side's block lasts about BLOCK_TARGET_MS. Noise only ever
- * adds time, so the estimate is the smallest of several (three one-inference rounds, then two rounds
- * of full blocks): with one round each, a single pause on a loaded machine made one inference look
- * 100 ms long, and the whole job then ran blocks of one 4 ms inference (intervals of ±50 % after 400
- * pairs). In each round the slower side counts.
+ * Inferences per block so that the slower side's block lasts about BLOCK_TARGET_MS, and a pair's ms
+ * at that size (for sizing fresh batches). Noise only ever adds time, so the estimate is the smallest
+ * of several (three one-inference rounds, then two rounds of full blocks): with one round each, a
+ * single pause on a loaded machine made one inference look 100 ms long, and the whole job then ran
+ * blocks of one 4 ms inference (intervals of ±50 % after 400 pairs). In each round the slower side
+ * counts. An inference over 250 ms is a block of one whatever the estimate: no more rounds are spent.
  */
-async function calibrate(p: WorkerPair): Promise<number> {
+async function calibrate(p: WorkerPair): Promise<{ n: number; pairMs: number }> {
   let msPerInference = Number.POSITIVE_INFINITY;
+  let wallPerInference = Number.POSITIVE_INFINITY;
   const round = async (n: number) => {
+    const t0 = performance.now();
     const a = await p.A.runBlock(n);
     const b = await p.B.runBlock(n);
+    wallPerInference = Math.min(wallPerInference, (performance.now() - t0) / n);
     msPerInference = Math.min(msPerInference, Math.max(a.ms, b.ms) / n);
   };
-  for (let i = 0; i < 3; i++) await round(1);
+  const settled = () => msPerInference > 2.5 * BLOCK_TARGET_MS;
+  for (let i = 0; i < 3 && !settled(); i++) await round(1);
+  const first = blockSizeFor(msPerInference, BLOCK_TARGET_MS);
+  for (let i = 0; i < 2 && !settled(); i++) await round(first);
   const n = blockSizeFor(msPerInference, BLOCK_TARGET_MS);
-  for (let i = 0; i < 2; i++) await round(n);
-  return blockSizeFor(msPerInference, BLOCK_TARGET_MS);
+  return { n, pairMs: wallPerInference * n };
 }

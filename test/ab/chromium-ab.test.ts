@@ -13,10 +13,10 @@ import { tempDir } from '../helpers/temp-dirs.ts';
 
 const skip = findBrowserExecutable('chromium') ? false : "no Chromium found (CHROME_PATH or /usr/bin/chromium): install Debian's chromium (.ci/run does)";
 const MATRIX = ['--target', 'chromium', '--impl', 'ort-web:wasm', '--alpha', '0.25', '--resolution', '128', '--precision', 'float32', '--quick'];
-// A small cap (96 pairs, 16 a batch): late looks come soon enough for a ×3 throttle to be decided within the test's time.
-const CAPS = ['--worker-pairs', '4', '--max-pairs', '96', '--max-seconds', '60'];
-// A/A runs to its cap unless decided `no change`: 20 s gives it a few batches of every worker pair, and keeps CI time.
-const AA_CAPS = ['--worker-pairs', '4', '--max-pairs', '96', '--max-seconds', '20'];
+// A small cap (96 pairs, a fresh worker pair per batch): late looks come soon enough for a ×3 throttle to be decided within the test's time.
+const CAPS = ['--max-pairs', '96', '--max-seconds', '60'];
+// A/A runs to its cap unless decided `no change`: 20 s gives it a few batches, and keeps CI time.
+const AA_CAPS = ['--max-pairs', '96', '--max-seconds', '20'];
 
 function verdictOf(out: string) {
   const v = JSON.parse(readFileSync(join(out, 'verdicts.json'), 'utf8'));

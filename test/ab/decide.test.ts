@@ -253,3 +253,15 @@ test('a look whose share of α is still 0 is no look: nothing spent, no infinite
   assert.equal(d.done, false);
   assert.match(d.reason, /share of α is still 0/);
 });
+
+test('the information fraction follows whichever cap is nearer: seconds on a slow machine, pairs on a fast one', () => {
+  const run = runSequential('j', { ...QUIET, effect: 1.1 }, 9);
+  const n = run.pairs.length;
+  const caps = { maxPairs: n * 10, maxSeconds: 60, batchPairs: n };
+  const early = decideJob(run.pairs, 0, caps, 6_000, null);
+  const late = decideJob(run.pairs, 0, caps, 45_000, null);
+  assert.equal(early.fraction, 0.1, 'pairs and seconds both at a tenth');
+  assert.equal(late.fraction, 0.75, 'three quarters of the seconds');
+  assert.ok(late.alphaSpent > early.alphaSpent * 10, `α spent ${late.alphaSpent} at 45 s, ${early.alphaSpent} at 6 s`);
+  assert.equal(decideJob(run.pairs, 0, { ...caps, maxPairs: n }, 6_000, null).fraction, 1, 'the pairs cap reached');
+});

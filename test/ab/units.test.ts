@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { blockSizeFor } from '../../harness/ab/block-size.ts';
+import { MAX_PAIRS_PER_WORKER_BATCH, pairsForStartCost } from '../../harness/ab/controller.ts';
 import { balancedOrders } from '../../harness/ab/orders.ts';
 import { pairingKey, pairJobs, PlanMismatchError } from '../../harness/ab/pair-jobs.ts';
 import { mergeOverlay } from '../../harness/config/overlay.ts';
@@ -55,6 +56,16 @@ test('blockSizeFor aims at about 100 ms, at least one inference', () => {
   assert.equal(blockSizeFor(2), 50);
   assert.equal(blockSizeFor(400), 1);
   assert.equal(blockSizeFor(0), 1);
+});
+
+test('pairsForStartCost: starting a worker pair takes at most its share of a batch; even, at least the least, at most the cap', () => {
+  // 2 s to start, 250 ms a pair, a quarter at most: 2 / (2 + 24 × 0.25) = 0.25.
+  assert.equal(pairsForStartCost(2000, 250, 0.25, 4), 24);
+  assert.equal(pairsForStartCost(3000, 250, 0.5, 4), 12);
+  assert.equal(pairsForStartCost(2900, 250, 0.5, 4), 12, 'rounded up to even');
+  assert.equal(pairsForStartCost(100, 250, 0.25, 4), 4, 'a cheap start: the least');
+  assert.equal(pairsForStartCost(60_000, 250, 0.25, 4), MAX_PAIRS_PER_WORKER_BATCH);
+  assert.equal(pairsForStartCost(0, 250, 0.25, 6), 6, 'nothing measured: the least');
 });
 
 test('mergeOverlay merges objects and replaces arrays', () => {
