@@ -1,7 +1,9 @@
 /**
- * The Chromium target's A/B block workers: two pages (each in its own browser context) of one
- * browser, each holding one side's job loaded and warmed by the probe page's block session
- * (`__mobilenetBench.openBlocks` / `block` / `finishBlocks`), driven over CDP. The page is this
+ * The A/B block workers of the puppeteer targets (Chromium over CDP, Firefox over WebDriver BiDi):
+ * two pages of one browser per worker pair, each in its own browser context, each holding one
+ * side's job loaded and warmed by the probe page's block session (`__mobilenetBench.openBlocks` /
+ * `block` / `finishBlocks`). The browser is launched as `run` launches it (runners/browser-launch.ts);
+ * the engines differ only in its ENGINES options (Chromium applies each side's emulation). The page is this
  * checkout's build (runners/page), so only sides that run this checkout's sources (`current`,
  * `config:`) can run here; other sides' jobs are refused with that reason. What a page returns is
  * untrusted: timings are parsed with a schema, results checked against the results schema and job id.
@@ -9,16 +11,14 @@
 import { z } from 'zod';
 import type { Browser, Page } from 'puppeteer-core';
 import type { BlockTiming, BlockWorker, BlockWorkerHost, SideRuntime } from '../harness/ab/block-worker.ts';
-import { requireBrowserExecutable } from '../harness/browsers.ts';
 import type { Job } from '../harness/plan.ts';
 import { MAX_BLOCK_INFERENCES } from '../harness/probe/block-session.ts';
 import { withTimeLimit } from '../harness/time-limit.ts';
 import { checkResultValue, firstIssue, quote } from '../contract/ingest.ts';
 import type { JobResult } from '../contract/results.ts';
 import { projectRoot } from '../models/platform/package-json.ts';
-import { applyChromiumEmulation, CHROMIUM_ARGS, type ChromiumTarget } from './browser.ts';
+import { closeBrowser, ENGINES, launchBrowser, type PuppeteerTarget } from './browser-launch.ts';
 import { skipIfUnsupported, startPageHost, type PageHost } from './page-host.ts';
-import { makeTempDir, removeTempDir, tieTempDir } from './temp-dir.ts';
 import { realpathSync } from 'node:fs';
 
 const TimingSchema = z.object({ inferences: z.number().int().min(1).max(MAX_BLOCK_INFERENCES), ms: z.number().finite().positive().max(3_600_000) });
@@ -29,8 +29,8 @@ type Bench = {
 };
 const START_TIMEOUT_MS = 60_000;
 
-/** Starts Chromium block workers for one chromium target: the browser and the page host start with the first worker. */
-export function createChromiumBlockHost(target: ChromiumTarget): BlockWorkerHost {
+/** Starts block workers for one chromium or firefox target: the browser and the page host start with the first worker. */
+export function createPuppeteerBlockHost(target: PuppeteerTarget): BlockWorkerHost {
   let browser: Browser | null = null;
   let host: PageHost | null = null;
   let userDataDir: string | null = null;
@@ -38,25 +38,15 @@ export function createChromiumBlockHost(target: ChromiumTarget): BlockWorkerHost
   const here = realpathSync(projectRoot());
 
   const launch = async () => {
-    const puppeteer = (await import('puppeteer-core')).default;
     host = await startPageHost();
-    userDataDir = makeTempDir('mnb-ab-chromium-');
-    browser = await puppeteer.launch({
-      executablePath: requireBrowserExecutable('chromium', target.executablePath),
-      headless: target.headless,
-      userDataDir,
-      args: [...CHROMIUM_ARGS, ...target.args],
-      protocolTimeout: 24 * 3600_000, // each step has its own limit below
-      timeout: START_TIMEOUT_MS,
-    });
-    tieTempDir(userDataDir, browser.process());
+    ({ browser, userDataDir } = await launchBrowser(target, START_TIMEOUT_MS, `mnb-ab-${target.type}-`));
   };
 
   return {
     async start(job: Job, side: SideRuntime): Promise<BlockWorker> {
       if (realpathSync(side.root) !== here) {
         throw new Error(
-          `side ${side.name} (${side.spec}) cannot run on ${target.name}: A/B in Chromium serves this checkout's probe page, so only current and config: sides run there yet`,
+          `side ${side.name} (${side.spec}) cannot run on ${target.name}: A/B in a browser serves this checkout's probe page, so only current and config: sides run there yet`,
         );
       }
       if (!browser) await launch();
@@ -74,7 +64,7 @@ export function createChromiumBlockHost(target: ChromiumTarget): BlockWorkerHost
       try {
         await page.goto(host!.pageUrl, { waitUntil: 'load', timeout: START_TIMEOUT_MS });
         // The side's own target settings (a config: side may throttle its page), not the browser's.
-        await applyChromiumEmulation(page, job.target as ChromiumTarget);
+        await ENGINES[target.type].emulate(page, job.target as PuppeteerTarget);
         await page.waitForFunction('globalThis.__mobilenetBench?.openBlocks !== undefined', { timeout: START_TIMEOUT_MS });
         const raw = await step(
           page.evaluate((j, a) => (globalThis as unknown as Bench).__mobilenetBench.openBlocks(j, a), job as never, prepared.assets as never),
@@ -116,12 +106,11 @@ export function createChromiumBlockHost(target: ChromiumTarget): BlockWorkerHost
       };
     },
     async close() {
-      const b = browser;
+      const launched = { browser, userDataDir };
       browser = null;
-      pages.clear();
-      if (b) await Promise.race([b.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
-      if (userDataDir) await removeTempDir(userDataDir);
       userDataDir = null;
+      pages.clear();
+      await closeBrowser(launched);
       await host?.close();
       host = null;
     },
