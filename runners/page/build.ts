@@ -14,7 +14,8 @@ import { projectRoot, versionAt } from '../../models/platform/package-json.ts';
 
 const ROOT = projectRoot();
 
-let inFlight: Promise<string> | null = null;
+/** Builds under way, by source root (an A/B side's page is built from that side's tree). */
+const inFlight = new Map<string, Promise<string>>();
 
 /**
  * The page's import graph must not reach Node: Node-only helpers sit behind `#platform`
@@ -58,12 +59,17 @@ export async function pageBundleInfo(): Promise<PageBundleInfo> {
   };
 }
 
-/** Build the page when what it runs changed; resolves to the folder holding index.html and main.js. */
-export function buildProbePage(): Promise<string> {
-  inFlight ??= cachedBuild(probePageBuild(), cacheDir()).finally(() => {
-    inFlight = null;
-  });
-  return inFlight;
+/**
+ * Build the page from the sources under `root` (default this checkout) when what it runs changed;
+ * resolves to the folder holding index.html and main.js.
+ */
+export function buildProbePage(root = ROOT): Promise<string> {
+  let building = inFlight.get(root);
+  if (!building) {
+    building = cachedBuild(probePageBuild(root), cacheDir()).finally(() => inFlight.delete(root));
+    inFlight.set(root, building);
+  }
+  return building;
 }
 
 /** The page's build for the cache, from the sources under `root` (tests pass a copy of the tree). */
