@@ -5,12 +5,12 @@
  * runs (its import closure, the packages it reaches, index.html), so no build step can be
  * forgotten and a change to code the page never runs does not rebuild it.
  */
-import { cpSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { cacheDir } from '../../harness/cache.ts';
 import { cachedBuild, type CachedBuild } from '../build-cache.ts';
-import { projectRoot, versionAt } from '../../models/platform/package-json.ts';
+import { packageDir, projectRoot, versionAt } from '../../models/platform/package-json.ts';
 
 const ROOT = projectRoot();
 
@@ -106,11 +106,8 @@ export function probePageBuild(root = ROOT): CachedBuild {
   };
 }
 
-/** The installed @litertjs/core version, for the page's effective config (LiteRT.js does not report it). */
+/** The @litertjs/core version the sources under `root` resolve (an A/B pkg: side's tree finds it in a parent folder), for the page's effective config (LiteRT.js does not report it). */
 function litertVersion(root: string): string {
-  try {
-    return (JSON.parse(readFileSync(join(root, 'node_modules', '@litertjs', 'core', 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
+  const dir = packageDir('@litertjs/core', root);
+  return dir ? versionAt(dir) : 'unknown';
 }
