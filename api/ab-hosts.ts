@@ -1,6 +1,6 @@
 /** Which block-worker host runs A/B workers on a target (one per target kind), or why there is none yet. */
 import type { HostFor } from '../harness/ab/comparison.ts';
-import { createChromiumBlockHost } from '../runners/chromium-blocks.ts';
+import { createPuppeteerBlockHost } from '../runners/puppeteer-blocks.ts';
 import { createNodeBlockHost } from '../runners/node-blocks.ts';
 import { allowedCpus } from '../runners/pin-cpu.ts';
 
@@ -16,8 +16,8 @@ export function abHostFor(duet: boolean): HostFor {
   const pin = (side: { name: 'A' | 'B' }) => cpus[(started[side.name]++ + (side.name === 'A' ? 0 : 1)) % 2];
   return (target) => {
     if (target.type === 'node') return { host: createNodeBlockHost(duet ? { pinCpu: pin } : {}), duet };
-    // A page's renderer is not pinned: Chromium pairs are interleaved, also with --duet.
-    if (target.type === 'chromium') return { host: createChromiumBlockHost(target), duet: false };
-    return `A/B comparisons do not run on ${target.type} targets yet (Node and Chromium so far); compare it with \`run\` + \`compare\``;
+    // A page's renderer is not pinned: browser pairs are interleaved, also with --duet.
+    if (target.type === 'chromium' || target.type === 'firefox') return { host: createPuppeteerBlockHost(target), duet: false };
+    return `A/B comparisons do not run on ${target.type} targets yet (Node, Chromium and Firefox so far); compare it with \`run\` + \`compare\``;
   };
 }

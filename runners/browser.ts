@@ -7,47 +7,17 @@
  * that crashes or outlives the job's limit is recorded as failed with the reason; the browser
  * is then killed and relaunched for the next job.
  */
-import { makeTempDir, removeTempDir, tieTempDir } from './temp-dir.ts';
 import type { Browser, CDPSession, Page } from 'puppeteer-core';
 import { requireBrowserExecutable } from '../harness/browsers.ts';
-import type { Target } from '../harness/config/schema.ts';
 import type { Job } from '../harness/plan.ts';
 import type { JobResult } from '../contract/results.ts';
 import { delay, failedResult, skipIfUnsupported, startPageHost, type PageHost } from './page-host.ts';
 import { descendantsOf, peakRssOf, rssOf } from './procfs.ts';
 import type { Runner } from '../harness/runner.ts';
 import { checkResultValue } from '../contract/ingest.ts';
+import { closeBrowser, ENGINES, launchBrowser, type PuppeteerTarget } from './browser-launch.ts';
 
-export type ChromiumTarget = Extract<Target, { type: 'chromium' }>;
-type FirefoxTarget = Extract<Target, { type: 'firefox' }>;
-/** Targets this runner drives. */
-export type PuppeteerTarget = ChromiumTarget | FirefoxTarget;
-
-/** Chromium flags: quiet, no sandbox (containers), software WebGL (SwiftShader) and WebGPU, quick measureUserAgentSpecificMemory. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--enable-unsafe-webgpu',
-  '--enable-blink-features=ForceEagerMeasureMemory',
-  // Timings must not depend on whether the page counts as visible.
-  '--disable-background-timer-throttling',
-  '--disable-renderer-backgrounding',
-  '--disable-backgrounding-occluded-windows',
-];
-
-/** A Chromium target's emulation (reported cores, CPU throttling) on a fresh page, over CDP. */
-export async function applyChromiumEmulation(page: Page, t: ChromiumTarget): Promise<void> {
-  const cdp = await page.createCDPSession();
-  if (t.hardwareConcurrency !== undefined) await cdp.send('Emulation.setHardwareConcurrencyOverride', { hardwareConcurrency: t.hardwareConcurrency });
-  if (t.cpuThrottlingRate !== undefined) await cdp.send('Emulation.setCPUThrottlingRate', { rate: t.cpuThrottlingRate });
-}
+export { applyChromiumEmulation, CHROMIUM_ARGS, type ChromiumTarget, type PuppeteerTarget } from './browser-launch.ts';
 
 /** Options beyond the target's config (tests use the hook). */
 export interface BrowserRunnerOptions {
@@ -85,8 +55,8 @@ interface ProcessInfoReply {
 export async function createPuppeteerRunner(target: PuppeteerTarget, options: BrowserRunnerOptions = {}): Promise<Runner> {
   const engine = target.type;
   const remote = options.remote;
-  const executablePath = remote ? '' : requireBrowserExecutable(engine, target.executablePath);
-  const puppeteer = (await import('puppeteer-core')).default;
+  // A missing browser is said before anything starts, not at the first job.
+  if (!remote) requireBrowserExecutable(engine, target.executablePath);
   const localHost: PageHost | null = remote ? null : await startPageHost();
   const pageHost = (): PageHost => remote?.pageHost() ?? localHost!;
   const readPeakRss = remote ? remote.peakRssOf : async (pid: number) => peakRssOf(pid);
@@ -102,23 +72,14 @@ export async function createPuppeteerRunner(target: PuppeteerTarget, options: Br
       browserCdp = await b.target().createCDPSession();
       return b;
     }
-    userDataDir = makeTempDir(`mnb-${engine}-`);
-    const b = await puppeteer.launch({
-      browser: engine === 'firefox' ? 'firefox' : 'chrome',
-      executablePath,
-      headless: target.headless,
-      userDataDir,
-      args: [...(engine === 'chromium' ? CHROMIUM_ARGS : []), ...target.args],
-      protocolTimeout: 24 * 3600_000, // the runner enforces each job's own limit
-      timeout: startTimeoutMs,
-      ...(engine === 'firefox' ? { protocol: 'webDriverBiDi' as const } : {}),
-    });
-    tieTempDir(userDataDir, b.process());
+    const launched = await launchBrowser(target, startTimeoutMs);
+    userDataDir = launched.userDataDir;
+    const b = launched.browser;
     browserCdp = engine === 'chromium' ? await b.target().createCDPSession() : null;
     return b;
   };
 
-  /** Close the browser, or kill it when it does not close within 5 s (it may be hung or crashed), and remove its profile. */
+  /** Let go of the browser: disconnect from a remote one; close (or kill) a local one and remove its profile. */
   const discard = async () => {
     const b = browser;
     browser = null;
@@ -126,13 +87,7 @@ export async function createPuppeteerRunner(target: PuppeteerTarget, options: Br
     if (b && remote) {
       await b.disconnect().catch(() => {});
       await remote.stop();
-    } else if (b) {
-      const closing = delay(5000);
-      await Promise.race([b.close().catch(() => {}), closing.promise]);
-      closing.cancel();
-    }
-    // Kills what is left of the browser (its whole process group) and waits for it to exit first.
-    if (userDataDir) await removeTempDir(userDataDir);
+    } else await closeBrowser({ browser: b, userDataDir });
     userDataDir = null;
   };
 
@@ -199,7 +154,7 @@ export async function createPuppeteerRunner(target: PuppeteerTarget, options: Br
       page.on('console', (m) => {
         if (m.type() === 'error' || m.type() === 'warn') remember(`console.${m.type()}: ${m.text()}`);
       });
-      if (engine === 'chromium') await applyChromiumEmulation(page, target as ChromiumTarget);
+      await ENGINES[engine].emulate(page, target);
       await Promise.race([page.goto(host.pageUrl, { waitUntil: 'load', timeout: startTimeoutMs }), lost]);
       await Promise.race([page.waitForFunction('globalThis.__mobilenetBench !== undefined', { timeout: startTimeoutMs }), lost]);
       const running = page.evaluate(

@@ -17,18 +17,11 @@ import type { JobResult } from '../contract/results.ts';
 import { buildProbePage } from './page/build.ts';
 import { startStaticServer, type StaticServer, type StaticServerOptions } from './server.ts';
 
-/** The dist/ folder of an installed package. */
-function distOf(pkg: string): string {
-  const dir = packageDir(pkg);
-  if (!dir) throw new Error(`${pkg} is not installed (npm install)`);
-  return join(dir, 'dist');
-}
-
-/** LiteRT.js's wasm/ folder (its loader scripts and .wasm builds). */
-function litertWasmDir(): string {
-  const dir = packageDir('@litertjs/core');
-  if (!dir) throw new Error('@litertjs/core is not installed (npm install)');
-  return join(dir, 'wasm');
+/** A folder of an installed package, as the sources under `root` resolve it. */
+function installed(pkg: string, sub: string, root: string | undefined): string {
+  const dir = packageDir(pkg, root);
+  if (!dir) throw new Error(`${pkg} is not installed${root ? ` for ${root}` : ''} (npm install)`);
+  return join(dir, sub);
 }
 
 /** A job's data, served while it runs. */
@@ -41,6 +34,8 @@ export interface PreparedJob {
 /** The served probe page and its data. */
 export interface PageHost {
   server: StaticServer;
+  /** The built page's folder (in the build cache, named by its build key). */
+  pageDir: string;
   /** URL of the probe page. */
   pageUrl: string;
   /** Compute and serve a job's weights and eval inputs. */
@@ -60,26 +55,34 @@ export interface PageHostOptions extends Pick<StaticServerOptions, 'host' | 'por
    * of the server's own address.
    */
   publicUrl?: string;
+  /**
+   * The checkout whose page is served (default this one): its harness/probe/page built from its
+   * sources, and the runtimes' files (onnxruntime-web's and tfjs-backend-wasm's dist/, LiteRT.js's
+   * wasm/) of the packages its sources resolve, so that an A/B side serves its own code and versions.
+   */
+  root?: string;
 }
 
 /** Build the page (if its sources changed) and serve it with onnxruntime-web's and tfjs-backend-wasm's files. */
 export async function startPageHost(options: PageHostOptions = {}): Promise<PageHost> {
-  const pageDir = await buildProbePage();
+  const root = options.root;
+  const pageDir = await buildProbePage(root);
   const server = await startStaticServer({
     ...options,
     // The browser reaches the server through the public URL (a tunnel, a reverse forward): answer its Host too.
     ...(options.publicUrl ? { allowedHosts: [new URL(options.publicUrl).host] } : {}),
     mounts: {
       '/page/': pageDir,
-      '/ort/': distOf('onnxruntime-web'),
-      '/tfjs-wasm/': distOf('@tensorflow/tfjs-backend-wasm'),
-      '/litert/': litertWasmDir(),
+      '/ort/': installed('onnxruntime-web', 'dist', root),
+      '/tfjs-wasm/': installed('@tensorflow/tfjs-backend-wasm', 'dist', root),
+      '/litert/': installed('@litertjs/core', 'wasm', root),
     },
   });
   let counter = 0;
   const base = options.publicUrl ? `${options.publicUrl.replace(/\/+$/, '')}/${server.token ? `${server.token}/` : ''}` : server.url;
   return {
     server,
+    pageDir,
     pageUrl: `${base}page/index.html`,
     async prepareJob(job) {
       const n = ++counter;

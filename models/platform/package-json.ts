@@ -22,10 +22,11 @@ export function projectRoot(): string {
 
 /**
  * The folder of an installed npm package, found as Node does (node_modules of this package's
- * folder and its parents: an installed mobilenet-bench finds its dependencies hoisted beside it); null when absent.
+ * folder, or of `from`, and its parents: an installed mobilenet-bench finds its dependencies
+ * hoisted beside it, an A/B side's tree its swapped packages first); null when absent.
  */
-export function packageDir(name: string): string | null {
-  let dir = projectRoot();
+export function packageDir(name: string, from = projectRoot()): string | null {
+  let dir = from;
   for (;;) {
     const candidate = join(dir, 'node_modules', name);
     if (existsSync(join(candidate, 'package.json'))) return candidate;

@@ -5,16 +5,17 @@
  * runs (its import closure, the packages it reaches, index.html), so no build step can be
  * forgotten and a change to code the page never runs does not rebuild it.
  */
-import { cpSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { cacheDir } from '../../harness/cache.ts';
 import { cachedBuild, type CachedBuild } from '../build-cache.ts';
-import { projectRoot, versionAt } from '../../models/platform/package-json.ts';
+import { packageDir, projectRoot, versionAt } from '../../models/platform/package-json.ts';
 
 const ROOT = projectRoot();
 
-let inFlight: Promise<string> | null = null;
+/** Builds under way, by source root (an A/B side's page is built from that side's tree). */
+const inFlight = new Map<string, Promise<string>>();
 
 /**
  * The page's import graph must not reach Node: Node-only helpers sit behind `#platform`
@@ -58,12 +59,17 @@ export async function pageBundleInfo(): Promise<PageBundleInfo> {
   };
 }
 
-/** Build the page when what it runs changed; resolves to the folder holding index.html and main.js. */
-export function buildProbePage(): Promise<string> {
-  inFlight ??= cachedBuild(probePageBuild(), cacheDir()).finally(() => {
-    inFlight = null;
-  });
-  return inFlight;
+/**
+ * Build the page from the sources under `root` (default this checkout) when what it runs changed;
+ * resolves to the folder holding index.html and main.js.
+ */
+export function buildProbePage(root = ROOT): Promise<string> {
+  let building = inFlight.get(root);
+  if (!building) {
+    building = cachedBuild(probePageBuild(root), cacheDir()).finally(() => inFlight.delete(root));
+    inFlight.set(root, building);
+  }
+  return building;
 }
 
 /** The page's build for the cache, from the sources under `root` (tests pass a copy of the tree). */
@@ -100,11 +106,8 @@ export function probePageBuild(root = ROOT): CachedBuild {
   };
 }
 
-/** The installed @litertjs/core version, for the page's effective config (LiteRT.js does not report it). */
+/** The @litertjs/core version the sources under `root` resolve (an A/B pkg: side's tree finds it in a parent folder), for the page's effective config (LiteRT.js does not report it). */
 function litertVersion(root: string): string {
-  try {
-    return (JSON.parse(readFileSync(join(root, 'node_modules', '@litertjs', 'core', 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
+  const dir = packageDir('@litertjs/core', root);
+  return dir ? versionAt(dir) : 'unknown';
 }

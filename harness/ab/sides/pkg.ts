@@ -8,7 +8,7 @@
  * the comparison with that message.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gitOut, gitState } from './git.ts';
 import { npm } from './npm.ts';
@@ -45,11 +45,15 @@ async function checkRegistry(ctx: SideContext, packages: Record<string, string>,
   }
 }
 
-/** The checkout's files (tracked and untracked, not ignored), as git lists them. */
+/**
+ * The checkout's files (tracked and untracked, not ignored), as git lists them. Only files: a
+ * `node_modules` link to another checkout's folder (a worktree's, which `node_modules/` in
+ * .gitignore does not match) is listed as untracked, and the tree gets its own.
+ */
 function sourceFiles(ctx: SideContext): string[] {
   const out = gitOut(ctx.repoRoot, ['ls-files', '-z', '-c', '-o', '--exclude-standard']);
   if (out === null) throw new SideError(ctx.name, ctx.spec, `${ctx.repoRoot} is not a git checkout, so its sources cannot be listed`);
-  return [...new Set(out.split('\0').filter(Boolean))].filter((f) => existsSync(join(ctx.repoRoot, f)));
+  return [...new Set(out.split('\0').filter(Boolean))].filter((f) => statSync(join(ctx.repoRoot, f), { throwIfNoEntry: false })?.isFile());
 }
 
 export async function pkgSide(ctx: SideContext, list: string): Promise<BuiltSide> {

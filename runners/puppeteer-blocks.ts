@@ -1,25 +1,25 @@
 /**
- * The Chromium target's A/B block workers: two pages (each in its own browser context) of one
- * browser, each holding one side's job loaded and warmed by the probe page's block session
- * (`__mobilenetBench.openBlocks` / `block` / `finishBlocks`), driven over CDP. The page is this
- * checkout's build (runners/page), so only sides that run this checkout's sources (`current`,
- * `config:`) can run here; other sides' jobs are refused with that reason. What a page returns is
- * untrusted: timings are parsed with a schema, results checked against the results schema and job id.
+ * The A/B block workers of the puppeteer targets (Chromium over CDP, Firefox over WebDriver BiDi):
+ * two pages of one browser per worker pair, each in its own browser context, each holding one
+ * side's job loaded and warmed by the probe page's block session (`__mobilenetBench.openBlocks` /
+ * `block` / `finishBlocks`). The browser is launched as `run` launches it (runners/browser-launch.ts);
+ * the engines differ only in its ENGINES options (Chromium applies each side's emulation). Each side
+ * has its own page host (its own port, so its own origin): the probe page built from the side's
+ * tree and the runtimes' files its tree resolves (runners/page-host.ts), so a `ref:`, `dir:` or
+ * `pkg:` side measures its own code and package versions. What a page returns is untrusted:
+ * timings are parsed with a schema, results checked against the results schema and job id.
  */
 import { z } from 'zod';
 import type { Browser, Page } from 'puppeteer-core';
 import type { BlockTiming, BlockWorker, BlockWorkerHost, SideRuntime } from '../harness/ab/block-worker.ts';
-import { requireBrowserExecutable } from '../harness/browsers.ts';
 import type { Job } from '../harness/plan.ts';
 import { MAX_BLOCK_INFERENCES } from '../harness/probe/block-session.ts';
 import { withTimeLimit } from '../harness/time-limit.ts';
 import { checkResultValue, firstIssue, quote } from '../contract/ingest.ts';
 import type { JobResult } from '../contract/results.ts';
-import { projectRoot } from '../models/platform/package-json.ts';
-import { applyChromiumEmulation, CHROMIUM_ARGS, type ChromiumTarget } from './browser.ts';
+import { closeBrowser, ENGINES, launchBrowser, type PuppeteerTarget } from './browser-launch.ts';
 import { skipIfUnsupported, startPageHost, type PageHost } from './page-host.ts';
-import { makeTempDir, removeTempDir, tieTempDir } from './temp-dir.ts';
-import { realpathSync } from 'node:fs';
+import { basename } from 'node:path';
 
 const TimingSchema = z.object({ inferences: z.number().int().min(1).max(MAX_BLOCK_INFERENCES), ms: z.number().finite().positive().max(3_600_000) });
 const OpenedSchema = z.union([z.object({ warmup: z.object({ inferences: z.number(), medianMs: z.number() }) }), z.object({ failed: z.unknown() })]);
@@ -29,38 +29,31 @@ type Bench = {
 };
 const START_TIMEOUT_MS = 60_000;
 
-/** Starts Chromium block workers for one chromium target: the browser and the page host start with the first worker. */
-export function createChromiumBlockHost(target: ChromiumTarget): BlockWorkerHost {
+/** Starts block workers for one chromium or firefox target: the browser starts with the first worker, each side's page host with its first. */
+export function createPuppeteerBlockHost(target: PuppeteerTarget): BlockWorkerHost {
   let browser: Browser | null = null;
-  let host: PageHost | null = null;
   let userDataDir: string | null = null;
+  const pageHosts = new Map<SideRuntime['name'], Promise<PageHost>>();
   const pages = new Set<Page>();
-  const here = realpathSync(projectRoot());
 
-  const launch = async () => {
-    const puppeteer = (await import('puppeteer-core')).default;
-    host = await startPageHost();
-    userDataDir = makeTempDir('mnb-ab-chromium-');
-    browser = await puppeteer.launch({
-      executablePath: requireBrowserExecutable('chromium', target.executablePath),
-      headless: target.headless,
-      userDataDir,
-      args: [...CHROMIUM_ARGS, ...target.args],
-      protocolTimeout: 24 * 3600_000, // each step has its own limit below
-      timeout: START_TIMEOUT_MS,
-    });
-    tieTempDir(userDataDir, browser.process());
+  /** The side's page host, built from its tree once per comparison (the build itself is cached across runs). */
+  const pageHostOf = (side: SideRuntime): Promise<PageHost> => {
+    let host = pageHosts.get(side.name);
+    if (!host) {
+      host = startPageHost({ root: side.root }).catch((e: Error) => {
+        pageHosts.delete(side.name);
+        throw new Error(`side ${side.name} (${side.spec}): its probe page cannot be built or served from ${side.root}: ${e.message}`);
+      });
+      pageHosts.set(side.name, host);
+    }
+    return host;
   };
 
   return {
     async start(job: Job, side: SideRuntime): Promise<BlockWorker> {
-      if (realpathSync(side.root) !== here) {
-        throw new Error(
-          `side ${side.name} (${side.spec}) cannot run on ${target.name}: A/B in Chromium serves this checkout's probe page, so only current and config: sides run there yet`,
-        );
-      }
-      if (!browser) await launch();
-      const prepared = await host!.prepareJob(job);
+      const host = await pageHostOf(side);
+      if (!browser) ({ browser, userDataDir } = await launchBrowser(target, START_TIMEOUT_MS, `mnb-ab-${target.type}-`));
+      const prepared = await host.prepareJob(job);
       const context = await browser!.createBrowserContext();
       const page = await context.newPage();
       pages.add(page);
@@ -72,9 +65,9 @@ export function createChromiumBlockHost(target: ChromiumTarget): BlockWorkerHost
       const step = <T>(p: Promise<T>, what: string) =>
         withTimeLimit(p, job.timeoutMs, `side ${side.name}'s page did not answer ${what} within ${Math.round(job.timeoutMs / 1000)} s`);
       try {
-        await page.goto(host!.pageUrl, { waitUntil: 'load', timeout: START_TIMEOUT_MS });
+        await page.goto(host.pageUrl, { waitUntil: 'load', timeout: START_TIMEOUT_MS });
         // The side's own target settings (a config: side may throttle its page), not the browser's.
-        await applyChromiumEmulation(page, job.target as ChromiumTarget);
+        await ENGINES[target.type].emulate(page, job.target as PuppeteerTarget);
         await page.waitForFunction('globalThis.__mobilenetBench?.openBlocks !== undefined', { timeout: START_TIMEOUT_MS });
         const raw = await step(
           page.evaluate((j, a) => (globalThis as unknown as Bench).__mobilenetBench.openBlocks(j, a), job as never, prepared.assets as never),
@@ -109,21 +102,28 @@ export function createChromiumBlockHost(target: ChromiumTarget): BlockWorkerHost
           const checked = checkResultValue(raw, job.id);
           if (!checked.ok) throw new Error(`side ${side.name}'s page sent what cannot be accepted: ${checked.reason}`);
           const result = skipIfUnsupported(checked.result);
-          if (result.effective) result.effective.details = { ...result.effective.details, browserVersion: await browser!.version() };
+          // Which page served the side: its build (the cache key of the bundle) and the tree it was built from.
+          if (result.effective)
+            result.effective.details = {
+              ...result.effective.details,
+              browserVersion: await browser!.version(),
+              pageBuild: basename(host.pageDir),
+              pageRoot: side.root,
+            };
           return result;
         },
         close,
       };
     },
     async close() {
-      const b = browser;
+      const launched = { browser, userDataDir };
       browser = null;
-      pages.clear();
-      if (b) await Promise.race([b.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
-      if (userDataDir) await removeTempDir(userDataDir);
       userDataDir = null;
-      await host?.close();
-      host = null;
+      pages.clear();
+      await closeBrowser(launched);
+      const hosts = [...pageHosts.values()];
+      pageHosts.clear();
+      await Promise.all(hosts.map((h) => h.then((x) => x.close()).catch(() => {})));
     },
   };
 }
