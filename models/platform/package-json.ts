@@ -25,7 +25,12 @@ export function projectRoot(): string {
  * folder and its parents: an installed mobilenet-bench finds its dependencies hoisted beside it); null when absent.
  */
 export function packageDir(name: string): string | null {
-  let dir = projectRoot();
+  return packageDirFrom(name, projectRoot());
+}
+
+/** The folder of an installed npm package as Node finds it from the folder `from` (another checkout's); null when absent. */
+export function packageDirFrom(name: string, from: string): string | null {
+  let dir = from;
   for (;;) {
     const candidate = join(dir, 'node_modules', name);
     if (existsSync(join(candidate, 'package.json'))) return candidate;
