@@ -1,8 +1,11 @@
 /**
  * `ab` on a board over SSH, end to end, against the Raspberry Pi stand-in (an sshd in a network
  * namespace, an arm64 Node under qemu: test/standins/pi.ts). One comparison covers both checks: side
- * B is a `config:` overlay changing only ort-node's thread count (1 → 2; jobs are matched with the
- * thread count left out), so the reference job is the A/A control of the same comparison. Each side's
+ * A is a `config:` overlay changing only ort-node's thread count (jobs are matched with the thread
+ * count left out), so the reference job is the A/A control of the same comparison. The known large
+ * difference is 8 threads (A) against 1 (B) on the stand-in's 2 CPUs: ORT's spinning intra-op threads
+ * oversubscribed. 1 against 2 threads is not reliably faster there while other work loads the
+ * machine (docs/performance.md, A/B across targets). Each side's
  * workers are Node processes on the board. Emulation is slow: 0.25-128, --quick, two worker pairs,
  * small caps. Skips with the reason where the stand-in cannot start.
  */
@@ -26,11 +29,11 @@ after(() => {
   if (dir) standinDown(join(dir, 'standin'), join(dir, 'pi.config.json'));
 });
 
-test('A/B on the Pi stand-in: ort-node 2 threads against 1 is faster, the reference job (A/A) is not changed', { skip, timeout: 400_000 }, async () => {
-  const overlay = join(dir, 'two-threads.json');
-  writeFileSync(overlay, JSON.stringify({ implementations: ['reference', 'ort-node:cpu@2'] }));
+test('A/B on the Pi stand-in: ort-node 1 thread against 8 is faster, the reference job (A/A) is not changed', { skip, timeout: 400_000 }, async () => {
+  const overlay = join(dir, 'eight-threads.json');
+  writeFileSync(overlay, JSON.stringify({ implementations: ['reference', 'ort-node:cpu@8'] }));
   const out = join(dir, 'out');
-  const args = ['ab', '--b', `config:${overlay}`, '-c', join(dir, 'pi.config.json'), '--impl', 'reference,ort-node:cpu@1'];
+  const args = ['ab', '--a', `config:${overlay}`, '--b', 'current', '-c', join(dir, 'pi.config.json'), '--impl', 'reference,ort-node:cpu@1'];
   const matrix = ['--alpha', '0.25', '--resolution', '128', '--precision', 'float32', '--quick', '--accuracy-samples', '1'];
   const caps = ['--worker-pairs', '2', '--max-pairs', '16', '--max-seconds', '20', '--seed', '31', '-o', out];
   const r = await runCliAsync([...args, ...matrix, ...caps], { timeoutMs: 360_000 });
@@ -38,7 +41,7 @@ test('A/B on the Pi stand-in: ort-node 2 threads against 1 is faster, the refere
   const v = JSON.parse(readFileSync(join(out, 'verdicts.json'), 'utf8'));
   const byId = new Map<string, { verdict: string; ratio: number; jobB?: string; pairsUsed: number }>(v.jobs.map((j: { id: string }) => [j.id, j]));
   const control = byId.get('pi/reference/0.25_128');
-  const threads = byId.get('pi/ort-node-cpu-t1/0.25_128');
+  const threads = byId.get('pi/ort-node-cpu-t8/0.25_128');
   assert.ok(control && threads, JSON.stringify(v.jobs));
   assert.ok(['no change', 'inconclusive'].includes(control.verdict), `control: ${JSON.stringify(control)}`);
   assert.equal(threads.verdict, 'faster', `threads: ${JSON.stringify(threads)}`);
