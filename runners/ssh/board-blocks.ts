@@ -14,10 +14,19 @@ import type { Job } from '../../harness/plan.ts';
 import { SINGLE_INSTANCE } from '../../harness/runner.ts';
 import { LineFramer, MAX_LINE_BYTES, mib } from '../../contract/ingest.ts';
 import { BlockChannel } from '../block-channel.ts';
-import { boardCommand, connectCheckedBoard, shipJobData, shipRuntime, wasmDirsOf, type CheckedBoard, type ShippedRuntime } from './board-runtime.ts';
+import {
+  boardCommand,
+  connectCheckedBoard,
+  noteDeviceLine,
+  shipJobData,
+  shipRuntime,
+  wasmDirsOf,
+  watchBoardProcess,
+  type CheckedBoard,
+  type ShippedRuntime,
+} from './board-runtime.ts';
 import { onBoard, type SshTarget } from './session.ts';
 
-const STDERR_TAIL_CHARS = 2000;
 /** How long a killed worker's channel may take to close before it is counted gone anyway. */
 const CLOSE_GRACE_MS = 5000;
 
@@ -73,9 +82,6 @@ export function createSshBlockHost(target: SshTarget, log: (line: string) => voi
       const ch = await cb.board.conn.exec(command);
 
       const seen: { machine?: string; node?: string } = {};
-      let stderr = '';
-      let code: number | null = null;
-      let signal: string | null = null;
       const channel = new BlockChannel(
         {
           send: (cmd) => ch.write(`${JSON.stringify(cmd)}\n`),
@@ -102,11 +108,7 @@ export function createSshBlockHost(target: SshTarget, log: (line: string) => voi
           } catch {
             return; // stray output from a runtime
           }
-          const m = msg as { type?: unknown; machine?: unknown; node?: unknown } | null;
-          if (m && m.type === 'device') {
-            if (typeof m.machine === 'string') seen.machine = m.machine.slice(0, 100);
-            if (typeof m.node === 'string') seen.node = m.node.slice(0, 100);
-          } else channel.receive(msg);
+          if (!noteDeviceLine(msg, seen)) channel.receive(msg);
         },
         MAX_LINE_BYTES,
         (bytes) => {
@@ -116,21 +118,12 @@ export function createSshBlockHost(target: SshTarget, log: (line: string) => voi
           ch.close();
         },
       );
-      ch.on('data', (d: Buffer) => {
-        if (!framer.overflow) framer.push(d);
-      });
-      ch.stderr.on('data', (d: Buffer) => {
-        stderr = (stderr + d.toString()).slice(-STDERR_TAIL_CHARS);
-      });
-      ch.on('exit', (c: number | null, s?: string) => {
-        code = c;
-        signal = s ?? null;
-      });
+      const output = watchBoardProcess(ch, framer);
       ch.on('close', () => {
         workers.delete(channel);
-        const tail = stderr.trim().split('\n').slice(-6).join('\n');
+        const tail = output.stderr.trim().split('\n').slice(-6).join('\n');
         channel.ended(
-          `side ${side.name}'s worker process on ${host} ended (${signal ? `signal ${signal}` : `exit code ${code}`})${tail ? `; its last output:\n${tail}` : ''}`,
+          `side ${side.name}'s worker process on ${host} ended (${output.signal ? `signal ${output.signal}` : `exit code ${output.code}`})${tail ? `; its last output:\n${tail}` : ''}`,
         );
       });
       void cb.board.conn.closed.then((why) => channel.ended(`the SSH link to ${host} dropped (${why})`));

@@ -4,6 +4,8 @@
  * binary), ship a runtime tree into the board's content-addressed cache, and ship a job's data.
  */
 import { posix } from 'node:path';
+import type { ClientChannel } from 'ssh2';
+import type { LineFramer } from '../../contract/ingest.ts';
 import type { Job } from '../../harness/plan.ts';
 import type { InstanceRef } from '../../harness/runner.ts';
 import { evalInputsInNode, loadWeightsInNode } from '../../harness/probe/node-env.ts';
@@ -108,4 +110,38 @@ export function boardCommand(target: SshTarget, tree: string, entry: BoardEntry,
     .join(' ');
   const flags = (side.execArgv ?? []).map((a) => `${shellQuote(a)} `).join('');
   return `cd ${shellQuote(tree)} && exec env ${env} ${shellQuote(target.node)} ${flags}${entry}.cjs`;
+}
+
+/** What a board process printed on stderr (its tail) and how it ended, as its channel reports. */
+export interface BoardProcessOutput {
+  stderr: string;
+  code: number | null;
+  signal: string | null;
+}
+
+const STDERR_TAIL_CHARS = 2000;
+
+/** Wire a board process's channel: stdout into the line framer (until a line overflows), stderr's tail and the exit kept. */
+export function watchBoardProcess(ch: ClientChannel, framer: LineFramer): BoardProcessOutput {
+  const out: BoardProcessOutput = { stderr: '', code: null, signal: null };
+  ch.on('data', (d: Buffer) => {
+    if (!framer.overflow) framer.push(d);
+  });
+  ch.stderr.on('data', (d: Buffer) => {
+    out.stderr = (out.stderr + d.toString()).slice(-STDERR_TAIL_CHARS);
+  });
+  ch.on('exit', (c: number | null, s?: string) => {
+    out.code = c;
+    out.signal = s ?? null;
+  });
+  return out;
+}
+
+/** Keep what a `device` line says (size-capped: the board is untrusted); false for any other message. */
+export function noteDeviceLine(msg: unknown, seen: { machine?: string; node?: string }): boolean {
+  const m = msg as { type?: unknown; machine?: unknown; node?: unknown } | null;
+  if (!m || typeof m !== 'object' || m.type !== 'device') return false;
+  if (typeof m.machine === 'string') seen.machine = m.machine.slice(0, 100);
+  if (typeof m.node === 'string') seen.node = m.node.slice(0, 100);
+  return true;
 }

@@ -11,10 +11,18 @@ import type { UploadStats } from './cas.ts';
 import type { SshConnection } from './connection.ts';
 import type { RemoteJobRequest } from '../../harness/probe/board-job.ts';
 import { checkResult, LineFramer, MAX_LINE_BYTES, mib, quote } from '../../contract/ingest.ts';
-import { boardCommand, connectCheckedBoard, INSTALL_NODE, shipJobData, shipRuntime, wasmDirsOf } from './board-runtime.ts';
+import {
+  boardCommand,
+  connectCheckedBoard,
+  INSTALL_NODE,
+  noteDeviceLine,
+  shipJobData,
+  shipRuntime,
+  wasmDirsOf,
+  watchBoardProcess,
+  type BoardProcessOutput,
+} from './board-runtime.ts';
 import { onBoard, sshHostOf, type Board, type SshRunnerOptions, type SshTarget } from './session.ts';
-
-const STDERR_TAIL_CHARS = 2000;
 
 /** Create the runner for one board of an ssh target; connects at once, so a board that cannot be reached fails its jobs with the reason. */
 export async function createSshRunner(target: SshTarget, instance: InstanceRef, options: SshRunnerOptions = {}): Promise<Runner> {
@@ -86,16 +94,14 @@ export async function createSshRunner(target: SshTarget, instance: InstanceRef, 
       let result: JobResult | undefined;
       /** Why what the board sent was not accepted (the first problem): the job fails with it. */
       let refused: string | undefined;
-      let stderr = '';
-      let code: number | null = null;
-      let signal: string | null = null;
+      let output: BoardProcessOutput = { stderr: '', code: null, signal: null };
       let timedOut = false;
       let finished = false;
       const finish = (lost?: string) => {
         if (finished) return;
         finished = true;
         clearTimeout(timer);
-        done({ ...(result ? { result } : {}), seen, code, signal, stderr, ...(lost ? { lost } : {}), timedOut, ...(refused ? { refused } : {}) });
+        done({ ...(result ? { result } : {}), seen, ...output, ...(lost ? { lost } : {}), timedOut, ...(refused ? { refused } : {}) });
       };
       /** Stop the remote process (the job is over: too slow, or it sent what cannot be accepted). */
       const kill = () => {
@@ -122,10 +128,8 @@ export async function createSshRunner(target: SshTarget, instance: InstanceRef, 
           return; // stray output from a runtime
         }
         if (!msg || typeof msg !== 'object') return;
-        const m = msg as { type?: unknown; machine?: unknown; node?: unknown; result?: unknown };
-        if (m.type === 'device') {
-          if (typeof m.machine === 'string') seen.machine = m.machine.slice(0, 100);
-          if (typeof m.node === 'string') seen.node = m.node.slice(0, 100);
+        const m = msg as { type?: unknown; result?: unknown };
+        if (noteDeviceLine(m, seen)) {
           if (options.onJobStarted) void Promise.resolve(options.onJobStarted(job, b.conn)).catch(() => {});
         } else if (m.type === 'result' && !result && !refused) {
           const checked = checkResult(m.result, job.id);
@@ -143,16 +147,7 @@ export async function createSshRunner(target: SshTarget, instance: InstanceRef, 
       b.conn.exec(command).then(
         (ch) => {
           channel = ch;
-          ch.on('data', (d: Buffer) => {
-            if (!framer.overflow) framer.push(d);
-          });
-          ch.stderr.on('data', (d: Buffer) => {
-            stderr = (stderr + d.toString()).slice(-STDERR_TAIL_CHARS);
-          });
-          ch.on('exit', (c: number | null, s?: string) => {
-            code = c;
-            signal = s ?? null;
-          });
+          output = watchBoardProcess(ch, framer);
           ch.on('close', () => finish());
           ch.write(`${JSON.stringify(request)}\n`);
         },

@@ -29,7 +29,7 @@ after(() => {
   if (dir) standinDown(join(dir, 'standin'), join(dir, 'pi.config.json'));
 });
 
-test('A/B on the Pi stand-in: ort-node 1 thread against 8 is faster, the reference job (A/A) is not changed', { skip, timeout: 400_000 }, async () => {
+test('A/B on the Pi stand-in: ort-node 1 thread against 8 is faster, the reference job (A/A) is not changed', { skip, timeout: 400_000 }, async (t) => {
   const overlay = join(dir, 'eight-threads.json');
   writeFileSync(overlay, JSON.stringify({ implementations: ['reference', 'ort-node:cpu@8'] }));
   const out = join(dir, 'out');
@@ -43,6 +43,7 @@ test('A/B on the Pi stand-in: ort-node 1 thread against 8 is faster, the referen
   const control = byId.get('pi/reference/0.25_128');
   const threads = byId.get('pi/ort-node-cpu-t8/0.25_128');
   assert.ok(control && threads, JSON.stringify(v.jobs));
+  for (const j of [control, threads]) t.diagnostic(`${JSON.stringify(j).slice(0, 400)}`);
   assert.ok(['no change', 'inconclusive'].includes(control.verdict), `control: ${JSON.stringify(control)}`);
   assert.equal(threads.verdict, 'faster', `threads: ${JSON.stringify(threads)}`);
   assert.ok(threads.ratio < 1, `ratio ${threads.ratio}`);
