@@ -17,7 +17,15 @@ import { runCliAsync, STACK } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/temp-dirs.ts';
 import { piStandinUnavailable, standinDown, standinUp } from '../standins/pi.ts';
 
-const skip = piStandinUnavailable();
+/**
+ * Minutes on the emulated board (each worker's start, Node and the runtime under qemu, takes 10–25 s
+ * on the 2-vCPU VM): over CI's time budget, so it runs where asked.
+ */
+const skip =
+  piStandinUnavailable() ||
+  (process.env.MOBILENET_BENCH_SLOW_TESTS === '1'
+    ? false
+    : 'A/B on the emulated Pi takes minutes (board workers start in 10–25 s each under qemu): set MOBILENET_BENCH_SLOW_TESTS=1 to run it');
 let dir: string;
 
 before(async () => {
@@ -29,7 +37,7 @@ after(() => {
   if (dir) standinDown(join(dir, 'standin'), join(dir, 'pi.config.json'));
 });
 
-test('A/B on the Pi stand-in: ort-node 1 thread against 8 is faster, the reference job (A/A) is not changed', { skip, timeout: 400_000 }, async (t) => {
+test('A/B on the Pi stand-in: ort-node 1 thread is far faster than 8, the reference job (A/A) is not changed', { skip, timeout: 400_000 }, async (t) => {
   const overlay = join(dir, 'eight-threads.json');
   writeFileSync(overlay, JSON.stringify({ implementations: ['reference', 'ort-node:cpu@8'] }));
   const out = join(dir, 'out');
@@ -45,8 +53,10 @@ test('A/B on the Pi stand-in: ort-node 1 thread against 8 is faster, the referen
   assert.ok(control && threads, JSON.stringify(v.jobs));
   for (const j of [control, threads]) t.diagnostic(`${JSON.stringify(j).slice(0, 400)}`);
   assert.ok(['no change', 'inconclusive'].includes(control.verdict), `control: ${JSON.stringify(control)}`);
-  assert.equal(threads.verdict, 'faster', `threads: ${JSON.stringify(threads)}`);
-  assert.ok(threads.ratio < 1, `ratio ${threads.ratio}`);
+  // Two worker pairs (all the time allows) give a t interval with 1 degree of freedom: even ×6 is
+  // seldom decided at the first look, so the verdict may stay inconclusive, never the wrong way.
+  assert.ok(['faster', 'inconclusive'].includes(threads.verdict), `threads: ${JSON.stringify(threads)}`);
+  assert.ok(threads.ratio < 0.8, `ratio ${threads.ratio}: 1 thread should be far faster than 8 oversubscribed ones`);
   assert.equal(r.status, 0, r.stderr);
   // Each side's result was measured on the board (emulated arm64), as `run` measures it.
   for (const side of ['A', 'B']) {
