@@ -46,7 +46,7 @@ export class BlockChannel implements BlockWorker {
       return;
     }
     const w = this.waiting;
-    if (!w || !w.want.includes(parsed.data.type)) return;
+    if (!w?.want.includes(parsed.data.type)) return;
     this.waiting = undefined;
     clearTimeout(w.timer);
     w.resolve(parsed.data);
