@@ -3,6 +3,7 @@ import type { HostFor } from '../harness/ab/comparison.ts';
 import { createPuppeteerBlockHost } from '../runners/puppeteer-blocks.ts';
 import { createNodeBlockHost } from '../runners/node-blocks.ts';
 import { allowedCpus } from '../runners/pin-cpu.ts';
+import { createSshBlockHost } from '../runners/ssh/board-blocks.ts';
 
 /**
  * Hosts for a comparison. `duet` (checked by the caller): Node workers pinned to two allowed CPUs, A
@@ -18,6 +19,10 @@ export function abHostFor(duet: boolean): HostFor {
     if (target.type === 'node') return { host: createNodeBlockHost(duet ? { pinCpu: pin } : {}), duet };
     // A page's renderer is not pinned: browser pairs are interleaved, also with --duet.
     if (target.type === 'chromium' || target.type === 'firefox') return { host: createPuppeteerBlockHost(target), duet: false };
-    return `A/B comparisons do not run on ${target.type} targets yet (Node, Chromium and Firefox so far); compare it with \`run\` + \`compare\``;
+    // Board processes are not pinned from here: board pairs are interleaved, also with --duet.
+    if (target.type === 'ssh' && target.browser !== 'chromium') return { host: createSshBlockHost(target), duet: false };
+    if (target.type === 'ssh')
+      return `A/B comparisons do not run on a board's Chromium yet (Node on the board; Node, Chromium and Firefox here so far); compare it with \`run\` + \`compare\``;
+    return `A/B comparisons do not run on ${target.type} targets yet (Node, Chromium, Firefox and boards over SSH so far); compare it with \`run\` + \`compare\``;
   };
 }

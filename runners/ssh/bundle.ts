@@ -19,23 +19,35 @@ export interface TreeFile {
   local: string;
 }
 
-let inFlight: Promise<string> | null = null;
+/** The bundles a board runs: one job (`run`), or an A/B block worker (`ab`). */
+export type BoardEntry = 'job' | 'block-job';
+const ENTRY_SOURCES: Record<BoardEntry, string> = { job: 'board-job.ts', 'block-job': 'board-block-job.ts' };
 
-/** Build the job bundle when what it runs changed; resolves to the path of job.cjs. */
-function buildRemoteJobBundle(): Promise<string> {
-  inFlight ??= cachedBuild(remoteJobBuild(), cacheDir())
-    .then((dir) => join(dir, 'job.cjs'))
-    .finally(() => {
-      inFlight = null;
-    });
-  return inFlight;
+const inFlight = new Map<string, Promise<string>>();
+
+/** Build a bundle when what it runs changed; resolves to the path of `<entry>.cjs`. */
+function buildBoardBundle(root: string, entry: BoardEntry): Promise<string> {
+  const key = `${root}\0${entry}`;
+  let p = inFlight.get(key);
+  if (!p) {
+    p = cachedBuild(remoteJobBuild(root, entry), cacheDir())
+      .then((dir) => join(dir, `${entry}.cjs`))
+      .finally(() => inFlight.delete(key));
+    inFlight.set(key, p);
+  }
+  return p;
 }
 
-/** The board bundle's build for the cache, from the sources under `root` (tests pass a copy of the tree). */
-export function remoteJobBuild(root = ROOT): CachedBuild {
+/**
+ * A board bundle's build for the cache, from the sources under `root` (an A/B side's checkout; tests
+ * pass a copy of the tree). The entry must exist there: a side whose code predates it cannot run it.
+ */
+export function remoteJobBuild(root = ROOT, entry: BoardEntry = 'job'): CachedBuild {
   const version = versionAt(root);
+  const source = join(root, 'harness', 'probe', ENTRY_SOURCES[entry]);
+  if (!existsSync(source)) throw new Error(`${root} has no harness/probe/${ENTRY_SOURCES[entry]}: its code predates this board bundle`);
   const options = {
-    entryPoints: [join(root, 'harness', 'probe', 'board-job.ts')],
+    entryPoints: [source],
     bundle: true,
     format: 'cjs',
     platform: 'node',
@@ -59,25 +71,32 @@ export function remoteJobBuild(root = ROOT): CachedBuild {
     ],
   } satisfies CachedBuild['options'];
   return {
-    name: 'ssh-bundle',
+    name: entry === 'job' ? 'ssh-bundle' : 'ssh-block-bundle',
     root,
     options,
-    // This file stands for the build options the key cannot serialize (the plugin).
-    extraInputs: [join(root, 'tsconfig.json'), join(root, 'runners', 'ssh', 'bundle.ts')],
+    // This builder's own file stands for the build options the key cannot serialize (the plugin).
+    extraInputs: [join(root, 'tsconfig.json'), join(ROOT, 'runners', 'ssh', 'bundle.ts')],
     async build(dir) {
       const { build: esbuild } = await import('esbuild');
-      await esbuild({ ...options, outfile: join(dir, 'job.cjs') });
+      await esbuild({ ...options, outfile: join(dir, `${entry}.cjs`) });
     },
   };
 }
 
 /**
- * The runtime tree for a board: job.cjs at its root, onnxruntime-node's binding for the board
- * (or a reason it has none), and the wasm files of tfjs and onnxruntime-web.
+ * The runtime tree for a board: `<entry>.cjs` at its root, onnxruntime-node's binding for the board
+ * (or a reason it has none), and the wasm files of tfjs and onnxruntime-web, all from the checkout
+ * at `root` (an A/B side's own, so a `pkg:` side ships the runtime versions it swapped in).
  */
-export async function runtimeTree(platform: string, arch: string): Promise<{ files: TreeFile[]; ortNodeUnavailable: string | null }> {
-  const files: TreeFile[] = [{ rel: 'job.cjs', local: await buildRemoteJobBundle() }];
-  const ortNode = packageDir('onnxruntime-node');
+export async function runtimeTree(
+  platform: string,
+  arch: string,
+  root = ROOT,
+  entry: BoardEntry = 'job',
+): Promise<{ files: TreeFile[]; ortNodeUnavailable: string | null }> {
+  const files: TreeFile[] = [{ rel: `${entry}.cjs`, local: await buildBoardBundle(root, entry) }];
+  const packageIn = (name: string) => packageDir(name, root);
+  const ortNode = packageIn('onnxruntime-node');
   const bin = ortNode ? join(ortNode, 'bin', 'napi-v6', platform, arch) : null;
   let ortNodeUnavailable: string | null = null;
   if (bin && existsSync(bin)) {
@@ -85,9 +104,9 @@ export async function runtimeTree(platform: string, arch: string): Promise<{ fil
   } else {
     ortNodeUnavailable = `onnxruntime-node ships no binary for ${platform}/${arch}`;
   }
-  const tfjsDist = join(packageDir('@tensorflow/tfjs-backend-wasm') ?? '', 'dist');
+  const tfjsDist = join(packageIn('@tensorflow/tfjs-backend-wasm') ?? '', 'dist');
   for (const f of readdirSync(tfjsDist).filter((f) => f.endsWith('.wasm'))) files.push({ rel: `tfjs-wasm/${f}`, local: join(tfjsDist, f) });
-  const ortDist = join(packageDir('onnxruntime-web') ?? '', 'dist');
+  const ortDist = join(packageIn('onnxruntime-web') ?? '', 'dist');
   for (const f of ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs']) files.push({ rel: `ort-wasm/${f}`, local: join(ortDist, f) });
   return { files, ortNodeUnavailable };
 }

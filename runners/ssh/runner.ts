@@ -1,42 +1,28 @@
-import { posix } from 'node:path';
+/**
+ * The ssh target's job runner: each job runs in a fresh Node process on the board (the bundled
+ * harness/probe/board-job.ts), its result streamed back as a JSON line and checked before it is kept.
+ */
 import type { Job } from '../../harness/plan.ts';
 import { baseResult } from '../../harness/probe/probe.ts';
-import { evalInputsInNode, loadWeightsInNode } from '../../harness/probe/node-env.ts';
-import { encodeEvalInputs, encodeWeights } from '../../harness/probe/wire.ts';
 import type { JobResult, ThermalReading } from '../../contract/results.ts';
 import type { InstanceRef, Runner } from '../../harness/runner.ts';
 import { readBoardThermal } from './board.ts';
-import { runtimeTree } from './bundle.ts';
-import { ensureTree, shippedBytes, shippedPath, syncToCas, type UploadStats } from './cas.ts';
-import { shellQuote, SshError, type SshConnection } from './connection.ts';
+import type { UploadStats } from './cas.ts';
+import type { SshConnection } from './connection.ts';
 import type { RemoteJobRequest } from '../../harness/probe/board-job.ts';
 import { checkResult, LineFramer, MAX_LINE_BYTES, mib, quote } from '../../contract/ingest.ts';
-import { seconds } from '../../harness/time-limit.ts';
-import { connectBoard, deviceOf, sshHostOf, type Board, type SshRunnerOptions, type SshTarget } from './session.ts';
-
-/** Upload a job's data (canonical weights from files, eval inputs with reference logits). */
-async function shipJobData(board: Board, job: Job): Promise<{ weightsFile: string | null; inputsFile: string; stats: UploadStats }> {
-  const weights = await loadWeightsInNode(job.weights, job);
-  const inputs = shippedBytes(encodeEvalInputs(await evalInputsInNode(job, weights)));
-  const w = job.weights.kind === 'file' ? shippedBytes(encodeWeights(weights)) : null;
-  const stats = await syncToCas(board.conn, board.casDir, w ? [w, inputs] : [inputs]);
-  return { weightsFile: w ? posix.join(board.casDir, w.sha256) : null, inputsFile: posix.join(board.casDir, inputs.sha256), stats };
-}
-
-const STDERR_TAIL_CHARS = 2000;
-/** The job bundle's target (esbuild `node20`). */
-const MIN_NODE_MAJOR = 20;
-const INSTALL_NODE = `Install Node ≥ ${MIN_NODE_MAJOR} on the board (the arm64 tarball from nodejs.org, or NodeSource's apt repository: Debian/Raspberry Pi OS bookworm's own nodejs is 18), or set the target's node to its path`;
-
-/** Why the board's Node cannot run jobs, from `node -p 'version platform arch'`; null when it can. */
-export function remoteNodeProblem(r: { code: number | null; stdout: string; stderr: string }, node: string, host: string): string | null {
-  if (r.code === 127) return `no Node on ${host}: \`${node}\` was not found (exit 127). ${INSTALL_NODE}`;
-  const [version, , arch] = r.stdout.trim().split(' ');
-  if (r.code !== 0 || !/^v\d+/.test(version ?? '') || !arch)
-    return `\`${node}\` failed on ${host} (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(0, 300)}`;
-  const major = Number(/^v(\d+)/.exec(version)![1]);
-  return major < MIN_NODE_MAJOR ? `Node ${version} on ${host} is too old: the job needs Node ≥ ${MIN_NODE_MAJOR}. ${INSTALL_NODE}` : null;
-}
+import {
+  boardCommand,
+  connectCheckedBoard,
+  INSTALL_NODE,
+  noteDeviceLine,
+  shipJobData,
+  shipRuntime,
+  wasmDirsOf,
+  watchBoardProcess,
+  type BoardProcessOutput,
+} from './board-runtime.ts';
+import { onBoard, sshHostOf, type Board, type SshRunnerOptions, type SshTarget } from './session.ts';
 
 /** Create the runner for one board of an ssh target; connects at once, so a board that cannot be reached fails its jobs with the reason. */
 export async function createSshRunner(target: SshTarget, instance: InstanceRef, options: SshRunnerOptions = {}): Promise<Runner> {
@@ -53,42 +39,19 @@ export async function createSshRunner(target: SshTarget, instance: InstanceRef, 
     if (board && board.conn.closedReason() === null) return board;
     board?.conn.close();
     board = null;
-    const b = await connectBoard(target, instance);
+    const cb = await connectCheckedBoard(target, instance);
     try {
-      // The platform and arch of the board's Node pick the native binary (under emulation they differ from uname's).
-      const version = await b.conn.run(`${shellQuote(target.node)} -p 'process.version + " " + process.platform + " " + process.arch'`, undefined, {
-        timeoutMs: target.nodeCheckTimeoutMs,
-        what: `the Node version check (\`${target.node} -p process.version\`)`,
-        hint: `is the target's node a working Node ≥ ${MIN_NODE_MAJOR}? A wrapper that waits for input, or a board too slow to start Node in ${seconds(target.nodeCheckTimeoutMs)} (raise nodeCheckTimeoutMs)`,
-      });
-      const problem = remoteNodeProblem(version, target.node, b.conn.endpoint.host);
-      if (problem) throw new SshError(problem);
-      const [nodeVersion, platform, arch] = version.stdout.trim().split(' ');
-      const rt = await runtimeTree(platform, arch);
+      const rt = await shipRuntime(cb);
+      tree = rt.tree;
       ortNodeUnavailable = rt.ortNodeUnavailable;
-      const files = rt.files.map((f) => ({ ...f, shipped: shippedPath(f.local) }));
-      const stats = await syncToCas(
-        b.conn,
-        b.casDir,
-        files.map((f) => f.shipped),
-      );
-      tree = await ensureTree(
-        b.conn,
-        b.casDir,
-        posix.join(b.remoteDir, 'trees'),
-        files.map((f) => ({ rel: f.rel, sha256: f.shipped.sha256 })),
-      );
-      const total = files.reduce((s, f) => s + f.shipped.size, 0);
-      log(
-        `${target.name}: ${b.conn.url} (${b.info.model ?? b.info.unameM}, Node ${nodeVersion} ${platform}/${arch}): runtime ${files.length} files, ${(total / 2 ** 20).toFixed(1)} MiB; uploaded ${stats.filesSent} files (${stats.bytesSent} bytes), ${stats.filesReused} already in ${b.casDir}`,
-      );
-      pendingRuntime = stats;
+      log(`${target.name}: ${rt.summary}`);
+      pendingRuntime = rt.stats;
     } catch (e) {
-      b.conn.close();
+      cb.board.conn.close();
       throw e;
     }
-    board = b;
-    return b;
+    board = cb.board;
+    return cb.board;
   };
 
   await connect();
@@ -115,17 +78,8 @@ export async function createSshRunner(target: SshTarget, instance: InstanceRef, 
     }
     const runtime = pendingRuntime;
     pendingRuntime = null;
-    const request: RemoteJobRequest = {
-      job,
-      weightsFile: data.weightsFile,
-      inputsFile: data.inputsFile,
-      tfjsWasmDir: `${posix.join(tree!, 'tfjs-wasm')}/`,
-      ortWasmDir: `${posix.join(tree!, 'ort-wasm')}/`,
-    };
-    const env = Object.entries({ ...target.env, ORT_DISABLE_TELEMETRY: '1' })
-      .map(([k, v]) => `${k}=${shellQuote(v)}`)
-      .join(' ');
-    const command = `cd ${shellQuote(tree!)} && exec env ${env} ${shellQuote(target.node)} job.cjs`;
+    const request: RemoteJobRequest = { job, weightsFile: data.weightsFile, inputsFile: data.inputsFile, ...wasmDirsOf(tree!) };
+    const command = boardCommand(target, tree!, 'job');
     const outcome = await new Promise<{
       result?: JobResult;
       seen: { machine?: string; node?: string };
@@ -140,16 +94,14 @@ export async function createSshRunner(target: SshTarget, instance: InstanceRef, 
       let result: JobResult | undefined;
       /** Why what the board sent was not accepted (the first problem): the job fails with it. */
       let refused: string | undefined;
-      let stderr = '';
-      let code: number | null = null;
-      let signal: string | null = null;
+      let output: BoardProcessOutput = { stderr: '', code: null, signal: null };
       let timedOut = false;
       let finished = false;
       const finish = (lost?: string) => {
         if (finished) return;
         finished = true;
         clearTimeout(timer);
-        done({ ...(result ? { result } : {}), seen, code, signal, stderr, ...(lost ? { lost } : {}), timedOut, ...(refused ? { refused } : {}) });
+        done({ ...(result ? { result } : {}), seen, ...output, ...(lost ? { lost } : {}), timedOut, ...(refused ? { refused } : {}) });
       };
       /** Stop the remote process (the job is over: too slow, or it sent what cannot be accepted). */
       const kill = () => {
@@ -176,10 +128,8 @@ export async function createSshRunner(target: SshTarget, instance: InstanceRef, 
           return; // stray output from a runtime
         }
         if (!msg || typeof msg !== 'object') return;
-        const m = msg as { type?: unknown; machine?: unknown; node?: unknown; result?: unknown };
-        if (m.type === 'device') {
-          if (typeof m.machine === 'string') seen.machine = m.machine.slice(0, 100);
-          if (typeof m.node === 'string') seen.node = m.node.slice(0, 100);
+        const m = msg as { type?: unknown; result?: unknown };
+        if (noteDeviceLine(m, seen)) {
           if (options.onJobStarted) void Promise.resolve(options.onJobStarted(job, b.conn)).catch(() => {});
         } else if (m.type === 'result' && !result && !refused) {
           const checked = checkResult(m.result, job.id);
@@ -197,16 +147,7 @@ export async function createSshRunner(target: SshTarget, instance: InstanceRef, 
       b.conn.exec(command).then(
         (ch) => {
           channel = ch;
-          ch.on('data', (d: Buffer) => {
-            if (!framer.overflow) framer.push(d);
-          });
-          ch.stderr.on('data', (d: Buffer) => {
-            stderr = (stderr + d.toString()).slice(-STDERR_TAIL_CHARS);
-          });
-          ch.on('exit', (c: number | null, s?: string) => {
-            code = c;
-            signal = s ?? null;
-          });
+          output = watchBoardProcess(ch, framer);
           ch.on('close', () => finish());
           ch.write(`${JSON.stringify(request)}\n`);
         },
@@ -233,13 +174,11 @@ export async function createSshRunner(target: SshTarget, instance: InstanceRef, 
         `the job's process on ${host} died (${outcome.signal ? `signal ${outcome.signal}` : `exit code ${outcome.code}`}) before reporting${tail ? `; its last output:\n${tail}` : ''}`,
       );
     }
-    if (result.memory?.peakRssSource) result.memory.peakRssSource = `${result.memory.peakRssSource} on the board`;
-    result.device = deviceOf(b, instanceName, outcome.seen, {
+    return onBoard(result, b, instanceName, outcome.seen, {
       jobBytesSent: data.stats.bytesSent,
       runtimeBytesSent: runtime?.bytesSent ?? 0,
       runtimeFilesSent: runtime?.filesSent ?? 0,
     });
-    return result;
   };
 
   return {

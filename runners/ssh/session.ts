@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { posix } from 'node:path';
 import type { Target } from '../../harness/config/schema.ts';
 import type { Job } from '../../harness/plan.ts';
-import type { Device } from '../../contract/results.ts';
+import type { Device, JobResult } from '../../contract/results.ts';
 import type { InstanceRef } from '../../harness/runner.ts';
 import { readBoardInfo, type BoardInfo } from './board.ts';
 import { openSsh, type SshConnection, type SshEndpoint } from './connection.ts';
@@ -102,4 +102,17 @@ export function deviceOf(board: Board, instanceName: string | null, seen: { mach
       ...extra,
     },
   };
+}
+
+/** A result measured on a board, with the board's device record and its memory source saying so. */
+export function onBoard(
+  result: JobResult,
+  board: Board,
+  instanceName: string | null,
+  seen: { machine?: string; node?: string } = {},
+  extra: Device['details'] = {},
+): JobResult {
+  if (result.memory?.peakRssSource) result.memory.peakRssSource = `${result.memory.peakRssSource} on the board`;
+  result.device = deviceOf(board, instanceName, seen, extra);
+  return result;
 }

@@ -226,7 +226,7 @@ test("run.json keeps an ssh target's privateKey path (--resume needs it) and sti
 });
 
 test("the board's Node: missing, failing or too old is refused with how to install one", async () => {
-  const { remoteNodeProblem } = await import('../../runners/ssh/runner.ts');
+  const { remoteNodeProblem } = await import('../../runners/ssh/board-runtime.ts');
   assert.equal(remoteNodeProblem({ code: 0, stdout: 'v20.20.2 linux arm64\n', stderr: '' }, 'node', 'pi'), null);
   assert.match(
     remoteNodeProblem({ code: 127, stdout: '', stderr: 'sh: node: not found' }, 'node', 'pi')!,
