@@ -75,7 +75,13 @@ export function createNodeBlockHost(hooks: NodeBlockHooks = {}): BlockWorkerHost
         // The caller's working directory, as `run`'s job processes have: the job's paths (weights, a
         // relative mirror) were planned from it. `source` makes the side's own `#platform` import its
         // TypeScript (a ref:/pkg: side has no dist/, and the current side's dist/ may be stale).
-        execArgv: ['--conditions=source', '--import', tsxLoaderOf(side.root), ...(job.target.type === 'node' ? job.target.execArgv : []), ...(side.execArgv ?? [])],
+        execArgv: [
+          '--conditions=source',
+          '--import',
+          tsxLoaderOf(side.root),
+          ...(job.target.type === 'node' ? job.target.execArgv : []),
+          ...(side.execArgv ?? []),
+        ],
         env: { ...process.env, ORT_DISABLE_TELEMETRY: '1', ...side.env },
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
         serialization: 'advanced',
