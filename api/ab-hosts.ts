@@ -3,6 +3,8 @@ import type { HostFor } from '../harness/ab/comparison.ts';
 import { createChromiumBlockHost } from '../runners/chromium-blocks.ts';
 import { createNodeBlockHost } from '../runners/node-blocks.ts';
 import { allowedCpus } from '../runners/pin-cpu.ts';
+import { createWebDriverBlockHost } from '../runners/webdriver-blocks.ts';
+import { isWebDriverTarget, webDriverEndpointOf } from '../runners/webdriver-endpoints.ts';
 
 /**
  * Hosts for a comparison. `duet` (checked by the caller): Node workers pinned to two allowed CPUs, A
@@ -18,6 +20,8 @@ export function abHostFor(duet: boolean): HostFor {
     if (target.type === 'node') return { host: createNodeBlockHost(duet ? { pinCpu: pin } : {}), duet };
     // A page's renderer is not pinned: Chromium pairs are interleaved, also with --duet.
     if (target.type === 'chromium') return { host: createChromiumBlockHost(target), duet: false };
-    return `A/B comparisons do not run on ${target.type} targets yet (Node and Chromium so far); compare it with \`run\` + \`compare\``;
+    // WebKit, phones, Grid nodes and farms: a WebDriver session per worker, interleaved (nothing to pin there).
+    if (isWebDriverTarget(target)) return { host: createWebDriverBlockHost(webDriverEndpointOf), duet: false };
+    return `A/B comparisons do not run on ${target.type} targets yet (Node, Chromium and WebDriver targets so far); compare it with \`run\` + \`compare\``;
   };
 }

@@ -1,32 +1,22 @@
 /**
  * The Chromium target's A/B block workers: two pages (each in its own browser context) of one
  * browser, each holding one side's job loaded and warmed by the probe page's block session
- * (`__mobilenetBench.openBlocks` / `block` / `finishBlocks`), driven over CDP. The page is this
+ * (`__mobilenetBench.openBlocks` / `block` / `finishBlocks`, runners/page-blocks.ts), driven over CDP. The page is this
  * checkout's build (runners/page), so only sides that run this checkout's sources (`current`,
  * `config:`) can run here; other sides' jobs are refused with that reason. What a page returns is
  * untrusted: timings are parsed with a schema, results checked against the results schema and job id.
  */
-import { z } from 'zod';
 import type { Browser, Page } from 'puppeteer-core';
-import type { BlockTiming, BlockWorker, BlockWorkerHost, SideRuntime } from '../harness/ab/block-worker.ts';
+import type { BlockWorker, BlockWorkerHost, SideRuntime } from '../harness/ab/block-worker.ts';
 import { requireBrowserExecutable } from '../harness/browsers.ts';
 import type { Job } from '../harness/plan.ts';
-import { MAX_BLOCK_INFERENCES } from '../harness/probe/block-session.ts';
-import { withTimeLimit } from '../harness/time-limit.ts';
-import { checkResultValue, firstIssue, quote } from '../contract/ingest.ts';
 import type { JobResult } from '../contract/results.ts';
-import { projectRoot } from '../models/platform/package-json.ts';
 import { applyChromiumEmulation, CHROMIUM_ARGS, type ChromiumTarget } from './browser.ts';
-import { skipIfUnsupported, startPageHost, type PageHost } from './page-host.ts';
+import { openPageBlocks, requireThisCheckout, type PageBlockCall } from './page-blocks.ts';
+import { startPageHost, type PageHost } from './page-host.ts';
 import { makeTempDir, removeTempDir, tieTempDir } from './temp-dir.ts';
-import { realpathSync } from 'node:fs';
 
-const TimingSchema = z.object({ inferences: z.number().int().min(1).max(MAX_BLOCK_INFERENCES), ms: z.number().finite().positive().max(3_600_000) });
-const OpenedSchema = z.union([z.object({ warmup: z.object({ inferences: z.number(), medianMs: z.number() }) }), z.object({ failed: z.unknown() })]);
-
-type Bench = {
-  __mobilenetBench: { openBlocks(j: unknown, a: unknown): Promise<unknown>; block(n: number): Promise<unknown>; finishBlocks(): Promise<unknown> };
-};
+type Bench = { __mobilenetBench: Record<PageBlockCall, (...args: unknown[]) => Promise<unknown>> };
 const START_TIMEOUT_MS = 60_000;
 
 /** Starts Chromium block workers for one chromium target: the browser and the page host start with the first worker. */
@@ -35,7 +25,6 @@ export function createChromiumBlockHost(target: ChromiumTarget): BlockWorkerHost
   let host: PageHost | null = null;
   let userDataDir: string | null = null;
   const pages = new Set<Page>();
-  const here = realpathSync(projectRoot());
 
   const launch = async () => {
     const puppeteer = (await import('puppeteer-core')).default;
@@ -54,11 +43,7 @@ export function createChromiumBlockHost(target: ChromiumTarget): BlockWorkerHost
 
   return {
     async start(job: Job, side: SideRuntime): Promise<BlockWorker> {
-      if (realpathSync(side.root) !== here) {
-        throw new Error(
-          `side ${side.name} (${side.spec}) cannot run on ${target.name}: A/B in Chromium serves this checkout's probe page, so only current and config: sides run there yet`,
-        );
-      }
+      requireThisCheckout(side, target.name, 'Chromium');
       if (!browser) await launch();
       const prepared = await host!.prepareJob(job);
       const context = await browser!.createBrowserContext();
@@ -69,46 +54,26 @@ export function createChromiumBlockHost(target: ChromiumTarget): BlockWorkerHost
         await context.close().catch(() => {});
         prepared.release();
       };
-      const step = <T>(p: Promise<T>, what: string) =>
-        withTimeLimit(p, job.timeoutMs, `side ${side.name}'s page did not answer ${what} within ${Math.round(job.timeoutMs / 1000)} s`);
+      let blocks;
       try {
         await page.goto(host!.pageUrl, { waitUntil: 'load', timeout: START_TIMEOUT_MS });
         // The side's own target settings (a config: side may throttle its page), not the browser's.
         await applyChromiumEmulation(page, job.target as ChromiumTarget);
         await page.waitForFunction('globalThis.__mobilenetBench?.openBlocks !== undefined', { timeout: START_TIMEOUT_MS });
-        const raw = await step(
-          page.evaluate((j, a) => (globalThis as unknown as Bench).__mobilenetBench.openBlocks(j, a), job as never, prepared.assets as never),
-          'loading the job',
+        blocks = await openPageBlocks(
+          (name, args) => page.evaluate((n, a: unknown[]) => (globalThis as unknown as Bench).__mobilenetBench[n](...a), name, args as never),
+          job,
+          side,
+          prepared.assets,
         );
-        const opened = OpenedSchema.safeParse(raw);
-        if (!opened.success) throw new Error(`side ${side.name}'s page sent what cannot be accepted: ${firstIssue(opened.error)}`);
-        if ('failed' in opened.data) {
-          const checked = checkResultValue(opened.data.failed, job.id);
-          const why = checked.ok ? (checked.result.error ?? 'failed') : checked.reason;
-          throw new Error(`side ${side.name} (${side.spec}) cannot run ${job.id}: ${quote(why, 600)}`);
-        }
       } catch (e) {
         await close();
         throw e;
       }
       return {
-        async runBlock(n: number): Promise<BlockTiming> {
-          const raw = await step(
-            page.evaluate((k) => (globalThis as unknown as Bench).__mobilenetBench.block(k), n),
-            `a block of ${n}`,
-          );
-          const t = TimingSchema.safeParse(raw);
-          if (!t.success || t.data.inferences !== n) throw new Error(`side ${side.name}'s page sent a block that cannot be accepted`);
-          return t.data;
-        },
+        runBlock: (n) => blocks.runBlock(n),
         async finish(): Promise<JobResult> {
-          const raw = await step(
-            page.evaluate(() => (globalThis as unknown as Bench).__mobilenetBench.finishBlocks()),
-            'finish',
-          );
-          const checked = checkResultValue(raw, job.id);
-          if (!checked.ok) throw new Error(`side ${side.name}'s page sent what cannot be accepted: ${checked.reason}`);
-          const result = skipIfUnsupported(checked.result);
+          const result = await blocks.finish();
           if (result.effective) result.effective.details = { ...result.effective.details, browserVersion: await browser!.version() };
           return result;
         },
