@@ -4,6 +4,8 @@ import { createPuppeteerBlockHost } from '../runners/puppeteer-blocks.ts';
 import { createNodeBlockHost } from '../runners/node-blocks.ts';
 import { allowedCpus } from '../runners/pin-cpu.ts';
 import { createSshBlockHost } from '../runners/ssh/board-blocks.ts';
+import { createWebDriverBlockHost } from '../runners/webdriver-blocks.ts';
+import { isWebDriverTarget, webDriverEndpointOf } from '../runners/webdriver-endpoints.ts';
 
 /**
  * Hosts for a comparison. `duet` (checked by the caller): Node workers pinned to two allowed CPUs, A
@@ -23,6 +25,8 @@ export function abHostFor(duet: boolean): HostFor {
     if (target.type === 'ssh' && target.browser !== 'chromium') return { host: createSshBlockHost(target), duet: false };
     if (target.type === 'ssh')
       return `A/B comparisons do not run on a board's Chromium yet (Node on the board; Node, Chromium and Firefox here so far); compare it with \`run\` + \`compare\``;
-    return `A/B comparisons do not run on ${target.type} targets yet (Node, Chromium, Firefox and boards over SSH so far); compare it with \`run\` + \`compare\``;
+    // WebKit, phones, Grid nodes and farms: a WebDriver session per worker, interleaved (nothing to pin there).
+    if (isWebDriverTarget(target)) return { host: createWebDriverBlockHost(webDriverEndpointOf), duet: false };
+    return `A/B comparisons do not run on ${(target as { type: string }).type} targets yet; compare it with \`run\` + \`compare\``;
   };
 }

@@ -55,7 +55,8 @@ function judgeInput(o: AbJobOutcome<JobDecision>): AbJobInput {
     dropped: o.dropped,
     last: o.verdict,
     seconds: o.seconds,
-    blockInferences: o.blockInferences,
+    // None where the job was skipped before its blocks were sized (a side's worker could not load it).
+    ...(o.blockInferences > 0 ? { blockInferences: o.blockInferences } : {}),
     stoppedBy: o.stoppedBy,
     status: { A: o.results.A?.status ?? null, B: o.results.B?.status ?? null },
     ...(o.jobB !== o.job ? { idB: o.jobB } : {}),

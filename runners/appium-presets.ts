@@ -88,6 +88,8 @@ export const APPIUM_PRESETS: Record<AppiumPresetName, AppiumPreset> = {
       'appium:executable': findChromedriver() ?? '/usr/bin/chromedriver',
       'appium:autodownloadEnabled': false,
       'appium:disableBuildCheck': true,
+      // Appium ends a session idle for 60 s by default; an A/B worker waits while the other workers start.
+      'appium:newCommandTimeout': 300,
       'goog:chromeOptions': {
         binary: findBrowserExecutable('chromium') ?? '/usr/bin/chromium',
         mobileEmulation: { deviceName: emulatedDevice },

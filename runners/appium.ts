@@ -20,7 +20,7 @@ import { createWebDriverRunner, type WebDriverEndpoint } from './webdriver.ts';
 export type AppiumTarget = Extract<Target, { type: 'appium' }>;
 
 /** The WebDriver endpoint of an appium target (its server started here when it has no url). */
-async function appiumEndpoint(target: AppiumTarget): Promise<WebDriverEndpoint> {
+export async function appiumEndpoint(target: AppiumTarget): Promise<WebDriverEndpoint> {
   const preset = APPIUM_PRESETS[target.preset];
   const url = target.url ? expandEnv(target.url, `target ${target.name}'s url`) : null;
   const caps = expandEnv(target.capabilities, `target ${target.name}'s capabilities`);

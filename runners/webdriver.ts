@@ -12,74 +12,21 @@
 import type { Job } from '../harness/plan.ts';
 import type { Device, JobResult, ThermalReading } from '../contract/results.ts';
 import { literalSecrets, redactDeep, redactText, redactUrl } from '../contract/secrets.ts';
-import { adbReverse } from './adb.ts';
 import { ADB_SHELL_HINT, readAndroidRendererMemory, readDeviceThermal } from './device-readings.ts';
-import type { LocalServer } from './local-server.ts';
-import { killDescendants, waitFor } from './local-server.ts';
-import { failedResult, skipIfUnsupported, startPageHost, type PageHost, type PageHostOptions } from './page-host.ts';
+import { killDescendants } from './local-server.ts';
+import { failedResult, skipIfUnsupported, startPageHost, type PageHost } from './page-host.ts';
 import { descendantsOf, peakRssOf } from './procfs.ts';
 import type { InstanceRef, Runner } from '../harness/runner.ts';
 import { checkResultText } from '../contract/ingest.ts';
-import { openSession, summarizeMessage, WebDriverError, type WebDriverSession } from './webdriver-client.ts';
+import { summarizeMessage, WebDriverError } from './webdriver-client.ts';
+import type { WebDriverEndpoint } from './webdriver-endpoint.ts';
+import { firstString, loadProbePage, openEndpointSession, UDID_KEYS, type EndpointSession } from './webdriver-session.ts';
 
-/** Capabilities for one new session, and what to clean up once it ended (a fresh profile folder). */
-export interface SessionRequest {
-  capabilities: Record<string, unknown>;
-  cleanup?: () => void | Promise<void>;
-}
-
-/** Opens a session; the default is openSession. A pool may wrap it (retries, queueing). */
-export type SessionOpener = (serverUrl: string, capabilities: Record<string, unknown>, timeoutMs: number) => Promise<WebDriverSession>;
-
-/** Everything the runner needs to know about one WebDriver endpoint. */
-export interface WebDriverEndpoint {
-  /** Target name (messages, job ids). */
-  name: string;
-  /** The server's URL, credentials included (they are redacted from everything reported). */
-  serverUrl: string;
-  /** Values that must never be reported (expanded `${env:…}` placeholders). */
-  secrets: string[];
-  /** A server the harness started for this target (stopped on close; its processes give memory). */
-  local: LocalServer | null;
-  /** Capabilities of each new session. */
-  newSession: () => SessionRequest | Promise<SessionRequest>;
-  /** Open sessions through this (default openSession). */
-  open?: SessionOpener;
-  /** Time allowed for a session to open, ms. */
-  sessionTimeoutMs: number;
-  /** A fresh session for every job (fresh browser process: peak RSS is the job's own); else one until it is lost. */
-  sessionPerJob: boolean;
-  /** Longest single wait for the page, ms (kept well under a farm's 90 s idle limit). */
-  pollSliceMs: number;
-  /** A stand-in for the device (an emulated phone, a desktop engine), not the device itself. */
-  emulated: boolean;
-  /** What the stand-in emulates (the mobileEmulation device name). */
-  emulatedDevice?: string;
-  /** CDP CPU throttling set through `POST /session/:id/goog/cdp/execute` (Chrome-based sessions). */
-  cpuThrottlingRate?: number;
-  /** The device's thermal readings: 'device' (Android/iOS through Appium), 'emulated' (says why none), or none at all. */
-  thermal: 'device' | 'emulated' | 'none';
-  /** Android `mobile: shell` allowed (thermal, renderer PSS). */
-  adbShell: boolean;
-  /** Where the page server listens and how the device reaches it. */
-  page: PageHostOptions & { adbReverse?: boolean };
-  /** Among the local server's descendant processes, the page's (peak RSS from /proc), and how to name it. */
-  localPageProcess?: { match: RegExp; label: string };
-  /** Appended when a session cannot be opened: what to install, connect or change. */
-  sessionHint?: (message: string) => string | null;
-  /** Called after close (e.g. stop a private Xvfb). */
-  onClose?: () => Promise<void> | void;
-}
+export type { SessionOpener, SessionRequest, WebDriverEndpoint } from './webdriver-endpoint.ts';
 
 /** Capability keys that name the device a session runs on (W3C, Appium, vendor spellings). */
 const MODEL_KEYS = ['appium:deviceModel', 'deviceModel', 'appium:deviceName', 'deviceName'];
 const OS_VERSION_KEYS = ['appium:platformVersion', 'platformVersion'];
-const UDID_KEYS = ['appium:udid', 'udid', 'appium:deviceUDID', 'deviceUDID'];
-
-function firstString(caps: Record<string, unknown>, keys: string[]): string | null {
-  for (const k of keys) if (typeof caps[k] === 'string' && caps[k]) return caps[k] as string;
-  return null;
-}
 
 /** Resolves within `ms` to what the page left in `__mobilenetBench.result` (JSON), or null. */
 const POLL_SCRIPT = `const ms = arguments[0], done = arguments[arguments.length - 1];
@@ -92,11 +39,8 @@ const end = Date.now() + ms;
   setTimeout(check, 100);
 })();`;
 
-interface OpenSession {
-  session: WebDriverSession;
-  cleanup?: () => void | Promise<void>;
+interface OpenSession extends EndpointSession {
   jobs: number;
-  createMs: number;
   /** What deleting the previous session took, ms. */
   previousDeleteMs: number | null;
 }
@@ -106,7 +50,6 @@ interface OpenSession {
  * lazily: the first job (or thermal reading) opens one.
  */
 export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instance: InstanceRef): Promise<Runner> {
-  const open = endpoint.open ?? openSession;
   const serverUrlShown = redactUrl(endpoint.serverUrl);
   // What must never be reported: values from the environment, the URL's password, and the literal
   // values of secret-looking capability keys (added as each session is asked for).
@@ -152,39 +95,23 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
   };
 
   const startSession = async (): Promise<OpenSession> => {
-    const req = await endpoint.newSession();
-    requested = req.capabilities;
-    for (const s of literalSecrets(req.capabilities)) secrets.add(s);
-    const t = Date.now();
-    let session: WebDriverSession;
+    let opened: EndpointSession;
     try {
-      session = await open(endpoint.serverUrl, req.capabilities, endpoint.sessionTimeoutMs);
+      opened = await openEndpointSession(endpoint, {
+        secrets,
+        pagePort: host.server.url ? Number(new URL(host.server.url).port) : 0,
+        onRequest: (caps) => {
+          requested = caps;
+        },
+        tidy,
+      });
     } catch (e) {
-      await tidy(req.cleanup);
       openFailed = true;
-      const msg = summarize((e as Error).message);
-      // Nothing answered: the fix is the address, not the capabilities.
-      const unreachable = e instanceof WebDriverError && e.status === null;
-      const hint = unreachable
-        ? "nothing answered there: start the server, or correct the target's url (a tunnel or VPN to it may be down)"
-        : endpoint.sessionHint?.(msg);
-      const dead = endpoint.local && !endpoint.local.alive() ? ` (the local server exited: ${redact(endpoint.local.logTail())})` : '';
-      throw new Error(`could not open a WebDriver session on ${serverUrlShown}: ${msg.replace(/[.\s]+$/, '')}${dead}${hint ? `. Fix: ${hint}` : ''}`);
+      throw e;
     }
     openFailed = false;
-    const s: OpenSession = { session, cleanup: req.cleanup, jobs: 0, createMs: Date.now() - t, previousDeleteMs: lastDeleteMs };
+    const s: OpenSession = { ...opened, jobs: 0, previousDeleteMs: lastDeleteMs };
     lastDeleteMs = null;
-    // Script waits are sliced by the runner, so a server's own script timeout only needs to exceed one slice.
-    await session.command('POST', '/timeouts', { script: endpoint.pollSliceMs + 30_000, pageLoad: 120_000 }).catch(() => {});
-    if (endpoint.page.adbReverse && String(session.capabilities.platformName ?? '').toLowerCase() === 'android') {
-      try {
-        await adbReverse(firstString(session.capabilities, UDID_KEYS), host.server.url ? Number(new URL(host.server.url).port) : 0);
-      } catch (e) {
-        await session.delete();
-        await tidy(req.cleanup);
-        throw e;
-      }
-    }
     return s;
   };
 
@@ -274,15 +201,7 @@ export async function createWebDriverRunner(endpoint: WebDriverEndpoint, instanc
       s.jobs++;
       const session = s.session;
       // A fresh document per job (the query keeps a browser from reusing the last one).
-      await session.command('POST', '/url', { url: `${host.pageUrl}?job=${encodeURIComponent(job.id)}&t=${started}` }, 120_000);
-      await waitFor(
-        async () => Boolean(await session.execute('return typeof globalThis.__mobilenetBench === "object"')),
-        60_000,
-        'the probe page did not load within 60 s',
-      );
-      if (endpoint.cpuThrottlingRate !== undefined && endpoint.cpuThrottlingRate !== 1) {
-        await session.command('POST', '/goog/cdp/execute', { cmd: 'Emulation.setCPUThrottlingRate', params: { rate: endpoint.cpuThrottlingRate } });
-      }
+      await loadProbePage(session, endpoint, `${host.pageUrl}?job=${encodeURIComponent(job.id)}&t=${started}`);
       // The page needs the target's name only: its url and capabilities (credentials) stay here.
       const pageJob = { ...job, target: { name: job.target.name, type: job.target.type } };
       await session.execute('globalThis.__mobilenetBench.start(arguments[0], arguments[1])', [pageJob, prepared.assets]);

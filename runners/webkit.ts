@@ -83,7 +83,7 @@ async function startXvfb(): Promise<{ display: string; proc: ChildProcess; stop(
 }
 
 /** The WebDriver endpoint of a webkit target: WebKitWebDriver (and Xvfb) started here. */
-async function webkitEndpoint(target: WebkitTarget): Promise<WebDriverEndpoint> {
+export async function webkitEndpoint(target: WebkitTarget): Promise<WebDriverEndpoint> {
   const driverPath = requireBrowserExecutable('webkit', target.driverPath);
   const browserPath = target.browserPath ?? MINIBROWSER_PATHS.find((p) => existsSync(p));
   if (!browserPath || !existsSync(browserPath)) {
@@ -118,6 +118,7 @@ async function webkitEndpoint(target: WebkitTarget): Promise<WebDriverEndpoint> 
     newSession: () => ({ capabilities: { browserName: 'MiniBrowser', 'webkitgtk:browserOptions': { binary: browserPath, args: ['--automation'] } } }),
     sessionTimeoutMs: 60_000,
     sessionPerJob: true,
+    oneSessionAtATime: true,
     pollSliceMs: 20_000,
     emulated: false,
     thermal: 'none',

@@ -1,0 +1,41 @@
+/** What the A/B tests of WebDriver targets share: the verdicts of one comparison, with both sides' results checked. */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** One job's line of verdicts.json (the fields the tests read). */
+export interface JobVerdict {
+  id: string;
+  verdict: string;
+  ratio: number;
+  interval: [number, number];
+  pairsUsed: number;
+  seconds: number;
+}
+
+/**
+ * The verdicts of the comparison written to `out`, by job id: every job was compared (none
+ * skipped), and each side's result of each job is ok with the page's memory and accuracy.
+ */
+export function verdictsOf(out: string, ids: string[]): Map<string, JobVerdict> {
+  const v = JSON.parse(readFileSync(join(out, 'verdicts.json'), 'utf8')) as { jobs: Array<JobVerdict & { skipped?: string }> };
+  const all = JSON.stringify(v.jobs);
+  assert.deepEqual(v.jobs.map((j) => j.id).sort(), [...ids].sort());
+  for (const j of v.jobs) assert.equal(j.skipped, undefined, `${j.id}: ${j.skipped}`);
+  for (const side of ['A', 'B']) {
+    const results = readFileSync(join(out, `results-${side}.jsonl`), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    assert.equal(results.length, ids.length, `side ${side}: a result per job (${all})`);
+    for (const r of results) {
+      assert.equal(r.status, 'ok', `side ${side}, ${r.id}: ${r.error}`);
+      assert.ok(r.memory && r.accuracy, `side ${side}, ${r.id}: memory and accuracy measured`);
+      assert.equal(r.accuracy.agreementTop1, 1, `side ${side}, ${r.id}: agrees with the reference`);
+    }
+  }
+  return new Map(v.jobs.map((j) => [j.id, j]));
+}
+
+/** The verdicts an A/A control may give. */
+export const NO_CHANGE = ['no change', 'inconclusive'];
