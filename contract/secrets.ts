@@ -296,8 +296,12 @@ function redactFragments(text: string, grams: ReadonlySet<string>): string {
 const URL_USER_INFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/@:"'<>]+)(:[^\s/"'<>]*)?@/gi;
 /** Schemes whose `user@` is the login name, never a credential (ssh://pi@board): kept when no password follows. */
 const LOGIN_SCHEMES = /^(ssh|sftp):\/\/$/i;
-/** `user:password@host` without (or with a mistyped) scheme: `htps//u:p@h`, `u:p@h`. */
-const BARE_USER_INFO = /(^|[\s"'(=,;[{</])([^\s/@:"'()<>[\]{},;=]+):([^\s/@"'<>]+)@(?=[A-Za-z0-9[])/g;
+/**
+ * `user:password@host` without (or with a mistyped) scheme: `htps//u:p@h`, `u:p@h`. An A/B side's
+ * `pkg:name@version` has that shape and is no credential (it is the side's provenance): `pkg` is
+ * never taken for a user name.
+ */
+const BARE_USER_INFO = /(^|[\s"'(=,;[{</])(?!pkg:)([^\s/@:"'()<>[\]{},;=]+):([^\s/@"'<>]+)@(?=[A-Za-z0-9[])/g;
 /** `"key": "value"` / `'key': 'value'` (JSON, Python reprs of echoed capabilities). */
 const QUOTED_PAIR = /(["'])([^"'\s]{1,100})\1(\s*:\s*)(["'])((?:\\.|(?!\4)[^\\])*)\4/g;
 /** `key=value` (query strings, Java map reprs, command-line flags). */

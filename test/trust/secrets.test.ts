@@ -339,4 +339,7 @@ test('URL user info: a password or a token in the user slot is redacted; an ssh 
   assert.equal(redactText('GET https://ghp_token123@example.test/x'), 'GET https://***@example.test/x');
   assert.equal(redactUrl('ssh://root@board.local:22'), 'ssh://root@board.local:22');
   assert.equal(redactUrl('https://user:key@hub.example.test/wd/hub'), 'https://***@hub.example.test/wd/hub');
+  // Bare user info is redacted; an A/B side's package spec has its shape and is kept.
+  assert.equal(redactText('login admin:hunter22@10.0.0.1 refused'), 'login ***@10.0.0.1 refused');
+  assert.equal(redactText('"spec": "pkg:onnxruntime-web@1.29.0,onnxruntime-node@1.30.0"'), '"spec": "pkg:onnxruntime-web@1.29.0,onnxruntime-node@1.30.0"');
 });
