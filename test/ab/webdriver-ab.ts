@@ -11,6 +11,9 @@ export interface JobVerdict {
   interval: [number, number];
   pairsUsed: number;
   seconds: number;
+  /** Each side's ms per inference over its blocks. */
+  aMsPerInference: number;
+  bMsPerInference: number;
 }
 
 /**
