@@ -297,19 +297,22 @@ export async function compareJob<V>(
  * of several (three one-inference rounds, then two rounds of full blocks): with one round each, a
  * single pause on a loaded machine made one inference look 100 ms long, and the whole job then ran
  * blocks of one 4 ms inference (intervals of ±50 % after 400 pairs). In each round the slower side
- * counts. An inference over 250 ms is a block of one whatever the estimate: no more rounds are spent.
+ * counts. When two rounds agree that an inference takes over 250 ms, a block is one inference
+ * whatever the estimate, and no more rounds are spent (a board's 3 s inferences).
  */
 async function calibrate(p: WorkerPair): Promise<{ n: number; pairMs: number }> {
   let msPerInference = Number.POSITIVE_INFINITY;
   let wallPerInference = Number.POSITIVE_INFINITY;
+  let rounds = 0;
   const round = async (n: number) => {
     const t0 = performance.now();
     const a = await p.A.runBlock(n);
     const b = await p.B.runBlock(n);
     wallPerInference = Math.min(wallPerInference, (performance.now() - t0) / n);
     msPerInference = Math.min(msPerInference, Math.max(a.ms, b.ms) / n);
+    rounds++;
   };
-  const settled = () => msPerInference > 2.5 * BLOCK_TARGET_MS;
+  const settled = () => rounds >= 2 && msPerInference > 2.5 * BLOCK_TARGET_MS;
   for (let i = 0; i < 3 && !settled(); i++) await round(1);
   const first = blockSizeFor(msPerInference, BLOCK_TARGET_MS);
   for (let i = 0; i < 2 && !settled(); i++) await round(first);
