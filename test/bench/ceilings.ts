@@ -5,14 +5,12 @@
  * measures in Node (harness/probe/ceilings). Prints the load average beside every figure.
  * Without gcc the C part is skipped, saying so.
  */
-import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import type { Ceiling } from '../../contract/ceilings.ts';
 import { checkAgainstNominal, type ComputeCeilingKey } from '../../contract/roofline.ts';
 import { DEFAULT_CEILINGS_REQUEST, measureCeilings } from '../../harness/probe/ceilings/measure-ceilings.ts';
 import { nodeCeilingsPlatform, nominalPeakHere } from '../../harness/probe/ceilings/node-platform.ts';
-import { tempDir } from '../helpers/temp-dirs.ts';
+import { cKernelUnavailable, runCKernel } from '../helpers/c-kernel.ts';
 
 process.env.ORT_DISABLE_TELEMETRY = '1';
 const load = () =>
@@ -33,18 +31,7 @@ if (peak) {
   for (const a of peak.assumptions) console.log(`  assumed: ${a}`);
 }
 
-/** The C micro-kernel's figures, or why there are none. */
-function cKernel(): Record<string, number> | string {
-  try {
-    execFileSync('gcc', ['--version'], { stdio: 'ignore' });
-  } catch {
-    return 'no gcc on this machine';
-  }
-  const exe = join(tempDir('mnb-ceilings-c-'), 'ceilings');
-  execFileSync('gcc', ['-O2', '-march=native', '-pthread', '-o', exe, join(import.meta.dirname, 'c', 'ceilings.c')]);
-  return JSON.parse(execFileSync(exe, { encoding: 'utf8' }));
-}
-const c = cKernel();
+const c = cKernelUnavailable() ?? runCKernel();
 if (typeof c === 'string') console.log(`C micro-kernel: skipped (${c})`);
 else {
   console.log(`C micro-kernel (gcc -O2 -march=native, ${c.lanes}-lane FMA), load ${load()}:`);
