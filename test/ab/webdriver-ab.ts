@@ -40,5 +40,3 @@ export function verdictsOf(out: string, ids: string[]): Map<string, JobVerdict> 
   return new Map(v.jobs.map((j) => [j.id, j]));
 }
 
-/** The verdicts an A/A control may give. */
-export const NO_CHANGE = ['no change', 'inconclusive'];
