@@ -39,4 +39,3 @@ export function verdictsOf(out: string, ids: string[]): Map<string, JobVerdict> 
   }
   return new Map(v.jobs.map((j) => [j.id, j]));
 }
-
