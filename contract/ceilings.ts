@@ -56,6 +56,8 @@ export const NominalPeakSchema = z.object({
   ghz: nonNegative.nullable(),
   /** Where the frequency came from: `/proc/cpuinfo cpu MHz`, the model name's GHz, cpufreq's max. */
   frequencySource: z.string(),
+  /** The frequency is the highest the CPU may run at (cpufreq's maximum), not a base clock it may boost above. */
+  clockIsMaximum: z.boolean().optional(),
   /** The instruction-set flags it went by. */
   flags: z.array(z.string()),
   /** Assumptions, in words. */

@@ -143,6 +143,15 @@ const KERNEL_LANES: Record<ComputeCeilingKey, number | null> = { jsScalar: 1, wa
 export const WILDLY_BELOW = 0.1;
 
 /**
+ * How far above the nominal peak a ceiling may measure when the frequency read is a base or TSC
+ * clock (/proc/cpuinfo's cpu MHz under a hypervisor, a model name's GHz): the CPU boosts above it,
+ * server parts to 1.4–1.6× their base (EPYC 9654: 2.4 → 3.7 GHz). Measured here: an idle 2-vCPU EPYC
+ * VM ran the JavaScript and WebAssembly SIMD kernels at 1.11× and 1.14× the peak at its cpu MHz. A
+ * wrong lane or unit count is 2× or more, and is still caught. cpufreq's maximum is the boost clock.
+ */
+export const BOOST_HEADROOM = 1.6;
+
+/**
  * A measured compute ceiling against the CPU's nominal peak, scaled to what the kernel can use:
  * its lanes (JavaScript 1, WebAssembly SIMD 4, native all) and its threads (single-threaded
  * kernels: one core's share; the threaded one: `threads` cores, at most all). `above`: more than the nominal peak (the frequency read is not the
@@ -161,11 +170,18 @@ export function checkAgainstNominal(
   const nominal = (peak.gmacPerSecond / peak.cores) * cores * (Math.min(lanes, peak.lanes) / peak.lanes);
   const ratio = measuredGmacPerSecond / nominal;
   const scope = `${cores} core${cores > 1 ? 's' : ''} × ${Math.min(lanes, peak.lanes)} lane${lanes > 1 ? 's' : ''} at ${peak.ghz} GHz (${peak.frequencySource})`;
-  if (ratio > 1)
+  const headroom = peak.clockIsMaximum ? 1 : BOOST_HEADROOM;
+  if (ratio > headroom)
     return {
       verdict: 'above',
       nominal,
-      why: `measured ${ratio.toFixed(2)}× the nominal ${nominal.toFixed(1)} GMAC/s of ${scope}: the clock ran above the frequency read, or the assumptions are wrong`,
+      why: `measured ${ratio.toFixed(2)}× the nominal ${nominal.toFixed(1)} GMAC/s of ${scope}${headroom > 1 ? `, beyond any boost (×${headroom})` : ''}: the assumptions (lanes, FMA units, cores) or the frequency are wrong`,
+    };
+  if (ratio > 1)
+    return {
+      verdict: 'ok',
+      nominal,
+      why: `${(100 * ratio).toFixed(0)} % of the nominal ${nominal.toFixed(1)} GMAC/s of ${scope}: the CPU ran above the clock read (boost)`,
     };
   if (ratio < WILDLY_BELOW)
     return { verdict: 'far-below', nominal, why: `measured ${(100 * ratio).toFixed(1)} % of the nominal ${nominal.toFixed(1)} GMAC/s of ${scope}` };

@@ -44,6 +44,7 @@ export function nominalPeakFromCpuinfo(text: string, cpufreqMaxKHz: number | nul
   const modelGhz = /([\d.]+)\s*GHz/i.exec(cpuModel);
   let ghz: number | null = null;
   let frequencySource = 'none: no cpu MHz line, no GHz in the model name, no cpufreq maximum';
+  let clockIsMaximum = false;
   if (mhz > 0) {
     ghz = mhz / 1000;
     frequencySource = '/proc/cpuinfo cpu MHz (under a hypervisor often the base or TSC clock, not the boost clock)';
@@ -53,6 +54,7 @@ export function nominalPeakFromCpuinfo(text: string, cpufreqMaxKHz: number | nul
   } else if (cpufreqMaxKHz && cpufreqMaxKHz > 0) {
     ghz = cpufreqMaxKHz / 1e6;
     frequencySource = 'cpufreq cpuinfo_max_freq (the highest clock the governor may set)';
+    clockIsMaximum = true;
   }
   const cores = processors || 1;
   const assumptions = [`${cores} logical CPUs from /proc/cpuinfo, each counted as a core`];
@@ -69,6 +71,7 @@ export function nominalPeakFromCpuinfo(text: string, cpufreqMaxKHz: number | nul
     lanes: fma?.lanes ?? null,
     ghz,
     frequencySource,
+    ...(clockIsMaximum ? { clockIsMaximum } : {}),
     flags: fma?.by ?? [],
     assumptions,
     ...(unavailable ? { unavailable } : {}),
