@@ -1,9 +1,9 @@
 /**
  * The probe page's A/B block session (`__mobilenetBench.openBlocks` / `block` / `finishBlocks`,
  * harness/probe/page/main.ts) driven from Node, whatever carries the calls: CDP for Chromium pages
- * (runners/chromium-blocks.ts), WebDriver scripts for every WebDriver target
- * (runners/webdriver-blocks.ts). What a page returns is untrusted: timings are parsed with a
- * schema, results checked against the results schema and the job id.
+ * (runners/puppeteer-blocks.ts), WebDriver scripts for every WebDriver target
+ * (runners/webdriver-blocks.ts), and each side's page host. What a page returns is untrusted:
+ * timings are parsed with a schema, results checked against the results schema and the job id.
  */
 import { realpathSync } from 'node:fs';
 import { z } from 'zod';
@@ -15,7 +15,7 @@ import { withTimeLimit } from '../harness/time-limit.ts';
 import { checkResultValue, firstIssue, quote } from '../contract/ingest.ts';
 import type { JobResult } from '../contract/results.ts';
 import { projectRoot } from '../models/platform/package-json.ts';
-import { skipIfUnsupported } from './page-host.ts';
+import { skipIfUnsupported, startPageHost, type PageHost, type PageHostOptions } from './page-host.ts';
 
 const TimingSchema = z.object({ inferences: z.number().int().min(1).max(MAX_BLOCK_INFERENCES), ms: z.number().finite().positive().max(3_600_000) });
 const OpenedSchema = z.union([z.object({ warmup: z.object({ inferences: z.number(), medianMs: z.number() }) }), z.object({ failed: z.unknown() })]);
@@ -33,15 +33,42 @@ export interface PageBlocks {
 }
 
 /**
- * Refuse a side whose code is not this checkout's: a browser target serves this checkout's probe
- * page, so a `ref:`, `dir:` or `pkg:` side would not be measured at all.
+ * Each side's page host, started with its first worker: the probe page built from the side's tree
+ * with the runtimes' files that tree resolves, on a port of its own (so an origin of its own), so a
+ * `ref:`, `dir:` or `pkg:` side measures its own code and package versions. A page at one fixed
+ * address (a configured port, a farm's tunnel) can serve one tree only: there, sides other than
+ * this checkout are refused before any block.
  */
-export function requireThisCheckout(side: SideRuntime, targetName: string, where: string): void {
-  if (realpathSync(side.root) !== realpathSync(projectRoot())) {
-    throw new Error(
-      `side ${side.name} (${side.spec}) cannot run on ${targetName}: A/B in ${where} serves this checkout's probe page, so only current and config: sides run there yet`,
-    );
-  }
+export function sidePageHosts() {
+  const hosts = new Map<string, Promise<PageHost>>();
+  return {
+    of(side: SideRuntime, where: string, options: PageHostOptions = {}): Promise<PageHost> {
+      const fixed = Boolean(options.port) || options.publicUrl !== undefined;
+      const thisCheckout = realpathSync(side.root) === realpathSync(projectRoot());
+      if (fixed && !thisCheckout)
+        return Promise.reject(
+          new Error(
+            `side ${side.name} (${side.spec}) cannot run on ${where}: its page is served at one fixed address (page.port or page.publicUrl), which can serve this checkout's page only; only current and config: sides run there`,
+          ),
+        );
+      // Sides of one tree share a fixed address; elsewhere each side gets its own origin.
+      const key = JSON.stringify([fixed ? '' : side.name, options]);
+      let host = hosts.get(key);
+      if (!host) {
+        host = startPageHost({ ...options, root: side.root }).catch((e: Error) => {
+          hosts.delete(key);
+          throw new Error(`side ${side.name} (${side.spec}): its probe page cannot be built or served from ${side.root}: ${e.message}`);
+        });
+        hosts.set(key, host);
+      }
+      return host;
+    },
+    async close(): Promise<void> {
+      const started = [...hosts.values()];
+      hosts.clear();
+      await Promise.all(started.map((h) => h.then((x) => x.close()).catch(() => {})));
+    },
+  };
 }
 
 /** Open `job` in the page (load and warm-up) through `call`; each call gets the job's time limit. */

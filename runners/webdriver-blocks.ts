@@ -6,17 +6,19 @@
  * `pollSliceMs` (farms end a session idle for 90 s). Endpoints are the WebDriver runner's, built
  * from each side's own target (a `config:` side's capabilities and CPU throttling reach its sessions
  * only), and shared by the workers of that target; an endpoint that serves one session at a time
- * (WebKitWebDriver) gets a second one started beside it. The page is this checkout's build, so
- * only `current` and `config:` sides run here.
+ * (WebKitWebDriver) gets a second one started beside it. Each side's page is built from its own tree
+ * (runners/page-blocks.ts `sidePageHosts`), so `ref:`, `dir:` and `pkg:` sides run here too, except
+ * where the endpoint's page has one fixed address.
  */
+import { basename } from 'node:path';
 import type { BlockWorker, BlockWorkerHost, SideRuntime } from '../harness/ab/block-worker.ts';
 import type { Target } from '../harness/config/schema.ts';
 import type { Job } from '../harness/plan.ts';
 import { quote } from '../contract/ingest.ts';
 import { literalSecrets, redactText } from '../contract/secrets.ts';
 import { killDescendants } from './local-server.ts';
-import { openPageBlocks, requireThisCheckout, type PageBlockCall, type PageCaller } from './page-blocks.ts';
-import { startPageHost, type PageHost } from './page-host.ts';
+import { openPageBlocks, sidePageHosts, type PageBlockCall, type PageCaller } from './page-blocks.ts';
+import type { PageHost } from './page-host.ts';
 import { summarizeMessage, WebDriverError, type WebDriverSession } from './webdriver-client.ts';
 import type { WebDriverEndpoint } from './webdriver-endpoint.ts';
 import { loadProbePage, openEndpointSession, type EndpointSession } from './webdriver-session.ts';
@@ -64,15 +66,13 @@ interface EndpointSlot {
   key: string;
   endpoint: WebDriverEndpoint;
   secrets: Set<string>;
-  pages: PageHost;
   workers: number;
 }
 
 /** Block workers on WebDriver targets; `endpointOf` builds a target's endpoint (the WebDriver runner's). */
 export function createWebDriverBlockHost(endpointOf: (target: Target) => Promise<WebDriverEndpoint>): BlockWorkerHost {
   const slots: EndpointSlot[] = [];
-  /** Page hosts by their options: endpoints with one page port share its server. */
-  const pageHosts = new Map<string, Promise<PageHost>>();
+  const pageHosts = sidePageHosts();
   /** Clean-ups that failed (a browser still writing its profile) are retried at close. */
   const leftovers: Array<() => void | Promise<void>> = [];
   const tidy = async (cleanup?: () => void | Promise<void>) => {
@@ -92,34 +92,22 @@ export function createWebDriverBlockHost(endpointOf: (target: Target) => Promise
       return free;
     }
     const endpoint = await endpointOf(target);
-    const pageKey = JSON.stringify(endpoint.page);
-    let pages = pageHosts.get(pageKey);
-    if (!pages) {
-      pages = startPageHost(endpoint.page);
-      pageHosts.set(pageKey, pages);
-      pages.catch(() => pageHosts.delete(pageKey));
-    }
-    try {
-      const slot: EndpointSlot = {
-        key,
-        endpoint,
-        secrets: new Set([...endpoint.secrets, ...literalSecrets(endpoint.serverUrl)]),
-        pages: await pages,
-        workers: 1,
-      };
-      slots.push(slot);
-      return slot;
-    } catch (e) {
-      await closeEndpoint(endpoint);
-      throw e;
-    }
+    const slot: EndpointSlot = { key, endpoint, secrets: new Set([...endpoint.secrets, ...literalSecrets(endpoint.serverUrl)]), workers: 1 };
+    slots.push(slot);
+    return slot;
   };
 
   return {
     async start(job: Job, side: SideRuntime): Promise<BlockWorker> {
-      requireThisCheckout(side, job.target.name, `a ${job.target.type} target`);
       const slot = await acquire(job.target);
-      const { endpoint, pages, secrets } = slot;
+      const { endpoint, secrets } = slot;
+      let pages: PageHost;
+      try {
+        pages = await pageHosts.of(side, job.target.name, endpoint.page);
+      } catch (e) {
+        slot.workers--;
+        throw e;
+      }
       let opened: EndpointSession | null = null;
       let prepared: Awaited<ReturnType<PageHost['prepareJob']>> | null = null;
       let closed = false;
@@ -166,6 +154,8 @@ export function createWebDriverBlockHost(endpointOf: (target: Target) => Promise
             result.effective.details = {
               ...result.effective.details,
               browserVersion: `${String(caps.browserName)}/${String(caps.browserVersion ?? caps.version)}`,
+              pageBuild: basename(pages.pageDir),
+              pageRoot: side.root,
             };
           }
           return result;
@@ -175,8 +165,7 @@ export function createWebDriverBlockHost(endpointOf: (target: Target) => Promise
     },
     async close() {
       for (const slot of slots.splice(0)) await closeEndpoint(slot.endpoint);
-      for (const pages of [...pageHosts.values()]) await (await pages.catch(() => null))?.close();
-      pageHosts.clear();
+      await pageHosts.close();
       for (const cleanup of leftovers.splice(0)) await tidy(cleanup);
     },
   };

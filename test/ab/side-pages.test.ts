@@ -1,39 +1,28 @@
 /**
- * A `dir:` side in Chromium is served its OWN probe page: a `git worktree` of HEAD (node_modules
- * linked, as docs/ab.md's dir: expects) whose package.json version is changed, so that the page
- * built from that tree reports another version than this checkout's. Both sides run in one
+ * A `dir:` side in Chromium is served its OWN probe page: a worktree of HEAD whose package.json
+ * version is changed (test/helpers/worktree.ts), so that the page built from that tree reports
+ * another version than this checkout's. Both sides run in one
  * browser, each from its own page host; the results say which build and tree served each side.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { findBrowserExecutable } from '../../harness/browsers.ts';
 import { projectRoot } from '../../models/platform/package-json.ts';
 import { runCliAsync, STACK } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/temp-dirs.ts';
+import { versionedWorktree } from '../helpers/worktree.ts';
 
 const ROOT = projectRoot();
 const skip = findBrowserExecutable('chromium') ? false : "no Chromium found (CHROME_PATH or /usr/bin/chromium): install Debian's chromium (.ci/run does)";
-const git = (args: string[]) => execFileSync('git', ['-C', ROOT, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 test("a dir: side runs in Chromium from its own page, built from that side's tree", { skip, timeout: 180_000 }, async (t) => {
-  try {
-    git(['rev-parse', 'HEAD']);
-  } catch {
-    t.skip('not a git checkout: no worktree to make a dir: side from');
-    return;
-  }
   const dir = tempDir('ab-side-page-');
-  const side = join(dir, 'side');
-  git(['worktree', 'add', '--detach', side, 'HEAD']);
-  t.after(() => git(['worktree', 'remove', '--force', side]));
-  symlinkSync(realpathSync(join(ROOT, 'node_modules')), join(side, 'node_modules'), 'dir');
-  const pkg = JSON.parse(readFileSync(join(side, 'package.json'), 'utf8'));
-  const ours = pkg.version;
-  const theirs = `${ours}-side-b`;
-  writeFileSync(join(side, 'package.json'), JSON.stringify({ ...pkg, version: theirs }, null, 2));
+  const worktree = versionedWorktree(join(dir, 'side'), t);
+  if (!worktree) return;
+  const side = worktree.root;
+  const [ours, theirs] = [worktree.ourVersion, worktree.version];
 
   const out = join(dir, 'out');
   const args = ['--target', 'chromium', '--impl', 'reference', '--alpha', '0.25', '--resolution', '128', '--precision', 'float32', '--quick'];

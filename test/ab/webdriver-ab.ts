@@ -25,11 +25,8 @@ export function verdictsOf(out: string, ids: string[]): Map<string, JobVerdict> 
   const all = JSON.stringify(v.jobs);
   assert.deepEqual(v.jobs.map((j) => j.id).sort(), [...ids].sort());
   for (const j of v.jobs) assert.equal(j.skipped, undefined, `${j.id}: ${j.skipped}`);
-  for (const side of ['A', 'B']) {
-    const results = readFileSync(join(out, `results-${side}.jsonl`), 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l));
+  for (const side of ['A', 'B'] as const) {
+    const results = sideResults(out, side);
     assert.equal(results.length, ids.length, `side ${side}: a result per job (${all})`);
     for (const r of results) {
       assert.equal(r.status, 'ok', `side ${side}, ${r.id}: ${r.error}`);
@@ -38,4 +35,13 @@ export function verdictsOf(out: string, ids: string[]): Map<string, JobVerdict> 
     }
   }
   return new Map(v.jobs.map((j) => [j.id, j]));
+}
+
+/** Side A's or B's results of the comparison written to `out` (results-A.jsonl, results-B.jsonl). */
+// biome-ignore lint/suspicious/noExplicitAny: the tests read a few fields of results they check themselves.
+export function sideResults(out: string, side: 'A' | 'B'): any[] {
+  return readFileSync(join(out, `results-${side}.jsonl`), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
