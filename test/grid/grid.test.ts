@@ -7,6 +7,8 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import { realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { resolveConfig, type UserConfig } from '../../harness/config/schema.ts';
 import type { JobResult } from '../../contract/results.ts';
@@ -16,6 +18,9 @@ import { runnerFor } from '../../runners/index.ts';
 import { QUICK_ACCURACY_SAMPLES, QUICK_SAMPLING } from '../../cli/options.ts';
 import { gridBenchConfig, gridUnavailable, hubStatus, isOurs, startGrid, stopProcesses, type GridStandin } from '../standins/grid.ts';
 import { tempDir, tempRunDir } from '../helpers/temp-dirs.ts';
+import { runCliAsync, STACK } from '../helpers/cli.ts';
+import { versionedWorktree } from '../helpers/worktree.ts';
+import { sideResults, verdictsOf } from '../ab/webdriver-ab.ts';
 
 const skip = gridUnavailable() ?? false;
 // What `run --quick` uses: the issue's acceptance run.
@@ -114,6 +119,66 @@ test("`run --quick` on the Grid stand-in's config (a pooled desktop target and a
     ],
   );
   assert.ok(info.instances!.every((i) => i.busyMs > 0 && (i.sessions?.length ?? 0) >= 1));
+});
+
+/** `ab` on the Grid: a config with the pooled desktop target only, written for the CLI. */
+function gridAbConfig(dir: string): { file: string; desktop: Record<string, unknown> } {
+  const base = gridBenchConfig(grid!, { desktopInstances: 1 }) as { targets: Array<Record<string, unknown>> };
+  const desktop = base.targets.find((t) => t.name === 'grid-desktop')!;
+  const file = join(dir, 'grid.json');
+  writeFileSync(file, JSON.stringify({ ...base, targets: [desktop] }));
+  return { file, desktop };
+}
+const AB_MATRIX = ['--impl', 'ort-web:wasm@1', '--alpha', '0.25', '--resolution', '128', '--precision', 'float32', '--quick'];
+// One batch of one worker pair, for CI's time: no interval, so the difference is read off each side's ms per inference.
+const AB_CAPS = ['--worker-pairs', '1', '--max-pairs', '4', '--max-seconds', '5'];
+const AB_JOB = 'grid-desktop/ort-web-wasm-t1/0.25_128';
+
+test('Grid A/B: side B throttled x4 through the hub (A unthrottled) measures slower, each side a session on a Grid node', {
+  skip,
+  timeout: 180_000,
+}, async () => {
+  const dir = tempDir('mnb-grid-ab-');
+  const { file, desktop } = gridAbConfig(dir);
+  writeFileSync(join(dir, 'b.json'), JSON.stringify({ targets: [{ ...desktop, cpuThrottlingRate: 4 }] }));
+  const out = join(dir, 'out');
+  const r = await runCliAsync(['ab', '--config', file, '--b', `config:${join(dir, 'b.json')}`, ...AB_MATRIX, ...AB_CAPS, '--seed', '51', '-o', out], {
+    timeoutMs: 150_000,
+  });
+  assert.doesNotMatch(r.stderr, STACK);
+  const job = verdictsOf(out, [AB_JOB]).get(AB_JOB)!;
+  assert.ok(job.pairsUsed >= 4, JSON.stringify(job));
+  assert.notEqual(job.verdict, 'faster', JSON.stringify(job));
+  const slowdown = job.bMsPerInference / job.aMsPerInference;
+  assert.ok(slowdown > 1.4, `B/A ms per inference ${slowdown}: ${JSON.stringify(job)}`);
+  assert.equal(r.status, job.verdict === 'slower' ? 1 : 0, r.stderr);
+  for (const side of ['A', 'B'] as const) {
+    const [res] = sideResults(out, side);
+    assert.match(res.effective.details.browserVersion, /^chrome\//, `side ${side} ran in a Grid node's Chromium`);
+  }
+});
+
+test("Grid A/B with a dir: side: each side's sessions load the page built from its own tree", { skip, timeout: 180_000 }, async (t) => {
+  const dir = tempDir('mnb-grid-ab-dir-');
+  const { file } = gridAbConfig(dir);
+  const side = versionedWorktree(join(dir, 'side'), t);
+  if (!side) return;
+  const out = join(dir, 'out');
+  // The reference job: its effective version is the harness's, compiled into each side's page.
+  const matrix = ['--impl', 'reference', ...AB_MATRIX.slice(2)];
+  const r = await runCliAsync(['ab', '--config', file, '--b', `dir:${side.root}`, ...matrix, ...AB_CAPS, '--seed', '52', '-o', out], {
+    timeoutMs: 150_000,
+  });
+  assert.doesNotMatch(r.stderr, STACK);
+  assert.notEqual(r.status, 2, r.stderr);
+  verdictsOf(out, ['grid-desktop/reference/0.25_128']);
+  const [a] = sideResults(out, 'A');
+  const [b] = sideResults(out, 'B');
+  // The version is compiled into the page by its build: B's page came from B's tree.
+  assert.equal(a.effective.version, side.ourVersion);
+  assert.equal(b.effective.version, side.version);
+  assert.equal(realpathSync(b.effective.details.pageRoot), realpathSync(side.root));
+  assert.notEqual(a.effective.details.pageBuild, b.effective.details.pageBuild);
 });
 
 test('a Grid node killed mid-run fails only the job it was running; the run finishes on the other instance', { skip, timeout: 240_000 }, async () => {
