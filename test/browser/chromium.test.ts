@@ -137,7 +137,9 @@ test('a crashed page and a hung page fail their jobs with the reason; the browse
     assert.match(crashed.error!, /relaunched/);
     JobResultSchema.parse(crashed);
 
-    const hung = await runner.runJob({ ...job, timeoutMs: 3000, sampling: { ...job.sampling, minTimeMs: 600_000, maxTimeMs: 600_000, maxSamples: 1e9 } });
+    // Precision stopping off: its budget (the resolved FAST floors) would end the job within 3 s on an idle machine.
+    const endless = { ...job.sampling, targetPrecision: 0, minTimeMs: 600_000, maxTimeMs: 600_000, maxSamples: 1e9 };
+    const hung = await runner.runJob({ ...job, timeoutMs: 3000, sampling: endless });
     assert.equal(hung.status, 'failed');
     assert.match(hung.error!, /exceeded its time limit of 3 s/);
 
