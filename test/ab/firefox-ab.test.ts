@@ -16,6 +16,7 @@ import { test } from 'node:test';
 import { findBrowserExecutable } from '../../harness/browsers.ts';
 import { runCliAsync, STACK } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/temp-dirs.ts';
+import { assertMeasuredSlower } from './webdriver-ab.ts';
 
 const OVERSUBSCRIBED_THREADS = 8;
 const skip = !findBrowserExecutable('firefox')
@@ -38,11 +39,7 @@ test('Firefox: ort-web at 8 threads measures slower than at 1, both sides measur
   const [threads] = verdicts.jobs as Array<{ id: string; idB: string; verdict: string; pairsUsed: number; aMsPerInference: number; bMsPerInference: number }>;
   assert.equal(threads.id, 'firefox/ort-web-wasm-t1/0.25_128');
   assert.equal(threads.idB, `firefox/ort-web-wasm-t${OVERSUBSCRIBED_THREADS}/0.25_128`);
-  assert.ok(threads.pairsUsed >= 4, JSON.stringify(threads));
-  assert.notEqual(threads.verdict, 'faster', JSON.stringify(threads));
-  const slowdown = threads.bMsPerInference / threads.aMsPerInference;
-  assert.ok(slowdown > 2, `B/A ms per inference ${slowdown}: ${JSON.stringify(threads)}`);
-  assert.equal(r.status, threads.verdict === 'slower' ? 1 : 0, `${r.stderr}\n${JSON.stringify(verdicts.jobs)}`);
+  assertMeasuredSlower(threads, 2, { status: r.status, stderr: `${r.stderr}\n${JSON.stringify(verdicts.jobs)}` });
   for (const side of ['A', 'B']) {
     const results = readFileSync(join(out, `results-${side}.jsonl`), 'utf8')
       .split('\n')

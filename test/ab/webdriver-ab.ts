@@ -1,4 +1,4 @@
-/** What the A/B tests of WebDriver targets share: the verdicts of one comparison, with both sides' results checked. */
+/** What the browser A/B tests share: the verdicts of one comparison with both sides' results checked, and the one-batch slowdown check. */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,4 +44,21 @@ export function sideResults(out: string, side: 'A' | 'B'): any[] {
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l));
+}
+
+/**
+ * The known difference of a one-batch, one-worker-pair comparison (CI's time): one worker pair gives
+ * no interval (nor ratio), so the difference is read off each side's ms per inference. The pairs
+ * ran, B/A is above `minSlowdown`, the verdict is not `faster`, and the exit code is the verdict's.
+ */
+export function assertMeasuredSlower(
+  job: Pick<JobVerdict, 'pairsUsed' | 'verdict' | 'aMsPerInference' | 'bMsPerInference'>,
+  minSlowdown: number,
+  exit: { status: number | null; stderr: string },
+): void {
+  assert.ok(job.pairsUsed >= 4, JSON.stringify(job));
+  assert.notEqual(job.verdict, 'faster', JSON.stringify(job));
+  const slowdown = job.bMsPerInference / job.aMsPerInference;
+  assert.ok(slowdown > minSlowdown, `B/A ms per inference ${slowdown}: ${JSON.stringify(job)}`);
+  assert.equal(exit.status, job.verdict === 'slower' ? 1 : 0, exit.stderr);
 }

@@ -16,7 +16,7 @@ import { findBrowserExecutable } from '../../harness/browsers.ts';
 import { MINIBROWSER_PATHS } from '../../runners/webkit.ts';
 import { runCliAsync, STACK } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/temp-dirs.ts';
-import { verdictsOf } from './webdriver-ab.ts';
+import { assertMeasuredSlower, verdictsOf } from './webdriver-ab.ts';
 
 const minibrowser = MINIBROWSER_PATHS.find((p) => existsSync(p));
 const skip = !findBrowserExecutable('webkit')
@@ -40,10 +40,5 @@ test('WebKit A/B: wasm without its optimizing compiler measures slower on side B
   const out = join(dir, 'out');
   const r = await runCliAsync(['ab', '--b', `config:${overlay}`, ...MATRIX, ...CAPS, '--seed', '31', '-o', out], { timeoutMs: 400_000 });
   assert.doesNotMatch(r.stderr, STACK);
-  const changed = verdictsOf(out, ['webkit/ort-web-wasm-t1/0.25_128']).get('webkit/ort-web-wasm-t1/0.25_128')!;
-  assert.ok(changed.pairsUsed >= 4, JSON.stringify(changed));
-  assert.notEqual(changed.verdict, 'faster', JSON.stringify(changed));
-  const slowdown = changed.bMsPerInference / changed.aMsPerInference;
-  assert.ok(slowdown > 1.2, `B/A ms per inference ${slowdown}: ${JSON.stringify(changed)}`);
-  assert.equal(r.status, changed.verdict === 'slower' ? 1 : 0, r.stderr);
+  assertMeasuredSlower(verdictsOf(out, ['webkit/ort-web-wasm-t1/0.25_128']).get('webkit/ort-web-wasm-t1/0.25_128')!, 1.2, r);
 });
