@@ -14,7 +14,7 @@ export const MeasuredCeilingSchema = z.object({
   available: z.literal(true),
   /** Median rate, in `unit`. */
   value: nonNegative,
-  unit: z.enum(['GMAC/s', 'GB/s']),
+  unit: z.enum(['GMAC/s', 'GB/s', 'GHz']),
   /** Seeded percentile-bootstrap 95 % interval of the median. */
   ci95: z.tuple([nonNegative, nonNegative]),
   /** Relative half-width of the median's distribution-free 95 % interval at the stop (0.02 = ±2 %); null: too few samples. */
@@ -95,6 +95,12 @@ export const TargetCeilingsSchema = z.object({
   }),
   /** Streaming bandwidth from L1-sized working sets to beyond the last-level cache. */
   bandwidth: z.array(BandwidthCeilingSchema),
+  /**
+   * The clock one core ran at, GHz: a chain of dependent int32 adds in JavaScript (one cycle each on
+   * x86-64 and ARMv8 cores). The nominal check holds the ceilings against it where it is above the
+   * clock read (a boost). Absent in run.json files from before it.
+   */
+  clock: CeilingSchema.optional(),
   /** The last-level cache the largest working set is set against, where the target could tell. */
   lastLevelCache: z.object({ bytes: count.nullable(), source: z.string() }).optional(),
   /** The nominal FMA peak of the CPU the target computes on, where it could be read (Node and boards: their /proc/cpuinfo; a browser on this machine: this machine's). */

@@ -7,7 +7,7 @@
  */
 import { loadavg } from 'node:os';
 import type { Ceiling } from '../../contract/ceilings.ts';
-import { checkAgainstNominal, type ComputeCeilingKey } from '../../contract/roofline.ts';
+import { checkAgainstNominal, measuredClockOf, type ComputeCeilingKey } from '../../contract/roofline.ts';
 import { DEFAULT_CEILINGS_REQUEST, measureCeilings } from '../../harness/probe/ceilings/measure-ceilings.ts';
 import { nodeCeilingsPlatform, nominalPeakHere } from '../../harness/probe/ceilings/node-platform.ts';
 import { cKernelUnavailable, runCKernel } from '../helpers/c-kernel.ts';
@@ -36,6 +36,10 @@ if (typeof c === 'string') console.log(`C micro-kernel: skipped (${c})`);
 else {
   console.log(`C micro-kernel (gcc -O2 -march=native, ${c.lanes}-lane FMA), load ${load()}:`);
   console.log(`  FMA: ${c.fmaGmacPerSecond1.toFixed(1)} GMAC/s on 1 thread, ${c.fmaGmacPerSecondAll.toFixed(1)} on ${c.cpus}`);
+  if (c.clockGhz !== null)
+    console.log(
+      `  clock (dependent add chain): ${c.clockGhz.toFixed(2)} GHz${peak?.ghz ? `, ×${(c.clockGhz / peak.ghz).toFixed(2)} the ${peak.ghz.toFixed(2)} read` : ''}`,
+    );
   console.log(
     `  triad over 3 × ${c.triadBytesPerArray / 2 ** 20} MiB: ${c.triadGbPerSecond1.toFixed(2)} GB/s on 1 thread, ${c.triadGbPerSecondAll.toFixed(2)} on ${c.cpus}`,
   );
@@ -46,9 +50,13 @@ const t0 = performance.now();
 const ceilings = await measureCeilings('node', DEFAULT_CEILINGS_REQUEST, nodeCeilingsPlatform('node'));
 console.log(`ceilings in Node (${((performance.now() - t0) / 1000).toFixed(1)} s), load ${load()}:`);
 for (const [k, v] of Object.entries(ceilings.compute)) {
-  const check = v.available && k !== 'wasmRelaxedSimd' ? ` — ${checkAgainstNominal(k as ComputeCeilingKey, v.value, peak ?? undefined, v.threads).why}` : '';
+  const check =
+    v.available && k !== 'wasmRelaxedSimd'
+      ? ` — ${checkAgainstNominal(k as ComputeCeilingKey, v.value, peak ?? undefined, v.threads, measuredClockOf(ceilings)).why}`
+      : '';
   console.log(`  ${k}${v.available && v.threads ? ` (${v.threads} threads)` : ''}: ${fmt(v)}${check}`);
 }
+if (ceilings.clock) console.log(`  clock (JavaScript add chain): ${fmt(ceilings.clock)}`);
 for (const b of ceilings.bandwidth) console.log(`  ${b.language} ${b.access} ${b.workingSetBytes / 1024} KiB: ${fmt(b.ceiling)}`);
 for (const n of ceilings.notes) console.log(`  note: ${n}`);
 console.log(`load average at end: ${load()}`);

@@ -1,6 +1,7 @@
 /**
  * The C micro-kernel of the ceilings' outside check (test/bench/c/ceilings.c), compiled here with gcc
- * -O2 -march=native and run once: FMA throughput and a STREAM-like triad, one thread and all. Shared
+ * -O2 -march=native and run once: FMA throughput and a STREAM-like triad, one thread and all, and the
+ * clock a core runs at. Shared
  * by `npm run bench:ceilings` and the roofline test that holds the nominal peak against it.
  */
 import { execFileSync } from 'node:child_process';
@@ -15,6 +16,8 @@ export interface CKernelFigures {
   triadGbPerSecond1: number;
   triadGbPerSecondAll: number;
   triadBytesPerArray: number;
+  /** The clock one core ran at, from a dependent add chain (1 cycle an add); null on an ISA without the asm. */
+  clockGhz: number | null;
 }
 
 /** Why the kernel cannot be compiled here, or null when gcc is there. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { TargetCeilingsSchema, type Ceiling } from '../../contract/ceilings.ts';
 import { ceilingsWasm, type CeilingsWasmExports } from '../../harness/probe/ceilings/wasm-kernels.ts';
-import { chunkWalk, largestWorkingSet, measureCeilings } from '../../harness/probe/ceilings/measure-ceilings.ts';
+import { chunkWalk, largestWorkingSet, measureCeilings, plausibleClock } from '../../harness/probe/ceilings/measure-ceilings.ts';
 import { nodeCeilingsPlatform, nodeFmaThreads } from '../../harness/probe/ceilings/node-platform.ts';
 import { startFmaThreads } from '../../harness/probe/ceilings/threaded-fma.ts';
 import { availableParallelism } from 'node:os';
@@ -85,6 +85,31 @@ test('Node: the ceilings measured in the process, with their intervals and metho
   for (const b of c.bandwidth) measuredOrOverBudget(b.ceiling, 'GB/s');
   assert.deepEqual([...new Set(c.bandwidth.map((b) => b.workingSetBytes))], [32 * 1024, MiB, 16 * MiB, 64 * MiB]);
   assert.ok(c.nominalPeak === undefined || c.nominalPeak.cores >= 1);
+  // The clock: first of all, so never over budget; near the clock read (a boost is ×1.6 at most
+  // on server parts; a JIT that did not emit one add per step would measure half or less).
+  isMeasured(c.clock!, 'GHz');
+  if (c.nominalPeak?.ghz) {
+    const ratio = c.clock!.available ? c.clock!.value / c.nominalPeak.ghz : 0;
+    assert.ok(ratio > 0.6 && ratio < 2, `clock ${c.clock!.available && c.clock!.value} GHz against ${c.nominalPeak.ghz} read`);
+  }
+});
+
+test('a clock beyond any CPU (an engine that folded the chain) is unavailable with the reason, never a peak to hold ceilings against', () => {
+  const at = (value: number): Ceiling => ({
+    available: true,
+    value,
+    unit: 'GHz',
+    ci95: [value, value],
+    precision: 0.01,
+    samples: 7,
+    stopReason: 'precision',
+    elapsedMs: 250,
+    method: 'add chain',
+  });
+  assert.deepEqual(plausibleClock(at(3.9)), at(3.9));
+  const folded = plausibleClock(at(63.8));
+  assert.ok(!folded.available);
+  assert.match(folded.reason, /^measured 63\.8 GHz, beyond any CPU's clock: this engine shortened the dependent chain$/);
 });
 
 test('a budget too small for every ceiling: those left are refused with the reason, not measured short', async () => {

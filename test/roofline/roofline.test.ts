@@ -13,7 +13,7 @@ import {
 } from '../../contract/roofline.ts';
 import { nominalPeakFromCpuinfo } from '../../harness/probe/ceilings/nominal-peak.ts';
 
-const measured = (value: number, unit: 'GMAC/s' | 'GB/s'): Ceiling => ({
+const measured = (value: number, unit: 'GMAC/s' | 'GB/s' | 'GHz'): Ceiling => ({
   available: true,
   value,
   unit,
@@ -197,6 +197,25 @@ test('a ceiling above the nominal peak, or under a tenth of it, is flagged', () 
   assert.equal(checkAgainstNominal('native', 10, peak).verdict, 'far-below'); // 166.4 across both cores
   assert.equal(checkAgainstNominal('native', 120, peak).verdict, 'ok');
   assert.equal(checkAgainstNominal('native', 120, undefined).verdict, 'unknown');
+});
+
+test('a clock measured above the clock read: the peak is taken at it, with a 10 % slack instead of the ×1.6 headroom; one at or below it changes nothing', () => {
+  const peak = nominalPeakFromCpuinfo(XEON); // 2.6 GHz read; WebAssembly SIMD's share: 20.8 GMAC/s
+  // This VM's Chromium: relaxed SIMD 29.1 GMAC/s, clock 3.95 GHz measured: 92 % of 31.6.
+  const seen = checkAgainstNominal('wasmSimd', 29.1, peak, 1, 3.95);
+  assert.equal(seen.verdict, 'ok');
+  assert.match(seen.why, /^92 % of the nominal 31\.6 GMAC\/s of 1 core × 4 lanes at 3\.95 GHz measured in the target \(2\.6 GHz read/);
+  // 30 GMAC/s is 1.25× the peak at a measured 3.0 GHz (24.0): above, where the ×1.6 headroom over the 2.6 read would pass it (1.44×).
+  const beyond = checkAgainstNominal('wasmSimd', 30, peak, 1, 3.0);
+  assert.equal(beyond.verdict, 'above');
+  assert.match(beyond.why, /^measured 1\.25× the nominal 24\.0 GMAC\/s .* beyond the measured clock's slack \(×1\.1\)/);
+  assert.equal(checkAgainstNominal('wasmSimd', 30, peak, 1, null).verdict, 'ok');
+  // A clock at or below the one read (a throttled page, a slow JIT) never lowers the peak.
+  assert.deepEqual(checkAgainstNominal('wasmSimd', 25, peak, 1, 1.3), checkAgainstNominal('wasmSimd', 25, peak));
+  // checkedCeilings takes the clock from the target's record.
+  const fast = { ...ceilings, nominalPeak: peak, compute: { ...ceilings.compute, native: measured(150, 'GMAC/s'), jsScalar: measured(8, 'GMAC/s') } };
+  assert.deepEqual(checkedCeilings(fast).refused, []); // 8 of a lane-core's 5.2 at 2.6 GHz: within ×1.6
+  assert.match(checkedCeilings({ ...fast, clock: measured(2.9, 'GHz') }).refused.join(), /^jsScalar: measured 1\.38× the nominal 5\.8 GMAC\/s/);
 });
 
 test("a job is placed against its own run's ceilings; a ceiling the nominal check refuses places nothing", () => {

@@ -1,6 +1,7 @@
 /**
  * The plain-JavaScript micro-kernels of the ceilings (what the reference implementation gets):
- * scalar multiply-add throughput on doubles, and streaming read / read-write over part of a Float32Array.
+ * scalar multiply-add throughput on doubles, streaming read / read-write over part of a Float32Array,
+ * and the clock a core runs at (a chain of dependent integer adds).
  * Browser-safe. Each returns a value computed from every step, so no engine can drop the loop.
  */
 
@@ -39,6 +40,31 @@ export function jsMultiplyAdd(iters: number): number {
     a11 = a11 * m + c;
   }
   return a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11;
+}
+
+/** Dependent int32 operations (adds and xors) per iteration of jsAddChain. */
+export const JS_CHAIN_ADDS = 16;
+
+/**
+ * `iters` iterations of 8 dependent `x = (x + a) ^ b`: an optimizing JIT emits one 32-bit add and
+ * one xor each (checked in V8's code), and each takes one cycle on every x86-64 and ARMv8 core,
+ * so operations per second are cycles per second: the clock the core ran at, boost included. The
+ * add and the xor alternate, and `a` and `b` come from outside (arguments), because an engine folds
+ * a chain of adds alone into one multiply (JavaScriptCore measured 64 "GHz" that way).
+ */
+export function jsAddChain(iters: number, a: number, b: number): number {
+  let x = 0;
+  for (let i = 0; i < iters; i++) {
+    x = (x + a) ^ b;
+    x = (x + a) ^ b;
+    x = (x + a) ^ b;
+    x = (x + a) ^ b;
+    x = (x + a) ^ b;
+    x = (x + a) ^ b;
+    x = (x + a) ^ b;
+    x = (x + a) ^ b;
+  }
+  return x;
 }
 
 /** Sum `a` (length a multiple of 8) from element `from`, `count` elements, into eight sums (hiding the add latency): 4 bytes read an element. */

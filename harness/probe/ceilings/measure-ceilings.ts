@@ -10,7 +10,7 @@
  * the reason. Browser-safe.
  */
 import type { BandwidthCeiling, Ceiling, NominalPeak, TargetCeilings } from '../../../contract/ceilings.ts';
-import { JS_CHAINS, jsMultiplyAdd, jsRead, jsReadWrite } from './js-kernels.ts';
+import { JS_CHAIN_ADDS, JS_CHAINS, jsAddChain, jsMultiplyAdd, jsRead, jsReadWrite } from './js-kernels.ts';
 import { measureRate, type RatePolicy } from './measure-rate.ts';
 import { startFmaThreads, type FmaThreadHost } from './threaded-fma.ts';
 import { ceilingsWasm, MACS_PER_FMA_ITERATION, STREAM_STEP_BYTES, type CeilingsWasmExports } from './wasm-kernels.ts';
@@ -110,6 +110,15 @@ export function chunkWalk(workingSetBytes: number) {
   });
 }
 
+/** No CPU core runs above this (the fastest desktop parts boost to 6.2 GHz); a clock above it means the engine shortened the chain. */
+const MAX_PLAUSIBLE_GHZ = 7;
+
+/** A measured clock, or unavailable where it is beyond any CPU's. */
+export function plausibleClock(c: Ceiling): Ceiling {
+  if (!c.available || c.value <= MAX_PLAUSIBLE_GHZ) return c;
+  return unavailable(`measured ${c.value.toFixed(1)} GHz, beyond any CPU's clock: this engine shortened the dependent chain`, c.method);
+}
+
 /** Measure every ceiling of this target. */
 export async function measureCeilings(target: string, request: CeilingsRequest, platform: CeilingsPlatform): Promise<TargetCeilings> {
   const { now } = platform;
@@ -128,7 +137,7 @@ export async function measureCeilings(target: string, request: CeilingsRequest, 
       `the largest working set (${largest / MiB} MiB) exceeds the last-level cache (${Math.round(llc.bytes / MiB)} MiB) by less than ×2: part of it may still hit that cache`,
     );
 
-  // 5 compute ceilings, then 4 bandwidth series (JS/WASM × read/read-write) over the working sets.
+  // The clock, 5 compute ceilings, then 4 bandwidth series (JS/WASM × read/read-write) over the working sets.
   // JavaScript: one Float32Array; a working set is a part of it from its start.
   let array: Float32Array | null = null;
   try {
@@ -140,7 +149,7 @@ export async function measureCeilings(target: string, request: CeilingsRequest, 
   const stream = typeof simd === 'string' ? simd : await instantiate(largest / (64 * KiB), false);
   if (typeof stream !== 'string') new Float32Array(stream.memory.buffer).fill(1);
 
-  let slotsLeft = 5 + 4 * sets.length;
+  let slotsLeft = 6 + 4 * sets.length;
   /** Each ceiling gets an equal share of what is left of the budget. */
   const policy = (sampleMs: number, floorMs = MIN_CEILING_MS): RatePolicy => {
     const maxMs = Math.max(floorMs, (request.budgetMs - (now() - start)) / slotsLeft);
@@ -159,6 +168,19 @@ export async function measureCeilings(target: string, request: CeilingsRequest, 
     'GMAC/s',
     `JavaScript: ${JS_CHAINS} independent chains of a = a * m + c on doubles (numbers), one multiply-add each`,
     policy(10),
+  );
+  await breathe();
+
+  // The operands come from the clock, so no engine can know them and fold the chain.
+  const [addend, mask] = now() >= 0 ? [1, 2] : [3, 4];
+  const clock = plausibleClock(
+    await measureRate(
+      (reps) => jsAddChain(reps * 100_000, addend, mask),
+      JS_CHAIN_ADDS * 100_000,
+      'GHz',
+      `JavaScript: 8 dependent x = (x + a) ^ b an iteration, an add and a xor of one cycle each on x86-64 and ARMv8 cores; operations per second ÷ 1e9`,
+      policy(10),
+    ),
   );
   await breathe();
 
@@ -261,6 +283,7 @@ export async function measureCeilings(target: string, request: CeilingsRequest, 
     environment: platform.environment,
     compute: { jsScalar, wasmSimd, wasmRelaxedSimd, wasmSimdThreaded, native },
     bandwidth,
+    clock,
     ...(llc ? { lastLevelCache: { bytes: llc.bytes, source: llc.source } } : { lastLevelCache: { bytes: null, source: 'unknown in this environment' } }),
     ...(nominalPeak ? { nominalPeak } : {}),
     notes,

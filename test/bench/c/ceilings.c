@@ -3,7 +3,10 @@
  * -O2 -march=native on the spot): FMA throughput with the widest vectors the compiler targets
  * (12 independent chains, acc = acc * m + c contracted to FMA), and a STREAM-like triad
  * a[i] = b[i] + s * c[i] over three arrays (bytes counted as STREAM does: 3 × 4 per element).
- * One thread, then one per CPU. Prints one JSON object.
+ * One thread, then one per CPU. And the clock the core runs at: a chain of dependent integer adds
+ * (one cycle each on every x86-64 and ARMv8 core) written in asm so the compiler cannot fold it;
+ * adds per second are cycles per second, whatever /proc/cpuinfo says (null on other ISAs).
+ * Prints one JSON object.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -44,6 +47,22 @@ static void *fma_loop(void *arg) {
   return NULL;
 }
 
+#if defined(__x86_64__)
+#define ADD1 "add %1, %0\n\t"
+#elif defined(__aarch64__)
+#define ADD1 "add %0, %0, %1\n\t"
+#endif
+#ifdef ADD1
+#define ADD16 ADD1 ADD1 ADD1 ADD1 ADD1 ADD1 ADD1 ADD1 ADD1 ADD1 ADD1 ADD1 ADD1 ADD1 ADD1 ADD1
+static long add_iters = 20000000;
+static void *add_chain(void *arg) {
+  long a = 0, b = *(long *)arg;
+  for (long i = 0; i < add_iters; i++) __asm__ volatile(ADD16 : "+r"(a) : "r"(b));
+  sink = (float)a;
+  return NULL;
+}
+#endif
+
 struct triad { float *a, *b, *c; long n; int reps; };
 static void *triad_loop(void *arg) {
   struct triad *t = arg;
@@ -75,6 +94,15 @@ int main(int argc, char **argv) {
   for (int i = 0; i < cpus; i++) fargs[i] = &iters;
   double f1 = best(fma_loop, fargs, 1), fn = best(fma_loop, fargs, cpus);
   double macs = (double)iters * CHAINS * LANES;
+#ifdef ADD1
+  long one = 1;
+  void *aargs[1] = { &one };
+  double clockGhz = (double)add_iters * 16 / best(add_chain, aargs, 1) / 1e9;
+  char clock[32];
+  snprintf(clock, sizeof clock, "%.3f", clockGhz);
+#else
+  const char *clock = "null";
+#endif
 
   struct triad whole = { malloc(elements * 4), malloc(elements * 4), malloc(elements * 4), elements, 2 };
   for (long i = 0; i < elements; i++) { whole.a[i] = 0; whole.b[i] = 1; whole.c[i] = 2; }
@@ -90,7 +118,7 @@ int main(int argc, char **argv) {
   double sn = best(triad_loop, pargs, cpus);
   double bytes = 3.0 * 4 * elements * 2;
   printf("{\"lanes\":%d,\"cpus\":%d,\"fmaGmacPerSecond1\":%.3f,\"fmaGmacPerSecondAll\":%.3f,"
-         "\"triadGbPerSecond1\":%.3f,\"triadGbPerSecondAll\":%.3f,\"triadBytesPerArray\":%ld}\n",
-         LANES, cpus, macs / f1 / 1e9, macs * cpus / fn / 1e9, bytes / s1 / 1e9, bytes / sn / 1e9, elements * 4);
+         "\"triadGbPerSecond1\":%.3f,\"triadGbPerSecondAll\":%.3f,\"triadBytesPerArray\":%ld,\"clockGhz\":%s}\n",
+         LANES, cpus, macs / f1 / 1e9, macs * cpus / fn / 1e9, bytes / s1 / 1e9, bytes / sn / 1e9, elements * 4, clock);
   return 0;
 }
