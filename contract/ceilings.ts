@@ -26,7 +26,7 @@ export const MeasuredCeilingSchema = z.object({
   elapsedMs: nonNegative,
   /** What ran, in words (the kernel, its unrolling, what one unit counts). */
   method: z.string(),
-  /** Threads the kernel ran on, started together (the threaded WebAssembly ceiling); absent: one (the native MatMul: its runtime's default pool). */
+  /** Threads the kernel ran on, started together (the threaded WebAssembly ceiling and stream); absent: one (the native MatMul: its runtime's default pool). */
   threads: count.optional(),
 });
 
@@ -95,6 +95,12 @@ export const TargetCeilingsSchema = z.object({
   }),
   /** Streaming bandwidth from L1-sized working sets to beyond the last-level cache. */
   bandwidth: z.array(BandwidthCeilingSchema),
+  /**
+   * The WebAssembly read-write stream over the largest working set on the threads the target
+   * allows (split between them, `ceiling.threads`): the memory roof of jobs that ran more than one
+   * thread. Absent in run.json files from before it.
+   */
+  threadedStream: BandwidthCeilingSchema.optional(),
   /**
    * The clock one core ran at, GHz: a chain of dependent int32 adds in JavaScript (one cycle each on
    * x86-64 and ARMv8 cores). The nominal check holds the ceilings against it where it is above the

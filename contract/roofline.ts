@@ -44,13 +44,22 @@ export function measuredValue(c: Ceiling | undefined): number | null {
 
 /**
  * The memory roof of a language: the read-write stream over the largest working set (beyond the
- * last-level cache where the target could go that far), bytes read + written, GB/s.
+ * last-level cache where the target could go that far), bytes read + written, GB/s. `threaded`
+ * (a WebAssembly job on more than one thread): the stream on every thread, where it was measured;
+ * else the single-threaded one (`threads` says which).
  */
-export function memoryRoof(ceilings: TargetCeilings, language: 'js' | 'wasm'): { gbPerSecond: number; workingSetBytes: number } | null {
+export function memoryRoof(
+  ceilings: TargetCeilings,
+  language: 'js' | 'wasm',
+  threaded = false,
+): { gbPerSecond: number; workingSetBytes: number; threads: number } | null {
+  const many = ceilings.threadedStream;
+  if (threaded && language === 'wasm' && many?.ceiling.available)
+    return { gbPerSecond: many.ceiling.value, workingSetBytes: many.workingSetBytes, threads: many.ceiling.threads ?? 1 };
   const points = ceilings.bandwidth.filter((b) => b.language === language && b.access === 'read-write' && b.ceiling.available);
   if (points.length === 0) return null;
   const largest = points.reduce((a, b) => (b.workingSetBytes > a.workingSetBytes ? b : a));
-  return { gbPerSecond: measuredValue(largest.ceiling)!, workingSetBytes: largest.workingSetBytes };
+  return { gbPerSecond: measuredValue(largest.ceiling)!, workingSetBytes: largest.workingSetBytes, threads: 1 };
 }
 
 /** The roof at an intensity: min(compute GMAC/s, bandwidth GB/s × intensity MAC/B). */
@@ -70,6 +79,8 @@ export interface RooflinePoint {
   ceilingThreads: number | null;
   computeRoof: number;
   bandwidthRoof: number;
+  /** Threads the memory roof was measured on (the threaded stream for threaded WebAssembly jobs, where measured; else 1). */
+  bandwidthThreads: number;
   /** The roof at this intensity. */
   roof: number;
   /** Which roof is the lower one here. */
@@ -113,7 +124,7 @@ export function placeOnRoofline(
     compute = relaxed;
   }
   if (!compute.available) return { ok: false, reason: `the ${choice.key} ceiling is unavailable: ${compute.reason}` };
-  const memory = memoryRoof(ceilings, choice.bandwidth);
+  const memory = memoryRoof(ceilings, choice.bandwidth, choice.key === 'wasmSimdThreaded');
   if (!memory) return { ok: false, reason: `no ${choice.bandwidth} bandwidth was measured` };
   if (gmacPerSecond === null || !(gmacPerSecond > 0)) return { ok: false, reason: 'no achieved GMAC/s' };
   if (!bytes || !(macs > 0)) return { ok: false, reason: 'no analytic bytes (a results file from before they were recorded)' };
@@ -128,6 +139,7 @@ export function placeOnRoofline(
       ceilingThreads: key === 'native' ? null : (compute.threads ?? 1),
       computeRoof: compute.value,
       bandwidthRoof: memory.gbPerSecond,
+      bandwidthThreads: memory.threads,
       roof,
       bound: memory.gbPerSecond * intensity < compute.value ? 'memory' : 'compute',
       fraction: gmacPerSecond / roof,

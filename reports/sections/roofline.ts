@@ -126,14 +126,14 @@ function rooflineSpec(ceilings: TargetCeilings, placed: readonly Placed[]): Omit
   const roofs: RooflineSpec['roofs'] = [];
   for (const key of ['jsScalar', 'wasmSimd', 'wasmRelaxedSimd', 'wasmSimdThreaded', 'native'] as const) {
     const c = ceilings.compute[key];
-    const bw = memoryRoof(ceilings, BANDWIDTH_OF[key]);
+    const bw = memoryRoof(ceilings, BANDWIDTH_OF[key], key === 'wasmSimdThreaded');
     if (!c?.available || !bw) continue;
     const ridge = c.value / bw.gbPerSecond;
     const points = [{ x: xMin, y: Math.min(c.value, bw.gbPerSecond * xMin) }];
     if (ridge > xMin && ridge < xMax) points.push({ x: ridge, y: c.value });
     points.push({ x: xMax, y: c.value });
     roofs.push({
-      label: `${titleOf(key, c)}: ${fmtNum(c.value, 1)} GMAC/s; ${BANDWIDTH_OF[key] === 'js' ? 'JS' : 'WASM'} stream ${fmtNum(bw.gbPerSecond, 1)} GB/s`,
+      label: `${titleOf(key, c)}: ${fmtNum(c.value, 1)} GMAC/s; ${BANDWIDTH_OF[key] === 'js' ? 'JS' : 'WASM'} stream${bw.threads > 1 ? ` (${bw.threads} threads)` : ''} ${fmtNum(bw.gbPerSecond, 1)} GB/s`,
       color: ROOF_COLORS[key],
       dashed: key === 'wasmRelaxedSimd',
       points,
@@ -217,6 +217,15 @@ function ceilingsTable(c: TargetCeilings): SafeHtml {
     ...(threaded ? [{ name: titleOf('wasmSimdThreaded', threaded), ceiling: threaded, check: check('wasmSimdThreaded', threaded) }] : []),
     { name: TITLES.native, ceiling: c.compute.native, check: check('native', c.compute.native) },
     ...(c.clock ? [{ name: 'Clock of one core (dependent adds)', ceiling: c.clock, check: clockCheck(c) }] : []),
+    ...(c.threadedStream
+      ? [
+          {
+            name: `WebAssembly read-write on ${c.threadedStream.ceiling.available ? (c.threadedStream.ceiling.threads ?? 1) : 'all'} threads, ${c.threadedStream.workingSetBytes / 2 ** 20} MiB`,
+            ceiling: c.threadedStream.ceiling,
+            check: '',
+          },
+        ]
+      : []),
     ...c.bandwidth.map((b) => ({
       name: `${b.language === 'js' ? 'JavaScript' : 'WebAssembly'} ${b.access}, ${b.workingSetBytes >= 2 ** 20 ? `${b.workingSetBytes / 2 ** 20} MiB` : `${b.workingSetBytes / 1024} KiB`}`,
       ceiling: b.ceiling,

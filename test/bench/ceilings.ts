@@ -57,6 +57,10 @@ for (const [k, v] of Object.entries(ceilings.compute)) {
   console.log(`  ${k}${v.available && v.threads ? ` (${v.threads} threads)` : ''}: ${fmt(v)}${check}`);
 }
 if (ceilings.clock) console.log(`  clock (JavaScript add chain): ${fmt(ceilings.clock)}`);
+if (ceilings.threadedStream) {
+  const t = ceilings.threadedStream;
+  console.log(`  wasm read-write ${t.workingSetBytes / 1024} KiB on ${t.ceiling.available ? t.ceiling.threads : 'all'} threads: ${fmt(t.ceiling)}`);
+}
 for (const b of ceilings.bandwidth) console.log(`  ${b.language} ${b.access} ${b.workingSetBytes / 1024} KiB: ${fmt(b.ceiling)}`);
 for (const n of ceilings.notes) console.log(`  note: ${n}`);
 console.log(`load average at end: ${load()}`);

@@ -80,6 +80,16 @@ test('Node: the ceilings measured in the process, with their intervals and metho
       assert.match(threaded.method, /os\.availableParallelism\(\).*Atomics\.notify.*slowest/);
     }
   } else assert.match(threaded.available ? '' : threaded.reason, /one thread/);
+  // The threaded stream: the largest set split between the same threads.
+  const stream = c.threadedStream!;
+  assert.deepEqual([stream.language, stream.access, stream.workingSetBytes], ['wasm', 'read-write', 64 * MiB]);
+  if (availableParallelism() > 1) {
+    measuredOrOverBudget(stream.ceiling, 'GB/s');
+    if (stream.ceiling.available) {
+      assert.equal(stream.ceiling.threads, availableParallelism());
+      assert.match(stream.ceiling.method, /split between the threads.*Atomics\.notify.*slowest/);
+    }
+  } else assert.match(stream.ceiling.available ? '' : stream.ceiling.reason, /one thread/);
   // 32 KiB, 1 MiB, 16 MiB and the largest (64 MiB: beyond the given 16 MiB LLC) × JS/WASM × read/read-write.
   assert.equal(c.bandwidth.length, 16);
   for (const b of c.bandwidth) measuredOrOverBudget(b.ceiling, 'GB/s');

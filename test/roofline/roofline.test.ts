@@ -95,6 +95,33 @@ test('WebAssembly runtimes on several threads are held against the threaded ceil
   };
   const none = placeOnRoofline(refused, onTwo, 18, 25_690_112, 4_825_344);
   assert.ok(!none.ok && /cross-origin isolated/.test(none.reason));
+
+  // The memory roof of a threaded job: the stream on every thread where it was measured, else the single-threaded one.
+  const depthwise = [4, 3_612_672, 3_212_544] as const; // 1.0-224's first depthwise layer: 1.12 MAC/B
+  assert.equal(two.point.bandwidthThreads, 1, 'no threaded stream in the record: the single-threaded roof');
+  const withStream = {
+    ...threaded,
+    threadedStream: {
+      language: 'wasm' as const,
+      access: 'read-write' as const,
+      workingSetBytes: 512 * 2 ** 20,
+      ceiling: { ...measured(20, 'GB/s'), threads: 2 },
+    },
+  };
+  const dwTwo = placeOnRoofline(withStream, onTwo, ...depthwise);
+  assert.ok(dwTwo.ok);
+  assert.equal(dwTwo.point.bound, 'memory');
+  assert.equal(dwTwo.point.bandwidthRoof, 20);
+  assert.equal(dwTwo.point.bandwidthThreads, 2);
+  assert.equal(dwTwo.point.roof, 20 * (3_612_672 / 3_212_544));
+  const dwOne = placeOnRoofline(withStream, { ...onTwo, threads: 1 }, ...depthwise);
+  assert.ok(dwOne.ok);
+  assert.equal(dwOne.point.bandwidthRoof, 10, 'a one-thread job keeps the single-threaded stream');
+  const streamRefused = { ...withStream, threadedStream: { ...withStream.threadedStream, ceiling: { available: false as const, reason: 'one thread' } } };
+  const fallback = placeOnRoofline(streamRefused, onTwo, ...depthwise);
+  assert.ok(fallback.ok);
+  assert.equal(fallback.point.bandwidthRoof, 10);
+  assert.equal(fallback.point.bandwidthThreads, 1);
 });
 
 test('the threaded ceiling is checked against as many cores as it ran threads, at most all', () => {
@@ -106,8 +133,8 @@ test('the threaded ceiling is checked against as many cores as it ran threads, a
 });
 
 test('the memory roof is the read-write stream over the largest working set', () => {
-  assert.deepEqual(memoryRoof(ceilings, 'wasm'), { gbPerSecond: 10, workingSetBytes: 512 * 2 ** 20 });
-  assert.deepEqual(memoryRoof(ceilings, 'js'), { gbPerSecond: 2, workingSetBytes: 512 * 2 ** 20 });
+  assert.deepEqual(memoryRoof(ceilings, 'wasm'), { gbPerSecond: 10, workingSetBytes: 512 * 2 ** 20, threads: 1 });
+  assert.deepEqual(memoryRoof(ceilings, 'js'), { gbPerSecond: 2, workingSetBytes: 512 * 2 ** 20, threads: 1 });
   assert.equal(attainable(1.1246, 20, 10), 11.246);
   assert.equal(attainable(5, 20, 10), 20);
 });

@@ -137,7 +137,7 @@ export async function measureCeilings(target: string, request: CeilingsRequest, 
       `the largest working set (${largest / MiB} MiB) exceeds the last-level cache (${Math.round(llc.bytes / MiB)} MiB) by less than ×2: part of it may still hit that cache`,
     );
 
-  // The clock, 5 compute ceilings, then 4 bandwidth series (JS/WASM × read/read-write) over the working sets.
+  // The clock, 5 compute ceilings, the threaded stream, then 4 bandwidth series (JS/WASM × read/read-write) over the working sets.
   // JavaScript: one Float32Array; a working set is a part of it from its start.
   let array: Float32Array | null = null;
   try {
@@ -146,10 +146,11 @@ export async function measureCeilings(target: string, request: CeilingsRequest, 
     notes.push(`JavaScript bandwidth: could not allocate ${largest / MiB} MiB (${reasonOf(e)})`);
   }
   const simd = await instantiate(1, false);
-  const stream = typeof simd === 'string' ? simd : await instantiate(largest / (64 * KiB), false);
+  let stream: CeilingsWasmExports | string | null = typeof simd === 'string' ? simd : await instantiate(largest / (64 * KiB), false);
   if (typeof stream !== 'string') new Float32Array(stream.memory.buffer).fill(1);
+  const streamUnavailable = typeof stream === 'string' ? stream : null;
 
-  let slotsLeft = 6 + 4 * sets.length;
+  let slotsLeft = 7 + 4 * sets.length;
   /** Each ceiling gets an equal share of what is left of the budget. */
   const policy = (sampleMs: number, floorMs = MIN_CEILING_MS): RatePolicy => {
     const maxMs = Math.max(floorMs, (request.budgetMs - (now() - start)) / slotsLeft);
@@ -265,12 +266,28 @@ export async function measureCeilings(target: string, request: CeilingsRequest, 
       `JavaScript: ${access === 'read' ? 'sum a Float32Array into 8 sums, unrolled by 8; bytes read' : 'a[i] += 1 over a Float32Array, unrolled by 4; bytes read + bytes written'}`,
   );
   array = null;
-  await series(
-    'wasm',
-    typeof stream === 'string' ? stream : (access, offset, length) => (access === 'read' ? stream.read(offset, length, 1) : stream.rw(offset, length, 1)),
-    (access) =>
-      `WebAssembly SIMD: ${access === 'read' ? 'v128.load into 8 f32x4 sums' : 'v128.load, f32x4.add 1, v128.store'}, ${STREAM_STEP_BYTES} bytes an iteration; ${access === 'read' ? 'bytes read' : 'bytes read + bytes written'}`,
-  );
+  {
+    const single = stream;
+    await series(
+      'wasm',
+      single === null || typeof single === 'string'
+        ? (single ?? 'no module')
+        : (access, offset, length) => (access === 'read' ? single.read(offset, length, 1) : single.rw(offset, length, 1)),
+      (access) =>
+        `WebAssembly SIMD: ${access === 'read' ? 'v128.load into 8 f32x4 sums' : 'v128.load, f32x4.add 1, v128.store'}, ${STREAM_STEP_BYTES} bytes an iteration; ${access === 'read' ? 'bytes read' : 'bytes read + bytes written'}`,
+    );
+  }
+  stream = null; // its memory goes before the threads allocate theirs (a phone holds one largest set, not two)
+  const threadHost = platform.threads?.() ?? { unavailable: 'this platform starts no threads for the ceilings' };
+  const threadedStream: BandwidthCeiling = {
+    language: 'wasm',
+    access: 'read-write',
+    workingSetBytes: largest,
+    ceiling:
+      streamUnavailable !== null
+        ? unavailable(streamUnavailable)
+        : await threadedWasmStream(largest, threadHost, overBudget, policy, () => request.budgetMs - (now() - start)),
+  };
   bandwidth.sort((x, y) =>
     x.language === y.language ? x.workingSetBytes - y.workingSetBytes || x.access.localeCompare(y.access) : x.language.localeCompare(y.language),
   );
@@ -283,6 +300,7 @@ export async function measureCeilings(target: string, request: CeilingsRequest, 
     environment: platform.environment,
     compute: { jsScalar, wasmSimd, wasmRelaxedSimd, wasmSimdThreaded, native },
     bandwidth,
+    threadedStream,
     clock,
     ...(llc ? { lastLevelCache: { bytes: llc.bytes, source: llc.source } } : { lastLevelCache: { bytes: null, source: 'unknown in this environment' } }),
     ...(nominalPeak ? { nominalPeak } : {}),
@@ -321,6 +339,44 @@ async function threadedWasmFma(
   }
   try {
     const measured = await measureRate((reps) => threads.run(reps * 1000), host.count * MACS_PER_FMA_ITERATION * 1000, 'GMAC/s', method, policy(20));
+    return measured.available ? { ...measured, threads: host.count } : measured;
+  } catch (e) {
+    return unavailable(`a thread failed: ${reasonOf(e)}`, method);
+  } finally {
+    threads.close();
+  }
+}
+
+/**
+ * The WebAssembly read-write stream on every thread the target allows: the largest working set
+ * split between the threads, each streaming its own part (its own module instance and memory) in
+ * pieces as the single-threaded stream does, released together and timed to the slowest; bytes of
+ * all threads. The memory roof of jobs that ran more than one thread.
+ */
+async function threadedWasmStream(
+  workingSetBytes: number,
+  host: FmaThreadHost,
+  overBudget: () => string | null,
+  policy: (sampleMs: number) => RatePolicy,
+  budgetLeftMs: () => number,
+): Promise<Ceiling> {
+  if ('unavailable' in host) return unavailable(host.unavailable);
+  if (!(host.count > 1)) return unavailable(`${host.countSource} is ${host.count}: one thread, so the single-threaded stream is this target's`);
+  const spent = overBudget();
+  if (spent) return unavailable(spent);
+  const share = workingSetBytes / host.count;
+  const chunkBytes = Math.min(share, CHUNK_BYTES);
+  const pieces = Math.floor(share / chunkBytes);
+  const method = `WebAssembly SIMD read-write stream on ${host.count} threads (${host.countSource}): v128.load, f32x4.add 1, v128.store, ${STREAM_STEP_BYTES} bytes an iteration; the ${workingSetBytes / MiB} MiB working set split between the threads, each its own instance streaming ${chunkBytes / MiB} MiB a repetition round its ${pieces} pieces; all released by one Atomics.notify and timed to the slowest; bytes read + written by all threads`;
+  let threads: Awaited<ReturnType<typeof startFmaThreads>>;
+  try {
+    const bytes = ceilingsWasm({ pages: Math.ceil((chunkBytes * pieces) / (64 * KiB)), relaxed: false });
+    threads = await startFmaThreads(host, bytes, host.count, Math.max(MIN_CEILING_MS, budgetLeftMs()), { chunkBytes, pieces });
+  } catch (e) {
+    return unavailable(`the threads did not start: ${reasonOf(e)}`, method);
+  }
+  try {
+    const measured = await measureRate((reps) => threads.run(reps), host.count * 2 * chunkBytes, 'GB/s', method, policy(10));
     return measured.available ? { ...measured, threads: host.count } : measured;
   } catch (e) {
     return unavailable(`a thread failed: ${reasonOf(e)}`, method);

@@ -10,8 +10,13 @@
 /** What a worker is given: the module's bytes and the control words it waits on. */
 export interface FmaThreadInit {
   bytes: Uint8Array;
-  /** Int32Array over it: [0] the generation (−1: stop), [1] the fma iterations of this generation. */
+  /** Int32Array over it: [0] the generation (−1: stop), [1] the fma iterations (or stream repetitions) of this generation. */
   control: SharedArrayBuffer;
+  /**
+   * Run the read-write stream instead of fma: each repetition `rw` over the next `chunkBytes` of the
+   * worker's own memory, round its `pieces` (the module must have chunkBytes × pieces of memory).
+   */
+  stream?: { chunkBytes: number; pieces: number };
 }
 
 /** What a worker says: ready once, then done for each generation, or the error that stopped it. */
@@ -35,22 +40,33 @@ export type FmaThreadHost =
 
 /**
  * The worker's body: `start(init, post)`. Waits on control[0]; at each new generation runs
- * fma(control[1]) and posts the generation back; stops at −1. Plain ES2017 in a string, so no
+ * fma(control[1]) (or control[1] stream repetitions) and posts the generation back; stops at −1. Plain ES2017 in a string, so no
  * bundler or transpiler rewrites it.
  */
 export const FMA_THREAD_BODY = `
 function start(init, post) {
   try {
-    var fma = new WebAssembly.Instance(new WebAssembly.Module(init.bytes)).exports.fma;
+    var ex = new WebAssembly.Instance(new WebAssembly.Module(init.bytes)).exports;
+    var s = init.stream;
+    var next = 0;
+    var work = s
+      ? function (reps) {
+          for (var r = 0; r < reps; r++) {
+            ex.rw(next * s.chunkBytes, s.chunkBytes, 1);
+            next = (next + 1) % s.pieces;
+          }
+        }
+      : function (iters) { ex.fma(iters); };
     var control = new Int32Array(init.control);
-    fma(1000);
+    if (s) new Float32Array(ex.memory.buffer).fill(1);
+    work(s ? s.pieces : 1000);
     post({ ready: true });
     var seen = 0;
     for (;;) {
       Atomics.wait(control, 0, seen);
       seen = Atomics.load(control, 0);
       if (seen < 0) return;
-      fma(Atomics.load(control, 1));
+      work(Atomics.load(control, 1));
       post({ done: seen });
     }
   } catch (e) {
@@ -59,10 +75,10 @@ function start(init, post) {
 }
 `;
 
-/** N started workers that run fma together. */
+/** N started workers that run fma (or the stream) together. */
 export interface FmaThreads {
   count: number;
-  /** Every thread runs `fma(iters)`, released at once; resolves when the slowest is done. */
+  /** Every thread runs `fma(iters)` (or `iters` stream repetitions), released at once; resolves when the slowest is done. */
   run(iters: number): Promise<void>;
   close(): void;
 }
@@ -76,6 +92,7 @@ export async function startFmaThreads(
   bytes: Uint8Array,
   count: number,
   startTimeoutMs = 10_000,
+  stream?: FmaThreadInit['stream'],
 ): Promise<FmaThreads> {
   const control = new SharedArrayBuffer(8);
   const words = new Int32Array(control);
@@ -98,7 +115,7 @@ export async function startFmaThreads(
   for (let i = 0; i < count; i++)
     handles.push(
       host.start(
-        { bytes, control },
+        { bytes, control, ...(stream ? { stream } : {}) },
         (m) => {
           if ('error' in m) fail(`a worker failed: ${m.error}`);
           else if ('ready' in m) {
