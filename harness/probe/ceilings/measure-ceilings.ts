@@ -12,7 +12,7 @@
 import type { BandwidthCeiling, Ceiling, NominalPeak, TargetCeilings } from '../../../contract/ceilings.ts';
 import { JS_CHAIN_ADDS, JS_CHAINS, jsAddChain, jsMultiplyAdd, jsRead, jsReadWrite } from './js-kernels.ts';
 import { measureRate, type RatePolicy } from './measure-rate.ts';
-import { startFmaThreads, type FmaThreadHost } from './threaded-fma.ts';
+import { startFmaThreads, type FmaThreadHost, type FmaThreads } from './threaded-fma.ts';
 import { ceilingsWasm, MACS_PER_FMA_ITERATION, STREAM_STEP_BYTES, type CeilingsWasmExports } from './wasm-kernels.ts';
 
 /** What the harness asks of a target: plain data, it crosses process and page boundaries. */
@@ -331,15 +331,30 @@ async function threadedWasmFma(
   if (spent) return unavailable(spent);
   const kernel = useRelaxed ? '12 independent f32x4.relaxed_madd chains' : '12 independent f32x4 chains of f32x4.mul then f32x4.add';
   const method = `WebAssembly SIMD on ${host.count} threads (${host.countSource}): ${kernel} (4 multiply-adds each; the faster single-threaded kernel), one instance a worker, all released by one Atomics.notify and timed to the slowest; multiply-adds of all threads`;
-  let threads: Awaited<ReturnType<typeof startFmaThreads>>;
+  return onThreads(
+    host.count,
+    method,
+    () => startFmaThreads(host, ceilingsWasm({ pages: 1, relaxed: useRelaxed }), host.count, Math.max(MIN_CEILING_MS, budgetLeftMs())),
+    (threads) => measureRate((reps) => threads.run(reps * 1000), host.count * MACS_PER_FMA_ITERATION * 1000, 'GMAC/s', method, policy(20)),
+  );
+}
+
+/** Start the threads, measure on them, close them: the ceiling with its thread count, or unavailable with why (they did not start, one failed). */
+async function onThreads(
+  count: number,
+  method: string,
+  start: () => Promise<FmaThreads>,
+  measure: (threads: FmaThreads) => Promise<Ceiling>,
+): Promise<Ceiling> {
+  let threads: FmaThreads;
   try {
-    threads = await startFmaThreads(host, ceilingsWasm({ pages: 1, relaxed: useRelaxed }), host.count, Math.max(MIN_CEILING_MS, budgetLeftMs()));
+    threads = await start();
   } catch (e) {
     return unavailable(`the threads did not start: ${reasonOf(e)}`, method);
   }
   try {
-    const measured = await measureRate((reps) => threads.run(reps * 1000), host.count * MACS_PER_FMA_ITERATION * 1000, 'GMAC/s', method, policy(20));
-    return measured.available ? { ...measured, threads: host.count } : measured;
+    const measured = await measure(threads);
+    return measured.available ? { ...measured, threads: count } : measured;
   } catch (e) {
     return unavailable(`a thread failed: ${reasonOf(e)}`, method);
   } finally {
@@ -368,19 +383,11 @@ async function threadedWasmStream(
   const chunkBytes = Math.min(share, CHUNK_BYTES);
   const pieces = Math.floor(share / chunkBytes);
   const method = `WebAssembly SIMD read-write stream on ${host.count} threads (${host.countSource}): v128.load, f32x4.add 1, v128.store, ${STREAM_STEP_BYTES} bytes an iteration; the ${workingSetBytes / MiB} MiB working set split between the threads, each its own instance streaming ${chunkBytes / MiB} MiB a repetition round its ${pieces} pieces; all released by one Atomics.notify and timed to the slowest; bytes read + written by all threads`;
-  let threads: Awaited<ReturnType<typeof startFmaThreads>>;
-  try {
-    const bytes = ceilingsWasm({ pages: Math.ceil((chunkBytes * pieces) / (64 * KiB)), relaxed: false });
-    threads = await startFmaThreads(host, bytes, host.count, Math.max(MIN_CEILING_MS, budgetLeftMs()), { chunkBytes, pieces });
-  } catch (e) {
-    return unavailable(`the threads did not start: ${reasonOf(e)}`, method);
-  }
-  try {
-    const measured = await measureRate((reps) => threads.run(reps), host.count * 2 * chunkBytes, 'GB/s', method, policy(10));
-    return measured.available ? { ...measured, threads: host.count } : measured;
-  } catch (e) {
-    return unavailable(`a thread failed: ${reasonOf(e)}`, method);
-  } finally {
-    threads.close();
-  }
+  const bytes = ceilingsWasm({ pages: Math.ceil((chunkBytes * pieces) / (64 * KiB)), relaxed: false });
+  return onThreads(
+    host.count,
+    method,
+    () => startFmaThreads(host, bytes, host.count, Math.max(MIN_CEILING_MS, budgetLeftMs()), { chunkBytes, pieces }),
+    (threads) => measureRate((reps) => threads.run(reps), host.count * 2 * chunkBytes, 'GB/s', method, policy(10)),
+  );
 }
