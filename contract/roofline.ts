@@ -159,7 +159,7 @@ export const WILDLY_BELOW = 0.1;
  * clock (/proc/cpuinfo's cpu MHz under a hypervisor, a model name's GHz) and no clock was measured
  * in the target: the CPU boosts above it, server parts to 1.4–1.6× their base (EPYC 9654: 2.4 →
  * 3.7 GHz). Measured here (a dependent add chain, C and JavaScript): an idle 2-vCPU Xeon VM ran at
- * 3.64–4.02 GHz against the 2.6 read, ×1.40–1.55. A wrong lane or unit count is 2× or more, and is
+ * 3.63–4.02 GHz against the 2.6 read, ×1.40–1.55. A wrong lane or unit count is 2× or more, and is
  * still caught. cpufreq's maximum is the boost clock.
  */
 export const BOOST_HEADROOM = 1.6;
