@@ -196,11 +196,12 @@ export function checkAgainstNominal(
   const lanes = KERNEL_LANES[key] ?? peak.lanes;
   const cores = key === 'native' ? peak.cores : key === 'wasmSimdThreaded' ? Math.min(Math.max(1, threads), peak.cores) : 1;
   const boosted = measuredGhz !== null && peak.ghz !== null && measuredGhz > peak.ghz;
-  const ghz = boosted ? measuredGhz : peak.ghz;
   const nominal = (peak.gmacPerSecond / peak.cores) * cores * (Math.min(lanes, peak.lanes) / peak.lanes) * (boosted ? measuredGhz / peak.ghz! : 1);
   const ratio = measuredGmacPerSecond / nominal;
   const read = Number(peak.ghz?.toFixed(3)); // 2.5999980000000003 → 2.6
-  const clock = boosted ? `${ghz!.toFixed(2)} GHz measured in the target (${read} GHz read: ${peak.frequencySource})` : `${read} GHz (${peak.frequencySource})`;
+  const clock = boosted
+    ? `${measuredGhz.toFixed(2)} GHz measured in the target (${read} GHz read: ${peak.frequencySource})`
+    : `${read} GHz (${peak.frequencySource})`;
   const scope = `${cores} core${cores > 1 ? 's' : ''} × ${Math.min(lanes, peak.lanes)} lane${lanes > 1 ? 's' : ''} at ${clock}`;
   const headroom = boosted ? MEASURED_CLOCK_SLACK : peak.clockIsMaximum ? 1 : BOOST_HEADROOM;
   if (ratio > headroom)

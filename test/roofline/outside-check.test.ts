@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BOOST_HEADROOM, checkAgainstNominal } from '../../contract/roofline.ts';
 import { nominalPeakHere } from '../../harness/probe/ceilings/node-platform.ts';
-import { JS_CHAIN_ADDS, jsAddChain } from '../../harness/probe/ceilings/js-kernels.ts';
+import { JS_CLOCK_CHAIN_OPS, jsClockChain } from '../../harness/probe/ceilings/js-kernels.ts';
 import { measureRate } from '../../harness/probe/ceilings/measure-rate.ts';
 import { cKernelUnavailable, runCKernel } from '../helpers/c-kernel.ts';
 
@@ -37,7 +37,7 @@ test("the clock the harness measures in JavaScript agrees with the C kernel's, a
 }, async (t) => {
   const c = runCKernel(1 << 20);
   if (c.clockGhz === null) return t.skip('no add-chain clock in C on this ISA (x86-64 and ARMv8 only)');
-  const js = await measureRate((reps) => jsAddChain(reps * 100_000, 1, 2), JS_CHAIN_ADDS * 100_000, 'GHz', 'add chain', {
+  const js = await measureRate((reps) => jsClockChain(reps * 100_000, 1, 2), JS_CLOCK_CHAIN_OPS * 100_000, 'GHz', 'add chain', {
     sampleMs: 10,
     targetPrecision: 0.02,
     minSamples: 7,

@@ -42,8 +42,8 @@ export function jsMultiplyAdd(iters: number): number {
   return a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11;
 }
 
-/** Dependent int32 operations (adds and xors) per iteration of jsAddChain. */
-export const JS_CHAIN_ADDS = 16;
+/** Dependent int32 operations (adds and xors) per iteration of jsClockChain. */
+export const JS_CLOCK_CHAIN_OPS = 16;
 
 /**
  * `iters` iterations of 8 dependent `x = (x + a) ^ b`: an optimizing JIT emits one 32-bit add and
@@ -52,7 +52,7 @@ export const JS_CHAIN_ADDS = 16;
  * add and the xor alternate, and `a` and `b` come from outside (arguments), because an engine folds
  * a chain of adds alone into one multiply (JavaScriptCore measured 64 "GHz" that way).
  */
-export function jsAddChain(iters: number, a: number, b: number): number {
+export function jsClockChain(iters: number, a: number, b: number): number {
   let x = 0;
   for (let i = 0; i < iters; i++) {
     x = (x + a) ^ b;

@@ -10,7 +10,7 @@
  * the reason. Browser-safe.
  */
 import type { BandwidthCeiling, Ceiling, NominalPeak, TargetCeilings } from '../../../contract/ceilings.ts';
-import { JS_CHAIN_ADDS, JS_CHAINS, jsAddChain, jsMultiplyAdd, jsRead, jsReadWrite } from './js-kernels.ts';
+import { JS_CLOCK_CHAIN_OPS, JS_CHAINS, jsClockChain, jsMultiplyAdd, jsRead, jsReadWrite } from './js-kernels.ts';
 import { measureRate, type RatePolicy } from './measure-rate.ts';
 import { startFmaThreads, type FmaThreadHost, type FmaThreads } from './threaded-fma.ts';
 import { ceilingsWasm, MACS_PER_FMA_ITERATION, STREAM_STEP_BYTES, type CeilingsWasmExports } from './wasm-kernels.ts';
@@ -176,8 +176,8 @@ export async function measureCeilings(target: string, request: CeilingsRequest, 
   const [addend, mask] = now() >= 0 ? [1, 2] : [3, 4];
   const clock = plausibleClock(
     await measureRate(
-      (reps) => jsAddChain(reps * 100_000, addend, mask),
-      JS_CHAIN_ADDS * 100_000,
+      (reps) => jsClockChain(reps * 100_000, addend, mask),
+      JS_CLOCK_CHAIN_OPS * 100_000,
       'GHz',
       `JavaScript: 8 dependent x = (x + a) ^ b an iteration, an add and a xor of one cycle each on x86-64 and ARMv8 cores; operations per second ÷ 1e9`,
       policy(10),
@@ -270,9 +270,7 @@ export async function measureCeilings(target: string, request: CeilingsRequest, 
     const single = stream;
     await series(
       'wasm',
-      single === null || typeof single === 'string'
-        ? (single ?? 'no module')
-        : (access, offset, length) => (access === 'read' ? single.read(offset, length, 1) : single.rw(offset, length, 1)),
+      typeof single === 'string' ? single : (access, offset, length) => (access === 'read' ? single.read(offset, length, 1) : single.rw(offset, length, 1)),
       (access) =>
         `WebAssembly SIMD: ${access === 'read' ? 'v128.load into 8 f32x4 sums' : 'v128.load, f32x4.add 1, v128.store'}, ${STREAM_STEP_BYTES} bytes an iteration; ${access === 'read' ? 'bytes read' : 'bytes read + bytes written'}`,
     );
